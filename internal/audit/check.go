@@ -1,0 +1,88 @@
+package audit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// Check is one audit rule.
+type Check struct {
+	// ID is stable and unique, "GW-<TOPIC>-<NNN>"; users suppress and
+	// filter by it.
+	ID string
+	// Title says what good looks like: "Log Archive account in the Security OU".
+	Title    string
+	Severity Severity
+	// Guidance names the recommendations the check comes from, by guidance
+	// file number and section: "000 Create Security OU; 002 IAM-030".
+	Guidance string
+	// Controls are compliance controls the check maps to, only where the
+	// mapping is certain: "NIST CSF PR.DS-7".
+	Controls []string
+	// Remediation names the spec field or manual step that fixes a finding.
+	Remediation string
+	// Run returns the check's findings, setting only Resource and Message;
+	// Run (the package function) fills in the rest from the Check. It must
+	// be pure: no I/O, no AWS calls, no mutation of the estate.
+	Run func(e *estate.Estate) []Finding
+}
+
+// Finding is one way the estate falls short of a check.
+type Finding struct {
+	CheckID  string   `json:"check_id"`
+	Severity Severity `json:"severity"`
+	Title    string   `json:"title"`
+	// Resource names what is wrong: "account/123456789012 (name)",
+	// "ou/Root/Workloads", "organization/o-abc123".
+	Resource    string   `json:"resource"`
+	Message     string   `json:"message"`
+	Remediation string   `json:"remediation"`
+	Guidance    string   `json:"guidance"`
+	Controls    []string `json:"controls,omitempty"`
+}
+
+// registry holds checks by ID; safe for concurrent use.
+type registry struct {
+	mu     sync.Mutex
+	checks map[string]Check
+}
+
+var checks = &registry{checks: map[string]Check{}}
+
+// Register adds a check to the set Run runs. It is meant for init() and
+// panics on a programming error: an empty ID, a nil Run, or an ID already
+// registered.
+func Register(c Check) { checks.register(c) }
+
+// Checks returns every registered check, sorted by ID.
+func Checks() []Check { return checks.all() }
+
+func (r *registry) register(c Check) {
+	if strings.TrimSpace(c.ID) == "" {
+		panic("audit: register check with empty ID")
+	}
+	if c.Run == nil {
+		panic(fmt.Sprintf("audit: register check %s with nil Run", c.ID))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.checks[c.ID]; dup {
+		panic(fmt.Sprintf("audit: check %s registered twice", c.ID))
+	}
+	r.checks[c.ID] = c
+}
+
+func (r *registry) all() []Check {
+	r.mu.Lock()
+	out := make([]Check, 0, len(r.checks))
+	for _, c := range r.checks {
+		out = append(out, c)
+	}
+	r.mu.Unlock()
+	slices.SortFunc(out, func(a, b Check) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}

@@ -1,0 +1,66 @@
+package audit
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// Result is the outcome of one audit.
+type Result struct {
+	// Checks is how many checks ran.
+	Checks int
+	// Findings are in the order SortFindings gives.
+	Findings []Finding
+}
+
+// Run runs every registered check over the estate. It is pure: no AWS
+// calls, no I/O, and the estate is not modified. A nil estate is audited as
+// an empty one.
+func Run(e *estate.Estate) Result {
+	if e == nil {
+		e = estate.New()
+	}
+	cs := Checks()
+	r := Result{Checks: len(cs)}
+	for _, c := range cs {
+		r.Findings = append(r.Findings, run(c, e)...)
+	}
+	SortFindings(r.Findings)
+	return r
+}
+
+// run runs one check and stamps its findings with the check's fields.
+func run(c Check, e *estate.Estate) []Finding {
+	fs := c.Run(e)
+	for i := range fs {
+		fs[i].CheckID, fs[i].Severity, fs[i].Title = c.ID, c.Severity, c.Title
+		fs[i].Remediation, fs[i].Guidance = c.Remediation, c.Guidance
+		fs[i].Controls = slices.Clone(c.Controls)
+	}
+	return fs
+}
+
+// Failed reports whether any finding is at or above the threshold.
+func (r Result) Failed(threshold Severity) bool {
+	for _, f := range r.Findings {
+		if f.Severity >= threshold {
+			return true
+		}
+	}
+	return false
+}
+
+// SortFindings orders findings most severe first, then by check ID,
+// resource and message, so that output is stable.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(a.CheckID, b.CheckID),
+			cmp.Compare(a.Resource, b.Resource),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}

@@ -1,0 +1,205 @@
+package estate
+
+import (
+	"sort"
+	"strings"
+)
+
+// RootPath is the path of the organization root. Unit paths are
+// slash-separated OU names below it, such as "Workloads/Prod".
+const RootPath = ""
+
+// Estate describes one AWS organization: the organization itself, its OU
+// tree and its accounts. A desired estate leaves IDs empty; an actual estate
+// carries the IDs AWS assigned.
+type Estate struct {
+	// Organization is nil when the management account is not in an
+	// organization (actual) or never for a desired estate.
+	Organization *Organization
+	// Units by path. The root is not included.
+	Units map[string]*Unit
+	// Accounts by EmailKey of their root e-mail address, the one identifier
+	// AWS keeps unique and stable across an account's life.
+	Accounts map[string]*Account
+	// Regions is the set of Regions the organization operates in; HomeRegion
+	// is where global resources live.
+	HomeRegion string
+	Regions    []string
+}
+
+// Organization is the AWS Organizations organization.
+type Organization struct {
+	ID                     string
+	ARN                    string
+	RootID                 string
+	FeatureSet             string // "ALL" or "CONSOLIDATED_BILLING"
+	ManagementAccountID    string
+	ManagementAccountEmail string
+}
+
+// Unit is an organizational unit.
+type Unit struct {
+	ID   string
+	Path string // "Workloads/Prod"
+	Tags map[string]string
+	// Guardrails says whether baseline guardrails apply to this unit (false
+	// for Exceptions in the recommended foundation).
+	Guardrails bool
+}
+
+// Name is the last element of the unit's path.
+func (u *Unit) Name() string { return PathName(u.Path) }
+
+// Parent is the path of the unit's parent; RootPath for a top-level unit.
+func (u *Unit) Parent() string { return ParentPath(u.Path) }
+
+// Role says what an account is for in the foundation.
+type Role string
+
+// The roles guidance 000 gives accounts.
+const (
+	RoleNone            Role = ""
+	RoleManagement      Role = "management"
+	RoleLogArchive      Role = "log-archive"
+	RoleSecurityTooling Role = "security-tooling"
+	RoleIdentityCenter  Role = "identity-center"
+	RoleWorkload        Role = "workload"
+	RoleSandbox         Role = "sandbox"
+)
+
+// Roles lists every role a spec may give an account.
+var Roles = []Role{RoleLogArchive, RoleSecurityTooling, RoleIdentityCenter, RoleWorkload, RoleSandbox}
+
+// Account is an AWS account in the organization.
+type Account struct {
+	ID     string
+	Name   string
+	Email  string
+	Status string // ACTIVE, SUSPENDED, PENDING_CLOSURE
+	// Unit is the path of the account's parent; RootPath when directly
+	// under the root.
+	Unit string
+	Tags map[string]string
+	// Role, Environment are known for desired accounts; for actual accounts
+	// they are filled from the spec when the account is managed, and
+	// otherwise guessed from tags (see Classify).
+	Role        Role
+	Environment string
+	// Key is the account's key in the spec, empty for unmanaged accounts.
+	Key string
+}
+
+// IsManagement reports whether the account is the organization's management
+// account.
+func (e *Estate) IsManagement(a *Account) bool {
+	return e.Organization != nil && a.ID != "" && a.ID == e.Organization.ManagementAccountID
+}
+
+// New returns an empty estate.
+func New() *Estate {
+	return &Estate{Units: map[string]*Unit{}, Accounts: map[string]*Account{}}
+}
+
+// SortedUnits returns the units ordered by path, parents before children.
+func (e *Estate) SortedUnits() []*Unit {
+	out := make([]*Unit, 0, len(e.Units))
+	for _, u := range e.Units {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// SortedAccounts returns the accounts ordered by unit path, then name, then
+// e-mail.
+func (e *Estate) SortedAccounts() []*Account {
+	out := make([]*Account, 0, len(e.Accounts))
+	for _, a := range e.Accounts {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Unit != out[j].Unit {
+			return out[i].Unit < out[j].Unit
+		}
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].Email < out[j].Email
+	})
+	return out
+}
+
+// AccountsIn returns the accounts whose parent is exactly the unit path.
+func (e *Estate) AccountsIn(path string) []*Account {
+	var out []*Account
+	for _, a := range e.SortedAccounts() {
+		if a.Unit == path {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// AccountsWithRole returns the accounts with the given role, sorted.
+func (e *Estate) AccountsWithRole(r Role) []*Account {
+	var out []*Account
+	for _, a := range e.SortedAccounts() {
+		if a.Role == r {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// UnitByID finds a unit by its AWS ID.
+func (e *Estate) UnitByID(id string) *Unit {
+	for _, u := range e.Units {
+		if u.ID == id {
+			return u
+		}
+	}
+	return nil
+}
+
+// PathName is the last element of a unit path.
+func PathName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// ParentPath is the path of a unit's parent; RootPath for a top-level unit.
+func ParentPath(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return RootPath
+}
+
+// TopLevel is the first element of a unit path: the top-level OU the path
+// sits under.
+func TopLevel(path string) string {
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// Within reports whether path is the unit top or below it.
+func Within(path, top string) bool {
+	return path == top || strings.HasPrefix(path, top+"/")
+}
+
+// DisplayPath renders a unit path for people: "Root" for the root,
+// "Root/Workloads/Prod" otherwise.
+func DisplayPath(path string) string {
+	if path == RootPath {
+		return "Root"
+	}
+	return "Root/" + path
+}
+
+// EmailKey is the key of an account in Estate.Accounts: AWS compares root
+// e-mail addresses without regard to case.
+func EmailKey(email string) string { return strings.ToLower(email) }

@@ -1,0 +1,34 @@
+package spec
+
+import (
+	"maps"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// Desired turns a loaded spec into the estate it asks for. IDs are empty:
+// a desired estate says what should exist, not what AWS called it.
+func (f *Foundation) Desired() *estate.Estate {
+	e := estate.New()
+	e.HomeRegion = f.Organization.HomeRegion
+	e.Regions = append([]string(nil), f.Organization.Regions...)
+	e.Organization = &estate.Organization{
+		FeatureSet:             "ALL",
+		ManagementAccountEmail: f.Organization.Management.Email,
+	}
+	walkUnits(f.Units, "", func(path string, u *Unit) {
+		e.Units[path] = &estate.Unit{Path: path, Tags: maps.Clone(u.Tags), Guardrails: u.Guardrails != "none"}
+	})
+	for key, a := range f.Accounts {
+		e.Accounts[estate.EmailKey(a.Email)] = &estate.Account{
+			Key:         key,
+			Name:        a.Name,
+			Email:       a.Email,
+			Unit:        a.Unit,
+			Tags:        maps.Clone(a.Tags),
+			Role:        estate.Role(a.Role),
+			Environment: a.Environment,
+		}
+	}
+	return e
+}

@@ -1,0 +1,410 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// DefaultAccessRole is the role AWS Organizations creates in every account
+// it creates, and the one groundwork assumes in member accounts by default.
+const DefaultAccessRole = "OrganizationAccountAccessRole"
+
+// DefaultTagKeys is the tagging dictionary of guidance 000.
+var DefaultTagKeys = []string{"Owner", "BusinessUnit", "Environment", "CostCenter", "FinancialOwner", "Compliance"}
+
+// DefaultEnvironments are the Environment tag values guidance 000 lists.
+var DefaultEnvironments = []string{"Sandbox", "Dev", "PreProd", "QA", "Prod", "Testing"}
+
+// Limits AWS enforces, checked before anything is sent.
+const (
+	maxAccountName = 50  // Organizations CreateAccount AccountName
+	maxEmail       = 64  // Organizations CreateAccount Email
+	maxUnitName    = 128 // Organizations CreateOrganizationalUnit Name
+	maxTagKey      = 128
+	maxTagValue    = 256
+)
+
+// Load reads, decodes, defaults and validates the spec at path. When the
+// spec has problems the error is a Diagnostics listing all of them.
+func Load(path string) (*Foundation, error) {
+	src, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read spec: %s does not exist; write one with `groundwork init` or pass --config", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read spec: %w", err)
+	}
+	return Parse(path, src)
+}
+
+// Parse is Load for a spec already in memory; name is used in messages.
+func Parse(name string, src []byte) (*Foundation, error) {
+	d := newDecoder(name)
+	f := &Foundation{File: name}
+	if !d.parse(src, f) {
+		d.diags.sort()
+		return nil, d.diags
+	}
+	f.pos = d.pos
+	v := &validator{f: f, d: d}
+	f.applyDefaults()
+	v.validate()
+	if len(d.diags) > 0 {
+		d.diags.sort()
+		return nil, d.diags
+	}
+	return f, nil
+}
+
+func (f *Foundation) applyDefaults() {
+	n := &f.Organization.Naming
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&n.ManagementAccount, DefaultManagementAccount)
+	def(&n.ManagementEmail, DefaultManagementEmail)
+	def(&n.Account, DefaultAccount)
+	def(&n.AccountEmail, DefaultAccountEmail)
+	def(&n.WorkloadAccount, DefaultWorkloadAccount)
+	def(&n.WorkloadEmail, DefaultWorkloadEmail)
+	def(&n.SandboxAccount, DefaultSandboxAccount)
+	def(&n.SandboxEmail, DefaultSandboxEmail)
+	def(&f.Organization.AccessRole, DefaultAccessRole)
+	o := &f.Organization
+	if len(o.Regions) == 0 && o.HomeRegion != "" {
+		o.Regions = []string{o.HomeRegion}
+	}
+	vars := map[string]string{"org": o.ID, "domain": o.EmailDomain}
+	def(&o.Management.Name, render(n.ManagementAccount, vars))
+	def(&o.Management.Email, render(n.ManagementEmail, vars))
+	walkUnits(f.Units, "", func(path string, u *Unit) {
+		def(&u.Guardrails, "baseline")
+	})
+	for key, a := range f.Accounts {
+		if a == nil {
+			a = &Account{}
+			f.Accounts[key] = a
+		}
+		nameTpl, emailTpl, _ := n.templates(a.Role)
+		vars := map[string]string{"org": o.ID, "domain": o.EmailDomain, "name": key,
+			"workload": a.Workload, "environment": a.Environment, "username": a.Username}
+		def(&a.Name, render(nameTpl, vars))
+		def(&a.Email, render(emailTpl, vars))
+	}
+	if len(f.Tagging.Required) == 0 {
+		f.Tagging.Required = append([]string(nil), DefaultTagKeys...)
+	}
+	if f.Tagging.Values == nil {
+		f.Tagging.Values = map[string][]string{"Environment": append([]string(nil), DefaultEnvironments...)}
+	}
+}
+
+// walkUnits calls fn for every unit, parents before children, in sorted
+// order. Nil units (written as `Security:`) are replaced by empty ones.
+func walkUnits(units map[string]*Unit, parent string, fn func(path string, u *Unit)) {
+	names := make([]string, 0, len(units))
+	for name := range units {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		u := units[name]
+		if u == nil {
+			u = &Unit{}
+			units[name] = u
+		}
+		path := name
+		if parent != "" {
+			path = parent + "/" + name
+		}
+		fn(path, u)
+		walkUnits(u.Units, path, fn)
+	}
+}
+
+// UnitPaths returns every unit path in the spec, sorted.
+func (f *Foundation) UnitPaths() []string {
+	var out []string
+	walkUnits(f.Units, "", func(path string, _ *Unit) { out = append(out, path) })
+	return out
+}
+
+// AccountKeys returns the account keys, sorted.
+func (f *Foundation) AccountKeys() []string {
+	keys := make([]string, 0, len(f.Accounts))
+	for k := range f.Accounts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var (
+	keyRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	emailRE  = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$`)
+	roleRE   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+)
+
+// validator checks a decoded, defaulted spec and adds diagnostics.
+type validator struct {
+	f *Foundation
+	d *decoder
+}
+
+// at reports a problem at the value of path, falling back to its key and
+// then to the nearest written parent.
+func (v *validator) at(path, format string, args ...any) {
+	p, ok := v.d.pos[path]
+	if !ok {
+		p, ok = v.d.keyPos[path]
+	}
+	for q := path; !ok && q != ""; {
+		if i := strings.LastIndexAny(q, ".["); i >= 0 {
+			q = q[:i]
+		} else {
+			q = ""
+		}
+		p, ok = v.d.pos[q]
+	}
+	v.d.errorf(p, path, format, args...)
+}
+
+// atKey reports a problem at the key of path (for things named by their
+// key, such as an account).
+func (v *validator) atKey(path, format string, args ...any) {
+	if p, ok := v.d.keyPos[path]; ok {
+		v.d.errorf(p, path, format, args...)
+		return
+	}
+	v.at(path, format, args...)
+}
+
+func (v *validator) validate() {
+	f := v.f
+	if _, written := v.d.pos["version"]; !written {
+		v.at("version", "required: set `version: %d` at the top of the file", Version)
+	} else if f.Version != Version {
+		v.at("version", "unsupported spec version %d; this groundwork reads version %d", f.Version, Version)
+	}
+	v.validateOrganization()
+	units := map[string]bool{}
+	walkUnits(f.Units, "", func(path string, u *Unit) {
+		units[path] = true
+		v.validateUnit(path, u)
+	})
+	if len(f.Units) == 0 {
+		v.at("units", "required: declare the OU tree (run `groundwork init` for the recommended one)")
+	}
+	v.validateAccounts(units)
+	v.validateTagging()
+}
+
+func (v *validator) validateOrganization() {
+	o := v.f.Organization
+	if o.ID == "" {
+		v.at("organization.id", "required: the organization identifier used in every account name, such as \"primary\"")
+	} else if !keyRE.MatchString(o.ID) {
+		v.at("organization.id", "%q must be lowercase letters, digits and hyphens, starting with a letter or digit", o.ID)
+	}
+	if o.EmailDomain == "" {
+		v.at("organization.email_domain", "required: the domain of the root e-mail addresses, such as example.com")
+	} else if !domainRE.MatchString(o.EmailDomain) {
+		v.at("organization.email_domain", "%q is not a valid lowercase domain name", o.EmailDomain)
+	}
+	if o.HomeRegion == "" {
+		v.at("organization.home_region", "required: the Region where the foundation's global resources live, such as us-east-1")
+	} else if !IsRegion(o.HomeRegion) {
+		v.at("organization.home_region", "%q is not an AWS Region%s", o.HomeRegion, suggest(o.HomeRegion, KnownRegions))
+	}
+	seen := map[string]bool{}
+	for i, r := range o.Regions {
+		p := fmt.Sprintf("organization.regions[%d]", i)
+		switch {
+		case !IsRegion(r):
+			v.at(p, "%q is not an AWS Region%s", r, suggest(r, KnownRegions))
+		case seen[r]:
+			v.at(p, "Region %q is listed twice", r)
+		}
+		seen[r] = true
+	}
+	if o.HomeRegion != "" && IsRegion(o.HomeRegion) && !seen[o.HomeRegion] {
+		v.at("organization.regions", "the home Region %q must be one of the operational Regions", o.HomeRegion)
+	}
+	if !roleRE.MatchString(o.AccessRole) {
+		v.at("organization.access_role", "%q is not a valid IAM role name", o.AccessRole)
+	}
+	n := o.Naming
+	for _, t := range []struct {
+		field, tpl string
+		vars       []string
+	}{
+		{"management_account", n.ManagementAccount, managementVars},
+		{"management_email", n.ManagementEmail, managementVars},
+		{"account", n.Account, accountVars},
+		{"account_email", n.AccountEmail, accountVars},
+		{"workload_account", n.WorkloadAccount, workloadVars},
+		{"workload_email", n.WorkloadEmail, workloadVars},
+		{"sandbox_account", n.SandboxAccount, sandboxVars},
+		{"sandbox_email", n.SandboxEmail, sandboxVars},
+	} {
+		p := "organization.naming." + t.field
+		if bad := unknownPlaceholders(t.tpl, t.vars); len(bad) > 0 {
+			v.at(p, "unknown placeholder %s; this template may use {%s}", strings.Join(bad, ", "), strings.Join(t.vars, "}, {"))
+		}
+		if strings.HasSuffix(t.field, "email") && !strings.HasSuffix(t.tpl, "@{domain}") {
+			v.at(p, "%q must end in @{domain}", t.tpl)
+		}
+	}
+	if o.ID == "" || o.EmailDomain == "" {
+		return
+	}
+	if !matchesConvention(o.Management.Name, n.ManagementAccount, o.ID, o.EmailDomain) {
+		v.at("organization.management.name", "%q does not follow %s", o.Management.Name, describeTemplate("management account", n.ManagementAccount))
+	}
+	if !emailRE.MatchString(o.Management.Email) {
+		v.at("organization.management.email", "%q is not a valid e-mail address", o.Management.Email)
+	} else if !matchesConvention(o.Management.Email, n.ManagementEmail, o.ID, o.EmailDomain) {
+		v.at("organization.management.email", "%q does not follow %s", o.Management.Email, describeTemplate("management e-mail", n.ManagementEmail))
+	}
+}
+
+func (v *validator) validateUnit(path string, u *Unit) {
+	p := "units." + strings.ReplaceAll(path, "/", ".units.")
+	name := path[strings.LastIndexByte(path, '/')+1:]
+	if name == "" || len(name) > maxUnitName || strings.ContainsAny(name, "./") {
+		v.atKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
+	}
+	if u.Guardrails != "baseline" && u.Guardrails != "none" {
+		v.at(p+".guardrails", "%q is not a guardrail setting; expected baseline or none", u.Guardrails)
+	}
+	v.validateTags(p+".tags", u.Tags)
+}
+
+func (v *validator) validateAccounts(units map[string]bool) {
+	f := v.f
+	o := f.Organization
+	names := map[string]string{strings.ToLower(o.Management.Name): "organization.management"}
+	emails := map[string]string{strings.ToLower(o.Management.Email): "organization.management"}
+	roles := map[string][]string{}
+	for _, key := range f.AccountKeys() {
+		a := f.Accounts[key]
+		p := "accounts." + key
+		if !keyRE.MatchString(key) {
+			v.atKey(p, "account key %q must be lowercase letters, digits and hyphens", key)
+		}
+		switch {
+		case a.Unit == "":
+			v.at(p+".unit", "required: the path of the OU this account belongs in, such as Workloads/Prod")
+		case !units[a.Unit]:
+			v.at(p+".unit", "OU %q is not declared under units%s", a.Unit, suggest(a.Unit, f.UnitPaths()))
+		}
+		switch a.Role {
+		case "", "log-archive", "security-tooling", "identity-center":
+		case "workload":
+			if a.Workload == "" {
+				v.at(p+".workload", "required for a workload account: the workload's short name, such as payments")
+			}
+			if a.Environment == "" {
+				v.at(p+".environment", "required for a workload account: the stage, such as prod or dev")
+			}
+		case "sandbox":
+			if a.Username == "" {
+				v.at(p+".username", "required for a sandbox account: the user it belongs to")
+			}
+		default:
+			v.at(p+".role", "unknown role %q; expected one of: log-archive, security-tooling, identity-center, workload, sandbox", a.Role)
+		}
+		if a.Role != "" && a.Role != "workload" && a.Role != "sandbox" {
+			roles[a.Role] = append(roles[a.Role], key)
+		}
+		v.validateAccountNaming(key, a)
+		if prev, dup := names[strings.ToLower(a.Name)]; dup {
+			v.at(p+".name", "account name %q is already used by %s", a.Name, prev)
+		} else {
+			names[strings.ToLower(a.Name)] = p
+		}
+		if prev, dup := emails[strings.ToLower(a.Email)]; dup {
+			v.at(p+".email", "e-mail %q is already used by %s; every AWS account needs its own address", a.Email, prev)
+		} else {
+			emails[strings.ToLower(a.Email)] = p
+		}
+		v.validateTags(p+".tags", a.Tags)
+	}
+	for role, keys := range roles {
+		if len(keys) > 1 {
+			v.at("accounts."+keys[1]+".role", "role %q is already given to account %q; a foundation has one %s account", role, keys[0], role)
+		}
+	}
+}
+
+func (v *validator) validateAccountNaming(key string, a *Account) {
+	o := v.f.Organization
+	p := "accounts." + key
+	nameTpl, emailTpl, _ := o.Naming.templates(a.Role)
+	if a.Name == "" || len(a.Name) > maxAccountName {
+		v.at(p+".name", "account name %q must be 1 to %d characters", a.Name, maxAccountName)
+	}
+	if !emailRE.MatchString(a.Email) || len(a.Email) > maxEmail {
+		v.at(p+".email", "%q is not a valid e-mail address of at most %d characters", a.Email, maxEmail)
+		return
+	}
+	if a.ExemptFromNaming || o.ID == "" || o.EmailDomain == "" {
+		return
+	}
+	const hint = "; follow it, or set exempt_from_naming: true for an account that predates it"
+	if !matchesConvention(a.Name, nameTpl, o.ID, o.EmailDomain) {
+		v.at(p+".name", "%q does not follow %s%s", a.Name, describeTemplate("account name", nameTpl), hint)
+	}
+	if !matchesConvention(a.Email, emailTpl, o.ID, o.EmailDomain) {
+		v.at(p+".email", "%q does not follow %s%s", a.Email, describeTemplate("e-mail", emailTpl), hint)
+	}
+}
+
+func (v *validator) validateTags(path string, tags map[string]string) {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := path + "." + k
+		switch {
+		case len(k) == 0 || len(k) > maxTagKey:
+			v.atKey(p, "tag key must be 1 to %d characters", maxTagKey)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			v.atKey(p, "tag keys starting with aws: are reserved by AWS")
+		case len(tags[k]) > maxTagValue:
+			v.at(p, "tag value must be at most %d characters", maxTagValue)
+		}
+		if allowed, ok := v.f.Tagging.Values[k]; ok && len(allowed) > 0 && !contains(allowed, tags[k]) {
+			v.at(p, "%q is not an allowed value for tag %s; expected one of: %s", tags[k], k, strings.Join(allowed, ", "))
+		}
+	}
+}
+
+func (v *validator) validateTagging() {
+	seen := map[string]bool{}
+	for i, k := range v.f.Tagging.Required {
+		if seen[strings.ToLower(k)] {
+			v.at(fmt.Sprintf("tagging.required[%d]", i), "tag key %q is listed twice", k)
+		}
+		seen[strings.ToLower(k)] = true
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package spec
+
+// Version is the spec format this groundwork reads.
+const Version = 1
+
+// Foundation is a parsed foundation.yaml. Load fills defaults, so every
+// field below holds its effective value.
+type Foundation struct {
+	Version      int                 `yaml:"version"`
+	Organization Organization        `yaml:"organization"`
+	Units        map[string]*Unit    `yaml:"units"`
+	Accounts     map[string]*Account `yaml:"accounts"`
+	Tagging      Tagging             `yaml:"tagging"`
+	Policies     Reserved            `yaml:"policies"`
+	Identity     Reserved            `yaml:"identity"`
+	Logging      Reserved            `yaml:"logging"`
+	Monitoring   Reserved            `yaml:"monitoring"`
+	Billing      Reserved            `yaml:"billing"`
+	Hardening    Reserved            `yaml:"hardening"`
+
+	// File is the path the spec was read from, for messages.
+	File string `yaml:"-"`
+	pos  map[string]Pos
+}
+
+// Pos returns where a field path was written, or the zero Pos.
+func (f *Foundation) Pos(path string) Pos { return f.pos[path] }
+
+// Organization holds what names and places the whole foundation.
+type Organization struct {
+	// ID is the [org-identifier] of guidance 000 that ends every account
+	// name and e-mail, such as "primary".
+	ID          string `yaml:"id"`
+	EmailDomain string `yaml:"email_domain"`
+	// HomeRegion is where global resources and the management plane live.
+	HomeRegion string `yaml:"home_region"`
+	// Regions are the operational Regions; every other Region is denied.
+	Regions []string `yaml:"regions"`
+	Naming  Naming   `yaml:"naming"`
+	// AccessRole is the role groundwork assumes in member accounts.
+	AccessRole string     `yaml:"access_role"`
+	Management Management `yaml:"management"`
+}
+
+// Management describes the management account, which groundwork never
+// creates: it is the account groundwork runs from.
+type Management struct {
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
+}
+
+// Naming holds the templates account names (aliases) and root e-mails
+// follow. Placeholders: {org}, {domain}, {name} (the account's key),
+// {workload}, {environment}, {username}.
+type Naming struct {
+	ManagementAccount string `yaml:"management_account"`
+	ManagementEmail   string `yaml:"management_email"`
+	Account           string `yaml:"account"`
+	AccountEmail      string `yaml:"account_email"`
+	WorkloadAccount   string `yaml:"workload_account"`
+	WorkloadEmail     string `yaml:"workload_email"`
+	SandboxAccount    string `yaml:"sandbox_account"`
+	SandboxEmail      string `yaml:"sandbox_email"`
+}
+
+// Unit is an organizational unit and the units nested in it.
+type Unit struct {
+	Units map[string]*Unit `yaml:"units"`
+	// Guardrails is "baseline" (the default: baseline SCPs attach here) or
+	// "none" (the Exceptions OU of guidance 000).
+	Guardrails string            `yaml:"guardrails"`
+	Tags       map[string]string `yaml:"tags"`
+}
+
+// Account is a member account. Its name and e-mail follow the naming
+// conventions unless given explicitly.
+type Account struct {
+	// Unit is the slash-separated path of the OU the account belongs in.
+	Unit string `yaml:"unit"`
+	// Role is log-archive, security-tooling, identity-center, workload,
+	// sandbox, or empty.
+	Role        string            `yaml:"role"`
+	Name        string            `yaml:"name"`
+	Email       string            `yaml:"email"`
+	Workload    string            `yaml:"workload"`
+	Environment string            `yaml:"environment"`
+	Username    string            `yaml:"username"`
+	Tags        map[string]string `yaml:"tags"`
+	// ExemptFromNaming lets an existing account keep a name or e-mail that
+	// predates the conventions.
+	ExemptFromNaming bool `yaml:"exempt_from_naming"`
+}
+
+// Tagging is the tagging dictionary of guidance 000.
+type Tagging struct {
+	Required []string            `yaml:"required"`
+	Values   map[string][]string `yaml:"values"`
+}
+
+// Reserved marks a section of the spec that a later groundwork fills. It
+// accepts an empty mapping today so that files stay forward-compatible,
+// and rejects any key in it, so that a typo is never silently ignored.
+type Reserved struct{}
