@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/spf13/cobra"
+
+	"github.com/groundwork-aws/groundwork/internal/apply"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+func newApply(g *globals) *cobra.Command {
+	var (
+		output             string
+		autoApprove, allow bool
+	)
+	cmd := &cobra.Command{
+		Use:   "apply [plan.json]",
+		Short: "Make the live organization match the spec",
+		Long: `apply computes the plan (or reads one saved with plan --out), shows it,
+asks for confirmation unless --auto-approve is given, then carries it out
+in dependency order, several changes at once. It is safe to run again after
+any failure. It never closes accounts, and deletes or detaches only with
+--allow-delete. A saved plan is refused when the organization changed
+since it was made.`,
+		Example: `  groundwork apply
+  groundwork apply --auto-approve
+  groundwork plan --out plan.json && groundwork apply plan.json
+  groundwork apply --allow-delete`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			var p *plan.Plan
+			var actual *estate.Estate
+			if len(args) == 1 {
+				b, err := os.ReadFile(args[0])
+				if err != nil {
+					return fmt.Errorf("read plan: %w", err)
+				}
+				if p, err = plan.Unmarshal(b); err != nil {
+					return err
+				}
+				if actual, _, err = g.collect(ctx, p.AccessRole); err != nil {
+					return err
+				}
+				if fp := actual.Fingerprint(); fp != p.Fingerprint {
+					return fmt.Errorf("the organization changed since %s was made (fingerprint %s, now %s); run groundwork plan again", args[0], p.Fingerprint, fp)
+				}
+			} else {
+				f, err := spec.Load(g.config)
+				if err != nil {
+					return err
+				}
+				if actual, _, err = g.collect(ctx, f.Organization.AccessRole); err != nil {
+					return err
+				}
+				p = kinds.Plan(f.Desired(), actual)
+				p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
+			}
+			if p.AccessRole == "" {
+				p.AccessRole = spec.DefaultAccessRole
+			}
+			if output != "json" {
+				plan.Render(g.io.Out, p, allow)
+			}
+			if !p.HasChanges() {
+				if output == "json" {
+					return json.NewEncoder(g.io.Out).Encode(apply.Report{Results: []apply.Result{}})
+				}
+				return nil
+			}
+			if !autoApprove {
+				if err := confirm(g); err != nil {
+					return err
+				}
+			}
+			s, err := g.session(ctx, p.AccessRole)
+			if err != nil {
+				return err
+			}
+			env := &kinds.Env{Org: organizations.NewFromConfig(s.Config("", "", "")), AccessRole: p.AccessRole, Log: g.progress}
+			seedIDs(env, actual)
+			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})
+			if output == "json" {
+				enc := json.NewEncoder(g.io.Out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				printReport(g, rep)
+			}
+			return runErr
+		},
+	}
+	fl := cmd.Flags()
+	outputFlag(cmd, &output)
+	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
+	fl.BoolVar(&allow, "allow-delete", false, "let apply delete OUs the spec no longer has (accounts are never closed)")
+	return cmd
+}
+
+// confirm asks on stdin and accepts only "yes".
+func confirm(g *globals) error {
+	fmt.Fprint(g.io.Err, "\nApply these changes? Only 'yes' is accepted: ")
+	line, err := bufio.NewReader(g.io.In).ReadString('\n')
+	if err != nil && line == "" {
+		return errors.New("no confirmation on standard input; run from a terminal or pass --auto-approve")
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return errors.New("apply cancelled; nothing was changed")
+	}
+	return nil
+}
+
+func seedIDs(env *kinds.Env, actual *estate.Estate) {
+	units := map[string]string{}
+	for path, u := range actual.Units {
+		units[path] = u.ID
+	}
+	accounts := map[string]string{}
+	for key, a := range actual.Accounts {
+		accounts[key] = a.ID
+	}
+	root := ""
+	if actual.Organization != nil {
+		root = actual.Organization.RootID
+	}
+	env.SeedIDs(root, units, accounts)
+}
+
+func printReport(g *globals, rep apply.Report) {
+	fmt.Fprintln(g.io.Out)
+	for _, r := range rep.Results {
+		if r.Outcome == apply.Applied {
+			continue
+		}
+		line := fmt.Sprintf("  %-7s %s %s", r.Outcome, r.Action, r.Address)
+		if r.Error != "" {
+			line += ": " + r.Error
+		}
+		fmt.Fprintln(g.io.Out, line)
+	}
+	fmt.Fprintf(g.io.Out, "Apply: %d applied, %d failed, %d held (need --allow-delete), %d skipped.\n",
+		rep.Count(apply.Applied), rep.Count(apply.Failed), rep.Count(apply.Held), rep.Count(apply.Skipped))
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+// Exit codes, stable and documented in the README.
+const (
+	ExitOK       = 0 // success; for plan --detailed-exitcode: no changes
+	ExitError    = 1 // any error: bad spec, bad flags, AWS failure, incomplete apply
+	ExitChanges  = 2 // plan --detailed-exitcode: the plan has changes
+	ExitFindings = 3 // audit: findings at or above --fail-on
+)
+
+// exitError carries an exit code other than ExitError through cobra.
+type exitError struct {
+	code int
+	err  error // nil when the command already printed what it had to say
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// IO is where a run reads and writes.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Interactive says stderr is a terminal: progress is shown only then.
+	Interactive bool
+}
+
+// globals are the flags every verb takes.
+type globals struct {
+	profile, region, config, logLevel string
+	stats                             bool
+	counter                           *awsx.Counter
+	io                                IO
+	log                               *slog.Logger
+}
+
+// Main runs groundwork with args (without the program name) and returns
+// the process exit code.
+func Main(ctx context.Context, args []string, stdio IO) int {
+	g := &globals{io: stdio, counter: &awsx.Counter{}}
+	root := newRoot(g)
+	root.SetArgs(args)
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	err := root.ExecuteContext(ctx)
+	if g.stats {
+		g.counter.Print(stdio.Err)
+	}
+	return exitCode(err, stdio.Err)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	var diags spec.Diagnostics
+	if errors.As(err, &diags) {
+		fmt.Fprintln(stderr, diags.Error())
+		fmt.Fprintf(stderr, "%d problem(s) in the spec; nothing was sent to AWS\n", len(diags))
+		return ExitError
+	}
+	fmt.Fprintf(stderr, "error: %v\n", err)
+	return ExitError
+}
+
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "groundwork",
+		Short: "Build, keep in shape and audit a secure multi-account AWS foundation",
+		Long: `groundwork builds, keeps in shape and audits a secure multi-account AWS
+foundation from one reviewed file, foundation.yaml: OUs, accounts, naming
+conventions and Regions today; guardrails, logging, monitoring and more as
+the spec grows.`,
+		Example: `  groundwork init --org-id primary --domain example.com --home-region us-east-1 --regions us-east-1,eu-west-1
+  groundwork validate
+  groundwork plan --out plan.json
+  groundwork apply plan.json
+  groundwork audit --fail-on high`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+				return fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
+			}
+			g.log = slog.New(slog.NewTextHandler(g.io.Err, &slog.HandlerOptions{Level: level}))
+			return nil
+		},
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&g.profile, "profile", os.Getenv("AWS_PROFILE"), "AWS shared config profile (or SSO session profile) to use")
+	f.StringVar(&g.region, "region", "", "AWS Region for API calls (default: the credential chain's Region, else us-east-1)")
+	f.StringVarP(&g.config, "config", "f", "foundation.yaml", "path of the spec file")
+	f.BoolVar(&g.stats, "stats", false, "print AWS API call counts by service and operation to stderr when done")
+	f.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g))
+	return root
+}
+
+// progress prints progress on stderr when it is a terminal, and logs it at
+// debug level otherwise.
+func (g *globals) progress(format string, args ...any) {
+	if g.io.Interactive {
+		fmt.Fprintf(g.io.Err, "  ... "+format+"\n", args...)
+		return
+	}
+	if g.log != nil {
+		g.log.Debug(fmt.Sprintf(format, args...))
+	}
+}
+
+// session opens the AWS session for the management account.
+func (g *globals) session(ctx context.Context, accessRole string) (*awsx.Session, error) {
+	return awsx.Load(ctx, awsx.Options{Profile: g.profile, Region: g.region, Counter: g.counter, AccessRole: accessRole})
+}
+
+// outputFlag adds --output/-o with the given formats.
+func outputFlag(cmd *cobra.Command, target *string) {
+	cmd.Flags().StringVarP(target, "output", "o", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+func checkOutput(o string) error {
+	switch strings.ToLower(o) {
+	case "text", "json":
+		return nil
+	}
+	return fmt.Errorf("--output %q: want text or json", o)
+}

@@ -1,0 +1,86 @@
+package kinds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// KindOrganization creates the organization with all features and, for an
+// organization that has only consolidated billing, starts enabling all
+// features (guidance 000: SCPs and trusted access need them).
+const KindOrganization = "organization"
+
+// OrganizationAddress is the address of the one organization change.
+const OrganizationAddress = KindOrganization
+
+func init() {
+	Register(Registration{Name: KindOrganization, Diff: diffOrganization, Apply: applyOrganization})
+}
+
+func diffOrganization(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if actual.Organization == nil {
+		return []plan.Change{{
+			Address: OrganizationAddress, Kind: KindOrganization, Action: plan.Create,
+			After:  plan.Attrs{"feature_set": "ALL"},
+			Reason: "the management account is not in an organization yet",
+		}}, nil
+	}
+	if actual.Organization.FeatureSet != "ALL" {
+		return []plan.Change{{
+			Address: OrganizationAddress, Kind: KindOrganization, Action: plan.Update,
+			Before: plan.Attrs{"feature_set": actual.Organization.FeatureSet},
+			After:  plan.Attrs{"feature_set": "ALL"},
+			Reason: "guardrails need all features; every member account must accept the request AWS sends",
+		}}, nil
+	}
+	return nil, nil
+}
+
+func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
+	switch ch.Action {
+	case plan.Create:
+		// Guard: another run may have created it after the plan was made.
+		_, err := env.Org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		var notInUse *types.AWSOrganizationsNotInUseException
+		switch {
+		case err == nil:
+			env.logf("organization already exists")
+		case errors.As(err, &notInUse):
+			if _, err := env.Org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: types.OrganizationFeatureSetAll}); err != nil {
+				var exists *types.AlreadyInOrganizationException
+				if !errors.As(err, &exists) {
+					return fmt.Errorf("create organization: %w", err)
+				}
+			}
+		default:
+			return fmt.Errorf("describe organization: %w", err)
+		}
+		roots, err := env.Org.ListRoots(ctx, &organizations.ListRootsInput{})
+		if err != nil {
+			return fmt.Errorf("list roots: %w", err)
+		}
+		if len(roots.Roots) == 0 {
+			return errNoRoot
+		}
+		env.setRoot(aws.ToString(roots.Roots[0].Id))
+		return nil
+	case plan.Update:
+		if _, err := env.Org.EnableAllFeatures(ctx, &organizations.EnableAllFeaturesInput{}); err != nil {
+			var started *types.HandshakeConstraintViolationException
+			if errors.As(err, &started) {
+				return nil // already requested; members still have to accept
+			}
+			return fmt.Errorf("enable all features: %w", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("organization: cannot %s", ch.Action)
+}

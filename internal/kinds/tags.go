@@ -1,0 +1,74 @@
+package kinds
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+const tagPrefix = "tags."
+
+// withTags adds tags to attrs as "tags.KEY" entries.
+func withTags(attrs plan.Attrs, tags map[string]string) plan.Attrs {
+	for k, v := range tags {
+		attrs[tagPrefix+k] = v
+	}
+	return attrs
+}
+
+// missingTags lists the keys of want whose value in have differs. Tags the
+// spec does not mention are left alone: groundwork manages only the keys it
+// is told about.
+func missingTags(want, have map[string]string) []string {
+	var keys []string
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func pick(tags map[string]string, keys []string) map[string]string {
+	out := map[string]string{}
+	for _, k := range keys {
+		if v, ok := tags[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// orgTags turns the tags.* attributes of a change into Organizations tags.
+func orgTags(attrs plan.Attrs) []types.Tag {
+	var keys []string
+	for k := range attrs {
+		if strings.HasPrefix(k, tagPrefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	tags := make([]types.Tag, 0, len(keys))
+	for _, k := range keys {
+		tags = append(tags, types.Tag{Key: aws.String(strings.TrimPrefix(k, tagPrefix)), Value: aws.String(attrs[k])})
+	}
+	return tags
+}
+
+// tagResource sets the tags.* attributes of a change on a resource.
+// TagResource overwrites values and is idempotent.
+func tagResource(ctx context.Context, env *Env, id string, attrs plan.Attrs) error {
+	tags := orgTags(attrs)
+	if len(tags) == 0 {
+		return nil
+	}
+	_, err := env.Org.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: tags})
+	return err
+}

@@ -1,0 +1,196 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Action is what a change does.
+type Action int
+
+// The actions, in the order a plan lists them within a group.
+const (
+	NoOp Action = iota
+	Create
+	Update
+	Delete
+)
+
+var actionNames = [...]string{NoOp: "no-op", Create: "create", Update: "update", Delete: "delete"}
+
+func (a Action) String() string {
+	if int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return fmt.Sprintf("Action(%d)", int(a))
+}
+
+// Symbol is the one-character marker of an action in a rendered plan.
+func (a Action) Symbol() string {
+	switch a {
+	case Create:
+		return "+"
+	case Update:
+		return "~"
+	case Delete:
+		return "-"
+	}
+	return " "
+}
+
+// MarshalText writes the action's name.
+func (a Action) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText reads an action's name.
+func (a *Action) UnmarshalText(b []byte) error {
+	for i, n := range actionNames {
+		if n == string(b) {
+			*a = Action(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown plan action %q", b)
+}
+
+// Attrs are a resource's attributes as a reviewer reads them: flat string
+// keys and values, with maps flattened as "tags.Owner".
+type Attrs map[string]string
+
+// Change is one step of a plan.
+type Change struct {
+	// Address names the resource uniquely and stably, e.g. "unit/Workloads/Prod"
+	// or "account/aws-payments-prod-primary@example.com".
+	Address string `json:"address"`
+	// Kind is the registered kind that carries the change out.
+	Kind   string `json:"kind"`
+	Action Action `json:"action"`
+	// Group is the OU path the change is shown under ("" for the root).
+	Group  string `json:"group"`
+	Before Attrs  `json:"before,omitempty"`
+	After  Attrs  `json:"after,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// DependsOn lists addresses that must be applied first.
+	DependsOn []string `json:"depends_on,omitempty"`
+	// NeedsAllowDelete marks a change that removes or detaches something;
+	// apply skips it unless run with --allow-delete.
+	NeedsAllowDelete bool `json:"needs_allow_delete,omitempty"`
+}
+
+// FormatVersion is the version of the saved plan format.
+const FormatVersion = 1
+
+// Plan is every change needed, plus notes for things groundwork saw and
+// deliberately leaves alone.
+type Plan struct {
+	FormatVersion int    `json:"format_version"`
+	Spec          string `json:"spec,omitempty"`
+	// AccessRole is the role apply creates in new accounts and assumes in
+	// member accounts, from the spec the plan was made with.
+	AccessRole string `json:"access_role,omitempty"`
+	// Fingerprint identifies the actual estate the plan was computed from;
+	// applying a saved plan refuses when the estate has moved since.
+	Fingerprint string   `json:"fingerprint"`
+	Changes     []Change `json:"changes"`
+	Notes       []string `json:"notes,omitempty"`
+}
+
+// Sort orders changes by group, then address, so that a plan renders and
+// saves the same way every time.
+func (p *Plan) Sort() {
+	sort.SliceStable(p.Changes, func(i, j int) bool {
+		a, b := p.Changes[i], p.Changes[j]
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Address < b.Address
+	})
+	sort.Strings(p.Notes)
+}
+
+// Counts returns how many changes of each action the plan holds.
+func (p *Plan) Counts() map[Action]int {
+	c := map[Action]int{}
+	for _, ch := range p.Changes {
+		c[ch.Action]++
+	}
+	return c
+}
+
+// HasChanges reports whether applying the plan would change anything.
+func (p *Plan) HasChanges() bool {
+	for _, ch := range p.Changes {
+		if ch.Action != NoOp {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks that a plan read from a file is well formed: known
+// version, unique addresses, dependencies that exist and no cycles.
+func (p *Plan) Validate() error {
+	if p.FormatVersion != FormatVersion {
+		return fmt.Errorf("plan format version %d is not supported (want %d); make the plan again with this groundwork", p.FormatVersion, FormatVersion)
+	}
+	index := map[string]int{}
+	for i, ch := range p.Changes {
+		if _, dup := index[ch.Address]; dup {
+			return fmt.Errorf("plan lists %s twice", ch.Address)
+		}
+		index[ch.Address] = i
+	}
+	for _, ch := range p.Changes {
+		for _, dep := range ch.DependsOn {
+			if _, ok := index[dep]; !ok {
+				return fmt.Errorf("%s depends on %s, which is not in the plan", ch.Address, dep)
+			}
+		}
+	}
+	// Depth-first search for cycles.
+	state := make([]int, len(p.Changes)) // 0 new, 1 on stack, 2 done
+	var visit func(i int) error
+	visit = func(i int) error {
+		switch state[i] {
+		case 1:
+			return fmt.Errorf("plan has a dependency cycle through %s", p.Changes[i].Address)
+		case 2:
+			return nil
+		}
+		state[i] = 1
+		for _, dep := range p.Changes[i].DependsOn {
+			if err := visit(index[dep]); err != nil {
+				return err
+			}
+		}
+		state[i] = 2
+		return nil
+	}
+	for i := range p.Changes {
+		if err := visit(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Marshal encodes the plan as indented JSON.
+func (p *Plan) Marshal() ([]byte, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Unmarshal decodes and validates a saved plan.
+func Unmarshal(b []byte) (*Plan, error) {
+	var p Plan
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	return &p, nil
+}

@@ -1,0 +1,128 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"text/template"
+)
+
+// StarterOptions fill the starter spec.
+type StarterOptions struct {
+	OrgID      string
+	Domain     string
+	HomeRegion string
+	Regions    []string
+}
+
+// Starter returns the recommended foundation of guidance 000 as a
+// commented foundation.yaml. It is validated before it is returned, so
+// bad options come back as Diagnostics about the generated file.
+func Starter(opts StarterOptions) ([]byte, error) {
+	regions := opts.Regions
+	if len(regions) == 0 {
+		regions = []string{opts.HomeRegion}
+	}
+	var buf bytes.Buffer
+	err := starterTemplate.Execute(&buf, map[string]any{
+		"Org": opts.OrgID, "Domain": opts.Domain, "Home": opts.HomeRegion,
+		"Regions": strings.Join(regions, ", "),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render starter spec: %w", err)
+	}
+	if _, err := Parse("foundation.yaml", buf.Bytes()); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var starterTemplate = template.Must(template.New("foundation.yaml").Parse(`# foundation.yaml: the AWS foundation of organization "{{.Org}}".
+#
+# groundwork reads this file and makes the organization match it:
+#   groundwork validate   check this file, every error at once
+#   groundwork plan       show what would change
+#   groundwork apply      make it so (asks first; never closes accounts)
+#   groundwork audit      check the live organization against the guidance
+#
+# The layout follows "Guidance for establishing an initial foundation using
+# AWS Organizations" (AWS Cloud Foundations).
+version: 1
+
+organization:
+  # The [org-identifier] that ends every account name and root e-mail, so
+  # that several organizations never collide.
+  id: {{.Org}}
+  # Root e-mails are distribution lists in this domain, never a person's
+  # mailbox: whoever is on the list can recover the account.
+  email_domain: {{.Domain}}
+  # The home Region holds the foundation's global resources (the Config
+  # recorder for IAM, the trail's log group). Operational Regions are the
+  # only ones workloads may use.
+  home_region: {{.Home}}
+  regions: [{{.Regions}}]
+  # groundwork assumes this role in member accounts. AWS Organizations
+  # creates it in every account it creates.
+  access_role: OrganizationAccountAccessRole
+  # Naming conventions. These are the defaults; change a template here and
+  # every account follows. Placeholders: {org}, {domain}, {name} (the
+  # account's key below), {workload}, {environment}, {username}.
+  naming:
+    management_account: "aws-management-account-{org}"
+    management_email: "aws-management-account-{org}@{domain}"
+    account: "{name}-{org}"
+    account_email: "aws-{name}-{org}@{domain}"
+    workload_account: "{workload}-{environment}-{org}"
+    workload_email: "aws-{workload}-{environment}-{org}@{domain}"
+    sandbox_account: "sandbox-{username}-{org}"
+    sandbox_email: "aws-sandbox-{username}-{org}@{domain}"
+
+# The OU tree. Guardrails (baseline SCPs) attach to every top-level OU
+# except Exceptions, never to the root.
+units:
+  # Security: the Log Archive and Security Tooling accounts. Only the
+  # security team has access.
+  Security: {}
+  # Infrastructure: shared services such as networking and the IAM
+  # Identity Center delegated administrator.
+  Infrastructure: {}
+  # Workloads: business applications, production separate from everything
+  # else so that each gets its own guardrails.
+  Workloads:
+    units:
+      Prod: {}
+      NonProd: {}
+  # Exceptions: accounts that need a guardrail waived, each for a recorded
+  # reason. Kept out of the baseline on purpose.
+  Exceptions:
+    guardrails: none
+  # Sandbox: for builders to experiment, disconnected from internal
+  # networks; never promoted to a workload account.
+  Sandbox: {}
+
+# Member accounts, by key. Names and e-mails follow the conventions above:
+# log-archive becomes "log-archive-{{.Org}}" with root e-mail
+# "aws-log-archive-{{.Org}}@{{.Domain}}". Add a workload account with:
+#   payments-prod: { unit: Workloads/Prod, role: workload, workload: payments, environment: prod }
+accounts:
+  # Receives the CloudTrail and Config logs of every account.
+  log-archive:
+    unit: Security
+    role: log-archive
+  # Delegated administrator for the security services and home of the
+  # organization's Config aggregator and log encryption keys.
+  security-tooling:
+    unit: Security
+    role: security-tooling
+  # Delegated administrator for IAM Identity Center, so that people are
+  # managed outside the management account.
+  identity-center:
+    unit: Infrastructure
+    role: identity-center
+
+# The tagging dictionary every account and resource should follow.
+tagging:
+  required: [Owner, BusinessUnit, Environment, CostCenter, FinancialOwner, Compliance]
+  values:
+    Environment: [Sandbox, Dev, PreProd, QA, Prod, Testing]
+`))

@@ -1,0 +1,186 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Region is the Region tests and the CLI use by default.
+const Region = "us-east-1"
+
+// Server is a running moto server on loopback.
+type Server struct {
+	Endpoint string // http://127.0.0.1:PORT
+	venv     string
+}
+
+var (
+	once      sync.Once
+	shared    *Server
+	sharedErr error
+)
+
+// Moto returns the test binary's moto server, started on first use, after
+// resetting it so the test starts from an empty AWS. Tests that use it must
+// not run in parallel with each other.
+func Moto(t testing.TB) *Server {
+	t.Helper()
+	once.Do(func() { shared, sharedErr = start() })
+	if sharedErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("moto server: %v", sharedErr)
+		}
+		t.Skipf("moto server unavailable (run scripts/venv.sh or make test): %v", sharedErr)
+	}
+	shared.Reset(t)
+	return shared
+}
+
+// RepoRoot finds the module root by walking up to go.mod.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func start() (*Server, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	venv := filepath.Join(root, ".venv")
+	bin := filepath.Join(venv, "bin", "moto_server")
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("%s not found: %w", bin, err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	// The server lives as long as the test binary and is killed with it
+	// (see stopWithParent), so no server outlives a test run.
+	stopWithParent(cmd)
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false")
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start moto_server: %w", err)
+	}
+	go cmd.Wait() //nolint:errcheck // exit status is irrelevant; readiness is checked below
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), venv: venv}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(s.Endpoint + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			return nil, fmt.Errorf("moto_server did not answer on %s within 60s: %w", s.Endpoint, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Reset empties every service of the server.
+func (s *Server) Reset(t testing.TB) {
+	t.Helper()
+	resp, err := http.Post(s.Endpoint+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		t.Fatalf("reset moto: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset moto: HTTP %d", resp.StatusCode)
+	}
+}
+
+// Env is the environment that points AWS SDKs and the CLI at the server
+// with test credentials. It drops any AWS_* variable of the caller so that
+// tests never reach a real account.
+func (s *Server) Env() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env,
+		"AWS_ENDPOINT_URL="+s.Endpoint,
+		"AWS_ACCESS_KEY_ID=testing",
+		"AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_REGION="+Region,
+		"AWS_DEFAULT_REGION="+Region,
+		"AWS_CONFIG_FILE=/dev/null",
+		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_EC2_METADATA_DISABLED=true",
+	)
+}
+
+// Setenv points this process's AWS SDK at the server for the duration of
+// the test.
+func (s *Server) Setenv(t testing.TB) {
+	t.Helper()
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_") {
+			t.Setenv(k, v)
+		}
+	}
+}
+
+// AWS runs the AWS CLI from the venv against the server and returns its
+// standard output; a failing command fails the test.
+func (s *Server) AWS(t testing.TB, args ...string) []byte {
+	t.Helper()
+	out, err := s.TryAWS(args...)
+	if err != nil {
+		t.Fatalf("aws %s: %v", strings.Join(args, " "), err)
+	}
+	return out
+}
+
+// TryAWS is AWS returning the error instead of failing the test.
+func (s *Server) TryAWS(args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(s.venv, "bin", "aws"), append(args, "--output", "json")...)
+	cmd.Env = s.Env()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}
