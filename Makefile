@@ -1,0 +1,32 @@
+# groundwork's two entry points on a fresh machine:
+#   make demo   the whole flow against a local AWS API server (moto)
+#   make test   every check CI runs: vet, gofmt, unit and integration tests
+GO       ?= go
+BIN      := bin/groundwork
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X github.com/groundwork-aws/groundwork/internal/cli.Version=$(VERSION)
+
+.PHONY: all build venv test demo bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/groundwork
+
+# The pinned moto server and AWS CLI (scripts/requirements.txt) in .venv.
+venv:
+	scripts/venv.sh
+
+test: venv
+	$(GO) vet ./...
+	@unformatted="$$(gofmt -l cmd internal)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) test -race -count=1 ./...
+
+demo: venv build
+	scripts/demo.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./...
+
+clean:
+	rm -rf bin
