@@ -64,11 +64,11 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	err := root.ExecuteContext(ctx)
+	code := exitCode(root.ExecuteContext(ctx), stdio.Err)
 	if g.stats {
 		g.counter.Print(stdio.Err)
 	}
-	return exitCode(err, stdio.Err)
+	return code
 }
 
 func exitCode(err error, stderr io.Writer) int {

@@ -225,7 +225,12 @@ func (v *validator) validateOrganization() {
 		v.at("organization.home_region", "%q is not an AWS Region%s", o.HomeRegion, suggest(o.HomeRegion, KnownRegions))
 	}
 	seen := map[string]bool{}
+	_, written := v.d.pos["organization.regions"]
 	for i, r := range o.Regions {
+		if !written {
+			seen[r] = true // the default, the home Region, is checked above
+			continue
+		}
 		p := fmt.Sprintf("organization.regions[%d]", i)
 		switch {
 		case !IsRegion(r):
@@ -294,7 +299,14 @@ func (v *validator) validateAccounts(units map[string]bool) {
 	names := map[string]string{strings.ToLower(o.Management.Name): "organization.management"}
 	emails := map[string]string{strings.ToLower(o.Management.Email): "organization.management"}
 	roles := map[string][]string{}
-	for _, key := range f.AccountKeys() {
+	// In file order, so that of two clashing accounts the later one is
+	// reported.
+	keys := f.AccountKeys()
+	sort.SliceStable(keys, func(i, j int) bool {
+		pi, pj := v.d.keyPos["accounts."+keys[i]], v.d.keyPos["accounts."+keys[j]]
+		return pi.Line < pj.Line || pi.Line == pj.Line && pi.Column < pj.Column
+	})
+	for _, key := range keys {
 		a := f.Accounts[key]
 		p := "accounts." + key
 		if !keyRE.MatchString(key) {

@@ -1,0 +1,375 @@
+package cli
+
+// End-to-end tests: the real CLI, in process, against the moto server
+// (internal/testenv), with every result checked again through the AWS CLI.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/testenv"
+)
+
+// run executes groundwork with args in dir and returns its exit code,
+// stdout and stderr.
+func run(t *testing.T, dir, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code := Main(context.Background(), args, IO{In: strings.NewReader(stdin), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func mustRun(t *testing.T, dir string, want int, args ...string) (string, string) {
+	t.Helper()
+	code, out, errOut := run(t, dir, "", args...)
+	if code != want {
+		t.Fatalf("groundwork %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errOut)
+	}
+	return out, errOut
+}
+
+const workloads = `
+  payments-prod:
+    unit: Workloads/Prod
+    role: workload
+    workload: payments
+    environment: prod
+    tags: { Owner: payments-team, CostCenter: FIN123 }
+  payments-dev:
+    unit: Workloads/NonProd
+    role: workload
+    workload: payments
+    environment: dev
+`
+
+// newFoundation writes the init output plus two workload accounts to a
+// temporary directory and returns it.
+func newFoundation(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	mustRun(t, dir, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", "us-east-1", "--regions", "us-east-1,eu-west-1")
+	path := filepath.Join(dir, "foundation.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(src), "    role: identity-center\n", "    role: identity-center\n"+strings.TrimPrefix(workloads, "\n"), 1)
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+type cliAccount struct{ Id, Name, Email string }
+
+func listAccounts(t *testing.T, m *testenv.Server) map[string]cliAccount {
+	t.Helper()
+	var out struct{ Accounts []cliAccount }
+	if err := json.Unmarshal(m.AWS(t, "organizations", "list-accounts"), &out); err != nil {
+		t.Fatal(err)
+	}
+	byEmail := map[string]cliAccount{}
+	for _, a := range out.Accounts {
+		byEmail[a.Email] = a
+	}
+	return byEmail
+}
+
+func rootID(t *testing.T, m *testenv.Server) string {
+	t.Helper()
+	var out struct{ Roots []struct{ Id string } }
+	if err := json.Unmarshal(m.AWS(t, "organizations", "list-roots"), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Roots[0].Id
+}
+
+// children returns the OUs under parent by name.
+func children(t *testing.T, m *testenv.Server, parent string) map[string]string {
+	t.Helper()
+	var out struct{ OrganizationalUnits []struct{ Id, Name string } }
+	if err := json.Unmarshal(m.AWS(t, "organizations", "list-organizational-units-for-parent", "--parent-id", parent), &out); err != nil {
+		t.Fatal(err)
+	}
+	ous := map[string]string{}
+	for _, ou := range out.OrganizationalUnits {
+		ous[ou.Name] = ou.Id
+	}
+	return ous
+}
+
+func parentOf(t *testing.T, m *testenv.Server, id string) string {
+	t.Helper()
+	var out struct{ Parents []struct{ Id string } }
+	if err := json.Unmarshal(m.AWS(t, "organizations", "list-parents", "--child-id", id), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Parents[0].Id
+}
+
+func keys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func TestInitValidateApplyPlan(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	dir := newFoundation(t)
+	mustRun(t, dir, ExitOK, "validate")
+
+	out, _ := mustRun(t, dir, ExitChanges, "plan", "--detailed-exitcode")
+	for _, want := range []string{"+ organization", "+ unit Workloads/Prod", "+ account aws-log-archive-primary@example.com", "Plan: 13 to create, 0 to update, 0 to delete."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first plan lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, errOut := mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--stats")
+	if !strings.Contains(out, "13 applied, 0 failed") {
+		t.Errorf("apply output:\n%s", out)
+	}
+	if !strings.Contains(errOut, "5  Organizations CreateAccount") {
+		t.Errorf("first apply should create 5 accounts:\n%s", errOut)
+	}
+
+	// Independent check with the AWS CLI.
+	root := rootID(t, m)
+	top := children(t, m, root)
+	if got, want := strings.Join(keys(top), ","), "Exceptions,Infrastructure,Sandbox,Security,Workloads"; got != want {
+		t.Errorf("top-level OUs = %s, want %s", got, want)
+	}
+	work := children(t, m, top["Workloads"])
+	if got, want := strings.Join(keys(work), ","), "NonProd,Prod"; got != want {
+		t.Errorf("Workloads OUs = %s, want %s", got, want)
+	}
+	accounts := listAccounts(t, m)
+	wantParents := map[string]string{
+		"aws-log-archive-primary@example.com":      top["Security"],
+		"aws-security-tooling-primary@example.com": top["Security"],
+		"aws-identity-center-primary@example.com":  top["Infrastructure"],
+		"aws-payments-prod-primary@example.com":    work["Prod"],
+		"aws-payments-dev-primary@example.com":     work["NonProd"],
+	}
+	for email, parent := range wantParents {
+		a, ok := accounts[email]
+		if !ok {
+			t.Errorf("aws organizations list-accounts lacks %s", email)
+			continue
+		}
+		if got := parentOf(t, m, a.Id); got != parent {
+			t.Errorf("%s is under %s, want %s", email, got, parent)
+		}
+	}
+	if a := accounts["aws-payments-prod-primary@example.com"]; a.Name != "payments-prod-primary" {
+		t.Errorf("payments-prod name = %q", a.Name)
+	}
+	var tags struct{ Tags []struct{ Key, Value string } }
+	json.Unmarshal(m.AWS(t, "organizations", "list-tags-for-resource", "--resource-id", accounts["aws-payments-prod-primary@example.com"].Id), &tags)
+	if len(tags.Tags) != 2 {
+		t.Errorf("payments-prod tags = %+v, want Owner and CostCenter", tags.Tags)
+	}
+
+	// Re-plan: nothing to do. Re-apply: zero writes.
+	out, _ = mustRun(t, dir, ExitOK, "plan", "--detailed-exitcode")
+	if !strings.Contains(out, "No changes.") {
+		t.Errorf("second plan:\n%s", out)
+	}
+	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--stats")
+	if !strings.Contains(errOut, "reads, 0 writes)") {
+		t.Errorf("second apply made writes:\n%s", errOut)
+	}
+	// And the audit of what was built is clean.
+	out, _ = mustRun(t, dir, ExitOK, "audit")
+	if !strings.Contains(out, "no findings") {
+		t.Errorf("audit:\n%s", out)
+	}
+}
+
+func TestDriftIsPlannedAndAudited(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	dir := newFoundation(t)
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+
+	// Move Log Archive to the root and add an OU by hand.
+	root := rootID(t, m)
+	top := children(t, m, root)
+	la := listAccounts(t, m)["aws-log-archive-primary@example.com"]
+	m.AWS(t, "organizations", "move-account", "--account-id", la.Id, "--source-parent-id", top["Security"], "--destination-parent-id", root)
+	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", root, "--name", "Scratch")
+
+	out, _ := mustRun(t, dir, ExitChanges, "plan", "--detailed-exitcode")
+	for _, want := range []string{
+		"~ account aws-log-archive-primary@example.com",
+		`unit         : "Root" -> "Root/Security"`,
+		"- unit Scratch  (needs --allow-delete)",
+		"Plan: 0 to create, 1 to update, 1 to delete.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("drift plan lacks %q:\n%s", want, out)
+		}
+	}
+	out, _ = mustRun(t, dir, ExitFindings, "audit")
+	for _, want := range []string{"GW-ORG-002", "GW-ORG-005", la.Id} {
+		if !strings.Contains(out, want) {
+			t.Errorf("audit lacks %q:\n%s", want, out)
+		}
+	}
+	var report struct {
+		Findings []struct {
+			CheckID string `json:"check_id"`
+		}
+	}
+	out, _ = mustRun(t, dir, ExitFindings, "audit", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &report); err != nil || len(report.Findings) == 0 {
+		t.Fatalf("audit json: %v\n%s", err, out)
+	}
+
+	// Without --allow-delete the move happens and the OU stays.
+	out, _ = mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+	if !strings.Contains(out, "held    delete unit/Scratch") {
+		t.Errorf("apply without --allow-delete:\n%s", out)
+	}
+	if got := parentOf(t, m, la.Id); got != top["Security"] {
+		t.Errorf("log archive is under %s after apply, want Security %s", got, top["Security"])
+	}
+	if _, ok := children(t, m, root)["Scratch"]; !ok {
+		t.Errorf("Scratch was deleted without --allow-delete")
+	}
+	// With it, the OU goes.
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete")
+	if _, ok := children(t, m, root)["Scratch"]; ok {
+		t.Errorf("Scratch survived apply --allow-delete")
+	}
+	mustRun(t, dir, ExitOK, "plan", "--detailed-exitcode")
+	mustRun(t, dir, ExitOK, "audit")
+}
+
+func TestSavedPlanIsRefusedWhenTheOrganizationMoved(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	dir := newFoundation(t)
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", rootID(t, m), "--name", "Scratch")
+
+	mustRun(t, dir, ExitOK, "plan", "--out", "plan.json")
+	b, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err != nil || !bytes.Contains(b, []byte(`"address": "unit/Scratch"`)) {
+		t.Fatalf("saved plan: %v\n%s", err, b)
+	}
+	// Someone changes the organization between plan and apply.
+	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", rootID(t, m), "--name", "Other")
+	_, errOut := mustRun(t, dir, ExitError, "apply", "--auto-approve", "--allow-delete", "plan.json")
+	if !strings.Contains(errOut, "changed since plan.json was made") {
+		t.Errorf("stale plan: %s", errOut)
+	}
+	if _, ok := children(t, m, rootID(t, m))["Scratch"]; !ok {
+		t.Errorf("a refused plan deleted Scratch")
+	}
+	// A fresh plan applies exactly.
+	mustRun(t, dir, ExitOK, "plan", "--out", "plan.json", "--allow-delete")
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete", "plan.json")
+	ous := children(t, m, rootID(t, m))
+	if _, ok := ous["Scratch"]; ok {
+		t.Errorf("Scratch survived the saved plan")
+	}
+}
+
+func TestBadSpecWritesNothing(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	dir := t.TempDir()
+	bad := `version: 1
+organization:
+  id: primary
+  email_domain: example.com
+  home_region: us-east-9
+units:
+  Security: {}
+accounts:
+  log-archive: { unit: Security, role: log-archive }
+  copy: { unit: Securty, email: aws-log-archive-primary@example.com }
+`
+	if err := os.WriteFile(filepath.Join(dir, "foundation.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range [][]string{{"validate"}, {"plan"}, {"apply", "--auto-approve", "--stats"}} {
+		code, _, errOut := run(t, dir, "", verb...)
+		if code != ExitError {
+			t.Errorf("%s: exit %d, want %d", verb[0], code, ExitError)
+		}
+		for _, want := range []string{
+			`foundation.yaml:5:16: organization.home_region: "us-east-9" is not an AWS Region`,
+			`foundation.yaml:10:17: accounts.copy.unit: OU "Securty" is not declared under units (did you mean "Security"?)`,
+			`foundation.yaml:10:33: accounts.copy.email: e-mail "aws-log-archive-primary@example.com" is already used by accounts.log-archive`,
+			"nothing was sent to AWS",
+		} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("%s: stderr lacks %q:\n%s", verb[0], want, errOut)
+			}
+		}
+		if verb[0] == "apply" && !strings.Contains(errOut, "API calls: 0") {
+			t.Errorf("apply with a bad spec called AWS:\n%s", errOut)
+		}
+	}
+	if _, err := m.TryAWS("organizations", "describe-organization"); err == nil {
+		t.Errorf("an organization exists after a rejected spec")
+	}
+}
+
+func TestApplyAsksFirst(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	dir := newFoundation(t)
+	code, _, errOut := run(t, dir, "no\n", "apply")
+	if code != ExitError || !strings.Contains(errOut, "apply cancelled") {
+		t.Fatalf("apply answered no: exit %d\n%s", code, errOut)
+	}
+	if _, err := m.TryAWS("organizations", "describe-organization"); err == nil {
+		t.Fatalf("apply wrote although the answer was no")
+	}
+	code, _, errOut = run(t, dir, "", "apply")
+	if code != ExitError || !strings.Contains(errOut, "--auto-approve") {
+		t.Fatalf("apply without input: exit %d\n%s", code, errOut)
+	}
+	code, out, _ := run(t, dir, "yes\n", "apply")
+	if code != ExitOK || !strings.Contains(out, "13 applied") {
+		t.Fatalf("apply answered yes: exit %d\n%s", code, out)
+	}
+}
+
+func TestOfflinePlanNeedsNoCredentials(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens: any call would fail
+	mustRun(t, dir, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", "eu-west-1")
+	out, errOut := mustRun(t, dir, ExitChanges, "plan", "--offline", "--detailed-exitcode", "--stats")
+	if !strings.Contains(out, "Plan: 11 to create") || !strings.Contains(errOut, "API calls: 0") {
+		t.Errorf("offline plan:\n%s\n%s", out, errOut)
+	}
+	out, _ = mustRun(t, dir, ExitOK, "plan", "--offline", "-o", "json")
+	var p struct {
+		Changes []struct{ Address, Action string }
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Changes) != 11 {
+		t.Errorf("offline plan json: %v, %d changes", err, len(p.Changes))
+	}
+}
