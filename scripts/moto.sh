@@ -12,7 +12,7 @@ start)
   "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
-    if curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then
+    if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then
       echo "export MOTO_PID=$pid AWS_ENDPOINT_URL=http://127.0.0.1:$port"
       exit 0
     fi
