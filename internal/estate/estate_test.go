@@ -1,0 +1,97 @@
+package estate
+
+import "testing"
+
+func TestPaths(t *testing.T) {
+	for path, want := range map[string][4]string{
+		"":               {"", "", "", "Root"},
+		"Security":       {"Security", "", "Security", "Root/Security"},
+		"Workloads/Prod": {"Prod", "Workloads", "Workloads", "Root/Workloads/Prod"},
+		"A/B/C":          {"C", "A/B", "A", "Root/A/B/C"},
+	} {
+		got := [4]string{PathName(path), ParentPath(path), TopLevel(path), DisplayPath(path)}
+		if got != want {
+			t.Errorf("%q: got %v, want %v", path, got, want)
+		}
+	}
+	if !Within("Workloads/Prod", "Workloads") || !Within("Workloads", "Workloads") || Within("WorkloadsX", "Workloads") {
+		t.Errorf("Within is wrong")
+	}
+}
+
+func TestClass(t *testing.T) {
+	for name, tc := range map[string]struct {
+		a    Account
+		want string
+	}{
+		"spec environment":       {Account{Environment: "prod", Unit: "Workloads/NonProd"}, EnvProduction},
+		"tag before OU":          {Account{Tags: map[string]string{"Environment": "Dev"}, Unit: "Workloads/Prod"}, EnvNonProduction},
+		"OU name":                {Account{Unit: "Workloads/Prod"}, EnvProduction},
+		"non-prod OU":            {Account{Unit: "Workloads/NonProd"}, EnvNonProduction},
+		"hyphenated tag":         {Account{Tags: map[string]string{"Environment": "Pre-Prod"}}, EnvNonProduction},
+		"unknown":                {Account{Unit: "Infrastructure"}, ""},
+		"unknown spec env falls": {Account{Environment: "blue", Unit: "Workloads/Prod"}, EnvProduction},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := tc.a.Class(); got != tc.want {
+				t.Errorf("Class() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func sample() *Estate {
+	e := New()
+	e.Organization = &Organization{ID: "o-1", RootID: "r-1", FeatureSet: "ALL", ManagementAccountID: "111111111111"}
+	e.Units["Security"] = &Unit{ID: "ou-1", Path: "Security"}
+	e.Accounts["a@example.com"] = &Account{ID: "222222222222", Name: "a", Email: "a@example.com", Unit: "Security", Status: "ACTIVE", Tags: map[string]string{"Owner": "x"}}
+	e.Accounts["m@example.com"] = &Account{ID: "111111111111", Name: "m", Email: "m@example.com", Status: "ACTIVE"}
+	return e
+}
+
+func TestFingerprintChangesWithTheEstate(t *testing.T) {
+	base := sample().Fingerprint()
+	if again := sample().Fingerprint(); again != base {
+		t.Fatalf("fingerprint is not stable: %s vs %s", base, again)
+	}
+	for name, mutate := range map[string]func(*Estate){
+		"moved account":  func(e *Estate) { e.Accounts["a@example.com"].Unit = "" },
+		"tag changed":    func(e *Estate) { e.Accounts["a@example.com"].Tags["Owner"] = "y" },
+		"new unit":       func(e *Estate) { e.Units["Sandbox"] = &Unit{ID: "ou-2", Path: "Sandbox"} },
+		"feature set":    func(e *Estate) { e.Organization.FeatureSet = "CONSOLIDATED_BILLING" },
+		"account status": func(e *Estate) { e.Accounts["a@example.com"].Status = "SUSPENDED" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := sample()
+			mutate(e)
+			if e.Fingerprint() == base {
+				t.Errorf("fingerprint did not change")
+			}
+		})
+	}
+}
+
+func TestAnnotate(t *testing.T) {
+	actual := sample()
+	desired := New()
+	desired.HomeRegion, desired.Regions = "eu-west-1", []string{"eu-west-1"}
+	desired.Units["Security"] = &Unit{Path: "Security", Guardrails: true}
+	desired.Accounts["a@example.com"] = &Account{Key: "log-archive", Role: RoleLogArchive, Environment: "prod", Email: "A@example.com"}
+	Annotate(actual, desired)
+	a := actual.Accounts["a@example.com"]
+	if a.Role != RoleLogArchive || a.Key != "log-archive" || a.Environment != "prod" {
+		t.Errorf("account not annotated: %+v", a)
+	}
+	if actual.Accounts["m@example.com"].Role != RoleManagement {
+		t.Errorf("management account not marked")
+	}
+	if !actual.Units["Security"].Guardrails || actual.HomeRegion != "eu-west-1" {
+		t.Errorf("units or Regions not annotated")
+	}
+	// Without a spec, only the management account is marked.
+	bare := sample()
+	Annotate(bare, nil)
+	if bare.Accounts["m@example.com"].Role != RoleManagement || bare.Accounts["a@example.com"].Role != RoleNone {
+		t.Errorf("annotate without spec")
+	}
+}
