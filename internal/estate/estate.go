@@ -21,6 +21,9 @@ type Estate struct {
 	// Accounts by EmailKey of their root e-mail address, the one identifier
 	// AWS keeps unique and stable across an account's life.
 	Accounts map[string]*Account
+	// Org is the organization layer: policies, trusted access, delegated
+	// administrators. Nil when not read (actual) or not asked for (desired).
+	Org *OrgLayer
 	// Regions is the set of Regions the organization operates in; HomeRegion
 	// is where global resources live.
 	HomeRegion string
@@ -87,6 +90,9 @@ type Account struct {
 	Environment string
 	// Key is the account's key in the spec, empty for unmanaged accounts.
 	Key string
+	// Contacts are the alternate contacts by type (ContactBilling, ...).
+	// Nil when not read (actual) or not managed (desired).
+	Contacts map[string]Contact
 }
 
 // IsManagement reports whether the account is the organization's management

@@ -75,7 +75,9 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		var deps []string
 		for _, acct := range actual.AccountsIn(u.Path) {
 			d, managed := desired.Accounts[estate.EmailKey(acct.Email)]
-			if !managed {
+			// diffAccounts leaves inactive accounts alone, so they stay
+			// where they are just like unmanaged ones.
+			if !managed || (acct.Status != "" && acct.Status != "ACTIVE") {
 				stay = append(stay, fmt.Sprintf("%s (%s)", acct.Name, acct.ID))
 				continue
 			}

@@ -23,14 +23,45 @@ type decoder struct {
 	pos     map[string]Pos // field path -> position of its value
 	keyPos  map[string]Pos // field path -> position of its key
 	anchors map[string]ast.Node
+	// expanding holds the aliases being decoded, to catch an alias inside
+	// its own anchor; nodes counts decoded nodes against maxNodes, so that
+	// a few aliases cannot expand into millions of values.
+	expanding map[string]bool
+	nodes     int
+	// failed holds the paths that could not be decoded; validation says
+	// nothing more about them or below them, so that one mistake gives one
+	// message.
+	failed     map[string]bool
+	validating bool
 }
 
+// maxNodes bounds the values one spec may hold after alias expansion. A
+// foundation of thousands of accounts stays far below it.
+const maxNodes = 200_000
+
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, pos: map[string]Pos{}, keyPos: map[string]Pos{}, anchors: map[string]ast.Node{}}
+	return &decoder{file: file, pos: map[string]Pos{}, keyPos: map[string]Pos{}, anchors: map[string]ast.Node{}, expanding: map[string]bool{}, failed: map[string]bool{}}
 }
 
 func (d *decoder) errorf(p Pos, path, format string, args ...any) {
+	if !d.validating {
+		d.failed[path] = true
+	}
 	d.diags = append(d.diags, Diagnostic{File: d.file, Line: p.Line, Column: p.Column, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// undecodable reports whether path or one of its parents failed to decode.
+func (d *decoder) undecodable(path string) bool {
+	for q := path; ; {
+		if d.failed[q] {
+			return true
+		}
+		i := strings.LastIndexAny(q, ".[")
+		if i < 0 {
+			return false
+		}
+		q = q[:i]
+	}
 }
 
 func tokenPos(tk *token.Token) Pos {
@@ -51,7 +82,7 @@ func nodePos(n ast.Node) Pos {
 // a pointer to a struct. It reports false when the YAML itself is broken, in
 // which case nothing was decoded.
 func (d *decoder) parse(src []byte, out any) bool {
-	f, err := parser.ParseBytes(src, 0)
+	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		type tokenError interface {
 			GetToken() *token.Token
@@ -70,7 +101,11 @@ func (d *decoder) parse(src []byte, out any) bool {
 	case 1:
 		body = f.Docs[0].Body
 	default:
-		d.errorf(nodePos(f.Docs[1]), "", "found %d YAML documents; a spec is exactly one", len(f.Docs))
+		p := nodePos(f.Docs[1])
+		if f.Docs[1].Start != nil {
+			p = tokenPos(f.Docs[1].Start)
+		}
+		d.errorf(p, "", "found %d YAML documents; a spec is exactly one", len(f.Docs))
 		return false
 	}
 	if body == nil || body.Type() == ast.NullType {
@@ -135,6 +170,24 @@ func kindName(n ast.Node) string {
 }
 
 func (d *decoder) decode(n ast.Node, path string, v reflect.Value) {
+	if al, ok := n.(*ast.AliasNode); ok {
+		name := ""
+		if s, ok := al.Value.(ast.ScalarNode); ok {
+			name = fmt.Sprint(s.GetValue())
+		}
+		if _, known := d.anchors[name]; known && d.expanding[name] {
+			d.errorf(nodePos(n), path, "alias *%s is used inside its own anchor", name)
+			return
+		}
+		d.expanding[name] = true
+		defer delete(d.expanding, name)
+	}
+	if d.nodes++; d.nodes > maxNodes {
+		if d.nodes == maxNodes+1 {
+			d.errorf(nodePos(n), path, "the spec expands to more than %d values; check its aliases", maxNodes)
+		}
+		return
+	}
 	n = d.resolve(n)
 	p := nodePos(n)
 	d.pos[path] = p

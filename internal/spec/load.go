@@ -52,6 +52,7 @@ func Parse(name string, src []byte) (*Foundation, error) {
 	}
 	f.pos = d.pos
 	v := &validator{f: f, d: d}
+	d.validating = true
 	f.applyDefaults()
 	v.validate()
 	if len(d.diags) > 0 {
@@ -162,17 +163,28 @@ type validator struct {
 // at reports a problem at the value of path, falling back to its key and
 // then to the nearest written parent.
 func (v *validator) at(path, format string, args ...any) {
+	if v.d.undecodable(path) {
+		return
+	}
 	p, ok := v.d.pos[path]
 	if !ok {
 		p, ok = v.d.keyPos[path]
 	}
-	for q := path; !ok && q != ""; {
+	for q := path; !ok; {
+		if q == "" {
+			p, ok = Pos{Line: 1, Column: 1}, true
+			break
+		}
 		if i := strings.LastIndexAny(q, ".["); i >= 0 {
 			q = q[:i]
 		} else {
 			q = ""
 		}
-		p, ok = v.d.pos[q]
+		// A missing field is reported at its parent's key: the value of a
+		// block mapping starts at its first child, which misleads.
+		if p, ok = v.d.keyPos[q]; !ok {
+			p, ok = v.d.pos[q]
+		}
 	}
 	v.d.errorf(p, path, format, args...)
 }
@@ -180,6 +192,9 @@ func (v *validator) at(path, format string, args ...any) {
 // atKey reports a problem at the key of path (for things named by their
 // key, such as an account).
 func (v *validator) atKey(path, format string, args ...any) {
+	if v.d.undecodable(path) {
+		return
+	}
 	if p, ok := v.d.keyPos[path]; ok {
 		v.d.errorf(p, path, format, args...)
 		return
@@ -195,6 +210,7 @@ func (v *validator) validate() {
 		v.at("version", "unsupported spec version %d; this groundwork reads version %d", f.Version, Version)
 	}
 	v.validateOrganization()
+	v.checkUnitKeys(f.Units, "units")
 	units := map[string]bool{}
 	walkUnits(f.Units, "", func(path string, u *Unit) {
 		units[path] = true
@@ -281,12 +297,22 @@ func (v *validator) validateOrganization() {
 	}
 }
 
+// checkUnitKeys checks every OU name as written, before names are joined
+// into paths.
+func (v *validator) checkUnitKeys(units map[string]*Unit, path string) {
+	for name, u := range units {
+		p := path + "." + name
+		if name == "" || len(name) > maxUnitName || strings.ContainsAny(name, "./") {
+			v.atKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
+		}
+		if u != nil {
+			v.checkUnitKeys(u.Units, p+".units")
+		}
+	}
+}
+
 func (v *validator) validateUnit(path string, u *Unit) {
 	p := "units." + strings.ReplaceAll(path, "/", ".units.")
-	name := path[strings.LastIndexByte(path, '/')+1:]
-	if name == "" || len(name) > maxUnitName || strings.ContainsAny(name, "./") {
-		v.atKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
-	}
 	if u.Guardrails != "baseline" && u.Guardrails != "none" {
 		v.at(p+".guardrails", "%q is not a guardrail setting; expected baseline or none", u.Guardrails)
 	}
@@ -351,8 +377,8 @@ func (v *validator) validateAccounts(units map[string]bool) {
 		v.validateTags(p+".tags", a.Tags)
 	}
 	for role, keys := range roles {
-		if len(keys) > 1 {
-			v.at("accounts."+keys[1]+".role", "role %q is already given to account %q; a foundation has one %s account", role, keys[0], role)
+		for _, k := range keys[1:] {
+			v.at("accounts."+k+".role", "role %q is already given to account %q; a foundation has one %s account", role, keys[0], role)
 		}
 	}
 }
