@@ -8,11 +8,13 @@ import (
 	"os"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/spf13/cobra"
 
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
@@ -52,7 +54,8 @@ since it was made.`,
 				if p, err = plan.Unmarshal(b); err != nil {
 					return err
 				}
-				if actual, _, err = g.collect(ctx, p.AccessRole); err != nil {
+				opts := inventory.Options{OrgLayer: p.ReadOrgLayer, Contacts: p.ReadContacts}
+				if actual, _, err = g.collect(ctx, p.AccessRole, opts); err != nil {
 					return err
 				}
 				if fp := actual.Fingerprint(); fp != p.Fingerprint {
@@ -63,11 +66,14 @@ since it was made.`,
 				if err != nil {
 					return err
 				}
-				if actual, _, err = g.collect(ctx, f.Organization.AccessRole); err != nil {
+				desired := f.Desired()
+				opts := reads(desired)
+				if actual, _, err = g.collect(ctx, f.Organization.AccessRole, opts); err != nil {
 					return err
 				}
-				p = kinds.Plan(f.Desired(), actual)
+				p = kinds.Plan(desired, actual)
 				p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
+				p.ReadOrgLayer, p.ReadContacts = opts.OrgLayer, opts.Contacts
 			}
 			if p.AccessRole == "" {
 				p.AccessRole = spec.DefaultAccessRole
@@ -90,7 +96,9 @@ since it was made.`,
 			if err != nil {
 				return err
 			}
-			env := &kinds.Env{Org: organizations.NewFromConfig(s.Config("", "", "")), AccessRole: p.AccessRole, Log: g.progress}
+			org := organizations.NewFromConfig(s.Config("", "", ""))
+			env := &kinds.Env{Org: org, OrgLayer: org, Account: account.NewFromConfig(s.Config("", "", "")),
+				AccessRole: p.AccessRole, Log: g.progress}
 			seedIDs(env, actual)
 			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})
 			if output == "json" {
@@ -139,6 +147,13 @@ func seedIDs(env *kinds.Env, actual *estate.Estate) {
 		root = actual.Organization.RootID
 	}
 	env.SeedIDs(root, units, accounts)
+	if actual.Org != nil {
+		policies := map[string]string{}
+		for key, p := range actual.Org.Policies {
+			policies[key] = p.ID
+		}
+		env.SeedPolicyIDs(policies)
+	}
 }
 
 func printReport(g *globals, rep apply.Report) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/report"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -48,7 +49,8 @@ above --fail-on, 0 otherwise.`,
 			default:
 				return err
 			}
-			actual, _, err := g.collect(cmd.Context(), role)
+			actual, _, err := g.collect(cmd.Context(), role, inventory.Options{OrgLayer: true, Contacts: true,
+				Warn: func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }})
 			if err != nil {
 				return err
 			}

@@ -65,6 +65,7 @@ unless --force is given. Use --config to write elsewhere, or - for stdout.`,
 	fl.StringVar(&opts.Domain, "domain", "", "e-mail domain of the root addresses (required)")
 	fl.StringVar(&opts.HomeRegion, "home-region", "", "home Region (required)")
 	fl.StringSliceVar(&opts.Regions, "regions", nil, "operational Regions, comma-separated (default: the home Region)")
+	fl.StringVar(&opts.Phone, "phone", "", "phone number of the alternate contacts (billing, operations, security) of every account")
 	fl.BoolVar(&force, "force", false, "overwrite an existing file")
 	for _, f := range []string{"org-id", "domain", "home-region"} {
 		_ = cmd.MarkFlagRequired(f)

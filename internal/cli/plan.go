@@ -37,14 +37,17 @@ nothing to AWS. --out saves the plan for "groundwork apply plan.json".
 			if err != nil {
 				return err
 			}
+			desired := f.Desired()
+			opts := reads(desired)
 			actual := estate.New()
 			if !offline {
-				if actual, _, err = g.collect(cmd.Context(), f.Organization.AccessRole); err != nil {
+				if actual, _, err = g.collect(cmd.Context(), f.Organization.AccessRole, opts); err != nil {
 					return err
 				}
 			}
-			p := kinds.Plan(f.Desired(), actual)
+			p := kinds.Plan(desired, actual)
 			p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
+			p.ReadOrgLayer, p.ReadContacts = opts.OrgLayer, opts.Contacts
 			if out != "" {
 				b, err := p.Marshal()
 				if err != nil {

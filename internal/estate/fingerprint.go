@@ -23,6 +23,23 @@ func (e *Estate) Fingerprint() string {
 	for _, a := range e.SortedAccounts() {
 		fmt.Fprintf(h, "account %q %q %q %q %q\n", a.Email, a.ID, a.Name, a.Unit, a.Status)
 		writeTags(h, a.Tags)
+		for _, ct := range ContactTypes {
+			if c, ok := a.Contacts[ct]; ok {
+				fmt.Fprintf(h, "  contact %s %q %q %q %q\n", ct, c.Name, c.Title, c.Email, c.Phone)
+			}
+		}
+	}
+	if l := e.Org; l != nil {
+		fmt.Fprintf(h, "policy types %q\ntrusted %q\n", l.EnabledPolicyTypes, l.TrustedServices)
+		for _, p := range l.SortedPolicies() {
+			fmt.Fprintf(h, "policy %q %q %q %q %q %q\n", p.Type, p.Name, p.ID, p.Description, p.Content, p.Targets)
+		}
+		admins := make([]string, 0, len(l.DelegatedAdmins))
+		for svc, acct := range l.DelegatedAdmins {
+			admins = append(admins, svc+"="+acct)
+		}
+		sort.Strings(admins)
+		fmt.Fprintf(h, "delegated %q\n", admins)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -67,6 +67,10 @@ type OrgLayer struct {
 	// DelegatedAdmins maps a service principal to the e-mail key of its
 	// delegated administrator account.
 	DelegatedAdmins map[string]string
+	// ManagementContacts are the desired alternate contacts of the
+	// management account, which a desired estate does not list among its
+	// accounts. Actual contacts live on the management Account.
+	ManagementContacts map[string]Contact
 }
 
 // NewOrgLayer returns an empty organization layer.

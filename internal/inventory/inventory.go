@@ -2,8 +2,10 @@ package inventory
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
@@ -19,6 +21,15 @@ const DefaultWidth = 8
 // Options tune a collection.
 type Options struct {
 	Width int // reads in flight; DefaultWidth when 0
+	// OrgLayer reads policies, trusted access and delegated administrators.
+	OrgLayer bool
+	// Contacts reads every account's alternate contacts: three calls per
+	// account, so only when something needs them.
+	Contacts bool
+	// Warn, when set, makes the optional reads (OrgLayer, Contacts)
+	// best-effort: a failure is passed to Warn and the layer is left nil,
+	// so that checks over it are skipped instead of the whole run failing.
+	Warn func(error)
 	// Progress, when set, is told what is being read.
 	Progress func(format string, args ...any)
 }
@@ -26,7 +37,31 @@ type Options struct {
 // Collect reads the actual estate through the management account's
 // session.
 func Collect(ctx context.Context, s *awsx.Session, opts Options) (*estate.Estate, error) {
-	return CollectOrganization(ctx, organizations.NewFromConfig(s.Config("", "", "")), opts)
+	org := organizations.NewFromConfig(s.Config("", "", ""))
+	e, err := CollectOrganization(ctx, org, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.OrgLayer {
+		if err := CollectOrgLayer(ctx, org, e, opts); err != nil {
+			if opts.Warn == nil {
+				return nil, err
+			}
+			opts.Warn(fmt.Errorf("organization layer not read, its checks are skipped: %w", err))
+		}
+	}
+	if opts.Contacts {
+		if err := CollectContacts(ctx, account.NewFromConfig(s.Config("", "", "")), e, opts); err != nil {
+			if opts.Warn == nil {
+				return nil, err
+			}
+			for _, a := range e.Accounts {
+				a.Contacts = nil
+			}
+			opts.Warn(fmt.Errorf("alternate contacts not read, their checks are skipped (trusted access for account.amazonaws.com is needed): %w", err))
+		}
+	}
+	return e, nil
 }
 
 // syncEstate guards an estate that concurrent readers write into.

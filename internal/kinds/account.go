@@ -150,8 +150,14 @@ func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
 		} else {
 			env.logf("account %s is already being created (request %s); waiting for it", name, reqID)
 		}
-		if id, err = waitForAccount(ctx, env, reqID, key); err != nil {
+		var adopted bool
+		if id, adopted, err = waitForAccount(ctx, env, reqID, key); err != nil {
 			return fmt.Errorf("create account %s: %w", email, err)
+		}
+		if adopted {
+			if err := tagResource(ctx, env, id, ch.After); err != nil {
+				return fmt.Errorf("tag account %s: %w", email, err)
+			}
 		}
 	} else if err := tagResource(ctx, env, id, ch.After); err != nil {
 		return fmt.Errorf("tag account %s: %w", email, err)
@@ -164,8 +170,10 @@ func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
 }
 
 // waitForAccount polls a create request until it ends, backing off from
-// PollInterval to MaxPollInterval.
-func waitForAccount(ctx context.Context, env *Env, reqID, emailKey string) (string, error) {
+// PollInterval to MaxPollInterval. adopted reports that the request failed
+// because the e-mail was taken meanwhile and the existing account was
+// adopted instead: it did not get the request's tags.
+func waitForAccount(ctx context.Context, env *Env, reqID, emailKey string) (id string, adopted bool, err error) {
 	wait, maxWait := env.PollInterval, env.MaxPollInterval
 	if wait <= 0 {
 		wait = DefaultPollInterval
@@ -178,25 +186,25 @@ func waitForAccount(ctx context.Context, env *Env, reqID, emailKey string) (stri
 	for {
 		out, err := env.Org.DescribeCreateAccountStatus(ctx, &organizations.DescribeCreateAccountStatusInput{CreateAccountRequestId: aws.String(reqID)})
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		st := out.CreateAccountStatus
 		switch st.State {
 		case types.CreateAccountStateSucceeded:
-			return aws.ToString(st.AccountId), nil
+			return aws.ToString(st.AccountId), false, nil
 		case types.CreateAccountStateFailed:
 			if st.FailureReason == types.CreateAccountFailureReasonEmailAlreadyExists {
 				// Created by someone else meanwhile: adopt it.
 				env.lookups.invalidate()
 				if id, err := env.lookups.existing(ctx, env.Org, emailKey); err == nil && id != "" {
-					return id, nil
+					return id, true, nil
 				}
 			}
-			return "", fmt.Errorf("AWS could not create it: %s", st.FailureReason)
+			return "", false, fmt.Errorf("AWS could not create it: %s", st.FailureReason)
 		}
 		select {
 		case <-ctx.Done():
-			return "", fmt.Errorf("waiting for request %s: %w", reqID, ctx.Err())
+			return "", false, fmt.Errorf("waiting for request %s: %w", reqID, ctx.Err())
 		case <-time.After(wait):
 		}
 		wait = min(wait*3/2, maxWait)

@@ -76,6 +76,8 @@ func TestCreateAccount(t *testing.T) {
 			},
 			calls:  map[string]int{"CreateAccount": 1, "ListAccounts": 2, "MoveAccount": 1},
 			wantID: "444444444444",
+			// Tags are not checked: createAccount does not tag an account
+			// it adopts this way (reported; the next plan shows the drift).
 		},
 		"returns an error on any other failure": {
 			setup:   func(f *fakeOrg) { f.failCreate = types.CreateAccountFailureReasonAccountLimitExceeded },

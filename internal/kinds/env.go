@@ -2,10 +2,13 @@ package kinds
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
 // OrganizationsAPI is the part of the Organizations client the kinds use.
@@ -32,6 +35,9 @@ var _ OrganizationsAPI = (*organizations.Client)(nil)
 // a unit created by one change is the parent of the next.
 type Env struct {
 	Org OrganizationsAPI
+	// OrgLayer and Account serve the organization layer kinds.
+	OrgLayer OrgLayerAPI
+	Account  AccountAPI
 	// AccessRole is the role CreateAccount creates in new accounts.
 	AccessRole string
 	// PollInterval is the first wait between DescribeCreateAccountStatus
@@ -57,6 +63,7 @@ type IDs struct {
 	root     string
 	units    map[string]string
 	accounts map[string]string
+	policies map[string]string // estate.PolicyKey -> policy ID
 }
 
 // SeedIDs records the IDs of an actual estate, so that changes can refer
@@ -67,6 +74,28 @@ func (e *Env) SeedIDs(root string, units, accounts map[string]string) {
 	e.ids.root = root
 	e.ids.units = units
 	e.ids.accounts = accounts
+}
+
+// SeedPolicyIDs records the IDs of existing policies by estate.PolicyKey.
+func (e *Env) SeedPolicyIDs(ids map[string]string) {
+	e.ids.mu.Lock()
+	defer e.ids.mu.Unlock()
+	e.ids.policies = ids
+}
+
+func (e *Env) setPolicy(key, id string) {
+	e.ids.mu.Lock()
+	defer e.ids.mu.Unlock()
+	if e.ids.policies == nil {
+		e.ids.policies = map[string]string{}
+	}
+	e.ids.policies[key] = id
+}
+
+func (e *Env) policy(key string) string {
+	e.ids.mu.Lock()
+	defer e.ids.mu.Unlock()
+	return e.ids.policies[key]
 }
 
 func (e *Env) setRoot(id string) {
@@ -91,6 +120,21 @@ func (e *Env) setAccount(emailKey, id string) {
 		e.ids.accounts = map[string]string{}
 	}
 	e.ids.accounts[emailKey] = id
+}
+
+// target returns the AWS ID of a policy target: the root, a unit path or an
+// account e-mail key.
+func (e *Env) target(ctx context.Context, t string) (string, error) {
+	if t == estate.RootTarget {
+		return e.parentID(ctx, "")
+	}
+	if isAccountTarget(t) {
+		if id := e.account(t); id != "" {
+			return id, nil
+		}
+		return "", fmt.Errorf("account %s does not exist yet; it should have been created earlier in this apply", t)
+	}
+	return e.parentID(ctx, t)
 }
 
 func (e *Env) account(emailKey string) string {

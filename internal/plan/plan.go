@@ -88,6 +88,10 @@ type Plan struct {
 	// AccessRole is the role apply creates in new accounts and assumes in
 	// member accounts, from the spec the plan was made with.
 	AccessRole string `json:"access_role,omitempty"`
+	// ReadOrgLayer and ReadContacts record what the plan read beyond the
+	// OU tree, so that applying a saved plan reads the same to compare.
+	ReadOrgLayer bool `json:"read_org_layer,omitempty"`
+	ReadContacts bool `json:"read_contacts,omitempty"`
 	// Fingerprint identifies the actual estate the plan was computed from;
 	// applying a saved plan refuses when the estate has moved since.
 	Fingerprint string   `json:"fingerprint"`

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func representative() *plan.Plan {
 	p := &plan.Plan{
 		FormatVersion: plan.FormatVersion, Spec: "foundation.yaml", AccessRole: "OrganizationAccountAccessRole",
-		Fingerprint: "0123456789abcdef",
+		Fingerprint: "0123456789abcdef", ReadOrgLayer: true, ReadContacts: true,
 		Changes: []plan.Change{
 			{Address: "account/payments@example.com", Kind: "account", Action: plan.Create, Group: "Workloads/Prod",
 				After:     plan.Attrs{"name": "payments-prod", "email": "payments@example.com", "unit": "Root/Workloads/Prod", "tags.Owner": "payments"},

@@ -13,6 +13,9 @@ import (
 func Render(w io.Writer, p *Plan, allowDelete bool) {
 	if !p.HasChanges() {
 		fmt.Fprintln(w, "No changes. The organization matches the spec.")
+		if len(p.Notes) > 0 {
+			fmt.Fprintln(w)
+		}
 		renderNotes(w, p)
 		return
 	}
@@ -84,22 +87,81 @@ func renderChange(w io.Writer, ch Change, allowDelete bool) {
 		sorted = append(sorted, k)
 	}
 	sort.Strings(sorted)
+	width := 0
+	for _, k := range sorted {
+		width = max(width, len(k))
+	}
 	for _, k := range sorted {
 		b, hasB := ch.Before[k]
 		a, hasA := ch.After[k]
 		switch {
 		case ch.Action == Create:
-			fmt.Fprintf(w, "      %-12s = %q\n", k, a)
+			renderValue(w, width, k, "=", a)
 		case ch.Action == Delete:
-			fmt.Fprintf(w, "      %-12s = %q\n", k, b)
+			renderValue(w, width, k, "=", b)
+		case hasB && hasA && a != b && (strings.Contains(a, "\n") || strings.Contains(b, "\n")):
+			fmt.Fprintf(w, "      %-*s :\n", width, k)
+			for _, l := range lineDiff(strings.Split(b, "\n"), strings.Split(a, "\n")) {
+				fmt.Fprintf(w, "          %s\n", l)
+			}
 		case hasB && hasA && a != b:
-			fmt.Fprintf(w, "      %-12s : %q -> %q\n", k, b, a)
+			fmt.Fprintf(w, "      %-*s : %q -> %q\n", width, k, b, a)
 		case !hasB && hasA:
-			fmt.Fprintf(w, "      %-12s : (none) -> %q\n", k, a)
+			fmt.Fprintf(w, "      %-*s : (none) -> %q\n", width, k, a)
 		case hasB && !hasA:
-			fmt.Fprintf(w, "      %-12s : %q -> (removed)\n", k, b)
+			fmt.Fprintf(w, "      %-*s : %q -> (removed)\n", width, k, b)
 		}
 	}
+}
+
+// renderValue prints one attribute; a multi-line value (a policy
+// document) is printed as an indented block a reviewer can read.
+func renderValue(w io.Writer, width int, k, op, v string) {
+	if !strings.Contains(v, "\n") {
+		fmt.Fprintf(w, "      %-*s %s %q\n", width, k, op, v)
+		return
+	}
+	fmt.Fprintf(w, "      %-*s %s\n", width, k, op)
+	for _, l := range strings.Split(v, "\n") {
+		fmt.Fprintf(w, "          %s\n", l)
+	}
+}
+
+// lineDiff returns b turned into a as lines prefixed "- ", "+ " or "  ",
+// from a longest common subsequence; policy documents are short enough
+// for its quadratic cost.
+func lineDiff(b, a []string) []string {
+	n, m := len(b), len(a)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if b[i] == a[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []string
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && b[i] == a[j]:
+			out = append(out, "  "+b[i])
+			i++
+			j++
+		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+			out = append(out, "+ "+a[j])
+			j++
+		default:
+			out = append(out, "- "+b[i])
+			i++
+		}
+	}
+	return out
 }
 
 func renderNotes(w io.Writer, p *Plan) {

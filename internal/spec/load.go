@@ -53,7 +53,7 @@ func Parse(name string, src []byte) (*Foundation, error) {
 	f.pos = d.pos
 	v := &validator{f: f, d: d}
 	d.validating = true
-	f.applyDefaults()
+	f.applyDefaults(func(path string) bool { _, ok := d.pos[path]; return ok })
 	v.validate()
 	if len(d.diags) > 0 {
 		d.diags.sort()
@@ -62,7 +62,9 @@ func Parse(name string, src []byte) (*Foundation, error) {
 	return f, nil
 }
 
-func (f *Foundation) applyDefaults() {
+// applyDefaults fills what the spec leaves out with the guidance's
+// defaults; written tells whether a field path was written at all.
+func (f *Foundation) applyDefaults(written func(string) bool) {
 	n := &f.Organization.Naming
 	def := func(s *string, v string) {
 		if *s == "" {
@@ -105,6 +107,8 @@ func (f *Foundation) applyDefaults() {
 	if f.Tagging.Values == nil {
 		f.Tagging.Values = map[string][]string{"Environment": append([]string(nil), DefaultEnvironments...)}
 	}
+	f.defaultServices(written)
+	f.defaultPolicies(written)
 }
 
 // walkUnits calls fn for every unit, parents before children, in sorted
@@ -221,6 +225,9 @@ func (v *validator) validate() {
 	}
 	v.validateAccounts(units)
 	v.validateTagging()
+	v.validateServices()
+	v.validateContacts()
+	v.validatePolicies()
 }
 
 func (v *validator) validateOrganization() {
@@ -284,15 +291,16 @@ func (v *validator) validateOrganization() {
 			v.at(p, "%q must end in @{domain}", t.tpl)
 		}
 	}
-	if o.ID == "" || o.EmailDomain == "" {
+	if _, written := v.d.pos["organization.management.email"]; written && !emailRE.MatchString(o.Management.Email) {
+		v.at("organization.management.email", "%q is not a valid e-mail address", o.Management.Email)
+	}
+	if o.ID == "" || o.EmailDomain == "" || o.Management.ExemptFromNaming {
 		return
 	}
 	if !matchesConvention(o.Management.Name, n.ManagementAccount, o.ID, o.EmailDomain) {
 		v.at("organization.management.name", "%q does not follow %s", o.Management.Name, describeTemplate("management account", n.ManagementAccount))
 	}
-	if !emailRE.MatchString(o.Management.Email) {
-		v.at("organization.management.email", "%q is not a valid e-mail address", o.Management.Email)
-	} else if !matchesConvention(o.Management.Email, n.ManagementEmail, o.ID, o.EmailDomain) {
+	if emailRE.MatchString(o.Management.Email) && !matchesConvention(o.Management.Email, n.ManagementEmail, o.ID, o.EmailDomain) {
 		v.at("organization.management.email", "%q does not follow %s", o.Management.Email, describeTemplate("management e-mail", n.ManagementEmail))
 	}
 }

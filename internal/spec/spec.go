@@ -11,7 +11,9 @@ type Foundation struct {
 	Units        map[string]*Unit    `yaml:"units"`
 	Accounts     map[string]*Account `yaml:"accounts"`
 	Tagging      Tagging             `yaml:"tagging"`
-	Policies     Reserved            `yaml:"policies"`
+	Policies     Policies            `yaml:"policies"`
+	Services     Services            `yaml:"services"`
+	Contacts     *Contacts           `yaml:"contacts"`
 	Identity     Reserved            `yaml:"identity"`
 	Logging      Reserved            `yaml:"logging"`
 	Monitoring   Reserved            `yaml:"monitoring"`
@@ -47,6 +49,9 @@ type Organization struct {
 type Management struct {
 	Name  string `yaml:"name"`
 	Email string `yaml:"email"`
+	// ExemptFromNaming lets a management account keep a name or e-mail
+	// that predates the conventions.
+	ExemptFromNaming bool `yaml:"exempt_from_naming"`
 }
 
 // Naming holds the templates account names (aliases) and root e-mails
@@ -86,15 +91,90 @@ type Account struct {
 	Environment string            `yaml:"environment"`
 	Username    string            `yaml:"username"`
 	Tags        map[string]string `yaml:"tags"`
+	// Contacts overrides the alternate contacts of this account.
+	Contacts *Contacts `yaml:"contacts"`
 	// ExemptFromNaming lets an existing account keep a name or e-mail that
 	// predates the conventions.
 	ExemptFromNaming bool `yaml:"exempt_from_naming"`
 }
 
-// Tagging is the tagging dictionary of guidance 000.
+// Tagging is the tagging dictionary of guidance 000, and the tag policy
+// groundwork generates from it.
 type Tagging struct {
 	Required []string            `yaml:"required"`
 	Values   map[string][]string `yaml:"values"`
+	Policy   *TagPolicy          `yaml:"policy"`
+}
+
+// TagPolicy turns the dictionary into an AWS Organizations tag policy that
+// fixes each key's case and allowed values.
+type TagPolicy struct {
+	// Name of the tag policy; default groundwork-tagging.
+	Name string `yaml:"name"`
+	// Attach lists targets: Root, OU paths or account keys; default Root.
+	Attach []string `yaml:"attach"`
+	// EnforcedFor lists resource types ("ec2:instance", "s3:bucket") for
+	// which non-compliant tagging operations are refused.
+	EnforcedFor []string `yaml:"enforced_for"`
+	// Disabled turns the generated policy off.
+	Disabled bool `yaml:"disabled"`
+}
+
+// Policies are the service control policies. Each SCP is built from the
+// built-in library (by name) or read from a JSON file beside the spec.
+type Policies struct {
+	// SCPs by name. A name from the library needs nothing else.
+	SCPs map[string]*SCP `yaml:"scps"`
+	// ProtectedRolePaths are the IAM role paths ProtectOrgAdminRoles
+	// guards; default ["/org-admin/"] (guidance 004).
+	ProtectedRolePaths []string `yaml:"protected_role_paths"`
+}
+
+// SCP is one service control policy.
+type SCP struct {
+	// Library lists library policies combined into this one SCP; default
+	// the SCP's own name when that is a library name.
+	Library []string `yaml:"library"`
+	// File is a policy document, relative to the spec.
+	File        string `yaml:"file"`
+	Description string `yaml:"description"`
+	// Attach lists targets: Root, OU paths or account keys. Default: every
+	// top-level OU whose guardrails are baseline (guidance 000: never the
+	// root, never Exceptions).
+	Attach []string `yaml:"attach"`
+
+	// Content is the rendered document, filled by Load.
+	Content string `yaml:"-"`
+}
+
+// Services are the AWS services integrated with the organization.
+type Services struct {
+	// TrustedAccess lists service principals given trusted access. Default:
+	// the services the foundation uses.
+	TrustedAccess []string `yaml:"trusted_access"`
+	// DelegatedAdmins maps a service principal to an account key. Default:
+	// the security services to the security-tooling account, IAM Identity
+	// Center to the identity-center account.
+	DelegatedAdmins map[string]string `yaml:"delegated_admins"`
+}
+
+// Contacts are the alternate contacts (billing, operations, security) set
+// on every account. E-mails default to the convention
+// [account-name]-billing@domain (guidance 000).
+type Contacts struct {
+	// Phone is the default phone number of every contact; AWS requires one.
+	Phone      string   `yaml:"phone"`
+	Billing    *Contact `yaml:"billing"`
+	Operations *Contact `yaml:"operations"`
+	Security   *Contact `yaml:"security"`
+}
+
+// Contact is one alternate contact. AWS requires all four fields.
+type Contact struct {
+	Name  string `yaml:"name"`
+	Title string `yaml:"title"`
+	Email string `yaml:"email"`
+	Phone string `yaml:"phone"`
 }
 
 // Reserved marks a section of the spec that a later groundwork fills. It

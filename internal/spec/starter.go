@@ -13,6 +13,9 @@ type StarterOptions struct {
 	Domain     string
 	HomeRegion string
 	Regions    []string
+	// Phone is the phone number of the alternate contacts; without it the
+	// contacts section is written commented out.
+	Phone string
 }
 
 // Starter returns the recommended foundation of guidance 000 as a
@@ -26,7 +29,7 @@ func Starter(opts StarterOptions) ([]byte, error) {
 	var buf bytes.Buffer
 	err := starterTemplate.Execute(&buf, map[string]any{
 		"Org": opts.OrgID, "Domain": opts.Domain, "Home": opts.HomeRegion,
-		"Regions": strings.Join(regions, ", "),
+		"Regions": strings.Join(regions, ", "), "Phone": opts.Phone,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render starter spec: %w", err)
@@ -121,8 +124,66 @@ accounts:
     role: identity-center
 
 # The tagging dictionary every account and resource should follow.
+# groundwork turns it into a tag policy (groundwork-tagging) attached to the
+# root, which fixes each key's case and the allowed values.
 tagging:
   required: [Owner, BusinessUnit, Environment, CostCenter, FinancialOwner, Compliance]
   values:
     Environment: [Sandbox, Dev, PreProd, QA, Prod, Testing]
+
+# Service control policies (guardrails), built from groundwork's library.
+# Several library policies can share one SCP: AWS allows five SCPs per OU,
+# its own FullAWSAccess included. Without attach:, an SCP goes to every
+# top-level OU whose guardrails are baseline: never the root, never
+# Exceptions. Add your own with:
+#   deny-big-instances: { file: policies/deny-big-instances.json, attach: [Workloads/NonProd] }
+policies:
+  # IAM roles under these paths can be changed only by principals under the
+  # same path: the organization's admin roles.
+  protected_role_paths: [/org-admin/]
+  scps:
+    groundwork-baseline:
+      description: "Baseline guardrails: stay in the organization, share only inside it, no root user, protected admin roles"
+      library: [PreventMemberLeaveOrg, PreventResourceSharingOutsideOrg, PreventRootUserFromPerformingAnyActions, ProtectOrgAdminRoles]
+    groundwork-regions:
+      description: Deny Regions outside the operational Regions
+      library: [DenyOutsideOperationalRegions]
+    groundwork-security-services:
+      description: Keep CloudTrail, Config, GuardDuty, Security Hub and S3 Block Public Access on
+      library: [ProtectSecurityServices, ProtectS3AccountPublicAccessBlock]
+
+# AWS services integrated with the organization: trusted access, and the
+# member account that administers each one, so that nobody works in the
+# management account (security services in Security Tooling, IAM Identity
+# Center in its own account).
+services:
+  trusted_access:
+    - access-analyzer.amazonaws.com
+    - account.amazonaws.com
+    - cloudtrail.amazonaws.com
+    - config-multiaccountsetup.amazonaws.com
+    - config.amazonaws.com
+    - guardduty.amazonaws.com
+    - securityhub.amazonaws.com
+    - sso.amazonaws.com
+    - tagpolicies.tag.amazonaws.com
+  delegated_admins:
+    access-analyzer.amazonaws.com: security-tooling
+    cloudtrail.amazonaws.com: security-tooling
+    config-multiaccountsetup.amazonaws.com: security-tooling
+    config.amazonaws.com: security-tooling
+    guardduty.amazonaws.com: security-tooling
+    securityhub.amazonaws.com: security-tooling
+    sso.amazonaws.com: identity-center
+
+# Alternate contacts (billing, operations, security) of every account,
+# including the management account. E-mails follow the convention
+# [account-name]-billing@{{.Domain}}; make them distribution lists.
+{{- if .Phone}}
+contacts:
+  phone: "{{.Phone}}"
+{{- else}}
+# contacts:
+#   phone: "+1-555-0100"     # AWS requires a phone number for each contact
+{{- end}}
 `))
