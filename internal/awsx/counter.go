@@ -108,7 +108,7 @@ func (c *Counter) middleware(stack *middleware.Stack) error {
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			c.add(&c.calls, awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
 			return next.HandleInitialize(ctx, in)
-		}), middleware.Before)
+		}), middleware.After) // after the SDK registers the service and operation names
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -153,14 +154,14 @@ func TestInitValidateApplyPlan(t *testing.T) {
 	mustRun(t, dir, ExitOK, "validate")
 
 	out, _ := mustRun(t, dir, ExitChanges, "plan", "--detailed-exitcode")
-	for _, want := range []string{"+ organization", "+ unit Workloads/Prod", "+ account aws-log-archive-primary@example.com", "Plan: 13 to create, 0 to update, 0 to delete."} {
+	for _, want := range []string{"+ organization", "+ unit Workloads/Prod", "+ account aws-log-archive-primary@example.com", "Plan: 62 to create, 0 to update, 0 to delete."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("first plan lacks %q:\n%s", want, out)
 		}
 	}
 
 	out, errOut := mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--stats")
-	if !strings.Contains(out, "13 applied, 0 failed") {
+	if !strings.Contains(out, "62 applied, 0 failed") {
 		t.Errorf("apply output:\n%s", out)
 	}
 	if !strings.Contains(errOut, "5  Organizations CreateAccount") {
@@ -200,8 +201,8 @@ func TestInitValidateApplyPlan(t *testing.T) {
 	}
 	var tags struct{ Tags []struct{ Key, Value string } }
 	json.Unmarshal(m.AWS(t, "organizations", "list-tags-for-resource", "--resource-id", accounts["aws-payments-prod-primary@example.com"].Id), &tags)
-	if len(tags.Tags) != 2 {
-		t.Errorf("payments-prod tags = %+v, want Owner and CostCenter", tags.Tags)
+	if len(tags.Tags) != 3 {
+		t.Errorf("payments-prod tags = %+v, want Owner, CostCenter and Environment", tags.Tags)
 	}
 
 	// Re-plan: nothing to do. Re-apply: zero writes.
@@ -265,7 +266,7 @@ func TestDriftIsPlannedAndAudited(t *testing.T) {
 	out, _ := mustRun(t, dir, ExitChanges, "plan", "--detailed-exitcode")
 	for _, want := range []string{
 		"~ account aws-log-archive-primary@example.com",
-		`unit         : "Root" -> "Root/Security"`,
+		`unit : "Root" -> "Root/Security"`,
 		"- unit Scratch  (needs --allow-delete)",
 		"Plan: 0 to create, 1 to update, 1 to delete.",
 	} {
@@ -399,7 +400,7 @@ func TestApplyAsksFirst(t *testing.T) {
 		t.Fatalf("apply without input: exit %d\n%s", code, errOut)
 	}
 	code, out, _ := run(t, dir, "yes\n", "apply")
-	if code != ExitOK || !strings.Contains(out, "13 applied") {
+	if code != ExitOK || !strings.Contains(out, "62 applied") {
 		t.Fatalf("apply answered yes: exit %d\n%s", code, out)
 	}
 }
@@ -411,15 +412,20 @@ func TestOfflinePlanNeedsNoCredentials(t *testing.T) {
 	}
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens: any call would fail
 	mustRun(t, dir, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", "eu-west-1")
+	// The starter foundation: the organization, 7 OUs, 3 accounts, 2 policy
+	// types, 4 policies (3 SCPs, 1 tag policy), 13 attachments (3 SCPs on 4
+	// baseline OUs, the tag policy on the root), trusted access for 9
+	// services and 7 delegated administrators.
+	const starterChanges = 1 + 7 + 3 + 2 + 4 + 13 + 9 + 7
 	out, errOut := mustRun(t, dir, ExitChanges, "plan", "--offline", "--detailed-exitcode", "--stats")
-	if !strings.Contains(out, "Plan: 11 to create") || !strings.Contains(errOut, "API calls: 0") {
+	if !strings.Contains(out, fmt.Sprintf("Plan: %d to create", starterChanges)) || !strings.Contains(errOut, "API calls: 0") {
 		t.Errorf("offline plan:\n%s\n%s", out, errOut)
 	}
 	out, _ = mustRun(t, dir, ExitOK, "plan", "--offline", "-o", "json")
 	var p struct {
 		Changes []struct{ Address, Action string }
 	}
-	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Changes) != 11 {
+	if err := json.Unmarshal([]byte(out), &p); err != nil || len(p.Changes) != starterChanges {
 		t.Errorf("offline plan json: %v, %d changes", err, len(p.Changes))
 	}
 }
