@@ -213,7 +213,7 @@ func (v *validator) validatePolicies() {
 	}
 	for _, t := range sortedKeys(perTarget) {
 		if n := len(perTarget[t]) + 1; n > MaxSCPsPerTarget {
-			v.at("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
+			v.atKey("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
 				t, n, strings.Join(perTarget[t], ", "), MaxSCPsPerTarget)
 		}
 	}
@@ -224,11 +224,12 @@ func (v *validator) validatePolicies() {
 	}
 }
 
-// organizationBroken reports whether the organization section already has
-// a problem.
+// organizationBroken reports whether the settings library policies are
+// rendered with (the organization section, the protected role paths)
+// already have a problem.
 func (v *validator) organizationBroken() bool {
 	for _, d := range v.d.diags {
-		if strings.HasPrefix(d.Path, "organization.") || d.Path == "organization" {
+		if strings.HasPrefix(d.Path, "organization.") || d.Path == "organization" || strings.HasPrefix(d.Path, "policies.protected_role_paths") {
 			return true
 		}
 	}

@@ -173,23 +173,22 @@ func (v *validator) checkContacts(path string, c *Contacts, inheritedPhone strin
 		v.at(path+".phone", "%q is not a phone number such as +1-555-0100", c.Phone)
 	}
 	phone := firstNonEmpty(c.Phone, inheritedPhone)
+	missing := false
 	for i, ct := range c.byType() {
 		p := path + "." + contactFields[i]
 		if ct == nil {
-			if phone == "" {
-				v.at(path+".phone", "required: AWS needs a phone number for every alternate contact")
-				return
-			}
+			missing = missing || phone == ""
 			continue
 		}
+		missing = missing || ct.Phone == "" && phone == ""
 		if ct.Phone != "" && !phoneRE.MatchString(ct.Phone) {
 			v.at(p+".phone", "%q is not a phone number such as +1-555-0100", ct.Phone)
-		}
-		if ct.Phone == "" && phone == "" {
-			v.at(p+".phone", "required: AWS needs a phone number for every alternate contact; set %s.phone", path)
 		}
 		if ct.Email != "" && !emailRE.MatchString(ct.Email) {
 			v.at(p+".email", "%q is not a valid e-mail address", ct.Email)
 		}
+	}
+	if missing {
+		v.atKey(path, "%s.phone is required: AWS needs a phone number for every alternate contact", path)
 	}
 }

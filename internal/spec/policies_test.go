@@ -1,0 +1,212 @@
+package spec_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+// loadDir writes the spec and extra files into a temporary directory and
+// loads the spec from there, so that policy file: paths resolve.
+func loadDir(t *testing.T, src string, files map[string]string) (*spec.Foundation, error) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "foundation.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return spec.Load(path)
+}
+
+func TestPolicyProblems(t *testing.T) {
+	const denyAll = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyEverything","Effect":"Deny","Action":"*","Resource":"*"}]}`
+	for name, tc := range map[string]struct {
+		src   string
+		files map[string]string
+		wants []want // path and phrase; positions are checked where given
+	}{
+		"unknown library policy": {
+			src:   minimal + "policies:\n  scps:\n    mine: {library: [PreventMemberLeaveOrgs]}\n",
+			wants: []want{{"6:22", "policies.scps.mine.library[0]", `unknown library policy "PreventMemberLeaveOrgs" (did you mean "PreventMemberLeaveOrg"?)`}},
+		},
+		"neither library nor file": {
+			src:   minimal + "policies:\n  scps:\n    mine: {attach: [Security]}\n",
+			wants: []want{{"6:5", "policies.scps.mine", `"mine" is not a library policy; set library: [...] or file:`}},
+		},
+		"a library name alone is enough": {
+			src: minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {}\n",
+		},
+		"both library and file": {
+			src:   minimal + "policies:\n  scps:\n    mine: {library: [PreventMemberLeaveOrg], file: p.json}\n",
+			wants: []want{{"6:11", "policies.scps.mine", "set either file or library, not both"}},
+		},
+		"missing file": {
+			src:   minimal + "policies:\n  scps:\n    mine: {file: policies/none.json}\n",
+			wants: []want{{"6:18", "policies.scps.mine.file", "cannot read the policy"}},
+		},
+		"lint problems name the file and statement": {
+			src:   minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
+			files: map[string]string{"policies/bad.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Maybe","Action":"s3:*","Resource":"*"}]}`},
+			wants: []want{{"6:11", "policies.scps.mine", "policies/bad.json: statement 1"}},
+		},
+		"invalid JSON": {
+			src:   minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
+			files: map[string]string{"policies/bad.json": `{"Version":"2012-10-17",`},
+			wants: []want{{"6:11", "policies.scps.mine", "policies/bad.json"}},
+		},
+		"oversized": {
+			src: minimal + "policies:\n  scps:\n    mine: {file: policies/big.json}\n",
+			files: map[string]string{"policies/big.json": `{"Version":"2012-10-17","Statement":[` +
+				strings.Repeat(`{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::a-very-long-bucket-name-for-padding/*"},`, 120) +
+				`{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`},
+			wants: []want{{"6:11", "policies.scps.mine", "characters"}},
+		},
+		"a policy that locks groundwork out is refused": {
+			src:   minimal + "policies:\n  scps:\n    lockout: {file: policies/deny-all.json}\n",
+			files: map[string]string{"policies/deny-all.json": denyAll},
+			wants: []want{{"6:14", "policies.scps.lockout", `refused: policies/deny-all.json: statement 0 (Sid "DenyEverything")`}},
+		},
+		"unknown attach target": {
+			src:   minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {attach: [Workloads/Prd]}\n",
+			wants: []want{{"6:38", "policies.scps.PreventMemberLeaveOrg.attach[0]", `"Workloads/Prd" is neither Root, a declared OU path nor an account key (did you mean "Workloads/Prod"?)`}},
+		},
+		"too many SCPs on one target": {
+			src: minimal + "policies:\n  scps:\n" +
+				"    PreventMemberLeaveOrg: {attach: [Security]}\n    PreventResourceSharingOutsideOrg: {attach: [Security]}\n" +
+				"    PreventRootUserFromPerformingAnyActions: {attach: [Security]}\n    ProtectOrgAdminRoles: {attach: [Security]}\n" +
+				"    ProtectSecurityServices: {attach: [Security]}\n",
+			wants: []want{{"5:3", "policies.scps", "Security would have 6 SCPs attached counting AWS's FullAWSAccess"}},
+		},
+		"bad protected role path": {
+			src:   minimal + "policies:\n  protected_role_paths: [org-admin]\n",
+			wants: []want{{"5:26", "policies.protected_role_paths[0]", `"org-admin" is not an IAM path`}},
+		},
+		"delegation to an unknown account": {
+			src:   minimal + "services:\n  delegated_admins: {guardduty.amazonaws.com: security-toolng}\n",
+			wants: []want{{"5:47", "services.delegated_admins.guardduty.amazonaws.com", `account "security-toolng" is not declared under accounts`}},
+		},
+		"delegation without trusted access": {
+			src: minimal + "accounts:\n  security-tooling: {unit: Security, role: security-tooling}\n" +
+				"services:\n  trusted_access: [config.amazonaws.com]\n  delegated_admins: {guardduty.amazonaws.com: security-tooling}\n",
+			wants: []want{{"8:47", "services.delegated_admins.guardduty.amazonaws.com", "needs trusted access"}},
+		},
+		"bad service principal": {
+			src:   minimal + "services:\n  trusted_access: [guardduty]\n",
+			wants: []want{{"5:20", "services.trusted_access[0]", `"guardduty" is not a service principal`}},
+		},
+		"contacts without a phone": {
+			src:   minimal + "contacts:\n  billing: {name: Finance}\n",
+			wants: []want{{"4:1", "contacts", "contacts.phone is required: AWS needs a phone number"}},
+		},
+		"bad phone": {
+			src:   minimal + "contacts: {phone: call-me}\n",
+			wants: []want{{"4:19", "contacts.phone", `"call-me" is not a phone number`}},
+		},
+		"tag policy attached to an unknown OU": {
+			src:   minimal + "tagging:\n  policy: {attach: [Nowhere]}\n",
+			wants: []want{{"5:21", "tagging.policy.attach[0]", `"Nowhere" is neither Root`}},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadDir(t, tc.src, tc.files)
+			if len(tc.wants) == 0 {
+				if err != nil {
+					t.Fatalf("Load: %v", err)
+				}
+				return
+			}
+			var ds spec.Diagnostics
+			if !errors.As(err, &ds) {
+				t.Fatalf("Load error %v; want diagnostics", err)
+			}
+			ok := len(ds) == len(tc.wants)
+			for i := 0; ok && i < len(ds); i++ {
+				d, w := ds[i], tc.wants[i]
+				ok = fmt.Sprintf("%d:%d", d.Line, d.Column) == w.pos && d.Path == w.path && strings.Contains(d.Message, w.phrase)
+			}
+			if !ok {
+				t.Errorf("diagnostics:\n%s\nwant: %+v", ds.Error(), tc.wants)
+			}
+		})
+	}
+}
+
+func TestDefaultOrganizationLayer(t *testing.T) {
+	f := mustParse(t, minimal+"accounts:\n  security-tooling: {unit: Security, role: security-tooling}\n  identity-center: {unit: Security, role: identity-center}\n")
+	l := f.Desired().Org
+	if got := strings.Join(l.EnabledPolicyTypes, ","); got != "SERVICE_CONTROL_POLICY,TAG_POLICY" {
+		t.Errorf("policy types = %s", got)
+	}
+	base := l.Policies[estate.PolicyKey(estate.PolicyTypeSCP, "groundwork-baseline")]
+	if base == nil {
+		t.Fatalf("no groundwork-baseline SCP: %v", l.Policies)
+	}
+	// Every top-level OU of minimal, never the root.
+	if got := strings.Join(base.Targets, ","); got != "Sandbox,Security,Workloads" {
+		t.Errorf("baseline targets = %s", got)
+	}
+	for _, sid := range []string{"PreventMemberLeaveOrg", "PreventRootUserFromPerformingAnyActions", "ProtectOrgAdminRoles"} {
+		if !strings.Contains(base.Content, sid) {
+			t.Errorf("baseline lacks %s", sid)
+		}
+	}
+	if got := l.DelegatedAdmins["sso.amazonaws.com"]; got != "aws-identity-center-primary@example.com" {
+		t.Errorf("sso delegated to %q", got)
+	}
+	if got := l.DelegatedAdmins["guardduty.amazonaws.com"]; got != "aws-security-tooling-primary@example.com" {
+		t.Errorf("guardduty delegated to %q", got)
+	}
+	if l.ManagementContacts != nil {
+		t.Errorf("contacts are managed only when the spec has a contacts section")
+	}
+}
+
+func TestExceptionsGetNoBaseline(t *testing.T) {
+	f := mustParse(t, `version: 1
+organization: {id: primary, email_domain: example.com, home_region: us-east-1}
+units: {Security: {}, Exceptions: {guardrails: none}}
+`)
+	for _, p := range f.Desired().Org.Policies {
+		if p.Type == estate.PolicyTypeSCP && strings.Join(p.Targets, ",") != "Security" {
+			t.Errorf("%s attached to %v; Exceptions and the root get no baseline", p.Name, p.Targets)
+		}
+	}
+}
+
+func TestContactsFollowTheConvention(t *testing.T) {
+	f := mustParse(t, minimal+`contacts:
+  phone: "+1-555-0100"
+  security: {name: SecOps}
+accounts:
+  log-archive:
+    unit: Security
+    role: log-archive
+    contacts: {billing: {email: finance@example.com}}
+`)
+	d := f.Desired()
+	la := d.Accounts["aws-log-archive-primary@example.com"].Contacts
+	if got := la[estate.ContactBilling]; got.Email != "finance@example.com" || got.Phone != "+1-555-0100" || got.Name != "Billing" {
+		t.Errorf("billing = %+v", got)
+	}
+	if got := la[estate.ContactSecurity]; got.Email != "log-archive-primary-security@example.com" || got.Name != "SecOps" {
+		t.Errorf("security = %+v", got)
+	}
+	if got := d.Org.ManagementContacts[estate.ContactOperations]; got.Email != "aws-management-account-primary-operations@example.com" {
+		t.Errorf("management operations = %+v", got)
+	}
+}
