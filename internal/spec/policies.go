@@ -34,10 +34,6 @@ var DefaultSCPs = []struct {
 // DefaultProtectedRolePaths are the IAM role paths guidance 004 protects.
 var DefaultProtectedRolePaths = []string{"/org-admin/"}
 
-// MaxSCPsPerTarget is AWS's limit of SCPs attached to one root, OU or
-// account, AWS's own FullAWSAccess included.
-const MaxSCPsPerTarget = 5
-
 func (f *Foundation) defaultPolicies(written func(string) bool) {
 	if len(f.Policies.ProtectedRolePaths) == 0 {
 		f.Policies.ProtectedRolePaths = append([]string(nil), DefaultProtectedRolePaths...)
@@ -212,9 +208,9 @@ func (v *validator) validatePolicies() {
 		s.Content = content
 	}
 	for _, t := range sortedKeys(perTarget) {
-		if n := len(perTarget[t]) + 1; n > MaxSCPsPerTarget {
+		if n := len(perTarget[t]) + 1; n > policy.MaxSCPsPerTarget {
 			v.atKey("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
-				t, n, strings.Join(perTarget[t], ", "), MaxSCPsPerTarget)
+				t, n, strings.Join(perTarget[t], ", "), policy.MaxSCPsPerTarget)
 		}
 	}
 	if tp := f.Tagging.Policy; tp != nil && !tp.Disabled {
