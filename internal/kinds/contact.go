@@ -3,6 +3,7 @@ package kinds
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -19,6 +20,11 @@ const KindContact = "contact"
 // managementKey names the management account in contact addresses.
 const managementKey = "management"
 
+// accountService is the service principal of Account Management, which
+// needs trusted access before PutAlternateContact may name a member
+// account.
+const accountService = "account.amazonaws.com"
+
 // ContactAddress is the address of an account's contact of one type.
 func ContactAddress(accountKey, contactType string) string {
 	return Address(KindContact, accountKey+"/"+contactType)
@@ -31,7 +37,7 @@ func init() {
 func diffContacts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var changes []plan.Change
 	add := func(key, unit string, want map[string]estate.Contact, acct *estate.Account, deps []string) {
-		if acct != nil && acct.Contacts == nil && acct.ID != "" && len(deps) == 0 {
+		if acct != nil && acct.Contacts == nil && acct.ID != "" {
 			return // contacts were not read; nothing can be said
 		}
 		for _, ct := range estate.ContactTypes {
@@ -73,14 +79,21 @@ func diffContacts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		// to read; its contacts are set right after it is created.
 		add(managementKey, estate.RootPath, desired.Org.ManagementContacts, mgmt, orgDeps(actual))
 	}
+	// Setting a member account's contacts needs trusted access for
+	// Account Management: wait for it when this plan enables it.
+	var trustDep []string
+	if d, a, ok := orgLayers(desired, actual); ok &&
+		slices.Contains(d.TrustedServices, accountService) && !slices.Contains(a.TrustedServices, accountService) {
+		trustDep = []string{TrustedAccessAddress(accountService)}
+	}
 	for _, d := range desired.SortedAccounts() {
 		if d.Contacts == nil {
 			continue
 		}
 		a := actual.Accounts[estate.EmailKey(d.Email)]
-		var deps []string
+		deps := slices.Clone(trustDep)
 		if a == nil {
-			deps = []string{AccountAddress(d.Email)}
+			deps = append(deps, AccountAddress(d.Email))
 		}
 		add(estate.EmailKey(d.Email), d.Unit, d.Contacts, a, deps)
 	}

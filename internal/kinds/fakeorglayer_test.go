@@ -463,7 +463,12 @@ func actualEstate(org *fakeOrg, l *fakeOrgLayer) *estate.Estate {
 		slices.Sort(ep.Targets)
 		ol.Policies[estate.PolicyKey(p.typ, p.name)] = ep
 	}
-	ol.TrustedServices = slices.Sorted(maps.Keys(l.trusted))
+	for svc, on := range l.trusted {
+		if on {
+			ol.TrustedServices = append(ol.TrustedServices, svc)
+		}
+	}
+	slices.Sort(ol.TrustedServices)
 	for svc, id := range l.admins {
 		ol.DelegatedAdmins[svc] = names[id]
 	}
