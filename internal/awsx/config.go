@@ -43,6 +43,9 @@ type Session struct {
 
 	mu      sync.Mutex
 	members map[string]aws.CredentialsProvider
+
+	callerOnce sync.Once
+	callerID   string
 }
 
 // Load resolves credentials and Region through the standard chain.
@@ -102,6 +105,13 @@ func shouldRetry(err error) aws.Ternary {
 	return aws.UnknownTernary
 }
 
+// PathStyle reports whether S3 must be addressed path-style: when an
+// endpoint override (AWS_ENDPOINT_URL) points at a server that does not
+// serve virtual-hosted bucket names, such as a local AWS API.
+func (s *Session) PathStyle() bool {
+	return s.Base.BaseEndpoint != nil && *s.Base.BaseEndpoint != ""
+}
+
 // Counter returns the session's call counter.
 func (s *Session) Counter() *Counter { return s.opts.Counter }
 
@@ -115,7 +125,13 @@ func (s *Session) Config(accountID, managementID, region string) aws.Config {
 	if region != "" {
 		cfg.Region = region
 	}
-	if accountID == "" || accountID == managementID {
+	if accountID == "" {
+		return cfg
+	}
+	if managementID == "" {
+		managementID = s.caller()
+	}
+	if accountID == managementID {
 		return cfg
 	}
 	s.mu.Lock()
@@ -132,6 +148,21 @@ func (s *Session) Config(accountID, managementID, region string) aws.Config {
 	return cfg
 }
 
+// caller is the account the session's own credentials belong to, asked
+// of STS once; "" when STS cannot tell, in which case every account is
+// entered through the access role.
+func (s *Session) caller() string {
+	s.callerOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		out, err := sts.NewFromConfig(s.Base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err == nil {
+			s.callerID = aws.ToString(out.Account)
+		}
+	})
+	return s.callerID
+}
+
 func partition(region string) string {
 	switch {
 	case len(region) > 3 && region[:3] == "cn-":
@@ -140,4 +171,18 @@ func partition(region string) string {
 		return "aws-us-gov"
 	}
 	return "aws"
+}
+
+// ConfigFor names the configuration of one account and Region of a
+// session, for code that builds clients lazily.
+type ConfigFor struct {
+	Session    *Session
+	Account    string
+	Management string
+	Region     string
+}
+
+// Config returns the configuration; see Session.Config.
+func (c ConfigFor) Config() aws.Config {
+	return c.Session.Config(c.Account, c.Management, c.Region)
 }

@@ -55,6 +55,16 @@ since it was made.`,
 					return err
 				}
 				opts := inventory.Options{OrgLayer: p.ReadOrgLayer, Contacts: p.ReadContacts}
+				if p.ReadLogging {
+					// The spec says where the logging layer lives; a spec
+					// changed since the plan reads elsewhere, and the
+					// fingerprint then refuses the plan.
+					f, err := spec.Load(p.Spec)
+					if err != nil {
+						return fmt.Errorf("read %s, which the plan was made from: %w", p.Spec, err)
+					}
+					opts.Logging = f.Desired().Logging
+				}
 				if actual, _, err = g.collect(ctx, p.AccessRole, opts); err != nil {
 					return err
 				}
@@ -73,7 +83,7 @@ since it was made.`,
 				}
 				p = kinds.Plan(desired, actual)
 				p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
-				p.ReadOrgLayer, p.ReadContacts = opts.OrgLayer, opts.Contacts
+				p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, opts.Logging != nil
 			}
 			if p.AccessRole == "" {
 				p.AccessRole = spec.DefaultAccessRole
@@ -98,8 +108,9 @@ since it was made.`,
 			}
 			org := organizations.NewFromConfig(s.Config("", "", ""))
 			env := &kinds.Env{Org: org, OrgLayer: org, Account: account.NewFromConfig(s.Config("", "", "")),
-				AccessRole: p.AccessRole, Log: g.progress}
+				Services: kinds.SessionClients{Session: s}, AccessRole: p.AccessRole, Log: g.progress}
 			seedIDs(env, actual)
+			env.SeedActual(actual)
 			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})
 			if output == "json" {
 				enc := json.NewEncoder(g.io.Out)

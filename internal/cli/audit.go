@@ -49,7 +49,11 @@ above --fail-on, 0 otherwise.`,
 			default:
 				return err
 			}
-			actual, _, err := g.collect(cmd.Context(), role, inventory.Options{OrgLayer: true, Contacts: true,
+			var wantLogging *estate.Logging
+			if desired != nil {
+				wantLogging = desired.Logging
+			}
+			actual, _, err := g.collect(cmd.Context(), role, inventory.Options{OrgLayer: true, Contacts: true, Logging: wantLogging,
 				Warn: func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }})
 			if err != nil {
 				return err

@@ -26,7 +26,7 @@ func (g *globals) collect(ctx context.Context, accessRole string, opts inventory
 
 // reads returns what the inventory must read to plan for desired.
 func reads(desired *estate.Estate) inventory.Options {
-	opts := inventory.Options{OrgLayer: desired.Org != nil}
+	opts := inventory.Options{OrgLayer: desired.Org != nil, Logging: desired.Logging}
 	if desired.Org != nil && desired.Org.ManagementContacts != nil {
 		opts.Contacts = true
 	}

@@ -70,7 +70,9 @@ func TestOrganizationLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 		t.Errorf("tag policy attached to %v, want Root", got)
 	}
 	var roots struct {
-		Roots []struct{ PolicyTypes []struct{ Type, Status string } }
+		Roots []struct {
+			PolicyTypes []struct{ Type, Status string }
+		}
 	}
 	json.Unmarshal(m.AWS(t, "organizations", "list-roots"), &roots)
 	enabled := map[string]bool{}
@@ -81,14 +83,18 @@ func TestOrganizationLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 		t.Errorf("policy types on the root: %+v", roots.Roots[0].PolicyTypes)
 	}
 
-	var access struct{ EnabledServicePrincipals []struct{ ServicePrincipal string } }
+	var access struct {
+		EnabledServicePrincipals []struct{ ServicePrincipal string }
+	}
 	json.Unmarshal(m.AWS(t, "organizations", "list-aws-service-access-for-organization"), &access)
 	if len(access.EnabledServicePrincipals) != 9 {
 		t.Errorf("trusted access for %d services, want 9: %+v", len(access.EnabledServicePrincipals), access)
 	}
 	accounts := listAccounts(t, m)
 	tooling := accounts["aws-security-tooling-primary@example.com"].Id
-	var delegated struct{ DelegatedServices []struct{ ServicePrincipal string } }
+	var delegated struct {
+		DelegatedServices []struct{ ServicePrincipal string }
+	}
 	json.Unmarshal(m.AWS(t, "organizations", "list-delegated-services-for-account", "--account-id", tooling), &delegated)
 	var services []string
 	for _, s := range delegated.DelegatedServices {
@@ -99,7 +105,9 @@ func TestOrganizationLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 		t.Errorf("services delegated to Security Tooling = %s, want %s", got, want)
 	}
 
-	var contact struct{ AlternateContact struct{ EmailAddress, PhoneNumber string } }
+	var contact struct {
+		AlternateContact struct{ EmailAddress, PhoneNumber string }
+	}
 	la := accounts["aws-log-archive-primary@example.com"].Id
 	json.Unmarshal(m.AWS(t, "account", "get-alternate-contact", "--account-id", la, "--alternate-contact-type", "SECURITY"), &contact)
 	if contact.AlternateContact.EmailAddress != "log-archive-primary-security@example.com" || contact.AlternateContact.PhoneNumber != "+1-555-0100" {
@@ -125,7 +133,9 @@ func TestOrganizationLayerDrift(t *testing.T) {
 	m.AWS(t, "organizations", "detach-policy", "--policy-id", scps["groundwork-baseline"], "--target-id", top["Workloads"])
 	m.AWS(t, "organizations", "update-policy", "--policy-id", scps["groundwork-regions"],
 		"--content", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*"}]}`)
-	var created struct{ Policy struct{ PolicySummary struct{ Id string } } }
+	var created struct {
+		Policy struct{ PolicySummary struct{ Id string } }
+	}
 	json.Unmarshal(m.AWS(t, "organizations", "create-policy", "--name", "stray", "--type", "SERVICE_CONTROL_POLICY", "--description", "x",
 		"--content", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`), &created)
 	m.AWS(t, "organizations", "attach-policy", "--policy-id", created.Policy.PolicySummary.Id, "--target-id", rootID(t, m))

@@ -24,6 +24,9 @@ type Estate struct {
 	// Org is the organization layer: policies, trusted access, delegated
 	// administrators. Nil when not read (actual) or not asked for (desired).
 	Org *OrgLayer
+	// Logging is the central logging layer; nil when not read or not
+	// asked for.
+	Logging *Logging
 	// Regions is the set of Regions the organization operates in; HomeRegion
 	// is where global resources live.
 	HomeRegion string

@@ -2,6 +2,7 @@ package estate
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -41,6 +42,12 @@ func (e *Estate) Fingerprint() string {
 		sort.Strings(admins)
 		fmt.Fprintf(h, "delegated %q\n", admins)
 	}
+	if l := e.Logging; l != nil {
+		fmt.Fprintf(h, "logging scope %q\n", l.Scope)
+		for _, m := range []any{l.Keys, l.Buckets, l.Trails, l.LogGroups, l.Roles, l.Recorders, l.Aggregators, l.Rules} {
+			fmt.Fprintf(h, "%s\n", sortedJSON(m))
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
@@ -53,4 +60,13 @@ func writeTags(w io.Writer, tags map[string]string) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "  tag %q=%q\n", k, tags[k])
 	}
+}
+
+// sortedJSON renders a map of resources; encoding/json sorts map keys.
+func sortedJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return []byte(err.Error())
+	}
+	return b
 }

@@ -26,6 +26,9 @@ type Options struct {
 	// Contacts reads every account's alternate contacts: three calls per
 	// account, so only when something needs them.
 	Contacts bool
+	// Logging, when set, reads the logging layer it describes (the desired
+	// layer names what to look for and where).
+	Logging *estate.Logging
 	// Warn, when set, makes the optional reads (OrgLayer, Contacts)
 	// best-effort: a failure is passed to Warn and the layer is left nil,
 	// so that checks over it are skipped instead of the whole run failing.
@@ -59,6 +62,18 @@ func Collect(ctx context.Context, s *awsx.Session, opts Options) (*estate.Estate
 				a.Contacts = nil
 			}
 			opts.Warn(fmt.Errorf("alternate contacts not read, their checks are skipped (trusted access for account.amazonaws.com is needed): %w", err))
+		}
+	}
+	if opts.Logging != nil {
+		mgmt := ""
+		if e.Organization != nil {
+			mgmt = e.Organization.ManagementAccountID
+		}
+		if err := CollectLogging(ctx, SessionLoggingClients{Session: s, ManagementID: mgmt}, e, opts.Logging, opts); err != nil {
+			if opts.Warn == nil {
+				return nil, err
+			}
+			opts.Warn(fmt.Errorf("logging layer not read, its checks are skipped: %w", err))
 		}
 	}
 	return e, nil

@@ -46,8 +46,12 @@ type Env struct {
 	// Log reports progress; may be nil.
 	Log func(format string, args ...any)
 
+	// Services builds clients in member accounts and Regions.
+	Services ServiceClients
+
 	ids     IDs
 	lookups accountLookups
+	actual  *estate.Estate
 }
 
 func (e *Env) logf(format string, args ...any) {
@@ -59,11 +63,13 @@ func (e *Env) logf(format string, args ...any) {
 // IDs maps unit paths and account e-mail keys to AWS IDs. It is safe for
 // concurrent use.
 type IDs struct {
-	mu       sync.Mutex
-	root     string
-	units    map[string]string
-	accounts map[string]string
-	policies map[string]string // estate.PolicyKey -> policy ID
+	mu              sync.Mutex
+	root            string
+	units           map[string]string
+	accounts        map[string]string
+	policies        map[string]string // estate.PolicyKey -> policy ID
+	org, management string
+	keys            map[string]string // estate.KeyARNRef argument -> key ARN
 }
 
 // SeedIDs records the IDs of an actual estate, so that changes can refer

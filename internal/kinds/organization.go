@@ -71,6 +71,13 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 			return errNoRoot
 		}
 		env.setRoot(aws.ToString(roots.Roots[0].Id))
+		// Later changes refer to the organization and management account
+		// IDs (bucket and key policies).
+		desc, err := env.Org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		if err != nil {
+			return fmt.Errorf("describe organization: %w", err)
+		}
+		env.setOrg(aws.ToString(desc.Organization.Id), aws.ToString(desc.Organization.MasterAccountId))
 		return nil
 	case plan.Update:
 		if _, err := env.Org.EnableAllFeatures(ctx, &organizations.EnableAllFeaturesInput{}); err != nil {

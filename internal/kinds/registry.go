@@ -71,9 +71,33 @@ func Plan(desired, actual *estate.Estate) *plan.Plan {
 		p.Changes = append(p.Changes, changes...)
 		p.Notes = append(p.Notes, notes...)
 	}
+	dropSatisfied(p)
 	p.Sort()
 	return p
 }
 
 // Address builds a change address from a kind and a name.
 func Address(kind, name string) string { return kind + "/" + name }
+
+// dropSatisfied removes dependencies on addresses the plan does not
+// change: a kind may name what its change needs (the role, the bucket)
+// without knowing whether another kind plans to create it; when nothing
+// is planned for it, it exists already.
+func dropSatisfied(p *plan.Plan) {
+	planned := map[string]bool{}
+	for _, ch := range p.Changes {
+		planned[ch.Address] = true
+	}
+	for i := range p.Changes {
+		deps := p.Changes[i].DependsOn[:0:0]
+		for _, d := range p.Changes[i].DependsOn {
+			if planned[d] {
+				deps = append(deps, d)
+			}
+		}
+		p.Changes[i].DependsOn = deps
+		if len(deps) == 0 {
+			p.Changes[i].DependsOn = nil
+		}
+	}
+}

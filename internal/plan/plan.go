@@ -92,6 +92,9 @@ type Plan struct {
 	// OU tree, so that applying a saved plan reads the same to compare.
 	ReadOrgLayer bool `json:"read_org_layer,omitempty"`
 	ReadContacts bool `json:"read_contacts,omitempty"`
+	// ReadLogging says the plan read the logging layer the spec describes;
+	// applying the saved plan reads the spec again to know where to look.
+	ReadLogging bool `json:"read_logging,omitempty"`
 	// Fingerprint identifies the actual estate the plan was computed from;
 	// applying a saved plan refuses when the estate has moved since.
 	Fingerprint string   `json:"fingerprint"`

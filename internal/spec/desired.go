@@ -34,6 +34,7 @@ func (f *Foundation) Desired() *estate.Estate {
 		}
 	}
 	e.Org = f.desiredOrgLayer()
+	e.Logging = f.desiredLogging()
 	return e
 }
 

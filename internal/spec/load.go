@@ -109,6 +109,7 @@ func (f *Foundation) applyDefaults(written func(string) bool) {
 	}
 	f.defaultServices(written)
 	f.defaultPolicies(written)
+	f.defaultLogging(written)
 }
 
 // walkUnits calls fn for every unit, parents before children, in sorted
@@ -228,6 +229,7 @@ func (v *validator) validate() {
 	v.validateServices()
 	v.validateContacts()
 	v.validatePolicies()
+	v.validateLogging()
 }
 
 func (v *validator) validateOrganization() {

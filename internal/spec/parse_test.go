@@ -112,8 +112,8 @@ units:
 			wants: []want{{"4:11", "tagging.value", `unknown field "value"; expected one of: policy, required, values (did you mean "values"?)`}},
 		},
 		"reserved section": {
-			src:   minimal + "logging: {trail: {}}\n",
-			wants: []want{{"4:11", "logging.trail", `unknown field "trail": logging takes no settings in spec version 1`}},
+			src:   minimal + "monitoring: {alarms: {}}\n",
+			wants: []want{{"4:14", "monitoring.alarms", `unknown field "alarms": monitoring takes no settings in spec version 1`}},
 		},
 		"every reserved section": {
 			src: minimal + `policies: {scps: []}
@@ -145,7 +145,7 @@ func TestParseUnknownFieldWithoutSuggestion(t *testing.T) {
 }
 
 func TestParseReservedSectionsAcceptEmpty(t *testing.T) {
-	mustParse(t, minimal+"policies: {}\nidentity:\nlogging: {}\nmonitoring: {}\nbilling: {}\nhardening: {}\n")
+	mustParse(t, minimal+"policies: {}\nidentity:\nmonitoring: {}\nbilling: {}\nhardening: {}\n")
 }
 
 func TestParseWrongType(t *testing.T) {

@@ -15,7 +15,7 @@ type Foundation struct {
 	Services     Services            `yaml:"services"`
 	Contacts     *Contacts           `yaml:"contacts"`
 	Identity     Reserved            `yaml:"identity"`
-	Logging      Reserved            `yaml:"logging"`
+	Logging      Logging             `yaml:"logging"`
 	Monitoring   Reserved            `yaml:"monitoring"`
 	Billing      Reserved            `yaml:"billing"`
 	Hardening    Reserved            `yaml:"hardening"`

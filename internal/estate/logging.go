@@ -1,0 +1,170 @@
+package estate
+
+import "sort"
+
+// Logging is the central logging layer: KMS keys, log buckets, the
+// organization trail with its CloudWatch Logs group and role, and AWS
+// Config in every account and Region with its aggregator and rules
+// (guidance 000 to 004). Resources are keyed by Where plus a name; an
+// account is named by its e-mail key, as everywhere in the estate.
+type Logging struct {
+	Keys        map[string]*Key
+	Buckets     map[string]*Bucket // by bucket name
+	Trails      map[string]*Trail
+	LogGroups   map[string]*LogGroup
+	Roles       map[string]*IAMRole
+	Recorders   map[string]*Recorder // one per account and Region
+	Aggregators map[string]*Aggregator
+	Rules       map[string]*ConfigRule
+	// Scope lists the accounts and Regions Config was read in (actual) or
+	// is wanted in (desired), so that a missing recorder can be told from
+	// an unread one.
+	Scope []Where
+}
+
+// NewLogging returns an empty logging layer.
+func NewLogging() *Logging {
+	return &Logging{
+		Keys: map[string]*Key{}, Buckets: map[string]*Bucket{}, Trails: map[string]*Trail{},
+		LogGroups: map[string]*LogGroup{}, Roles: map[string]*IAMRole{}, Recorders: map[string]*Recorder{},
+		Aggregators: map[string]*Aggregator{}, Rules: map[string]*ConfigRule{},
+	}
+}
+
+// Where is an account (e-mail key) and a Region; IAM resources, which are
+// global, leave Region empty.
+type Where struct {
+	Account string
+	Region  string
+}
+
+// Key of a resource named name at w: "account/region/name".
+func (w Where) Key(name string) string { return w.Account + "/" + w.Region + "/" + name }
+
+func (w Where) String() string {
+	if w.Region == "" {
+		return w.Account
+	}
+	return w.Account + " " + w.Region
+}
+
+// Key is a customer-managed KMS key, known by its alias.
+type Key struct {
+	Where
+	Alias       string // "alias/groundwork-cloudtrail"
+	ID, ARN     string
+	Description string
+	Policy      string // JSON
+	Rotation    bool
+	State       string // Enabled, Disabled, PendingDeletion
+}
+
+// Bucket is an S3 bucket that receives logs.
+type Bucket struct {
+	Where
+	Name       string
+	Policy     string // JSON; "" when none
+	Versioning bool
+	// SSE is "aws:kms", "AES256" or "" (none); KMSKey the key ARN for
+	// aws:kms.
+	SSE    string
+	KMSKey string
+	// BlockPublicAccess is true when all four settings are on.
+	BlockPublicAccess bool
+	// ExpireDays is the lifecycle expiration of current objects; 0 is
+	// none.
+	ExpireDays int
+	Exists     bool
+}
+
+// Trail is a CloudTrail trail.
+type Trail struct {
+	Where
+	Name                   string
+	ARN                    string
+	Organization           bool
+	MultiRegion            bool
+	GlobalServiceEvents    bool
+	LogFileValidation      bool
+	KMSKey                 string // key ARN or ""
+	Bucket                 string
+	LogGroupARN            string
+	LogsRoleARN            string
+	Logging                bool // GetTrailStatus IsLogging
+	HomeRegion             string
+	ManagementEventsLogged bool
+}
+
+// LogGroup is a CloudWatch Logs log group.
+type LogGroup struct {
+	Where
+	Name          string
+	ARN           string
+	RetentionDays int // 0: never expire
+}
+
+// IAMRole is an IAM role with the policies groundwork manages on it.
+type IAMRole struct {
+	Where // Region empty
+	Name  string
+	Path  string
+	ARN   string
+	// Trust is the assume-role policy document (JSON).
+	Trust string
+	// Managed are attached managed policy ARNs, sorted.
+	Managed []string
+	// Inline are inline policies by name (JSON).
+	Inline map[string]string
+}
+
+// Recorder is AWS Config in one account and Region: the configuration
+// recorder, its status and the delivery channel.
+type Recorder struct {
+	Where
+	Name          string
+	RoleARN       string
+	AllSupported  bool
+	GlobalTypes   bool // includeGlobalResourceTypes
+	Recording     bool
+	Channel       string // delivery channel name, "" when none
+	ChannelBucket string
+	ChannelPrefix string
+	ChannelKMSKey string
+}
+
+// Aggregator is a Config configuration aggregator.
+type Aggregator struct {
+	Where
+	Name         string
+	Organization bool   // organization-wide source
+	RoleARN      string // for the organization source
+	AllRegions   bool
+}
+
+// ConfigRule is an AWS Config managed rule in one account and Region.
+type ConfigRule struct {
+	Where
+	Name       string
+	Identifier string // the managed rule's source identifier
+	Input      string // input parameters JSON, "" when none
+}
+
+// SortedRecorders returns the recorders by account and Region.
+func (l *Logging) SortedRecorders() []*Recorder {
+	out := make([]*Recorder, 0, len(l.Recorders))
+	for _, r := range l.Recorders {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key("") < out[j].Key("") })
+	return out
+}
+
+// InScope reports whether w was read or is wanted.
+func (l *Logging) InScope(w Where) bool {
+	for _, s := range l.Scope {
+		if s == w {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,207 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+// contactFields are the spec's names of the contact types, in
+// estate.ContactTypes order.
+var contactFields = []string{"billing", "operations", "security"}
+
+// phoneRE is the phone number shape the spec accepts (spec's phoneRE).
+var phoneRE = regexp.MustCompile(`^[+]?[\s0-9()-]{7,25}$`)
+
+// unusableContacts says why an account's contacts cannot be written in the
+// spec, or "" when they can. The spec manages all three types of an
+// account or none, and fills empty fields with defaults.
+func unusableContacts(c map[string]estate.Contact) string {
+	if len(c) == 0 {
+		return "it has no alternate contacts"
+	}
+	for i, ct := range estate.ContactTypes {
+		x, ok := c[ct]
+		field := contactFields[i]
+		switch {
+		case !ok:
+			return fmt.Sprintf("it has no %s contact", field)
+		case x.Name == "" || x.Title == "" || x.Email == "" || x.Phone == "":
+			return fmt.Sprintf("its %s contact has an empty field", field)
+		case !phoneRE.MatchString(x.Phone):
+			return fmt.Sprintf("its %s phone %q is not one the spec accepts", field, x.Phone)
+		case !emailRE.MatchString(x.Email):
+			return fmt.Sprintf("its %s e-mail %q is not one the spec accepts", field, x.Email)
+		}
+	}
+	return ""
+}
+
+// importContacts writes the alternate contacts. When every account,
+// management included, has all three, the spec gets a contacts section:
+// the most common phone, and the management account's differences from
+// the defaults (the spec has no contacts of its own for it). Otherwise a
+// contacts section would make groundwork set contacts on accounts that
+// have none, so only accounts with complete contacts get them, as their
+// own overrides, and the management account's are left out.
+func (im *importer) importContacts() {
+	keys := sortedKeys(im.accounts)
+	some := len(im.mgmt.Contacts) > 0
+	all := unusableContacts(im.mgmt.Contacts) == ""
+	sets := []map[string]estate.Contact{im.mgmt.Contacts}
+	for _, key := range keys {
+		c := im.accounts[key].src.Contacts
+		some = some || len(c) > 0
+		all = all && unusableContacts(c) == ""
+		sets = append(sets, c)
+	}
+	if !some {
+		return
+	}
+	var org *spec.Contacts
+	if all {
+		org = &spec.Contacts{Phone: commonPhone(sets...)}
+		for i, ct := range estate.ContactTypes {
+			*contactSlots(org)[i] = diffContact(im.mgmt.Contacts[ct], im.defaultContact(im.mgmt.Name, i, org, nil))
+		}
+		im.contacts = org
+	} else if len(im.mgmt.Contacts) > 0 {
+		im.warnf("the management account's alternate contacts are left out of the spec: its contacts section would apply to every account, and not every account has all three contacts")
+	}
+	for _, key := range keys {
+		a := im.accounts[key]
+		if why := unusableContacts(a.src.Contacts); why != "" {
+			im.warnf("account %s: %s; the spec does not manage its alternate contacts", key, why)
+			continue
+		}
+		a.contacts = im.overrides(a.src, org)
+	}
+}
+
+// overrides returns what an account's contacts must override of the
+// organization-wide ones (nil when nothing).
+func (im *importer) overrides(a *estate.Account, org *spec.Contacts) *spec.Contacts {
+	own := &spec.Contacts{}
+	orgPhone := ""
+	if org != nil {
+		orgPhone = org.Phone
+	}
+	if p := commonPhone(a.Contacts); p != orgPhone {
+		own.Phone = p
+	}
+	empty := own.Phone == ""
+	for i, ct := range estate.ContactTypes {
+		d := diffContact(a.Contacts[ct], im.defaultContact(a.Name, i, org, own))
+		*contactSlots(own)[i] = d
+		empty = empty && d == nil
+	}
+	if empty {
+		return nil
+	}
+	return own
+}
+
+// defaultContact is the contact of type i the spec resolves for an account
+// named name from the organization-wide contacts and the account's own
+// (spec's resolveContacts): defaults, then org, then own, field by field.
+func (im *importer) defaultContact(name string, i int, org, own *spec.Contacts) estate.Contact {
+	field := contactFields[i]
+	title := strings.ToUpper(field[:1]) + field[1:]
+	var orgPhone, ownPhone string
+	if org != nil {
+		orgPhone = org.Phone
+	}
+	if own != nil {
+		ownPhone = own.Phone
+	}
+	c := estate.Contact{Name: title, Title: title + " contact", Email: fmt.Sprintf("%s-%s@%s", name, field, im.opts.Domain),
+		Phone: firstNonEmpty(ownPhone, orgPhone)}
+	for _, src := range []*spec.Contacts{org, own} {
+		if src == nil {
+			continue
+		}
+		if s := *contactSlots(src)[i]; s != nil {
+			c.Name = firstNonEmpty(s.Name, c.Name)
+			c.Title = firstNonEmpty(s.Title, c.Title)
+			c.Email = firstNonEmpty(s.Email, c.Email)
+			c.Phone = firstNonEmpty(s.Phone, c.Phone)
+		}
+	}
+	return c
+}
+
+// diffContact returns the fields of want that differ from got, or nil.
+func diffContact(want, got estate.Contact) *spec.Contact {
+	d := &spec.Contact{}
+	if want.Name != got.Name {
+		d.Name = want.Name
+	}
+	if want.Title != got.Title {
+		d.Title = want.Title
+	}
+	if want.Email != got.Email {
+		d.Email = want.Email
+	}
+	if want.Phone != got.Phone {
+		d.Phone = want.Phone
+	}
+	if *d == (spec.Contact{}) {
+		return nil
+	}
+	return d
+}
+
+func contactSlots(c *spec.Contacts) []**spec.Contact {
+	return []**spec.Contact{&c.Billing, &c.Operations, &c.Security}
+}
+
+// commonPhone is the phone number the given contacts use most; of equally
+// common ones, the first in sort order.
+func commonPhone(sets ...map[string]estate.Contact) string {
+	count := map[string]int{}
+	for _, set := range sets {
+		for _, c := range set {
+			if c.Phone != "" {
+				count[c.Phone]++
+			}
+		}
+	}
+	phones := sortedKeys(count)
+	sort.SliceStable(phones, func(i, j int) bool { return count[phones[i]] > count[phones[j]] })
+	if len(phones) == 0 {
+		return ""
+	}
+	return phones[0]
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func contactsNode(c *spec.Contacts) *node {
+	n := newNode()
+	if c.Phone != "" {
+		n.set("phone", c.Phone)
+	}
+	for i, s := range contactSlots(c) {
+		if *s == nil {
+			continue
+		}
+		ct := n.child(contactFields[i])
+		for _, f := range []struct{ key, val string }{{"name", (*s).Name}, {"title", (*s).Title}, {"email", (*s).Email}, {"phone", (*s).Phone}} {
+			if f.val != "" {
+				ct.set(f.key, f.val)
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,387 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/policy"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+// scp is a service control policy as the spec will write it: either a
+// composition of library policies or a file.
+type scp struct {
+	name, description string
+	library           []string
+	file              string // as the spec writes it
+	content           []byte // the file's content
+	attach            []string
+}
+
+// A library policy's Sids: its name, then name2, name3 ... when a
+// template repeats its statement (ProtectOrgAdminRoles, once per path).
+var (
+	protectSidRE   = regexp.MustCompile(`^ProtectOrgAdminRoles[0-9]*$`)
+	rolePathARNRE  = regexp.MustCompile(`^arn:aws:iam::\*:role(/.*/)\*$`)
+	regionsLibrary = "DenyOutsideOperationalRegions"
+)
+
+func (im *importer) importSCPs() error {
+	var customer []*estate.Policy
+	for _, p := range im.actual.Org.SortedPolicies() {
+		if p.Type == estate.PolicyTypeSCP && !p.AWSManaged {
+			customer = append(customer, p)
+		}
+	}
+	docs := map[string]*policy.Document{}
+	for _, p := range customer {
+		if doc, err := policy.Parse([]byte(p.Content)); err == nil {
+			docs[p.Name] = doc
+		}
+	}
+	im.protectedPaths = inferProtectedPaths(customer, docs)
+	matched, err := im.matchLibrary(customer, docs)
+	if err != nil {
+		return err
+	}
+	files := map[string]bool{}
+	for _, p := range customer {
+		what := "SCP " + p.Name
+		s := &scp{name: p.Name, description: p.Description, attach: im.targets(what, p.Targets)}
+		if libs, ok := matched[p.Name]; ok {
+			s.library = libs
+			if lp, _ := policy.LibraryPolicyNamed(libs[0]); len(libs) == 1 && lp.Description == s.description {
+				s.description = "" // the spec's default
+			}
+			im.scps = append(im.scps, s)
+			continue
+		}
+		im.regionsHint(p, docs[p.Name])
+		base := fileName(p.Name)
+		s.file = path.Join(filepath.ToSlash(im.opts.PolicyDir), base+".json")
+		for i := 2; files[s.file]; i++ {
+			s.file = path.Join(filepath.ToSlash(im.opts.PolicyDir), fmt.Sprintf("%s-%d.json", base, i))
+		}
+		s.content = prettyDocument(p.Content)
+		if problems := checkSCP(s.content); len(problems) > 0 {
+			msgs := make([]string, len(problems))
+			for i, prob := range problems {
+				msgs[i] = prob.Error()
+			}
+			im.warnf("%s cannot be in the spec, which refuses it (%s); it is left out, so plan will propose deleting it (held unless --allow-delete)",
+				what, strings.Join(msgs, "; "))
+			continue
+		}
+		files[s.file] = true
+		im.scps = append(im.scps, s)
+	}
+	return nil
+}
+
+// checkSCP runs the checks the spec runs on an SCP file.
+func checkSCP(content []byte) []policy.Problem {
+	if problems := policy.Lint("", content, policy.SCP); len(problems) > 0 {
+		return problems
+	}
+	doc, err := policy.Parse(content)
+	if err != nil {
+		return []policy.Problem{{Statement: -1, Message: err.Error()}}
+	}
+	return policy.DeniesAccess(doc, spec.DefaultAccessRole, "*")
+}
+
+// inferProtectedPaths returns the role paths the first SCP with
+// ProtectOrgAdminRoles statements protects, or nil for the default.
+func inferProtectedPaths(policies []*estate.Policy, docs map[string]*policy.Document) []string {
+	for _, p := range policies {
+		doc := docs[p.Name]
+		if doc == nil {
+			continue
+		}
+		var paths []string
+		for _, st := range doc.Statements {
+			if !protectSidRE.MatchString(st.Sid) || len(st.Resource) != 1 {
+				continue
+			}
+			if m := rolePathARNRE.FindStringSubmatch(st.Resource[0]); m != nil {
+				paths = append(paths, m[1])
+			}
+		}
+		if len(paths) > 0 {
+			if slices.Equal(paths, spec.DefaultProtectedRolePaths) {
+				return nil
+			}
+			return paths
+		}
+	}
+	return nil
+}
+
+// candidates lists the library compositions that might reproduce a
+// document: the library policies its Sids name, in order, then each
+// library policy alone.
+func candidates(doc *policy.Document, sids map[string]string) [][]string {
+	var out [][]string
+	if doc != nil {
+		var combo []string
+		for _, st := range doc.Statements {
+			name, ok := sids[st.Sid]
+			if !ok {
+				combo = nil
+				break
+			}
+			if !slices.Contains(combo, name) {
+				combo = append(combo, name)
+			}
+		}
+		if len(combo) > 0 {
+			out = append(out, combo)
+		}
+	}
+	for _, lp := range policy.Library() {
+		if len(out) == 0 || !slices.Equal(out[0], []string{lp.Name}) {
+			out = append(out, []string{lp.Name})
+		}
+	}
+	return out
+}
+
+// librarySids maps every Sid of the library, rendered with params, to its
+// library policy.
+func librarySids(params policy.Params) map[string]string {
+	sids := map[string]string{}
+	for _, lp := range policy.Library() {
+		src, err := policy.Render(lp.Name, params)
+		if err != nil {
+			continue
+		}
+		doc, err := policy.Parse(src)
+		if err != nil {
+			continue
+		}
+		for _, st := range doc.Statements {
+			sids[st.Sid] = lp.Name
+		}
+	}
+	return sids
+}
+
+// matchLibrary finds, for each SCP, the library composition the spec
+// would render to the same document and description, if any. It asks the
+// spec itself: all candidates go into one probe spec, whose desired estate
+// holds the documents exactly as plan would compare them.
+func (im *importer) matchLibrary(policies []*estate.Policy, docs map[string]*policy.Document) (map[string][]string, error) {
+	matched := map[string][]string{}
+	if len(policies) == 0 {
+		return matched, nil
+	}
+	type cand struct {
+		p    *estate.Policy
+		libs []string
+	}
+	var cands []cand
+	sids := librarySids(policy.Params{Regions: im.opts.Regions, ProtectedRolePaths: im.protectedPaths, AccessRole: spec.DefaultAccessRole})
+	scps := newNode()
+	for _, p := range policies {
+		for _, libs := range candidates(docs[p.Name], sids) {
+			scps.child(fmt.Sprintf("c%d", len(cands))).
+				set("library", libs).set("description", p.Description).set("attach", []string{})
+			cands = append(cands, cand{p, libs})
+		}
+	}
+	f, err := im.probe(scps, nil, im.protectedPaths)
+	if err != nil && im.protectedPaths != nil {
+		im.protectedPaths = nil // an unusual path the spec refuses: compare with the default
+		f, err = im.probe(scps, nil, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import: compare SCPs with the library: %v", err)
+	}
+	desired := f.Desired().Org.Policies
+	for i, c := range cands {
+		if _, done := matched[c.p.Name]; done {
+			continue
+		}
+		d := desired[estate.PolicyKey(estate.PolicyTypeSCP, fmt.Sprintf("c%d", i))]
+		if d != nil && d.Description == c.p.Description && kinds.PrettyJSON(d.Content) == kinds.PrettyJSON(c.p.Content) {
+			matched[c.p.Name] = c.libs
+		}
+	}
+	return matched, nil
+}
+
+// regionsHint tells when an SCP would be the library's Region guardrail
+// with other Regions than the import's.
+func (im *importer) regionsHint(p *estate.Policy, doc *policy.Document) {
+	if doc == nil {
+		return
+	}
+	for _, st := range doc.Statements {
+		if st.Sid != regionsLibrary {
+			continue
+		}
+		regions := st.Condition["StringNotEquals"]["aws:RequestedRegion"]
+		if len(regions) > 0 && !slices.Equal(slices.Sorted(slices.Values(regions)), slices.Sorted(slices.Values(im.opts.Regions))) {
+			im.warnf("SCP %s denies Regions outside %s, and the import's Regions are %s; it is written as a file (import with --regions %s to write it as library policy %s)",
+				p.Name, strings.Join(regions, ", "), strings.Join(im.opts.Regions, ", "), strings.Join(regions, ","), regionsLibrary)
+		}
+	}
+}
+
+var fileNameRE = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// fileName makes a policy name safe as a file name.
+func fileName(name string) string {
+	n := strings.Trim(fileNameRE.ReplaceAllString(name, "-"), "-.")
+	if n == "" {
+		n = "policy"
+	}
+	return n
+}
+
+// prettyDocument indents a policy document for review, keeping its key
+// order; plan compares documents by content, not layout.
+func prettyDocument(content string) []byte {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(content), "", "  "); err != nil {
+		return []byte(content)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+// tagging is the tagging section as the spec will write it. nil means the
+// tag policy is disabled.
+type tagging struct {
+	name        string
+	required    []string
+	values      map[string][]string
+	enforcedFor []string
+	attach      []string
+}
+
+func (t *tagging) node(attach []string) *node {
+	n := newNode()
+	n.set("required", t.required)
+	values := newNode()
+	setSorted(values, t.values, func(v []string) any { return v })
+	n.set("values", values)
+	p := n.child("policy")
+	p.set("name", t.name)
+	p.set("attach", attach)
+	if len(t.enforcedFor) > 0 {
+		p.set("enforced_for", t.enforcedFor)
+	}
+	return n
+}
+
+// disabledTagging is the tagging section without a tag policy. values is
+// written empty so that the default dictionary does not restrict the tags
+// the import writes.
+func disabledTagging() *node {
+	n := newNode()
+	n.set("values", newNode())
+	n.child("policy").set("disabled", true)
+	return n
+}
+
+func (im *importer) importTagPolicy() {
+	for _, p := range im.actual.Org.SortedPolicies() {
+		if p.Type != estate.PolicyTypeTag || p.AWSManaged {
+			continue
+		}
+		if im.tagging != nil {
+			im.warnf("tag policy %s is not expressible: the spec holds one tag policy (%s); kept out of the spec, so plan will propose deleting it (held unless --allow-delete)", p.Name, im.tagging.name)
+			continue
+		}
+		t, why := parseTagPolicy(p)
+		if t != nil {
+			ok, err := im.reproduces(t, p)
+			if err != nil {
+				why = err.Error()
+			} else if !ok {
+				why = "the spec's generated policy differs from it"
+				if p.Description != "" {
+					why += " (the spec cannot set a tag policy's description)"
+				}
+			} else {
+				t.attach = im.targets("tag policy "+p.Name, p.Targets)
+				im.tagging = t
+				continue
+			}
+		}
+		im.warnf("tag policy %s is not expressible (%s); kept out of the spec, so plan will propose deleting it (held unless --allow-delete)", p.Name, why)
+	}
+}
+
+// reproduces reports whether the spec would generate exactly p from t.
+func (im *importer) reproduces(t *tagging, p *estate.Policy) (bool, error) {
+	f, err := im.probe(nil, t.node([]string{}), nil)
+	if err != nil {
+		return false, fmt.Errorf("the spec refuses its dictionary: %v", err)
+	}
+	d := f.Desired().Org.Policies[estate.PolicyKey(estate.PolicyTypeTag, p.Name)]
+	return d != nil && d.Description == p.Description && kinds.PrettyJSON(d.Content) == kinds.PrettyJSON(p.Content), nil
+}
+
+// parseTagPolicy reads a tag policy in the form the spec generates:
+// {"tags": {K: {"tag_key": {"@@assign": K}, "tag_value": {"@@assign": [...]},
+// "enforced_for": {"@@assign": [...]}}}} with one enforced_for for all
+// keys. It returns nil and the reason for anything else.
+func parseTagPolicy(p *estate.Policy) (*tagging, string) {
+	var doc map[string]map[string]map[string]map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(p.Content), &doc); err != nil || len(doc) != 1 || doc["tags"] == nil {
+		return nil, `it is not a plain {"tags": {...}} document`
+	}
+	t := &tagging{name: p.Name, values: map[string][]string{}}
+	first := true
+	for _, key := range sortedKeys(doc["tags"]) {
+		rule := doc["tags"][key]
+		for elem, ops := range rule {
+			if len(ops) != 1 || ops["@@assign"] == nil {
+				return nil, fmt.Sprintf("%s.%s uses operators other than @@assign", key, elem)
+			}
+		}
+		var tagKey string
+		if err := json.Unmarshal(rule["tag_key"]["@@assign"], &tagKey); err != nil || tagKey != key {
+			return nil, fmt.Sprintf("the tag_key of %s is not %q", key, key)
+		}
+		var values, enforced []string
+		for elem, ops := range rule {
+			var err error
+			switch elem {
+			case "tag_key":
+			case "tag_value":
+				err = json.Unmarshal(ops["@@assign"], &values)
+			case "enforced_for":
+				err = json.Unmarshal(ops["@@assign"], &enforced)
+			default:
+				return nil, fmt.Sprintf("%s has %s, which the spec does not generate", key, elem)
+			}
+			if err != nil {
+				return nil, fmt.Sprintf("%s.%s is not a list of strings", key, elem)
+			}
+		}
+		if !first && !slices.Equal(enforced, t.enforcedFor) {
+			return nil, "its keys are enforced for different resource types"
+		}
+		first = false
+		t.enforcedFor = enforced
+		t.required = append(t.required, key)
+		if values != nil {
+			t.values[key] = values
+		}
+	}
+	if len(t.required) == 0 {
+		return nil, "it names no tag keys"
+	}
+	return t, ""
+}

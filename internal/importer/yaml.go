@@ -1,0 +1,167 @@
+package importer
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// node is a YAML mapping whose entries keep the order they were set in:
+// the schema's order for fixed fields, sorted order for maps (see
+// setSorted). Values are string, raw, bool, []string or *node.
+type node struct {
+	entries []entry
+}
+
+type entry struct {
+	key string
+	val any
+}
+
+func newNode() *node { return &node{} }
+
+// set appends key: val and returns n for chaining.
+func (n *node) set(key string, val any) *node {
+	n.entries = append(n.entries, entry{key, val})
+	return n
+}
+
+// child appends key with a new empty mapping and returns the mapping.
+func (n *node) child(key string) *node {
+	c := newNode()
+	n.set(key, c)
+	return c
+}
+
+// raw is written as it is: numbers such as the spec version.
+type raw string
+
+// setSorted appends the entries of m in key order.
+func setSorted[V any](n *node, m map[string]V, val func(V) any) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		n.set(k, val(m[k]))
+	}
+}
+
+// stringMap turns tags and similar maps into a sorted node.
+func stringMap(m map[string]string) *node {
+	n := newNode()
+	setSorted(n, m, func(v string) any { return v })
+	return n
+}
+
+// maxFlowLine is how long a flow list like [a, b, c] may get before it is
+// written one item per line instead.
+const maxFlowLine = 100
+
+// render writes n as a block mapping indented by indent spaces.
+func (n *node) render(b *strings.Builder, indent int) {
+	pad := strings.Repeat("  ", indent)
+	for _, e := range n.entries {
+		b.WriteString(pad)
+		b.WriteString(scalar(e.key))
+		b.WriteString(":")
+		switch v := e.val.(type) {
+		case *node:
+			if len(v.entries) == 0 {
+				b.WriteString(" {}\n")
+				continue
+			}
+			b.WriteString("\n")
+			v.render(b, indent+1)
+		case []string:
+			flow := flowList(v)
+			if len(pad)+len(e.key)+len(flow) <= maxFlowLine || len(v) == 0 {
+				b.WriteString(" " + flow + "\n")
+				continue
+			}
+			b.WriteString("\n")
+			for _, s := range v {
+				b.WriteString(pad + "  - " + scalar(s) + "\n")
+			}
+		case bool:
+			b.WriteString(" " + strconv.FormatBool(v) + "\n")
+		case raw:
+			b.WriteString(" " + string(v) + "\n")
+		case string:
+			b.WriteString(" " + scalar(v) + "\n")
+		default:
+			panic("importer: cannot write YAML value of this type")
+		}
+	}
+}
+
+func flowList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, s := range items {
+		quoted[i] = scalarIn(s, flowPlainRE)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// plainRE matches the strings written without quotes: they start with a
+// letter, '/' or '_', end with neither a space nor ',', and hold no
+// character that YAML gives a meaning (no ':', '#', brackets, braces or
+// quotes). In a flow list, where ',' separates items, flowPlainRE also
+// excludes ','. Everything else, numbers and dates included, is
+// double-quoted.
+var (
+	plainRE     = regexp.MustCompile(`^[A-Za-z_/]([A-Za-z0-9_./@+=(), -]*[A-Za-z0-9_./@+=()-])?$`)
+	flowPlainRE = regexp.MustCompile(`^[A-Za-z_/]([A-Za-z0-9_./@+=() -]*[A-Za-z0-9_./@+=()-])?$`)
+)
+
+// reserved are the plain words a YAML parser reads as booleans or null
+// (YAML 1.1 and 1.2), in lower case.
+var reserved = map[string]bool{
+	"y": true, "n": true, "yes": true, "no": true, "true": true, "false": true,
+	"on": true, "off": true, "null": true, "nan": true, "inf": true,
+}
+
+// scalar writes s so that a YAML parser reads back exactly s, in block
+// context.
+func scalar(s string) string { return scalarIn(s, plainRE) }
+
+func scalarIn(s string, plain *regexp.Regexp) string {
+	lower := strings.ToLower(s)
+	if plain.MatchString(s) && !reserved[lower] && !strings.HasPrefix(lower, ".inf") && !strings.Contains(s, "  ") {
+		return s
+	}
+	return quote(s)
+}
+
+// quote writes a YAML double-quoted scalar. YAML's escapes are a superset
+// of JSON's; \uXXXX covers every control character.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+			b.WriteString(`\u` + leftPad(strconv.FormatInt(int64(r), 16), 4))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func leftPad(s string, n int) string {
+	for len(s) < n {
+		s = "0" + s
+	}
+	return s
+}

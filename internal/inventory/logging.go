@@ -1,0 +1,128 @@
+package inventory
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// LoggingClients builds read clients in an account (by AWS ID) and
+// Region.
+type LoggingClients interface {
+	KMS(w estate.Where) KMSReadAPI
+	S3(w estate.Where) S3ReadAPI
+	CloudTrail(w estate.Where) CloudTrailReadAPI
+	Config(w estate.Where) ConfigReadAPI
+	IAM(w estate.Where) IAMReadAPI
+	Logs(w estate.Where) LogsReadAPI
+}
+
+// SessionLoggingClients are the real read clients of a session.
+type SessionLoggingClients struct {
+	Session      *awsx.Session
+	ManagementID string
+}
+
+func (c SessionLoggingClients) cfg(w estate.Where) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+}
+
+func (c SessionLoggingClients) KMS(w estate.Where) KMSReadAPI {
+	return kms.NewFromConfig(c.cfg(w).Config())
+}
+func (c SessionLoggingClients) S3(w estate.Where) S3ReadAPI {
+	return s3.NewFromConfig(c.cfg(w).Config(), func(o *s3.Options) { o.UsePathStyle = c.Session.PathStyle() })
+}
+func (c SessionLoggingClients) CloudTrail(w estate.Where) CloudTrailReadAPI {
+	return cloudtrail.NewFromConfig(c.cfg(w).Config())
+}
+func (c SessionLoggingClients) Config(w estate.Where) ConfigReadAPI {
+	return configservice.NewFromConfig(c.cfg(w).Config())
+}
+func (c SessionLoggingClients) IAM(w estate.Where) IAMReadAPI {
+	return iam.NewFromConfig(c.cfg(w).Config())
+}
+func (c SessionLoggingClients) Logs(w estate.Where) LogsReadAPI {
+	return cloudwatchlogs.NewFromConfig(c.cfg(w).Config())
+}
+
+// loggingRead is one collection of the logging layer: the estate being
+// filled, what to look for, and a guarded result.
+type loggingRead struct {
+	clients LoggingClients
+	e       *estate.Estate
+	want    *estate.Logging
+	mu      sync.Mutex
+	out     *estate.Logging
+}
+
+// at resolves the account of w to its ID; ok is false for an account that
+// does not exist, whose resources are therefore absent.
+func (r *loggingRead) at(w estate.Where) (estate.Where, bool) {
+	id, ok := r.e.Lookup(estate.RefAccountID, w.Account)
+	return estate.Where{Account: id, Region: w.Region}, ok
+}
+
+func (r *loggingRead) locked(f func(l *estate.Logging)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(r.out)
+}
+
+// loggingCollectors read one part of the logging layer each; every one
+// adds its reads to the group. They run concurrently, each bounded by the
+// group's limit.
+var loggingCollectors = []func(ctx context.Context, g *errgroup.Group, r *loggingRead){
+	collectRoles,
+	collectRecorders,
+}
+
+// CollectLogging reads the logging layer that want describes (the desired
+// layer: which keys, buckets, trails, roles to look for, and the accounts
+// and Regions Config should be in) into e.Logging. Reads fan out over
+// accounts and Regions with opts.Width in flight.
+func CollectLogging(ctx context.Context, clients LoggingClients, e *estate.Estate, want *estate.Logging, opts Options) error {
+	if e.Organization == nil || want == nil {
+		return nil
+	}
+	opts.progress("reading the logging layer in %d accounts and Regions", len(want.Scope))
+	r := &loggingRead{clients: clients, e: e, want: want, out: estate.NewLogging()}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opts.width())
+	for _, c := range loggingCollectors {
+		c(gctx, g, r)
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	sort.Slice(r.out.Scope, func(i, j int) bool { return r.out.Scope[i].Key("") < r.out.Scope[j].Key("") })
+	e.Logging = r.out
+	return nil
+}
+
+// notFound reports the error codes AWS uses for "no such thing".
+func notFound(err error, codes ...string) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	for _, c := range codes {
+		if ae.ErrorCode() == c {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,308 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// Logging is the central logging layer (guidance 000 to 004). A spec that
+// does not write it gets the recommended one; `disabled: true` turns the
+// whole layer off.
+type Logging struct {
+	Disabled bool          `yaml:"disabled"`
+	Trail    TrailSpec     `yaml:"trail"`
+	Buckets  LogBuckets    `yaml:"buckets"`
+	Config   ConfigService `yaml:"config"`
+}
+
+// TrailSpec is the organization trail.
+type TrailSpec struct {
+	Name string `yaml:"name"`
+	// Account is "management" (default) or the key of the account that is
+	// CloudTrail's delegated administrator (guidance 004).
+	Account string `yaml:"account"`
+	// CloudWatchLogs delivers the trail to a log group in the home Region
+	// as well (default true, guidance 001).
+	CloudWatchLogs *bool  `yaml:"cloudwatch_logs"`
+	LogGroup       string `yaml:"log_group"`
+	// LogRetentionDays is the log group's retention (default 365).
+	LogRetentionDays int `yaml:"log_retention_days"`
+}
+
+// LogBuckets are the Log Archive buckets.
+type LogBuckets struct {
+	// RetentionDays expires log objects after this many days; 0 keeps
+	// them forever. Default 365.
+	RetentionDays *int `yaml:"retention_days"`
+}
+
+// ConfigService is AWS Config.
+type ConfigService struct {
+	// Rules lists managed rule identifiers; default the baseline of
+	// guidance 000 and 003.
+	Rules []string `yaml:"rules"`
+	// OrganizationRules deploys the rules once as organization Config
+	// rules from the delegated administrator instead of in every account.
+	OrganizationRules bool `yaml:"organization_rules"`
+	// Aggregator is the account key of the organization aggregator;
+	// default the security-tooling account (guidance 000).
+	Aggregator string `yaml:"aggregator"`
+}
+
+// Names of what the logging layer creates.
+const (
+	DefaultTrailName       = "groundwork-org-trail"
+	DefaultLogGroup        = "/groundwork/cloudtrail"
+	TrailLogsRoleName      = "groundwork-cloudtrail-logs"
+	ConfigRoleName         = "groundwork-config-recorder"
+	AggregatorRoleName     = "OrgConfigRole" // guidance 000
+	AggregatorName         = "groundwork-org-aggregator"
+	RecorderName           = "default"
+	CloudTrailKeyAlias     = "alias/groundwork-cloudtrail"
+	ConfigKeyAlias         = "alias/groundwork-config"
+	ConfigRolePolicy       = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
+	AggregatorRolePolicy   = "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"
+	defaultRetentionDays   = 365
+	defaultLogRetention    = 365
+	trailLogsInlinePolicy  = "groundwork-cloudtrail-logs"
+	cloudTrailBucketFormat = "aws-logs-cloudtrail-%s-%s" // guidance 000: aws-logs-cloudtrail-[account]-[region]
+	configBucketFormat     = "aws-logs-config-%s-%s"
+)
+
+// BaselineRule is a managed Config rule of the baseline and whether it
+// evaluates global (IAM) resources, which Config records only in the home
+// Region: such rules run there alone.
+type BaselineRule struct {
+	Name, Identifier string
+	Global           bool
+}
+
+// BaselineRules are the Config rules of guidance 000 and 003.
+var BaselineRules = []BaselineRule{
+	{"root-account-mfa-enabled", "ROOT_ACCOUNT_MFA_ENABLED", true},
+	{"mfa-enabled-for-iam-console-access", "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", true},
+	{"iam-user-mfa-enabled", "IAM_USER_MFA_ENABLED", true},
+	{"cloudtrail-enabled", "CLOUD_TRAIL_ENABLED", true},
+	{"s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", false},
+	{"s3-bucket-public-write-prohibited", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", false},
+	{"restricted-incoming-traffic", "RESTRICTED_INCOMING_TRAFFIC", false},
+}
+
+func baselineRule(identifier string) (BaselineRule, bool) {
+	for _, r := range BaselineRules {
+		if r.Identifier == identifier {
+			return r, true
+		}
+	}
+	return BaselineRule{}, false
+}
+
+// defaultLogging fills the logging layer's defaults. The layer is built
+// when the spec writes a logging section (`logging: {}` takes every
+// default); such a spec needs a Log Archive and a Security Tooling account.
+func (f *Foundation) defaultLogging(written func(string) bool) {
+	l := &f.Logging
+	if !written("logging") {
+		l.Disabled = true
+	}
+	if l.Trail.Name == "" {
+		l.Trail.Name = DefaultTrailName
+	}
+	if l.Trail.Account == "" {
+		l.Trail.Account = estate.ManagementKey
+	}
+	if l.Trail.CloudWatchLogs == nil {
+		on := true
+		l.Trail.CloudWatchLogs = &on
+	}
+	if l.Trail.LogGroup == "" {
+		l.Trail.LogGroup = DefaultLogGroup
+	}
+	if l.Trail.LogRetentionDays == 0 {
+		l.Trail.LogRetentionDays = defaultLogRetention
+	}
+	if l.Buckets.RetentionDays == nil {
+		d := defaultRetentionDays
+		l.Buckets.RetentionDays = &d
+	}
+	if l.Config.Rules == nil {
+		for _, r := range BaselineRules {
+			l.Config.Rules = append(l.Config.Rules, r.Identifier)
+		}
+	}
+	if l.Config.Aggregator == "" {
+		l.Config.Aggregator = f.accountWithRole(string(estate.RoleSecurityTooling))
+	}
+}
+
+// accountWithRole returns the key of the account with a role, or "".
+func (f *Foundation) accountWithRole(role string) string {
+	for _, key := range f.AccountKeys() {
+		if f.Accounts[key].Role == role {
+			return key
+		}
+	}
+	return ""
+}
+
+// CloudWatch Logs retention values AWS accepts.
+var logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+func (v *validator) validateLogging() {
+	l := v.f.Logging
+	if l.Disabled {
+		return
+	}
+	for _, role := range []string{string(estate.RoleLogArchive), string(estate.RoleSecurityTooling)} {
+		if v.f.accountWithRole(role) == "" {
+			v.at("logging", "the logging layer needs an account with role %s (or set logging.disabled: true)", role)
+		}
+	}
+	if a := l.Trail.Account; a != estate.ManagementKey {
+		if _, ok := v.f.Accounts[a]; !ok {
+			v.at("logging.trail.account", "%q is neither management nor an account key%s", a, suggest(a, v.f.AccountKeys()))
+		} else if v.f.Services.DelegatedAdmins[ServiceCloudTrail] != a {
+			v.at("logging.trail.account", "an organization trail outside the management account needs %s delegated to %s under services.delegated_admins", ServiceCloudTrail, a)
+		}
+	}
+	if !strings.HasPrefix(l.Trail.LogGroup, "/") && strings.ContainsAny(l.Trail.LogGroup, " :*") {
+		v.at("logging.trail.log_group", "%q is not a log group name", l.Trail.LogGroup)
+	}
+	ok := false
+	for _, d := range logRetentions {
+		ok = ok || d == l.Trail.LogRetentionDays
+	}
+	if !ok {
+		v.at("logging.trail.log_retention_days", "%d is not a retention CloudWatch Logs accepts: %v", l.Trail.LogRetentionDays, logRetentions)
+	}
+	if d := *l.Buckets.RetentionDays; d < 0 {
+		v.at("logging.buckets.retention_days", "must be 0 (keep forever) or a number of days")
+	}
+	for i, r := range l.Config.Rules {
+		if _, known := baselineRule(r); !known && strings.ToUpper(r) != r {
+			v.at(fmt.Sprintf("logging.config.rules[%d]", i), "%q is not a managed rule identifier such as CLOUD_TRAIL_ENABLED", r)
+		}
+	}
+	if a := l.Config.Aggregator; a != "" {
+		if _, ok := v.f.Accounts[a]; !ok {
+			v.at("logging.config.aggregator", "%q is not an account key%s", a, suggest(a, v.f.AccountKeys()))
+		}
+	}
+}
+
+// where of an account key in a Region.
+func (f *Foundation) where(accountKey, region string) estate.Where {
+	if accountKey == estate.ManagementKey {
+		return estate.Where{Account: estate.ManagementKey, Region: region}
+	}
+	return estate.Where{Account: estate.EmailKey(f.Accounts[accountKey].Email), Region: region}
+}
+
+// desiredLogging builds the logging layer the spec asks for.
+func (f *Foundation) desiredLogging() *estate.Logging {
+	l := f.Logging
+	if l.Disabled {
+		return nil
+	}
+	out := estate.NewLogging()
+	home := f.Organization.HomeRegion
+	la := f.where(f.accountWithRole(string(estate.RoleLogArchive)), home)
+	st := f.where(f.accountWithRole(string(estate.RoleSecurityTooling)), home)
+	trailAt := f.where(l.Trail.Account, home)
+	laID := estate.AccountIDRef(la.Account)
+
+	ctKey := &estate.Key{Where: st, Alias: CloudTrailKeyAlias, Rotation: true, State: "Enabled",
+		Description: "groundwork: encrypts the organization trail",
+		Policy:      cloudTrailKeyPolicy(st, trailAt)}
+	cfgKey := &estate.Key{Where: st, Alias: ConfigKeyAlias, Rotation: true, State: "Enabled",
+		Description: "groundwork: encrypts AWS Config deliveries",
+		Policy:      configKeyPolicy(st)}
+	out.Keys[st.Key(ctKey.Alias)] = ctKey
+	out.Keys[st.Key(cfgKey.Alias)] = cfgKey
+
+	expire := *l.Buckets.RetentionDays
+	ctBucket := fmt.Sprintf(cloudTrailBucketFormat, laID, home)
+	cfgBucket := fmt.Sprintf(configBucketFormat, laID, home)
+	out.Buckets[ctBucket] = &estate.Bucket{Where: la, Name: ctBucket, Versioning: true, SSE: "aws:kms",
+		KMSKey: estate.KeyARNRef(st, CloudTrailKeyAlias), BlockPublicAccess: true, ExpireDays: expire,
+		Policy: cloudTrailBucketPolicy(ctBucket, trailAt), Exists: true}
+	out.Buckets[cfgBucket] = &estate.Bucket{Where: la, Name: cfgBucket, Versioning: true, SSE: "aws:kms",
+		KMSKey: estate.KeyARNRef(st, ConfigKeyAlias), BlockPublicAccess: true, ExpireDays: expire,
+		Policy: configBucketPolicy(cfgBucket), Exists: true}
+
+	trail := &estate.Trail{Where: trailAt, Name: l.Trail.Name, Organization: true, MultiRegion: true,
+		GlobalServiceEvents: true, LogFileValidation: true, KMSKey: estate.KeyARNRef(st, CloudTrailKeyAlias),
+		Bucket: ctBucket, Logging: true, HomeRegion: home, ManagementEventsLogged: true}
+	trailID := estate.AccountIDRef(trailAt.Account)
+	if *l.Trail.CloudWatchLogs {
+		lg := &estate.LogGroup{Where: trailAt, Name: l.Trail.LogGroup, RetentionDays: l.Trail.LogRetentionDays}
+		out.LogGroups[trailAt.Key(lg.Name)] = lg
+		trail.LogGroupARN = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", home, trailID, lg.Name)
+		trail.LogsRoleARN = fmt.Sprintf("arn:aws:iam::%s:role/%s", trailID, TrailLogsRoleName)
+		role := &estate.IAMRole{Where: estate.Where{Account: trailAt.Account}, Name: TrailLogsRoleName, Path: "/",
+			Trust:  servicePrincipalTrust("cloudtrail.amazonaws.com"),
+			Inline: map[string]string{trailLogsInlinePolicy: trailLogsPolicy(trail.LogGroupARN)}}
+		out.Roles[role.Key(role.Name)] = role
+	}
+	out.Trails[trailAt.Key(trail.Name)] = trail
+
+	// AWS Config in every account of the spec, the management account
+	// included, and every operational Region; global resources only in the
+	// home Region (guidance 000).
+	accounts := []string{estate.ManagementKey}
+	for _, key := range f.AccountKeys() {
+		accounts = append(accounts, key)
+	}
+	for _, key := range accounts {
+		acct := f.where(key, "")
+		roleARN := fmt.Sprintf("arn:aws:iam::%s:role/%s", estate.AccountIDRef(acct.Account), ConfigRoleName)
+		role := &estate.IAMRole{Where: acct, Name: ConfigRoleName, Path: "/",
+			Trust: servicePrincipalTrust("config.amazonaws.com"), Managed: []string{ConfigRolePolicy}}
+		out.Roles[role.Key(role.Name)] = role
+		for _, region := range f.Organization.Regions {
+			w := f.where(key, region)
+			out.Scope = append(out.Scope, w)
+			out.Recorders[w.Key(RecorderName)] = &estate.Recorder{Where: w, Name: RecorderName, RoleARN: roleARN,
+				AllSupported: true, GlobalTypes: region == home, Recording: true,
+				Channel: RecorderName, ChannelBucket: cfgBucket, ChannelKMSKey: estate.KeyARNRef(st, ConfigKeyAlias)}
+			if l.Config.OrganizationRules {
+				continue
+			}
+			for _, id := range l.Config.Rules {
+				r, known := baselineRule(id)
+				if !known {
+					r = BaselineRule{Name: strings.ToLower(strings.ReplaceAll(id, "_", "-")), Identifier: id}
+				}
+				if r.Global && region != home {
+					continue
+				}
+				out.Rules[w.Key(r.Name)] = &estate.ConfigRule{Where: w, Name: r.Name, Identifier: r.Identifier}
+			}
+		}
+	}
+	if l.Config.OrganizationRules {
+		// Organization rules live once, in the delegated administrator's
+		// home Region; kinds carry them as rules of that account with the
+		// organization flag in their key.
+		for _, id := range l.Config.Rules {
+			r, known := baselineRule(id)
+			if !known {
+				r = BaselineRule{Name: strings.ToLower(strings.ReplaceAll(id, "_", "-")), Identifier: id}
+			}
+			out.Rules[st.Key("org/"+r.Name)] = &estate.ConfigRule{Where: st, Name: "org/" + r.Name, Identifier: r.Identifier}
+		}
+	}
+	if a := l.Config.Aggregator; a != "" {
+		aw := f.where(a, home)
+		role := &estate.IAMRole{Where: estate.Where{Account: aw.Account}, Name: AggregatorRoleName, Path: "/",
+			Trust: servicePrincipalTrust("config.amazonaws.com"), Managed: []string{AggregatorRolePolicy}}
+		out.Roles[role.Key(role.Name)] = role
+		out.Aggregators[aw.Key(AggregatorName)] = &estate.Aggregator{Where: aw, Name: AggregatorName, Organization: true,
+			AllRegions: true, RoleARN: fmt.Sprintf("arn:aws:iam::%s:role/%s", estate.AccountIDRef(aw.Account), AggregatorRoleName)}
+	}
+	sort.Slice(out.Scope, func(i, j int) bool { return out.Scope[i].Key("") < out.Scope[j].Key("") })
+	return out
+}
