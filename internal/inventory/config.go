@@ -22,6 +22,8 @@ type ConfigReadAPI interface {
 
 var _ ConfigReadAPI = (*configservice.Client)(nil)
 
+func init() { registerLoggingCollector(collectRecorders) }
+
 // collectRecorders reads Config in every account and Region of the scope:
 // three calls each (recorders, their status, delivery channels). With 50
 // accounts and 4 Regions that is 600 reads, spread over the group.

@@ -22,6 +22,8 @@ type IAMReadAPI interface {
 
 var _ IAMReadAPI = (*iam.Client)(nil)
 
+func init() { registerLoggingCollector(collectRoles) }
+
 // collectRoles reads each role the desired layer names: three calls per
 // role plus one per inline policy.
 func collectRoles(ctx context.Context, g *errgroup.Group, r *loggingRead) {

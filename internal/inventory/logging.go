@@ -82,13 +82,14 @@ func (r *loggingRead) locked(f func(l *estate.Logging)) {
 	f(r.out)
 }
 
-// loggingCollectors read one part of the logging layer each; every one
-// adds its reads to the group. They run concurrently, each bounded by the
-// group's limit.
-var loggingCollectors = []func(ctx context.Context, g *errgroup.Group, r *loggingRead){
-	collectRoles,
-	collectRecorders,
-}
+// loggingCollector reads one part of the logging layer, adding its reads
+// to the group; all run concurrently within the group's limit.
+type loggingCollector func(ctx context.Context, g *errgroup.Group, r *loggingRead)
+
+// loggingCollectors are registered by the file of each service, in init.
+var loggingCollectors []loggingCollector
+
+func registerLoggingCollector(c loggingCollector) { loggingCollectors = append(loggingCollectors, c) }
 
 // CollectLogging reads the logging layer that want describes (the desired
 // layer: which keys, buckets, trails, roles to look for, and the accounts
