@@ -3,6 +3,7 @@ package testenv
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -183,4 +184,37 @@ func (s *Server) TryAWS(args ...string) ([]byte, error) {
 		return out, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
+}
+
+// AWSAs runs the AWS CLI as the access role of a member account, the way
+// an operator would check a member: sts assume-role, then the command with
+// the temporary credentials.
+func (s *Server) AWSAs(t testing.TB, accountID string, args ...string) []byte {
+	t.Helper()
+	out := s.AWS(t, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+accountID+":role/OrganizationAccountAccessRole",
+		"--role-session-name", "groundwork-test")
+	var creds struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	}
+	if err := json.Unmarshal(out, &creds); err != nil {
+		t.Fatalf("assume-role: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(s.venv, "bin", "aws"), append(args, "--output", "json")...)
+	env := []string{}
+	for _, kv := range s.Env() {
+		if !strings.HasPrefix(kv, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "AWS_ACCESS_KEY_ID="+creds.Credentials.AccessKeyId,
+		"AWS_SECRET_ACCESS_KEY="+creds.Credentials.SecretAccessKey, "AWS_SESSION_TOKEN="+creds.Credentials.SessionToken)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	res, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("aws %s (as %s): %v: %s", strings.Join(args, " "), accountID, err, strings.TrimSpace(stderr.String()))
+	}
+	return res
 }

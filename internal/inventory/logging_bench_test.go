@@ -1,0 +1,93 @@
+package inventory_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/testenv"
+)
+
+// benchAccounts and benchRegions size the organization the logging
+// inventory is measured on: the scale of issue 4.
+const (
+	benchAccounts = 50
+	benchRegions  = "us-east-1, us-east-2, eu-west-1, eu-central-1"
+)
+
+// BenchmarkCollectLoggingMoto reads the logging layer of an organization
+// of 50 accounts in 4 Regions from a moto server: Config in all 204
+// account-Regions (the management account included), the roles, keys,
+// buckets and trail the spec names. It reports the API calls per read, and
+// compares one read in flight with the default width.
+//
+//	go test -run '^$' -bench CollectLoggingMoto -benchtime 3x ./internal/inventory
+func BenchmarkCollectLoggingMoto(b *testing.B) {
+	m := testenv.Moto(b)
+	m.Setenv(b)
+	ctx := context.Background()
+	var src strings.Builder
+	fmt.Fprintf(&src, "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1, regions: [%s]}\n", benchRegions)
+	src.WriteString("units: {Security: {}, Workloads: {}}\naccounts:\n")
+	src.WriteString("  log-archive: {unit: Security, role: log-archive}\n  security-tooling: {unit: Security, role: security-tooling}\n")
+	for i := 2; i < benchAccounts; i++ {
+		fmt.Fprintf(&src, "  app%02d-prod: {unit: Workloads, role: workload, workload: app%02d, environment: prod}\n", i, i)
+	}
+	src.WriteString("logging: {}\n")
+	f, err := spec.Parse("bench.yaml", []byte(src.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	desired := f.Desired()
+
+	s, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1", AccessRole: spec.DefaultAccessRole})
+	if err != nil {
+		b.Fatal(err)
+	}
+	org := organizations.NewFromConfig(s.Config("", "", ""))
+	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: types.OrganizationFeatureSetAll}); err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range desired.SortedAccounts() {
+		if _, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String(a.Name), Email: aws.String(a.Email)}); err != nil {
+			b.Fatal(err) // moto creates accounts synchronously
+		}
+	}
+	actual, err := inventory.CollectOrganization(ctx, org, inventory.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, width := range []int{1, inventory.DefaultWidth} {
+		b.Run(fmt.Sprintf("width=%d", width), func(b *testing.B) {
+			counter := &awsx.Counter{}
+			sess, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1", AccessRole: spec.DefaultAccessRole, Counter: counter})
+			if err != nil {
+				b.Fatal(err)
+			}
+			clients := inventory.SessionLoggingClients{Session: sess, ManagementID: actual.Organization.ManagementAccountID}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				e := *actual
+				if err := inventory.CollectLogging(ctx, clients, &e, desired.Logging, inventory.Options{Width: width}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			reads, _ := counter.Totals()
+			b.ReportMetric(float64(reads)/float64(b.N), "calls/op")
+			if testing.Verbose() {
+				var out strings.Builder
+				counter.Print(&out)
+				b.Log("\n" + out.String())
+			}
+		})
+	}
+}
