@@ -9,7 +9,9 @@ start)
   "$root/scripts/venv.sh"
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
   log="$(mktemp -t moto.XXXXXX.log)"
-  "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  # AWS's managed policies exist in every real account; moto loads them
+  # only when asked.
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
     if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -58,7 +57,7 @@ func (f *Foundation) defaultPolicies(written func(string) bool) {
 				s.Library = []string{name}
 			}
 		}
-		if s.Description == "" && len(s.Library) == 1 {
+		if !written("policies.scps."+name+".description") && len(s.Library) == 1 {
 			s.Description = libs[s.Library[0]].Description
 		}
 		if s.Attach == nil {
@@ -110,25 +109,11 @@ func (f *Foundation) renderSCP(s *SCP) (string, error) {
 		}
 		return string(src), nil
 	}
-	var statements []json.RawMessage
-	for _, name := range s.Library {
-		doc, err := policy.Render(name, f.policyParams())
-		if err != nil {
-			return "", err
-		}
-		var d struct {
-			Statement []json.RawMessage
-		}
-		if err := json.Unmarshal(doc, &d); err != nil {
-			return "", fmt.Errorf("library policy %s: %w", name, err)
-		}
-		statements = append(statements, d.Statement...)
-	}
-	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": statements})
+	doc, err := policy.RenderCombined(s.Library, f.policyParams())
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
+	return string(doc), nil
 }
 
 // resolvePath makes a path in the spec relative to the spec's directory.

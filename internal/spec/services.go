@@ -162,8 +162,18 @@ func (v *validator) validateContacts() {
 		v.checkContacts("contacts", v.f.Contacts, "")
 	}
 	for _, key := range v.f.AccountKeys() {
-		if c := v.f.Accounts[key].Contacts; c != nil {
+		a := v.f.Accounts[key]
+		if c := a.Contacts; c != nil {
 			v.checkContacts("accounts."+key+".contacts", c, orgPhone)
+		}
+		// E-mails that default to [account-name]-[type]@domain must come
+		// out as addresses: a name with spaces does not.
+		resolved := v.f.resolveContacts(a.Name, a.Contacts)
+		for i, ct := range estate.ContactTypes {
+			if c, ok := resolved[ct]; ok && !emailRE.MatchString(c.Email) {
+				v.atKey("accounts."+key, "the %s contact e-mail %q made from the account name is not an address; set accounts.%s.contacts.%s.email",
+					contactFields[i], c.Email, key, contactFields[i])
+			}
 		}
 	}
 }

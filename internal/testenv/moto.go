@@ -83,7 +83,9 @@ func start() (*Server, error) {
 	// The server lives as long as the test binary and is killed with it
 	// (see stopWithParent), so no server outlives a test run.
 	stopWithParent(cmd)
-	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false")
+	// AWS's managed policies (AWS_ConfigRole, AWSConfigRoleForOrganizations)
+	// exist in every real account; moto loads them only when asked.
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false", "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}

@@ -1,0 +1,129 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// importUnits declares every OU the spec can name. OU names with '/' or
+// '.' cannot be spec keys (spec paths use both as separators): such an OU
+// and everything under it is left out.
+func (im *importer) importUnits() error {
+	for _, u := range im.actual.SortedUnits() {
+		parent := estate.ParentPath(u.Path)
+		if parent != estate.RootPath && im.units[parent] == nil {
+			continue // under a unit left out; already warned
+		}
+		if name := u.Name(); name == "" || strings.ContainsAny(name, "./") {
+			im.warnf("OU %s cannot be written in the spec (its name has '.' or '/'); it and everything in it are left out", estate.DisplayPath(u.Path))
+			continue
+		}
+		im.units[u.Path] = u
+	}
+	if len(im.units) == 0 {
+		return errors.New("import: the organization has no OUs, and a spec needs at least one (accounts directly under the root cannot be written in the spec either)")
+	}
+	return nil
+}
+
+var keyCharsRE = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// accountKey derives a spec key from an account name: lower case, runs of
+// other characters replaced by '-', and without the "-ORG" suffix the
+// naming convention adds, so that an account created by groundwork gets
+// back the key it was created with.
+func accountKey(name, org string) string {
+	k := strings.Trim(keyCharsRE.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	for strings.Contains(k, "--") {
+		k = strings.ReplaceAll(k, "--", "-")
+	}
+	if trimmed := strings.TrimSuffix(k, "-"+org); trimmed != "" {
+		k = trimmed
+	}
+	if k == "" {
+		k = "account"
+	}
+	return k
+}
+
+// emailRE is the e-mail address shape the spec accepts (spec's emailRE).
+var emailRE = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$`)
+
+// roleHints are the roles recognised in account names; the spec allows
+// each on one account.
+var roleHints = []estate.Role{estate.RoleLogArchive, estate.RoleSecurityTooling, estate.RoleIdentityCenter}
+
+func (im *importer) importAccounts() {
+	im.accounts = map[string]*account{}
+	o := im.opts
+	names := map[string]string{strings.ToLower(im.mgmt.Name): "the management account"}
+	// Accounts named by the convention first, so that each gets back the
+	// key it was created with; then by name and e-mail, so that keys are
+	// assigned the same way every time.
+	conventional := func(a *estate.Account) bool {
+		return a.Name == accountKey(a.Name, o.OrgID)+"-"+o.OrgID
+	}
+	members := im.actual.SortedAccounts()
+	sort.SliceStable(members, func(i, j int) bool {
+		if ci, cj := conventional(members[i]), conventional(members[j]); ci != cj {
+			return ci
+		}
+		if members[i].Name != members[j].Name {
+			return members[i].Name < members[j].Name
+		}
+		return members[i].Email < members[j].Email
+	})
+	for _, a := range members {
+		if a == im.mgmt {
+			continue
+		}
+		what := fmt.Sprintf("account %s %q (%s)", a.ID, a.Name, a.Email)
+		switch {
+		case a.Status != "" && a.Status != "ACTIVE":
+			im.warnf("%s is %s; it is left out of the spec", what, a.Status)
+			continue
+		case a.Unit == estate.RootPath:
+			im.warnf("%s is directly under the root, where the spec cannot place an account; it is left out (move it into an OU and import again)", what)
+			continue
+		case im.units[a.Unit] == nil:
+			im.warnf("%s is in %s, which is left out; so is the account", what, estate.DisplayPath(a.Unit))
+			continue
+		case !emailRE.MatchString(a.Email):
+			im.warnf("%s has an e-mail address the spec does not accept; it is left out", what)
+			continue
+		}
+		if prev, dup := names[strings.ToLower(a.Name)]; dup {
+			im.warnf("%s has the same name as %s, and names in a spec are unique; it is left out", what, prev)
+			continue
+		}
+		names[strings.ToLower(a.Name)] = what
+		base := accountKey(a.Name, o.OrgID)
+		key := base
+		for i := 2; im.accounts[key] != nil; i++ {
+			key = fmt.Sprintf("%s-%d", base, i)
+		}
+		follows := a.Name == key+"-"+o.OrgID && strings.EqualFold(a.Email, "aws-"+key+"-"+o.OrgID+"@"+o.Domain)
+		im.accounts[key] = &account{src: a, exempt: !follows, tags: a.Tags}
+		im.keyByEmail[estate.EmailKey(a.Email)] = key
+	}
+	for _, role := range roleHints {
+		var with []string
+		for _, key := range sortedKeys(im.accounts) {
+			if strings.Contains(key, string(role)) {
+				with = append(with, key)
+			}
+		}
+		if len(with) == 0 {
+			continue
+		}
+		im.accounts[with[0]].role = string(role)
+		if len(with) > 1 {
+			im.warnf("accounts %s all look like the %s account; only %s gets role %s (a foundation has one)", strings.Join(with, ", "), role, with[0], role)
+		}
+	}
+}
