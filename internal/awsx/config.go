@@ -89,7 +89,10 @@ func newRetryer() aws.Retryer {
 
 // shouldRetry is groundwork's one addition to the SDK's retry rules. A
 // cancelled or expired context is never retried; Organizations'
-// ConcurrentModificationException and TooManyRequestsException are.
+// ConcurrentModificationException and TooManyRequestsException are, and so
+// are the errors CloudTrail gives for a role or key policy created moments
+// before (IAM and KMS changes take seconds to reach CloudTrail): a
+// genuinely wrong role or key still fails after MaxAttempts.
 // Everything else is left to the SDK's defaults (UnknownTernary).
 func shouldRetry(err error) aws.Ternary {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -98,7 +101,8 @@ func shouldRetry(err error) aws.Ternary {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
-		case "ConcurrentModificationException", "TooManyRequestsException":
+		case "ConcurrentModificationException", "TooManyRequestsException",
+			"InvalidCloudWatchLogsRoleArnException", "InsufficientEncryptionPolicyException":
 			return aws.TrueTernary
 		}
 	}
