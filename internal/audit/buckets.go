@@ -1,0 +1,209 @@
+package audit
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/policy"
+)
+
+// The log storage checks: the Log Archive buckets that receive CloudTrail
+// and Config deliveries, and the KMS keys that encrypt them (guidance 000:
+// buckets in the Log Archive account, keys in Security Tooling).
+
+// bucketGuidance is where the guidance asks for the log buckets.
+const bucketGuidance = "000 Create Amazon S3 bucket for CloudTrail events; " +
+	"000 Create S3 bucket in Log Archive account for AWS Config logs"
+
+// bucketRemedy is the remediation of a setting groundwork keeps on the log
+// buckets it manages, which are the ones the audit reads.
+func bucketRemedy(what string) string {
+	return "keep the logging section in foundation.yaml (logging.buckets) and run groundwork apply, which " + what
+}
+
+func init() {
+	Register(Check{
+		ID:          "GW-LOG-010",
+		Title:       "Log buckets block all public access",
+		Severity:    High,
+		Guidance:    bucketGuidance + "; 003 Logging and Auditing",
+		Remediation: bucketRemedy("turns on all four Block Public Access settings on each log bucket"),
+		Run: checkBuckets(func(b *estate.Bucket) bool { return b.BlockPublicAccess }, func(*estate.Bucket) string {
+			return "Block Public Access is not fully on: a bucket policy or ACL could expose the organization's logs"
+		}),
+	})
+	Register(Check{
+		ID:       "GW-LOG-011",
+		Title:    "Log buckets encrypted by default",
+		Severity: Medium,
+		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account; " +
+			"000 Create AWS KMS encryption key for AWS Config in Security-Tooling-prod account",
+		Remediation: bucketRemedy("sets default encryption with the logging layer's KMS keys (SSE-KMS, which guidance 000 prefers to SSE-S3)"),
+		Run: checkBuckets(func(b *estate.Bucket) bool { return b.SSE != "" }, func(*estate.Bucket) string {
+			return "no default encryption: objects delivered without their own encryption are stored in the clear"
+		}),
+	})
+	Register(Check{
+		ID:          "GW-LOG-012",
+		Title:       "Log buckets versioned",
+		Severity:    Medium,
+		Guidance:    bucketGuidance + "; 003 Logging and Auditing",
+		Remediation: bucketRemedy("turns on versioning"),
+		Run: checkBuckets(func(b *estate.Bucket) bool { return b.Versioning }, func(*estate.Bucket) string {
+			return "versioning is off: an overwritten or deleted log file cannot be recovered"
+		}),
+	})
+	Register(Check{
+		ID:       "GW-LOG-013",
+		Title:    "Log buckets refuse requests without TLS",
+		Severity: Medium,
+		Guidance: "000 Configure S3 bucket to allow writes from CloudTrail; 000 Configure S3 buckets to allow writes from AWS Config; " +
+			"002 IAM-030; 003 Logging and Auditing",
+		Remediation: bucketRemedy("writes a bucket policy with a DenyInsecureTransport statement"),
+		Run: checkBuckets(func(b *estate.Bucket) bool { return deniesInsecureTransport(b.Policy) }, func(b *estate.Bucket) string {
+			if strings.TrimSpace(b.Policy) == "" {
+				return "no bucket policy, so nothing refuses requests made without TLS"
+			}
+			return `the bucket policy has no Deny statement with condition {"Bool": {"aws:SecureTransport": "false"}}: ` +
+				"requests made without TLS are not refused"
+		}),
+	})
+	Register(Check{
+		ID:       "GW-LOG-014",
+		Title:    "Log buckets in the Log Archive account",
+		Severity: Medium,
+		Guidance: bucketGuidance + "; 003 Logging and Auditing",
+		Remediation: "set accounts.<key>.role: log-archive on the Log Archive account in foundation.yaml and run groundwork apply, " +
+			"which creates the log buckets there; then move the logs over and delete the old bucket",
+		Run: checkBucketAccount,
+	})
+	Register(Check{
+		ID:       "GW-LOG-040",
+		Title:    "Logging KMS keys rotate automatically",
+		Severity: Medium,
+		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account; " +
+			"000 Create AWS KMS encryption key for AWS Config in Security-Tooling-prod account",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.6"},
+		Remediation: "keep the logging section in foundation.yaml and run groundwork apply, which turns on rotation " +
+			"(or run aws kms enable-key-rotation --key-id <key> in the Security Tooling account)",
+		Run: checkKeyRotation,
+	})
+}
+
+// logBuckets returns the log buckets that exist, by name, leaving out
+// those in closing accounts.
+func logBuckets(e *estate.Estate) []*estate.Bucket {
+	var out []*estate.Bucket
+	for _, b := range sortedValues(e.Logging.Buckets) {
+		if b.Exists && !leaving(e, b.Where) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// bucketResource names a bucket: "bucket/aws-logs-cloudtrail-...". Bucket
+// names are unique across AWS.
+func bucketResource(b *estate.Bucket) string { return "bucket/" + b.Name }
+
+// checkBuckets reports every log bucket that is not ok, with the message
+// why.
+func checkBuckets(ok func(*estate.Bucket) bool, why func(*estate.Bucket) string) func(*estate.Estate) []Finding {
+	return func(e *estate.Estate) []Finding {
+		if e.Logging == nil {
+			return nil
+		}
+		var out []Finding
+		for _, b := range logBuckets(e) {
+			if !ok(b) {
+				out = append(out, Finding{Resource: bucketResource(b), Message: why(b)})
+			}
+		}
+		return out
+	}
+}
+
+// deniesInsecureTransport reports whether a bucket policy has a Deny
+// statement conditioned on aws:SecureTransport being false, the statement
+// AWS documents for refusing plain HTTP. Like the guardrail checks, this
+// is a content test, not policy evaluation. A policy that does not parse
+// denies nothing; S3 accepts only valid JSON, so that happens only in an
+// estate built by hand.
+func deniesInsecureTransport(doc string) bool {
+	d, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(d.Statements, func(s policy.Statement) bool {
+		if !strings.EqualFold(s.Effect, "Deny") {
+			return false
+		}
+		for op, keys := range s.Condition {
+			// BoolIfExists works too: every request carries the key.
+			if !strings.EqualFold(op, "Bool") && !strings.EqualFold(op, "BoolIfExists") {
+				continue
+			}
+			for k, vs := range keys {
+				// Condition keys and boolean values ignore case.
+				if strings.EqualFold(k, "aws:SecureTransport") &&
+					slices.ContainsFunc(vs, func(v string) bool { return strings.EqualFold(v, "false") }) {
+					return true
+				}
+			}
+		}
+		return false
+	})
+}
+
+// checkBucketAccount reports log buckets outside the Log Archive account.
+// Without an account that has the log-archive role (an estate the spec
+// has not annotated) there is nothing to compare with.
+func checkBucketAccount(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	archives := accountsWithRole(e, estate.RoleLogArchive)
+	if len(archives) == 0 {
+		return nil
+	}
+	var out []Finding
+	for _, b := range logBuckets(e) {
+		a := whereAccount(e, b.Account)
+		if a != nil && a.Role == estate.RoleLogArchive {
+			continue
+		}
+		out = append(out, Finding{
+			Resource: bucketResource(b),
+			Message: fmt.Sprintf("log bucket lives in %s, not the Log Archive account %s, which is dedicated to storing and protecting logs",
+				whereLabel(e, estate.Where{Account: b.Account}), accountList(archives)),
+		})
+	}
+	return out
+}
+
+// keyInUse reports whether the key can encrypt; rotation can be turned on
+// only for such a key, and a disabled key or one pending deletion
+// protects nothing new. An unknown state counts as in use.
+func keyInUse(k *estate.Key) bool { return k.State == "" || k.State == "Enabled" }
+
+// checkKeyRotation reports every key of the logging layer in use without
+// automatic rotation.
+func checkKeyRotation(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	var out []Finding
+	for _, k := range sortedValues(e.Logging.Keys) {
+		if k.Rotation || !keyInUse(k) || leaving(e, k.Where) {
+			continue
+		}
+		out = append(out, Finding{
+			Resource: placedResource(e, "key", cmp.Or(k.Alias, k.ID), k.Where),
+			Message:  "automatic key rotation is off: the key material in use never changes",
+		})
+	}
+	return out
+}

@@ -1,0 +1,332 @@
+package audit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// The AWS Config checks: Config records in every account and Region, global
+// resources in one Region per account, deliveries reach the central
+// bucket, an organization aggregator sits in Security Tooling, and the
+// baseline rules run (guidance 000, 002 and 003). They judge the accounts
+// and Regions of e.Logging.Scope, where Config was read: a place outside it
+// was not looked at.
+
+// baselineRules are the managed rules guidance 000 (Enable AWS Config
+// rules for all accounts) and 003 (Logging and Auditing) ask for, by
+// source identifier; the spec's default logging.config.rules.
+var baselineRules = []string{
+	"ROOT_ACCOUNT_MFA_ENABLED",
+	"MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS",
+	"IAM_USER_MFA_ENABLED",
+	"CLOUD_TRAIL_ENABLED",
+	"S3_BUCKET_PUBLIC_READ_PROHIBITED",
+	"S3_BUCKET_PUBLIC_WRITE_PROHIBITED",
+	"RESTRICTED_INCOMING_TRAFFIC",
+}
+
+// orgRulePrefix starts the name of an organization Config rule. The
+// estate carries such a rule once, as a rule of the account that deployed
+// it; AWS runs it in every account of the organization.
+const orgRulePrefix = "org/"
+
+// configApply is the remediation shared by the recorder checks: apply
+// builds Config in every account of the spec and Region of
+// organization.regions.
+const configApply = "keep the logging section in foundation.yaml and run groundwork apply, which "
+
+func init() {
+	Register(Check{
+		ID:       "GW-LOG-020",
+		Title:    "AWS Config recording in every account and Region",
+		Severity: High,
+		Guidance: "000 Deploy AWS Config in management account; 000 Deploy AWS Config to all allowed Regions in member accounts; " +
+			"002 IAM-030; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.3"},
+		Remediation: configApply + "sets up AWS Config in every account of the spec and every Region of organization.regions " +
+			"and starts recording; bring an account the spec does not list in with groundwork import first",
+		Run: checkRecording,
+	})
+	Register(Check{
+		ID:          "GW-LOG-021",
+		Title:       "Global resources recorded in only one Region per account",
+		Severity:    Low,
+		Guidance:    "000 Deploy AWS Config in management account",
+		Remediation: configApply + "records global resource types in organization.home_region alone",
+		Run:         checkGlobalDuplicated,
+	})
+	Register(Check{
+		ID:          "GW-LOG-022",
+		Title:       "Global resources recorded in every account",
+		Severity:    Medium,
+		Guidance:    "000 Deploy AWS Config in management account; 002 IAM-030",
+		Remediation: configApply + "records global resource types in organization.home_region",
+		Run:         checkGlobalMissing,
+	})
+	Register(Check{
+		ID:       "GW-LOG-023",
+		Title:    "Every Config recorder has a delivery channel",
+		Severity: Medium,
+		Guidance: "000 Deploy AWS Config in the home Region of the management account; " +
+			"000 Deploy AWS Config to all allowed Regions in member accounts; 002 IAM-030",
+		Remediation: configApply + "gives every recorder a delivery channel to the Config bucket in the Log Archive account",
+		Run:         checkDeliveryChannels,
+	})
+	Register(Check{
+		ID:       "GW-LOG-030",
+		Title:    "Organization Config aggregator exists",
+		Severity: Medium,
+		Guidance: "000 Enable AWS Config Aggregator in production Security Tooling account; " +
+			"000 Create AWS Config Aggregator in production security tooling account",
+		Remediation: "keep logging.config.aggregator in foundation.yaml (it defaults to the security-tooling account) and run groundwork apply",
+		Run:         checkAggregator,
+	})
+	Register(Check{
+		ID:       "GW-LOG-031",
+		Title:    "Organization Config aggregator in the Security Tooling account",
+		Severity: Low,
+		Guidance: "000 Enable AWS Config Aggregator in production Security Tooling account; 004 Delegate Security Administration",
+		Remediation: "set logging.config.aggregator in foundation.yaml to the security-tooling account's key (or leave it out: that is " +
+			"the default) and run groundwork apply; then delete the aggregator elsewhere",
+		Run: checkAggregatorAccount,
+	})
+	Register(Check{
+		ID:       "GW-LOG-050",
+		Title:    "Baseline Config rules in every account",
+		Severity: Medium,
+		Guidance: "000 Enable Baseline AWS Config rules for the Organization; 003 Logging and Auditing",
+		Remediation: "list the baseline under logging.config.rules in foundation.yaml (the default does), or set " +
+			"logging.config.organization_rules: true to deploy it once for the whole organization, and run groundwork apply",
+		Run: checkBaselineRules,
+	})
+}
+
+// recordersAt returns the recorders by place. Config allows one recorder
+// per account and Region; should the estate hold more, a recording one
+// wins.
+func recordersAt(l *estate.Logging) map[estate.Where]*estate.Recorder {
+	out := map[estate.Where]*estate.Recorder{}
+	for _, r := range l.SortedRecorders() {
+		if have := out[r.Where]; have == nil || !have.Recording {
+			out[r.Where] = r
+		}
+	}
+	return out
+}
+
+// checkRecording reports, per account, the Regions of the scope where
+// Config does not record.
+func checkRecording(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	recorders := recordersAt(e.Logging)
+	accounts, regions := regionsByAccount(e, sortedScope(e.Logging))
+	var out []Finding
+	for _, acct := range accounts {
+		var off []string
+		for _, region := range regions[acct] {
+			switch r := recorders[estate.Where{Account: acct, Region: region}]; {
+			case r == nil:
+				off = append(off, region+" (no recorder)")
+			case !r.Recording:
+				off = append(off, region+" (recorder stopped)")
+			}
+		}
+		if len(off) > 0 {
+			out = append(out, Finding{
+				Resource: whereAccountResource(e, acct),
+				Message:  "AWS Config is not recording in " + strings.Join(off, ", ") + ": resource changes there go unrecorded",
+			})
+		}
+	}
+	return out
+}
+
+// recordingGlobal returns, for each account with a recorder, the Regions
+// of its recorders and of those that include global resource types. It
+// judges the recorders' configuration: whether they record is
+// GW-LOG-020's.
+func recordingGlobal(e *estate.Estate) (accounts []string, all, global map[string][]string) {
+	var places, globalPlaces []estate.Where
+	for _, r := range e.Logging.SortedRecorders() {
+		places = append(places, r.Where)
+		if r.GlobalTypes {
+			globalPlaces = append(globalPlaces, r.Where)
+		}
+	}
+	accounts, all = regionsByAccount(e, places)
+	_, global = regionsByAccount(e, globalPlaces)
+	return accounts, all, global
+}
+
+// homeRegionAdvice says where global resources belong.
+func homeRegionAdvice(e *estate.Estate) string {
+	if e.HomeRegion == "" {
+		return "a single Region"
+	}
+	return "the home Region " + e.HomeRegion
+}
+
+func checkGlobalDuplicated(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	accounts, _, global := recordingGlobal(e)
+	var out []Finding
+	for _, acct := range accounts {
+		if len(global[acct]) < 2 {
+			continue
+		}
+		out = append(out, Finding{
+			Resource: whereAccountResource(e, acct),
+			Message: fmt.Sprintf("global resource types are recorded in %s: each IAM change is recorded, billed and evaluated "+
+				"once per Region; record them in %s alone", strings.Join(global[acct], ", "), homeRegionAdvice(e)),
+		})
+	}
+	return out
+}
+
+// checkGlobalMissing reports accounts whose recorders all leave global
+// resource types out. An account without a recorder is GW-LOG-020's.
+func checkGlobalMissing(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	accounts, all, global := recordingGlobal(e)
+	var out []Finding
+	for _, acct := range accounts {
+		if len(global[acct]) > 0 {
+			continue
+		}
+		out = append(out, Finding{
+			Resource: whereAccountResource(e, acct),
+			Message: fmt.Sprintf("no recorder includes global resource types (recorders in %s): IAM users, roles and policies "+
+				"go unrecorded; record them in %s", strings.Join(all[acct], ", "), homeRegionAdvice(e)),
+		})
+	}
+	return out
+}
+
+// checkDeliveryChannels reports, per account, the Regions whose recorder
+// has no delivery channel.
+func checkDeliveryChannels(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	var bare []estate.Where
+	for _, r := range e.Logging.SortedRecorders() {
+		if r.Channel == "" {
+			bare = append(bare, r.Where)
+		}
+	}
+	accounts, regions := regionsByAccount(e, bare)
+	var out []Finding
+	for _, acct := range accounts {
+		out = append(out, Finding{
+			Resource: whereAccountResource(e, acct),
+			Message: fmt.Sprintf("no delivery channel for the recorder in %s: it cannot start recording, and no configuration "+
+				"history or snapshot reaches the Config bucket", strings.Join(regions[acct], ", ")),
+		})
+	}
+	return out
+}
+
+// organizationAggregators returns the aggregators with an organization
+// source, by key, leaving out those in closing accounts.
+func organizationAggregators(e *estate.Estate) []*estate.Aggregator {
+	var out []*estate.Aggregator
+	for _, a := range sortedValues(e.Logging.Aggregators) {
+		if a.Organization && !leaving(e, a.Where) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func checkAggregator(e *estate.Estate) []Finding {
+	if e.Logging == nil || len(organizationAggregators(e)) > 0 {
+		return nil
+	}
+	return []Finding{{
+		Resource: orgResource(e),
+		Message:  "no organization Config aggregator: no one place shows the configuration and compliance of every account",
+	}}
+}
+
+// checkAggregatorAccount reports the organization aggregators when none of
+// them is in the Security Tooling account. Without an account that has
+// the security-tooling role (an estate the spec has not annotated) there
+// is nothing to compare with; without an aggregator, GW-LOG-030 reports.
+func checkAggregatorAccount(e *estate.Estate) []Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	tooling := accountsWithRole(e, estate.RoleSecurityTooling)
+	if len(tooling) == 0 {
+		return nil
+	}
+	aggs := organizationAggregators(e)
+	inTooling := func(a *estate.Aggregator) bool {
+		acct := whereAccount(e, a.Account)
+		return acct != nil && acct.Role == estate.RoleSecurityTooling
+	}
+	if slices.ContainsFunc(aggs, inTooling) {
+		return nil
+	}
+	var out []Finding
+	for _, a := range aggs {
+		out = append(out, Finding{
+			Resource: placedResource(e, "aggregator", a.Name, a.Where),
+			Message: fmt.Sprintf("the organization aggregator lives in %s, not the Security Tooling account %s",
+				whereLabel(e, estate.Where{Account: a.Account}), accountList(tooling)),
+		})
+	}
+	return out
+}
+
+// checkBaselineRules reports, per account, the baseline rules missing in
+// the home Region, where the global ones (IAM, CloudTrail) can run.
+// Organization rules count for every account.
+func checkBaselineRules(e *estate.Estate) []Finding {
+	if e.Logging == nil || e.HomeRegion == "" {
+		return nil
+	}
+	org := map[string]bool{}
+	local := map[estate.Where]map[string]bool{}
+	for _, r := range e.Logging.Rules {
+		switch {
+		case leaving(e, r.Where):
+			// ignored, as everywhere
+		case strings.HasPrefix(r.Name, orgRulePrefix):
+			org[r.Identifier] = true
+		default:
+			if local[r.Where] == nil {
+				local[r.Where] = map[string]bool{}
+			}
+			local[r.Where][r.Identifier] = true
+		}
+	}
+	var out []Finding
+	for _, w := range sortedScope(e.Logging) {
+		if w.Region != e.HomeRegion || leaving(e, w) {
+			continue
+		}
+		var missing []string
+		for _, id := range baselineRules {
+			if !org[id] && !local[w][id] {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, Finding{
+				Resource: whereAccountResource(e, w.Account),
+				Message:  fmt.Sprintf("baseline Config rules missing in %s: %s", w.Region, strings.Join(missing, ", ")),
+			})
+		}
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+package audit
+
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// The organization trail checks: one CloudTrail trail logs every account
+// of the organization in every Region, with log file validation, a KMS key
+// and delivery to CloudWatch Logs (guidance 000, 001, 002, 003 and 004).
+
+// trailRemedy is the remediation of a setting groundwork keeps on the
+// trail the spec names: what apply does.
+func trailRemedy(what string) string {
+	return "run groundwork apply with logging.trail.name in foundation.yaml naming the trail (default groundwork-org-trail), which " + what
+}
+
+// trailGuidance is where the guidance asks for the organization trail.
+const trailGuidance = "000 Create Management event CloudTrail in management account; 001 CloudTrail; " +
+	"004 Enable Organization-wide CloudTrail"
+
+func init() {
+	Register(Check{
+		ID:       "GW-LOG-001",
+		Title:    "Organization trail logs every account",
+		Severity: High,
+		Guidance: trailGuidance + "; 002 IAM-030; 003 Logging and Auditing",
+		Remediation: "write a logging section in foundation.yaml (`logging: {}` takes the recommended organization trail; " +
+			"logging.trail.name and logging.trail.account name it and the account it lives in) and run groundwork apply",
+		Run: checkOrganizationTrail,
+	})
+	Register(Check{
+		ID:          "GW-LOG-002",
+		Title:       "Organization trail logs every Region",
+		Severity:    High,
+		Guidance:    trailGuidance + "; 002 IAM-030; 003 Logging and Auditing",
+		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.1"},
+		Remediation: trailRemedy("makes the organization trail multi-Region"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.MultiRegion }, func(t *estate.Trail) string {
+			return fmt.Sprintf("organization trail logs only its home Region %s: API activity in every other Region goes unrecorded",
+				cmp.Or(t.HomeRegion, t.Region))
+		}),
+	})
+	Register(Check{
+		ID:          "GW-LOG-003",
+		Title:       "Organization trail includes global service events",
+		Severity:    Medium,
+		Guidance:    "001 CloudTrail; 003 Logging and Auditing",
+		Remediation: trailRemedy("turns on global service events"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.GlobalServiceEvents }, func(*estate.Trail) string {
+			return "organization trail does not include global service events: calls to IAM, STS and other global services go unrecorded"
+		}),
+	})
+	Register(Check{
+		ID:          "GW-LOG-004",
+		Title:       "Organization trail validates its log files",
+		Severity:    Medium,
+		Guidance:    "002 IAM-030; 003 Logging and Auditing",
+		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.2"},
+		Remediation: trailRemedy("turns on log file validation"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.LogFileValidation }, func(*estate.Trail) string {
+			return "log file validation is off: a log file changed or deleted after delivery cannot be detected"
+		}),
+	})
+	Register(Check{
+		ID:          "GW-LOG-005",
+		Title:       "Organization trail encrypted with a KMS key",
+		Severity:    Medium,
+		Guidance:    "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account",
+		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.5"},
+		Remediation: trailRemedy("encrypts the trail with a KMS key in the Security Tooling account"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.KMSKey != "" }, func(*estate.Trail) string {
+			return "organization trail uses no KMS key: its log files carry only the bucket's default encryption, " +
+				"which anyone allowed to read the bucket can decrypt"
+		}),
+	})
+	Register(Check{
+		ID:          "GW-LOG-006",
+		Title:       "Organization trail is logging",
+		Severity:    High,
+		Guidance:    trailGuidance,
+		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.1"},
+		Remediation: trailRemedy("starts logging") + "; or run aws cloudtrail start-logging --name <trail> in the account that owns it",
+		Run: checkTrails(func(t *estate.Trail) bool { return t.Logging }, func(t *estate.Trail) string {
+			return fmt.Sprintf("organization trail is stopped: no events are delivered to %s", cmp.Or(t.Bucket, "its bucket"))
+		}),
+	})
+	Register(Check{
+		ID:       "GW-LOG-007",
+		Title:    "Organization trail delivers to CloudWatch Logs",
+		Severity: Medium,
+		Guidance: "000 Configure management account alerting; 001 CloudTrail; 003 Logging and Auditing",
+		Remediation: "leave logging.trail.cloudwatch_logs at its default, true, in foundation.yaml (logging.trail.log_group names the group) " +
+			"and run groundwork apply",
+		Run: checkTrails(func(t *estate.Trail) bool { return t.LogGroupARN != "" }, func(*estate.Trail) string {
+			return "organization trail does not deliver to CloudWatch Logs: no metric filter or alarm can watch its events"
+		}),
+	})
+}
+
+// organizationTrails returns the trails with organization scope, by key,
+// leaving out those in closing accounts.
+func organizationTrails(e *estate.Estate) []*estate.Trail {
+	var out []*estate.Trail
+	for _, t := range sortedValues(e.Logging.Trails) {
+		if t.Organization && !leaving(e, t.Where) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func trailResource(e *estate.Estate, t *estate.Trail) string {
+	return placedResource(e, "trail", t.Name, t.Where)
+}
+
+// checkOrganizationTrail reports an organization without an organization
+// trail, naming the trails that log a single account.
+func checkOrganizationTrail(e *estate.Estate) []Finding {
+	if e.Logging == nil || len(organizationTrails(e)) > 0 {
+		return nil
+	}
+	msg := "no organization trail: nothing records API activity in every account of the organization"
+	var others []string
+	for _, t := range sortedValues(e.Logging.Trails) {
+		if !leaving(e, t.Where) {
+			others = append(others, fmt.Sprintf("%s in %s", t.Name, whereLabel(e, t.Where)))
+		}
+	}
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" (single-account trails: %s)", nameList(others))
+	}
+	return []Finding{{Resource: orgResource(e), Message: msg}}
+}
+
+// checkTrails reports every organization trail that is not ok, with the
+// message why. GW-LOG-001 reports an organization without one.
+func checkTrails(ok func(*estate.Trail) bool, why func(*estate.Trail) string) func(*estate.Estate) []Finding {
+	return func(e *estate.Estate) []Finding {
+		if e.Logging == nil {
+			return nil
+		}
+		var out []Finding
+		for _, t := range organizationTrails(e) {
+			if !ok(t) {
+				out = append(out, Finding{Resource: trailResource(e, t), Message: why(t)})
+			}
+		}
+		return out
+	}
+}

@@ -1,0 +1,98 @@
+package kinds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// KindLogGroup manages the CloudWatch Logs log groups of the logging layer
+// (the organization trail's, guidance 001): the group and its retention.
+// Creating an existing group is taken as success and retention is a put,
+// so applying a change again is harmless.
+const KindLogGroup = "log-group"
+
+// LogGroupAddress is the address of a log group at w:
+// "log-group/<account>/<region>/<name>". Log group names usually start
+// with "/", which the address keeps as written.
+func LogGroupAddress(w estate.Where, name string) string {
+	return Address(KindLogGroup, whereAddress(w)+"/"+name)
+}
+
+func init() {
+	Register(Registration{Name: KindLogGroup, Diff: diffLogGroups, Apply: applyLogGroup})
+}
+
+func logGroupAttrs(g *estate.LogGroup) plan.Attrs {
+	return plan.Attrs{"account": g.Account, "region": g.Region, "name": g.Name,
+		"retention_days": strconv.Itoa(g.RetentionDays)}
+}
+
+func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Logging == nil {
+		return nil, nil
+	}
+	have := map[string]*estate.LogGroup{}
+	if actual.Logging != nil {
+		have = actual.Logging.LogGroups
+	}
+	var changes []plan.Change
+	for _, key := range sortedKeys2(desired.Logging.LogGroups) {
+		d := desired.Logging.LogGroups[key]
+		ch := plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: KindLogGroup, Group: unitOf(desired, d.Account),
+			After: logGroupAttrs(d), DependsOn: accountDeps(d.Account)}
+		a, exists := have[key]
+		switch {
+		case !exists:
+			ch.Action = plan.Create
+		case a.RetentionDays != d.RetentionDays:
+			ch.Action, ch.Before = plan.Update, logGroupAttrs(a)
+		default:
+			continue
+		}
+		changes = append(changes, ch)
+	}
+	return changes, nil
+}
+
+func applyLogGroup(ctx context.Context, env *Env, ch plan.Change) error {
+	a := ch.After
+	w, err := env.at(estate.Where{Account: a["account"], Region: a["region"]})
+	if err != nil {
+		return fmt.Errorf("log group %s: %w", a["name"], err)
+	}
+	days, err := strconv.Atoi(a["retention_days"])
+	if err != nil {
+		return fmt.Errorf("log group %s: retention %q: %w", a["name"], a["retention_days"], err)
+	}
+	api := env.Services.Logs(w)
+	name := aws.String(a["name"])
+	if ch.Action == plan.Create {
+		_, err := api.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: name})
+		var exists *types.ResourceAlreadyExistsException
+		if err != nil && !errors.As(err, &exists) {
+			return fmt.Errorf("create log group %s in %s: %w", a["name"], w, err)
+		}
+	}
+	if days == 0 {
+		// Zero is "never expire": remove any retention policy.
+		_, err := api.DeleteRetentionPolicy(ctx, &cloudwatchlogs.DeleteRetentionPolicyInput{LogGroupName: name})
+		if err != nil {
+			return fmt.Errorf("remove retention of log group %s in %s: %w", a["name"], w, err)
+		}
+		return nil
+	}
+	if _, err := api.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: name,
+		RetentionInDays: aws.Int32(int32(days))}); err != nil {
+		return fmt.Errorf("set retention of log group %s in %s: %w", a["name"], w, err)
+	}
+	return nil
+}
