@@ -79,6 +79,7 @@ func newFoundation(t *testing.T) string {
 		t.Fatal(err)
 	}
 	s := strings.Replace(string(src), "    role: identity-center\n", "    role: identity-center\n"+strings.TrimPrefix(workloads, "\n"), 1)
+	s = withoutLogging(t, s)
 	for _, line := range motoDelegationGap {
 		if !strings.Contains(s, line) {
 			t.Fatalf("starter spec lacks %q", line)
@@ -89,6 +90,18 @@ func newFoundation(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// withoutLogging removes the starter's logging section, so that tests of
+// the organization layer stay quick; logging_e2e_test.go adds it back.
+func withoutLogging(t *testing.T, spec string) string {
+	t.Helper()
+	start := strings.Index(spec, "\n# Central logging")
+	end := strings.Index(spec, "\n# Alternate contacts")
+	if start < 0 || end < start {
+		t.Fatalf("starter spec lacks its logging section")
+	}
+	return spec[:start] + spec[end:]
 }
 
 type cliAccount struct{ Id, Name, Email string }
@@ -412,6 +425,14 @@ func TestOfflinePlanNeedsNoCredentials(t *testing.T) {
 	}
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens: any call would fail
 	mustRun(t, dir, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", "eu-west-1")
+	path := filepath.Join(dir, "foundation.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(withoutLogging(t, string(src))), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// The starter foundation: the organization, 7 OUs, 3 accounts, 2 policy
 	// types, 4 policies (3 SCPs, 1 tag policy), 13 attachments (3 SCPs on 4
 	// baseline OUs, the tag policy on the root), trusted access for 9

@@ -176,6 +176,37 @@ services:
     securityhub.amazonaws.com: security-tooling
     sso.amazonaws.com: identity-center
 
+# Central logging: the organization trail (every account, every Region,
+# log file validation, KMS-encrypted, also to CloudWatch Logs) into a Log
+# Archive bucket named aws-logs-cloudtrail-[account]-[region]; AWS Config
+# in every account and operational Region (global resources in the home
+# Region only) delivering to a second bucket; the keys in Security
+# Tooling; the organization aggregator; the baseline Config rules.
+logging:
+  trail:
+    name: groundwork-org-trail
+    # management, or the key of CloudTrail's delegated administrator
+    account: management
+    cloudwatch_logs: true
+    log_group: /groundwork/cloudtrail
+    log_retention_days: 365
+  buckets:
+    # Log objects expire after this many days; 0 keeps them forever.
+    retention_days: 365
+  config:
+    aggregator: security-tooling
+    # true deploys the rules once, as organization rules, from the
+    # delegated administrator instead of in every account.
+    organization_rules: false
+    rules:
+      - ROOT_ACCOUNT_MFA_ENABLED
+      - MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS
+      - IAM_USER_MFA_ENABLED
+      - CLOUD_TRAIL_ENABLED
+      - S3_BUCKET_PUBLIC_READ_PROHIBITED
+      - S3_BUCKET_PUBLIC_WRITE_PROHIBITED
+      - RESTRICTED_INCOMING_TRAFFIC
+
 # Alternate contacts (billing, operations, security) of every account,
 # including the management account. E-mails follow the convention
 # [account-name]-billing@{{.Domain}}; make them distribution lists.
