@@ -66,6 +66,9 @@ step "aws organizations list-accounts (independent check)"
 step "aws organizations list-policies (independent check)"
 "$aws" organizations list-policies --filter SERVICE_CONTROL_POLICY --query 'Policies[].[Name,AwsManaged]' --output table
 
+step "aws cloudtrail describe-trails (independent check)"
+"$aws" cloudtrail describe-trails --query 'trailList[].[Name,IsOrganizationTrail,IsMultiRegionTrail,LogFileValidationEnabled,S3BucketName]' --output table
+
 step "groundwork audit (the local server's gaps show as findings)"
 "$gw" audit --fail-on critical
 
