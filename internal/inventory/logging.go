@@ -6,12 +6,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/configservice"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
@@ -40,24 +34,16 @@ func (c SessionLoggingClients) cfg(w estate.Where) awsx.ConfigFor {
 	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
 }
 
-func (c SessionLoggingClients) KMS(w estate.Where) KMSReadAPI {
-	return kms.NewFromConfig(c.cfg(w).Config())
-}
-func (c SessionLoggingClients) S3(w estate.Where) S3ReadAPI {
-	return s3.NewFromConfig(c.cfg(w).Config(), func(o *s3.Options) { o.UsePathStyle = c.Session.PathStyle() })
-}
+func (c SessionLoggingClients) KMS(w estate.Where) KMSReadAPI { return c.cfg(w).KMS() }
+func (c SessionLoggingClients) S3(w estate.Where) S3ReadAPI   { return c.cfg(w).S3() }
 func (c SessionLoggingClients) CloudTrail(w estate.Where) CloudTrailReadAPI {
-	return cloudtrail.NewFromConfig(c.cfg(w).Config())
+	return c.cfg(w).CloudTrail()
 }
 func (c SessionLoggingClients) Config(w estate.Where) ConfigReadAPI {
-	return configservice.NewFromConfig(c.cfg(w).Config())
+	return c.cfg(w).ConfigService()
 }
-func (c SessionLoggingClients) IAM(w estate.Where) IAMReadAPI {
-	return iam.NewFromConfig(c.cfg(w).Config())
-}
-func (c SessionLoggingClients) Logs(w estate.Where) LogsReadAPI {
-	return cloudwatchlogs.NewFromConfig(c.cfg(w).Config())
-}
+func (c SessionLoggingClients) IAM(w estate.Where) IAMReadAPI   { return c.cfg(w).IAM() }
+func (c SessionLoggingClients) Logs(w estate.Where) LogsReadAPI { return c.cfg(w).Logs() }
 
 // loggingRead is one collection of the logging layer: the estate being
 // filled, what to look for, and a guarded result.

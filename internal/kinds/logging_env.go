@@ -4,13 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/configservice"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -39,25 +32,12 @@ func (c SessionClients) cfg(w estate.Where) awsx.ConfigFor {
 	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
 }
 
-func (c SessionClients) KMS(w estate.Where) KMSAPI { return kms.NewFromConfig(c.cfg(w).Config()) }
-
-func (c SessionClients) S3(w estate.Where) S3API {
-	return s3.NewFromConfig(c.cfg(w).Config(), func(o *s3.Options) { o.UsePathStyle = c.Session.PathStyle() })
-}
-
-func (c SessionClients) CloudTrail(w estate.Where) CloudTrailAPI {
-	return cloudtrail.NewFromConfig(c.cfg(w).Config())
-}
-
-func (c SessionClients) Config(w estate.Where) ConfigAPI {
-	return configservice.NewFromConfig(c.cfg(w).Config())
-}
-
-func (c SessionClients) IAM(w estate.Where) IAMAPI { return iam.NewFromConfig(c.cfg(w).Config()) }
-
-func (c SessionClients) Logs(w estate.Where) LogsAPI {
-	return cloudwatchlogs.NewFromConfig(c.cfg(w).Config())
-}
+func (c SessionClients) KMS(w estate.Where) KMSAPI               { return c.cfg(w).KMS() }
+func (c SessionClients) S3(w estate.Where) S3API                 { return c.cfg(w).S3() }
+func (c SessionClients) CloudTrail(w estate.Where) CloudTrailAPI { return c.cfg(w).CloudTrail() }
+func (c SessionClients) Config(w estate.Where) ConfigAPI         { return c.cfg(w).ConfigService() }
+func (c SessionClients) IAM(w estate.Where) IAMAPI               { return c.cfg(w).IAM() }
+func (c SessionClients) Logs(w estate.Where) LogsAPI             { return c.cfg(w).Logs() }
 
 // at resolves a Where's account key to the account ID the clients need.
 func (e *Env) at(w estate.Where) (estate.Where, error) {
