@@ -46,8 +46,8 @@ func (p *Pattern) Match(event []byte) (bool, error) {
 	} else {
 		vals = make([]value, len(p.paths))
 	}
-	s := scanner{data: event, vals: vals}
-	if !s.event(p.trie) {
+	s := scanner{data: event}
+	if !s.event(p.trie, vals) {
 		return false, nil
 	}
 	return p.root.eval(vals), nil

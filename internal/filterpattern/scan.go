@@ -107,21 +107,24 @@ func decodeString(quoted []byte) []byte {
 }
 
 // scanner validates one JSON text and records the values the trie asks
-// for, without building a tree. It accepts exactly what json.Valid accepts.
+// for in vals, without building a tree. It accepts exactly what json.Valid
+// accepts. vals is passed down rather than kept in the scanner: escape
+// analysis tracks a pointer's contents as one, so vals next to data (which
+// the values point into) would leave Match's stack buffer on the heap.
 type scanner struct {
 	data  []byte
 	pos   int
 	depth int
-	vals  []value
 }
 
-// event scans a whole event and reports whether it is a JSON object.
-func (s *scanner) event(root *trie) bool {
+// event scans a whole event into vals and reports whether it is a JSON
+// object.
+func (s *scanner) event(root *trie, vals []value) bool {
 	s.skipSpace()
 	if s.pos >= len(s.data) || s.data[s.pos] != '{' {
 		return false
 	}
-	if !s.value(root) {
+	if !s.value(root, vals) {
 		return false
 	}
 	s.skipSpace()
@@ -140,15 +143,15 @@ func (s *scanner) skipSpace() {
 }
 
 // set records what the selectors ending at n found.
-func (s *scanner) set(n *trie, k kind, text []byte) {
+func set(vals []value, n *trie, k kind, text []byte) {
 	for _, slot := range n.slots {
-		s.vals[slot] = value{kind: k, text: text}
+		vals[slot] = value{kind: k, text: text}
 	}
 }
 
 // value scans one JSON value; n is the trie node it stands at, nil when no
 // selector goes there.
-func (s *scanner) value(n *trie) bool {
+func (s *scanner) value(n *trie, vals []value) bool {
 	s.skipSpace()
 	if s.pos >= len(s.data) {
 		return false
@@ -157,20 +160,20 @@ func (s *scanner) value(n *trie) bool {
 		// A member repeated in an object replaces the earlier one, as in
 		// encoding/json: forget what the earlier one left below n.
 		for _, slot := range n.subtree {
-			s.vals[slot] = value{}
+			vals[slot] = value{}
 		}
 	}
 	switch c := s.data[s.pos]; {
 	case c == '{':
 		if n != nil {
-			s.set(n, kindObject, nil)
+			set(vals, n, kindObject, nil)
 		}
-		return s.object(n)
+		return s.object(n, vals)
 	case c == '[':
 		if n != nil {
-			s.set(n, kindArray, nil)
+			set(vals, n, kindArray, nil)
 		}
-		return s.array(n)
+		return s.array(n, vals)
 	case c == '"':
 		start := s.pos
 		plain, ok := s.skipString()
@@ -182,35 +185,35 @@ func (s *scanner) value(n *trie) bool {
 			if !plain {
 				text = decodeString(s.data[start:s.pos])
 			}
-			s.set(n, kindString, text)
+			set(vals, n, kindString, text)
 		}
 		return true
 	case c == 't':
-		return s.literal("true", n, kindTrue)
+		return s.literal("true", n, vals, kindTrue)
 	case c == 'f':
-		return s.literal("false", n, kindFalse)
+		return s.literal("false", n, vals, kindFalse)
 	case c == 'n':
-		return s.literal("null", n, kindNull)
+		return s.literal("null", n, vals, kindNull)
 	case c == '-' || '0' <= c && c <= '9':
 		start := s.pos
 		if !s.number() {
 			return false
 		}
 		if n != nil {
-			s.set(n, kindNumber, s.data[start:s.pos])
+			set(vals, n, kindNumber, s.data[start:s.pos])
 		}
 		return true
 	}
 	return false
 }
 
-func (s *scanner) literal(word string, n *trie, k kind) bool {
+func (s *scanner) literal(word string, n *trie, vals []value, k kind) bool {
 	if len(s.data)-s.pos < len(word) || string(s.data[s.pos:s.pos+len(word)]) != word {
 		return false
 	}
 	s.pos += len(word)
 	if n != nil {
-		s.set(n, k, nil)
+		set(vals, n, k, nil)
 	}
 	return true
 }
@@ -220,7 +223,7 @@ func (s *scanner) push() bool {
 	return s.depth <= maxDepth
 }
 
-func (s *scanner) object(n *trie) bool {
+func (s *scanner) object(n *trie, vals []value) bool {
 	s.pos++ // '{'
 	if !s.push() {
 		return false
@@ -250,7 +253,7 @@ func (s *scanner) object(n *trie) bool {
 			return false
 		}
 		s.pos++
-		if !s.value(child) {
+		if !s.value(child, vals) {
 			return false
 		}
 		s.skipSpace()
@@ -270,7 +273,7 @@ func (s *scanner) object(n *trie) bool {
 	}
 }
 
-func (s *scanner) array(n *trie) bool {
+func (s *scanner) array(n *trie, vals []value) bool {
 	s.pos++ // '['
 	if !s.push() {
 		return false
@@ -286,7 +289,7 @@ func (s *scanner) array(n *trie) bool {
 		if n != nil && len(n.indexes) > 0 {
 			child = n.index(i)
 		}
-		if !s.value(child) {
+		if !s.value(child, vals) {
 			return false
 		}
 		s.skipSpace()
@@ -306,18 +309,46 @@ func (s *scanner) array(n *trie) bool {
 	}
 }
 
+// stringByte classifies bytes inside a string literal: 0 for bytes that
+// are their own text, the rest need a look (stringQuote ends the string).
+var stringByte = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = stringControl
+	}
+	t['"'] = stringQuote
+	t['\\'] = stringEscape
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = stringNonASCII
+	}
+	return t
+}()
+
+const (
+	stringPlain uint8 = iota
+	stringControl
+	stringQuote
+	stringEscape
+	stringNonASCII
+)
+
 // skipString moves past a string literal starting at s.pos. plain reports
 // that it has no escapes and only ASCII, so its bytes are its text.
 func (s *scanner) skipString() (plain, ok bool) {
 	d := s.data
 	plain = true
 	for i := s.pos + 1; i < len(d); {
-		c := d[i]
-		switch {
-		case c == '"':
+		// Most bytes are plain: skip them with one table load each.
+		for i < len(d) && stringByte[d[i]] == stringPlain {
+			i++
+		}
+		if i >= len(d) {
+			break
+		}
+		switch stringByte[d[i]] {
+		case stringQuote:
 			s.pos = i + 1
 			return plain, true
-		case c == '\\':
+		case stringEscape:
 			plain = false
 			if i+1 >= len(d) {
 				return false, false
@@ -338,13 +369,11 @@ func (s *scanner) skipString() (plain, ok bool) {
 			default:
 				return false, false
 			}
-		case c < 0x20:
-			return false, false
-		case c >= 0x80:
+		case stringNonASCII:
 			plain = false
 			i++
-		default:
-			i++
+		default: // a control character: not allowed unescaped
+			return false, false
 		}
 	}
 	return false, false

@@ -251,13 +251,13 @@ func (p *parser) parseKeywords() (op, error) {
 		case "NOT":
 			return 0, p.errorf(start, `"IS NOT" is not supported by CloudWatch Logs; use NOT EXISTS for an absent selector`)
 		default:
-			return 0, p.errorf(at, `expected NULL, TRUE or FALSE after "IS", found %s`, p.describeWord(at, next))
+			return 0, p.errorf(at, `expected NULL, TRUE or FALSE after "IS", found %s`, p.describeWord(next))
 		}
 	case "NOT":
 		p.skipSpace()
 		at := p.pos
 		if next := p.take(isLetter); next != "EXISTS" {
-			return 0, p.errorf(at, `expected EXISTS after "NOT", found %s`, p.describeWord(at, next))
+			return 0, p.errorf(at, `expected EXISTS after "NOT", found %s`, p.describeWord(next))
 		}
 		return opNotExists, nil
 	case "EXISTS":
@@ -266,13 +266,12 @@ func (p *parser) parseKeywords() (op, error) {
 	return 0, p.errorf(start, "unknown operator %q; want =, !=, <, <=, >, >=, IS NULL, IS TRUE, IS FALSE or NOT EXISTS", word)
 }
 
-func (p *parser) describeWord(at int, word string) string {
+// describeWord describes a word just read, or, when there was none, what
+// stands where it should have been.
+func (p *parser) describeWord(word string) string {
 	if word != "" {
 		return strconv.Quote(word)
 	}
-	save := p.pos
-	p.pos = at
-	defer func() { p.pos = save }()
 	return p.found()
 }
 
