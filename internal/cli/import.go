@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
@@ -31,9 +34,12 @@ func newImport(g *globals) *cobra.Command {
 		Use:   "import",
 		Short: "Write the spec of the live organization, so that plan shows no changes",
 		Long: `import reads the live organization (OUs, accounts, tags, SCPs, the tag
-policy, trusted access, delegated administrators, alternate contacts) and
-writes the foundation.yaml that describes it: planning that spec shows no
-changes. SCPs that are compositions of groundwork's library are written as
+policy, trusted access, delegated administrators, alternate contacts, and
+the logging layer where groundwork would build it) and writes the
+foundation.yaml that describes it: planning that spec shows no changes.
+The logging section is written when the organization has an organization
+trail and accounts named like Log Archive and Security Tooling; otherwise
+logging stays off, and a comment says how to turn it on. SCPs that are compositions of groundwork's library are written as
 library: [...]; every other SCP is written to a JSON file under
 --policy-dir, beside the spec. What the spec cannot express is listed as a
 warning, on stderr and at the top of the file.
@@ -62,6 +68,9 @@ file unless --force is given. It writes nothing to AWS.`,
 				opts.HomeRegion = s.Base.Region
 			}
 			opts.Now = time.Now()
+			if err := readLogging(cmd.Context(), g, s, actual, opts); err != nil {
+				return err
+			}
 			res, err := importer.Spec(actual, opts)
 			if err != nil {
 				return err
@@ -78,6 +87,72 @@ file unless --force is given. It writes nothing to AWS.`,
 	fl.StringVar(&opts.PolicyDir, "policy-dir", importer.DefaultPolicyDir, "directory for SCP documents, relative to the spec's directory")
 	fl.BoolVar(&force, "force", false, "overwrite existing files")
 	return cmd
+}
+
+// readLogging reads the logging layer where the import's spec would put
+// groundwork's (importer.LoggingHint) into actual.Logging, so that
+// importer.Spec writes the layer the organization has. Without the
+// accounts the layer needs there is nothing to read. A read that fails is
+// a warning and leaves actual.Logging nil: the import then leaves logging
+// off. The errors returned are those importer.Spec would return.
+func readLogging(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, opts importer.Options) error {
+	if actual.Organization == nil || actual.Org == nil {
+		return nil // importer.Spec says why there is nothing to import
+	}
+	hint, err := importer.LoggingHint(actual, opts)
+	if err != nil || hint == nil {
+		return err
+	}
+	clients := inventory.SessionLoggingClients{Session: s, ManagementID: actual.Organization.ManagementAccountID}
+	layer, orgRules := splitOrgRules(hint)
+	if err := inventory.CollectLogging(ctx, clients, actual, layer, inventory.Options{Progress: g.progress}); err != nil {
+		fmt.Fprintf(g.io.Err, "warning: the logging layer was not read, so the spec leaves it off: %v\n", err)
+		return nil
+	}
+	if orgRules == nil || hasAny(actual.Logging.Rules, layer.Rules) {
+		return nil // the rules are per account
+	}
+	// Organization rules are read on their own: an endpoint that lacks
+	// them (moto) fails the read only after the SDK's retries, and a
+	// failure here costs only the rules.
+	read := actual.Logging
+	err = inventory.CollectLogging(ctx, clients, actual, orgRules, inventory.Options{})
+	org := actual.Logging
+	actual.Logging = read
+	if err != nil {
+		fmt.Fprintf(g.io.Err, "warning: organization Config rules were not read, so the spec asks for per-account rules: %v\n", err)
+		return nil
+	}
+	maps.Copy(read.Rules, org.Rules)
+	return nil
+}
+
+// splitOrgRules separates the organization Config rules of a hint (named
+// "org/...") from the rest of the layer; org is nil when there are none.
+func splitOrgRules(hint *estate.Logging) (layer, org *estate.Logging) {
+	l := *hint
+	l.Rules = map[string]*estate.ConfigRule{}
+	for key, r := range hint.Rules {
+		if !strings.HasPrefix(r.Name, "org/") {
+			l.Rules[key] = r
+			continue
+		}
+		if org == nil {
+			org = estate.NewLogging()
+		}
+		org.Rules[key] = r
+	}
+	return &l, org
+}
+
+// hasAny reports whether have holds one of the keys of want.
+func hasAny[V any](have, want map[string]V) bool {
+	for key := range want {
+		if _, ok := have[key]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // writeImport writes the spec and its policy files, refusing to overwrite

@@ -158,3 +158,72 @@ func TestImportNeedsOrgID(t *testing.T) {
 		t.Errorf("import made a policy directory without policies")
 	}
 }
+
+// TestImportLoggingRoundTrip builds a foundation with its logging layer,
+// imports it in another directory, and checks that the imported spec has
+// the layer and plans no changes.
+func TestImportLoggingRoundTrip(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	built := newFoundation(t)
+	withLogging(t, built)
+	mustRun(t, built, ExitOK, "apply", "--auto-approve")
+
+	dir := t.TempDir()
+	_, errOut := mustRun(t, dir, ExitOK, "import", "--org-id", "primary", "--domain", "example.com",
+		"--regions", "us-east-1,eu-west-1", "--out", "imported.yaml", "--force")
+	if !strings.Contains(errOut, "plan shows no changes") {
+		t.Errorf("import stderr:\n%s", errOut)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "imported.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		// moto names the management account "master".
+		"  management:\n    name: master\n    email: master@example.com\n    exempt_from_naming: true\n",
+		"  log-archive:\n    unit: Security\n    role: log-archive\n",
+		"  security-tooling:\n    unit: Security\n    role: security-tooling\n",
+		"\nlogging: {}\n",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("imported spec lacks\n%s\n--- spec:\n%s", want, src)
+		}
+	}
+	out, _ := mustRun(t, dir, ExitOK, "plan", "-f", "imported.yaml", "--detailed-exitcode")
+	if !strings.Contains(out, "No changes.") {
+		t.Errorf("plan of the imported spec:\n%s", out)
+	}
+
+	// A layer that differs from groundwork's is still imported, with a
+	// warning naming what apply would change.
+	m.AWS(t, "cloudtrail", "stop-logging", "--name", "groundwork-org-trail")
+	_, errOut = mustRun(t, dir, ExitOK, "import", "--org-id", "primary", "--domain", "example.com",
+		"--regions", "us-east-1,eu-west-1", "--out", "imported.yaml", "--force")
+	if !strings.Contains(errOut, "warning: the logging layer differs from groundwork's in 1 place; plan shows them, and the next apply makes them: update trail/management/us-east-1/groundwork-org-trail") {
+		t.Errorf("import of a stopped trail:\n%s", errOut)
+	}
+	out, _ = mustRun(t, dir, ExitChanges, "plan", "-f", "imported.yaml", "--detailed-exitcode")
+	if !strings.Contains(out, "~ trail management/us-east-1/groundwork-org-trail") {
+		t.Errorf("plan of the stopped trail:\n%s", out)
+	}
+}
+
+// TestImportWithoutLogging: an organization without an organization trail
+// is imported with logging off, and the spec says how to turn it on.
+func TestImportWithoutLogging(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	built := newFoundation(t)
+	mustRun(t, built, ExitOK, "apply", "--auto-approve")
+
+	dir := t.TempDir()
+	out, errOut := mustRun(t, dir, ExitOK, "import", "--org-id", "primary", "--domain", "example.com", "--regions", "us-east-1,eu-west-1")
+	if strings.Contains(out, "\nlogging:") || !strings.Contains(out, "# logging: no organization trail was found") ||
+		!strings.Contains(out, "add the line `logging: {}`") {
+		t.Errorf("import of an organization without logging:\n%s\n%s", out, errOut)
+	}
+	if !strings.Contains(errOut, "plan shows no changes") {
+		t.Errorf("import stderr:\n%s", errOut)
+	}
+}

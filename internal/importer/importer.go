@@ -56,15 +56,28 @@ var ErrNoOrganization = errors.New("the management account is not in an organiza
 
 // Spec writes the spec of an actual estate. actual must have been read
 // with its organization layer and, for contacts to be imported, alternate
-// contacts (inventory.Options{OrgLayer: true, Contacts: true}). Spec does
-// not modify actual. The spec it returns validates and, planned against
-// actual, has no changes except where a warning says otherwise.
+// contacts (inventory.Options{OrgLayer: true, Contacts: true}); for the
+// logging layer to be imported, with the logging layer LoggingHint names
+// (inventory.CollectLogging). Spec does not modify actual. The spec it
+// returns validates and, planned against actual, has no changes except
+// where a warning says otherwise.
 func Spec(actual *estate.Estate, opts Options) (Result, error) {
+	im, err := start(actual, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	im.importLogging()
+	return im.result()
+}
+
+// start imports everything but the logging layer, which is decided
+// against the rest of the spec (see importLogging).
+func start(actual *estate.Estate, opts Options) (*importer, error) {
 	if actual == nil || actual.Organization == nil {
-		return Result{}, ErrNoOrganization
+		return nil, ErrNoOrganization
 	}
 	if actual.Org == nil {
-		return Result{}, errors.New("import: the organization layer (policies, trusted access, delegated administrators) was not read")
+		return nil, errors.New("import: the organization layer (policies, trusted access, delegated administrators) was not read")
 	}
 	im := &importer{actual: actual, keyByEmail: map[string]string{}, units: map[string]*estate.Unit{}}
 	for _, a := range actual.Accounts {
@@ -73,30 +86,30 @@ func Spec(actual *estate.Estate, opts Options) (Result, error) {
 		}
 	}
 	if im.mgmt == nil {
-		return Result{}, fmt.Errorf("import: the management account %s is not among the organization's accounts", actual.Organization.ManagementAccountID)
+		return nil, fmt.Errorf("import: the management account %s is not among the organization's accounts", actual.Organization.ManagementAccountID)
 	}
 	var err error
 	if im.opts, err = im.defaults(opts); err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	if _, err := im.probe(nil, nil, nil); err != nil {
-		return Result{}, optionsError(err)
+		return nil, optionsError(err)
 	}
 	if actual.Organization.FeatureSet != "" && actual.Organization.FeatureSet != "ALL" {
 		im.warnf("the organization has only %s; the spec asks for all features, so plan will propose enabling them", actual.Organization.FeatureSet)
 	}
 	if err := im.importUnits(); err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	im.importAccounts()
 	if err := im.importSCPs(); err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	im.importTagPolicy()
 	im.dropDisallowedTags()
 	im.importServices()
 	im.importContacts()
-	return im.result()
+	return im, nil
 }
 
 // importer holds one import in progress.
@@ -119,6 +132,10 @@ type importer struct {
 	trusted        []string
 	delegated      map[string]string
 	contacts       *spec.Contacts
+	// logging is the logging section; nil leaves logging off, and
+	// loggingNote, when set, says so in a comment in its place.
+	logging     *node
+	loggingNote string
 }
 
 // account is a member account as the spec will write it.

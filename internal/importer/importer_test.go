@@ -164,6 +164,7 @@ func TestSpec(t *testing.T) {
 				"tagging:\n  required: [BusinessUnit, Compliance, CostCenter, Environment, FinancialOwner, Owner]\n  values:\n    Environment: [Sandbox, Dev, PreProd, QA, Prod, Testing]\n  policy:\n    name: groundwork-tagging\n    attach: [Root]\n",
 				"    guardduty.amazonaws.com: security-tooling\n    securityhub.amazonaws.com: security-tooling\n    sso.amazonaws.com: identity-center\n",
 				"  management:\n    name: aws-management-account-primary\n    email: aws-management-account-primary@example.com\nunits:",
+				"\n# logging: the logging layer was not looked for, so groundwork's logging layer stays off.\n# To have groundwork build it",
 			},
 			absent: []string{"exempt_from_naming", "file:", "FullAWSAccess", "What the spec could not express", "protected_role_paths", "contacts:"},
 		},
@@ -384,6 +385,99 @@ func TestSpec(t *testing.T) {
 				"attachment/SERVICE_CONTROL_POLICY/on-management@aws-management-account-primary@example.com",
 				"policy/SERVICE_CONTROL_POLICY/lockout",
 			},
+		},
+		"logging layer as groundwork builds it": {
+			estate:   withLogging("{}", nil),
+			contains: []string{"    sso.amazonaws.com: identity-center\nlogging: {}\n"},
+			absent:   []string{"# logging:"},
+		},
+		"logging layer with other values": {
+			estate: withLogging("{trail: {name: org-trail, log_group: /org/trail, log_retention_days: 90}, buckets: {retention_days: 0},"+
+				" config: {rules: [ACCESS_KEYS_ROTATED, CLOUD_TRAIL_ENABLED], aggregator: log-archive}}", func(e *estate.Estate) {
+				// Neither a custom rule nor a trail of the account alone is
+				// the spec's.
+				home := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+				e.Logging.Rules[home.Key("mine")] = &estate.ConfigRule{Where: home, Name: "mine", Identifier: "arn:aws:lambda:us-east-1:000000000001:function:mine"}
+				e.Logging.Trails[home.Key("local")] = &estate.Trail{Where: home, Name: "local", MultiRegion: true}
+			}),
+			contains: []string{"logging:\n  trail:\n    name: org-trail\n    log_group: /org/trail\n    log_retention_days: 90\n  buckets:\n    retention_days: 0\n" +
+				"  config:\n    rules: [CLOUD_TRAIL_ENABLED, ACCESS_KEYS_ROTATED]\n    aggregator: log-archive\n"},
+		},
+		"logging layer with organization rules and no CloudWatch Logs": {
+			estate:   withLogging("{trail: {cloudwatch_logs: false}, config: {organization_rules: true}}", nil),
+			contains: []string{"logging:\n  trail:\n    cloudwatch_logs: false\n  config:\n    organization_rules: true\n"},
+		},
+		"organization trail in CloudTrail's delegated administrator": {
+			estate: func(t *testing.T) *estate.Estate {
+				e := groundworkFoundation(t)
+				e.Org.DelegatedAdmins[spec.ServiceCloudTrail] = securityTooling
+				addLogging(t, e, "{trusted_access: [cloudtrail.amazonaws.com], delegated_admins: {cloudtrail.amazonaws.com: security-tooling}}",
+					"{trail: {account: security-tooling}}")
+				return e
+			},
+			contains: []string{"logging:\n  trail:\n    account: security-tooling\n"},
+		},
+		"organization trail in an account the spec cannot name as its account": {
+			estate: func(t *testing.T) *estate.Estate {
+				e := groundworkFoundation(t)
+				e.Org.DelegatedAdmins[spec.ServiceCloudTrail] = securityTooling
+				addLogging(t, e, "{trusted_access: [cloudtrail.amazonaws.com], delegated_admins: {cloudtrail.amazonaws.com: security-tooling}}",
+					"{trail: {account: security-tooling}}")
+				delete(e.Org.DelegatedAdmins, spec.ServiceCloudTrail)
+				return e
+			},
+			contains: []string{"# logging: the organization trail could not be imported (see the warnings above), so groundwork's\n# logging layer stays off.\n# To have"},
+			absent:   []string{"\nlogging:"},
+			warnings: []string{"organization trail groundwork-org-trail belongs to aws-security-tooling-primary@example.com, which the spec can name as the trail's account only when it is CloudTrail's delegated administrator; the logging layer is left off"},
+		},
+		"partial logging layer": {
+			estate: withLogging("{}", func(e *estate.Estate) {
+				l := e.Logging
+				delete(l.Recorders, estate.Where{Account: "aws-payments-prod-primary@example.com", Region: "eu-west-1"}.Key(spec.RecorderName))
+				delete(l.Rules, estate.Where{Account: estate.ManagementKey, Region: "eu-west-1"}.Key("restricted-incoming-traffic"))
+				for _, tr := range l.Trails {
+					tr.Logging = false
+				}
+				for _, g := range l.LogGroups {
+					g.RetentionDays = 0 // never expire: the spec cannot say it
+				}
+			}),
+			contains: []string{"\nlogging: {}\n"},
+			warnings: []string{"the logging layer differs from groundwork's in 4 places; plan shows them, and the next apply makes them: create config-rule/management/eu-west-1/restricted-incoming-traffic; " +
+				"update log-group/management/us-east-1//groundwork/cloudtrail; update trail/management/us-east-1/groundwork-org-trail (the trail is not logging; apply starts it); " +
+				"create config-recorder/aws-payments-prod-primary@example.com/eu-west-1"},
+			changes: []string{
+				"config-recorder/aws-payments-prod-primary@example.com/eu-west-1",
+				"config-rule/management/eu-west-1/restricted-incoming-traffic",
+				"log-group/management/us-east-1//groundwork/cloudtrail",
+				"trail/management/us-east-1/groundwork-org-trail",
+			},
+		},
+		"logging layer read, no organization trail": {
+			estate: func(t *testing.T) *estate.Estate {
+				e := groundworkFoundation(t)
+				e.Logging = estate.NewLogging()
+				home := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+				e.Logging.Trails[home.Key(spec.DefaultTrailName)] = &estate.Trail{Where: home, Name: spec.DefaultTrailName, MultiRegion: true}
+				return e
+			},
+			contains: []string{"    sso.amazonaws.com: identity-center\n# logging: no organization trail was found, so groundwork's logging layer stays off.\n" +
+				"# To have groundwork build it (organization trail, Log Archive buckets, AWS Config everywhere),\n# add the line `logging: {}`; it needs accounts with roles log-archive and security-tooling.\n"},
+			absent: []string{"\nlogging:"},
+		},
+		"organization trail without the accounts the logging layer needs": {
+			estate: func(t *testing.T) *estate.Estate {
+				e := newEstate()
+				addUnit(e, "Workloads", nil)
+				addAccount(e, "app-primary", "aws-app-primary@example.com", "Workloads", nil)
+				e.Logging = estate.NewLogging()
+				home := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+				e.Logging.Trails[home.Key("trail")] = &estate.Trail{Where: home, Name: "trail", Organization: true}
+				return e
+			},
+			contains: []string{"# logging: the organization trail could not be imported"},
+			absent:   []string{"\nlogging:"},
+			warnings: []string{"organization trail trail is in the organization, but no account of the spec has role log-archive"},
 		},
 		"tricky strings are quoted": {
 			estate: func(t *testing.T) *estate.Estate {

@@ -95,6 +95,11 @@ func (im *importer) spec(placeholders bool) *node {
 	delegated := newNode()
 	setSorted(delegated, im.delegated, func(v string) any { return v })
 	root.set("services", newNode().set("trusted_access", im.trusted).set("delegated_admins", delegated))
+	if im.logging != nil {
+		root.set("logging", im.logging)
+	} else if im.loggingNote != "" {
+		root.set("", comment(im.loggingNote))
+	}
 	if im.contacts != nil {
 		root.set("contacts", contactsNode(im.contacts))
 	}

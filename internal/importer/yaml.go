@@ -9,7 +9,7 @@ import (
 
 // node is a YAML mapping whose entries keep the order they were set in:
 // the schema's order for fixed fields, sorted order for maps (see
-// setSorted). Values are string, raw, bool, []string or *node.
+// setSorted). Values are string, raw, bool, []string, comment or *node.
 type node struct {
 	entries []entry
 }
@@ -36,6 +36,10 @@ func (n *node) child(key string) *node {
 
 // raw is written as it is: numbers such as the spec version.
 type raw string
+
+// comment is written as YAML comment lines in place of an entry, whose key
+// is ignored.
+type comment string
 
 // setSorted appends the entries of m in key order.
 func setSorted[V any](n *node, m map[string]V, val func(V) any) {
@@ -64,6 +68,12 @@ const maxFlowLine = 100
 func (n *node) render(b *strings.Builder, indent int) {
 	pad := strings.Repeat("  ", indent)
 	for _, e := range n.entries {
+		if c, ok := e.val.(comment); ok {
+			for _, line := range strings.Split(string(c), "\n") {
+				b.WriteString(strings.TrimRight(pad+"# "+line, " ") + "\n")
+			}
+			continue
+		}
 		b.WriteString(pad)
 		b.WriteString(scalar(e.key))
 		b.WriteString(":")
