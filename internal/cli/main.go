@@ -122,7 +122,7 @@ the spec grows.`,
 	f.StringVarP(&g.config, "config", "f", "foundation.yaml", "path of the spec file")
 	f.BoolVar(&g.stats, "stats", false, "print AWS API call counts by service and operation to stderr when done")
 	f.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
-	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g), newImport(g), newFilter(g))
+	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g), newImport(g), newFilter(g), newChecklist(g))
 	return root
 }
 

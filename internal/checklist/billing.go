@@ -1,0 +1,101 @@
+package checklist
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
+	"github.com/aws/smithy-go"
+)
+
+// The billing steps of the management account: IAM access to billing,
+// billing and tax details, the support plan, Cost Explorer and the billing
+// alerts preference. Only Cost Explorer can be read through an API.
+//
+// The support plan could be: the Support API answers
+// SubscriptionRequiredException on Basic support, and only on it. That
+// needs the SDK's service/support module, which groundwork does not depend
+// on yet, so the step is checked by hand for now.
+
+func init() {
+	register(step{
+		ID:          "CL-005",
+		Title:       "IAM user and role access to billing information",
+		Guidance:    "000 Allow AWS Identity and Access Management (IAM) role access to billing",
+		ConsolePath: "sign in as the root user > account menu (top right) > Account > IAM user and role access to Billing information > Edit > Activate IAM Access",
+		Scope:       scopeManagement,
+		Manual: "verify by hand: until it is activated, no IAM user or role (Identity Center ones included) sees billing, " +
+			"whatever their permissions; member accounts inherit the setting",
+	})
+	register(step{
+		ID:          "CL-006",
+		Title:       "Billing and tax information of the management account",
+		Guidance:    "000 Configure billing and tax information",
+		ConsolePath: "Billing and Cost Management > Payments > Payment preferences; Billing and Cost Management > Tax settings",
+		Scope:       scopeManagement,
+		Manual:      "verify by hand: payment method, billing contact and tax registration; the management account pays for the whole organization",
+	})
+	register(step{
+		ID:          "CL-009",
+		Title:       "Support plan chosen",
+		Guidance:    "000 Select AWS support tier; 003 Communication with AWS",
+		ConsolePath: "sign in as the root user > Support Center > Support plans > Change plan",
+		Scope:       scopeManagement,
+		Manual: "verify by hand: every account starts on Basic support; if you mean to have Business or Enterprise support, " +
+			"choose it now rather than later",
+	})
+	register(step{
+		ID:       "CL-010",
+		Title:    "Cost Explorer enabled",
+		Guidance: "000 Enable Cost Explorer",
+		ConsolePath: "Billing and Cost Management > Cost Explorer (opening it the first time enables it; " +
+			"data for the organization appears within about 24 hours)",
+		Scope:  scopeManagement,
+		Detect: detectCostExplorer,
+	})
+	register(step{
+		ID:          "CL-011",
+		Title:       "Receive CloudWatch Billing Alerts",
+		Guidance:    "001 Budget alarm",
+		ConsolePath: "Billing and Cost Management > Billing preferences > Alert preferences > Edit > Receive CloudWatch Billing Alerts > Save",
+		Scope:       scopeManagement,
+		Manual: "verify by hand: until it is on, AWS publishes no EstimatedCharges metric (us-east-1, namespace AWS/Billing), " +
+			"so an estimated-charges alarm never fires",
+	})
+}
+
+// notEnabled is what Cost Explorer's AccessDeniedException says when the
+// account never enabled it, as opposed to a caller without permission.
+const notEnabled = "not enabled for cost explorer"
+
+// detectCostExplorer asks for one day of cost. Cost Explorer answers only
+// once enabled. The request is billed (USD 0.01), once per run.
+func detectCostExplorer(ctx context.Context, e *env, _ Account) (Status, string) {
+	now := time.Now().UTC()
+	_, err := e.r.CostExplorer().GetCostAndUsage(ctx, &costexplorer.GetCostAndUsageInput{
+		Granularity: types.GranularityDaily,
+		Metrics:     []string{"UnblendedCost"},
+		TimePeriod: &types.DateInterval{
+			Start: aws.String(now.AddDate(0, 0, -1).Format(time.DateOnly)),
+			End:   aws.String(now.Format(time.DateOnly)),
+		},
+	})
+	var unavailable *types.DataUnavailableException
+	var ae smithy.APIError
+	switch {
+	case err == nil:
+		return Done, "Cost Explorer answers"
+	case errors.As(err, &unavailable):
+		return Unknown, "Cost Explorer has no data yet (it may have been enabled less than a day ago): " + err.Error()
+	case errors.As(err, &ae) && strings.HasPrefix(ae.ErrorCode(), "AccessDenied"):
+		if strings.Contains(strings.ToLower(ae.ErrorMessage()), notEnabled) {
+			return Todo, "Cost Explorer is not enabled: " + ae.ErrorMessage()
+		}
+		return Unknown, "access denied: Cost Explorer is off or the caller lacks ce:GetCostAndUsage: " + err.Error()
+	}
+	return Unknown, "get cost and usage: " + err.Error()
+}

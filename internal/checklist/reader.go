@@ -1,0 +1,58 @@
+package checklist
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+)
+
+// Reader opens the AWS APIs the detectors call. Its methods are called
+// concurrently and must be cheap: they build clients, the calls are made
+// by the detectors.
+type Reader interface {
+	// IAM is the IAM API of one account: the management account's own
+	// credentials for it, the access role for a member; accountID "" is
+	// the account of the Reader's own credentials.
+	IAM(accountID string) IAMAPI
+	// Account is the Account Management API of the management account.
+	Account() AccountAPI
+	// SNS is the SNS API of the management account in its home Region,
+	// where the alarm topics live.
+	SNS() SNSAPI
+	// CostExplorer is the Cost Explorer API of the management account.
+	CostExplorer() CostExplorerAPI
+}
+
+// IAMAPI is the part of the IAM client the root user detectors call.
+type IAMAPI interface {
+	GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
+	ListVirtualMFADevices(context.Context, *iam.ListVirtualMFADevicesInput, ...func(*iam.Options)) (*iam.ListVirtualMFADevicesOutput, error)
+}
+
+// AccountAPI is the part of the Account Management client the contact
+// detectors call, always about the caller's own account (no AccountId).
+type AccountAPI interface {
+	GetAlternateContact(context.Context, *account.GetAlternateContactInput, ...func(*account.Options)) (*account.GetAlternateContactOutput, error)
+	GetContactInformation(context.Context, *account.GetContactInformationInput, ...func(*account.Options)) (*account.GetContactInformationOutput, error)
+}
+
+// SNSAPI is the part of the SNS client the subscription detector calls.
+type SNSAPI interface {
+	ListSubscriptions(context.Context, *sns.ListSubscriptionsInput, ...func(*sns.Options)) (*sns.ListSubscriptionsOutput, error)
+}
+
+// CostExplorerAPI is the part of the Cost Explorer client the Cost
+// Explorer detector calls.
+type CostExplorerAPI interface {
+	GetCostAndUsage(context.Context, *costexplorer.GetCostAndUsageInput, ...func(*costexplorer.Options)) (*costexplorer.GetCostAndUsageOutput, error)
+}
+
+var (
+	_ IAMAPI          = (*iam.Client)(nil)
+	_ AccountAPI      = (*account.Client)(nil)
+	_ SNSAPI          = (*sns.Client)(nil)
+	_ CostExplorerAPI = (*costexplorer.Client)(nil)
+)
