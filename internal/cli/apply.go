@@ -56,14 +56,15 @@ since it was made.`,
 				}
 				opts := inventory.Options{OrgLayer: p.ReadOrgLayer, Contacts: p.ReadContacts}
 				if p.ReadLogging {
-					// The spec says where the logging layer lives; a spec
-					// changed since the plan reads elsewhere, and the
-					// fingerprint then refuses the plan.
+					// The spec says where the logging layer and the layers
+					// after it live; a spec changed since the plan reads
+					// elsewhere, and the fingerprint then refuses the plan.
 					f, err := spec.Load(p.Spec)
 					if err != nil {
 						return fmt.Errorf("read %s, which the plan was made from: %w", p.Spec, err)
 					}
-					opts.Logging = f.Desired().Logging
+					d := f.Desired()
+					opts.Logging, opts.Monitoring, opts.Billing, opts.Hardening = d.Logging, d.Monitoring, d.Billing, d.Hardening
 				}
 				if actual, _, err = g.collect(ctx, p.AccessRole, opts); err != nil {
 					return err
@@ -83,7 +84,7 @@ since it was made.`,
 				}
 				p = kinds.Plan(desired, actual)
 				p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
-				p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, opts.Logging != nil
+				p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, readsLayers(opts)
 			}
 			if p.AccessRole == "" {
 				p.AccessRole = spec.DefaultAccessRole
@@ -108,7 +109,9 @@ since it was made.`,
 			}
 			org := organizations.NewFromConfig(s.Config("", "", ""))
 			env := &kinds.Env{Org: org, OrgLayer: org, Account: account.NewFromConfig(s.Config("", "", "")),
-				Services: kinds.SessionClients{Session: s}, AccessRole: p.AccessRole, Log: g.progress}
+				Services: kinds.SessionClients{Session: s}, Monitoring: kinds.SessionMonitoringClients{Session: s},
+				Billing: kinds.SessionBillingClients{Session: s}, Hardening: kinds.SessionHardeningClients{Session: s},
+				AccessRole: p.AccessRole, Log: g.progress}
 			seedIDs(env, actual)
 			env.SeedActual(actual)
 			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})

@@ -49,12 +49,12 @@ above --fail-on, 0 otherwise.`,
 			default:
 				return err
 			}
-			var wantLogging *estate.Logging
+			opts := inventory.Options{OrgLayer: true, Contacts: true,
+				Warn: func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }}
 			if desired != nil {
-				wantLogging = desired.Logging
+				opts.Logging, opts.Monitoring, opts.Billing, opts.Hardening = desired.Logging, desired.Monitoring, desired.Billing, desired.Hardening
 			}
-			actual, _, err := g.collect(cmd.Context(), role, inventory.Options{OrgLayer: true, Contacts: true, Logging: wantLogging,
-				Warn: func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }})
+			actual, _, err := g.collect(cmd.Context(), role, opts)
 			if err != nil {
 				return err
 			}

@@ -26,7 +26,8 @@ func (g *globals) collect(ctx context.Context, accessRole string, opts inventory
 
 // reads returns what the inventory must read to plan for desired.
 func reads(desired *estate.Estate) inventory.Options {
-	opts := inventory.Options{OrgLayer: desired.Org != nil, Logging: desired.Logging}
+	opts := inventory.Options{OrgLayer: desired.Org != nil, Logging: desired.Logging,
+		Monitoring: desired.Monitoring, Billing: desired.Billing, Hardening: desired.Hardening}
 	if desired.Org != nil && desired.Org.ManagementContacts != nil {
 		opts.Contacts = true
 	}
@@ -36,4 +37,11 @@ func reads(desired *estate.Estate) inventory.Options {
 		}
 	}
 	return opts
+}
+
+// readsLayers tells whether the inventory reads layers whose whereabouts
+// come from the spec: a saved plan records it, and applying the plan reads
+// the spec again to look in the same places.
+func readsLayers(opts inventory.Options) bool {
+	return opts.Logging != nil || opts.Monitoring != nil || opts.Billing != nil || opts.Hardening != nil
 }

@@ -47,7 +47,7 @@ nothing to AWS. --out saves the plan for "groundwork apply plan.json".
 			}
 			p := kinds.Plan(desired, actual)
 			p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
-			p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, opts.Logging != nil
+			p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, readsLayers(opts)
 			if out != "" {
 				b, err := p.Marshal()
 				if err != nil {

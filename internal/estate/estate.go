@@ -27,6 +27,11 @@ type Estate struct {
 	// Logging is the central logging layer; nil when not read or not
 	// asked for.
 	Logging *Logging
+	// Monitoring, Billing and Hardening are the layers of those names; nil
+	// when not read or not asked for.
+	Monitoring *Monitoring
+	Billing    *Billing
+	Hardening  *Hardening
 	// Regions is the set of Regions the organization operates in; HomeRegion
 	// is where global resources live.
 	HomeRegion string

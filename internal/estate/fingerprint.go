@@ -42,6 +42,9 @@ func (e *Estate) Fingerprint() string {
 		sort.Strings(admins)
 		fmt.Fprintf(h, "delegated %q\n", admins)
 	}
+	for _, layer := range []any{e.Monitoring, e.Billing, e.Hardening} {
+		fmt.Fprintf(h, "%s\n", sortedJSON(layer))
+	}
 	if l := e.Logging; l != nil {
 		fmt.Fprintf(h, "logging scope %q\n", l.Scope)
 		for _, m := range []any{l.Keys, l.Buckets, l.Trails, l.LogGroups, l.Roles, l.Recorders, l.Aggregators, l.Rules} {

@@ -29,6 +29,11 @@ type Options struct {
 	// Logging, when set, reads the logging layer it describes (the desired
 	// layer names what to look for and where).
 	Logging *estate.Logging
+	// Monitoring, Billing and Hardening, when set, read those layers as
+	// the desired ones describe them.
+	Monitoring *estate.Monitoring
+	Billing    *estate.Billing
+	Hardening  *estate.Hardening
 	// Warn, when set, makes the optional reads (OrgLayer, Contacts)
 	// best-effort: a failure is passed to Warn and the layer is left nil,
 	// so that checks over it are skipped instead of the whole run failing.
@@ -74,6 +79,25 @@ func Collect(ctx context.Context, s *awsx.Session, opts Options) (*estate.Estate
 				return nil, err
 			}
 			opts.Warn(fmt.Errorf("logging layer not read, its checks are skipped: %w", err))
+		}
+	}
+	for _, layer := range []struct {
+		name    string
+		wanted  bool
+		collect func() error
+	}{
+		{"monitoring", opts.Monitoring != nil, func() error { return CollectMonitoring(ctx, s, e, opts.Monitoring, opts) }},
+		{"billing", opts.Billing != nil, func() error { return CollectBilling(ctx, s, e, opts.Billing, opts) }},
+		{"hardening", opts.Hardening != nil, func() error { return CollectHardening(ctx, s, e, opts.Hardening, opts) }},
+	} {
+		if !layer.wanted {
+			continue
+		}
+		if err := layer.collect(); err != nil {
+			if opts.Warn == nil {
+				return nil, err
+			}
+			opts.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", layer.name, err))
 		}
 	}
 	return e, nil

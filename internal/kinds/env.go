@@ -46,8 +46,12 @@ type Env struct {
 	// Log reports progress; may be nil.
 	Log func(format string, args ...any)
 
-	// Services builds clients in member accounts and Regions.
-	Services ServiceClients
+	// Services builds clients in member accounts and Regions; Monitoring,
+	// Billing and Hardening those of the layers of those names.
+	Services   ServiceClients
+	Monitoring MonitoringClients
+	Billing    BillingClients
+	Hardening  HardeningClients
 
 	ids     IDs
 	lookups accountLookups

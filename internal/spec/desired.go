@@ -35,6 +35,9 @@ func (f *Foundation) Desired() *estate.Estate {
 	}
 	e.Org = f.desiredOrgLayer()
 	e.Logging = f.desiredLogging()
+	e.Monitoring = f.desiredMonitoring()
+	e.Billing = f.desiredBilling()
+	e.Hardening = f.desiredHardening()
 	return e
 }
 

@@ -110,6 +110,9 @@ func (f *Foundation) applyDefaults(written func(string) bool) {
 	f.defaultServices(written)
 	f.defaultPolicies(written)
 	f.defaultLogging(written)
+	f.defaultMonitoring(written)
+	f.defaultBilling(written)
+	f.defaultHardening(written)
 }
 
 // walkUnits calls fn for every unit, parents before children, in sorted
@@ -230,6 +233,9 @@ func (v *validator) validate() {
 	v.validateContacts()
 	v.validatePolicies()
 	v.validateLogging()
+	v.validateMonitoring()
+	v.validateBilling()
+	v.validateHardening()
 }
 
 func (v *validator) validateOrganization() {

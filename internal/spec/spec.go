@@ -16,9 +16,9 @@ type Foundation struct {
 	Contacts     *Contacts           `yaml:"contacts"`
 	Identity     Reserved            `yaml:"identity"`
 	Logging      Logging             `yaml:"logging"`
-	Monitoring   Reserved            `yaml:"monitoring"`
-	Billing      Reserved            `yaml:"billing"`
-	Hardening    Reserved            `yaml:"hardening"`
+	Monitoring   Monitoring          `yaml:"monitoring"`
+	Billing      Billing             `yaml:"billing"`
+	Hardening    Hardening           `yaml:"hardening"`
 
 	// File is the path the spec was read from, for messages.
 	File string `yaml:"-"`

@@ -207,6 +207,58 @@ logging:
       - S3_BUCKET_PUBLIC_WRITE_PROHIBITED
       - RESTRICTED_INCOMING_TRAFFIC
 
+# Alerting (guidance 000, 001 and 003): a metric filter and an alarm on
+# the trail's log group for each pattern of groundwork's filter-pattern
+# library (groundwork filter list: root user activity, console sign-ins,
+# access-denied errors and CIS AWS Foundations Benchmark 4.1 to 4.15), all
+# notifying one security topic, and an EventBridge rule for root sign-ins.
+# It watches the trail's log group, so logging.trail.cloudwatch_logs must
+# stay true. AWS e-mails each subscriber a confirmation link; until someone
+# follows it, groundwork audit counts the alarms as missing, as CIS does.
+monitoring:
+  # CloudWatch namespace of the filters' metrics (guidance 000).
+  namespace: LogMetrics
+  security_topic:
+    name: groundwork-security-notifications
+    # Distribution lists, never a person's mailbox (guidance 003).
+    subscribers: [aws-management-account-{{.Org}}-security@{{.Domain}}]
+  # The library patterns to alarm on; leave it out for every one, for
+  # example: alarms: [RootUserActivity, ConsoleSignIn, AccessDenied]
+  # The rule lives in us-east-1, where CloudTrail records every root
+  # sign-in.
+  root_login_rule: true
+
+# Foundational hardening (guidance 000, 002): the same IAM password policy
+# and S3 Block Public Access in every account, the management account
+# included; no default VPCs; no IAM users in the management account.
+hardening:
+  # At least 14 characters of all four kinds, expiring after 90 days, the
+  # last 24 never reused (CIS AWS Foundations 1.8 and 1.9). Weaker values
+  # are accepted and reported by audit.
+  password_policy:
+    min_length: 14
+    require_uppercase: true
+    require_lowercase: true
+    require_numbers: true
+    require_symbols: true
+    max_age_days: 90
+    reuse_prevention: 24
+  # Account-level S3 Block Public Access, all four settings, in every
+  # account; list an account that serves public data (by key) as an
+  # exception.
+  s3_block_public_access:
+    enabled: true
+    exceptions: []
+  # Delete the default VPC of every account in every operational Region;
+  # one that anything runs in (a network interface) is kept and named in
+  # the plan. A delete: apply runs it only with --allow-delete.
+  delete_default_vpcs: true
+  # IAM users of the management account: report, or delete (only with
+  # --allow-delete). The user groundwork runs as is never deleted.
+  management_iam_users: report
+  # Break-glass IAM users the management account keeps either way.
+  break_glass_users: []
+
 # Alternate contacts (billing, operations, security) of every account,
 # including the management account. E-mails follow the convention
 # [account-name]-billing@{{.Domain}}; make them distribution lists.

@@ -1,0 +1,251 @@
+package audit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/filterpattern"
+)
+
+// The monitoring checks: a security topic someone is subscribed to, and,
+// for each filter-pattern library entry the spec selects, a metric filter
+// on the trail's log group and an alarm that notifies a topic with a
+// confirmed subscription (guidance 000, 001 and 003; CIS AWS Foundations
+// v3.0.0 section 4). As CIS does, an alarm whose topic has no confirmed
+// subscription counts as missing: nobody hears it. Every check returns no
+// findings when e.Monitoring is nil (the layer was not read or the spec
+// asks for none), and judges only what e.Monitoring.Expected names.
+
+const monitoringRemedy = "write a monitoring section in foundation.yaml (`monitoring: {}` takes the defaults) and run groundwork apply"
+
+// confirmRemedy is the manual step no API can take for the subscriber.
+const confirmRemedy = "each address under monitoring.security_topic.subscribers in foundation.yaml must follow the link in the " +
+	"\"AWS Notification - Subscription Confirmation\" e-mail; an unconfirmed subscription expires, after which groundwork apply subscribes the address again"
+
+// patternCheck is the check of one library entry: a stable ID, a short
+// name for titles and a severity.
+type patternCheck struct {
+	name, id, what string
+	severity       Severity
+}
+
+// patternChecks covers every library entry; TestPatternChecksCoverLibrary
+// keeps it so. IDs are stable: append, never renumber.
+var patternChecks = []patternCheck{
+	{"RootUserActivity", "GW-MON-010", "root user activity", High},
+	{"ConsoleSignIn", "GW-MON-011", "console sign-ins", Low},
+	{"AccessDenied", "GW-MON-012", "access-denied errors", Low},
+	{"UnauthorizedAPICalls", "GW-MON-013", "unauthorized API calls", Medium},
+	{"ConsoleSignInWithoutMFA", "GW-MON-014", "console sign-ins without MFA", Medium},
+	{"IAMPolicyChanges", "GW-MON-015", "IAM policy changes", Medium},
+	{"CloudTrailChanges", "GW-MON-016", "CloudTrail configuration changes", Medium},
+	{"ConsoleAuthFailures", "GW-MON-017", "console authentication failures", Low},
+	{"DisableOrDeleteCMK", "GW-MON-018", "KMS keys disabled or scheduled for deletion", Medium},
+	{"S3BucketPolicyChanges", "GW-MON-019", "S3 bucket policy changes", Low},
+	{"ConfigChanges", "GW-MON-020", "AWS Config configuration changes", Medium},
+	{"SecurityGroupChanges", "GW-MON-021", "security group changes", Low},
+	{"NACLChanges", "GW-MON-022", "network ACL changes", Low},
+	{"NetworkGatewayChanges", "GW-MON-023", "network gateway changes", Low},
+	{"RouteTableChanges", "GW-MON-024", "route table changes", Low},
+	{"VPCChanges", "GW-MON-025", "VPC changes", Low},
+	{"OrganizationsChanges", "GW-MON-026", "AWS Organizations changes", Medium},
+}
+
+func init() {
+	Register(Check{
+		ID:          "GW-MON-001",
+		Title:       "Security notification topic exists",
+		Severity:    Medium,
+		Guidance:    "000 Create alarm (SNS topic); 001 Other manual tasks; 003 Logging and Auditing",
+		Remediation: monitoringRemedy + "; monitoring.security_topic.name names the topic",
+		Run:         checkSecurityTopics,
+	})
+	Register(Check{
+		ID:          "GW-MON-002",
+		Title:       "Security notification topic has a confirmed subscription",
+		Severity:    Medium,
+		Guidance:    "000 Create alarm (e-mail endpoints); 001 Other manual tasks; 003 Logging and Auditing",
+		Remediation: confirmRemedy,
+		Run:         checkTopicSubscriptions,
+	})
+	Register(Check{
+		ID:       "GW-MON-003",
+		Title:    "Root sign-ins notify the security topic",
+		Severity: Medium,
+		Guidance: "001 Root account login",
+		Remediation: "leave monitoring.root_login_rule at its default, true, in foundation.yaml and run groundwork apply; " +
+			"the rule lives in the management account in us-east-1, where CloudTrail records root sign-ins, " +
+			"beside a copy of the security topic whose subscription must be confirmed too",
+		Run: checkRootSignInRules,
+	})
+	for _, pc := range patternChecks {
+		entry, ok := filterpattern.Lookup(pc.name)
+		if !ok {
+			panic(fmt.Sprintf("audit: %s checks %s, which the filter-pattern library lacks", pc.id, pc.name))
+		}
+		guidance, controls := patternGuidance(entry)
+		Register(Check{
+			ID:       pc.id,
+			Title:    "Metric filter and alarm for " + pc.what,
+			Severity: pc.severity,
+			Guidance: guidance,
+			Controls: controls,
+			Remediation: fmt.Sprintf("keep %s under monitoring.alarms in foundation.yaml (the default lists every library pattern) "+
+				"and run groundwork apply; then confirm a subscription to the security topic", pc.name),
+			Run: checkPattern(entry, pc.what),
+		})
+	}
+}
+
+// patternGuidance splits an entry's guidance labels into the guidance
+// sections a check cites and the compliance controls it maps to.
+func patternGuidance(e filterpattern.Entry) (guidance string, controls []string) {
+	var g []string
+	for _, label := range e.Guidance {
+		switch {
+		case label == "000":
+			g = append(g, "000 Configure management account alerting")
+		case label == "001":
+			g = append(g, "001 Console sign-in; 001 Access denied errors")
+		case strings.HasPrefix(label, "CIS "):
+			controls = append(controls, label)
+		}
+	}
+	g = append(g, "003 Logging and Auditing (alarms for security and network API activity)")
+	return strings.Join(g, "; "), controls
+}
+
+// checkSecurityTopics reports each expected security topic that does not
+// exist.
+func checkSecurityTopics(e *estate.Estate) []Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []Finding
+	for _, p := range m.Expected.Topics {
+		if _, ok := m.Topics[p.Key(p.Name)]; ok || leaving(e, p.Where) {
+			continue
+		}
+		out = append(out, Finding{Resource: placedResource(e, "topic", p.Name, p.Where),
+			Message: fmt.Sprintf("security topic %s does not exist: the alarms and rules there have nowhere to send notifications", p.Name)})
+	}
+	return out
+}
+
+// checkTopicSubscriptions reports each expected topic that exists but
+// that nobody receives: no subscription, or only pending ones.
+func checkTopicSubscriptions(e *estate.Estate) []Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []Finding
+	for _, p := range m.Expected.Topics {
+		t, ok := m.Topics[p.Key(p.Name)]
+		if !ok || t.Confirmed() || leaving(e, p.Where) {
+			continue
+		}
+		msg := "topic has no subscription: nobody receives its notifications"
+		if n := len(t.Subscriptions); n > 0 {
+			var pending []string
+			for _, s := range t.Subscriptions {
+				pending = append(pending, s.Endpoint)
+			}
+			msg = fmt.Sprintf("topic has no confirmed subscription (%d pending: %s): nobody receives its notifications until one is confirmed",
+				n, nameList(pending))
+		}
+		out = append(out, Finding{Resource: placedResource(e, "topic", t.Name, p.Where), Message: msg})
+	}
+	return out
+}
+
+// checkRootSignInRules reports each expected root sign-in rule that is
+// missing, disabled, or notifies no topic with a confirmed subscription.
+func checkRootSignInRules(e *estate.Estate) []Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []Finding
+	for _, p := range m.Expected.Rules {
+		if leaving(e, p.Where) {
+			continue
+		}
+		res := placedResource(e, "event-rule", p.Name, p.Where)
+		r, ok := m.EventRules[p.Key(p.Name)]
+		switch {
+		case !ok:
+			out = append(out, Finding{Resource: res, Message: fmt.Sprintf(
+				"no EventBridge rule %s: a root user sign-in to %s notifies nobody", p.Name, whereLabel(e, estate.Where{Account: p.Account}))})
+		case r.State != "ENABLED":
+			out = append(out, Finding{Resource: res, Message: fmt.Sprintf("rule is %s: root user sign-ins notify nobody", strings.ToLower(r.State))})
+		case !slices.ContainsFunc(r.Targets, func(arn string) bool { return confirmedTopic(m, arn) }):
+			out = append(out, Finding{Resource: res, Message: "rule targets no topic with a confirmed subscription: root user sign-ins notify nobody"})
+		}
+	}
+	return out
+}
+
+// confirmedTopic reports whether arn is a topic the layer read that has a
+// confirmed subscription. A topic that was not read (not one the spec
+// names) cannot be shown to reach anyone, and does not count.
+func confirmedTopic(m *estate.Monitoring, arn string) bool {
+	t := m.TopicByARN(arn)
+	return t != nil && t.Confirmed()
+}
+
+// checkPattern judges one library entry: a metric filter with exactly its
+// pattern on the expected log group (Security Hub passes CloudWatch.1 to
+// .14 only for "the exact metric filters prescribed by CIS"), an alarm on
+// that filter's metric, and the alarm notifying a topic someone confirmed.
+func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) []Finding {
+	return func(e *estate.Estate) []Finding {
+		m := e.Monitoring
+		if m == nil || !slices.Contains(m.Expected.Patterns, entry.Name) {
+			return nil
+		}
+		lg := m.Expected.LogGroup
+		if leaving(e, lg.Where) {
+			return nil
+		}
+		var filters []*estate.MetricFilter
+		for _, f := range sortedValues(m.MetricFilters) {
+			if f.Where == lg.Where && f.LogGroup == lg.Name && f.Pattern == entry.Pattern && f.MetricName != "" {
+				filters = append(filters, f)
+			}
+		}
+		if len(filters) == 0 {
+			return []Finding{{Resource: placedResource(e, "log-group", lg.Name, lg.Where),
+				Message: fmt.Sprintf("no metric filter on the trail's log group uses the %s pattern: nothing watches for %s", entry.Name, what)}}
+		}
+		var alarms []*estate.Alarm
+		for _, a := range sortedValues(m.Alarms) {
+			for _, f := range filters {
+				if a.Where == f.Where && a.Namespace == f.Namespace && a.MetricName == f.MetricName {
+					alarms = append(alarms, a)
+					break
+				}
+			}
+		}
+		if len(alarms) == 0 {
+			f := filters[0]
+			return []Finding{{Resource: placedResource(e, "metric-filter", f.Name, f.Where),
+				Message: fmt.Sprintf("no alarm watches the metric %s/%s: nobody hears of %s", f.Namespace, f.MetricName, what)}}
+		}
+		for _, a := range alarms {
+			if a.ActionsEnabled && slices.ContainsFunc(a.AlarmActions, func(arn string) bool { return confirmedTopic(m, arn) }) {
+				return nil
+			}
+		}
+		a := alarms[0]
+		why := "notifies no topic with a confirmed subscription"
+		if !a.ActionsEnabled {
+			why = "has its actions disabled"
+		}
+		return []Finding{{Resource: placedResource(e, "alarm", a.Name, a.Where),
+			Message: fmt.Sprintf("alarm %s, so it counts as missing: nobody hears of %s", why, what)}}
+	}
+}

@@ -1,0 +1,357 @@
+package audit
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/filterpattern"
+)
+
+// Names in the monitored foundation, as the spec's defaults make them.
+const (
+	secTopic     = "groundwork-security-notifications"
+	rootRule     = "groundwork-root-sign-in"
+	trailGroup   = "/groundwork/cloudtrail"
+	homeTopicARN = "arn:aws:sns:eu-west-1:000000000000:" + secTopic
+	eastTopicARN = "arn:aws:sns:us-east-1:000000000000:" + secTopic
+)
+
+var (
+	monHome = estate.Where{Account: mgmtKey, Region: home}
+	monEast = estate.Where{Account: mgmtKey, Region: "us-east-1"}
+)
+
+// monitored is the logged foundation with the monitoring layer of the
+// defaults read: the security topic in the home Region and in us-east-1,
+// each with a confirmed e-mail subscription, a metric filter and an alarm
+// per library entry on the trail's log group, and the root sign-in rule
+// in us-east-1. Every check passes on it.
+func monitored() *estate.Estate {
+	e := logged()
+	m := estate.NewMonitoring()
+	for _, t := range []struct {
+		w   estate.Where
+		arn string
+	}{{monHome, homeTopicARN}, {monEast, eastTopicARN}} {
+		m.Topics[t.w.Key(secTopic)] = &estate.Topic{Where: t.w, Name: secTopic, ARN: t.arn,
+			Subscriptions: []estate.Subscription{{Protocol: "email", Endpoint: "security@example.com", ARN: t.arn + ":1"}}}
+		m.Expected.Topics = append(m.Expected.Topics, estate.Placement{Where: t.w, Name: secTopic})
+	}
+	for _, entry := range filterpattern.Library() {
+		f := &estate.MetricFilter{Where: monHome, LogGroup: trailGroup, Name: entry.Name + "Filter", Pattern: entry.Pattern,
+			Namespace: "LogMetrics", MetricName: entry.Name}
+		m.MetricFilters[monHome.Key(estate.FilterKey(trailGroup, f.Name))] = f
+		a := &estate.Alarm{Where: monHome, Name: entry.Name + "Alarm", Namespace: "LogMetrics", MetricName: entry.Name,
+			Statistic: "Sum", Period: 300, Threshold: 1, Comparison: "GreaterThanOrEqualToThreshold", EvaluationPeriods: 1,
+			ActionsEnabled: true, AlarmActions: []string{homeTopicARN}}
+		m.Alarms[monHome.Key(a.Name)] = a
+		m.Expected.Patterns = append(m.Expected.Patterns, entry.Name)
+	}
+	m.EventRules[monEast.Key(rootRule)] = &estate.EventRule{Where: monEast, Name: rootRule, State: "ENABLED", Targets: []string{eastTopicARN}}
+	m.Expected.Rules = []estate.Placement{{Where: monEast, Name: rootRule}}
+	m.Expected.LogGroup = estate.Placement{Where: monHome, Name: trailGroup}
+	e.Monitoring = m
+	return e
+}
+
+func homeTopic(e *estate.Estate) *estate.Topic { return e.Monitoring.Topics[monHome.Key(secTopic)] }
+func eastTopic(e *estate.Estate) *estate.Topic { return e.Monitoring.Topics[monEast.Key(secTopic)] }
+func monAlarm(e *estate.Estate, pattern string) *estate.Alarm {
+	return e.Monitoring.Alarms[monHome.Key(pattern+"Alarm")]
+}
+func monFilterKey(pattern string) string {
+	return monHome.Key(estate.FilterKey(trailGroup, pattern+"Filter"))
+}
+
+// pend makes every subscription of a topic wait for confirmation.
+func pend(t *estate.Topic) {
+	for i := range t.Subscriptions {
+		t.Subscriptions[i].ARN, t.Subscriptions[i].Pending = estate.PendingConfirmation, true
+	}
+}
+
+// runMonitoringCases runs table rows as runCases does, on the monitored
+// foundation.
+func runMonitoringCases(t *testing.T, tests map[string]checkCase) {
+	t.Helper()
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := monitored()
+			if tt.edit != nil {
+				tt.edit(e)
+			}
+			fs := runCheck(t, tt.check, e)
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.Resource)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
+			}
+			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
+				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
+			}
+		})
+	}
+}
+
+func TestMonitoredFoundationIsClean(t *testing.T) {
+	if r := Run(monitored()); len(r.Findings) != 0 {
+		t.Errorf("findings on the monitored foundation: %+v", r.Findings)
+	}
+}
+
+func TestMonitoringChecksRegistered(t *testing.T) {
+	want := []string{"GW-MON-001", "GW-MON-002", "GW-MON-003"}
+	for _, pc := range patternChecks {
+		want = append(want, pc.id)
+	}
+	var got []string
+	for _, c := range Checks() {
+		if strings.HasPrefix(c.ID, "GW-MON-") {
+			got = append(got, c.ID)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("GW-MON checks = %q, want %q", got, want)
+	}
+}
+
+// TestPatternChecksCoverLibrary: every library entry has its check, in
+// library order, so a pattern added to the library fails here until it
+// gets one.
+func TestPatternChecksCoverLibrary(t *testing.T) {
+	var names []string
+	for _, pc := range patternChecks {
+		names = append(names, pc.name)
+	}
+	if !slices.Equal(names, filterpattern.Names()) {
+		t.Errorf("pattern checks cover %q, library has %q", names, filterpattern.Names())
+	}
+}
+
+func TestPatternCheckControls(t *testing.T) {
+	tests := map[string]struct {
+		controls []string
+		guidance string
+	}{
+		"GW-MON-010": {[]string{"CIS AWS Foundations Benchmark v3.0.0 4.3"}, "000 Configure management account alerting"},
+		"GW-MON-011": {nil, "001 Console sign-in"},
+		"GW-MON-012": {[]string{"CIS AWS Foundations Benchmark v1.2.0 3.1"}, "001 Access denied errors"},
+		"GW-MON-013": {[]string{"CIS AWS Foundations Benchmark v3.0.0 4.1"}, "003 Logging and Auditing"},
+		"GW-MON-026": {[]string{"CIS AWS Foundations Benchmark v3.0.0 4.15"}, "003 Logging and Auditing"},
+	}
+	for _, c := range Checks() {
+		tt, ok := tests[c.ID]
+		if !ok {
+			continue
+		}
+		if !slices.Equal(c.Controls, tt.controls) || !strings.Contains(c.Guidance, tt.guidance) {
+			t.Errorf("%s: controls %q, guidance %q; want %q and %q", c.ID, c.Controls, c.Guidance, tt.controls, tt.guidance)
+		}
+	}
+}
+
+func TestMonitoringTopicChecks(t *testing.T) {
+	const homeRes = "topic/" + secTopic + " (management eu-west-1)"
+	const eastRes = "topic/" + secTopic + " (management us-east-1)"
+	runMonitoringCases(t, map[string]checkCase{
+		"001 passes": {check: "GW-MON-001"},
+		"001 topic missing": {
+			check: "GW-MON-001",
+			edit:  func(e *estate.Estate) { delete(e.Monitoring.Topics, monEast.Key(secTopic)) },
+			want:  []string{eastRes}, msg: "does not exist",
+		},
+		"001 only expected topics count": {
+			check: "GW-MON-001",
+			edit: func(e *estate.Estate) {
+				delete(e.Monitoring.Topics, monEast.Key(secTopic))
+				e.Monitoring.Expected.Topics = e.Monitoring.Expected.Topics[:1]
+			},
+		},
+
+		"002 passes": {check: "GW-MON-002"},
+		"002 one confirmed of two is enough": {
+			check: "GW-MON-002",
+			edit: func(e *estate.Estate) {
+				t := homeTopic(e)
+				t.Subscriptions = append(t.Subscriptions, estate.Subscription{Protocol: "email", Endpoint: "soc@example.com",
+					ARN: estate.PendingConfirmation, Pending: true})
+			},
+		},
+		"002 every subscription pending": {
+			check: "GW-MON-002",
+			edit:  func(e *estate.Estate) { pend(homeTopic(e)) },
+			want:  []string{homeRes}, msg: "no confirmed subscription (1 pending: security@example.com)",
+		},
+		"002 no subscription": {
+			check: "GW-MON-002",
+			edit:  func(e *estate.Estate) { eastTopic(e).Subscriptions = nil },
+			want:  []string{eastRes}, msg: "topic has no subscription",
+		},
+		"002 a missing topic is GW-MON-001's": {
+			check: "GW-MON-002",
+			edit:  func(e *estate.Estate) { delete(e.Monitoring.Topics, monHome.Key(secTopic)) },
+		},
+	})
+}
+
+func TestRootSignInRuleCheck(t *testing.T) {
+	const res = "event-rule/" + rootRule + " (management us-east-1)"
+	rule := func(e *estate.Estate) *estate.EventRule { return e.Monitoring.EventRules[monEast.Key(rootRule)] }
+	runMonitoringCases(t, map[string]checkCase{
+		"passes": {check: "GW-MON-003"},
+		"missing": {
+			check: "GW-MON-003",
+			edit:  func(e *estate.Estate) { delete(e.Monitoring.EventRules, monEast.Key(rootRule)) },
+			want:  []string{res}, msg: "a root user sign-in to management notifies nobody",
+		},
+		"disabled": {
+			check: "GW-MON-003",
+			edit:  func(e *estate.Estate) { rule(e).State = "DISABLED" },
+			want:  []string{res}, msg: "rule is disabled",
+		},
+		"its topic is unconfirmed": {
+			check: "GW-MON-003",
+			edit:  func(e *estate.Estate) { pend(eastTopic(e)) },
+			want:  []string{res}, msg: "targets no topic with a confirmed subscription",
+		},
+		"it targets a topic that was not read": {
+			check: "GW-MON-003",
+			edit:  func(e *estate.Estate) { rule(e).Targets = []string{"arn:aws:sns:us-east-1:000000000000:elsewhere"} },
+			want:  []string{res},
+		},
+		"not asked for": {
+			check: "GW-MON-003",
+			edit: func(e *estate.Estate) {
+				delete(e.Monitoring.EventRules, monEast.Key(rootRule))
+				e.Monitoring.Expected.Rules = nil
+			},
+		},
+	})
+}
+
+func TestPatternChecks(t *testing.T) {
+	const (
+		groupRes  = "log-group/" + trailGroup + " (management eu-west-1)"
+		filterRes = "metric-filter/RootUserActivityFilter (management eu-west-1)"
+		alarmRes  = "alarm/RootUserActivityAlarm (management eu-west-1)"
+	)
+	runMonitoringCases(t, map[string]checkCase{
+		"passes": {check: "GW-MON-010"},
+		"no filter": {
+			check: "GW-MON-010",
+			edit:  func(e *estate.Estate) { delete(e.Monitoring.MetricFilters, monFilterKey("RootUserActivity")) },
+			want:  []string{groupRes}, msg: "no metric filter on the trail's log group uses the RootUserActivity pattern: nothing watches for root user activity",
+		},
+		"a filter with another pattern does not count": {
+			check: "GW-MON-010",
+			edit: func(e *estate.Estate) {
+				e.Monitoring.MetricFilters[monFilterKey("RootUserActivity")].Pattern = `{ $.userIdentity.type = "Root" }`
+			},
+			want: []string{groupRes},
+		},
+		"a filter on another log group does not count": {
+			check: "GW-MON-010",
+			edit: func(e *estate.Estate) {
+				e.Monitoring.MetricFilters[monFilterKey("RootUserActivity")].LogGroup = "/other"
+			},
+			want: []string{groupRes},
+		},
+		"the exact pattern under another name counts": {
+			check: "GW-MON-010",
+			edit: func(e *estate.Estate) {
+				f := e.Monitoring.MetricFilters[monFilterKey("RootUserActivity")]
+				f.Name, f.MetricName = "CIS-4.3", "RootActivity"
+				a := monAlarm(e, "RootUserActivity")
+				a.Name, a.MetricName = "cis-4-3", "RootActivity"
+			},
+		},
+		"no alarm": {
+			check: "GW-MON-010",
+			edit:  func(e *estate.Estate) { delete(e.Monitoring.Alarms, monHome.Key("RootUserActivityAlarm")) },
+			want:  []string{filterRes}, msg: "no alarm watches the metric LogMetrics/RootUserActivity",
+		},
+		"an alarm on another metric does not count": {
+			check: "GW-MON-010",
+			edit:  func(e *estate.Estate) { monAlarm(e, "RootUserActivity").Namespace = "Other" },
+			want:  []string{filterRes},
+		},
+		"the alarm's topic is unconfirmed": {
+			check: "GW-MON-010",
+			edit:  func(e *estate.Estate) { pend(homeTopic(e)) },
+			want:  []string{alarmRes}, msg: "notifies no topic with a confirmed subscription, so it counts as missing",
+		},
+		"the alarm notifies a topic that was not read": {
+			check: "GW-MON-010",
+			edit: func(e *estate.Estate) {
+				monAlarm(e, "RootUserActivity").AlarmActions = []string{"arn:aws:sns:eu-west-1:000000000000:elsewhere"}
+			},
+			want: []string{alarmRes},
+		},
+		"the alarm's actions are disabled": {
+			check: "GW-MON-010",
+			edit:  func(e *estate.Estate) { monAlarm(e, "RootUserActivity").ActionsEnabled = false },
+			want:  []string{alarmRes}, msg: "has its actions disabled",
+		},
+		"not selected": {
+			check: "GW-MON-010",
+			edit: func(e *estate.Estate) {
+				delete(e.Monitoring.MetricFilters, monFilterKey("RootUserActivity"))
+				e.Monitoring.Expected.Patterns = slices.DeleteFunc(e.Monitoring.Expected.Patterns, func(n string) bool { return n == "RootUserActivity" })
+			},
+		},
+		"other patterns are judged on their own": {
+			check: "GW-MON-021",
+			edit:  func(e *estate.Estate) { delete(e.Monitoring.MetricFilters, monFilterKey("RootUserActivity")) },
+		},
+		"a closing trail account is not judged": {
+			check: "GW-MON-016",
+			edit: func(e *estate.Estate) {
+				e.Monitoring.Expected.LogGroup.Where = estate.Where{Account: sandboxKey, Region: home}
+				acct(e, "sandbox-ana").Status = "SUSPENDED"
+			},
+		},
+	})
+}
+
+// TestPendingSubscriptionsFailEveryAlarm is the state right after apply on
+// AWS, before anyone confirms: CIS counts every alarm as missing.
+func TestPendingSubscriptionsFailEveryAlarm(t *testing.T) {
+	e := monitored()
+	pend(homeTopic(e))
+	pend(eastTopic(e))
+	var ids []string
+	for _, f := range Run(e).Findings {
+		ids = append(ids, f.CheckID)
+	}
+	slices.Sort(ids)
+	want := []string{"GW-MON-002", "GW-MON-002", "GW-MON-003"}
+	for _, pc := range patternChecks {
+		want = append(want, pc.id)
+	}
+	slices.Sort(want)
+	if !slices.Equal(ids, want) {
+		t.Errorf("findings %q, want %q", ids, want)
+	}
+}
+
+func TestUnreadMonitoringIsNotAFinding(t *testing.T) {
+	for _, c := range Checks() {
+		if !strings.HasPrefix(c.ID, "GW-MON-") {
+			continue
+		}
+		e := monitored()
+		e.Monitoring = nil
+		if fs := runCheck(t, c.ID, e); len(fs) != 0 {
+			t.Errorf("%s: findings without a monitoring layer: %+v", c.ID, fs)
+		}
+		// A layer read empty where nothing was expected is clean too.
+		e.Monitoring = estate.NewMonitoring()
+		if fs := runCheck(t, c.ID, e); len(fs) != 0 {
+			t.Errorf("%s: findings on a layer that expects nothing: %+v", c.ID, fs)
+		}
+	}
+}

@@ -1,0 +1,205 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// Hardening is the foundational hardening of guidance 000: an IAM
+// password policy and S3 Block Public Access in every account, no default
+// VPCs, no IAM users in the management account. The layer is built when
+// the spec writes a hardening section (`hardening: {}` takes every
+// default); `disabled: true` turns it off.
+type Hardening struct {
+	Disabled            bool                    `yaml:"disabled"`
+	PasswordPolicy      PasswordPolicySpec      `yaml:"password_policy"`
+	S3BlockPublicAccess S3BlockPublicAccessSpec `yaml:"s3_block_public_access"`
+	// DeleteDefaultVPCs deletes the default VPC of every account and
+	// operational Region that nothing runs in (default true). A delete:
+	// apply carries it out only with --allow-delete.
+	DeleteDefaultVPCs *bool `yaml:"delete_default_vpcs"`
+	// ManagementIAMUsers is "report" (default: plan notes and audit
+	// findings) or "delete" (apply deletes them, with --allow-delete).
+	ManagementIAMUsers string `yaml:"management_iam_users"`
+	// BreakGlassUsers are IAM users of the management account kept on
+	// purpose: the break-glass access guidance 000 allows. They are never
+	// deleted and not reported.
+	BreakGlassUsers []string `yaml:"break_glass_users"`
+}
+
+// PasswordPolicySpec is the IAM account password policy set in every
+// account. The defaults are the strong policy of guidance 002 (IAM-030),
+// which meets CIS AWS Foundations 1.8 and 1.9. Weaker values are
+// accepted; audit reports them.
+type PasswordPolicySpec struct {
+	// Enabled sets the policy (default true); false leaves each account's
+	// policy alone.
+	Enabled          *bool `yaml:"enabled"`
+	MinLength        int   `yaml:"min_length"`
+	RequireUppercase *bool `yaml:"require_uppercase"`
+	RequireLowercase *bool `yaml:"require_lowercase"`
+	RequireNumbers   *bool `yaml:"require_numbers"`
+	RequireSymbols   *bool `yaml:"require_symbols"`
+	// MaxAgeDays expires passwords after this many days; 0 never.
+	MaxAgeDays *int `yaml:"max_age_days"`
+	// ReusePrevention is how many previous passwords cannot be reused; 0
+	// none.
+	ReusePrevention *int `yaml:"reuse_prevention"`
+}
+
+// S3BlockPublicAccessSpec is account-level S3 Block Public Access.
+type S3BlockPublicAccessSpec struct {
+	// Enabled turns all four settings on in every account (default true).
+	Enabled *bool `yaml:"enabled"`
+	// Exceptions are account keys left alone: an account dedicated to
+	// serving public S3 data (guidance 000).
+	Exceptions []string `yaml:"exceptions"`
+}
+
+// The password policy of guidance 002 (IAM-030) and CIS AWS Foundations
+// v3.0.0 1.8 and 1.9, and the ranges IAM accepts.
+const (
+	GuidancePasswordLength = 14
+	GuidancePasswordMaxAge = 90
+	GuidancePasswordReuse  = 24
+	minPasswordLength      = 6
+	maxPasswordLength      = 128
+	maxPasswordAge         = 1095
+	maxPasswordReuse       = 24
+)
+
+// What management_iam_users accepts.
+const (
+	ManagementUsersReport = "report"
+	ManagementUsersDelete = "delete"
+)
+
+func (f *Foundation) defaultHardening(written func(string) bool) {
+	h := &f.Hardening
+	if !written("hardening") {
+		h.Disabled = true
+	}
+	on := func(b **bool) {
+		if *b == nil {
+			t := true
+			*b = &t
+		}
+	}
+	num := func(n **int, v int) {
+		if *n == nil {
+			*n = &v
+		}
+	}
+	p := &h.PasswordPolicy
+	on(&p.Enabled)
+	if p.MinLength == 0 && !written("hardening.password_policy.min_length") {
+		p.MinLength = GuidancePasswordLength
+	}
+	on(&p.RequireUppercase)
+	on(&p.RequireLowercase)
+	on(&p.RequireNumbers)
+	on(&p.RequireSymbols)
+	num(&p.MaxAgeDays, GuidancePasswordMaxAge)
+	num(&p.ReusePrevention, GuidancePasswordReuse)
+	on(&h.S3BlockPublicAccess.Enabled)
+	on(&h.DeleteDefaultVPCs)
+	if h.ManagementIAMUsers == "" {
+		h.ManagementIAMUsers = ManagementUsersReport
+	}
+}
+
+func (v *validator) validateHardening() {
+	h := v.f.Hardening
+	if h.Disabled {
+		return
+	}
+	p := h.PasswordPolicy
+	if p.MinLength < minPasswordLength || p.MinLength > maxPasswordLength {
+		v.at("hardening.password_policy.min_length", "%d is not a length IAM accepts: %d to %d (the guidance asks for at least %d)",
+			p.MinLength, minPasswordLength, maxPasswordLength, GuidancePasswordLength)
+	}
+	if d := *p.MaxAgeDays; d < 0 || d > maxPasswordAge {
+		v.at("hardening.password_policy.max_age_days", "%d is not an expiry IAM accepts: 1 to %d days, or 0 for passwords that never expire (the guidance asks for at most %d)",
+			d, maxPasswordAge, GuidancePasswordMaxAge)
+	}
+	if n := *p.ReusePrevention; n < 0 || n > maxPasswordReuse {
+		v.at("hardening.password_policy.reuse_prevention", "%d is not a reuse prevention IAM accepts: 1 to %d previous passwords, or 0 for none (the guidance asks for %d)",
+			n, maxPasswordReuse, GuidancePasswordReuse)
+	}
+	seen := map[string]bool{}
+	for i, key := range h.S3BlockPublicAccess.Exceptions {
+		path := fmt.Sprintf("hardening.s3_block_public_access.exceptions[%d]", i)
+		switch _, ok := v.f.Accounts[key]; {
+		case key == estate.ManagementKey:
+			v.at(path, "the management account cannot be an exception: guidance 000 blocks public access there first; put public data in a dedicated workload account")
+		case !ok:
+			v.at(path, "%q is not an account key%s", key, suggest(key, v.f.AccountKeys()))
+		case seen[key]:
+			v.at(path, "account %q is listed twice", key)
+		}
+		seen[key] = true
+	}
+	switch h.ManagementIAMUsers {
+	case ManagementUsersReport, ManagementUsersDelete:
+	default:
+		v.at("hardening.management_iam_users", "%q is not a setting; expected report (plan notes and audit findings) or delete (apply deletes them, with --allow-delete)",
+			h.ManagementIAMUsers)
+	}
+	seen = map[string]bool{}
+	for i, name := range h.BreakGlassUsers {
+		path := fmt.Sprintf("hardening.break_glass_users[%d]", i)
+		switch {
+		case !roleRE.MatchString(name):
+			v.at(path, "%q is not a valid IAM user name", name)
+		case seen[name]:
+			v.at(path, "user %q is listed twice", name)
+		}
+		seen[name] = true
+	}
+}
+
+// desiredHardening builds the hardening layer the spec asks for: in the
+// management account and every account of the spec, default VPCs in
+// every operational Region.
+func (f *Foundation) desiredHardening() *estate.Hardening {
+	h := f.Hardening
+	if h.Disabled {
+		return nil
+	}
+	out := estate.NewHardening()
+	out.HomeRegion = f.Organization.HomeRegion
+	out.Regions = append([]string(nil), f.Organization.Regions...)
+	out.DeleteDefaultVPCs = *h.DeleteDefaultVPCs
+	out.DeleteManagementUsers = h.ManagementIAMUsers == ManagementUsersDelete
+	out.BreakGlassUsers = append([]string(nil), h.BreakGlassUsers...)
+	sort.Strings(out.BreakGlassUsers)
+	exception := map[string]bool{}
+	for _, key := range h.S3BlockPublicAccess.Exceptions {
+		exception[key] = true
+		out.PublicAccessExceptions = append(out.PublicAccessExceptions, f.where(key, "").Account)
+	}
+	sort.Strings(out.PublicAccessExceptions)
+	p := h.PasswordPolicy
+	for _, key := range append([]string{estate.ManagementKey}, f.AccountKeys()...) {
+		acct := f.where(key, "").Account
+		out.Accounts = append(out.Accounts, acct)
+		if *p.Enabled {
+			out.PasswordPolicies[acct] = &estate.PasswordPolicy{
+				MinLength: p.MinLength, RequireUppercase: *p.RequireUppercase, RequireLowercase: *p.RequireLowercase,
+				RequireNumbers: *p.RequireNumbers, RequireSymbols: *p.RequireSymbols,
+				MaxAgeDays: *p.MaxAgeDays, ReusePrevention: *p.ReusePrevention,
+				// Users change their own passwords, expired ones too:
+				// otherwise expiry locks them out until an administrator
+				// resets the password.
+				AllowUsersToChange: true,
+			}
+		}
+		if *h.S3BlockPublicAccess.Enabled && !exception[key] {
+			out.PublicAccessBlocks[acct] = estate.BlockAll()
+		}
+	}
+	sort.Strings(out.Accounts)
+	return out
+}
