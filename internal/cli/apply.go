@@ -130,7 +130,7 @@ since it was made.`,
 	fl := cmd.Flags()
 	outputFlag(cmd, &output)
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	fl.BoolVar(&allow, "allow-delete", false, "let apply delete OUs the spec no longer has (accounts are never closed)")
+	fl.BoolVar(&allow, "allow-delete", false, "let apply delete or detach what the plan marks (OUs, policies, default VPCs, ...); accounts are never closed")
 	return cmd
 }
 

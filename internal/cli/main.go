@@ -97,9 +97,10 @@ func newRoot(g *globals) *cobra.Command {
 		Use:   "groundwork",
 		Short: "Build, keep in shape and audit a secure multi-account AWS foundation",
 		Long: `groundwork builds, keeps in shape and audits a secure multi-account AWS
-foundation from one reviewed file, foundation.yaml: OUs, accounts, naming
-conventions and Regions today; guardrails, logging, monitoring and more as
-the spec grows.`,
+foundation from one reviewed file, foundation.yaml: naming conventions and
+Regions, the OU tree and accounts, guardrail and tag policies, trusted
+access and delegated administrators, alternate contacts, central logging
+(organization trail, Config everywhere), alerting, billing and hardening.`,
 		Example: `  groundwork init --org-id primary --domain example.com --home-region us-east-1 --regions us-east-1,eu-west-1
   groundwork validate
   groundwork plan --out plan.json
