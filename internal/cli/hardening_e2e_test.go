@@ -137,10 +137,11 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	mgmt := callerAccount(t, m)
 
 	// The first apply creates the organization, the accounts, and their
-	// password policies and Block Public Access; before the organization
-	// exists there is no account to look for default VPCs in.
+	// password policies and Block Public Access. It also plans the
+	// deletion of the default VPCs AWS gives every new account (and the
+	// management account's), which without --allow-delete are held.
 	out, errOut := mustRun(t, dir, ExitOK, "apply", "--auto-approve")
-	if !strings.Contains(out, " 0 failed") || strings.Contains(out, "default-vpc") {
+	if !strings.Contains(out, " 0 failed") || !strings.Contains(out, "held    delete default-vpc/") {
 		t.Fatalf("first apply:\n%s\n%s", out, errOut)
 	}
 

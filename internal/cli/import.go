@@ -35,11 +35,16 @@ func newImport(g *globals) *cobra.Command {
 		Short: "Write the spec of the live organization, so that plan shows no changes",
 		Long: `import reads the live organization (OUs, accounts, tags, SCPs, the tag
 policy, trusted access, delegated administrators, alternate contacts, and
-the logging layer where groundwork would build it) and writes the
+the logging, monitoring and hardening layers where groundwork would build
+them) and writes the
 foundation.yaml that describes it: planning that spec shows no changes.
 The logging section is written when the organization has an organization
 trail and accounts named like Log Archive and Security Tooling; otherwise
-logging stays off, and a comment says how to turn it on. SCPs that are compositions of groundwork's library are written as
+logging stays off, and a comment says how to turn it on. Likewise the
+monitoring section is written when the logging section is and the security
+topic exists, and the hardening section when an account has an IAM password
+policy; what apply would still change there (default VPCs to delete, say)
+is listed as a warning. SCPs that are compositions of groundwork's library are written as
 library: [...]; every other SCP is written to a JSON file under
 --policy-dir, beside the spec. What the spec cannot express is listed as a
 warning, on stderr and at the top of the file.
@@ -69,6 +74,9 @@ file unless --force is given. It writes nothing to AWS.`,
 			}
 			opts.Now = time.Now()
 			if err := readLogging(cmd.Context(), g, s, actual, opts); err != nil {
+				return err
+			}
+			if err := readLayers(cmd.Context(), g, s, actual, opts); err != nil {
 				return err
 			}
 			res, err := importer.Spec(actual, opts)
@@ -124,6 +132,36 @@ func readLogging(ctx context.Context, g *globals, s *awsx.Session, actual *estat
 		return nil
 	}
 	maps.Copy(read.Rules, org.Rules)
+	return nil
+}
+
+// readLayers reads the monitoring and hardening layers where the import's
+// spec would put groundwork's (importer.MonitoringHint, HardeningHint),
+// after the logging layer, which monitoring watches. As for logging, a
+// read that fails is a warning and leaves the layer nil: the import then
+// leaves it off.
+func readLayers(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, opts importer.Options) error {
+	if actual.Organization == nil || actual.Org == nil {
+		return nil
+	}
+	mon, err := importer.MonitoringHint(actual, opts)
+	if err != nil {
+		return err
+	}
+	if mon != nil {
+		if err := inventory.CollectMonitoring(ctx, s, actual, mon, inventory.Options{Progress: g.progress}); err != nil {
+			actual.Monitoring = nil
+			fmt.Fprintf(g.io.Err, "warning: the monitoring layer was not read, so the spec leaves it off: %v\n", err)
+		}
+	}
+	hard, err := importer.HardeningHint(actual, opts)
+	if err != nil || hard == nil {
+		return err
+	}
+	if err := inventory.CollectHardening(ctx, s, actual, hard, inventory.Options{Progress: g.progress}); err != nil {
+		actual.Hardening = nil
+		fmt.Fprintf(g.io.Err, "warning: the hardening layer was not read, so the spec leaves it off: %v\n", err)
+	}
 	return nil
 }
 

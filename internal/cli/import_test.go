@@ -227,3 +227,40 @@ func TestImportWithoutLogging(t *testing.T) {
 		t.Errorf("import stderr:\n%s", errOut)
 	}
 }
+
+// TestImportLayersRoundTrip builds a foundation with its logging,
+// monitoring and hardening layers, imports it, and checks that the
+// imported spec has the three sections and plans no changes.
+func TestImportLayersRoundTrip(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	built := newFoundation(t)
+	withLogging(t, built)
+	path := filepath.Join(built, "foundation.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(src, "monitoring: {}\nhardening: {}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, built, ExitOK, "apply", "--auto-approve", "--allow-delete")
+
+	dir := t.TempDir()
+	_, errOut := mustRun(t, dir, ExitOK, "import", "--org-id", "primary", "--domain", "example.com",
+		"--regions", "us-east-1,eu-west-1", "--out", "imported.yaml", "--force")
+	if !strings.Contains(errOut, "plan shows no changes") {
+		t.Errorf("import stderr:\n%s", errOut)
+	}
+	src, err = os.ReadFile(filepath.Join(dir, "imported.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "\nlogging: {}\nmonitoring: {}\nhardening: {}\n") {
+		t.Errorf("imported spec lacks its layers:\n%s", src)
+	}
+	out, _ := mustRun(t, dir, ExitOK, "plan", "-f", "imported.yaml", "--detailed-exitcode")
+	if !strings.Contains(out, "No changes.") {
+		t.Errorf("plan of the imported spec:\n%s", out)
+	}
+}

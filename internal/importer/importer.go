@@ -58,7 +58,9 @@ var ErrNoOrganization = errors.New("the management account is not in an organiza
 // with its organization layer and, for contacts to be imported, alternate
 // contacts (inventory.Options{OrgLayer: true, Contacts: true}); for the
 // logging layer to be imported, with the logging layer LoggingHint names
-// (inventory.CollectLogging). Spec does not modify actual. The spec it
+// (inventory.CollectLogging), and likewise the monitoring and hardening
+// layers MonitoringHint and HardeningHint name (inventory.CollectMonitoring,
+// CollectHardening). Spec does not modify actual. The spec it
 // returns validates and, planned against actual, has no changes except
 // where a warning says otherwise.
 func Spec(actual *estate.Estate, opts Options) (Result, error) {
@@ -67,6 +69,8 @@ func Spec(actual *estate.Estate, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	im.importLogging()
+	im.importMonitoring()
+	im.importHardening()
 	return im.result()
 }
 
@@ -136,6 +140,12 @@ type importer struct {
 	// loggingNote, when set, says so in a comment in its place.
 	logging     *node
 	loggingNote string
+	// monitoring and hardening are those sections, likewise (see
+	// layers.go).
+	monitoring     *node
+	monitoringNote string
+	hardening      *node
+	hardeningNote  string
 }
 
 // account is a member account as the spec will write it.

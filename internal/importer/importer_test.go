@@ -391,6 +391,48 @@ func TestSpec(t *testing.T) {
 			contains: []string{"    sso.amazonaws.com: identity-center\nlogging: {}\n"},
 			absent:   []string{"# logging:"},
 		},
+		"monitoring layer as groundwork builds it": {
+			estate:   withLayers("{}", "", nil),
+			contains: []string{"\nlogging: {}\nmonitoring: {}\n", "# hardening: the hardening layer was not looked for"},
+			absent:   []string{"# monitoring:"},
+		},
+		"monitoring layer with fewer alarms and no root sign-in rule": {
+			estate:   withLayers("{alarms: [ConsoleSignIn, RootUserActivity], root_login_rule: false, security_topic: {subscribers: [sec@example.com]}}", "", nil),
+			contains: []string{"monitoring:\n  security_topic:\n    subscribers: [sec@example.com]\n  alarms: [RootUserActivity, ConsoleSignIn]\n  root_login_rule: false\n"},
+		},
+		"monitoring layer absent": {
+			estate: withLayers("{}", "", func(e *estate.Estate) {
+				e.Monitoring = estate.NewMonitoring()
+			}),
+			contains: []string{"\n# monitoring: no security topic was found"},
+			absent:   []string{"\nmonitoring:"},
+		},
+		"hardening layer as groundwork builds it": {
+			estate:   withLayers("", "{}", nil),
+			contains: []string{"\nlogging: {}\n# monitoring: the monitoring layer was not looked for", "\nhardening: {}\n"},
+			absent:   []string{"# hardening:"},
+		},
+		"hardening layer with the accounts' password policy": {
+			estate: withLayers("", "{password_policy: {min_length: 8, require_symbols: false, max_age_days: 0}, s3_block_public_access: {exceptions: [payments-prod]}}", nil),
+			contains: []string{"hardening:\n  password_policy:\n    min_length: 8\n    require_symbols: false\n    max_age_days: 0\n" +
+				"  s3_block_public_access:\n    exceptions: [payments-prod]\n"},
+		},
+		"hardening layer absent": {
+			estate: withLayers("", "{}", func(e *estate.Estate) {
+				clear(e.Hardening.PasswordPolicies)
+			}),
+			contains: []string{"\n# hardening: no account has an IAM password policy"},
+			absent:   []string{"\nhardening:"},
+		},
+		"hardening layer with default VPCs": {
+			estate: withLayers("", "{}", func(e *estate.Estate) {
+				w := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+				e.Hardening.DefaultVPCs[w.Key("vpc-1")] = &estate.DefaultVPC{Where: w, ID: "vpc-1", CIDR: "172.31.0.0/16"}
+			}),
+			contains: []string{"\nhardening: {}\n"},
+			warnings: []string{"the hardening layer differs from groundwork's in 1 place; plan shows them, and the next apply makes them: delete default-vpc/"},
+			changes:  []string{"default-vpc/management/us-east-1"},
+		},
 		"logging layer with other values": {
 			estate: withLogging("{trail: {name: org-trail, log_group: /org/trail, log_retention_days: 90}, buckets: {retention_days: 0},"+
 				" config: {rules: [ACCESS_KEYS_ROTATED, CLOUD_TRAIL_ENABLED], aggregator: log-archive}}", func(e *estate.Estate) {

@@ -100,6 +100,17 @@ func (im *importer) spec(placeholders bool) *node {
 	} else if im.loggingNote != "" {
 		root.set("", comment(im.loggingNote))
 	}
+	for _, l := range []struct {
+		key  string
+		n    *node
+		note string
+	}{{"monitoring", im.monitoring, im.monitoringNote}, {"hardening", im.hardening, im.hardeningNote}} {
+		if l.n != nil {
+			root.set(l.key, l.n)
+		} else if l.note != "" {
+			root.set("", comment(l.note))
+		}
+	}
 	if im.contacts != nil {
 		root.set("contacts", contactsNode(im.contacts))
 	}
