@@ -52,7 +52,7 @@ func diffAggregators(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.Aggregators
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Logging.Aggregators) {
+	for _, key := range sortedKeys(desired.Logging.Aggregators) {
 		d := desired.Logging.Aggregators[key]
 		after := aggregatorAttrs(d, actual)
 		ch := plan.Change{Address: AggregatorAddress(d.Where, d.Name), Kind: KindAggregator, Group: unitOf(desired, d.Account),

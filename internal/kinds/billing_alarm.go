@@ -68,7 +68,7 @@ func diffBillingAlarms(desired, actual *estate.Estate) ([]plan.Change, []string)
 		have = actual.Billing.Alarms
 	}
 	var changes []plan.Change
-	for _, name := range sortedKeys2(desired.Billing.Alarms) {
+	for _, name := range sortedKeys(desired.Billing.Alarms) {
 		d := desired.Billing.Alarms[name]
 		after := billingAlarmAttrs(d, actual)
 		var deps []string

@@ -70,7 +70,7 @@ func diffCostReports(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	}
 	var changes []plan.Change
 	var notes []string
-	for _, name := range sortedKeys2(desired.Billing.Reports) {
+	for _, name := range sortedKeys(desired.Billing.Reports) {
 		d := desired.Billing.Reports[name]
 		after := costReportAttrs(d, actual)
 		ch := plan.Change{Address: CostReportAddress(name), Kind: KindCostReport, Group: unitOf(desired, estate.ManagementKey),

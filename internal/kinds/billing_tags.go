@@ -52,7 +52,7 @@ func diffCostAllocationTags(desired, actual *estate.Estate) ([]plan.Change, []st
 	if actual.Billing == nil {
 		// Nothing read (no organization yet): every key, as far as is
 		// known; apply activates those AWS has seen by then.
-		for _, k := range sortedKeys2(want) {
+		for _, k := range sortedKeys(want) {
 			ch.After[costTagPrefix+k] = estate.CostTagActive
 		}
 		ch.Action = plan.Create
@@ -64,7 +64,7 @@ func diffCostAllocationTags(desired, actual *estate.Estate) ([]plan.Change, []st
 	}
 	ch.Before = plan.Attrs{"account": estate.ManagementKey}
 	var unseen []string
-	for _, k := range sortedKeys2(want) {
+	for _, k := range sortedKeys(want) {
 		switch have[k] {
 		case estate.CostTagActive:
 		case estate.CostTagInactive:

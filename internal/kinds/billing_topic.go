@@ -63,7 +63,7 @@ func diffBillingTopics(desired, actual *estate.Estate) ([]plan.Change, []string)
 	}
 	var changes []plan.Change
 	var notes []string
-	for _, key := range sortedKeys2(desired.Billing.Topics) {
+	for _, key := range sortedKeys(desired.Billing.Topics) {
 		d := desired.Billing.Topics[key]
 		after := billingTopicAttrs(d, actual)
 		ch := plan.Change{Address: BillingTopicAddress(d.Region, d.Name), Kind: KindBillingTopic,

@@ -80,7 +80,7 @@ func diffBuckets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.Buckets
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Logging.Buckets) {
+	for _, key := range sortedKeys(desired.Logging.Buckets) {
 		d := desired.Logging.Buckets[key]
 		after := bucketAttrs(d, actual)
 		// The desired name holds the Log Archive account's ID; resolved

@@ -79,7 +79,7 @@ func diffConfigRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.Rules
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Logging.Rules) {
+	for _, key := range sortedKeys(desired.Logging.Rules) {
 		d := desired.Logging.Rules[key]
 		after := configRuleAttrs(d)
 		ch := plan.Change{Address: ConfigRuleAddress(d.Where, d.Name), Kind: KindConfigRule, Group: unitOf(desired, d.Account),

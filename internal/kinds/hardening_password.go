@@ -60,7 +60,7 @@ func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []stri
 		have = actual.Hardening.PasswordPolicies
 	}
 	var changes []plan.Change
-	for _, acct := range sortedKeys2(d.PasswordPolicies) {
+	for _, acct := range sortedKeys(d.PasswordPolicies) {
 		if closing(actual, acct) {
 			continue
 		}

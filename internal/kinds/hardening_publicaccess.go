@@ -59,7 +59,7 @@ func diffPublicAccessBlocks(desired, actual *estate.Estate) ([]plan.Change, []st
 		have = actual.Hardening.PublicAccessBlocks
 	}
 	var changes []plan.Change
-	for _, acct := range sortedKeys2(d.PublicAccessBlocks) {
+	for _, acct := range sortedKeys(d.PublicAccessBlocks) {
 		if closing(actual, acct) {
 			continue
 		}

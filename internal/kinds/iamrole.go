@@ -47,7 +47,7 @@ func diffRoles(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.Roles
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Logging.Roles) {
+	for _, key := range sortedKeys(desired.Logging.Roles) {
 		d := desired.Logging.Roles[key]
 		after := plan.Attrs{"account": d.Account, "name": d.Name, "path": d.Path,
 			"trust": PrettyJSON(resolveActual(d.Trust, actual))}
@@ -142,15 +142,6 @@ func sortedAttrKeys(a plan.Attrs, prefix string) []string {
 		if strings.HasPrefix(k, prefix) {
 			keys = append(keys, k)
 		}
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func sortedKeys2[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	return keys

@@ -52,7 +52,7 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.Keys
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Logging.Keys) {
+	for _, key := range sortedKeys(desired.Logging.Keys) {
 		d := desired.Logging.Keys[key]
 		// The policy names the organization and the accounts whose trail
 		// uses the key; the key waits for all of them.

@@ -45,7 +45,7 @@ func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.LogGroups
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Logging.LogGroups) {
+	for _, key := range sortedKeys(desired.Logging.LogGroups) {
 		d := desired.Logging.LogGroups[key]
 		ch := plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: KindLogGroup, Group: unitOf(desired, d.Account),
 			After: logGroupAttrs(d), DependsOn: accountDeps(d.Account)}

@@ -53,7 +53,7 @@ func diffAlarms(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Monitoring.Alarms
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Monitoring.Alarms) {
+	for _, key := range sortedKeys(desired.Monitoring.Alarms) {
 		d := desired.Monitoring.Alarms[key]
 		after := alarmAttrs(d, actual)
 		ch := plan.Change{Address: AlarmAddress(d.Where, d.Name), Kind: KindAlarm, Group: unitOf(desired, d.Account),
@@ -77,7 +77,7 @@ func diffAlarms(desired, actual *estate.Estate) ([]plan.Change, []string) {
 // valid, but pointless) and the topics it notifies.
 func alarmDeps(m *estate.Monitoring, al *estate.Alarm) []string {
 	deps := accountDeps(al.Account)
-	for _, key := range sortedKeys2(m.MetricFilters) {
+	for _, key := range sortedKeys(m.MetricFilters) {
 		f := m.MetricFilters[key]
 		if f.Where == al.Where && f.Namespace == al.Namespace && f.MetricName == al.MetricName {
 			deps = append(deps, MetricFilterAddress(f.Where, f.LogGroup, f.Name))
@@ -89,7 +89,7 @@ func alarmDeps(m *estate.Monitoring, al *estate.Alarm) []string {
 // topicDeps are the topic changes for the ARNs a resource notifies.
 func topicDeps(m *estate.Monitoring, arns []string) []string {
 	var deps []string
-	for _, key := range sortedKeys2(m.Topics) {
+	for _, key := range sortedKeys(m.Topics) {
 		if t := m.Topics[key]; slices.Contains(arns, t.ARN) {
 			deps = append(deps, TopicAddress(t.Where, t.Name))
 		}

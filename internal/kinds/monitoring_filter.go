@@ -48,7 +48,7 @@ func diffMetricFilters(desired, actual *estate.Estate) ([]plan.Change, []string)
 		have = actual.Monitoring.MetricFilters
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Monitoring.MetricFilters) {
+	for _, key := range sortedKeys(desired.Monitoring.MetricFilters) {
 		d := desired.Monitoring.MetricFilters[key]
 		after := metricFilterAttrs(d)
 		ch := plan.Change{Address: MetricFilterAddress(d.Where, d.LogGroup, d.Name), Kind: KindMetricFilter,

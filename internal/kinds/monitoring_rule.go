@@ -54,7 +54,7 @@ func diffEventRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Monitoring.EventRules
 	}
 	var changes []plan.Change
-	for _, key := range sortedKeys2(desired.Monitoring.EventRules) {
+	for _, key := range sortedKeys(desired.Monitoring.EventRules) {
 		d := desired.Monitoring.EventRules[key]
 		want := resolvedTargets(d, actual)
 		after := eventRuleAttrs(d, want)

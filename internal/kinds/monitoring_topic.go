@@ -61,7 +61,7 @@ func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	}
 	var changes []plan.Change
 	var notes []string
-	for _, key := range sortedKeys2(desired.Monitoring.Topics) {
+	for _, key := range sortedKeys(desired.Monitoring.Topics) {
 		d := desired.Monitoring.Topics[key]
 		after := topicAttrs(d, actual)
 		ch := plan.Change{Address: TopicAddress(d.Where, d.Name), Kind: KindTopic, Group: unitOf(desired, d.Account),

@@ -71,7 +71,7 @@ func diffTrails(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	}
 	var changes []plan.Change
 	var notes []string
-	for _, key := range sortedKeys2(desired.Logging.Trails) {
+	for _, key := range sortedKeys(desired.Logging.Trails) {
 		d := desired.Logging.Trails[key]
 		after := trailAttrs(d, actual)
 		ch := plan.Change{Address: TrailAddress(d.Where, d.Name), Kind: KindTrail, Group: unitOf(desired, d.Account),
