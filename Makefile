@@ -20,7 +20,9 @@ venv:
 test: venv
 	$(GO) vet ./...
 	@unformatted="$$(gofmt -l cmd internal)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	$(GO) test -race -count=1 ./...
+	# The e2e suite of internal/cli builds foundations on moto for several
+	# minutes; go test's default 10-minute limit per package is too tight.
+	$(GO) test -race -count=1 -timeout 45m ./...
 
 demo: venv build
 	scripts/demo.sh
