@@ -18,11 +18,17 @@ type Check struct {
 	Title    string
 	Severity Severity
 	// Guidance names the recommendations the check comes from, by guidance
-	// file number and section: "000 Create Security OU; 002 IAM-030".
+	// file number and section, separated by "; ": "000 Create Security OU;
+	// 002 IAM-030". Refs parses it.
 	Guidance string
 	// Controls are compliance controls the check maps to, only where the
-	// mapping is certain: "NIST CSF PR.DS-7".
+	// mapping is certain, each prefixed by its framework (see Frameworks):
+	// "CIS AWS Foundations Benchmark v3.0.0 1.8", "NIST CSF PR.DS-7",
+	// "Conformity IAM-030".
 	Controls []string
+	// Rationale says why the check matters, in a sentence or two: the risk
+	// a finding leaves open.
+	Rationale string
 	// Remediation names the spec field or manual step that fixes a finding.
 	Remediation string
 	// Run returns the check's findings, setting only Resource and Message;
@@ -43,6 +49,13 @@ type Finding struct {
 	Remediation string   `json:"remediation"`
 	Guidance    string   `json:"guidance"`
 	Controls    []string `json:"controls,omitempty"`
+	// Account is the ID of the account the finding is in ("" for the
+	// organization as a whole); Region is set for regional resources.
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+	// Suppression is the suppression that mutes the finding, set only on
+	// Result.Suppressed.
+	Suppression *Suppression `json:"suppression,omitempty"`
 }
 
 // registry holds checks by ID; safe for concurrent use.

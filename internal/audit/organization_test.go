@@ -210,8 +210,8 @@ func TestFoundationIsClean(t *testing.T) {
 	if len(r.Findings) != 0 {
 		t.Errorf("findings on the recommended foundation: %+v", r.Findings)
 	}
-	if r.Checks != len(Checks()) {
-		t.Errorf("Checks = %d, want %d", r.Checks, len(Checks()))
+	if len(r.Checks) != len(Checks()) {
+		t.Errorf("Checks = %d, want %d", len(r.Checks), len(Checks()))
 	}
 }
 

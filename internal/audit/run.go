@@ -9,10 +9,15 @@ import (
 
 // Result is the outcome of one audit.
 type Result struct {
-	// Checks is how many checks ran.
-	Checks int
+	// Checks are the checks that ran, sorted by ID.
+	Checks []Check
 	// Findings are in the order SortFindings gives.
 	Findings []Finding
+	// Suppressed are the findings a suppression mutes, each with its
+	// Suppression set; they do not count towards Failed.
+	Suppressed []Finding
+	// Notices report suppressions that have expired or matched nothing.
+	Notices []Notice
 }
 
 // Run runs every registered check over the estate. It is pure: no AWS
@@ -23,7 +28,7 @@ func Run(e *estate.Estate) Result {
 		e = estate.New()
 	}
 	cs := Checks()
-	r := Result{Checks: len(cs)}
+	r := Result{Checks: cs}
 	for _, c := range cs {
 		r.Findings = append(r.Findings, run(c, e)...)
 	}

@@ -32,6 +32,10 @@ type Estate struct {
 	Monitoring *Monitoring
 	Billing    *Billing
 	Hardening  *Hardening
+	// Drift is what a plan against the spec would change; set on an
+	// actual estate when the audit is given a spec, so that each change is
+	// a finding.
+	Drift []Drift
 	// Regions is the set of Regions the organization operates in; HomeRegion
 	// is where global resources live.
 	HomeRegion string

@@ -42,7 +42,7 @@ func (JSON) Write(w io.Writer, r audit.Result) error {
 	}
 	n := counts(fs)
 	doc := jsonReport{
-		ChecksRun: r.Checks,
+		ChecksRun: len(r.Checks),
 		Summary: jsonSummary{
 			Critical: n[audit.Critical], High: n[audit.High], Medium: n[audit.Medium], Low: n[audit.Low], Info: n[audit.Info],
 		},

@@ -42,7 +42,7 @@ func (Text) Write(w io.Writer, r audit.Result) error {
 	if len(fs) > 0 {
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, summary(fs, r.Checks))
+	fmt.Fprintln(bw, summary(fs, len(r.Checks)))
 	return bw.Flush()
 }
 
