@@ -15,7 +15,7 @@ import (
 //	 "findings": [{"check_id": ..., "severity": "high", ...}]}
 //
 // findings is [] (never null) when there are none, sorted most severe first.
-type JSON struct{}
+type JSON struct{ Meta Meta }
 
 var _ Writer = JSON{}
 
@@ -36,7 +36,7 @@ type jsonSummary struct {
 
 // Write implements Writer.
 func (JSON) Write(w io.Writer, r audit.Result) error {
-	fs := sorted(r)
+	fs := sorted(r.Findings)
 	if fs == nil {
 		fs = []audit.Finding{}
 	}

@@ -3,8 +3,10 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 )
@@ -16,35 +18,84 @@ type Writer interface {
 	Write(w io.Writer, r audit.Result) error
 }
 
-var formats = map[string]func() Writer{
-	"json": func() Writer { return JSON{} },
-	"text": func() Writer { return Text{} },
+// Meta is what a report says about the run rather than the estate.
+type Meta struct {
+	// Version is groundwork's version, as the binary reports it.
+	Version string
+	// Spec is the path of foundation.yaml as given on the command line, ""
+	// when the audit ran without one.
+	Spec string
+	// Generated is when the audit ran; writers print it in UTC.
+	Generated time.Time
+	// Color turns on ANSI colour in the text format; other formats ignore it.
+	Color bool
 }
 
-// Formats lists the format names New accepts, sorted.
+// format is one output format: its name and how to build its writer.
+type format struct {
+	name string
+	new  func(Meta) Writer
+}
+
+// registered lists the formats in the order Formats reports them: the
+// human format first, then machine formats, then the browsable one.
+var registered = []format{
+	{"text", func(m Meta) Writer { return Text{Meta: m} }},
+	{"json", func(m Meta) Writer { return JSON{Meta: m} }},
+}
+
+// Formats lists the format names New accepts.
 func Formats() []string {
-	names := make([]string, 0, len(formats))
-	for n := range formats {
-		names = append(names, n)
+	names := make([]string, 0, len(registered))
+	for _, f := range registered {
+		names = append(names, f.name)
 	}
-	slices.Sort(names)
 	return names
 }
 
-// New returns the writer for a format name (see Formats), ignoring case.
-func New(format string) (Writer, error) {
-	f, ok := formats[strings.ToLower(strings.TrimSpace(format))]
-	if !ok {
-		return nil, fmt.Errorf("unknown report format %q: valid formats are %s", format, strings.Join(Formats(), ", "))
+// New returns the writer for a format name (see Formats), ignoring case and
+// surrounding space.
+func New(name string, m Meta) (Writer, error) {
+	want := strings.ToLower(strings.TrimSpace(name))
+	for _, f := range registered {
+		if f.name == want {
+			return f.new(m), nil
+		}
 	}
-	return f(), nil
+	return nil, fmt.Errorf("unknown report format %q: valid formats are %s", name, strings.Join(Formats(), ", "))
 }
 
-// sorted returns a sorted copy of the result's findings.
-func sorted(r audit.Result) []audit.Finding {
-	fs := slices.Clone(r.Findings)
-	audit.SortFindings(fs)
-	return fs
+// extensions maps a file name's ending to a format. ".sarif.json" comes
+// before ".json" so that the longer ending wins.
+var extensions = []struct{ ext, format string }{
+	{".sarif.json", "sarif"},
+	{".sarif", "sarif"},
+	{".json", "json"},
+	{".txt", "text"},
+	{".text", "text"},
+	{".xml", "junit"},
+	{".html", "html"},
+	{".htm", "html"},
+}
+
+// FormatForPath picks a format from a file name's extension, ignoring case:
+// .txt/.text text, .json json, .sarif and .sarif.json sarif, .xml junit,
+// .html/.htm html. ok is false for any other name.
+func FormatForPath(path string) (name string, ok bool) {
+	base := strings.ToLower(filepath.Base(path))
+	for _, e := range extensions {
+		if strings.HasSuffix(base, e.ext) && len(base) > len(e.ext) {
+			return e.format, true
+		}
+	}
+	return "", false
+}
+
+// sorted returns a sorted copy of findings.
+func sorted(fs []audit.Finding) []audit.Finding {
+	out := slices.Clone(fs)
+	audit.SortFindings(out)
+	return out
 }
 
 // counts tallies findings by severity.

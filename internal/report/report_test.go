@@ -58,7 +58,7 @@ func TestGolden(t *testing.T) {
 	for _, format := range Formats() {
 		for name, r := range results {
 			t.Run(format+"/"+name, func(t *testing.T) {
-				w, err := New(format)
+				w, err := New(format, Meta{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -126,12 +126,12 @@ func TestNew(t *testing.T) {
 		"text":     {format: "text"},
 		"json":     {format: "json"},
 		"any case": {format: " JSON "},
-		"unknown":  {format: "xml", wantErr: `unknown report format "xml": valid formats are json, text`},
-		"empty":    {format: "", wantErr: "valid formats are json, text"},
+		"unknown":  {format: "xml", wantErr: `unknown report format "xml": valid formats are text, json`},
+		"empty":    {format: "", wantErr: "valid formats are text, json"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			w, err := New(tt.format)
+			w, err := New(tt.format, Meta{})
 			if tt.wantErr == "" {
 				if err != nil || w == nil {
 					t.Fatalf("New(%q) = %v, %v", tt.format, w, err)
@@ -154,7 +154,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 func TestWriteErrors(t *testing.T) {
 	for _, format := range Formats() {
 		t.Run(format, func(t *testing.T) {
-			w, _ := New(format)
+			w, _ := New(format, Meta{})
 			if err := w.Write(failingWriter{}, results["findings"]); !errors.Is(err, errDiskFull) {
 				t.Errorf("error = %v, want %v", err, errDiskFull)
 			}
@@ -169,4 +169,31 @@ func nChecks(n int) []audit.Check {
 		cs[i] = audit.Check{ID: fmt.Sprintf("GW-TEST-%03d", i+1)}
 	}
 	return cs
+}
+
+func TestFormatForPath(t *testing.T) {
+	tests := map[string]struct {
+		path, want string
+		ok         bool
+	}{
+		"txt":          {path: "out/audit.txt", want: "text", ok: true},
+		"text":         {path: "audit.TEXT", want: "text", ok: true},
+		"json":         {path: "audit.json", want: "json", ok: true},
+		"sarif":        {path: "audit.sarif", want: "sarif", ok: true},
+		"sarif.json":   {path: "/tmp/audit.sarif.json", want: "sarif", ok: true},
+		"xml":          {path: "junit.xml", want: "junit", ok: true},
+		"html":         {path: "report.html", want: "html", ok: true},
+		"htm":          {path: "report.HTM", want: "html", ok: true},
+		"unknown":      {path: "audit.csv"},
+		"no extension": {path: "audit"},
+		"only ext":     {path: "dir/.json"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, ok := FormatForPath(tt.path)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("FormatForPath(%q) = %q, %v, want %q, %v", tt.path, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
 }

@@ -17,14 +17,14 @@ import (
 //	    fix: set accounts.<key>.unit: Security in foundation.yaml ...
 //
 //	1 finding: 0 critical, 1 high, 0 medium, 0 low, 0 info (7 checks run)
-type Text struct{}
+type Text struct{ Meta Meta }
 
 var _ Writer = Text{}
 
 // Write implements Writer.
 func (Text) Write(w io.Writer, r audit.Result) error {
 	bw := bufio.NewWriter(w)
-	fs := sorted(r)
+	fs := sorted(r.Findings)
 	idWidth := 0
 	for _, f := range fs {
 		idWidth = max(idWidth, len(f.CheckID))
