@@ -32,6 +32,7 @@ type Estate struct {
 	Monitoring *Monitoring
 	Billing    *Billing
 	Hardening  *Hardening
+	Network    *Network // read by the audit over a Scope; nil when not read
 	// Drift is what a plan against the spec would change; set on an
 	// actual estate when the audit is given a spec, so that each change is
 	// a finding.
