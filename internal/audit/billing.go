@@ -23,6 +23,8 @@ func init() {
 		Title:    "A cost budget in the management account",
 		Severity: Medium,
 		Guidance: "003 Billing and Cost Monitoring; 001 Budget alarm",
+		Rationale: "Without a budget, unplanned spending, whether a mistake or stolen credentials running expensive " +
+			"resources, is found only on the monthly bill.",
 		Remediation: "set billing.budget.monthly_usd in foundation.yaml and run groundwork apply, which creates a monthly cost budget " +
 			"that notifies the billing topic on actual and forecasted spend",
 		Run: checkBudget,
@@ -32,6 +34,8 @@ func init() {
 		Title:    "Every cost budget notifies on forecasted spend",
 		Severity: Medium,
 		Guidance: "003 Billing and Cost Monitoring",
+		Rationale: "A budget that notifies only on actual spend speaks once the money is gone; a forecast notification " +
+			"warns while there is still time to act.",
 		Remediation: "for groundwork's budget keep billing.budget.forecast_percent (default 100) in foundation.yaml and run groundwork apply; " +
 			"add a FORECASTED notification to any other budget in the Budgets console",
 		Run: checkBudgetForecast,
@@ -41,6 +45,8 @@ func init() {
 		Title:    "Billing topic with a confirmed subscription",
 		Severity: Medium,
 		Guidance: "003 Billing and Cost Monitoring; 001 Other manual tasks",
+		Rationale: "Budget and billing alarm notifications go to the billing topic; with no confirmed subscriber they " +
+			"are published and lost, and cost warnings reach nobody.",
 		Remediation: "list the billing distribution list under billing.topic.subscribers in foundation.yaml and run groundwork apply, " +
 			"then confirm the subscription from the e-mail AWS sends (a manual step; an unconfirmed one expires after three days " +
 			"and the next apply subscribes the address again)",
@@ -51,6 +57,9 @@ func init() {
 		Title:    "Estimated-charges billing alarm",
 		Severity: Low,
 		Guidance: "001 Budget alarm",
+		Rationale: "The estimated-charges alarm reacts to the total bill across every service within hours, without " +
+			"anyone having to foresee which service will run away; without it a spike waits for a budget or the " +
+			"invoice.",
 		Remediation: "set billing.billing_alarm.threshold_usd in foundation.yaml and run groundwork apply; turn on Billing preferences > " +
 			"Receive CloudWatch Billing Alerts in the management account (a manual step), without which AWS publishes no EstimatedCharges metric",
 		Run: checkBillingAlarm,
@@ -60,6 +69,8 @@ func init() {
 		Title:    "Hourly Cost and Usage Report with Athena integration",
 		Severity: Low,
 		Guidance: "000 Setup Cost and Usage Reports; 003 Billing and Cost Monitoring",
+		Rationale: "Only the Cost and Usage Report keeps cost by hour and resource; without it, an unexpected charge " +
+			"cannot be traced to the account, resource and hour it came from.",
 		Remediation: "keep billing.cur in foundation.yaml (enabled by default: hourly, resource IDs, Parquet for Amazon Athena, under the " +
 			"prefix cur-hourly) and run groundwork apply",
 		Run: checkCostReport,
@@ -69,15 +80,13 @@ func init() {
 		Title:    "Tagging dictionary keys active as cost allocation tags",
 		Severity: Low,
 		Guidance: "000 Enable Cost Allocation Tags; 000 Create a tagging dictionary",
+		Rationale: "Tags not activated for cost allocation do not appear in Cost Explorer or the Cost and Usage Report, " +
+			"so costs cannot be charged back to owners, business units or cost centers.",
 		Remediation: "keep billing.cost_allocation_tags (default true) in foundation.yaml and run groundwork apply; AWS can activate a key " +
 			"only after it has seen it on a resource, so tag resources with the dictionary's keys first",
 		Run: checkCostAllocationTags,
 	})
 }
-
-// billingResource names the management account, where the billing layer
-// lives.
-func billingResource(e *estate.Estate) string { return whereAccountResource(e, estate.ManagementKey) }
 
 func costBudgets(b *estate.Billing) []*estate.Budget {
 	var out []*estate.Budget
@@ -97,7 +106,7 @@ func checkBudget(e *estate.Estate) []Finding {
 	if n := len(e.Billing.Budgets); n > 0 {
 		msg = fmt.Sprintf("the management account has %d budget(s), none of them a cost budget: nothing warns when spending runs past what was planned", n)
 	}
-	return []Finding{{Resource: billingResource(e), Message: msg}}
+	return []Finding{managementFinding(e, msg)}
 }
 
 // checkBudgetForecast reports each cost budget whose notifications were
@@ -115,7 +124,7 @@ func checkBudgetForecast(e *estate.Estate) []Finding {
 		if len(b.Notifications) > 0 {
 			msg = "the budget notifies only on actual spend: a month heading past the budget is noticed only once the money is spent"
 		}
-		out = append(out, Finding{Resource: "budget/" + b.Name, Message: msg})
+		out = append(out, Finding{Resource: "budget/" + b.Name, Message: msg, Account: whereID(e, estate.ManagementKey)})
 	}
 	return out
 }
@@ -128,9 +137,9 @@ func checkBillingTopic(e *estate.Estate) []Finding {
 	}
 	var out []Finding
 	for _, t := range sortedValues(e.Billing.Topics) {
-		res := placedResource(e, "topic", t.Name, t.Where)
+		at := func(msg string) Finding { return placedFinding(e, "topic", t.Name, t.Where, msg) }
 		if !t.Exists {
-			out = append(out, Finding{Resource: res, Message: "the billing topic does not exist: budgets and the billing alarm have nowhere to send notifications"})
+			out = append(out, at("the billing topic does not exist: budgets and the billing alarm have nowhere to send notifications"))
 			continue
 		}
 		var pending []string
@@ -145,10 +154,10 @@ func checkBillingTopic(e *estate.Estate) []Finding {
 		switch {
 		case confirmed:
 		case len(pending) > 0:
-			out = append(out, Finding{Resource: res, Message: fmt.Sprintf("no subscription to the billing topic is confirmed "+
-				"(pending: %s): its notifications reach nobody until someone confirms from the e-mail AWS sent", strings.Join(pending, ", "))})
+			out = append(out, at(fmt.Sprintf("no subscription to the billing topic is confirmed "+
+				"(pending: %s): its notifications reach nobody until someone confirms from the e-mail AWS sent", strings.Join(pending, ", "))))
 		default:
-			out = append(out, Finding{Resource: res, Message: "nobody subscribes to the billing topic: its notifications reach nobody"})
+			out = append(out, at("nobody subscribes to the billing topic: its notifications reach nobody"))
 		}
 	}
 	return out
@@ -172,7 +181,9 @@ func checkBillingAlarm(e *estate.Estate) []Finding {
 		msg = fmt.Sprintf("the EstimatedCharges alarms %s notify nobody (no alarm actions, or actions disabled): runaway charges surface only on the bill",
 			strings.Join(silent, ", "))
 	}
-	return []Finding{{Resource: billingResource(e), Message: msg}}
+	f := managementFinding(e, msg)
+	f.Region = estate.BillingRegion
+	return []Finding{f}
 }
 
 // checkCostReport reports a management account without a Cost and Usage
@@ -183,8 +194,7 @@ func checkCostReport(e *estate.Estate) []Finding {
 		return nil
 	}
 	if len(e.Billing.Reports) == 0 {
-		return []Finding{{Resource: billingResource(e),
-			Message: "no Cost and Usage Report: the most detailed cost and usage data, by hour and resource, is not kept"}}
+		return []Finding{managementFinding(e, "no Cost and Usage Report: the most detailed cost and usage data, by hour and resource, is not kept")}
 	}
 	var names []string
 	for _, r := range sortedValues(e.Billing.Reports) {
@@ -197,8 +207,7 @@ func checkCostReport(e *estate.Estate) []Finding {
 		}
 		names = append(names, fmt.Sprintf("%s (%s, %s)", r.Name, strings.ToLower(r.TimeUnit), artifacts))
 	}
-	return []Finding{{Resource: billingResource(e),
-		Message: "no Cost and Usage Report is hourly with the Athena integration: " + strings.Join(names, "; ")}}
+	return []Finding{managementFinding(e, "no Cost and Usage Report is hourly with the Athena integration: "+strings.Join(names, "; "))}
 }
 
 // checkCostAllocationTags reports the tagging dictionary's keys that are
@@ -228,7 +237,6 @@ func checkCostAllocationTags(e *estate.Estate) []Finding {
 	if len(parts) == 0 {
 		return nil
 	}
-	return []Finding{{Resource: billingResource(e),
-		Message: "tagging dictionary keys are not active cost allocation tags (" + strings.Join(parts, "; ") +
-			"): Cost Explorer and the Cost and Usage Report cannot break costs down by them"}}
+	return []Finding{managementFinding(e, "tagging dictionary keys are not active cost allocation tags ("+strings.Join(parts, "; ")+
+		"): Cost Explorer and the Cost and Usage Report cannot break costs down by them")}
 }

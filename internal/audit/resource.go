@@ -95,3 +95,39 @@ func memberAccounts(e *estate.Estate) []*estate.Account {
 // under reports whether a unit path sits in the named top-level OU. OU
 // names are compared ignoring case so that "security" counts as Security.
 func under(path, top string) bool { return strings.EqualFold(estate.TopLevel(path), top) }
+
+// managementID is the management account's ID; "" outside an organization.
+func managementID(e *estate.Estate) string {
+	if e.Organization == nil {
+		return ""
+	}
+	return e.Organization.ManagementAccountID
+}
+
+// whereID is the ID of the account a layer's Where names (an e-mail key,
+// or estate.ManagementKey); "" when the account has no ID yet.
+func whereID(e *estate.Estate, key string) string {
+	if a := whereAccount(e, key); a != nil {
+		return a.ID
+	}
+	if key == estate.ManagementKey {
+		return managementID(e)
+	}
+	return ""
+}
+
+// accountFinding is a finding about an account as a whole.
+func accountFinding(a *estate.Account, msg string) Finding {
+	return Finding{Resource: accountResource(a), Message: msg, Account: a.ID}
+}
+
+// placedFinding is a finding about the resource of a kind and name at w,
+// named as placedResource names it.
+func placedFinding(e *estate.Estate, kind, name string, w estate.Where, msg string) Finding {
+	return Finding{Resource: placedResource(e, kind, name, w), Message: msg, Account: whereID(e, w.Account), Region: w.Region}
+}
+
+// managementFinding is a finding about the management account as a whole.
+func managementFinding(e *estate.Estate, msg string) Finding {
+	return Finding{Resource: whereAccountResource(e, estate.ManagementKey), Message: msg, Account: whereID(e, estate.ManagementKey)}
+}

@@ -1,0 +1,76 @@
+package audit
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+func TestDrift(t *testing.T) {
+	tests := map[string]struct {
+		drift []estate.Drift
+		want  []Finding
+	}{
+		"no drift": {},
+		"create, update and delete": {
+			drift: []estate.Drift{
+				{Action: "create", Kind: "unit", Address: "unit/Sandbox", Summary: "OU Sandbox under Root"},
+				{Action: "update", Kind: "trail", Address: "trail/123456789012/eu-west-1/org-trail",
+					Account: "123456789012", Region: "eu-west-1", Summary: "is_logging: false -> true"},
+				{Action: "delete", Kind: "vpc", Address: "vpc/000000000000/us-east-1/vpc-1",
+					Account: "000000000000", Region: "us-east-1", Summary: "default VPC vpc-1"},
+			},
+			want: []Finding{
+				{Resource: "unit/Sandbox", Message: "would create: OU Sandbox under Root"},
+				{Resource: "trail/123456789012/eu-west-1/org-trail", Message: "would update: is_logging false -> true",
+					Account: "123456789012", Region: "eu-west-1"},
+				{Resource: "vpc/000000000000/us-east-1/vpc-1", Message: "would delete: default VPC vpc-1",
+					Account: "000000000000", Region: "us-east-1"},
+			},
+		},
+		"several fields, no summary": {
+			drift: []estate.Drift{
+				{Action: "Update", Kind: "recorder", Address: "recorder/1/eu-west-1/default",
+					Summary: "all_supported: false -> true, include_global: false -> true"},
+				{Action: "create", Kind: "policy", Address: "policy/deny-leave"},
+			},
+			want: []Finding{
+				{Resource: "recorder/1/eu-west-1/default", Message: "would update: all_supported false -> true, include_global false -> true"},
+				{Resource: "policy/deny-leave", Message: "would create: policy policy/deny-leave"},
+			},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := foundation()
+			e.Drift = tt.drift
+			got := checkDrift(e)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("findings =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDriftStamped runs the registered check: each finding carries the
+// check's ID and severity.
+func TestDriftStamped(t *testing.T) {
+	e := foundation()
+	e.Drift = []estate.Drift{{Action: "update", Address: "trail/x", Summary: "is_logging: false -> true"}}
+	var got []Finding
+	for _, f := range Run(e).Findings {
+		if f.CheckID == "GW-DRF-001" {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 1 || got[0].Severity != Medium || got[0].Resource != "trail/x" {
+		t.Fatalf("GW-DRF-001 findings = %+v, want one medium finding on trail/x", got)
+	}
+	e.Drift = nil
+	for _, f := range Run(e).Findings {
+		if f.CheckID == "GW-DRF-001" {
+			t.Errorf("finding without drift: %+v", f)
+		}
+	}
+}
