@@ -33,6 +33,7 @@ type Estate struct {
 	Billing    *Billing
 	Hardening  *Hardening
 	Network    *Network // read by the audit over a Scope; nil when not read
+	Posture    *Posture // read over a Scope, whatever the spec says
 	// Drift is what a plan against the spec would change; set on an
 	// actual estate when the audit is given a spec, so that each change is
 	// a finding.

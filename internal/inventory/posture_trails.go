@@ -1,0 +1,65 @@
+package inventory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// PostureTrailReadAPI is the part of the CloudTrail client the posture
+// layer reads.
+type PostureTrailReadAPI interface {
+	DescribeTrails(context.Context, *cloudtrail.DescribeTrailsInput, ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error)
+	GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error)
+}
+
+var _ PostureTrailReadAPI = (*cloudtrail.Client)(nil)
+
+// trails reads the trails visible at a place: the account's own,
+// replicas of its multi-Region trails homed elsewhere, and shadows of the
+// organization trail, which is how a member account sees that it is
+// logged. Whether a trail is logging is read only where it is homed and
+// owned, once per trail across the whole read.
+func (r *postureRead) trails(ctx context.Context, p placeRef) error {
+	api := r.clients.CloudTrail(p.at)
+	what := "the CloudTrail trails of " + p.at.String()
+	out, err := api.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+	if r.unknown(err, what) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("describe %s: %w", what, err)
+	}
+	found := make([]*estate.PostureTrail, 0, len(out.TrailList))
+	for _, tr := range out.TrailList {
+		t := &estate.PostureTrail{
+			Where: p.where(), Name: aws.ToString(tr.Name), ARN: aws.ToString(tr.TrailARN),
+			HomeRegion: aws.ToString(tr.HomeRegion), MultiRegion: aws.ToBool(tr.IsMultiRegionTrail),
+			Organization: aws.ToBool(tr.IsOrganizationTrail), LogFileValidation: aws.ToBool(tr.LogFileValidationEnabled),
+			KMSKeyID: aws.ToString(tr.KmsKeyId),
+		}
+		if t.HomeRegion == "" {
+			t.HomeRegion = p.at.Region
+		}
+		if t.HomeRegion == p.at.Region && (t.Owner() == "" || t.Owner() == p.at.Account) {
+			st, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(cmp.Or(t.ARN, t.Name))})
+			switch {
+			case notFound(err, "TrailNotFoundException"):
+				continue // deleted since the list
+			case r.unknown(err, "the status of trail "+t.Name):
+			case err != nil:
+				return fmt.Errorf("read the status of trail %s in %s: %w", t.Name, p.at, err)
+			default:
+				t.Logging = aws.Bool(aws.ToBool(st.IsLogging))
+			}
+		}
+		found = append(found, t)
+	}
+	r.locked(func(l *estate.Posture) { l.Trails[p.placeKey()] = found })
+	return nil
+}
