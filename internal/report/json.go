@@ -3,53 +3,158 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"slices"
+	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 )
 
-// JSON renders the result as one indented JSON document whose shape is
-// stable for scripts:
-//
-//	{"checks_run": 7,
-//	 "summary": {"critical": 0, "high": 1, "medium": 0, "low": 0, "info": 0},
-//	 "findings": [{"check_id": ..., "severity": "high", ...}]}
-//
-// findings is [] (never null) when there are none, sorted most severe first.
+// jsonSchemaVersion is the version of the JSON document's shape. It goes up
+// only when a field is removed or changes meaning; new fields do not change
+// it. docs/report-formats.md documents every field.
+const jsonSchemaVersion = 1
+
+// JSON renders the result as one indented JSON document with a stable,
+// documented shape (docs/report-formats.md) for scripts. Every array is
+// present and [] when empty, never null; findings are sorted most severe
+// first, checks by ID.
 type JSON struct{ Meta Meta }
 
 var _ Writer = JSON{}
 
 type jsonReport struct {
-	ChecksRun int             `json:"checks_run"`
-	Summary   jsonSummary     `json:"summary"`
-	Findings  []audit.Finding `json:"findings"`
+	SchemaVersion int           `json:"schema_version"`
+	Tool          jsonTool      `json:"tool"`
+	Generated     *string       `json:"generated"`
+	Spec          string        `json:"spec"`
+	Summary       jsonSummary   `json:"summary"`
+	Checks        []jsonCheck   `json:"checks"`
+	Findings      []jsonFinding `json:"findings"`
+	Suppressed    []jsonFinding `json:"suppressed"`
+	Notices       []jsonNotice  `json:"notices"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
 }
 
 // jsonSummary is a struct, not a map, to keep its keys most severe first.
 type jsonSummary struct {
-	Critical int `json:"critical"`
-	High     int `json:"high"`
-	Medium   int `json:"medium"`
-	Low      int `json:"low"`
-	Info     int `json:"info"`
+	Critical   int `json:"critical"`
+	High       int `json:"high"`
+	Medium     int `json:"medium"`
+	Low        int `json:"low"`
+	Info       int `json:"info"`
+	Total      int `json:"total"`
+	Suppressed int `json:"suppressed"`
+}
+
+type jsonCheck struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Severity    audit.Severity `json:"severity"`
+	Guidance    []guidanceRef  `json:"guidance"`
+	Controls    []string       `json:"controls"`
+	Rationale   string         `json:"rationale"`
+	Remediation string         `json:"remediation"`
+}
+
+type jsonFinding struct {
+	CheckID     string           `json:"check_id"`
+	Severity    audit.Severity   `json:"severity"`
+	Title       string           `json:"title"`
+	Resource    string           `json:"resource"`
+	Account     string           `json:"account"`
+	Region      string           `json:"region"`
+	Message     string           `json:"message"`
+	Remediation string           `json:"remediation"`
+	Guidance    []guidanceRef    `json:"guidance"`
+	Controls    []string         `json:"controls"`
+	Suppression *jsonSuppression `json:"suppression,omitempty"`
+}
+
+type jsonSuppression struct {
+	CheckID  string  `json:"check_id"`
+	Resource string  `json:"resource"`
+	Reason   string  `json:"reason"`
+	Expires  *string `json:"expires"`
+	Source   string  `json:"source"`
+}
+
+type jsonNotice struct {
+	Kind        string          `json:"kind"`
+	Message     string          `json:"message"`
+	Suppression jsonSuppression `json:"suppression"`
 }
 
 // Write implements Writer.
-func (JSON) Write(w io.Writer, r audit.Result) error {
+func (j JSON) Write(w io.Writer, r audit.Result) error {
 	fs := sorted(r.Findings)
-	if fs == nil {
-		fs = []audit.Finding{}
-	}
 	n := counts(fs)
 	doc := jsonReport{
-		ChecksRun: len(r.Checks),
+		SchemaVersion: jsonSchemaVersion,
+		Tool:          jsonTool{Name: "groundwork", Version: j.Meta.Version},
+		Generated:     timestamp(j.Meta.Generated),
+		Spec:          j.Meta.Spec,
 		Summary: jsonSummary{
 			Critical: n[audit.Critical], High: n[audit.High], Medium: n[audit.Medium], Low: n[audit.Low], Info: n[audit.Info],
+			Total: len(fs), Suppressed: len(r.Suppressed),
 		},
-		Findings: fs,
+		Checks:     []jsonCheck{},
+		Findings:   jsonFindings(fs),
+		Suppressed: jsonFindings(sorted(r.Suppressed)),
+		Notices:    []jsonNotice{},
+	}
+	for _, c := range checksOf(r) {
+		doc.Checks = append(doc.Checks, jsonCheck{
+			ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: parseGuidance(c.Guidance),
+			Controls: nonNil(c.Controls), Rationale: c.Rationale, Remediation: c.Remediation,
+		})
+	}
+	for _, nt := range r.Notices {
+		doc.Notices = append(doc.Notices, jsonNotice{Kind: nt.Kind, Message: nt.Message, Suppression: toJSONSuppression(nt.Suppression)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // remediations say "<key>"; keep them readable
 	return enc.Encode(doc)
+}
+
+func jsonFindings(fs []audit.Finding) []jsonFinding {
+	out := make([]jsonFinding, 0, len(fs))
+	for _, f := range fs {
+		jf := jsonFinding{
+			CheckID: f.CheckID, Severity: f.Severity, Title: f.Title, Resource: f.Resource,
+			Account: f.Account, Region: f.Region, Message: f.Message, Remediation: f.Remediation,
+			Guidance: parseGuidance(f.Guidance), Controls: nonNil(f.Controls),
+		}
+		if f.Suppression != nil {
+			s := toJSONSuppression(*f.Suppression)
+			jf.Suppression = &s
+		}
+		out = append(out, jf)
+	}
+	return out
+}
+
+func toJSONSuppression(s audit.Suppression) jsonSuppression {
+	return jsonSuppression{CheckID: s.CheckID, Resource: s.Resource, Reason: s.Reason, Expires: timestamp(s.Expires), Source: s.Source}
+}
+
+// timestamp is t in RFC 3339 UTC, or nil (JSON null) for the zero time.
+func timestamp(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// nonNil returns a copy of ss that is never nil, so that it encodes as [].
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return slices.Clone(ss)
 }

@@ -42,6 +42,9 @@ type format struct {
 var registered = []format{
 	{"text", func(m Meta) Writer { return Text{Meta: m} }},
 	{"json", func(m Meta) Writer { return JSON{Meta: m} }},
+	{"sarif", func(m Meta) Writer { return SARIF{Meta: m} }},
+	{"junit", func(m Meta) Writer { return JUnit{Meta: m} }},
+	{"html", func(m Meta) Writer { return HTML{Meta: m} }},
 }
 
 // Formats lists the format names New accepts.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,76 +12,149 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// meta is the run every golden file describes.
+var meta = Meta{Version: "v1.2.3", Spec: "foundation.yaml", Generated: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
+
+// The checks of the fixtures, built here so that the golden files do not
+// change when the registered checks do.
+var (
+	chkLogArchive = audit.Check{
+		ID: "GW-ORG-002", Title: "Log Archive account in the Security OU", Severity: audit.High,
+		Guidance:    "000 Create Security OU; 000 Create Log Archive Account",
+		Controls:    []string{"NIST CSF PR.AC-4"},
+		Rationale:   "Logs kept outside the Security OU fall under workload guardrails and can be changed by workload administrators.",
+		Remediation: "set accounts.<key>.unit: Security in foundation.yaml and run groundwork apply",
+	}
+	chkProdSplit = audit.Check{
+		ID: "GW-ORG-004", Title: "Production and non-production accounts in separate OUs", Severity: audit.High,
+		Guidance: "000 Create Workloads OU; 002 IAM-030", Controls: []string{"NIST CSF PR.DS-7", "Conformity IAM-030"},
+		Rationale:   "One policy set for both lets a change meant for testing reach production.",
+		Remediation: "set accounts.<key>.unit: Workloads/Prod or Workloads/NonProd",
+	}
+	chkUnderRoot = audit.Check{
+		ID: "GW-ORG-005", Title: "No member account directly under the root", Severity: audit.Medium,
+		Guidance: "000 OU structure", Rationale: "Accounts under the root get no OU's guardrails.",
+		Remediation: "set accounts.<key>.unit in foundation.yaml and run groundwork apply",
+	}
+	chkEnvironment = audit.Check{
+		ID: "GW-ORG-007", Title: "Workload accounts have a recognisable environment", Severity: audit.Low,
+		Guidance: "000 Create Workloads OU", Remediation: "set accounts.<key>.environment in foundation.yaml",
+	}
+	chkRootMFA = audit.Check{
+		ID: "GW-IAM-001", Title: "Root user has MFA", Severity: audit.Critical,
+		Guidance: "002 IAM-001", Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.5"},
+		Rationale:   "A root password alone can close the account & delete everything in it.",
+		Remediation: "enable MFA on the root user <in the console>",
+	}
+	chkBudget = audit.Check{
+		ID: "GW-BILL-001", Title: "A budget alerts on spend", Severity: audit.Info,
+		Guidance: "004", Rationale: "Without a budget, runaway spend is found on the invoice.",
+		Remediation: "set billing.budget in foundation.yaml",
+	}
+	chkTrail = audit.Check{
+		ID: "GW-LOG-001", Title: "An organization trail logs every Region", Severity: audit.High,
+		Guidance: "001 Organization trail", Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1"},
+		Rationale: "Without an organization trail, API activity in member accounts is not recorded.", Remediation: "set logging.trail: true",
+	}
+	allChecks = []audit.Check{chkLogArchive, chkProdSplit, chkUnderRoot, chkEnvironment, chkRootMFA, chkBudget, chkTrail}
+)
+
+// finding builds a finding of check c the way audit.Run stamps it.
+func finding(c audit.Check, account, region, resource, message string) audit.Finding {
+	return audit.Finding{
+		CheckID: c.ID, Severity: c.Severity, Title: c.Title, Resource: resource, Message: message,
+		Remediation: c.Remediation, Guidance: c.Guidance, Controls: slices.Clone(c.Controls), Account: account, Region: region,
+	}
+}
+
 // results are the inputs of the golden tests. Findings are deliberately
 // out of order: writers sort.
 var results = map[string]audit.Result{
-	"clean": {Checks: nChecks(7)},
-	"one": {Checks: nChecks(7), Findings: []audit.Finding{{
-		CheckID: "GW-ORG-005", Severity: audit.Medium, Title: "No member account directly under the root",
-		Resource: "account/333333333333 (identity-center)", Message: "member account sits directly under the root",
-		Remediation: "set accounts.<key>.unit in foundation.yaml and run groundwork apply", Guidance: "000 OU structure",
-	}}},
-	"findings": {Checks: nChecks(12), Findings: []audit.Finding{
-		{
-			CheckID: "GW-ORG-007", Severity: audit.Low, Title: "Workload accounts have a recognisable environment",
-			Resource: "account/777777777777 (data)", Message: "workload account in Root/Workloads has no recognisable environment",
-			Remediation: "set accounts.<key>.environment in foundation.yaml", Guidance: "000 Create Workloads OU",
-		},
-		{
-			CheckID: "GW-ORG-002", Severity: audit.High, Title: "Log Archive account in the Security OU",
-			Resource: "account/111111111111 (log-archive)", Message: "Log Archive account sits in Root/Workloads, not under Root/Security",
-			Remediation: "set accounts.<key>.unit: Security in foundation.yaml and run groundwork apply", Guidance: "000 Create Log Archive Account",
-		},
-		{
-			CheckID: "GW-ORG-004", Severity: audit.High, Title: "Production and non-production accounts in separate OUs",
-			Resource: "ou/Root/Workloads", Message: "Root/Workloads directly holds production accounts (a) and non-production accounts (b)",
-			Remediation: "set accounts.<key>.unit: Workloads/Prod", Guidance: "002 IAM-030", Controls: []string{"NIST CSF PR.DS-7"},
-		},
-		{
-			CheckID: "GW-TEST-001", Severity: audit.Critical, Title: "A critical test finding",
-			Resource: "organization/o-abc123", Message: "first line\nsecond line",
-			Remediation: "a manual step", Guidance: "001",
-		},
-		{
-			CheckID: "GW-TEST-002", Severity: audit.Info, Title: "An informational test finding",
-			Resource: "organization/o-abc123", Message: "nothing to fix", Guidance: "003",
-		},
+	"clean": {Checks: allChecks},
+	"one": {Checks: allChecks, Findings: []audit.Finding{
+		finding(chkUnderRoot, "333333333333", "", "account/333333333333 (identity-center)", "member account sits directly under the root"),
 	}},
+	"findings": {
+		Checks: allChecks,
+		Findings: []audit.Finding{
+			finding(chkEnvironment, "777777777777", "", "account/777777777777 (data)", "workload account in Root/Workloads has no recognisable environment"),
+			finding(chkLogArchive, "111111111111", "", "account/111111111111 (log-archive)", "Log Archive account sits in Root/Workloads, not under Root/Security"),
+			finding(chkProdSplit, "", "", "ou/Root/Workloads", "Root/Workloads directly holds production accounts (a) and non-production accounts (b)"),
+			finding(chkRootMFA, "222222222222", "", "account/222222222222 (audit)", "root user has no MFA device\nsign-in needs only the password"),
+			finding(chkRootMFA, "111111111111", "", "account/111111111111 (log-archive)", "root user has no MFA device"),
+			finding(chkBudget, "", "", "organization/o-abc123", "no budget is set"),
+			finding(chkTrail, "111111111111", "eu-west-1", "trail/org-trail", `trail "org-trail" logs only eu-west-1 & <nothing else>`),
+		},
+		Suppressed: []audit.Finding{
+			withSuppression(finding(chkEnvironment, "888888888888", "", "account/888888888888 (sandbox)", "workload account in Root/Workloads has no recognisable environment"),
+				audit.Suppression{CheckID: chkEnvironment.ID, Resource: "account/8888*", Reason: "sandbox has no environment by design", Source: "suppressions.yaml:3"}),
+			withSuppression(finding(chkRootMFA, "999999999999", "", "account/999999999999 (legacy)", "root user has no MFA device"),
+				audit.Suppression{CheckID: chkRootMFA.ID, Resource: "account/999999999999 *", Reason: "account closes in April", Expires: time.Date(2025, 4, 30, 0, 0, 0, 0, time.UTC), Source: "suppressions.yaml:7"}),
+		},
+		Notices: []audit.Notice{
+			{Kind: "expired", Message: "suppression of GW-ORG-005 on account/4444* expired on 2025-01-31; its findings are reported again",
+				Suppression: audit.Suppression{CheckID: "GW-ORG-005", Resource: "account/4444*", Reason: "moving in January", Expires: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC), Source: "suppressions.yaml:11"}},
+			{Kind: "unused", Message: "suppression of GW-LOG-001 on trail/old matched no finding",
+				Suppression: audit.Suppression{CheckID: "GW-LOG-001", Resource: "trail/old", Reason: "old trail", Source: "suppressions.yaml:15"}},
+		},
+	},
+}
+
+func withSuppression(f audit.Finding, s audit.Suppression) audit.Finding {
+	f.Suppression = &s
+	return f
 }
 
 func TestGolden(t *testing.T) {
 	for _, format := range Formats() {
 		for name, r := range results {
 			t.Run(format+"/"+name, func(t *testing.T) {
-				w, err := New(format, Meta{})
+				w, err := New(format, meta)
 				if err != nil {
 					t.Fatal(err)
 				}
 				before := slices.Clone(r.Findings)
-				var buf bytes.Buffer
-				if err := w.Write(&buf, r); err != nil {
-					t.Fatalf("write: %v", err)
-				}
+				got := render(t, w, r)
 				if !slices.EqualFunc(before, r.Findings, func(a, b audit.Finding) bool { return a.CheckID == b.CheckID && a.Resource == b.Resource }) {
 					t.Error("writer reordered the result's findings")
 				}
-				checkGolden(t, filepath.Join("testdata", name+"."+ext(format)), buf.Bytes())
+				if again := render(t, w, r); !bytes.Equal(got, again) {
+					t.Error("two renderings of one result differ")
+				}
+				checkGolden(t, filepath.Join("testdata", name+"."+goldenExt[format]), got)
 			})
 		}
 	}
 }
 
-func ext(format string) string {
-	if format == "text" {
-		return "txt"
+// goldenExt names each format's golden file the way FormatForPath reads it.
+var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "html": "html"}
+
+func TestGoldenExtensionsRoundTrip(t *testing.T) {
+	for format, ext := range goldenExt {
+		if got, ok := FormatForPath("x." + ext); !ok || got != format {
+			t.Errorf("FormatForPath(x.%s) = %q, %v, want %q", ext, got, ok, format)
+		}
 	}
-	return format
+	if len(goldenExt) != len(Formats()) {
+		t.Errorf("goldenExt covers %d formats, Formats has %d", len(goldenExt), len(Formats()))
+	}
+}
+
+func render(t *testing.T, w Writer, r audit.Result) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := w.Write(&buf, r); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	return buf.Bytes()
 }
 
 func checkGolden(t *testing.T, path string, got []byte) {
@@ -93,41 +167,212 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read golden file (regenerate with go test -update): %v", err)
+		t.Fatalf("read golden file (run go test ./internal/report -update to create it): %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (regenerate with go test -update)\ngot:\n%s\nwant:\n%s", path, got, want)
+		t.Errorf("%s differs (run go test ./internal/report -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 
-func TestJSONIsValid(t *testing.T) {
-	var buf bytes.Buffer
-	if err := (JSON{}).Write(&buf, results["findings"]); err != nil {
-		t.Fatal(err)
+func TestTextColor(t *testing.T) {
+	plain := string(render(t, Text{Meta: meta}, results["findings"]))
+	if strings.Contains(plain, "\x1b[") {
+		t.Error("text without Meta.Color has ANSI escapes")
 	}
+	m := meta
+	m.Color = true
+	colored := string(render(t, Text{Meta: m}, results["findings"]))
+	for _, want := range []string{"\x1b[1;31mCRITICAL\x1b[0m", "\x1b[31mHIGH\x1b[0m", "\x1b[2minfo      \x1b[0m"} {
+		if !strings.Contains(colored, want) {
+			t.Errorf("coloured text lacks %q:\n%s", want, colored)
+		}
+	}
+	strip := strings.NewReplacer("\x1b[1;31m", "", "\x1b[31m", "", "\x1b[33m", "", "\x1b[36m", "", "\x1b[2m", "", "\x1b[0m", "")
+	if strip.Replace(colored) != plain {
+		t.Error("coloured text differs from plain text by more than its escapes")
+	}
+}
+
+func TestJSONDecodes(t *testing.T) {
 	var doc struct {
-		ChecksRun int            `json:"checks_run"`
-		Summary   map[string]int `json:"summary"`
-		Findings  []audit.Finding
+		SchemaVersion int    `json:"schema_version"`
+		Generated     string `json:"generated"`
+		Summary       map[string]int
+		Checks        []struct {
+			ID       string
+			Guidance []guidanceRef
+			Controls []string
+		}
+		Findings   []jsonTestFinding
+		Suppressed []jsonTestFinding
+		Notices    []audit.Notice
 	}
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+	if err := json.Unmarshal(render(t, JSON{Meta: meta}, results["findings"]), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.ChecksRun != 12 || doc.Summary["high"] != 2 || len(doc.Findings) != 5 || doc.Findings[0].Severity != audit.Critical {
-		t.Errorf("decoded %+v", doc)
+	if doc.SchemaVersion != 1 || doc.Generated != "2025-03-14T09:26:53Z" {
+		t.Errorf("schema_version %d, generated %q", doc.SchemaVersion, doc.Generated)
+	}
+	want := map[string]int{"critical": 2, "high": 3, "medium": 0, "low": 1, "info": 1, "total": 7, "suppressed": 2}
+	if !mapsEqual(doc.Summary, want) {
+		t.Errorf("summary = %v, want %v", doc.Summary, want)
+	}
+	if len(doc.Checks) != len(allChecks) || len(doc.Findings) != 7 || doc.Findings[0].Severity != audit.Critical {
+		t.Errorf("decoded %d checks, %d findings", len(doc.Checks), len(doc.Findings))
+	}
+	if len(doc.Suppressed) != 2 || doc.Suppressed[1].Suppression == nil || doc.Suppressed[0].Suppression == nil || doc.Suppressed[0].Suppression.Expires.IsZero() {
+		t.Errorf("suppressed = %+v", doc.Suppressed)
+	}
+	if len(doc.Notices) != 2 || doc.Notices[0].Kind != "expired" {
+		t.Errorf("notices = %+v", doc.Notices)
+	}
+}
+
+// jsonTestFinding is a finding as a script reads it back from the JSON.
+type jsonTestFinding struct {
+	CheckID     string             `json:"check_id"`
+	Severity    audit.Severity     `json:"severity"`
+	Guidance    []guidanceRef      `json:"guidance"`
+	Suppression *audit.Suppression `json:"suppression"`
+}
+
+func TestJSONArraysNeverNull(t *testing.T) {
+	r := audit.Result{Checks: []audit.Check{{ID: "GW-X-001"}}}
+	out := string(render(t, JSON{}, r))
+	var doc any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Only times may be null: generated here, as Meta.Generated is zero.
+	if path := findNull(doc, ""); path != ".generated" {
+		t.Errorf("JSON has null at %q, want only .generated:\n%s", path, out)
+	}
+	for _, key := range []string{`"checks": [`, `"findings": []`, `"suppressed": []`, `"notices": []`, `"guidance": []`, `"controls": []`} {
+		if !strings.Contains(out, key) {
+			t.Errorf("JSON lacks %s:\n%s", key, out)
+		}
+	}
+}
+
+// findNull returns the path of the first null in v other than a skipped
+// one, preferring non-"generated" paths, or "" when there is none.
+func findNull(v any, path string) string {
+	switch v := v.(type) {
+	case nil:
+		return path
+	case map[string]any:
+		found := ""
+		for k, e := range v {
+			if p := findNull(e, path+"."+k); p != "" && (found == "" || found == ".generated") {
+				found = p
+			}
+		}
+		return found
+	case []any:
+		for i, e := range v {
+			if p := findNull(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+func mapsEqual(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if bv, ok := b[k]; !ok || bv != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestParseGuidance(t *testing.T) {
+	tests := map[string]struct {
+		in   string
+		want []guidanceRef
+	}{
+		"empty":      {in: "", want: []guidanceRef{}},
+		"one":        {in: "000 Create Security OU", want: []guidanceRef{{"000", "Create Security OU"}}},
+		"two":        {in: "000 OU structure; 002 IAM-030", want: []guidanceRef{{"000", "OU structure"}, {"002", "IAM-030"}}},
+		"doc only":   {in: "004", want: []guidanceRef{{"004", ""}}},
+		"no number":  {in: "see the runbook", want: []guidanceRef{{"", "see the runbook"}}},
+		"stray semi": {in: " 001 Trail ;; ", want: []guidanceRef{{"001", "Trail"}}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := parseGuidance(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("parseGuidance(%q) = %+v, want %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestJUnitCounts(t *testing.T) {
+	var doc junitSuites
+	if err := xml.Unmarshal(render(t, JUnit{Meta: meta}, results["findings"]), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Tests != 10 || doc.Failures != 7 || doc.Skipped != 2 || len(doc.Suites) != len(allChecks) {
+		t.Fatalf("testsuites: %d tests, %d failures, %d skipped, %d suites", doc.Tests, doc.Failures, doc.Skipped, len(doc.Suites))
+	}
+	suites := map[string]junitSuite{}
+	for _, s := range doc.Suites {
+		suites[s.Name] = s
+	}
+	mfa := suites[chkRootMFA.ID]
+	if mfa.Tests != 3 || mfa.Failures != 2 || mfa.Skipped != 1 {
+		t.Errorf("%s: %+v", chkRootMFA.ID, mfa)
+	}
+	under := suites[chkUnderRoot.ID]
+	if len(under.Cases) != 1 || under.Cases[0].Name != chkUnderRoot.Title || under.Cases[0].Failure != nil {
+		t.Errorf("passing check %s: %+v", chkUnderRoot.ID, under.Cases)
+	}
+}
+
+func TestSARIFArtifactURI(t *testing.T) {
+	tests := map[string]string{
+		"":                          "foundation.yaml",
+		"foundation.yaml":           "foundation.yaml",
+		"./infra/foundation.yaml":   "infra/foundation.yaml",
+		"infra/my foundation.yaml":  "infra/my%20foundation.yaml",
+		"/srv/repo/foundation.yaml": "file:///srv/repo/foundation.yaml",
+	}
+	for spec, want := range tests {
+		if got := artifactURI(spec); got != want {
+			t.Errorf("artifactURI(%q) = %q, want %q", spec, got, want)
+		}
+	}
+}
+
+func TestSARIFFingerprintIgnoresWording(t *testing.T) {
+	a := finding(chkRootMFA, "1", "", "account/1", "one wording")
+	b := finding(chkRootMFA, "1", "", "account/1", "another wording")
+	c := finding(chkRootMFA, "1", "", "account/2", "one wording")
+	if fingerprint(a) != fingerprint(b) || fingerprint(a) == fingerprint(c) || len(fingerprint(a)) != 64 {
+		t.Errorf("fingerprints %s %s %s", fingerprint(a), fingerprint(b), fingerprint(c))
 	}
 }
 
 func TestNew(t *testing.T) {
+	if got, want := Formats(), []string{"text", "json", "sarif", "junit", "html"}; !slices.Equal(got, want) {
+		t.Errorf("Formats() = %v, want %v", got, want)
+	}
 	tests := map[string]struct {
 		format  string
 		wantErr string
 	}{
 		"text":     {format: "text"},
 		"json":     {format: "json"},
+		"sarif":    {format: "sarif"},
+		"junit":    {format: "junit"},
+		"html":     {format: "html"},
 		"any case": {format: " JSON "},
-		"unknown":  {format: "xml", wantErr: `unknown report format "xml": valid formats are text, json`},
-		"empty":    {format: "", wantErr: "valid formats are text, json"},
+		"unknown":  {format: "xml", wantErr: `unknown report format "xml": valid formats are text, json, sarif, junit, html`},
+		"empty":    {format: "", wantErr: "valid formats are text, json, sarif, junit, html"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -154,23 +399,13 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 func TestWriteErrors(t *testing.T) {
 	for _, format := range Formats() {
 		t.Run(format, func(t *testing.T) {
-			w, _ := New(format, Meta{})
+			w, _ := New(format, meta)
 			if err := w.Write(failingWriter{}, results["findings"]); !errors.Is(err, errDiskFull) {
 				t.Errorf("error = %v, want %v", err, errDiskFull)
 			}
 		})
 	}
 }
-
-// nChecks returns n placeholder checks, for tests that only count them.
-func nChecks(n int) []audit.Check {
-	cs := make([]audit.Check, n)
-	for i := range cs {
-		cs[i] = audit.Check{ID: fmt.Sprintf("GW-TEST-%03d", i+1)}
-	}
-	return cs
-}
-
 func TestFormatForPath(t *testing.T) {
 	tests := map[string]struct {
 		path, want string

@@ -9,58 +9,142 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/audit"
 )
 
-// Text renders findings for a terminal, most severe first, a blank line
-// between severities, columns aligned, then a summary line:
+// Text renders a result for a terminal: findings grouped by severity, most
+// severe first, then by check; a summary table; the suppression notices;
+// and how many checks ran.
 //
-//	HIGH      GW-ORG-002  account/111111111111 (log-archive)
-//	    Log Archive account sits in Root/Workloads, not under Root/Security
-//	    fix: set accounts.<key>.unit: Security in foundation.yaml ...
+//	HIGH
 //
-//	1 finding: 0 critical, 1 high, 0 medium, 0 low, 0 info (7 checks run)
+//	  GW-ORG-002  Log Archive account in the Security OU
+//	    account/111111111111 (log-archive)
+//	      Log Archive account sits in Root/Workloads, not under Root/Security
+//	      fix: set accounts.<key>.unit: Security in foundation.yaml ...
+//
+//	Summary
+//	  critical      0
+//	  high          1
+//	  ...
+//
+//	7 checks run
+//
+// With Meta.Color the severity names are coloured with ANSI escapes.
 type Text struct{ Meta Meta }
 
 var _ Writer = Text{}
 
+// ANSI colours for severity names: the two that fail most builds in red.
+var severityColor = map[audit.Severity]string{
+	audit.Critical: "\x1b[1;31m", // bold red
+	audit.High:     "\x1b[31m",   // red
+	audit.Medium:   "\x1b[33m",   // yellow
+	audit.Low:      "\x1b[36m",   // cyan
+	audit.Info:     "\x1b[2m",    // dim
+}
+
+const ansiReset = "\x1b[0m"
+
 // Write implements Writer.
-func (Text) Write(w io.Writer, r audit.Result) error {
+func (t Text) Write(w io.Writer, r audit.Result) error {
 	bw := bufio.NewWriter(w)
 	fs := sorted(r.Findings)
-	idWidth := 0
-	for _, f := range fs {
-		idWidth = max(idWidth, len(f.CheckID))
-	}
 	for i, f := range fs {
-		if i > 0 && f.Severity != fs[i-1].Severity {
-			fmt.Fprintln(bw)
+		if i == 0 || f.Severity != fs[i-1].Severity {
+			if i > 0 {
+				fmt.Fprintln(bw)
+			}
+			fmt.Fprintln(bw, t.severity(f.Severity, strings.ToUpper(f.Severity.String())))
 		}
-		fmt.Fprintf(bw, "%-8s  %-*s  %s\n", strings.ToUpper(f.Severity.String()), idWidth, f.CheckID, f.Resource)
-		fmt.Fprintf(bw, "    %s\n", indent(f.Message))
+		if i == 0 || f.Severity != fs[i-1].Severity || f.CheckID != fs[i-1].CheckID {
+			fmt.Fprintf(bw, "\n  %s  %s\n", f.CheckID, f.Title)
+		}
+		fmt.Fprintf(bw, "    %s\n", where(f))
+		fmt.Fprintf(bw, "      %s\n", indent(f.Message, 6))
 		if f.Remediation != "" {
-			fmt.Fprintf(bw, "    fix: %s\n", indent(f.Remediation))
+			fmt.Fprintf(bw, "      fix: %s\n", indent(f.Remediation, 6))
 		}
 	}
 	if len(fs) > 0 {
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, summary(fs, len(r.Checks)))
+
+	n := counts(fs)
+	fmt.Fprintln(bw, "Summary")
+	width := len("suppressed")
+	for _, s := range audit.Severities() {
+		fmt.Fprintf(bw, "  %s  %5d\n", t.severity(s, fmt.Sprintf("%-*s", width, s)), n[s])
+	}
+	fmt.Fprintf(bw, "  %-*s  %5d\n", width, "total", len(fs))
+	fmt.Fprintf(bw, "  %-*s  %5d\n", width, "suppressed", len(r.Suppressed))
+
+	if len(r.Suppressed) > 0 {
+		fmt.Fprintln(bw, "\nSuppressed")
+		for _, f := range sorted(r.Suppressed) {
+			fmt.Fprintf(bw, "  %s  %s  %s\n", f.CheckID, f.Resource, suppressionText(f.Suppression))
+		}
+	}
+	if len(r.Notices) > 0 {
+		fmt.Fprintln(bw, "\nNotices")
+		for _, nt := range r.Notices {
+			fmt.Fprintf(bw, "  %-7s  %s\n", nt.Kind, indent(noticeText(nt), 11))
+		}
+	}
+
+	fmt.Fprintf(bw, "\n%d %s run\n", len(r.Checks), plural(len(r.Checks), "check", "checks"))
 	return bw.Flush()
 }
 
-// indent keeps continuation lines of a multi-line text under its first.
-func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n    ") }
+// severity colours text, already padded, by severity when colour is on.
+func (t Text) severity(s audit.Severity, text string) string {
+	if !t.Meta.Color {
+		return text
+	}
+	return severityColor[s] + text + ansiReset
+}
 
-func summary(fs []audit.Finding, checks int) string {
-	if len(fs) == 0 {
-		return fmt.Sprintf("no findings (%d checks run)", checks)
+// where names a finding's resource, with its Region when it has one.
+func where(f audit.Finding) string {
+	if f.Region == "" {
+		return f.Resource
 	}
-	n := counts(fs)
-	parts := make([]string, 0, len(audit.Severities()))
-	for _, s := range audit.Severities() {
-		parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
+	return f.Resource + " [" + f.Region + "]"
+}
+
+// suppressionText says why and until when a finding is muted, and where.
+func suppressionText(s *audit.Suppression) string {
+	if s == nil {
+		return ""
 	}
-	noun := "findings"
-	if len(fs) == 1 {
-		noun = "finding"
+	text := "suppressed: " + s.Reason
+	if !s.Expires.IsZero() {
+		text += " (until " + s.Expires.UTC().Format("2006-01-02") + ")"
 	}
-	return fmt.Sprintf("%d %s: %s (%d checks run)", len(fs), noun, strings.Join(parts, ", "), checks)
+	if s.Source != "" {
+		text += " [" + s.Source + "]"
+	}
+	return text
+}
+
+// noticeText is a notice's message, followed by the suppression's source
+// when the message does not already name it.
+func noticeText(n audit.Notice) string {
+	text := n.Message
+	if text == "" {
+		text = fmt.Sprintf("suppression of %s on %s", n.Suppression.CheckID, n.Suppression.Resource)
+	}
+	if src := n.Suppression.Source; src != "" && !strings.Contains(text, src) {
+		text += " [" + src + "]"
+	}
+	return text
+}
+
+// indent keeps continuation lines of a multi-line text under its first.
+func indent(s string, by int) string {
+	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", by))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -1,0 +1,127 @@
+package report
+
+import (
+	"cmp"
+	_ "embed"
+	"html/template"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/groundwork-aws/groundwork/internal/audit"
+)
+
+// HTML renders the result as one self-contained page: inline CSS and
+// JavaScript, no external assets, nothing fetched over the network, so it
+// can be archived as a CI artifact and opened anywhere. It has a summary by
+// severity and by account, a findings table filtered in the browser by text
+// and by severity, and a section per check with findings saying why it
+// matters and how to fix it. It follows the reader's light or dark colour
+// scheme.
+type HTML struct{ Meta Meta }
+
+var _ Writer = HTML{}
+
+//go:embed html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+
+// htmlPage is what the template renders; it holds only ready-to-print data.
+type htmlPage struct {
+	Version, Spec, Generated string
+	ChecksRun                int
+	Severities               []htmlCount
+	Total, SuppressedCount   int
+	Accounts                 []htmlAccount
+	Findings                 []htmlFinding
+	Suppressed               []htmlFinding
+	Notices                  []audit.Notice
+	Checks                   []htmlCheck
+}
+
+type htmlCount struct {
+	Severity string
+	Count    int
+}
+
+type htmlAccount struct {
+	Account string // "" for findings on the organization as a whole
+	Counts  []htmlCount
+	Total   int
+}
+
+type htmlFinding struct {
+	audit.Finding
+	SeverityName string
+	Suppression  string
+}
+
+type htmlCheck struct {
+	audit.Check
+	SeverityName string
+	Guidance     []guidanceRef
+	Findings     int
+}
+
+// Write implements Writer.
+func (h HTML) Write(w io.Writer, r audit.Result) error {
+	return htmlTemplate.Execute(w, h.page(r))
+}
+
+func (h HTML) page(r audit.Result) htmlPage {
+	fs := sorted(r.Findings)
+	p := htmlPage{
+		Version:         cmp.Or(h.Meta.Version, "unknown"),
+		Spec:            cmp.Or(h.Meta.Spec, "none"),
+		Generated:       "unknown",
+		ChecksRun:       len(r.Checks),
+		Total:           len(fs),
+		SuppressedCount: len(r.Suppressed),
+		Notices:         r.Notices,
+	}
+	if !h.Meta.Generated.IsZero() {
+		p.Generated = h.Meta.Generated.UTC().Format(time.RFC3339)
+	}
+	n := counts(fs)
+	for _, s := range audit.Severities() {
+		p.Severities = append(p.Severities, htmlCount{Severity: s.String(), Count: n[s]})
+	}
+
+	byAccount := map[string][]audit.Finding{}
+	for _, f := range fs {
+		byAccount[f.Account] = append(byAccount[f.Account], f)
+		p.Findings = append(p.Findings, htmlFinding{Finding: f, SeverityName: f.Severity.String()})
+	}
+	accounts := make([]string, 0, len(byAccount))
+	for a := range byAccount {
+		accounts = append(accounts, a)
+	}
+	slices.Sort(accounts) // "" (the organization) first
+	for _, a := range accounts {
+		an := counts(byAccount[a])
+		row := htmlAccount{Account: a, Total: len(byAccount[a])}
+		for _, s := range audit.Severities() {
+			row.Counts = append(row.Counts, htmlCount{Severity: s.String(), Count: an[s]})
+		}
+		p.Accounts = append(p.Accounts, row)
+	}
+
+	for _, f := range sorted(r.Suppressed) {
+		p.Suppressed = append(p.Suppressed, htmlFinding{Finding: f, SeverityName: f.Severity.String(), Suppression: suppressionText(f.Suppression)})
+	}
+
+	perCheck := byCheck(fs)
+	checks := checksOf(r)
+	// Most severe checks first, as in the findings table.
+	slices.SortStableFunc(checks, func(a, b audit.Check) int { return int(b.Severity) - int(a.Severity) })
+	for _, c := range checks {
+		if len(perCheck[c.ID]) == 0 {
+			continue
+		}
+		p.Checks = append(p.Checks, htmlCheck{
+			Check: c, SeverityName: c.Severity.String(), Guidance: parseGuidance(c.Guidance), Findings: len(perCheck[c.ID]),
+		})
+	}
+	return p
+}
