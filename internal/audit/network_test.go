@@ -1,0 +1,286 @@
+package audit
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// The network checks over plain estates: netClean passes every one, and
+// each case breaks it in one way.
+
+const (
+	netMgmtID, netProdID, netOldID = "000000000000", "444444444444", "555555555555"
+	netProd, netOld                = "prod@example.com", "old@example.com"
+	netRegion                      = "eu-west-1"
+)
+
+var (
+	netProdAt = estate.Where{Account: netProd, Region: netRegion}
+	netMgmtAt = estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+	netOldAt  = estate.Where{Account: netOld, Region: netRegion}
+)
+
+// Resources of netClean's groups and ACL.
+const (
+	netWebRes     = "sg/444444444444/eu-west-1/sg-web (web)"
+	netDefaultRes = "sg/444444444444/eu-west-1/sg-default (default)"
+	netACLRes     = "nacl/444444444444/eu-west-1/acl-prod"
+)
+
+func tcpPorts(from, to int32) estate.Traffic {
+	return estate.Traffic{Protocol: "tcp", FromPort: from, ToPort: to}
+}
+
+var allTraffic = estate.Traffic{Protocol: estate.AllProtocols, FromPort: -1, ToPort: -1}
+
+// netClean is an organization whose network passes every check: in
+// prod, a VPC whose default group has no rules, a web group open to the
+// world on 443 only and to the app group on 5432, and a network ACL that
+// denies SSH and RDP from anywhere before allowing everything; in the
+// management account, a VPC with an empty default group and an ACL that
+// allows only 443.
+func netClean() *estate.Estate {
+	e := estate.New()
+	e.Organization = &estate.Organization{ID: "o-abc", ManagementAccountID: netMgmtID}
+	e.Accounts["mgmt@example.com"] = &estate.Account{ID: netMgmtID, Name: "management", Email: "mgmt@example.com", Status: "ACTIVE"}
+	e.Accounts[netProd] = &estate.Account{ID: netProdID, Name: "prod", Email: netProd, Status: "ACTIVE"}
+	e.Accounts[netOld] = &estate.Account{ID: netOldID, Name: "old", Email: netOld, Status: "SUSPENDED"}
+	n := estate.NewNetwork()
+	n.Accounts = []string{estate.ManagementKey, netOld, netProd}
+	n.Regions = []string{netRegion, "us-east-1"}
+	n.VPCs[netProdAt.Key("vpc-prod")] = &estate.VPC{Where: netProdAt, ID: "vpc-prod",
+		IPv4: []string{"10.0.0.0/16", "100.64.0.0/20"}, IPv6: []string{"2600:1f18:aaaa:bb00::/56"}}
+	n.VPCs[netMgmtAt.Key("vpc-mgmt")] = &estate.VPC{Where: netMgmtAt, ID: "vpc-mgmt", IPv4: []string{"172.31.0.0/16"}, Default: true}
+	n.SecurityGroups[netProdAt.Key("sg-default")] = &estate.SecurityGroup{Where: netProdAt, ID: "sg-default", Name: "default", VPC: "vpc-prod", Default: true}
+	n.SecurityGroups[netProdAt.Key("sg-web")] = &estate.SecurityGroup{Where: netProdAt, ID: "sg-web", Name: "web", VPC: "vpc-prod",
+		Ingress: []estate.SecurityGroupRule{
+			{Traffic: tcpPorts(443, 443), IPv4: []string{estate.AnyIPv4}, IPv6: []string{estate.AnyIPv6}},
+			{Traffic: tcpPorts(5432, 5432), Groups: []string{"sg-app"}, PrefixLists: []string{"pl-corp"}},
+		},
+		Egress: []estate.SecurityGroupRule{{Traffic: allTraffic, IPv4: []string{estate.AnyIPv4}}}}
+	n.SecurityGroups[netMgmtAt.Key("sg-mgmt-default")] = &estate.SecurityGroup{Where: netMgmtAt, ID: "sg-mgmt-default", Name: "default", VPC: "vpc-mgmt", Default: true}
+	n.NetworkACLs[netProdAt.Key("acl-prod")] = &estate.NetworkACL{Where: netProdAt, ID: "acl-prod", VPC: "vpc-prod", Default: true,
+		Ingress: []estate.ACLEntry{
+			{Traffic: estate.Traffic{Protocol: "6", FromPort: 22, ToPort: 22}, RuleNumber: 10, CIDR: estate.AnyIPv4},
+			{Traffic: estate.Traffic{Protocol: "6", FromPort: 3389, ToPort: 3389}, RuleNumber: 11, CIDR: estate.AnyIPv4},
+			{Traffic: estate.Traffic{Protocol: "6", FromPort: 22, ToPort: 22}, RuleNumber: 12, CIDR: estate.AnyIPv6},
+			{Traffic: estate.Traffic{Protocol: "6", FromPort: 3389, ToPort: 3389}, RuleNumber: 13, CIDR: estate.AnyIPv6},
+			{Traffic: allTraffic, RuleNumber: 100, Allow: true, CIDR: estate.AnyIPv4},
+			{Traffic: allTraffic, RuleNumber: 101, Allow: true, CIDR: estate.AnyIPv6},
+			{Traffic: allTraffic, RuleNumber: 32767, CIDR: estate.AnyIPv4},
+			{Traffic: allTraffic, RuleNumber: 32768, CIDR: estate.AnyIPv6},
+		}}
+	n.NetworkACLs[netMgmtAt.Key("acl-mgmt")] = &estate.NetworkACL{Where: netMgmtAt, ID: "acl-mgmt", VPC: "vpc-mgmt",
+		Ingress: []estate.ACLEntry{
+			{Traffic: estate.Traffic{Protocol: "6", FromPort: 443, ToPort: 443}, RuleNumber: 100, Allow: true, CIDR: estate.AnyIPv4},
+			{Traffic: allTraffic, RuleNumber: 32767, CIDR: estate.AnyIPv4},
+		}}
+	e.Network = n
+	return e
+}
+
+func webGroup(e *estate.Estate) *estate.SecurityGroup {
+	return e.Network.SecurityGroups[netProdAt.Key("sg-web")]
+}
+
+func addIngress(r estate.SecurityGroupRule) func(e *estate.Estate) {
+	return func(e *estate.Estate) { g := webGroup(e); g.Ingress = append(g.Ingress, r) }
+}
+
+// setACL replaces the inbound entries of prod's ACL.
+func setACL(entries ...estate.ACLEntry) func(e *estate.Estate) {
+	return func(e *estate.Estate) { e.Network.NetworkACLs[netProdAt.Key("acl-prod")].Ingress = entries }
+}
+
+func aclEntry(rule int32, allow bool, t estate.Traffic, cidr string) estate.ACLEntry {
+	return estate.ACLEntry{Traffic: t, RuleNumber: rule, Allow: allow, CIDR: cidr}
+}
+
+// oldGroup puts a group open on every port to both families into the
+// closing account, whose resources the checks ignore.
+func oldGroup(e *estate.Estate) {
+	e.Network.SecurityGroups[netOldAt.Key("sg-old")] = &estate.SecurityGroup{Where: netOldAt, ID: "sg-old", Name: "default", VPC: "vpc-old", Default: true,
+		Ingress: []estate.SecurityGroupRule{{Traffic: allTraffic, IPv4: []string{estate.AnyIPv4, "10.0.0.0/24"}, IPv6: []string{estate.AnyIPv6}}}}
+	e.Network.VPCs[netOldAt.Key("vpc-old")] = &estate.VPC{Where: netOldAt, ID: "vpc-old", IPv4: []string{"10.0.0.0/16"}}
+	e.Network.NetworkACLs[netOldAt.Key("acl-old")] = &estate.NetworkACL{Where: netOldAt, ID: "acl-old", VPC: "vpc-old",
+		Ingress: []estate.ACLEntry{aclEntry(100, true, allTraffic, estate.AnyIPv4)}}
+}
+
+func runNetworkCases(t *testing.T, tests map[string]checkCase) {
+	t.Helper()
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := netClean()
+			if tt.edit != nil {
+				tt.edit(e)
+			}
+			fs := runCheck(t, tt.check, e)
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.Resource)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
+			}
+			for _, f := range fs {
+				if !strings.Contains(f.Message, tt.msg) {
+					t.Errorf("message %q does not say %q", f.Message, tt.msg)
+				}
+				if f.Account == "" || f.Region == "" || !strings.Contains(f.Resource, "/"+f.Account+"/"+f.Region+"/") {
+					t.Errorf("finding %q: account %q, Region %q not set or not its resource's", f.Resource, f.Account, f.Region)
+				}
+			}
+		})
+	}
+}
+
+func TestNetworkChecksPassCleanNetwork(t *testing.T) {
+	e := netClean()
+	oldGroup(e)
+	for _, c := range Checks() {
+		if !strings.HasPrefix(c.ID, "GW-NET-") {
+			continue
+		}
+		if fs := runCheck(t, c.ID, e); len(fs) != 0 {
+			t.Errorf("%s on a clean network: %+v", c.ID, fs)
+		}
+		if fs := runCheck(t, c.ID, estate.New()); len(fs) != 0 {
+			t.Errorf("%s without a network layer: %+v", c.ID, fs)
+		}
+	}
+}
+
+func TestOpenAdminPortsIPv4(t *testing.T) {
+	world := []string{estate.AnyIPv4}
+	runNetworkCases(t, map[string]checkCase{
+		"ssh open": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: world}),
+			want: []string{netWebRes}, msg: "lets 0.0.0.0/0 reach SSH (22) (inbound tcp 22)"},
+		"rdp open": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(3389, 3389), IPv4: world}),
+			want: []string{netWebRes}, msg: "RDP (3389)"},
+		"443 open only": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(443, 443), IPv4: world})},
+		"range covering both": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(0, 65535), IPv4: world}),
+			want: []string{netWebRes}, msg: "RDP (3389) and SSH (22) (inbound tcp 0-65535)"},
+		"range ending below 22": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(0, 21), IPv4: world})},
+		"range between the ports": {check: "GW-NET-001",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(23, 3388), IPv4: world})},
+		"all protocols": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: allTraffic, IPv4: world}),
+			want: []string{netWebRes}, msg: "(inbound all traffic)"},
+		"udp range": {check: "GW-NET-001",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: estate.Traffic{Protocol: "udp", FromPort: 0, ToPort: 65535}, IPv4: world})},
+		"ssh from a narrower block": {check: "GW-NET-001",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"203.0.113.0/24"}})},
+		"ssh from ::/0 only": {check: "GW-NET-001",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv6: []string{estate.AnyIPv6}})},
+		"ssh outbound to the world": {check: "GW-NET-001", edit: func(e *estate.Estate) {
+			g := webGroup(e)
+			g.Egress = append(g.Egress, estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: world})
+		}},
+		"closing account ignored": {check: "GW-NET-001", edit: oldGroup},
+	})
+}
+
+func TestOpenAdminPortsIPv6(t *testing.T) {
+	world := []string{estate.AnyIPv6}
+	runNetworkCases(t, map[string]checkCase{
+		"ssh open": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv6: world}),
+			want: []string{netWebRes}, msg: "lets ::/0 reach SSH (22)"},
+		"rdp in a range": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(3000, 4000), IPv6: world}),
+			want: []string{netWebRes}, msg: "RDP (3389) (inbound tcp 3000-4000)"},
+		"all protocols": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: allTraffic, IPv6: world}),
+			want: []string{netWebRes}, msg: "RDP (3389) and SSH (22)"},
+		"443 open only":      {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(443, 443), IPv6: world})},
+		"ssh from 0.0.0.0/0": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{estate.AnyIPv4}})},
+		"ssh from a narrower block": {check: "GW-NET-002",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv6: []string{"2001:db8::/32"}})},
+	})
+}
+
+func TestACLAdminPorts(t *testing.T) {
+	ssh := estate.Traffic{Protocol: "6", FromPort: 22, ToPort: 22}
+	rdp := estate.Traffic{Protocol: "6", FromPort: 3389, ToPort: 3389}
+	runNetworkCases(t, map[string]checkCase{
+		"allow all without denies": {check: "GW-NET-003",
+			edit: setACL(aclEntry(100, true, allTraffic, estate.AnyIPv4), aclEntry(32767, false, allTraffic, estate.AnyIPv4)),
+			want: []string{netACLRes}, msg: "SSH (22) from 0.0.0.0/0 by rule 100 (all traffic); RDP (3389) from 0.0.0.0/0 by rule 100"},
+		"deny before allow": {check: "GW-NET-003",
+			edit: setACL(aclEntry(50, false, ssh, estate.AnyIPv4), aclEntry(60, false, rdp, estate.AnyIPv4), aclEntry(100, true, allTraffic, estate.AnyIPv4))},
+		"deny after allow": {check: "GW-NET-003",
+			edit: setACL(aclEntry(100, true, allTraffic, estate.AnyIPv4), aclEntry(150, false, ssh, estate.AnyIPv4)),
+			want: []string{netACLRes}, msg: "SSH (22) from 0.0.0.0/0 by rule 100"},
+		"deny of ssh only": {check: "GW-NET-003",
+			edit: setACL(aclEntry(50, false, ssh, estate.AnyIPv4), aclEntry(100, true, allTraffic, estate.AnyIPv4)),
+			want: []string{netACLRes}, msg: "admits RDP (3389) from 0.0.0.0/0 by rule 100 (all traffic):"},
+		"deny of a narrower block does not close it": {check: "GW-NET-003",
+			edit: setACL(aclEntry(50, false, allTraffic, "10.0.0.0/8"), aclEntry(100, true, rdp, estate.AnyIPv4)),
+			want: []string{netACLRes}, msg: "admits RDP (3389) from 0.0.0.0/0 by rule 100 (tcp 3389):"},
+		"allow from a narrower block": {check: "GW-NET-003",
+			edit: setACL(aclEntry(100, true, ssh, "203.0.113.0/24"), aclEntry(32767, false, allTraffic, estate.AnyIPv4))},
+		"allow of 443 only": {check: "GW-NET-003",
+			edit: setACL(aclEntry(100, true, estate.Traffic{Protocol: "6", FromPort: 443, ToPort: 443}, estate.AnyIPv4))},
+		"port range covering 3389": {check: "GW-NET-003",
+			edit: setACL(aclEntry(100, true, estate.Traffic{Protocol: "6", FromPort: 1024, ToPort: 65535}, estate.AnyIPv4)),
+			want: []string{netACLRes}, msg: "admits RDP (3389) from 0.0.0.0/0 by rule 100 (tcp 1024-65535):"},
+		"udp allow": {check: "GW-NET-003",
+			edit: setACL(aclEntry(100, true, estate.Traffic{Protocol: "17", FromPort: 0, ToPort: 65535}, estate.AnyIPv4))},
+		"ipv6 allow with ipv4 denies": {check: "GW-NET-003",
+			edit: setACL(aclEntry(10, false, allTraffic, estate.AnyIPv4), aclEntry(101, true, ssh, estate.AnyIPv6)),
+			want: []string{netACLRes}, msg: "admits SSH (22) from ::/0 by rule 101 (tcp 22):"},
+		"ipv6 deny before ipv6 allow": {check: "GW-NET-003",
+			edit: setACL(aclEntry(10, false, allTraffic, estate.AnyIPv6), aclEntry(101, true, allTraffic, estate.AnyIPv6))},
+		"default ACL named": {check: "GW-NET-003", edit: setACL(aclEntry(100, true, allTraffic, estate.AnyIPv4)),
+			want: []string{netACLRes}, msg: "default network ACL acl-prod of vpc-prod admits"},
+		"closing account ignored": {check: "GW-NET-003", edit: oldGroup},
+	})
+}
+
+func TestDefaultSecurityGroups(t *testing.T) {
+	mgmtDefaultRes := "sg/000000000000/us-east-1/sg-mgmt-default (default)"
+	runNetworkCases(t, map[string]checkCase{
+		"default rules as created": {check: "GW-NET-004", edit: func(e *estate.Estate) {
+			g := e.Network.SecurityGroups[netProdAt.Key("sg-default")]
+			g.Ingress = []estate.SecurityGroupRule{{Traffic: allTraffic, Groups: []string{"sg-default"}}}
+			g.Egress = []estate.SecurityGroupRule{{Traffic: allTraffic, IPv4: []string{estate.AnyIPv4}}}
+		}, want: []string{netDefaultRes}, msg: "has rules (inbound all traffic, outbound all traffic)"},
+		"egress only, in the management account": {check: "GW-NET-004", edit: func(e *estate.Estate) {
+			g := e.Network.SecurityGroups[netMgmtAt.Key("sg-mgmt-default")]
+			g.Egress = []estate.SecurityGroupRule{{Traffic: tcpPorts(443, 443), IPv4: []string{estate.AnyIPv4}}}
+		}, want: []string{mgmtDefaultRes}, msg: "(outbound tcp 443)"},
+		"rules on a group that is not default": {check: "GW-NET-004",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: allTraffic, IPv4: []string{estate.AnyIPv4}})},
+		"closing account ignored": {check: "GW-NET-004", edit: oldGroup},
+	})
+}
+
+func TestInternalCIDRs(t *testing.T) {
+	runNetworkCases(t, map[string]checkCase{
+		"internal blocks listed once": {check: "GW-NET-005", edit: func(e *estate.Estate) {
+			g := webGroup(e)
+			g.Ingress = append(g.Ingress,
+				estate.SecurityGroupRule{Traffic: tcpPorts(8080, 8080), IPv4: []string{"10.0.2.0/24", "10.0.1.0/24", "203.0.113.0/24"}},
+				estate.SecurityGroupRule{Traffic: tcpPorts(9090, 9090), IPv4: []string{"10.0.1.0/24", "100.64.1.5/32"}})
+		}, want: []string{netWebRes},
+			msg: "admits 10.0.1.0/24, 10.0.2.0/24, 100.64.1.5/32, inside its VPC vpc-prod (10.0.0.0/16, 100.64.0.0/20, 2600:1f18:aaaa:bb00::/56)"},
+		"internal ipv6 block": {check: "GW-NET-005",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: allTraffic, IPv6: []string{"2600:1f18:aaaa:bb01::/64"}}),
+			want: []string{netWebRes}, msg: "admits 2600:1f18:aaaa:bb01::/64, inside"},
+		"the whole VPC block": {check: "GW-NET-005",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"10.0.0.0/16"}}),
+			want: []string{netWebRes}, msg: "admits 10.0.0.0/16, inside"},
+		"a block wider than the VPC": {check: "GW-NET-005",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"10.0.0.0/8"}})},
+		"a block of another network": {check: "GW-NET-005",
+			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"10.1.0.0/24", "192.168.0.0/24"}})},
+		"an internal block outbound": {check: "GW-NET-005", edit: func(e *estate.Estate) {
+			g := webGroup(e)
+			g.Egress = append(g.Egress, estate.SecurityGroupRule{Traffic: tcpPorts(5432, 5432), IPv4: []string{"10.0.3.0/24"}})
+		}},
+		"the VPC was not read": {check: "GW-NET-005", edit: func(e *estate.Estate) {
+			delete(e.Network.VPCs, netProdAt.Key("vpc-prod"))
+			addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"10.0.1.0/24"}})(e)
+		}},
+		"closing account ignored": {check: "GW-NET-005", edit: oldGroup},
+	})
+}
