@@ -61,7 +61,8 @@ var ErrNoOrganization = errors.New("the management account is not in an organiza
 // logging layer to be imported, with the logging layer LoggingHint names
 // (inventory.CollectLogging), and likewise the monitoring and hardening
 // layers MonitoringHint and HardeningHint name (inventory.CollectMonitoring,
-// CollectHardening). Spec does not modify actual. The spec it
+// CollectHardening), and the billing layer BillingHint names
+// (inventory.CollectBilling). Spec does not modify actual. The spec it
 // returns validates and, planned against actual, has no changes except
 // where a warning says otherwise.
 func Spec(actual *estate.Estate, opts Options) (Result, error) {
@@ -72,6 +73,7 @@ func Spec(actual *estate.Estate, opts Options) (Result, error) {
 	im.importLogging()
 	im.importMonitoring()
 	im.importHardening()
+	im.importBilling()
 	return im.result()
 }
 
@@ -147,6 +149,8 @@ type importer struct {
 	monitoringNote string
 	hardening      *node
 	hardeningNote  string
+	billing        *node
+	billingNote    string
 }
 
 // account is a member account as the spec will write it.

@@ -104,7 +104,7 @@ func (im *importer) spec(placeholders bool) *node {
 		key  string
 		n    *node
 		note string
-	}{{"monitoring", im.monitoring, im.monitoringNote}, {"hardening", im.hardening, im.hardeningNote}} {
+	}{{"monitoring", im.monitoring, im.monitoringNote}, {"hardening", im.hardening, im.hardeningNote}, {"billing", im.billing, im.billingNote}} {
 		if l.n != nil {
 			root.set(l.key, l.n)
 		} else if l.note != "" {
