@@ -26,10 +26,14 @@ func bucketRemedy(what string) string {
 
 func init() {
 	Register(Check{
-		ID:          "GW-LOG-010",
-		Title:       "Log buckets block all public access",
-		Severity:    High,
-		Guidance:    bucketGuidance + "; 003 Logging and Auditing",
+		ID:       "GW-LOG-010",
+		Title:    "Log buckets block all public access",
+		Severity: High,
+		Guidance: "000 Create Amazon S3 bucket for CloudTrail events; 000 Create S3 bucket in Log Archive account for " +
+			"AWS Config logs; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 2.1.4", "NIST CSF PR.DS-5"},
+		Rationale: "The log buckets hold every account's API activity and resource configuration, a map of the estate " +
+			"for an attacker; one permissive bucket policy or ACL would publish it.",
 		Remediation: bucketRemedy("turns on all four Block Public Access settings on each log bucket"),
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.BlockPublicAccess }, func(*estate.Bucket) string {
 			return "Block Public Access is not fully on: a bucket policy or ACL could expose the organization's logs"
@@ -39,18 +43,25 @@ func init() {
 		ID:       "GW-LOG-011",
 		Title:    "Log buckets encrypted by default",
 		Severity: Medium,
-		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account; " +
-			"000 Create AWS KMS encryption key for AWS Config in Security-Tooling-prod account",
+		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account; 000 Create AWS " +
+			"KMS encryption key for AWS Config in Security-Tooling-prod account",
+		Controls: []string{"NIST CSF PR.DS-1"},
+		Rationale: "Without default encryption, Config snapshots and any object delivered without encryption of its own " +
+			"sit in the clear, so protection at rest depends on every writer remembering it.",
 		Remediation: bucketRemedy("sets default encryption with the logging layer's KMS keys (SSE-KMS, which guidance 000 prefers to SSE-S3)"),
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.SSE != "" }, func(*estate.Bucket) string {
 			return "no default encryption: objects delivered without their own encryption are stored in the clear"
 		}),
 	})
 	Register(Check{
-		ID:          "GW-LOG-012",
-		Title:       "Log buckets versioned",
-		Severity:    Medium,
-		Guidance:    bucketGuidance + "; 003 Logging and Auditing",
+		ID:       "GW-LOG-012",
+		Title:    "Log buckets versioned",
+		Severity: Medium,
+		Guidance: "000 Create Amazon S3 bucket for CloudTrail events; 000 Create S3 bucket in Log Archive account for " +
+			"AWS Config logs; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF PR.IP-4", "NIST CSF PR.DS-6"},
+		Rationale: "Without versioning, a log file overwritten or deleted, by mistake or to hide activity, is gone for " +
+			"good.",
 		Remediation: bucketRemedy("turns on versioning"),
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.Versioning }, func(*estate.Bucket) string {
 			return "versioning is off: an overwritten or deleted log file cannot be recovered"
@@ -60,8 +71,11 @@ func init() {
 		ID:       "GW-LOG-013",
 		Title:    "Log buckets refuse requests without TLS",
 		Severity: Medium,
-		Guidance: "000 Configure S3 bucket to allow writes from CloudTrail; 000 Configure S3 buckets to allow writes from AWS Config; " +
-			"002 IAM-030; 003 Logging and Auditing",
+		Guidance: "000 Configure S3 bucket to allow writes from CloudTrail; 000 Configure S3 buckets to allow writes " +
+			"from AWS Config; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 2.1.1", "NIST CSF PR.DS-2"},
+		Rationale: "S3 accepts plain HTTP unless a bucket policy refuses it, and requests without TLS expose log " +
+			"contents and request signatures to anyone on the network path.",
 		Remediation: bucketRemedy("writes a bucket policy with a DenyInsecureTransport statement"),
 		Run: checkBuckets(func(b *estate.Bucket) bool { return deniesInsecureTransport(b.Policy) }, func(b *estate.Bucket) string {
 			if strings.TrimSpace(b.Policy) == "" {
@@ -75,7 +89,11 @@ func init() {
 		ID:       "GW-LOG-014",
 		Title:    "Log buckets in the Log Archive account",
 		Severity: Medium,
-		Guidance: bucketGuidance + "; 003 Logging and Auditing",
+		Guidance: "000 Create S3 bucket in Log Archive account for CloudTrail logs; 000 Create S3 bucket in Log Archive " +
+			"account for AWS Config logs; 002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF PR.PT-1", "NIST CSF PR.AC-4", "Conformity IAM-030"},
+		Rationale: "Logs stored in an account whose activity they record can be tampered with by that account's " +
+			"administrators; the Log Archive account exists so that nobody who runs workloads can reach them.",
 		Remediation: "set accounts.<key>.role: log-archive on the Log Archive account in foundation.yaml and run groundwork apply, " +
 			"which creates the log buckets there; then move the logs over and delete the old bucket",
 		Run: checkBucketAccount,
@@ -84,9 +102,11 @@ func init() {
 		ID:       "GW-LOG-040",
 		Title:    "Logging KMS keys rotate automatically",
 		Severity: Medium,
-		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account; " +
-			"000 Create AWS KMS encryption key for AWS Config in Security-Tooling-prod account",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.6"},
+		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account; 000 Create AWS " +
+			"KMS encryption key for AWS Config in Security-Tooling-prod account",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.6", "NIST CSF PR.DS-1"},
+		Rationale: "A key whose material never changes protects ever more logs with one secret, so the harm of its " +
+			"exposure keeps growing; automatic rotation limits how much any one key version protects.",
 		Remediation: "keep the logging section in foundation.yaml and run groundwork apply, which turns on rotation " +
 			"(or run aws kms enable-key-rotation --key-id <key> in the Security Tooling account)",
 		Run: checkKeyRotation,

@@ -43,26 +43,34 @@ func init() {
 		ID:       "GW-LOG-020",
 		Title:    "AWS Config recording in every account and Region",
 		Severity: High,
-		Guidance: "000 Deploy AWS Config in management account; 000 Deploy AWS Config to all allowed Regions in member accounts; " +
-			"002 IAM-030; 003 Logging and Auditing",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.3"},
+		Guidance: "000 Deploy AWS Config in management account; 000 Deploy AWS Config to all allowed Regions in member " +
+			"accounts; 002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.3", "NIST CSF DE.CM-7", "NIST CSF ID.AM-2", "Conformity IAM-030"},
+		Rationale: "Where Config does not record, resource changes leave no history: a security group opened or a bucket " +
+			"made public there is neither evaluated by Config rules nor traceable afterwards.",
 		Remediation: configApply + "sets up AWS Config in every account of the spec and every Region of organization.regions " +
 			"and starts recording; bring an account the spec does not list in with groundwork import first",
 		Run: checkRecording,
 	})
 	Register(Check{
-		ID:          "GW-LOG-021",
-		Title:       "Global resources recorded in only one Region per account",
-		Severity:    Low,
-		Guidance:    "000 Deploy AWS Config in management account",
+		ID:       "GW-LOG-021",
+		Title:    "Global resources recorded in only one Region per account",
+		Severity: Low,
+		Guidance: "000 Deploy AWS Config in the home Region of the management account; 000 Deploy AWS Config in all " +
+			"non-home enabled Regions of the management account",
+		Rationale: "Recording global resources in several Regions records, bills and evaluates each IAM change once per " +
+			"Region, and the duplicate configuration items and rule results bury the changes that matter.",
 		Remediation: configApply + "records global resource types in organization.home_region alone",
 		Run:         checkGlobalDuplicated,
 	})
 	Register(Check{
-		ID:          "GW-LOG-022",
-		Title:       "Global resources recorded in every account",
-		Severity:    Medium,
-		Guidance:    "000 Deploy AWS Config in management account; 002 IAM-030",
+		ID:       "GW-LOG-022",
+		Title:    "Global resources recorded in every account",
+		Severity: Medium,
+		Guidance: "000 Deploy AWS Config in the home Region of the management account; 002 AWS environment audit",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.3", "NIST CSF ID.AM-2", "Conformity IAM-030"},
+		Rationale: "IAM users, roles and policies are where privilege lives; an account whose recorders leave global " +
+			"resources out keeps no history of who was granted what, and no Config rule judges them.",
 		Remediation: configApply + "records global resource types in organization.home_region",
 		Run:         checkGlobalMissing,
 	})
@@ -70,8 +78,11 @@ func init() {
 		ID:       "GW-LOG-023",
 		Title:    "Every Config recorder has a delivery channel",
 		Severity: Medium,
-		Guidance: "000 Deploy AWS Config in the home Region of the management account; " +
-			"000 Deploy AWS Config to all allowed Regions in member accounts; 002 IAM-030",
+		Guidance: "000 Deploy AWS Config in the home Region of the management account; 000 Deploy AWS Config to all " +
+			"allowed Regions in member accounts; 002 AWS environment audit",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.3", "NIST CSF PR.PT-1"},
+		Rationale: "A recorder without a delivery channel cannot start recording and sends nothing to the central " +
+			"bucket, so a Region looks covered while no configuration history is kept.",
 		Remediation: configApply + "gives every recorder a delivery channel to the Config bucket in the Log Archive account",
 		Run:         checkDeliveryChannels,
 	})
@@ -79,8 +90,11 @@ func init() {
 		ID:       "GW-LOG-030",
 		Title:    "Organization Config aggregator exists",
 		Severity: Medium,
-		Guidance: "000 Enable AWS Config Aggregator in production Security Tooling account; " +
-			"000 Create AWS Config Aggregator in production security tooling account",
+		Guidance: "000 Enable AWS Config Aggregator in production Security Tooling account; 000 Create AWS Config " +
+			"Aggregator in production security tooling account",
+		Controls: []string{"NIST CSF DE.AE-3"},
+		Rationale: "Without an organization aggregator the security team must look account by account and Region by " +
+			"Region, and a non-compliant resource in a place nobody looked stays unseen.",
 		Remediation: "keep logging.config.aggregator in foundation.yaml (it defaults to the security-tooling account) and run groundwork apply",
 		Run:         checkAggregator,
 	})
@@ -88,7 +102,11 @@ func init() {
 		ID:       "GW-LOG-031",
 		Title:    "Organization Config aggregator in the Security Tooling account",
 		Severity: Low,
-		Guidance: "000 Enable AWS Config Aggregator in production Security Tooling account; 004 Delegate Security Administration",
+		Guidance: "000 Enable AWS Config Aggregator in production Security Tooling account; 004 Delegate Security " +
+			"Administration",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "An aggregator outside Security Tooling shows every account's configuration to whoever administers " +
+			"the account it lives in, and obliges the security team to work there too.",
 		Remediation: "set logging.config.aggregator in foundation.yaml to the security-tooling account's key (or leave it out: that is " +
 			"the default) and run groundwork apply; then delete the aggregator elsewhere",
 		Run: checkAggregatorAccount,
@@ -98,6 +116,9 @@ func init() {
 		Title:    "Baseline Config rules in every account",
 		Severity: Medium,
 		Guidance: "000 Enable Baseline AWS Config rules for the Organization; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF PR.IP-1", "NIST CSF DE.CM-7"},
+		Rationale: "Without the baseline rules, a root user without MFA, a public bucket or an IAM user without MFA is " +
+			"recorded by Config but never flagged, so nobody learns of it before it is exploited.",
 		Remediation: "list the baseline under logging.config.rules in foundation.yaml (the default does), or set " +
 			"logging.config.organization_rules: true to deploy it once for the whole organization, and run groundwork apply",
 		Run: checkBaselineRules,

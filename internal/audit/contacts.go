@@ -16,9 +16,11 @@ func init() {
 		ID:       "GW-ACC-001",
 		Title:    "Billing, operations and security alternate contacts on every account",
 		Severity: Medium,
-		Guidance: "000 Set management account alternate contacts for operations, security, billing; " +
-			"000 Enable AWS Account Management; 003 Communication with AWS",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.2"},
+		Guidance: "000 Set management account alternate contacts for operations, security, billing; 000 Enable AWS " +
+			"Account Management; 003 Communication with AWS",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.2", "NIST CSF ID.AM-6"},
+		Rationale: "Without alternate contacts AWS sends security, operations and billing notices, abuse reports among " +
+			"them, only to the root e-mail address, so a compromise AWS notices can go unanswered.",
 		Remediation: "set contacts.phone in foundation.yaml (contacts.billing, .operations and .security, or accounts.<key>.contacts, " +
 			"override the defaults) and run groundwork apply; bring an account the spec does not list in with groundwork import first",
 		Run: checkContacts,
@@ -27,7 +29,12 @@ func init() {
 		ID:       "GW-ACC-002",
 		Title:    "Alternate contacts are distribution lists named [account]-[type]@domain",
 		Severity: Low,
-		Guidance: "000 Set member account alternate contacts for operations, security, billing; 003 Communication with AWS",
+		Guidance: "000 Set member account alternate contacts for operations, security, billing; 000 Enable AWS Account " +
+			"Management; 003 Communication with AWS",
+		Controls: []string{"NIST CSF ID.AM-6"},
+		Rationale: "A contact that is one person's mailbox goes silent when that person is away or leaves; a " +
+			"distribution list named after the account reaches whoever holds the role and says which account a " +
+			"notice is about.",
 		Remediation: "remove the e-mail overrides under contacts and accounts.<key>.contacts in foundation.yaml, so that e-mails " +
 			"default to the convention, and run groundwork apply",
 		Run: checkContactConvention,

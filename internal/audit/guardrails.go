@@ -81,7 +81,10 @@ func init() {
 		ID:       "GW-ORG-010",
 		Title:    "Service control policies enabled on the root",
 		Severity: High,
-		Guidance: "000 Create and attach organization hardening SCPs; 004 Effective OU Strategy",
+		Guidance: "000 Create and attach organization hardening SCPs; 004 Effective Organizational Unit (OU) Strategy",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "Until the SCP policy type is enabled no guardrail can be attached, so the administrators of every " +
+			"member account can do anything there, leaving the organization included.",
 		Remediation: "list the guardrails under policies.scps in foundation.yaml and run groundwork apply, " +
 			"which enables the SERVICE_CONTROL_POLICY policy type on the root",
 		Run: checkSCPsEnabled,
@@ -91,6 +94,9 @@ func init() {
 		Title:    "A customer-managed SCP attached to every top-level OU except Exceptions",
 		Severity: High,
 		Guidance: "000 Create and attach organization hardening SCPs; 000 Create Exceptions OU; 004 Robust SCPs",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "An OU with only AWS-managed FullAWSAccess attached puts no limit on its accounts: a compromised " +
+			"administrator there can leave the organization, share resources outside it or act as the root user.",
 		Remediation: "list the guardrails under policies.scps in foundation.yaml (they attach by default to every top-level OU " +
 			"whose guardrails are baseline; set units.<name>.guardrails: none only for Exceptions) and run groundwork apply",
 		Run: checkGuardedUnits,
@@ -99,7 +105,10 @@ func init() {
 		ID:       "GW-ORG-012",
 		Title:    "No customer-managed SCP attached to the root",
 		Severity: Medium,
-		Guidance: "000 Create and attach organization hardening SCPs",
+		Guidance: "000 Create and attach organization hardening SCPs; 000 Create Exceptions OU",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "An SCP on the root binds every account, those in Exceptions included, so the one OU meant for " +
+			"exceptions has none, and a faulty policy there locks out the whole organization at once.",
 		Remediation: "remove Root from policies.scps.<name>.attach in foundation.yaml (the default attaches to every top-level OU " +
 			"except Exceptions) and run groundwork apply",
 		Run: checkRootSCPs,
@@ -109,6 +118,9 @@ func init() {
 		Title:    "Baseline guardrails in effect on every top-level OU except Exceptions",
 		Severity: High,
 		Guidance: "000 Create and attach organization hardening SCPs",
+		Controls: []string{"NIST CSF PR.AC-4", "NIST CSF PR.DS-5"},
+		Rationale: "Without the baseline guardrails a member account can leave the organization and its controls, share " +
+			"resources with principals outside it, or be used through its root user, whom no IAM policy limits.",
 		Remediation: "list PreventMemberLeaveOrg, PreventRootUserFromPerformingAnyActions and PreventResourceSharingOutsideOrg " +
 			"under policies.scps in foundation.yaml and run groundwork apply",
 		Run: checkGuardrails(baselineGuardrails),
@@ -118,6 +130,9 @@ func init() {
 		Title:    "Organization administration roles under /org-admin/ protected by an SCP",
 		Severity: Medium,
 		Guidance: "004 Implement Role Pathing and SCP Protection; 004 Protecting IAM Roles via SCPs",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "Administration roles that an account's own administrators can change or delete can be turned against " +
+			"the organization or removed, cutting off the central team's access to repair the account.",
 		Remediation: "list ProtectOrgAdminRoles under policies.scps in foundation.yaml (policies.protected_role_paths " +
 			"defaults to /org-admin/) and run groundwork apply",
 		Run: checkGuardrails([]guardrail{orgAdminGuardrail}),
@@ -127,6 +142,8 @@ func init() {
 		Title:    "Room for another SCP on every top-level OU",
 		Severity: Low,
 		Guidance: "000 Create and attach organization hardening SCPs; 004 Robust SCPs",
+		Rationale: "AWS allows five SCPs on one target; an OU at the limit cannot take a new guardrail when a threat or " +
+			"audit calls for one, and merging policies under pressure is where mistakes happen.",
 		Remediation: "combine guardrails into fewer SCPs with policies.scps.<name>.library (several library policies in one SCP) " +
 			"in foundation.yaml and run groundwork apply",
 		Run: checkSCPRoom,

@@ -30,20 +30,24 @@ const passwordRemedy = "keep hardening.password_policy in foundation.yaml (its d
 
 func init() {
 	Register(Check{
-		ID:          "GW-HRD-001",
-		Title:       "IAM password policy set in every account",
-		Severity:    Medium,
-		Guidance:    "000 Configure IAM password policy in management account; 002 IAM-030",
-		Controls:    passwordControls,
+		ID:       "GW-HRD-001",
+		Title:    "IAM password policy set in every account",
+		Severity: Medium,
+		Guidance: "000 Configure IAM password policy in management account; 002 Enforce a strong IAM password policy",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.8", "CIS AWS Foundations Benchmark v3.0.0 1.9", "NIST CSF PR.AC-1", "Conformity IAM-030"},
+		Rationale: "Without a password policy, IAM accepts passwords of 8 characters of any kind that never expire and " +
+			"may be reused, so a guessed or leaked password stays good.",
 		Remediation: passwordRemedy,
 		Run:         checkPasswordPolicySet,
 	})
 	Register(Check{
-		ID:          "GW-HRD-002",
-		Title:       "IAM password policy as strong as the guidance",
-		Severity:    Medium,
-		Guidance:    "000 Configure IAM password policy in management account; 002 IAM-030",
-		Controls:    passwordControls,
+		ID:       "GW-HRD-002",
+		Title:    "IAM password policy as strong as the guidance",
+		Severity: Medium,
+		Guidance: "000 Configure IAM password policy in management account; 002 Enforce a strong IAM password policy",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.8", "CIS AWS Foundations Benchmark v3.0.0 1.9", "NIST CSF PR.AC-1", "Conformity IAM-030"},
+		Rationale: "Each setting below the guidance, a shorter minimum, a character class not required, no expiry or " +
+			"reuse allowed, makes IAM user passwords easier to guess or lets a leaked one work for longer.",
 		Remediation: passwordRemedy + "; raise any weaker value set under hardening.password_policy",
 		Run:         checkPasswordPolicyStrength,
 	})
@@ -52,7 +56,9 @@ func init() {
 		Title:    "S3 Block Public Access on for every account",
 		Severity: High,
 		Guidance: "000 Set Amazon S3 public block access in accounts",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 2.1.4"},
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 2.1.4", "NIST CSF PR.DS-5"},
+		Rationale: "Without Block Public Access on the account, one carelessly written bucket policy or ACL makes data " +
+			"public; the account setting overrides them all.",
 		Remediation: "keep hardening.s3_block_public_access.enabled: true (the default) and run groundwork apply; exempt, under " +
 			"hardening.s3_block_public_access.exceptions, only an account dedicated to serving public data",
 		Run: checkAccountPublicAccessBlock,
@@ -62,6 +68,9 @@ func init() {
 		Title:    "No default VPCs",
 		Severity: Low,
 		Guidance: "000 Delete default network resources in Management Account",
+		Controls: []string{"NIST CSF PR.AC-5", "NIST CSF PR.PT-3"},
+		Rationale: "A default VPC gives every Availability Zone a public subnet behind an internet gateway, so anything " +
+			"launched without choosing a network can be reachable from the internet.",
 		Remediation: "keep hardening.delete_default_vpcs: true (the default) and run groundwork apply --allow-delete; a default VPC " +
 			"with network interfaces is kept until what runs in it moves",
 		Run: checkDefaultVPCs,
@@ -71,6 +80,9 @@ func init() {
 		Title:    "No IAM users in the management account",
 		Severity: Medium,
 		Guidance: "000 Remove unnecessary IAM users",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.21", "NIST CSF PR.AC-1"},
+		Rationale: "IAM users in the management account hold long-lived credentials to the one account no SCP restricts " +
+			"and that controls every other; a leaked password or key there compromises the organization.",
 		Remediation: "give people access through IAM Identity Center, then set hardening.management_iam_users: delete and run " +
 			"groundwork apply --allow-delete; list break-glass users under hardening.break_glass_users",
 		Run: checkManagementUsers,
@@ -80,7 +92,9 @@ func init() {
 		Title:    "No root user access keys",
 		Severity: Critical,
 		Guidance: "003 AWS Identity and Access Management (IAM)",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.4"},
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.4", "NIST CSF PR.AC-1", "NIST CSF PR.AC-4"},
+		Rationale: "Root access keys carry the root user's unrestricted access, which no IAM policy limits, and work " +
+			"without MFA: whoever obtains one owns the account.",
 		Remediation: "manual: sign in as the account's root user, open Security credentials and delete its access keys; " +
 			"use IAM roles instead",
 		Run: checkRoot(func(r *estate.RootCredentials) bool { return !r.AccessKeys },
@@ -90,8 +104,11 @@ func init() {
 		ID:       "GW-HRD-007",
 		Title:    "MFA on the root user",
 		Severity: High,
-		Guidance: "000 Harden member accounts; 003 AWS Identity and Access Management (IAM)",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.5"},
+		Guidance: "000 Secure management account root user; 000 Harden member accounts; 003 AWS Identity and Access " +
+			"Management (IAM)",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 1.5", "NIST CSF PR.AC-1", "NIST CSF PR.AC-7"},
+		Rationale: "Without MFA the root user's password alone opens the account with unrestricted access; a phished or " +
+			"reused password is enough.",
 		Remediation: "manual: sign in as the account's root user and activate an MFA device (a hardware device for the management " +
 			"account, guidance 003); for member accounts, removing root credentials with IAM centralized root access also works",
 		Run: checkRoot(func(r *estate.RootCredentials) bool { return r.MFA },

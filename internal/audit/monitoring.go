@@ -25,48 +25,92 @@ const confirmRemedy = "each address under monitoring.security_topic.subscribers 
 	"\"AWS Notification - Subscription Confirmation\" e-mail; an unconfirmed subscription expires, after which groundwork apply subscribes the address again"
 
 // patternCheck is the check of one library entry: a stable ID, a short
-// name for titles and a severity.
+// name for titles, a severity, the risk an unwatched pattern leaves open
+// and the NIST CSF subcategories the alarm serves (personnel activity
+// DE.CM-3, network DE.CM-1, other unauthorized change DE.CM-7).
 type patternCheck struct {
 	name, id, what string
 	severity       Severity
+	risk           string
+	nist           []string
 }
 
 // patternChecks covers every library entry; TestPatternChecksCoverLibrary
 // keeps it so. IDs are stable: append, never renumber.
 var patternChecks = []patternCheck{
-	{"RootUserActivity", "GW-MON-010", "root user activity", High},
-	{"ConsoleSignIn", "GW-MON-011", "console sign-ins", Low},
-	{"AccessDenied", "GW-MON-012", "access-denied errors", Low},
-	{"UnauthorizedAPICalls", "GW-MON-013", "unauthorized API calls", Medium},
-	{"ConsoleSignInWithoutMFA", "GW-MON-014", "console sign-ins without MFA", Medium},
-	{"IAMPolicyChanges", "GW-MON-015", "IAM policy changes", Medium},
-	{"CloudTrailChanges", "GW-MON-016", "CloudTrail configuration changes", Medium},
-	{"ConsoleAuthFailures", "GW-MON-017", "console authentication failures", Low},
-	{"DisableOrDeleteCMK", "GW-MON-018", "KMS keys disabled or scheduled for deletion", Medium},
-	{"S3BucketPolicyChanges", "GW-MON-019", "S3 bucket policy changes", Low},
-	{"ConfigChanges", "GW-MON-020", "AWS Config configuration changes", Medium},
-	{"SecurityGroupChanges", "GW-MON-021", "security group changes", Low},
-	{"NACLChanges", "GW-MON-022", "network ACL changes", Low},
-	{"NetworkGatewayChanges", "GW-MON-023", "network gateway changes", Low},
-	{"RouteTableChanges", "GW-MON-024", "route table changes", Low},
-	{"VPCChanges", "GW-MON-025", "VPC changes", Low},
-	{"OrganizationsChanges", "GW-MON-026", "AWS Organizations changes", Medium},
+	{"RootUserActivity", "GW-MON-010", "root user activity", High,
+		"The root user bypasses IAM policies and, in the management account, every SCP; root activity nobody is alerted " +
+			"to may be a stolen root password in use.", []string{"DE.CM-3"}},
+	{"ConsoleSignIn", "GW-MON-011", "console sign-ins", Low,
+		"The management account is rarely signed in to and controls every account (guidance 001), so a sign-in nobody " +
+			"expected is the first sign of stolen credentials.", []string{"DE.CM-3"}},
+	{"AccessDenied", "GW-MON-012", "access-denied errors", Low,
+		"In a management account that holds no workloads a denied request is either a mistake or someone probing with " +
+			"credentials they should not have (guidance 001); unalerted, the probing goes on unseen.", []string{"DE.CM-3"}},
+	{"UnauthorizedAPICalls", "GW-MON-013", "unauthorized API calls", Medium,
+		"Bursts of UnauthorizedOperation and AccessDenied errors are how reconnaissance with stolen or over-scoped " +
+			"credentials shows itself; without an alarm it is noticed only in a later investigation.", []string{"DE.CM-7"}},
+	{"ConsoleSignInWithoutMFA", "GW-MON-014", "console sign-ins without MFA", Medium,
+		"A console sign-in without MFA means a password alone was enough; alerting on it finds users who skipped MFA " +
+			"and passwords being used by someone else.", []string{"DE.CM-3", "PR.AC-7"}},
+	{"IAMPolicyChanges", "GW-MON-015", "IAM policy changes", Medium,
+		"Changing an IAM policy is how privilege is escalated or a back door planted; without an alarm a new " +
+			"administrator grant waits for the next access review.", []string{"DE.CM-3"}},
+	{"CloudTrailChanges", "GW-MON-016", "CloudTrail configuration changes", Medium,
+		"Stopping or changing a trail is the first step in covering tracks; an unalerted change leaves a gap in the " +
+			"audit log that is found only when the logs are needed.", []string{"DE.CM-7", "PR.PT-1"}},
+	{"ConsoleAuthFailures", "GW-MON-017", "console authentication failures", Low,
+		"Repeated failed console sign-ins point to passwords being guessed; an alarm gives time to lock the targeted " +
+			"users before a guess succeeds.", []string{"DE.CM-3"}},
+	{"DisableOrDeleteCMK", "GW-MON-018", "KMS keys disabled or scheduled for deletion", Medium,
+		"Data encrypted under a KMS key that is disabled or deleted becomes unreadable; an alarm during the waiting " +
+			"period is the chance to cancel a deletion before the data is lost for good.", []string{"DE.CM-7", "PR.DS-1"}},
+	{"S3BucketPolicyChanges", "GW-MON-019", "S3 bucket policy changes", Low,
+		"One bucket policy change can open data to other accounts or the public; an alarm shortens the time such an " +
+			"exposure stays in place.", []string{"DE.CM-7", "PR.DS-5"}},
+	{"ConfigChanges", "GW-MON-020", "AWS Config configuration changes", Medium,
+		"Stopping a Config recorder or deleting its delivery channel blinds configuration monitoring where it ran; " +
+			"without an alarm the changes made meanwhile are never recorded.", []string{"DE.CM-7"}},
+	{"SecurityGroupChanges", "GW-MON-021", "security group changes", Low,
+		"A security group rule change can expose instances to the internet; an alarm catches an opened port before " +
+			"it is found and exploited.", []string{"DE.CM-1"}},
+	{"NACLChanges", "GW-MON-022", "network ACL changes", Low,
+		"Network ACLs are the subnet boundary; a change nobody hears of can open whole subnets to traffic the network " +
+			"design keeps out.", []string{"DE.CM-1"}},
+	{"NetworkGatewayChanges", "GW-MON-023", "network gateway changes", Low,
+		"Creating or attaching an internet, customer or transit gateway gives a VPC a new way in or out that bypasses " +
+			"the network's inspection points.", []string{"DE.CM-1"}},
+	{"RouteTableChanges", "GW-MON-024", "route table changes", Low,
+		"A route table change can send traffic around a firewall or out through an unintended gateway, and nothing " +
+			"else reports it.", []string{"DE.CM-1"}},
+	{"VPCChanges", "GW-MON-025", "VPC changes", Low,
+		"VPC changes such as new peering connections join networks that were kept apart; an alarm lets them be " +
+			"reviewed while they are new.", []string{"DE.CM-1"}},
+	{"OrganizationsChanges", "GW-MON-026", "AWS Organizations changes", Medium,
+		"Organization changes (an account leaving, an SCP detached, an OU moved) can lift guardrails from many " +
+			"accounts at once and must reach the security team as they happen.", []string{"DE.CM-7"}},
 }
 
 func init() {
 	Register(Check{
-		ID:          "GW-MON-001",
-		Title:       "Security notification topic exists",
-		Severity:    Medium,
-		Guidance:    "000 Create alarm (SNS topic); 001 Other manual tasks; 003 Logging and Auditing",
+		ID:       "GW-MON-001",
+		Title:    "Security notification topic exists",
+		Severity: Medium,
+		Guidance: "000 Configure management account alerting; 001 Other manual tasks; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF DE.DP-4"},
+		Rationale: "The alarms and the root sign-in rule publish to the security topic; if it does not exist their " +
+			"notifications fail and a detected event reaches nobody.",
 		Remediation: monitoringRemedy + "; monitoring.security_topic.name names the topic",
 		Run:         checkSecurityTopics,
 	})
 	Register(Check{
-		ID:          "GW-MON-002",
-		Title:       "Security notification topic has a confirmed subscription",
-		Severity:    Medium,
-		Guidance:    "000 Create alarm (e-mail endpoints); 001 Other manual tasks; 003 Logging and Auditing",
+		ID:       "GW-MON-002",
+		Title:    "Security notification topic has a confirmed subscription",
+		Severity: Medium,
+		Guidance: "000 Configure management account alerting; 001 Other manual tasks; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF DE.DP-4"},
+		Rationale: "SNS delivers only to confirmed subscriptions, so until someone confirms, every alarm publishes into " +
+			"the void; guidance 001 lists subscribing as a manual task for this reason.",
 		Remediation: confirmRemedy,
 		Run:         checkTopicSubscriptions,
 	})
@@ -74,7 +118,10 @@ func init() {
 		ID:       "GW-MON-003",
 		Title:    "Root sign-ins notify the security topic",
 		Severity: Medium,
-		Guidance: "001 Root account login",
+		Guidance: "000 Configure management account alerting; 001 Root account login",
+		Controls: []string{"NIST CSF DE.CM-3"},
+		Rationale: "The management account's root user can do anything in the organization; a root sign-in nobody hears " +
+			"of gives whoever has the password time to act.",
 		Remediation: "leave monitoring.root_login_rule at its default, true, in foundation.yaml and run groundwork apply; " +
 			"the rule lives in the management account in us-east-1, where CloudTrail records root sign-ins, " +
 			"beside a copy of the security topic whose subscription must be confirmed too",
@@ -86,12 +133,16 @@ func init() {
 			panic(fmt.Sprintf("audit: %s checks %s, which the filter-pattern library lacks", pc.id, pc.name))
 		}
 		guidance, controls := patternGuidance(entry)
+		for _, id := range pc.nist {
+			controls = append(controls, FrameworkNIST+" "+id)
+		}
 		Register(Check{
-			ID:       pc.id,
-			Title:    "Metric filter and alarm for " + pc.what,
-			Severity: pc.severity,
-			Guidance: guidance,
-			Controls: controls,
+			ID:        pc.id,
+			Title:     "Metric filter and alarm for " + pc.what,
+			Severity:  pc.severity,
+			Guidance:  guidance,
+			Controls:  controls,
+			Rationale: pc.risk,
 			Remediation: fmt.Sprintf("keep %s under monitoring.alarms in foundation.yaml (the default lists every library pattern) "+
 				"and run groundwork apply; then confirm a subscription to the security topic", pc.name),
 			Run: checkPattern(entry, pc.what),
@@ -99,8 +150,19 @@ func init() {
 	}
 }
 
+// sections001 are the sections of guidance 001 that ask for a library
+// entry's alarm, by entry name.
+var sections001 = map[string]string{
+	"ConsoleSignIn": "001 Console sign-in",
+	"AccessDenied":  "001 Access denied errors",
+}
+
 // patternGuidance splits an entry's guidance labels into the guidance
-// sections a check cites and the compliance controls it maps to.
+// sections a check cites and the compliance controls it maps to. Only
+// CIS v3.0.0 labels become controls: the catalogue maps to that version
+// alone, and the one older label (v1.2.0 3.1 on AccessDenied) names the
+// unauthorized-API-calls alarm that v3.0.0 numbers 4.1 and GW-MON-013
+// checks with the pattern CIS prescribes, which AccessDenied's is not.
 func patternGuidance(e filterpattern.Entry) (guidance string, controls []string) {
 	var g []string
 	for _, label := range e.Guidance {
@@ -108,12 +170,16 @@ func patternGuidance(e filterpattern.Entry) (guidance string, controls []string)
 		case label == "000":
 			g = append(g, "000 Configure management account alerting")
 		case label == "001":
-			g = append(g, "001 Console sign-in; 001 Access denied errors")
-		case strings.HasPrefix(label, "CIS "):
+			if s, ok := sections001[e.Name]; ok {
+				g = append(g, s)
+			}
+		case strings.HasPrefix(label, FrameworkCIS+" "):
 			controls = append(controls, label)
 		}
 	}
-	g = append(g, "003 Logging and Auditing (alarms for security and network API activity)")
+	// 003 asks for "CloudWatch alarms for security and network-related
+	// API activity" under this heading.
+	g = append(g, "003 Logging and Auditing")
 	return strings.Join(g, "; "), controls
 }
 

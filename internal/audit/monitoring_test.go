@@ -134,23 +134,31 @@ func TestPatternChecksCoverLibrary(t *testing.T) {
 
 func TestPatternCheckControls(t *testing.T) {
 	tests := map[string]struct {
-		controls []string
-		guidance string
+		cis, nist []string
+		guidance  string
 	}{
-		"GW-MON-010": {[]string{"CIS AWS Foundations Benchmark v3.0.0 4.3"}, "000 Configure management account alerting"},
-		"GW-MON-011": {nil, "001 Console sign-in"},
-		"GW-MON-012": {[]string{"CIS AWS Foundations Benchmark v1.2.0 3.1"}, "001 Access denied errors"},
-		"GW-MON-013": {[]string{"CIS AWS Foundations Benchmark v3.0.0 4.1"}, "003 Logging and Auditing"},
-		"GW-MON-026": {[]string{"CIS AWS Foundations Benchmark v3.0.0 4.15"}, "003 Logging and Auditing"},
+		"GW-MON-010": {[]string{"4.3"}, []string{"DE.CM-3"}, "000 Configure management account alerting; 003 Logging and Auditing"},
+		"GW-MON-011": {nil, []string{"DE.CM-3"}, "001 Console sign-in; 003 Logging and Auditing"},
+		// The library's CIS v1.2.0 label is not a v3.0.0 control.
+		"GW-MON-012": {nil, []string{"DE.CM-3"}, "001 Access denied errors; 003 Logging and Auditing"},
+		"GW-MON-013": {[]string{"4.1"}, []string{"DE.CM-7"}, "003 Logging and Auditing"},
+		"GW-MON-021": {[]string{"4.10"}, []string{"DE.CM-1"}, "003 Logging and Auditing"},
+		"GW-MON-026": {[]string{"4.15"}, []string{"DE.CM-7"}, "003 Logging and Auditing"},
 	}
+	seen := 0
 	for _, c := range Checks() {
 		tt, ok := tests[c.ID]
 		if !ok {
 			continue
 		}
-		if !slices.Equal(c.Controls, tt.controls) || !strings.Contains(c.Guidance, tt.guidance) {
-			t.Errorf("%s: controls %q, guidance %q; want %q and %q", c.ID, c.Controls, c.Guidance, tt.controls, tt.guidance)
+		seen++
+		if cis, nist := c.ControlsBy(FrameworkCIS), c.ControlsBy(FrameworkNIST); !slices.Equal(cis, tt.cis) ||
+			!slices.Equal(nist, tt.nist) || c.Guidance != tt.guidance {
+			t.Errorf("%s: CIS %q, NIST CSF %q, guidance %q; want %q, %q and %q", c.ID, cis, nist, c.Guidance, tt.cis, tt.nist, tt.guidance)
 		}
+	}
+	if seen != len(tests) {
+		t.Errorf("%d of the %d checks are registered", seen, len(tests))
 	}
 }
 

@@ -28,25 +28,39 @@ func init() {
 		ID:       "GW-ORG-001",
 		Title:    "Organization exists with all features enabled",
 		Severity: High,
-		Guidance: "000 Creating and configuring your management account; 000 Service control policies; 004 Implement AWS Organizations",
+		Guidance: "000 Creating and configuring your management account; 000 Create and attach organization hardening " +
+			"SCPs; 004 Implement AWS Organizations",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "Without an organization with all features, every account stands alone: no SCP limits what its " +
+			"administrators can do, no service runs organization-wide, and each account has to be secured and " +
+			"audited by hand.",
 		Remediation: "create the organization from the management account with all features " +
 			"(aws organizations create-organization --feature-set ALL); for a consolidated-billing organization, " +
 			"enable all features in the AWS Organizations console and have every member account approve",
 		Run: checkOrganization,
 	})
 	Register(Check{
-		ID:          "GW-ORG-002",
-		Title:       "Log Archive account in the Security OU",
-		Severity:    High,
-		Guidance:    "000 Create Security OU; 000 Create Log Archive Account",
+		ID:       "GW-ORG-002",
+		Title:    "Log Archive account in the Security OU",
+		Severity: High,
+		Guidance: "000 Create Security OU; 000 Create Log Archive account; 000 Move Log Archive account to Security OU",
+		Controls: []string{"NIST CSF PR.PT-1", "NIST CSF PR.AC-4"},
+		Rationale: "Logs kept in an account that also runs other work can be read, changed or deleted by whoever " +
+			"administers that work; a dedicated Log Archive account under the Security OU's guardrails keeps the " +
+			"audit trail out of their reach.",
 		Remediation: "set accounts.<key>.role: log-archive and accounts.<key>.unit: Security in foundation.yaml and run groundwork apply",
 		Run:         checkFoundationAccount(estate.RoleLogArchive, "log-archive", "Log Archive"),
 	})
 	Register(Check{
-		ID:          "GW-ORG-003",
-		Title:       "Security Tooling account in the Security OU",
-		Severity:    High,
-		Guidance:    "000 Create Security OU; 000 Create Security Tooling account; 004 Delegate Security Administration",
+		ID:       "GW-ORG-003",
+		Title:    "Security Tooling account in the Security OU",
+		Severity: High,
+		Guidance: "000 Create Security OU; 000 Create Security Tooling account; 000 Move Security Tooling account to " +
+			"Security OU; 004 Delegate Security Administration",
+		Controls: []string{"NIST CSF PR.AC-4", "NIST CSF ID.AM-6"},
+		Rationale: "Without a dedicated Security Tooling account, security services are run from the management account " +
+			"or a workload account, which widens the blast radius of a compromise there (guidance 004) and gives " +
+			"the security team access it does not need.",
 		Remediation: "set accounts.<key>.role: security-tooling and accounts.<key>.unit: Security in foundation.yaml and run groundwork apply",
 		Run:         checkFoundationAccount(estate.RoleSecurityTooling, "security-tooling", "Security Tooling"),
 	})
@@ -54,8 +68,11 @@ func init() {
 		ID:       "GW-ORG-004",
 		Title:    "Production and non-production accounts in separate OUs",
 		Severity: High,
-		Guidance: "000 Create Workloads OU; 002 IAM-030; 004 Establish Multi-Account Separation",
-		Controls: separationControls,
+		Guidance: "000 Create Workloads OU; 002 Set up the AWS multi-account environment; 004 Establish Multi-Account " +
+			"Separation",
+		Controls: []string{"NIST CSF PR.DS-7", "Conformity IAM-030"},
+		Rationale: "Guardrails attach per OU, so an OU mixing stages holds production to development's looser rules or " +
+			"development to production's, and a mistake made in development can reach production data or uptime.",
 		Remediation: "set accounts.<key>.unit: Workloads/Prod for production accounts and Workloads/NonProd for the others " +
 			"in foundation.yaml and run groundwork apply",
 		Run: checkSeparation,
@@ -64,7 +81,12 @@ func init() {
 		ID:       "GW-ORG-005",
 		Title:    "No member account directly under the root",
 		Severity: Medium,
-		Guidance: "000 Building foundational Organizational Unit structure and accounts; 004 Effective OU Strategy",
+		Guidance: "000 Building foundational Organizational Unit structure and accounts; 004 Effective Organizational " +
+			"Unit (OU) Strategy",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "An account directly under the root is bound only by policies on the root, so none of the guardrails " +
+			"attached to the top-level OUs apply to it, and its place says nothing about who owns it or what it " +
+			"runs.",
 		Remediation: "set accounts.<key>.unit (Security, Infrastructure, Workloads/Prod, Workloads/NonProd, Exceptions or Sandbox) " +
 			"in foundation.yaml and run groundwork apply; bring an account the spec does not list in with groundwork import first",
 		Run: checkRootAccounts,
@@ -74,6 +96,9 @@ func init() {
 		Title:    "Sandbox accounts in the Sandbox OU, and no production there",
 		Severity: Medium,
 		Guidance: "000 Create Sandbox OU",
+		Controls: []string{"NIST CSF PR.DS-7"},
+		Rationale: "A sandbox account outside the Sandbox OU escapes the limits meant for experiments, and a production " +
+			"account inside it runs under rules written for throwaway work.",
 		Remediation: "set accounts.<key>.unit: Sandbox for sandbox accounts in foundation.yaml and run groundwork apply; " +
 			"sandbox accounts are never promoted, so run production in a new account under Workloads/Prod",
 		Run: checkSandbox,
@@ -82,7 +107,11 @@ func init() {
 		ID:       "GW-ORG-007",
 		Title:    "Workload accounts have a recognisable environment",
 		Severity: Low,
-		Guidance: "000 Create Workloads OU; 000 Create a tagging dictionary (Environment); 002 IAM-030",
+		Guidance: "000 Create Workloads OU; 000 Create a tagging dictionary; 002 Set up the AWS multi-account " +
+			"environment",
+		Controls: []string{"NIST CSF ID.AM-5", "Conformity IAM-030"},
+		Rationale: "A workload account that says neither production nor non-production cannot be held to the stage " +
+			"separation GW-ORG-004 checks, and people cannot tell how carefully to treat it.",
 		Remediation: "set accounts.<key>.environment (prod, dev, test, staging, ...) in foundation.yaml, " +
 			"or move the account under Workloads/Prod or Workloads/NonProd, and run groundwork apply",
 		Run: checkWorkloadEnvironment,

@@ -41,8 +41,12 @@ func init() {
 		ID:       "GW-SVC-001",
 		Title:    "Trusted access enabled for the services the foundation uses",
 		Severity: Medium,
-		Guidance: "000 Enable and delegate AWS Services at the organization level to member accounts; " +
-			"000 Enabling trusted access for AWS Account Management",
+		Guidance: "000 Enable and delegate AWS Services at the organization level to member accounts; 000 Enabling " +
+			"trusted access for AWS Account Management",
+		Controls: []string{"NIST CSF PR.IP-1"},
+		Rationale: "Without trusted access the organization trail, organization Config rules and aggregator, Identity " +
+			"Center, the security services and alternate contacts cannot reach member accounts, so each account " +
+			"must be set up, and kept so, by hand.",
 		Remediation: "list the services under services.trusted_access in foundation.yaml (the default lists them all) and run groundwork apply",
 		Run:         checkTrustedAccess,
 	})
@@ -50,8 +54,12 @@ func init() {
 		ID:       "GW-SVC-002",
 		Title:    "Security services administered from the Security Tooling account",
 		Severity: High,
-		Guidance: "000 Delegate AWS Config management to production security tooling account; " +
-			"004 Delegate Security Administration",
+		Guidance: "000 Delegate AWS Config management to production security tooling account; 004 Delegate Security " +
+			"Administration",
+		Controls: []string{"NIST CSF PR.AC-4"},
+		Rationale: "Security services administered from the management account keep people working in the account that " +
+			"controls the organization; guidance 004 names this a pitfall that widens the blast radius of a " +
+			"compromise.",
 		Remediation: "map each security service to the security-tooling account under services.delegated_admins in foundation.yaml " +
 			"(the default does) and run groundwork apply",
 		Run: checkDelegatedAdmins(securityServices, estate.RoleSecurityTooling, "Security Tooling"),
@@ -61,6 +69,9 @@ func init() {
 		Title:    "IAM Identity Center administered from the Identity Center account",
 		Severity: Medium,
 		Guidance: "000 Delegate IAM Identity Center",
+		Controls: []string{"NIST CSF PR.AC-1", "NIST CSF PR.AC-4"},
+		Rationale: "Administering Identity Center from the management account puts day-to-day access administration in " +
+			"the most privileged account; delegating it keeps sign-ins there rare.",
 		Remediation: "map sso.amazonaws.com to the identity-center account under services.delegated_admins in foundation.yaml " +
 			"(the default does) and run groundwork apply",
 		Run: checkDelegatedAdmins([]string{serviceIdentityCenter}, estate.RoleIdentityCenter, "Identity Center"),

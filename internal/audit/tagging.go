@@ -24,6 +24,9 @@ func init() {
 		Title:    "Tag policy attached to the root or to every top-level OU",
 		Severity: Medium,
 		Guidance: "000 Create a tagging dictionary",
+		Controls: []string{"NIST CSF ID.AM-5"},
+		Rationale: "Without a tag policy nothing holds resources to the dictionary's keys and values, so misspelt or " +
+			"miscased tags split cost reports and break tag-based access control.",
 		Remediation: "keep tagging.policy enabled in foundation.yaml (tagging.policy.attach defaults to Root) and run groundwork apply, " +
 			"which enables the TAG_POLICY policy type on the root",
 		Run: checkTagPolicy,
@@ -33,6 +36,9 @@ func init() {
 		Title:    "Workload accounts tagged with Owner and Environment",
 		Severity: Low,
 		Guidance: "000 Create a tagging dictionary; 000 Enable Cost Allocation Tags",
+		Controls: []string{"NIST CSF ID.AM-6"},
+		Rationale: "An account without Owner and Environment tags has nobody to call when a finding or a bill turns up, " +
+			"and no stage by which to judge how urgent it is.",
 		Remediation: "set accounts.<key>.tags.Owner and accounts.<key>.tags.Environment in foundation.yaml and run groundwork apply; " +
 			"bring an account the spec does not list in with groundwork import first",
 		Run: checkWorkloadTags,

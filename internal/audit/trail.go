@@ -26,17 +26,25 @@ func init() {
 		ID:       "GW-LOG-001",
 		Title:    "Organization trail logs every account",
 		Severity: High,
-		Guidance: trailGuidance + "; 002 IAM-030; 003 Logging and Auditing",
+		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
+			"Organization-wide CloudTrail; 002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.AE-3", "Conformity IAM-030"},
+		Rationale: "Without an organization trail, API activity in accounts without a trail of their own goes " +
+			"unrecorded, and a trail that lives inside an account can be stopped by that account's " +
+			"administrators.",
 		Remediation: "write a logging section in foundation.yaml (`logging: {}` takes the recommended organization trail; " +
 			"logging.trail.name and logging.trail.account name it and the account it lives in) and run groundwork apply",
 		Run: checkOrganizationTrail,
 	})
 	Register(Check{
-		ID:          "GW-LOG-002",
-		Title:       "Organization trail logs every Region",
-		Severity:    High,
-		Guidance:    trailGuidance + "; 002 IAM-030; 003 Logging and Auditing",
-		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.1"},
+		ID:       "GW-LOG-002",
+		Title:    "Organization trail logs every Region",
+		Severity: High,
+		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
+			"Organization-wide CloudTrail; 002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.CM-7", "Conformity IAM-030"},
+		Rationale: "A single-Region trail leaves every other Region unwatched: an attacker who launches resources in a " +
+			"Region nobody uses leaves no record.",
 		Remediation: trailRemedy("makes the organization trail multi-Region"),
 		Run: checkTrails(func(t *estate.Trail) bool { return t.MultiRegion }, func(t *estate.Trail) string {
 			return fmt.Sprintf("organization trail logs only its home Region %s: API activity in every other Region goes unrecorded",
@@ -44,32 +52,39 @@ func init() {
 		}),
 	})
 	Register(Check{
-		ID:          "GW-LOG-003",
-		Title:       "Organization trail includes global service events",
-		Severity:    Medium,
-		Guidance:    "001 CloudTrail; 003 Logging and Auditing",
+		ID:       "GW-LOG-003",
+		Title:    "Organization trail includes global service events",
+		Severity: Medium,
+		Guidance: "001 CloudTrail; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF PR.PT-1"},
+		Rationale: "IAM, STS and the other global services carry the changes that matter most, who may do what and who " +
+			"assumed which role; a trail without global service events misses all of them.",
 		Remediation: trailRemedy("turns on global service events"),
 		Run: checkTrails(func(t *estate.Trail) bool { return t.GlobalServiceEvents }, func(*estate.Trail) string {
 			return "organization trail does not include global service events: calls to IAM, STS and other global services go unrecorded"
 		}),
 	})
 	Register(Check{
-		ID:          "GW-LOG-004",
-		Title:       "Organization trail validates its log files",
-		Severity:    Medium,
-		Guidance:    "002 IAM-030; 003 Logging and Auditing",
-		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.2"},
+		ID:       "GW-LOG-004",
+		Title:    "Organization trail validates its log files",
+		Severity: Medium,
+		Guidance: "002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.2", "NIST CSF PR.DS-6", "Conformity IAM-030"},
+		Rationale: "Without digest files, someone who reaches the bucket can alter or delete log files to hide their " +
+			"tracks, and nobody can prove the logs are what CloudTrail delivered.",
 		Remediation: trailRemedy("turns on log file validation"),
 		Run: checkTrails(func(t *estate.Trail) bool { return t.LogFileValidation }, func(*estate.Trail) string {
 			return "log file validation is off: a log file changed or deleted after delivery cannot be detected"
 		}),
 	})
 	Register(Check{
-		ID:          "GW-LOG-005",
-		Title:       "Organization trail encrypted with a KMS key",
-		Severity:    Medium,
-		Guidance:    "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account",
-		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.5"},
+		ID:       "GW-LOG-005",
+		Title:    "Organization trail encrypted with a KMS key",
+		Severity: Medium,
+		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.5", "NIST CSF PR.DS-1"},
+		Rationale: "With SSE-KMS, reading the logs takes both the bucket and a key held in another account; without it, " +
+			"anyone granted read access to the bucket reads every account's API activity.",
 		Remediation: trailRemedy("encrypts the trail with a KMS key in the Security Tooling account"),
 		Run: checkTrails(func(t *estate.Trail) bool { return t.KMSKey != "" }, func(*estate.Trail) string {
 			return "organization trail uses no KMS key: its log files carry only the bucket's default encryption, " +
@@ -77,11 +92,14 @@ func init() {
 		}),
 	})
 	Register(Check{
-		ID:          "GW-LOG-006",
-		Title:       "Organization trail is logging",
-		Severity:    High,
-		Guidance:    trailGuidance,
-		Controls:    []string{"CIS AWS Foundations Benchmark v3.0.0 3.1"},
+		ID:       "GW-LOG-006",
+		Title:    "Organization trail is logging",
+		Severity: High,
+		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
+			"Organization-wide CloudTrail",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.AE-3"},
+		Rationale: "A stopped trail keeps its configuration, so it looks present while it records nothing; stopping " +
+			"logging is a known first step of an attacker covering their tracks.",
 		Remediation: trailRemedy("starts logging") + "; or run aws cloudtrail start-logging --name <trail> in the account that owns it",
 		Run: checkTrails(func(t *estate.Trail) bool { return t.Logging }, func(t *estate.Trail) string {
 			return fmt.Sprintf("organization trail is stopped: no events are delivered to %s", cmp.Or(t.Bucket, "its bucket"))
@@ -92,6 +110,9 @@ func init() {
 		Title:    "Organization trail delivers to CloudWatch Logs",
 		Severity: Medium,
 		Guidance: "000 Configure management account alerting; 001 CloudTrail; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF DE.AE-3", "NIST CSF DE.CM-3"},
+		Rationale: "Events that reach only S3 are read after the fact; the metric filters and alarms of the monitoring " +
+			"checks need the trail in CloudWatch Logs to warn while something is happening.",
 		Remediation: "leave logging.trail.cloudwatch_logs at its default, true, in foundation.yaml (logging.trail.log_group names the group) " +
 			"and run groundwork apply",
 		Run: checkTrails(func(t *estate.Trail) bool { return t.LogGroupARN != "" }, func(*estate.Trail) string {

@@ -1,0 +1,207 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// guidanceDir holds the guidance documents, NNN_<hash>.txt, relative to
+// this package's directory.
+const guidanceDir = "../../../shared/guidance"
+
+// guidanceDocs reads the guidance documents by number, each as its lines
+// normalised by headingText.
+func guidanceDocs(t *testing.T) map[string][]string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(guidanceDir, "[0-9][0-9][0-9]_*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatalf("no guidance documents in %s: the catalogue cannot be checked against them", guidanceDir)
+	}
+	docs := map[string][]string{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, l := range strings.Split(string(b), "\n") {
+			lines = append(lines, headingText(l))
+		}
+		docs[filepath.Base(p)[:3]] = lines
+	}
+	return docs
+}
+
+var (
+	spaces = regexp.MustCompile(`\s+`)
+	// headingMarks are what the documents put before a heading: Markdown
+	// "#", "**" and list marks, step numbers ("02 ", "1. ") and section
+	// numerals ("IV. ").
+	headingMarks = regexp.MustCompile(`^[\s#*•-]*(?:(?:[0-9]+\.?|[IVX]+\.)\s+)?[\s*]*`)
+)
+
+// normalText lowercases and collapses runs of white space, so that a
+// section heading matches however the document capitalises it.
+func normalText(s string) string {
+	return spaces.ReplaceAllString(strings.ToLower(strings.TrimSpace(s)), " ")
+}
+
+// headingText is a document line without its heading marks, normalised.
+// The documents were extracted from web pages, so a heading often runs on
+// into the paragraph after it: a section matches a line it starts.
+func headingText(line string) string { return normalText(headingMarks.ReplaceAllString(line, "")) }
+
+// startsLine reports whether the section heads some line of the document.
+func startsLine(lines []string, section string) bool {
+	want := normalText(section)
+	return slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, want) })
+}
+
+var guidanceDoc = regexp.MustCompile(`^00[0-4]$`)
+
+func TestCatalogueComplete(t *testing.T) {
+	docs := guidanceDocs(t)
+	rationales := map[string]string{}
+	for _, c := range Checks() {
+		t.Run(c.ID, func(t *testing.T) {
+			if strings.TrimSpace(c.Title) == "" || strings.TrimSpace(c.Rationale) == "" || strings.TrimSpace(c.Remediation) == "" {
+				t.Errorf("title %q, rationale %q and remediation %q are all required", c.Title, c.Rationale, c.Remediation)
+			}
+			if other, dup := rationales[c.Rationale]; dup {
+				t.Errorf("rationale is the same as %s's: say what risk this check's finding leaves open", other)
+			}
+			rationales[c.Rationale] = c.ID
+			if c.Severity < Info || c.Severity > Critical {
+				t.Errorf("severity %d out of range", c.Severity)
+			}
+			refs := c.Refs()
+			if len(refs) == 0 {
+				t.Errorf("no guidance refs in %q", c.Guidance)
+			}
+			for _, r := range refs {
+				if !guidanceDoc.MatchString(r.Doc) {
+					t.Errorf("guidance %q: document %q is not 000..004", c.Guidance, r.Doc)
+					continue
+				}
+				if r.Section == "" {
+					t.Errorf("guidance %q: document %s cited without a section", c.Guidance, r.Doc)
+					continue
+				}
+				if !startsLine(docs[r.Doc], r.Section) {
+					t.Errorf("guidance %q: no line of guidance %s starts with the section %q", c.Guidance, r.Doc, r.Section)
+				}
+			}
+			if want := joinRefs(refs); c.Guidance != want {
+				t.Errorf("guidance %q is not in the canonical form %q", c.Guidance, want)
+			}
+			for _, ctrl := range c.Controls {
+				if _, _, ok := splitControl(ctrl); !ok {
+					t.Errorf("control %q is not prefixed by one of %q", ctrl, Frameworks)
+				}
+			}
+			if slices.Contains(c.Controls, "") || len(slices.Compact(slices.Sorted(slices.Values(c.Controls)))) != len(c.Controls) {
+				t.Errorf("controls %q has an empty or repeated entry", c.Controls)
+			}
+		})
+	}
+}
+
+func joinRefs(rs []GuidanceRef) string {
+	var parts []string
+	for _, r := range rs {
+		parts = append(parts, r.Doc+" "+r.Section)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func TestRefs(t *testing.T) {
+	tests := map[string]struct {
+		guidance string
+		want     []GuidanceRef
+	}{
+		"empty": {"", nil},
+		"one":   {"000 Create Security OU", []GuidanceRef{{"000", "Create Security OU"}}},
+		"two": {"000 Create Security OU; 004 Delegate Security Administration",
+			[]GuidanceRef{{"000", "Create Security OU"}, {"004", "Delegate Security Administration"}}},
+		"dangling separator": {"001 CloudTrail; ", []GuidanceRef{{"001", "CloudTrail"}}},
+		"no section":         {"000", []GuidanceRef{{"000", ""}}},
+		"extra space":        {"  002   IAM-030 ;003 Logging and Auditing", []GuidanceRef{{"002", "IAM-030"}, {"003", "Logging and Auditing"}}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := (Check{Guidance: tt.guidance}).Refs(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Refs(%q) = %+v, want %+v", tt.guidance, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestControlsBy(t *testing.T) {
+	c := Check{Controls: []string{
+		"CIS AWS Foundations Benchmark v3.0.0 1.8", "NIST CSF PR.AC-1", "CIS AWS Foundations Benchmark v3.0.0 1.9",
+		"Conformity IAM-030", "CIS 1.10", "NIST CSF ",
+	}}
+	tests := map[string][]string{
+		FrameworkCIS:        {"1.8", "1.9"},
+		FrameworkNIST:       {"PR.AC-1"},
+		FrameworkConformity: {"IAM-030"},
+		"CIS":               nil,
+	}
+	for framework, want := range tests {
+		t.Run(framework, func(t *testing.T) {
+			if got := c.ControlsBy(framework); !slices.Equal(got, want) {
+				t.Errorf("ControlsBy(%q) = %q, want %q", framework, got, want)
+			}
+		})
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	cs := []Check{
+		{ID: "GW-T-001", Severity: High, Guidance: "000 A; 004 B"},
+		{ID: "GW-T-002", Severity: High, Guidance: "002 IAM-030; 000 A; 000 C"},
+		{ID: "GW-T-003", Severity: Low, Guidance: "003 D"},
+	}
+	want := CatalogueSummary{
+		Checks: 3,
+		BySeverity: []SeverityCount{
+			{Critical, 0}, {High, 2}, {Medium, 0}, {Low, 1}, {Info, 0},
+		},
+		ByGuidance: []GuidanceCount{{"000", 2}, {"002", 1}, {"003", 1}, {"004", 1}},
+	}
+	if got := summarise(cs); !reflect.DeepEqual(got, want) {
+		t.Errorf("summarise = %+v, want %+v", got, want)
+	}
+}
+
+func TestCatalogue(t *testing.T) {
+	cs := Checks()
+	s := Catalogue()
+	if s.Checks != len(cs) {
+		t.Errorf("Checks = %d, want %d", s.Checks, len(cs))
+	}
+	total := 0
+	for _, sc := range s.BySeverity {
+		total += sc.Checks
+	}
+	if total != len(cs) {
+		t.Errorf("severity counts add up to %d, want %d", total, len(cs))
+	}
+	for _, doc := range []string{"000", "001", "002", "003", "004"} {
+		i := slices.IndexFunc(s.ByGuidance, func(g GuidanceCount) bool { return g.Doc == doc })
+		if i < 0 || s.ByGuidance[i].Checks == 0 {
+			t.Errorf("no check cites guidance %s: %+v", doc, s.ByGuidance)
+		}
+	}
+	if !slices.IsSortedFunc(s.ByGuidance, func(a, b GuidanceCount) int { return strings.Compare(a.Doc, b.Doc) }) {
+		t.Errorf("ByGuidance not sorted by document: %+v", s.ByGuidance)
+	}
+}
