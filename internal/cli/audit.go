@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -227,25 +228,42 @@ func operationalRegions(f *spec.Foundation, flag []string, s *awsx.Session) (reg
 
 // collectWholeEstate reads what the checks need from every active account
 // in every operational Region, beyond what the spec asks to manage: the
-// hardening layer when the spec has none, the workloads' posture and the
-// network. Each read fans out over accounts and Regions; a failure is a
-// warning that skips its checks, not a failed audit.
+// hardening layer when the spec has none, the posture (IAM users,
+// workloads, buckets, KMS keys, trails) and the network (VPCs, security
+// groups, NACLs). The layers are read at the same time, each fanning out
+// over accounts and Regions opts.Width calls at a time; they call
+// different APIs in the main (IAM, S3, KMS, CloudTrail, EC2), so their
+// throttling budgets hardly overlap. Each writes only its own layer of
+// the estate. A failure is a warning that skips the layer's checks, not a
+// failed audit.
 func collectWholeEstate(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, scope estate.Scope, desired *estate.Estate, opts inventory.Options) {
-	opts.Progress = g.progress
+	// The layers report from their own goroutines: one lock keeps their
+	// lines on stderr whole.
+	var mu sync.Mutex
+	warn := opts.Warn
+	opts.Warn = func(err error) { mu.Lock(); defer mu.Unlock(); warn(err) }
+	opts.Progress = func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); g.progress(format, args...) }
+	type layer struct {
+		name    string
+		collect func() error
+	}
+	layers := []layer{
+		{"posture", func() error { return inventory.CollectPosture(ctx, s, actual, scope, opts) }},
+		{"network", func() error { return inventory.CollectNetwork(ctx, s, actual, scope, opts) }},
+	}
 	if desired == nil || desired.Hardening == nil {
 		want := wholeHardening(actual, scope)
-		if err := inventory.CollectHardening(ctx, s, actual, want, opts); err != nil {
-			opts.Warn(fmt.Errorf("hardening layer not read, its checks are skipped: %w", err))
-		}
+		layers = append(layers, layer{"hardening", func() error { return inventory.CollectHardening(ctx, s, actual, want, opts) }})
 	}
-	// Posture (IAM users, workloads, buckets, KMS keys, trails) and
-	// network (VPCs, security groups, NACLs) of every account in scope:
-	// inventory.CollectPosture and inventory.CollectNetwork are not yet in
-	// the inventory package. When they are, call them here, each as
-	//	if err := inventory.CollectPosture(ctx, s, actual, scope, opts); err != nil {
-	//		opts.Warn(fmt.Errorf("posture not read, its checks are skipped: %w", err))
-	//	}
-	_ = scope
+	var wg sync.WaitGroup
+	for _, l := range layers {
+		wg.Go(func() {
+			if err := l.collect(); err != nil {
+				opts.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", l.name, err))
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // listChecks prints the check catalogue; it needs no credentials.

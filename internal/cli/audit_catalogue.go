@@ -47,13 +47,12 @@ func orDash(s string) string {
 }
 
 // catalogueEntry is one check as `audit --list-checks --format json`
-// prints it.
+// prints it: the shape of a check in the JSON report.
 type catalogueEntry struct {
 	ID          string              `json:"id"`
 	Title       string              `json:"title"`
 	Severity    audit.Severity      `json:"severity"`
-	Guidance    string              `json:"guidance"`
-	Refs        []audit.GuidanceRef `json:"guidance_refs"`
+	Guidance    []audit.GuidanceRef `json:"guidance"`
 	Controls    []string            `json:"controls"`
 	Rationale   string              `json:"rationale"`
 	Remediation string              `json:"remediation"`
@@ -66,7 +65,7 @@ func writeCatalogueJSON(w io.Writer, cs []audit.Check, sum audit.CatalogueSummar
 		Summary audit.CatalogueSummary `json:"summary"`
 	}{Checks: []catalogueEntry{}, Summary: sum}
 	for _, c := range cs {
-		e := catalogueEntry{ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: c.Guidance, Refs: c.Refs(),
+		e := catalogueEntry{ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: c.Refs(),
 			Controls: c.Controls, Rationale: c.Rationale, Remediation: c.Remediation}
 		if e.Controls == nil {
 			e.Controls = []string{}
