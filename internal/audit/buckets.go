@@ -139,7 +139,7 @@ func checkBuckets(ok func(*estate.Bucket) bool, why func(*estate.Bucket) string)
 		var out []Finding
 		for _, b := range logBuckets(e) {
 			if !ok(b) {
-				out = append(out, Finding{Resource: bucketResource(b), Message: why(b)})
+				out = append(out, Finding{Resource: bucketResource(b), Account: whereID(e, b.Account), Region: b.Region, Message: why(b)})
 			}
 		}
 		return out
@@ -197,6 +197,8 @@ func checkBucketAccount(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: bucketResource(b),
+			Account:  whereID(e, b.Account),
+			Region:   b.Region,
 			Message: fmt.Sprintf("log bucket lives in %s, not the Log Archive account %s, which is dedicated to storing and protecting logs",
 				whereLabel(e, estate.Where{Account: b.Account}), accountList(archives)),
 		})
@@ -222,6 +224,8 @@ func checkKeyRotation(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: placedResource(e, "key", cmp.Or(k.Alias, k.ID), k.Where),
+			Account:  whereID(e, k.Account),
+			Region:   k.Region,
 			Message:  "automatic key rotation is off: the key material in use never changes",
 		})
 	}

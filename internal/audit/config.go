@@ -160,6 +160,7 @@ func checkRecording(e *estate.Estate) []Finding {
 		if len(off) > 0 {
 			out = append(out, Finding{
 				Resource: whereAccountResource(e, acct),
+				Account:  whereID(e, acct),
 				Message:  "AWS Config is not recording in " + strings.Join(off, ", ") + ": resource changes there go unrecorded",
 			})
 		}
@@ -204,6 +205,7 @@ func checkGlobalDuplicated(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: whereAccountResource(e, acct),
+			Account:  whereID(e, acct),
 			Message: fmt.Sprintf("global resource types are recorded in %s: each IAM change is recorded, billed and evaluated "+
 				"once per Region; record them in %s alone", strings.Join(global[acct], ", "), homeRegionAdvice(e)),
 		})
@@ -225,6 +227,7 @@ func checkGlobalMissing(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: whereAccountResource(e, acct),
+			Account:  whereID(e, acct),
 			Message: fmt.Sprintf("no recorder includes global resource types (recorders in %s): IAM users, roles and policies "+
 				"go unrecorded; record them in %s", strings.Join(all[acct], ", "), homeRegionAdvice(e)),
 		})
@@ -249,6 +252,7 @@ func checkDeliveryChannels(e *estate.Estate) []Finding {
 	for _, acct := range accounts {
 		out = append(out, Finding{
 			Resource: whereAccountResource(e, acct),
+			Account:  whereID(e, acct),
 			Message: fmt.Sprintf("no delivery channel for the recorder in %s: it cannot start recording, and no configuration "+
 				"history or snapshot reaches the Config bucket", strings.Join(regions[acct], ", ")),
 		})
@@ -302,6 +306,8 @@ func checkAggregatorAccount(e *estate.Estate) []Finding {
 	for _, a := range aggs {
 		out = append(out, Finding{
 			Resource: placedResource(e, "aggregator", a.Name, a.Where),
+			Account:  whereID(e, a.Where.Account),
+			Region:   a.Where.Region,
 			Message: fmt.Sprintf("the organization aggregator lives in %s, not the Security Tooling account %s",
 				whereLabel(e, estate.Where{Account: a.Account}), accountList(tooling)),
 		})
@@ -345,6 +351,8 @@ func checkBaselineRules(e *estate.Estate) []Finding {
 		if len(missing) > 0 {
 			out = append(out, Finding{
 				Resource: whereAccountResource(e, w.Account),
+				Account:  whereID(e, w.Account),
+				Region:   w.Region,
 				Message:  fmt.Sprintf("baseline Config rules missing in %s: %s", w.Region, strings.Join(missing, ", ")),
 			})
 		}

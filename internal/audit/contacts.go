@@ -68,6 +68,7 @@ func checkContacts(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: accountResource(a),
+			Account:  a.ID,
 			Message:  fmt.Sprintf("no %s alternate %s: AWS sends those notifications to the root e-mail address alone", nameList(missing), noun),
 		})
 	}
@@ -101,6 +102,7 @@ func checkContactConvention(e *estate.Estate) []Finding {
 		if len(off) > 0 {
 			out = append(out, Finding{
 				Resource: accountResource(a),
+				Account:  a.ID,
 				Message:  "alternate contact e-mails off the [account]-[type]@domain convention: " + strings.Join(off, "; "),
 			})
 		}

@@ -137,6 +137,7 @@ func checkPasswordPolicySet(e *estate.Estate) []Finding {
 		if e.Hardening.PasswordPolicies[acct] == nil {
 			out = append(out, Finding{
 				Resource: whereAccountResource(e, acct),
+				Account:  whereID(e, acct),
 				Message: "no IAM password policy: IAM users' passwords need only 8 characters of any kind, never expire " +
 					"and may be reused",
 			})
@@ -155,6 +156,7 @@ func checkPasswordPolicyStrength(e *estate.Estate) []Finding {
 		if weak := passwordShortfalls(p); len(weak) > 0 {
 			out = append(out, Finding{
 				Resource: whereAccountResource(e, acct),
+				Account:  whereID(e, acct),
 				Message:  "the IAM password policy is weaker than the guidance: " + strings.Join(weak, "; "),
 			})
 		}
@@ -208,7 +210,7 @@ func checkAccountPublicAccessBlock(e *estate.Estate) []Finding {
 			msg = "S3 Block Public Access is only partly on for the account (" + strings.Join(offSettings(p), ", ") +
 				" off): some bucket policies or ACLs can still make data public"
 		}
-		out = append(out, Finding{Resource: whereAccountResource(e, acct), Message: msg})
+		out = append(out, Finding{Resource: whereAccountResource(e, acct), Account: whereID(e, acct), Message: msg})
 	}
 	return out
 }
@@ -251,6 +253,7 @@ func checkDefaultVPCs(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: whereAccountResource(e, acct),
+			Account:  whereID(e, acct),
 			Message: "default VPC in " + strings.Join(listed, ", ") + ": a public subnet in every Availability Zone " +
 				"and an internet gateway that nobody designed",
 		})
@@ -269,6 +272,7 @@ func checkManagementUsers(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: placedResource(e, "iam-user", u.Name, estate.Where{Account: estate.ManagementKey}),
+			Account:  whereID(e, estate.ManagementKey),
 			Message: "IAM user " + u.Name + " in the management account: its long-lived credentials reach the one account " +
 				"no SCP restricts; people should sign in through IAM Identity Center",
 		})
@@ -282,7 +286,7 @@ func checkRoot(ok func(*estate.RootCredentials) bool, message string) func(*esta
 		var out []Finding
 		for _, acct := range hardenedAccounts(e) {
 			if r := e.Hardening.Roots[acct]; r != nil && !ok(r) {
-				out = append(out, Finding{Resource: whereAccountResource(e, acct), Message: message})
+				out = append(out, Finding{Resource: whereAccountResource(e, acct), Account: whereID(e, acct), Message: message})
 			}
 		}
 		return out

@@ -195,8 +195,8 @@ func checkSecurityTopics(e *estate.Estate) []Finding {
 		if _, ok := m.Topics[p.Key(p.Name)]; ok || leaving(e, p.Where) {
 			continue
 		}
-		out = append(out, Finding{Resource: placedResource(e, "topic", p.Name, p.Where),
-			Message: fmt.Sprintf("security topic %s does not exist: the alarms and rules there have nowhere to send notifications", p.Name)})
+		out = append(out, placedFinding(e, "topic", p.Name, p.Where,
+			fmt.Sprintf("security topic %s does not exist: the alarms and rules there have nowhere to send notifications", p.Name)))
 	}
 	return out
 }
@@ -223,7 +223,7 @@ func checkTopicSubscriptions(e *estate.Estate) []Finding {
 			msg = fmt.Sprintf("topic has no confirmed subscription (%d pending: %s): nobody receives its notifications until one is confirmed",
 				n, nameList(pending))
 		}
-		out = append(out, Finding{Resource: placedResource(e, "topic", t.Name, p.Where), Message: msg})
+		out = append(out, placedFinding(e, "topic", t.Name, p.Where, msg))
 	}
 	return out
 }
@@ -240,16 +240,16 @@ func checkRootSignInRules(e *estate.Estate) []Finding {
 		if leaving(e, p.Where) {
 			continue
 		}
-		res := placedResource(e, "event-rule", p.Name, p.Where)
+		at := func(msg string) Finding { return placedFinding(e, "event-rule", p.Name, p.Where, msg) }
 		r, ok := m.EventRules[p.Key(p.Name)]
 		switch {
 		case !ok:
-			out = append(out, Finding{Resource: res, Message: fmt.Sprintf(
-				"no EventBridge rule %s: a root user sign-in to %s notifies nobody", p.Name, whereLabel(e, estate.Where{Account: p.Account}))})
+			out = append(out, at(fmt.Sprintf(
+				"no EventBridge rule %s: a root user sign-in to %s notifies nobody", p.Name, whereLabel(e, estate.Where{Account: p.Account}))))
 		case r.State != "ENABLED":
-			out = append(out, Finding{Resource: res, Message: fmt.Sprintf("rule is %s: root user sign-ins notify nobody", strings.ToLower(r.State))})
+			out = append(out, at(fmt.Sprintf("rule is %s: root user sign-ins notify nobody", strings.ToLower(r.State))))
 		case !slices.ContainsFunc(r.Targets, func(arn string) bool { return confirmedTopic(m, arn) }):
-			out = append(out, Finding{Resource: res, Message: "rule targets no topic with a confirmed subscription: root user sign-ins notify nobody"})
+			out = append(out, at("rule targets no topic with a confirmed subscription: root user sign-ins notify nobody"))
 		}
 	}
 	return out
@@ -284,8 +284,8 @@ func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) [
 			}
 		}
 		if len(filters) == 0 {
-			return []Finding{{Resource: placedResource(e, "log-group", lg.Name, lg.Where),
-				Message: fmt.Sprintf("no metric filter on the trail's log group uses the %s pattern: nothing watches for %s", entry.Name, what)}}
+			return []Finding{placedFinding(e, "log-group", lg.Name, lg.Where,
+				fmt.Sprintf("no metric filter on the trail's log group uses the %s pattern: nothing watches for %s", entry.Name, what))}
 		}
 		var alarms []*estate.Alarm
 		for _, a := range sortedValues(m.Alarms) {
@@ -298,8 +298,8 @@ func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) [
 		}
 		if len(alarms) == 0 {
 			f := filters[0]
-			return []Finding{{Resource: placedResource(e, "metric-filter", f.Name, f.Where),
-				Message: fmt.Sprintf("no alarm watches the metric %s/%s: nobody hears of %s", f.Namespace, f.MetricName, what)}}
+			return []Finding{placedFinding(e, "metric-filter", f.Name, f.Where,
+				fmt.Sprintf("no alarm watches the metric %s/%s: nobody hears of %s", f.Namespace, f.MetricName, what))}
 		}
 		for _, a := range alarms {
 			if a.ActionsEnabled && slices.ContainsFunc(a.AlarmActions, func(arn string) bool { return confirmedTopic(m, arn) }) {
@@ -311,7 +311,7 @@ func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) [
 		if !a.ActionsEnabled {
 			why = "has its actions disabled"
 		}
-		return []Finding{{Resource: placedResource(e, "alarm", a.Name, a.Where),
-			Message: fmt.Sprintf("alarm %s, so it counts as missing: nobody hears of %s", why, what)}}
+		return []Finding{placedFinding(e, "alarm", a.Name, a.Where,
+			fmt.Sprintf("alarm %s, so it counts as missing: nobody hears of %s", why, what))}
 	}
 }

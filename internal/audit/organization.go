@@ -161,6 +161,7 @@ func checkFoundationAccount(role estate.Role, nameWord, label string) func(*esta
 			if !under(a.Unit, securityOU) {
 				out = append(out, Finding{
 					Resource: accountResource(a),
+					Account:  a.ID,
 					Message:  fmt.Sprintf("%s account sits in %s, not under Root/%s", label, estate.DisplayPath(a.Unit), securityOU),
 				})
 			}
@@ -214,6 +215,7 @@ func checkRootAccounts(e *estate.Estate) []Finding {
 		if a.Unit == estate.RootPath {
 			out = append(out, Finding{
 				Resource: accountResource(a),
+				Account:  a.ID,
 				Message:  "member account sits directly under the root, outside every OU and the guardrails attached to them",
 			})
 		}
@@ -235,11 +237,13 @@ func checkSandbox(e *estate.Estate) []Finding {
 		case isSandbox && !inSandbox:
 			out = append(out, Finding{
 				Resource: accountResource(a),
+				Account:  a.ID,
 				Message:  fmt.Sprintf("sandbox account sits in %s, not under Root/%s", estate.DisplayPath(a.Unit), sandboxOU),
 			})
 		case inSandbox && a.Class() == estate.EnvProduction:
 			out = append(out, Finding{
 				Resource: accountResource(a),
+				Account:  a.ID,
 				Message:  fmt.Sprintf("account in %s is production by its %s", estate.DisplayPath(a.Unit), classSource(a)),
 			})
 		}
@@ -271,6 +275,7 @@ func checkWorkloadEnvironment(e *estate.Estate) []Finding {
 		}
 		out = append(out, Finding{
 			Resource: accountResource(a),
+			Account:  a.ID,
 			Message: fmt.Sprintf("workload account in %s has no recognisable environment: neither its spec environment (%s), "+
 				"its Environment tag (%s) nor its OU path says production or non-production",
 				estate.DisplayPath(a.Unit), quoteOrNone(a.Environment), quoteOrNone(a.Tags["Environment"])),

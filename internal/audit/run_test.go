@@ -71,3 +71,62 @@ func TestRunNilEstate(t *testing.T) {
 		t.Error("an empty estate should fail at high: it has no organization")
 	}
 }
+
+// TestFindingPlaces checks that findings name the account (by ID) and
+// Region they are in: per account for account-wide settings, per account
+// and Region for regional resources, neither for the organization as a
+// whole.
+func TestFindingPlaces(t *testing.T) {
+	type place struct{ resource, account, region string }
+	tests := map[string]struct {
+		estate func() *estate.Estate
+		check  string
+		edit   func(e *estate.Estate)
+		want   place
+	}{
+		"budget missing": {billed, "GW-BIL-001", func(e *estate.Estate) { clear(e.Billing.Budgets) },
+			place{"account/000000000000 (management)", "000000000000", ""}},
+		"billing alarm missing": {billed, "GW-BIL-004", func(e *estate.Estate) { clear(e.Billing.Alarms) },
+			place{"account/000000000000 (management)", "000000000000", estate.BillingRegion}},
+		"billing topic unsubscribed": {billed, "GW-BIL-003", func(e *estate.Estate) {
+			for _, t := range e.Billing.Topics {
+				t.Subscriptions = nil
+			}
+		}, place{"topic/groundwork-billing-notifications (management us-east-1)", "000000000000", "us-east-1"}},
+		"log bucket public": {logged, "GW-LOG-010", func(e *estate.Estate) { logBucket(e, ctBucket).BlockPublicAccess = false },
+			place{"bucket/" + ctBucket, "111111111111", home}},
+		"key not rotating": {logged, "GW-LOG-040", func(e *estate.Estate) { logKey(e, ctKeyAlias).Rotation = false },
+			place{"key/" + ctKeyAlias + " (security-tooling " + home + ")", "222222222222", home}},
+		"trail without validation": {logged, "GW-LOG-004", func(e *estate.Estate) { orgTrail(e).LogFileValidation = false },
+			place{orgTrailResource, "000000000000", home}},
+		"no organization trail": {logged, "GW-LOG-001", func(e *estate.Estate) { clear(e.Logging.Trails) },
+			place{"organization/o-abc123", "", ""}},
+		"Config not recording": {logged, "GW-LOG-020", dropRecorder(prodKey, other),
+			place{"account/444444444444 (payments-prod)", "444444444444", ""}},
+		"baseline rules missing": {logged, "GW-LOG-050", dropRules(devKey, home, "CLOUD_TRAIL_ENABLED"),
+			place{"account/555555555555 (payments-dev)", "555555555555", home}},
+		"root access keys": {hardened, "GW-HRD-006", func(e *estate.Estate) { e.Hardening.Roots[archiveKey].AccessKeys = true },
+			place{hrdArchiveRes, "111111111111", ""}},
+		"security topic missing": {monitored, "GW-MON-001", func(e *estate.Estate) { delete(e.Monitoring.Topics, monEast.Key(secTopic)) },
+			place{"topic/" + secTopic + " (management us-east-1)", "000000000000", "us-east-1"}},
+		"alarm missing": {monitored, "GW-MON-010", func(e *estate.Estate) { clear(e.Monitoring.Alarms) },
+			place{"metric-filter/RootUserActivityFilter (management " + home + ")", "000000000000", home}},
+		"account under the root": {foundation, "GW-ORG-005", func(e *estate.Estate) { acct(e, "payments-dev").Unit = estate.RootPath },
+			place{"account/555555555555 (payments-dev)", "555555555555", ""}},
+		"OU mixing stages": {foundation, "GW-ORG-004", func(e *estate.Estate) { acct(e, "payments-dev").Unit = "Workloads/Prod" },
+			place{"ou/Root/Workloads/Prod", "", ""}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := tt.estate()
+			tt.edit(e)
+			fs := runCheck(t, tt.check, e)
+			if len(fs) == 0 {
+				t.Fatalf("%s found nothing", tt.check)
+			}
+			if got := (place{fs[0].Resource, fs[0].Account, fs[0].Region}); got != tt.want {
+				t.Errorf("first finding at %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -123,6 +123,7 @@ func checkDelegatedAdmins(services []string, role estate.Role, label string) fun
 				// the accounts by its ID.
 				out = append(out, Finding{
 					Resource: "account/" + key,
+					Account:  key,
 					Message:  fmt.Sprintf("%s is delegated to account %s, which is not among the organization's accounts", svc, key),
 				})
 				continue
@@ -141,7 +142,7 @@ func checkDelegatedAdmins(services []string, role estate.Role, label string) fun
 			default:
 				continue
 			}
-			out = append(out, Finding{Resource: accountResource(a), Message: msg})
+			out = append(out, Finding{Resource: accountResource(a), Account: a.ID, Message: msg})
 		}
 		return out
 	}

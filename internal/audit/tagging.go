@@ -117,7 +117,7 @@ func checkWorkloadTags(e *estate.Estate) []Finding {
 			slices.Sort(otherCase)
 			msg += fmt.Sprintf(" (tag keys are case-sensitive; it has %s)", nameList(otherCase))
 		}
-		out = append(out, Finding{Resource: accountResource(a), Message: msg})
+		out = append(out, Finding{Resource: accountResource(a), Account: a.ID, Message: msg})
 	}
 	return out
 }

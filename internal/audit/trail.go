@@ -166,7 +166,7 @@ func checkTrails(ok func(*estate.Trail) bool, why func(*estate.Trail) string) fu
 		var out []Finding
 		for _, t := range organizationTrails(e) {
 			if !ok(t) {
-				out = append(out, Finding{Resource: trailResource(e, t), Message: why(t)})
+				out = append(out, Finding{Resource: trailResource(e, t), Account: whereID(e, t.Account), Region: t.Region, Message: why(t)})
 			}
 		}
 		return out
