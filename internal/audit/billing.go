@@ -23,6 +23,7 @@ func init() {
 		Title:    "A cost budget in the management account",
 		Severity: Medium,
 		Guidance: "003 Billing and Cost Monitoring; 001 Budget alarm",
+		Controls: []string{"NIST CSF DE.AE-5"},
 		Rationale: "Without a budget, unplanned spending, whether a mistake or stolen credentials running expensive " +
 			"resources, is found only on the monthly bill.",
 		Remediation: "set billing.budget.monthly_usd in foundation.yaml and run groundwork apply, which creates a monthly cost budget " +
@@ -34,6 +35,7 @@ func init() {
 		Title:    "Every cost budget notifies on forecasted spend",
 		Severity: Medium,
 		Guidance: "003 Billing and Cost Monitoring",
+		Controls: []string{"NIST CSF DE.AE-5"},
 		Rationale: "A budget that notifies only on actual spend speaks once the money is gone; a forecast notification " +
 			"warns while there is still time to act.",
 		Remediation: "for groundwork's budget keep billing.budget.forecast_percent (default 100) in foundation.yaml and run groundwork apply; " +
@@ -45,6 +47,7 @@ func init() {
 		Title:    "Billing topic with a confirmed subscription",
 		Severity: Medium,
 		Guidance: "003 Billing and Cost Monitoring; 001 Other manual tasks",
+		Controls: []string{"NIST CSF DE.DP-4"},
 		Rationale: "Budget and billing alarm notifications go to the billing topic; with no confirmed subscriber they " +
 			"are published and lost, and cost warnings reach nobody.",
 		Remediation: "list the billing distribution list under billing.topic.subscribers in foundation.yaml and run groundwork apply, " +
@@ -57,6 +60,7 @@ func init() {
 		Title:    "Estimated-charges billing alarm",
 		Severity: Low,
 		Guidance: "001 Budget alarm",
+		Controls: []string{"NIST CSF DE.AE-5"},
 		Rationale: "The estimated-charges alarm reacts to the total bill across every service within hours, without " +
 			"anyone having to foresee which service will run away; without it a spike waits for a budget or the " +
 			"invoice.",

@@ -205,3 +205,33 @@ func TestCatalogue(t *testing.T) {
 		t.Errorf("ByGuidance not sorted by document: %+v", s.ByGuidance)
 	}
 }
+
+// The shapes of control IDs: a CIS v3.0.0 recommendation number ("1.8",
+// "2.1.4") and a NIST CSF v1.1 subcategory ("PR.AC-1").
+var (
+	cisControlID  = regexp.MustCompile(`^[1-5](\.[0-9]{1,2}){1,2}$`)
+	nistControlID = regexp.MustCompile(`^(ID|PR|DE|RS|RC)\.[A-Z]{2}-[0-9]{1,2}$`)
+)
+
+// TestControlIDs holds each control to its framework's ID format, so that
+// an entry such as "CIS AWS Foundations Benchmark v3.0.0 CIS-4.3" or
+// "NIST CSF PR.AC" cannot slip in under a known prefix.
+func TestControlIDs(t *testing.T) {
+	for _, c := range Checks() {
+		for _, id := range c.ControlsBy(FrameworkCIS) {
+			if !cisControlID.MatchString(id) {
+				t.Errorf("%s: CIS control %q is not a v3.0.0 recommendation number", c.ID, id)
+			}
+		}
+		for _, id := range c.ControlsBy(FrameworkNIST) {
+			if !nistControlID.MatchString(id) {
+				t.Errorf("%s: NIST CSF control %q is not a v1.1 subcategory ID", c.ID, id)
+			}
+		}
+		for _, id := range c.ControlsBy(FrameworkConformity) {
+			if id != "IAM-030" {
+				t.Errorf("%s: Conformity control %q is not a rule the guidance cites (IAM-030)", c.ID, id)
+			}
+		}
+	}
+}
