@@ -6,7 +6,7 @@ BIN      := bin/groundwork
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/groundwork-aws/groundwork/internal/cli.Version=$(VERSION)
 
-.PHONY: all build venv test demo bench clean
+.PHONY: all build venv tools test demo bench clean
 
 all: build
 
@@ -17,7 +17,12 @@ build:
 venv:
 	scripts/venv.sh
 
-test: venv
+# The SARIF schema and validator (.tools) and Chromium that the report
+# tests drive (scripts/tools.sh).
+tools:
+	scripts/tools.sh
+
+test: venv tools
 	$(GO) vet ./...
 	@unformatted="$$(gofmt -l cmd internal)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	# The e2e suite of internal/cli builds foundations on moto for several
