@@ -97,8 +97,8 @@ func TestSARIFMultitool(t *testing.T) {
 			var report struct {
 				Runs []struct {
 					Results []struct {
-						RuleID  string `json:"ruleId"`
-						Level   string `json:"level"`
+						RuleID string `json:"ruleId"`
+						Level  string `json:"level"`
 						// The validator's messages are templates: an id and
 						// its arguments, the first of which is the JSON path.
 						Message struct {
