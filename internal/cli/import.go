@@ -135,9 +135,10 @@ func readLogging(ctx context.Context, g *globals, s *awsx.Session, actual *estat
 	return nil
 }
 
-// readLayers reads the monitoring and hardening layers where the import's
-// spec would put groundwork's (importer.MonitoringHint, HardeningHint),
-// after the logging layer, which monitoring watches. As for logging, a
+// readLayers reads the monitoring, billing and hardening layers where the
+// import's spec would put groundwork's (importer.MonitoringHint,
+// BillingHint, HardeningHint), after the logging layer, which monitoring
+// watches. As for logging, a
 // read that fails is a warning and leaves the layer nil: the import then
 // leaves it off.
 func readLayers(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, opts importer.Options) error {
@@ -153,6 +154,9 @@ func readLayers(ctx context.Context, g *globals, s *awsx.Session, actual *estate
 			actual.Monitoring = nil
 			fmt.Fprintf(g.io.Err, "warning: the monitoring layer was not read, so the spec leaves it off: %v\n", err)
 		}
+	}
+	if err := readBilling(ctx, g, s, actual, opts); err != nil {
+		return err
 	}
 	hard, err := importer.HardeningHint(actual, opts)
 	if err != nil || hard == nil {

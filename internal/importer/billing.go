@@ -33,6 +33,9 @@ const (
 		"off. Remove this line to have groundwork activate the tagging dictionary's keys."
 	billingSubscribersUnread = "The subscribers of the budget's notifications could not be read; groundwork has them notify\n" +
 		"the billing topic."
+	billingBudgetByShape = "The subscribers of the budget's notifications could not be read, so which topic it notifies is\n" +
+		"not known; it is taken as groundwork's budget because it is the account's only monthly cost\n" +
+		"budget that notifies on actual and forecast spend. groundwork has them notify the billing topic."
 )
 
 // billingKinds are the kinds that carry out the billing layer.
@@ -62,10 +65,11 @@ const (
 // inventory.CollectBilling. It names groundwork's defaults until
 // actual.Billing has been read; then it names what the import would take
 // as groundwork's (a budget or alarm notifying the billing topic, the
-// account's only report and its bucket), and when that differs from the
-// hint of the first read, a second read with it gets the details the
-// first did not look for (the budget's subscribers, the report bucket).
-// actual needs only its organization layer; the errors are those of Spec.
+// account's only report and its bucket) and every budget the account has,
+// so that their subscribers are read. Each read can find names the one
+// before could not see (a budget's subscribers name the billing topic),
+// so a caller reads again until the hint names nothing new. actual needs
+// only its organization layer; the errors are those of Spec.
 func BillingHint(actual *estate.Estate, opts Options) (*estate.Billing, error) {
 	im, err := start(actual, opts)
 	if err != nil {
@@ -80,7 +84,15 @@ func BillingHint(actual *estate.Estate, opts Options) (*estate.Billing, error) {
 			return nil, fmt.Errorf("import: the billing layer's probe spec does not validate (a groundwork bug; please report it with these messages):\n%v", err)
 		}
 	}
-	return f.Desired().Billing, nil
+	hint := f.Desired().Billing
+	if actual.Billing != nil {
+		for name := range actual.Billing.Budgets {
+			if hint.Budgets[name] == nil {
+				hint.Budgets[name] = &estate.Budget{Name: name}
+			}
+		}
+	}
+	return hint, nil
 }
 
 // billingProbe is a billing section with every part, under the given
@@ -99,9 +111,12 @@ func (im *importer) billingProbe(names billingNames) *node {
 }
 
 // billingNames are the names of groundwork's billing layer in an
-// organization; bucket is "" for the default report bucket.
+// organization; bucket is "" for the default report bucket. byShape says
+// the budget was taken as groundwork's by its shape alone (see
+// billingNames).
 type billingNames struct {
 	topic, budget, alarm, report, bucket string
+	byShape                              bool
 }
 
 func defaultBillingNames() billingNames {
@@ -114,7 +129,9 @@ func defaultBillingNames() billingNames {
 // the management account notifies (the default-named ones first); the
 // budget and the alarm by their default names, else the first by name
 // that notifies that topic; the report by its default name, else the
-// account's only report. What is not found keeps its default name.
+// account's only report. What is not found keeps its default name. When
+// the subscribers of budgets could not be read (moto lacks the
+// operation), the budget is the only one shaped like groundwork's.
 func (im *importer) billingNames() billingNames {
 	n := defaultBillingNames()
 	b := im.actual.Billing
@@ -130,11 +147,18 @@ func (im *importer) billingNames() billingNames {
 	}
 	homeARN := fmt.Sprintf(topicARNPattern, im.opts.HomeRegion, mgmtID, n.topic)
 	if b.Budgets[n.budget] == nil {
+		var shaped []string
 		for _, bud := range b.SortedBudgets() {
 			if slices.Contains(budgetTopics(bud), homeARN) {
-				n.budget = bud.Name
+				n.budget, shaped = bud.Name, nil
 				break
 			}
+			if groundworkShaped(bud) {
+				shaped = append(shaped, bud.Name)
+			}
+		}
+		if len(shaped) == 1 {
+			n.budget, n.byShape = shaped[0], true
 		}
 	}
 	alarmARN := fmt.Sprintf(topicARNPattern, estate.BillingRegion, mgmtID, n.topic)
@@ -182,6 +206,25 @@ func notifiedTopic(b *estate.Billing, mgmtID string) string {
 		}
 	}
 	return ""
+}
+
+// groundworkShaped tells a budget shaped like groundwork's (monthly, cost,
+// in US dollars, notifying on actual and forecast spend past a
+// percentage) whose subscribers were not read.
+func groundworkShaped(b *estate.Budget) bool {
+	if b.Type != budgetTypeCost || b.TimeUnit != budgetMonthly || b.LimitUnit != budgetCurrency {
+		return false
+	}
+	found := map[string]bool{}
+	for _, n := range b.Notifications {
+		if n.Subscribers != nil {
+			return false
+		}
+		if n.Comparison == budgetOver && n.ThresholdType == budgetPercent {
+			found[n.Type] = true
+		}
+	}
+	return found[budgetActual] && found[budgetForecast]
 }
 
 // budgetTopics are the SNS topics a budget's notifications go to, as far
@@ -255,7 +298,7 @@ func (im *importer) importBilling() {
 		n.set("topic", tn)
 	}
 	if bud := b.Budgets[names.budget]; bud != nil {
-		if bn := im.budgetNode(bud, def.Budget); bn != nil {
+		if bn := im.budgetNode(bud, def.Budget, names.byShape); bn != nil {
 			n.set("budget", bn)
 		}
 	}
@@ -282,8 +325,9 @@ func (im *importer) importBilling() {
 
 // budgetNode writes a budget of the spec's kind (a monthly cost budget in
 // US dollars, whole dollars and whole percentages); nil, with a warning,
-// for any other.
-func (im *importer) budgetNode(b *estate.Budget, def *spec.BudgetSpec) *node {
+// for any other. byShape says the budget was taken as groundwork's by its
+// shape (see billingNames), which a comment then says.
+func (im *importer) budgetNode(b *estate.Budget, def *spec.BudgetSpec, byShape bool) *node {
 	leave := func(why string) *node {
 		im.warnf("budget %s %s, which the spec cannot write; it is left out, and groundwork leaves it alone", b.Name, why)
 		return nil
@@ -323,7 +367,10 @@ func (im *importer) budgetNode(b *estate.Budget, def *spec.BudgetSpec) *node {
 			break
 		}
 	}
-	if unread {
+	switch {
+	case byShape:
+		n.set("", comment(billingBudgetByShape))
+	case unread:
 		n.set("", comment(billingSubscribersUnread))
 	}
 	return n
