@@ -142,6 +142,7 @@ func TestBillingRoundTrip(t *testing.T) {
 		"report of its own name":     "{cur: {name: mine}}",
 		"thresholds of ten times":    "{budget: {monthly_usd: 1, actual_percent: 1000, forecast_percent: 1}}",
 		"subscribers of the default": "{topic: {subscribers: [aws-management-account-primary-billing@example.com]}}",
+		"topic named by its budget only": "{topic: {name: spend}, budget: {name: cap, monthly_usd: 5}, cur: {enabled: false}}",
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := groundworkFoundation(t)
@@ -225,6 +226,18 @@ func TestBillingHint(t *testing.T) {
 		h.Reports["hourly-report"] == nil || h.ReportBucket == nil || h.ReportBucket.Name != "reports-of-primary" {
 		t.Errorf("BillingHint after a read = %s; want the organization's names", billingDump(h))
 	}
+	// Every budget is named, so that the next read gets their
+	// subscribers, which tell groundwork's budget.
+	e.Billing.Budgets["team"] = &estate.Budget{Name: "team", Type: "COST", TimeUnit: "MONTHLY", Limit: "50", LimitUnit: "USD"}
+	if h, err = importer.BillingHint(e, opts); err != nil || h.Budgets["team"] == nil || h.Budgets["company-cap"] == nil {
+		t.Errorf("BillingHint with another budget = %s, %v; want it named too", billingDump(h), err)
+	}
+	// A bucket name the spec refuses (S3 once allowed capitals in
+	// us-east-1): the hint looks where groundwork's would be.
+	e.Billing.Reports["hourly-report"].Bucket = "Legacy_Reports"
+	if h, err = importer.BillingHint(e, opts); err != nil || h.ReportBucket == nil || !strings.HasPrefix(h.ReportBucket.Name, "aws-cur-") {
+		t.Errorf("BillingHint with a bucket the spec refuses = %s, %v; want the default bucket", billingDump(h), err)
+	}
 	if _, err := importer.BillingHint(estate.New(), opts); err == nil {
 		t.Error("BillingHint of an estate without an organization succeeded")
 	}
@@ -284,6 +297,26 @@ func TestBillingSpec(t *testing.T) {
 				"  cur:\n    enabled: false\n  # The status of the cost allocation tags could not be read, so the spec leaves their activation\n" +
 					"  # off. Remove this line to have groundwork activate the tagging dictionary's keys.\n  cost_allocation_tags: false\n",
 			},
+			warnings: []string{"billing layer: " + billingMotoUnread[0], "billing layer: " + billingMotoUnread[1]},
+		},
+		"budget known by its shape when its subscribers were not read": {
+			estate: withBilling("{budget: {name: cap, monthly_usd: 300}, cur: {enabled: false}}", func(e *estate.Estate) {
+				unreadLikeMoto(e)
+				e.Billing.Budgets["team"] = &estate.Budget{Name: "team", Type: "COST", TimeUnit: "QUARTERLY", Limit: "50", LimitUnit: "USD",
+					Notifications: []estate.BudgetNotification{}}
+			}),
+			contains: []string{"\nbilling:\n  budget:\n    name: cap\n    monthly_usd: 300\n" +
+				"    # The subscribers of the budget's notifications could not be read, so which topic it notifies is\n"},
+			warnings: []string{"billing layer: " + billingMotoUnread[0], "billing layer: " + billingMotoUnread[1]},
+		},
+		"two budgets of groundwork's shape, subscribers not read": {
+			estate: withBilling("{budget: {name: cap, monthly_usd: 300}, cur: {enabled: false}}", func(e *estate.Estate) {
+				c := *e.Billing.Budgets["cap"]
+				c.Name = "cap-2"
+				e.Billing.Budgets[c.Name] = &c
+				unreadLikeMoto(e)
+			}),
+			absent:   []string{"  budget:"},
 			warnings: []string{"billing layer: " + billingMotoUnread[0], "billing layer: " + billingMotoUnread[1]},
 		},
 		"budget in cents is left alone": {
