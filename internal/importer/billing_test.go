@@ -136,12 +136,12 @@ const allBilling = "{topic: {name: cost-alerts, subscribers: [finance@example.co
 // value the import drops or misreads makes the layers differ.
 func TestBillingRoundTrip(t *testing.T) {
 	for name, section := range map[string]string{
-		"defaults":                   "{}",
-		"every value its own":        allBilling,
-		"budget and alarm, no CUR":   "{budget: {monthly_usd: 1000}, billing_alarm: {threshold_usd: 500}, cur: {enabled: false}}",
-		"report of its own name":     "{cur: {name: mine}}",
-		"thresholds of ten times":    "{budget: {monthly_usd: 1, actual_percent: 1000, forecast_percent: 1}}",
-		"subscribers of the default": "{topic: {subscribers: [aws-management-account-primary-billing@example.com]}}",
+		"defaults":                       "{}",
+		"every value its own":            allBilling,
+		"budget and alarm, no CUR":       "{budget: {monthly_usd: 1000}, billing_alarm: {threshold_usd: 500}, cur: {enabled: false}}",
+		"report of its own name":         "{cur: {name: mine}}",
+		"thresholds of ten times":        "{budget: {monthly_usd: 1, actual_percent: 1000, forecast_percent: 1}}",
+		"subscribers of the default":     "{topic: {subscribers: [aws-management-account-primary-billing@example.com]}}",
 		"topic named by its budget only": "{topic: {name: spend}, budget: {name: cap, monthly_usd: 5}, cur: {enabled: false}}",
 	} {
 		t.Run(name, func(t *testing.T) {
