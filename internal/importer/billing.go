@@ -44,20 +44,26 @@ var billingKinds = map[string]bool{
 	kinds.KindCostReport: true, kinds.KindCostReportBucket: true, kinds.KindCostAllocationTags: true,
 }
 
-// Notification triggers of the spec's budget: GREATER_THAN a percentage of
-// the budget, on actual and on forecast spend.
+// The budget the spec builds: a monthly cost budget in US dollars that
+// notifies GREATER_THAN a percentage of it, on actual and on forecast
+// spend, up to maxSpecPercent (the spec's own bound, unexported there).
 const (
-	budgetActual    = "ACTUAL"
-	budgetForecast  = "FORECASTED"
-	budgetOver      = "GREATER_THAN"
-	budgetPercent   = "PERCENTAGE"
-	budgetTypeCost  = "COST"
-	budgetMonthly   = "MONTHLY"
-	budgetCurrency  = "USD"
-	maxSpecPercent  = 1000 // the spec's bound on a threshold (spec.maxPercent)
-	placeholderUSD  = "1"  // an amount for probe specs, which only need names
-	topicARNPattern = "arn:aws:sns:%s:%s:%s"
+	budgetTypeCost = "COST"
+	budgetMonthly  = "MONTHLY"
+	budgetCurrency = "USD"
+	budgetActual   = "ACTUAL"
+	budgetForecast = "FORECASTED"
+	budgetOver     = "GREATER_THAN"
+	budgetPercent  = "PERCENTAGE"
+	maxSpecPercent = 1000
 )
+
+// placeholderUSD is the amount of probe specs' budget and alarm: the spec
+// requires one, and the probes need only names and defaults.
+const placeholderUSD = "1"
+
+// topicARNPattern is an SNS topic's ARN from its Region, account and name.
+const topicARNPattern = "arn:aws:sns:%s:%s:%s"
 
 // BillingHint returns where groundwork's billing layer would be for the
 // import of actual with opts: the desired billing layer of the would-be
