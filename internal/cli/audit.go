@@ -37,8 +37,8 @@ func newAudit(g *globals) *cobra.Command {
 		Short: "Check the live organization against the guidance",
 		Long: `audit reads the live organization and runs every check: each with an ID,
 severity, the guidance it comes from and a remediation. It reads every
-active account in every operational Region: the spec's Regions, or without
-a spec --regions, else the session's Region.
+active account in every operational Region: --regions when given, else
+the spec's Regions, else the session's Region.
 
 The spec, when present, tells audit which account plays which role, and
 every change "groundwork plan" would make is reported as drift (GW-DRF-001;
