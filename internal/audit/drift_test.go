@@ -29,15 +29,18 @@ func TestDrift(t *testing.T) {
 					Account: "000000000000", Region: "us-east-1"},
 			},
 		},
-		"several fields, no summary": {
+		"several fields, no summary, a reason": {
 			drift: []estate.Drift{
 				{Action: "Update", Kind: "recorder", Address: "recorder/1/eu-west-1/default",
-					Summary: "all_supported: false -> true, include_global: false -> true"},
+					Summary: "all_supported: false -> true; include_global: false -> true; content differs; and 1 more"},
 				{Action: "create", Kind: "policy", Address: "policy/deny-leave"},
+				{Action: "delete", Kind: "unit", Address: "unit/Scratch", Summary: "not in the spec: apply --allow-delete deletes it"},
 			},
 			want: []Finding{
-				{Resource: "recorder/1/eu-west-1/default", Message: "would update: all_supported false -> true, include_global false -> true"},
+				{Resource: "recorder/1/eu-west-1/default",
+					Message: "would update: all_supported false -> true; include_global false -> true; content differs; and 1 more"},
 				{Resource: "policy/deny-leave", Message: "would create: policy policy/deny-leave"},
+				{Resource: "unit/Scratch", Message: "would delete: not in the spec: apply --allow-delete deletes it"},
 			},
 		},
 	}
