@@ -183,6 +183,11 @@ func checkSingleStage(e *estate.Estate) []Finding {
 		if len(prod) == 0 || len(nonProd) == 0 {
 			continue
 		}
+		if both := slices.DeleteFunc(slices.Clone(prod), func(s string) bool { return !slices.Contains(nonProd, s) }); len(both) > 0 {
+			out = append(out, accountFinding(a, fmt.Sprintf("the account serves production and non-production at once: its %s names both",
+				strings.Join(both, ", "))))
+			continue
+		}
 		out = append(out, accountFinding(a, fmt.Sprintf("the account serves production by its %s and non-production by its %s",
 			strings.Join(prod, ", "), strings.Join(nonProd, ", "))))
 	}

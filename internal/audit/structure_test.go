@@ -79,7 +79,7 @@ func TestStructureChecks(t *testing.T) {
 				a.Tags = map[string]string{"Environment": "dev/prod"}
 			},
 			want: []want{{"account/555555555555 (payments)", "555555555555",
-				`the account serves production by its Environment tag "dev/prod" and non-production by its Environment tag "dev/prod"`}},
+				`the account serves production and non-production at once: its Environment tag "dev/prod" names both`}},
 		},
 		"009 unmanaged account named for production in NonProd": {
 			check: "GW-ORG-009",
