@@ -34,10 +34,15 @@ if [[ ! -x /usr/bin/chromium ]]; then
     sudo=(sudo)
   fi
   export DEBIAN_FRONTEND=noninteractive
-  # Refresh the package lists only when apt does not know chromium yet.
+  # Refresh the package lists first only when apt does not know chromium
+  # yet, and again when they turn out stale (an install that finds the
+  # listed version gone from the mirror).
   if ! apt-cache show chromium >/dev/null 2>&1; then
     "${sudo[@]}" apt-get update -q
   fi
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends chromium
+  if ! "${sudo[@]}" apt-get install -y -q --no-install-recommends chromium; then
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends chromium
+  fi
   echo "tools: chromium installed" >&2
 fi
