@@ -35,19 +35,23 @@ func newImport(g *globals) *cobra.Command {
 		Short: "Write the spec of the live organization, so that plan shows no changes",
 		Long: `import reads the live organization (OUs, accounts, tags, SCPs, the tag
 policy, trusted access, delegated administrators, alternate contacts, and
-the logging, monitoring and hardening layers where groundwork would build
-them) and writes the
-foundation.yaml that describes it: planning that spec shows no changes.
+the logging, monitoring, billing and hardening layers where groundwork
+would build them) and writes the foundation.yaml that describes it:
+planning that spec shows no changes.
 The logging section is written when the organization has an organization
 trail and accounts named like Log Archive and Security Tooling; otherwise
 logging stays off, and a comment says how to turn it on. Likewise the
 monitoring section is written when the logging section is and the security
-topic exists, and the hardening section when an account has an IAM password
-policy; what apply would still change there (default VPCs to delete, say)
-is listed as a warning. SCPs that are compositions of groundwork's library are written as
-library: [...]; every other SCP is written to a JSON file under
---policy-dir, beside the spec. What the spec cannot express is listed as a
-warning, on stderr and at the top of the file.
+topic exists; the billing section when the billing topic exists in the
+management account's home Region, with the budget, billing alarm, Cost and
+Usage Report and cost allocation tags found there (under groundwork's
+names, or the ones that notify that topic); and the hardening section when
+an account has an IAM password policy. What apply would still change there
+(default VPCs to delete, say) is listed as a warning. SCPs that are
+compositions of groundwork's library are written as library: [...]; every
+other SCP is written to a JSON file under --policy-dir, beside the spec.
+What the spec cannot express is listed as a warning, on stderr and at the
+top of the file.
 
 The spec goes to stdout unless --out is given. import never overwrites a
 file unless --force is given. It writes nothing to AWS.`,
