@@ -39,7 +39,7 @@ type knownAccount struct {
 
 // vpcDefaults are the default network ACL and default security group of
 // a VPC, which EC2 creates with the VPC.
-type vpcDefaults struct{ vpc, nacl, sg string }
+type vpcDefaults struct{ nacl, sg string }
 
 // knownEstate is what buildKnownEstate built: the IDs the expected
 // findings name.
@@ -109,7 +109,7 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 		// new account has one.
 		add("GW-HRD-001", acct(a))
 		// Account-level Block Public Access turned off in the management
-		// account; no new account has it on.
+		// account; moto, like AWS, creates accounts without it.
 		add("GW-HRD-003", acct(a))
 		// EC2 gives every account a default VPC in every Region, as AWS does.
 		add("GW-HRD-004", acct(a))
@@ -397,5 +397,5 @@ func defaultsOf(t *testing.T, ec *ec2.Client, vpc string) vpcDefaults {
 	if err != nil || len(sgs.SecurityGroups) != 1 {
 		t.Fatalf("default security group of %s: %v", vpc, err)
 	}
-	return vpcDefaults{vpc: vpc, nacl: aws.ToString(acls.NetworkAcls[0].NetworkAclId), sg: aws.ToString(sgs.SecurityGroups[0].GroupId)}
+	return vpcDefaults{nacl: aws.ToString(acls.NetworkAcls[0].NetworkAclId), sg: aws.ToString(sgs.SecurityGroups[0].GroupId)}
 }
