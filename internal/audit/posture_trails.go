@@ -90,6 +90,12 @@ func checkTrailCoverage(e *estate.Estate) []Finding {
 			seen[key] = append(seen[key], ts...)
 		}
 	}
+	// An organization trail that logs every Region covers every member
+	// account wherever it was read: members see it as a shadow trail,
+	// and it records their calls even where a member's own read failed.
+	if orgTrailLogging(e.Posture, logging) {
+		return nil
+	}
 	var out []Finding
 	for _, key := range postureAccounts(e) {
 		if !read[key] {
@@ -182,4 +188,17 @@ func ownerKey(e *estate.Estate, id string) string {
 		}
 	}
 	return id
+}
+
+// orgTrailLogging reports whether an organization trail that logs every
+// Region is logging.
+func orgTrailLogging(p *estate.Posture, logging map[string]bool) bool {
+	for _, ts := range p.Trails {
+		for _, t := range ts {
+			if t.Organization && t.MultiRegion && logging[t.ARN] {
+				return true
+			}
+		}
+	}
+	return false
 }

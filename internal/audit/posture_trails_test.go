@@ -27,7 +27,22 @@ func ownTrail(key, id string, edit func(t *estate.PostureTrail)) func(e *estate.
 }
 
 // noOrgTrail leaves payments-prod without the organization trail's shadow.
+// noOrgTrail leaves payments-prod without the organization trail's
+// shadow copies, and makes the trail the other accounts see a trail of
+// their own, not an organization trail: payments-prod is then covered by
+// nothing.
 func noOrgTrail(e *estate.Estate) {
+	hideOrgTrail(e)
+	for _, ts := range e.Posture.Trails {
+		for _, t := range ts {
+			t.Organization = false
+		}
+	}
+}
+
+// hideOrgTrail leaves payments-prod without the organization trail's
+// shadow copies, as when its own read shows no trail.
+func hideOrgTrail(e *estate.Estate) {
 	for _, region := range []string{home, other} {
 		e.Posture.Trails[estate.PlaceKey(prodKey, region)] = nil
 	}
@@ -56,6 +71,9 @@ func TestTrailCoverageCheck(t *testing.T) {
 		"account not covered": {
 			check: "GW-TRL-001", edit: noOrgTrail,
 			want: []string{prodRes}, msg: "no multi-Region trail that is logging covers the account",
+		},
+		"organization trail covers an account that shows none": {
+			check: "GW-TRL-001", edit: hideOrgTrail,
 		},
 		"own multi-Region trail covers": {
 			check: "GW-TRL-001",
