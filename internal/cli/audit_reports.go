@@ -86,6 +86,9 @@ func resolveReports(formatFlags, outputs []string) ([]reportTarget, error) {
 		}
 		t := reportTarget{Path: o}
 		switch f, ok := report.FormatForPath(o); {
+		case paired && ok && f != formats[i] && !(f == "json" && formats[i] == "sarif"): // SARIF is JSON
+			return nil, fmt.Errorf("--output %s (number %d) is named like a %s report, but --format %s is at the same position: "+
+				"rename the file or reorder --format", o, i+1, f, formats[i])
 		case paired:
 			t.Format = formats[i]
 		case ok:

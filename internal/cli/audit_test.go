@@ -231,6 +231,8 @@ func TestResolveReports(t *testing.T) {
 		"unknown extension unpaired": {[]string{"json", "html"}, []string{"a.pdf"}},
 		"empty output":               {nil, []string{" "}},
 		"unknown format":             {[]string{"json,yaml"}, nil},
+		"extension contradicts":      {[]string{"json"}, []string{"x.sarif"}},
+		"html into a .xml file":      {[]string{"html", "json"}, []string{"r.xml", "r.json"}},
 	}
 	for name, tt := range errs {
 		t.Run("error/"+name, func(t *testing.T) {
