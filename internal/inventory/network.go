@@ -109,6 +109,24 @@ func CollectNetworkWith(ctx context.Context, clients NetworkClients, e *estate.E
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	dropOrphans(out)
 	e.Network = out
 	return nil
+}
+
+// dropOrphans removes the security groups and network ACLs of VPCs the VPC
+// read did not list: a VPC deleted between the reads (moto also keeps a
+// deleted VPC's default ACL for good). Judging them would report on
+// network that no longer exists.
+func dropOrphans(n *estate.Network) {
+	for k, sg := range n.SecurityGroups {
+		if sg.VPC != "" && n.VPCs[sg.Where.Key(sg.VPC)] == nil {
+			delete(n.SecurityGroups, k)
+		}
+	}
+	for k, acl := range n.NetworkACLs {
+		if n.VPCs[acl.Where.Key(acl.VPC)] == nil {
+			delete(n.NetworkACLs, k)
+		}
+	}
 }
