@@ -69,7 +69,13 @@ step "aws organizations list-policies (independent check)"
 step "aws cloudtrail describe-trails (independent check)"
 "$aws" cloudtrail describe-trails --query 'trailList[].[Name,IsOrganizationTrail,IsMultiRegionTrail,LogFileValidationEnabled,S3BucketName]' --output table
 
-step "groundwork audit (the local server's gaps show as findings)"
-"$gw" audit --fail-on critical
+step "groundwork audit --list-checks (the catalogue, counted)"
+"$gw" audit --list-checks | tail -n 3
+
+reports="$root/demo-reports"
+mkdir -p "$reports"
+step "groundwork audit (the local server's gaps show as findings; reports in $reports)"
+"$gw" audit --fail-on critical --stats -o text \
+  -o "$reports/audit.json" -o "$reports/audit.sarif" -o "$reports/audit.xml" -o "$reports/audit.html"
 
 step "done: the foundation matches the spec"
