@@ -38,29 +38,6 @@ func billed() *estate.Estate {
 	return e
 }
 
-func runBillingCases(t *testing.T, tests map[string]checkCase) {
-	t.Helper()
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := billed()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
-				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
-			}
-		})
-	}
-}
-
 var billingChecks = []string{"GW-BIL-001", "GW-BIL-002", "GW-BIL-003", "GW-BIL-004", "GW-BIL-005", "GW-BIL-006"}
 
 func TestBilledFoundationIsClean(t *testing.T) {
@@ -125,7 +102,7 @@ func TestBillingChecks(t *testing.T) {
 		return e.Billing.Topics[billTopicAt.Key("groundwork-billing-notifications")]
 	}
 	const topicRes = "topic/groundwork-billing-notifications (management us-east-1)"
-	runBillingCases(t, map[string]checkCase{
+	runCases(t, billed, map[string]checkCase{
 		"001 passes": {check: "GW-BIL-001"},
 		"001 no budget": {
 			check: "GW-BIL-001",

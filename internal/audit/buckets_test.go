@@ -20,7 +20,7 @@ func denyPlainHTTP(condition string) string {
 
 func TestBucketChecks(t *testing.T) {
 	const ct, cfg = "bucket/" + ctBucket, "bucket/" + cfgBucket
-	runLoggingCases(t, map[string]checkCase{
+	runCases(t, logged, map[string]checkCase{
 		"010 passes": {check: "GW-LOG-010"},
 		"010 public access not blocked": {
 			check: "GW-LOG-010",

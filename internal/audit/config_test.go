@@ -63,7 +63,7 @@ func dropRules(acct, region string, ids ...string) func(e *estate.Estate) {
 
 func TestConfigChecks(t *testing.T) {
 	const org = "organization/o-abc123"
-	runLoggingCases(t, map[string]checkCase{
+	runCases(t, logged, map[string]checkCase{
 		"020 passes": {check: "GW-LOG-020"},
 		"020 no recorder": {
 			check: "GW-LOG-020",

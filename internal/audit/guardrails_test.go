@@ -19,7 +19,7 @@ func withBaseline(statements ...string) func(e *estate.Estate) {
 
 func TestGuardrailChecks(t *testing.T) {
 	const org = "organization/o-abc123"
-	runCases(t, map[string]checkCase{
+	runCases(t, guarded, map[string]checkCase{
 		"010 passes": {check: "GW-ORG-010"},
 		"010 not enabled": {
 			check: "GW-ORG-010",

@@ -43,29 +43,6 @@ func withDefaultVPC(acct, region, id string, enis int) func(e *estate.Estate) {
 	}
 }
 
-func runHardeningCases(t *testing.T, tests map[string]checkCase) {
-	t.Helper()
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := hardened()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
-				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
-			}
-		})
-	}
-}
-
 var hardeningChecks = []string{"GW-HRD-001", "GW-HRD-002", "GW-HRD-003", "GW-HRD-004", "GW-HRD-005", "GW-HRD-006", "GW-HRD-007"}
 
 func TestHardenedFoundationIsClean(t *testing.T) {
@@ -114,7 +91,7 @@ func TestHardeningChecks(t *testing.T) {
 	policy := func(acct string, edit func(p *estate.PasswordPolicy)) func(e *estate.Estate) {
 		return func(e *estate.Estate) { edit(e.Hardening.PasswordPolicies[acct]) }
 	}
-	runHardeningCases(t, map[string]checkCase{
+	runCases(t, hardened, map[string]checkCase{
 		"001 no policy": {
 			check: "GW-HRD-001",
 			edit:  func(e *estate.Estate) { delete(e.Hardening.PasswordPolicies, archiveKey) },

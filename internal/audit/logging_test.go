@@ -113,31 +113,6 @@ func recorder(e *estate.Estate, acct, region string) *estate.Recorder {
 	return e.Logging.Recorders[estate.Where{Account: acct, Region: region}.Key("default")]
 }
 
-// runLoggingCases runs table rows as runCases does, on the logged
-// foundation instead of the guarded one.
-func runLoggingCases(t *testing.T, tests map[string]checkCase) {
-	t.Helper()
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := logged()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
-				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
-			}
-		})
-	}
-}
-
 // loggingChecks are the checks that judge e.Logging.
 var loggingChecks = []string{
 	"GW-LOG-001", "GW-LOG-002", "GW-LOG-003", "GW-LOG-004", "GW-LOG-005", "GW-LOG-006", "GW-LOG-007",

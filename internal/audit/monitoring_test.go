@@ -72,31 +72,6 @@ func pend(t *estate.Topic) {
 	}
 }
 
-// runMonitoringCases runs table rows as runCases does, on the monitored
-// foundation.
-func runMonitoringCases(t *testing.T, tests map[string]checkCase) {
-	t.Helper()
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := monitored()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
-				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
-			}
-		})
-	}
-}
-
 func TestMonitoredFoundationIsClean(t *testing.T) {
 	if r := Run(monitored()); len(r.Findings) != 0 {
 		t.Errorf("findings on the monitored foundation: %+v", r.Findings)
@@ -165,7 +140,7 @@ func TestPatternCheckControls(t *testing.T) {
 func TestMonitoringTopicChecks(t *testing.T) {
 	const homeRes = "topic/" + secTopic + " (management eu-west-1)"
 	const eastRes = "topic/" + secTopic + " (management us-east-1)"
-	runMonitoringCases(t, map[string]checkCase{
+	runCases(t, monitored, map[string]checkCase{
 		"001 passes": {check: "GW-MON-001"},
 		"001 topic missing": {
 			check: "GW-MON-001",
@@ -209,7 +184,7 @@ func TestMonitoringTopicChecks(t *testing.T) {
 func TestRootSignInRuleCheck(t *testing.T) {
 	const res = "event-rule/" + rootRule + " (management us-east-1)"
 	rule := func(e *estate.Estate) *estate.EventRule { return e.Monitoring.EventRules[monEast.Key(rootRule)] }
-	runMonitoringCases(t, map[string]checkCase{
+	runCases(t, monitored, map[string]checkCase{
 		"passes": {check: "GW-MON-003"},
 		"missing": {
 			check: "GW-MON-003",
@@ -247,7 +222,7 @@ func TestPatternChecks(t *testing.T) {
 		filterRes = "metric-filter/RootUserActivityFilter (management eu-west-1)"
 		alarmRes  = "alarm/RootUserActivityAlarm (management eu-west-1)"
 	)
-	runMonitoringCases(t, map[string]checkCase{
+	runCases(t, monitored, map[string]checkCase{
 		"passes": {check: "GW-MON-010"},
 		"no filter": {
 			check: "GW-MON-010",

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +98,15 @@ func aclEntry(rule int32, allow bool, t estate.Traffic, cidr string) estate.ACLE
 	return estate.ACLEntry{Traffic: t, RuleNumber: rule, Allow: allow, CIDR: cidr}
 }
 
+// placedInResource holds every network finding to an account and Region
+// that its resource names.
+func placedInResource(t *testing.T, _ checkCase, f Finding) {
+	t.Helper()
+	if f.Account == "" || f.Region == "" || !strings.Contains(f.Resource, "/"+f.Account+"/"+f.Region+"/") {
+		t.Errorf("finding %q: account %q, Region %q not set or not its resource's", f.Resource, f.Account, f.Region)
+	}
+}
+
 // oldGroup puts a group open on every port to both families into the
 // closing account, whose resources the checks ignore.
 func oldGroup(e *estate.Estate) {
@@ -107,34 +115,6 @@ func oldGroup(e *estate.Estate) {
 	e.Network.VPCs[netOldAt.Key("vpc-old")] = &estate.VPC{Where: netOldAt, ID: "vpc-old", IPv4: []string{"10.0.0.0/16"}}
 	e.Network.NetworkACLs[netOldAt.Key("acl-old")] = &estate.NetworkACL{Where: netOldAt, ID: "acl-old", VPC: "vpc-old",
 		Ingress: []estate.ACLEntry{aclEntry(100, true, allTraffic, estate.AnyIPv4)}}
-}
-
-func runNetworkCases(t *testing.T, tests map[string]checkCase) {
-	t.Helper()
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := netClean()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			for _, f := range fs {
-				if !strings.Contains(f.Message, tt.msg) {
-					t.Errorf("message %q does not say %q", f.Message, tt.msg)
-				}
-				if f.Account == "" || f.Region == "" || !strings.Contains(f.Resource, "/"+f.Account+"/"+f.Region+"/") {
-					t.Errorf("finding %q: account %q, Region %q not set or not its resource's", f.Resource, f.Account, f.Region)
-				}
-			}
-		})
-	}
 }
 
 func TestNetworkChecksPassCleanNetwork(t *testing.T) {
@@ -155,7 +135,7 @@ func TestNetworkChecksPassCleanNetwork(t *testing.T) {
 
 func TestOpenAdminPortsIPv4(t *testing.T) {
 	world := []string{estate.AnyIPv4}
-	runNetworkCases(t, map[string]checkCase{
+	runCases(t, netClean, map[string]checkCase{
 		"ssh open": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: world}),
 			want: []string{netWebRes}, msg: "lets 0.0.0.0/0 reach SSH (22) (inbound tcp 22)"},
 		"rdp open": {check: "GW-NET-001", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(3389, 3389), IPv4: world}),
@@ -179,12 +159,12 @@ func TestOpenAdminPortsIPv4(t *testing.T) {
 			g.Egress = append(g.Egress, estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: world})
 		}},
 		"closing account ignored": {check: "GW-NET-001", edit: oldGroup},
-	})
+	}, everyMessage, placedInResource)
 }
 
 func TestOpenAdminPortsIPv6(t *testing.T) {
 	world := []string{estate.AnyIPv6}
-	runNetworkCases(t, map[string]checkCase{
+	runCases(t, netClean, map[string]checkCase{
 		"ssh open": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv6: world}),
 			want: []string{netWebRes}, msg: "lets ::/0 reach SSH (22)"},
 		"rdp in a range": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(3000, 4000), IPv6: world}),
@@ -195,13 +175,13 @@ func TestOpenAdminPortsIPv6(t *testing.T) {
 		"ssh from 0.0.0.0/0": {check: "GW-NET-002", edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{estate.AnyIPv4}})},
 		"ssh from a narrower block": {check: "GW-NET-002",
 			edit: addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv6: []string{"2001:db8::/32"}})},
-	})
+	}, everyMessage, placedInResource)
 }
 
 func TestACLAdminPorts(t *testing.T) {
 	ssh := estate.Traffic{Protocol: "6", FromPort: 22, ToPort: 22}
 	rdp := estate.Traffic{Protocol: "6", FromPort: 3389, ToPort: 3389}
-	runNetworkCases(t, map[string]checkCase{
+	runCases(t, netClean, map[string]checkCase{
 		"allow all without denies": {check: "GW-NET-003",
 			edit: setACL(aclEntry(100, true, allTraffic, estate.AnyIPv4), aclEntry(32767, false, allTraffic, estate.AnyIPv4)),
 			want: []string{netACLRes}, msg: "SSH (22) from 0.0.0.0/0 by rule 100 (all traffic); RDP (3389) from 0.0.0.0/0 by rule 100"},
@@ -233,12 +213,12 @@ func TestACLAdminPorts(t *testing.T) {
 		"default ACL named": {check: "GW-NET-003", edit: setACL(aclEntry(100, true, allTraffic, estate.AnyIPv4)),
 			want: []string{netACLRes}, msg: "default network ACL acl-prod of vpc-prod admits"},
 		"closing account ignored": {check: "GW-NET-003", edit: oldGroup},
-	})
+	}, everyMessage, placedInResource)
 }
 
 func TestDefaultSecurityGroups(t *testing.T) {
 	mgmtDefaultRes := "sg/000000000000/us-east-1/sg-mgmt-default (default)"
-	runNetworkCases(t, map[string]checkCase{
+	runCases(t, netClean, map[string]checkCase{
 		"default rules as created": {check: "GW-NET-004", edit: func(e *estate.Estate) {
 			g := e.Network.SecurityGroups[netProdAt.Key("sg-default")]
 			g.Ingress = []estate.SecurityGroupRule{{Traffic: allTraffic, Groups: []string{"sg-default"}}}
@@ -251,11 +231,11 @@ func TestDefaultSecurityGroups(t *testing.T) {
 		"rules on a group that is not default": {check: "GW-NET-004",
 			edit: addIngress(estate.SecurityGroupRule{Traffic: allTraffic, IPv4: []string{estate.AnyIPv4}})},
 		"closing account ignored": {check: "GW-NET-004", edit: oldGroup},
-	})
+	}, everyMessage, placedInResource)
 }
 
 func TestInternalCIDRs(t *testing.T) {
-	runNetworkCases(t, map[string]checkCase{
+	runCases(t, netClean, map[string]checkCase{
 		"internal blocks listed once": {check: "GW-NET-005", edit: func(e *estate.Estate) {
 			g := webGroup(e)
 			g.Ingress = append(g.Ingress,
@@ -282,5 +262,5 @@ func TestInternalCIDRs(t *testing.T) {
 			addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"10.0.1.0/24"}})(e)
 		}},
 		"closing account ignored": {check: "GW-NET-005", edit: oldGroup},
-	})
+	}, everyMessage, placedInResource)
 }

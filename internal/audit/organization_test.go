@@ -1,8 +1,6 @@
 package audit
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -35,12 +33,7 @@ func add(e *estate.Estate, id, name, unit string, role estate.Role, env string) 
 func acct(e *estate.Estate, name string) *estate.Account { return e.Accounts[name+"@example.com"] }
 
 func TestOrganizationChecks(t *testing.T) {
-	tests := map[string]struct {
-		check string
-		edit  func(e *estate.Estate)
-		want  []string // resources of the findings, in order
-		msg   string   // part of the first finding's message
-	}{
+	runCases(t, foundation, map[string]checkCase{
 		"001 passes": {check: "GW-ORG-001"},
 		"001 no organization": {
 			check: "GW-ORG-001",
@@ -169,40 +162,7 @@ func TestOrganizationChecks(t *testing.T) {
 			edit:  func(e *estate.Estate) { add(e, "777777777777", "data", "Workloads/Apps", estate.RoleNone, "") },
 			want:  []string{"account/777777777777 (data)"}, msg: "Root/Workloads/Apps has no recognisable environment",
 		},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := foundation()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
-				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
-			}
-		})
-	}
-}
-
-// runCheck runs one registered check the way Run does, sorted.
-func runCheck(t *testing.T, id string, e *estate.Estate) []Finding {
-	t.Helper()
-	for _, c := range Checks() {
-		if c.ID == id {
-			fs := run(c, e)
-			SortFindings(fs)
-			return fs
-		}
-	}
-	t.Fatalf("check %s is not registered", id)
-	return nil
+	})
 }
 
 func TestFoundationIsClean(t *testing.T) {

@@ -84,39 +84,6 @@ func policyNamed(e *estate.Estate, name string) *estate.Policy {
 	return nil
 }
 
-// checkCase is one row of a check's table test: edit the guarded
-// foundation, run the check, compare the findings' resources in order and
-// look for msg in the first finding's message.
-type checkCase struct {
-	check string
-	edit  func(e *estate.Estate)
-	want  []string
-	msg   string
-}
-
-func runCases(t *testing.T, tests map[string]checkCase) {
-	t.Helper()
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			e := guarded()
-			if tt.edit != nil {
-				tt.edit(e)
-			}
-			fs := runCheck(t, tt.check, e)
-			var got []string
-			for _, f := range fs {
-				got = append(got, f.Resource)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("resources = %q, want %q; findings: %+v", got, tt.want, fs)
-			}
-			if tt.msg != "" && !strings.Contains(fs[0].Message, tt.msg) {
-				t.Errorf("message = %q, want it to contain %q", fs[0].Message, tt.msg)
-			}
-		})
-	}
-}
-
 // orgLayerChecks are the checks that judge e.Org; contactChecks judge
 // Account.Contacts.
 var (

@@ -8,7 +8,7 @@ import (
 
 func TestCustomerKeyRotationCheck(t *testing.T) {
 	prodKeyOf := func(e *estate.Estate) *estate.PostureKey { return e.Posture.Keys[estate.PlaceKey(prodKey, home)][0] }
-	runPostureCases(t, map[string]checkCase{
+	runCases(t, postured, map[string]checkCase{
 		"passes when rotating": {check: "GW-KMS-001"},
 		"not rotating": {
 			check: "GW-KMS-001",
@@ -26,5 +26,5 @@ func TestCustomerKeyRotationCheck(t *testing.T) {
 				acct(e, "payments-prod").Status = "PENDING_CLOSURE"
 			},
 		},
-	})
+	}, namesAccount)
 }

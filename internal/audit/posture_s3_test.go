@@ -26,7 +26,7 @@ func TestPublicBucketCheck(t *testing.T) {
 		}
 	}
 	none := &estate.PublicAccessBlock{}
-	runPostureCases(t, map[string]checkCase{
+	runCases(t, postured, map[string]checkCase{
 		"passes when private": {check: "GW-BKT-001"},
 		"public by policy and ACL": {
 			check: "GW-BKT-001", edit: open(none, nil),
@@ -74,5 +74,5 @@ func TestPublicBucketCheck(t *testing.T) {
 			},
 			want: []string{"s3-bucket/mgmt-www (management us-east-1)"},
 		},
-	})
+	}, namesAccount)
 }

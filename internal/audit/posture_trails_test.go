@@ -52,7 +52,7 @@ func TestTrailCoverageCheck(t *testing.T) {
 	all := []string{"account/000000000000 (management)", "account/111111111111 (log-archive)",
 		"account/222222222222 (security-tooling)", "account/333333333333 (identity-center)", prodRes,
 		"account/555555555555 (payments-dev)", "account/666666666666 (sandbox-ana)"}
-	runPostureCases(t, map[string]checkCase{
+	runCases(t, postured, map[string]checkCase{
 		"passes with the organization trail": {check: "GW-TRL-001"},
 		"organization trail stopped": {
 			check: "GW-TRL-001",
@@ -99,12 +99,12 @@ func TestTrailCoverageCheck(t *testing.T) {
 				}
 			},
 		},
-	})
+	}, namesAccount)
 }
 
 func TestEveryTrailChecks(t *testing.T) {
 	const orgRes = "trail/groundwork-org-trail (management eu-west-1)"
-	runPostureCases(t, map[string]checkCase{
+	runCases(t, postured, map[string]checkCase{
 		"002 passes": {check: "GW-TRL-002"},
 		"003 passes": {check: "GW-TRL-003"},
 		"002 org trail": {
@@ -138,5 +138,5 @@ func TestEveryTrailChecks(t *testing.T) {
 				acct(e, "payments-prod").Status = "SUSPENDED"
 			},
 		},
-	})
+	}, namesAccount)
 }

@@ -9,7 +9,7 @@ import (
 func TestTaggingChecks(t *testing.T) {
 	const org = "organization/o-abc123"
 	tagPolicy := func(e *estate.Estate) *estate.Policy { return policyNamed(e, "groundwork-tagging") }
-	runCases(t, map[string]checkCase{
+	runCases(t, guarded, map[string]checkCase{
 		"001 passes on the root": {check: "GW-TAG-001"},
 		"001 passes on every top-level OU": {
 			check: "GW-TAG-001",

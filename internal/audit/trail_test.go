@@ -25,7 +25,7 @@ func moveTrail(e *estate.Estate, acct string) {
 
 func TestTrailChecks(t *testing.T) {
 	const org = "organization/o-abc123"
-	runLoggingCases(t, map[string]checkCase{
+	runCases(t, logged, map[string]checkCase{
 		"001 passes": {check: "GW-LOG-001"},
 		"001 passes with the trail in the delegated administrator": {
 			check: "GW-LOG-001",

@@ -16,7 +16,7 @@ func TestWorkloadChecks(t *testing.T) {
 			e.Posture.Workloads[at.String()] = ws
 		}
 	}
-	runPostureCases(t, map[string]checkCase{
+	runCases(t, postured, map[string]checkCase{
 		"passes with nothing running": {check: "GW-WKL-001"},
 		"one finding per resource": {
 			check: "GW-WKL-001",
@@ -45,7 +45,7 @@ func TestWorkloadChecks(t *testing.T) {
 			edit:  put("management@example.com", home, &estate.Workload{Kind: estate.WorkloadEKSCluster, ID: "k8s"}),
 			want:  []string{"eks-cluster/k8s (management eu-west-1)"}, msg: "EKS cluster k8s runs",
 		},
-	})
+	}, namesAccount)
 }
 
 // A finding says where the workload runs, by account ID and Region.
