@@ -9,10 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
-
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -201,246 +197,83 @@ func LoadSuppressions(path string, known func(id string) bool) ([]Suppression, e
 // ParseSuppressions is LoadSuppressions for a file already in memory; name
 // is used in messages and in each suppression's Source.
 func ParseSuppressions(name string, src []byte, known func(id string) bool) ([]Suppression, error) {
-	d := &suppressionDecoder{file: name, known: known}
-	sups := d.parse(src)
-	if len(d.diags) > 0 {
-		slices.SortStableFunc(d.diags, func(a, b spec.Diagnostic) int {
-			if a.Line != b.Line {
-				return a.Line - b.Line
-			}
-			return a.Column - b.Column
-		})
-		return nil, d.diags
+	var file suppressionsFile
+	doc := spec.DecodeDocument(name, src, &file, spec.DocumentKind{
+		Noun:  "a suppressions file",
+		Empty: fmt.Sprintf("write `version: %d` and a `suppressions:` list", SuppressionsVersion),
+	})
+	if !doc.Has("version") {
+		doc.Errorf("version", "missing version: start the file with `version: %d`", SuppressionsVersion)
+	} else if file.Version != SuppressionsVersion {
+		doc.Errorf("version", "unsupported version %d: this groundwork reads version %d", file.Version, SuppressionsVersion)
+	}
+	sups := make([]Suppression, len(file.Suppressions))
+	for i, e := range file.Suppressions {
+		path := fmt.Sprintf("suppressions[%d]", i)
+		sups[i] = e.validate(doc, path, fmt.Sprintf("%s:%d", name, doc.Pos(path).Line), known)
+	}
+	if err := doc.Err(); err != nil {
+		return nil, err
 	}
 	return sups, nil
 }
 
-// suppressionDecoder walks the YAML syntax tree of a suppressions file,
-// collecting every problem rather than stopping at the first.
-type suppressionDecoder struct {
-	file  string
-	known func(string) bool
-	diags spec.Diagnostics
+// suppressionsFile is the suppressions file as written.
+type suppressionsFile struct {
+	Version      int                `yaml:"version"`
+	Suppressions []suppressionEntry `yaml:"suppressions"`
 }
 
-func (d *suppressionDecoder) errorf(p spec.Pos, path, format string, args ...any) {
-	d.diags = append(d.diags, spec.Diagnostic{File: d.file, Line: p.Line, Column: p.Column, Path: path, Message: fmt.Sprintf(format, args...)})
+// suppressionEntry is one suppression as written; expires stays text so
+// that a malformed date is reported in the file's own words.
+type suppressionEntry struct {
+	Check    string `yaml:"check"`
+	Resource string `yaml:"resource"`
+	Reason   string `yaml:"reason"`
+	Expires  string `yaml:"expires"`
 }
 
-func tokenPos(tk *token.Token) spec.Pos {
-	if tk == nil || tk.Position == nil {
-		return spec.Pos{}
+// validate checks the entry at path, reporting its problems to doc, and
+// returns it as a Suppression written at source; resource defaults to "*".
+// Values are trimmed, so that a folded reason (reason: >) loses its final
+// newline.
+func (e suppressionEntry) validate(doc *spec.Document, path, source string, known func(string) bool) Suppression {
+	s := Suppression{
+		CheckID:  strings.TrimSpace(e.Check),
+		Resource: strings.TrimSpace(e.Resource),
+		Reason:   strings.TrimSpace(e.Reason),
+		Source:   source,
 	}
-	return spec.Pos{Line: tk.Position.Line, Column: tk.Position.Column}
-}
-
-func nodePos(n ast.Node) spec.Pos {
-	if n == nil {
-		return spec.Pos{}
-	}
-	return tokenPos(n.GetToken())
-}
-
-func (d *suppressionDecoder) parse(src []byte) []Suppression {
-	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
-	if err != nil {
-		type tokenError interface {
-			GetToken() *token.Token
-			GetMessage() string
+	required := func(key, why string) bool {
+		if !doc.Has(path + "." + key) {
+			doc.Errorf(path+"."+key, "missing %s: %s", key, why)
+			return false
 		}
-		if te, ok := err.(tokenError); ok {
-			d.errorf(tokenPos(te.GetToken()), "", "invalid YAML: %s", te.GetMessage())
-		} else {
-			d.errorf(spec.Pos{}, "", "invalid YAML: %v", err)
-		}
-		return nil
+		return true
 	}
-	if len(f.Docs) > 1 {
-		d.errorf(nodePos(f.Docs[1].Body), "", "found %d YAML documents; a suppressions file is exactly one", len(f.Docs))
-		return nil
-	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil || f.Docs[0].Body.Type() == ast.NullType {
-		d.errorf(spec.Pos{Line: 1, Column: 1}, "", "the file is empty; write `version: %d` and a `suppressions:` list", SuppressionsVersion)
-		return nil
-	}
-	kvs, ok := d.mapping(f.Docs[0].Body, "")
-	if !ok {
-		return nil
-	}
-	var (
-		sups        []Suppression
-		sawVersion  bool
-		versionNode = f.Docs[0].Body
-	)
-	for _, kv := range kvs {
-		switch key := d.key(kv); key {
-		case "version":
-			sawVersion = true
-			v := kv.Value
-			if v.Type() != ast.IntegerType || strings.TrimSpace(v.GetToken().Value) != fmt.Sprint(SuppressionsVersion) {
-				d.errorf(nodePos(v), "version", "unsupported version %s: this groundwork reads version %d", strings.TrimSpace(v.String()), SuppressionsVersion)
-			}
-		case "suppressions":
-			sups = d.list(kv.Value)
-		case "":
-		default:
-			d.errorf(nodePos(kv.Key), key, "unknown field %q; expected version or suppressions", key)
+	if required("check", "the ID of the check to mute, e.g. GW-HRD-004") {
+		switch {
+		case s.CheckID == "":
+			doc.Errorf(path+".check", "the check ID is empty")
+		case known != nil && !known(s.CheckID):
+			doc.Errorf(path+".check", "unknown check %q; `groundwork audit --list-checks` lists them", s.CheckID)
 		}
 	}
-	if !sawVersion {
-		d.errorf(nodePos(versionNode), "version", "missing version: start the file with `version: %d`", SuppressionsVersion)
-	}
-	return sups
-}
-
-// mapping returns the key/value pairs of a mapping node, or reports that
-// the node is not one.
-func (d *suppressionDecoder) mapping(n ast.Node, path string) ([]*ast.MappingValueNode, bool) {
-	switch m := n.(type) {
-	case *ast.MappingNode:
-		return m.Values, true
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{m}, true
-	}
-	d.errorf(nodePos(n), path, "expected a mapping, found %s", describe(n))
-	return nil, false
-}
-
-// key returns a plain key's text, or reports it and returns "".
-func (d *suppressionDecoder) key(kv *ast.MappingValueNode) string {
-	k, ok := kv.Key.(ast.ScalarNode)
-	if !ok || kv.Key.Type() == ast.NullType {
-		d.errorf(nodePos(kv.Key), "", "expected a plain key, found %s", describe(kv.Key))
-		return ""
-	}
-	return fmt.Sprint(k.GetValue())
-}
-
-func (d *suppressionDecoder) list(n ast.Node) []Suppression {
-	if n.Type() == ast.NullType {
-		return nil // `suppressions:` with nothing under it: none yet
-	}
-	seq, ok := n.(*ast.SequenceNode)
-	if !ok {
-		d.errorf(nodePos(n), "suppressions", "expected a list, found %s", describe(n))
-		return nil
-	}
-	var out []Suppression
-	for i, item := range seq.Values {
-		if s, ok := d.item(item, fmt.Sprintf("suppressions[%d]", i)); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// item decodes one suppression; ok is false when it has a problem.
-func (d *suppressionDecoder) item(n ast.Node, path string) (Suppression, bool) {
-	before := len(d.diags)
-	kvs, ok := d.mapping(n, path)
-	if !ok {
-		return Suppression{}, false
-	}
-	at := nodePos(n)
-	if len(kvs) > 0 {
-		at = nodePos(kvs[0].Key)
-	}
-	s := Suppression{Source: fmt.Sprintf("%s:%d", d.file, at.Line)}
-	seen := map[string]bool{}
-	for _, kv := range kvs {
-		key := d.key(kv)
-		if key == "" {
-			continue
-		}
-		fp := path + "." + key
-		if seen[key] {
-			d.errorf(nodePos(kv.Key), fp, "duplicate key %q", key)
-			continue
-		}
-		seen[key] = true
-		switch key {
-		case "check", "resource", "reason", "expires":
-		default:
-			d.errorf(nodePos(kv.Key), fp, "unknown field %q; expected check, resource, reason or expires", key)
-			continue
-		}
-		v, ok := d.scalar(kv.Value, fp)
-		if !ok {
-			continue
-		}
-		p := nodePos(kv.Value)
-		switch key {
-		case "check":
-			s.CheckID = v
-			switch {
-			case v == "":
-				d.errorf(p, fp, "the check ID is empty")
-			case d.known != nil && !d.known(v):
-				d.errorf(p, fp, "unknown check %q; `groundwork audit --list-checks` lists them", v)
-			}
-		case "resource":
-			s.Resource = v
-			if problem := globProblem(v); problem != "" {
-				d.errorf(p, fp, "%s", problem)
-			}
-		case "reason":
-			s.Reason = v
-			if v == "" {
-				d.errorf(p, fp, "the reason is empty; say why the finding is accepted")
-			}
-		case "expires":
-			t, err := time.Parse(dateLayout, v)
-			if err != nil {
-				d.errorf(p, fp, "%q is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31", v)
-				continue
-			}
-			s.Expires = t
-		}
-	}
-	for _, req := range []struct{ key, why string }{
-		{"check", "the ID of the check to mute, e.g. GW-HRD-004"},
-		{"reason", "why the finding is accepted"},
-		{"expires", "the last day it mutes, YYYY-MM-DD, so that it is reviewed"},
-	} {
-		if !seen[req.key] {
-			d.errorf(at, path+"."+req.key, "missing %s: %s", req.key, req.why)
-		}
-	}
-	if !seen["resource"] {
+	if !doc.Has(path + ".resource") {
 		s.Resource = "*"
+	} else if problem := globProblem(s.Resource); problem != "" {
+		doc.Errorf(path+".resource", "%s", problem)
 	}
-	return s, len(d.diags) == before
-}
-
-// scalar returns a scalar value's text, trimmed; numbers, booleans and
-// dates keep their source text, so that "expires: 2027-03-31" is read as
-// written.
-func (d *suppressionDecoder) scalar(n ast.Node, path string) (string, bool) {
-	sc, ok := n.(ast.ScalarNode)
-	switch {
-	case n.Type() == ast.NullType:
-		return "", true
-	case !ok:
-		d.errorf(nodePos(n), path, "expected a single value, found %s", describe(n))
-		return "", false
-	case n.Type() == ast.IntegerType || n.Type() == ast.FloatType || n.Type() == ast.BoolType:
-		return strings.TrimSpace(n.GetToken().Value), true
+	if required("reason", "why the finding is accepted") && s.Reason == "" {
+		doc.Errorf(path+".reason", "the reason is empty; say why the finding is accepted")
 	}
-	if lit, ok := n.(*ast.LiteralNode); ok && lit.Value != nil {
-		// A block scalar (reason: | or >): its text, not its source.
-		return strings.TrimSpace(lit.Value.Value), true
+	if required("expires", "the last day it mutes, YYYY-MM-DD, so that it is reviewed") {
+		v := strings.TrimSpace(e.Expires)
+		t, err := time.Parse(dateLayout, v)
+		if err != nil {
+			doc.Errorf(path+".expires", "%q is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31", v)
+		}
+		s.Expires = t
 	}
-	return strings.TrimSpace(fmt.Sprint(sc.GetValue())), true
-}
-
-func describe(n ast.Node) string {
-	switch n.Type() {
-	case ast.MappingType, ast.MappingValueType:
-		return "a mapping"
-	case ast.SequenceType:
-		return "a list"
-	case ast.NullType:
-		return "nothing"
-	}
-	return "a value"
+	return s
 }

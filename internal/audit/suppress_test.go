@@ -278,17 +278,17 @@ extra: true
 			want: []string{
 				`s.yaml:3:5: suppressions[0].reason: missing reason: why the finding is accepted`,
 				`s.yaml:3:12: suppressions[0].check: unknown check "GW-NOPE-001"; ` + "`groundwork audit --list-checks`" + ` lists them`,
-				`s.yaml:4:5: suppressions[0].resourc: unknown field "resourc"; expected check, resource, reason or expires`,
+				`s.yaml:4:5: suppressions[0].resourc: unknown field "resourc"; expected one of: check, expires, reason, resource (did you mean "resource"?)`,
 				`s.yaml:5:14: suppressions[0].expires: "2027-02-30" is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31`,
 				`s.yaml:6:5: suppressions[1].check: missing check: the ID of the check to mute, e.g. GW-HRD-004`,
 				`s.yaml:6:15: suppressions[1].resource: the resource pattern is empty; write "*" to match every resource`,
 				`s.yaml:7:12: suppressions[1].reason: the reason is empty; say why the finding is accepted`,
-				`s.yaml:8:14: suppressions[1].expires: expected a single value, found a list`,
+				`s.yaml:8:14: suppressions[1].expires: expected a string, found a list`,
 				`s.yaml:10:15: suppressions[2].resource: the resource pattern has "[": only * (any characters) and ? (one character) are wildcards, character classes, braces and escapes are not supported`,
 				`s.yaml:12:5: suppressions[2].reason: duplicate key "reason"`,
 				`s.yaml:13:14: suppressions[2].expires: "31/03/2027" is not a date: write it as YYYY-MM-DD, e.g. 2027-03-31`,
-				`s.yaml:14:5: suppressions[3]: expected a mapping, found a value`,
-				`s.yaml:15:1: extra: unknown field "extra"; expected version or suppressions`,
+				`s.yaml:14:5: suppressions[3]: expected a mapping, found a string`,
+				`s.yaml:15:1: extra: unknown field "extra"; expected one of: suppressions, version`,
 			},
 		},
 		"missing expires": {
@@ -313,6 +313,17 @@ extra: true
 		"empty file": {
 			src:  "",
 			want: []string{"s.yaml:1:1: the file is empty; write `version: 1` and a `suppressions:` list"},
+		},
+		"two documents": {
+			src:  "version: 1\nsuppressions: []\n---\nversion: 1\n",
+			want: []string{`s.yaml:3:1: found 2 YAML documents; a suppressions file is exactly one`},
+		},
+		"an item of one key": {
+			src: "version: 1\nsuppressions:\n  - check: GW-HRD-004\n",
+			want: []string{
+				`s.yaml:3:5: suppressions[0].expires: missing expires: the last day it mutes, YYYY-MM-DD, so that it is reviewed`,
+				`s.yaml:3:5: suppressions[0].reason: missing reason: why the finding is accepted`,
+			},
 		},
 		"not a mapping": {
 			src:  "- check: GW-HRD-004\n",

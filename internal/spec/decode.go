@@ -33,6 +33,8 @@ type decoder struct {
 	// message.
 	failed     map[string]bool
 	validating bool
+	// kind names the file in the messages about it as a whole.
+	kind DocumentKind
 }
 
 // maxNodes bounds the values one spec may hold after alias expansion. A
@@ -40,8 +42,11 @@ type decoder struct {
 const maxNodes = 200_000
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, pos: map[string]Pos{}, keyPos: map[string]Pos{}, anchors: map[string]ast.Node{}, expanding: map[string]bool{}, failed: map[string]bool{}}
+	return &decoder{file: file, pos: map[string]Pos{}, keyPos: map[string]Pos{}, anchors: map[string]ast.Node{}, expanding: map[string]bool{}, failed: map[string]bool{}, kind: specKind}
 }
+
+// specKind is foundation.yaml, for the messages about the file as a whole.
+var specKind = DocumentKind{Noun: "a spec", Empty: "run `groundwork init` to write a starting spec"}
 
 func (d *decoder) errorf(p Pos, path, format string, args ...any) {
 	if !d.validating {
@@ -105,11 +110,11 @@ func (d *decoder) parse(src []byte, out any) bool {
 		if f.Docs[1].Start != nil {
 			p = tokenPos(f.Docs[1].Start)
 		}
-		d.errorf(p, "", "found %d YAML documents; a spec is exactly one", len(f.Docs))
+		d.errorf(p, "", "found %d YAML documents; %s is exactly one", len(f.Docs), d.kind.Noun)
 		return false
 	}
 	if body == nil || body.Type() == ast.NullType {
-		d.errorf(Pos{Line: 1, Column: 1}, "", "the file is empty; run `groundwork init` to write a starting spec")
+		d.errorf(Pos{Line: 1, Column: 1}, "", "the file is empty; %s", d.kind.Empty)
 		return false
 	}
 	d.decode(body, "", reflect.ValueOf(out).Elem())
@@ -184,7 +189,7 @@ func (d *decoder) decode(n ast.Node, path string, v reflect.Value) {
 	}
 	if d.nodes++; d.nodes > maxNodes {
 		if d.nodes == maxNodes+1 {
-			d.errorf(nodePos(n), path, "the spec expands to more than %d values; check its aliases", maxNodes)
+			d.errorf(nodePos(n), path, "the file expands to more than %d values; check its aliases", maxNodes)
 		}
 		return
 	}
@@ -216,6 +221,11 @@ func (d *decoder) decode(n ast.Node, path string, v reflect.Value) {
 			// Accept `environment: 1` as "1", but keep the source text, not
 			// a re-formatted number.
 			v.SetString(strings.TrimSpace(n.GetToken().Value))
+			return
+		}
+		if lit, ok := n.(*ast.LiteralNode); ok && lit.Value != nil {
+			// A block scalar (| or >): its text, not its source.
+			v.SetString(lit.Value.Value)
 			return
 		}
 		v.SetString(fmt.Sprint(s.GetValue()))
@@ -342,7 +352,14 @@ func (d *decoder) decodeSlice(n ast.Node, path string, v reflect.Value) {
 	}
 	out := reflect.MakeSlice(v.Type(), len(seq.Values), len(seq.Values))
 	for i, item := range seq.Values {
-		d.decode(item, fmt.Sprintf("%s[%d]", path, i), out.Index(i))
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		// A list item has no key; when it is a mapping its first key stands
+		// for one, so that a field missing from it is reported where the
+		// item starts rather than at the ':' its mapping node points to.
+		if m, ok := item.(*ast.MappingNode); ok && len(m.Values) > 0 {
+			d.keyPos[ip] = nodePos(m.Values[0].Key)
+		}
+		d.decode(item, ip, out.Index(i))
 	}
 	v.Set(out)
 }
