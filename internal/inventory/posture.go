@@ -70,8 +70,10 @@ func CollectPosture(ctx context.Context, s *awsx.Session, e *estate.Estate, scop
 type postureRead struct {
 	clients PostureClients
 	opts    Options
-	mu      sync.Mutex
-	out     *estate.Posture
+	// accountKeys are the keys of the accounts read, by AWS ID.
+	accountKeys map[string]string
+	mu          sync.Mutex
+	out         *estate.Posture
 }
 
 func (r *postureRead) locked(f func(p *estate.Posture)) {
@@ -95,7 +97,9 @@ type postureAccount struct {
 // (and the status of those homed there); in the management account, per
 // Region, its EC2 instances, RDS DB instances, Lambda functions and ECS
 // and EKS clusters. Then, per IAM user, the policies attached to it, and
-// per bucket its Block Public Access, policy status and ACL.
+// per bucket its Block Public Access, policy status and ACL. Last, when
+// the clients can (PostureMonitoringClients), what watches the log groups
+// that multi-Region trails that are logging deliver to: see monitoring.
 //
 // A read the service refuses as not implemented or with a server error
 // is passed to opts.Warn and leaves that part unknown; any other error
@@ -106,7 +110,7 @@ func CollectPostureWith(ctx context.Context, clients PostureClients, e *estate.E
 	}
 	out := estate.NewPosture(time.Now().UTC())
 	out.Regions, out.HomeRegion = slices.Clone(scope.Regions), scope.HomeRegion
-	r := &postureRead{clients: clients, opts: opts, out: out}
+	r := &postureRead{clients: clients, opts: opts, accountKeys: map[string]string{}, out: out}
 	var accounts []postureAccount
 	for _, key := range scope.Accounts {
 		id, ok := e.Lookup(estate.RefAccountID, key)
@@ -118,6 +122,7 @@ func CollectPostureWith(ctx context.Context, clients PostureClients, e *estate.E
 		}
 		accounts = append(accounts, postureAccount{key: key, id: id, management: id == e.Organization.ManagementAccountID})
 		out.Accounts = append(out.Accounts, key)
+		r.accountKeys[id] = key
 	}
 	slices.Sort(out.Accounts)
 	opts.progress("reading the posture of %d accounts in %d Regions", len(accounts), len(scope.Regions))
@@ -167,6 +172,9 @@ func CollectPostureWith(ctx context.Context, clients PostureClients, e *estate.E
 		g.Go(func() error { return r.bucket(gctx, b) })
 	}
 	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := r.monitoring(ctx); err != nil {
 		return err
 	}
 	e.Posture = out

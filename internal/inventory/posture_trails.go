@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -41,7 +42,7 @@ func (r *postureRead) trails(ctx context.Context, p placeRef) error {
 			Where: p.where(), Name: aws.ToString(tr.Name), ARN: aws.ToString(tr.TrailARN),
 			HomeRegion: aws.ToString(tr.HomeRegion), MultiRegion: aws.ToBool(tr.IsMultiRegionTrail),
 			Organization: aws.ToBool(tr.IsOrganizationTrail), LogFileValidation: aws.ToBool(tr.LogFileValidationEnabled),
-			KMSKeyID: aws.ToString(tr.KmsKeyId),
+			KMSKeyID: aws.ToString(tr.KmsKeyId), LogGroup: r.logGroupOf(aws.ToString(tr.CloudWatchLogsLogGroupArn)),
 		}
 		if t.HomeRegion == "" {
 			t.HomeRegion = p.at.Region
@@ -62,4 +63,19 @@ func (r *postureRead) trails(ctx context.Context, p placeRef) error {
 	}
 	r.locked(func(l *estate.Posture) { l.Trails[p.placeKey()] = found })
 	return nil
+}
+
+// logGroupOf places the log group of a CloudWatchLogsLogGroupArn
+// (arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME:*), its account by
+// key when the read covers it; nil for an empty or malformed ARN.
+func (r *postureRead) logGroupOf(arn string) *estate.Placement {
+	parts := strings.SplitN(arn, ":", 7)
+	if len(parts) < 7 || parts[5] != "log-group" || parts[3] == "" || parts[4] == "" {
+		return nil
+	}
+	account := parts[4]
+	if key, ok := r.accountKeys[account]; ok {
+		account = key
+	}
+	return &estate.Placement{Where: estate.Where{Account: account, Region: parts[3]}, Name: strings.TrimSuffix(parts[6], ":*")}
 }
