@@ -14,9 +14,11 @@ import (
 // on the trail's log group and an alarm that notifies a topic with a
 // confirmed subscription (guidance 000, 001 and 003; CIS AWS Foundations
 // v3.0.0 section 4). As CIS does, an alarm whose topic has no confirmed
-// subscription counts as missing: nobody hears it. Every check returns no
-// findings when e.Monitoring is nil (the layer was not read or the spec
-// asks for none), and judges only what e.Monitoring.Expected names.
+// subscription counts as missing: nobody hears it. The checks judge only
+// what e.Monitoring.Expected names; when e.Monitoring is nil (the layer
+// was not read or the spec asks for none) the topic and rule checks
+// return no findings, and the pattern checks of the entries CIS names
+// judge the trails the posture layer read instead (monitoring_posture.go).
 
 const monitoringRemedy = "write a monitoring section in foundation.yaml (`monitoring: {}` takes the defaults) and run groundwork apply"
 
@@ -270,7 +272,10 @@ func confirmedTopic(m *estate.Monitoring, arn string) bool {
 func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) []Finding {
 	return func(e *estate.Estate) []Finding {
 		m := e.Monitoring
-		if m == nil || !slices.Contains(m.Expected.Patterns, entry.Name) {
+		if m == nil {
+			return checkPatternOnPosture(e, entry, what)
+		}
+		if !slices.Contains(m.Expected.Patterns, entry.Name) {
 			return nil
 		}
 		lg := m.Expected.LogGroup
