@@ -181,7 +181,7 @@ func TestOrganizationLayerDrift(t *testing.T) {
 		t.Errorf("FullAWSAccess must never be touched")
 	}
 	mustRun(t, dir, ExitOK, "plan", "--detailed-exitcode")
-	if got := auditFindings(t, dir); got != motoFindings {
-		t.Errorf("audit after repair = %s, want %s", got, motoFindings)
+	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed); got != want {
+		t.Errorf("audit after repair = %s, want %s", got, want)
 	}
 }
