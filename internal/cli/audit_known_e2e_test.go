@@ -144,6 +144,15 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	add("GW-TRL-002", mgmt("trail", "unvalidated"))
 	// ...and, as built, without a KMS key.
 	add("GW-TRL-003", mgmt("trail", "unvalidated"))
+	// ...and, as built, delivering to no CloudWatch Logs log group: no
+	// metric filter watches for any of the patterns CIS v3.0.0 4.1 to
+	// 4.15 names (GW-MON-011 and 012 check groundwork's own patterns,
+	// judged only when the spec asks for them).
+	for _, id := range []string{"GW-MON-010", "GW-MON-013", "GW-MON-014", "GW-MON-015", "GW-MON-016", "GW-MON-017",
+		"GW-MON-018", "GW-MON-019", "GW-MON-020", "GW-MON-021", "GW-MON-022", "GW-MON-023", "GW-MON-024", "GW-MON-025",
+		"GW-MON-026"} {
+		add(id, mgmt("trail", "unvalidated"))
+	}
 	// The EC2 instance in the management account.
 	add("GW-WKL-001", mgmt("ec2-instance", k.instance))
 	// The workload account left directly under the root.
