@@ -18,7 +18,7 @@ import (
 //	  GW-ORG-002  Log Archive account in the Security OU
 //	    account/111111111111 (log-archive)
 //	      Log Archive account sits in Root/Workloads, not under Root/Security
-//	      fix: set accounts.<key>.unit: Security in foundation.yaml ...
+//	    fix: set accounts.<key>.unit: Security in foundation.yaml ...
 //
 //	Summary
 //	  critical      0
@@ -59,8 +59,11 @@ func (t Text) Write(w io.Writer, r audit.Result) error {
 		}
 		fmt.Fprintf(bw, "    %s\n", where(f))
 		fmt.Fprintf(bw, "      %s\n", indent(f.Message, 6))
-		if f.Remediation != "" {
-			fmt.Fprintf(bw, "      fix: %s\n", indent(f.Remediation, 6))
+		// The fix is the check's: say it once, after the group's last
+		// finding, unless a finding carries its own.
+		last := i == len(fs)-1 || fs[i+1].Severity != f.Severity || fs[i+1].CheckID != f.CheckID
+		if f.Remediation != "" && (last || fs[i+1].Remediation != f.Remediation) {
+			fmt.Fprintf(bw, "    fix: %s\n", indent(f.Remediation, 4))
 		}
 	}
 	if len(fs) > 0 {
