@@ -31,21 +31,47 @@ type GuidanceRef struct {
 	Section string `json:"section"`
 }
 
-// Refs parses Guidance: parts separated by ";", each "NNN <section>".
-// Empty parts are skipped; a part with no section gives a ref with an
-// empty Section, which the catalogue test rejects.
-func (c Check) Refs() []GuidanceRef {
-	var out []GuidanceRef
-	for _, part := range strings.Split(c.Guidance, ";") {
+// Refs parses Guidance with ParseGuidance.
+func (c Check) Refs() []GuidanceRef { return ParseGuidance(c.Guidance) }
+
+// ParseGuidance reads a Guidance string: parts separated by ";", each
+// "NNN <section>". Empty parts are skipped; a part that does not start
+// with a three-digit document number keeps its whole text as the section,
+// so that nothing written there is lost (the catalogue test rejects such a
+// part in a registered check). It returns [] (not nil) for an empty
+// string, so that reports write an empty list.
+func ParseGuidance(s string) []GuidanceRef {
+	out := []GuidanceRef{}
+	for part := range strings.SplitSeq(s, ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		doc, section, _ := strings.Cut(part, " ")
+		if !isDocNumber(doc) {
+			out = append(out, GuidanceRef{Section: part})
+			continue
+		}
 		out = append(out, GuidanceRef{Doc: doc, Section: strings.TrimSpace(section)})
 	}
 	return out
 }
+
+// isDocNumber reports whether s is a guidance document number: three digits.
+func isDocNumber(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// String renders a ref for people: "000 Create Security OU".
+func (g GuidanceRef) String() string { return strings.TrimSpace(g.Doc + " " + g.Section) }
 
 // Docs returns the guidance documents the check cites, sorted, each once.
 func (c Check) Docs() []string {

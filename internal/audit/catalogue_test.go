@@ -127,13 +127,14 @@ func TestRefs(t *testing.T) {
 		guidance string
 		want     []GuidanceRef
 	}{
-		"empty": {"", nil},
+		"empty": {"", []GuidanceRef{}},
 		"one":   {"000 Create Security OU", []GuidanceRef{{"000", "Create Security OU"}}},
 		"two": {"000 Create Security OU; 004 Delegate Security Administration",
 			[]GuidanceRef{{"000", "Create Security OU"}, {"004", "Delegate Security Administration"}}},
 		"dangling separator": {"001 CloudTrail; ", []GuidanceRef{{"001", "CloudTrail"}}},
 		"no section":         {"000", []GuidanceRef{{"000", ""}}},
 		"extra space":        {"  002   IAM-030 ;003 Logging and Auditing", []GuidanceRef{{"002", "IAM-030"}, {"003", "Logging and Auditing"}}},
+		"no number":          {"see the runbook", []GuidanceRef{{"", "see the runbook"}}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package report
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 )
@@ -32,50 +31,4 @@ func checksOf(r audit.Result) []audit.Check {
 	}
 	slices.SortFunc(out, func(a, b audit.Check) int { return cmp.Compare(a.ID, b.ID) })
 	return out
-}
-
-// guidanceRef is one recommendation a check comes from: a guidance
-// document number ("000") and a section in it ("Create Security OU").
-type guidanceRef struct {
-	Doc     string `json:"doc"`
-	Section string `json:"section"`
-}
-
-// parseGuidance reads a check's Guidance, "NNN Section; NNN Section". A
-// part that does not start with a document number keeps its whole text as
-// the section, so nothing written there is lost. It returns [] (not nil)
-// for an empty string.
-func parseGuidance(s string) []guidanceRef {
-	refs := []guidanceRef{}
-	for part := range strings.SplitSeq(s, ";") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		doc, section, _ := strings.Cut(part, " ")
-		if !isDocNumber(doc) {
-			refs = append(refs, guidanceRef{Section: part})
-			continue
-		}
-		refs = append(refs, guidanceRef{Doc: doc, Section: strings.TrimSpace(section)})
-	}
-	return refs
-}
-
-// isDocNumber reports whether s is a guidance document number: three digits.
-func isDocNumber(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// guidanceText renders refs for people: "000 Create Security OU".
-func (g guidanceRef) String() string {
-	return strings.TrimSpace(g.Doc + " " + g.Section)
 }

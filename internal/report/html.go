@@ -60,7 +60,7 @@ type htmlFinding struct {
 type htmlCheck struct {
 	audit.Check
 	SeverityName string
-	Guidance     []guidanceRef
+	Guidance     []audit.GuidanceRef
 	Findings     int
 }
 
@@ -120,7 +120,7 @@ func (h HTML) page(r audit.Result) htmlPage {
 			continue
 		}
 		p.Checks = append(p.Checks, htmlCheck{
-			Check: c, SeverityName: c.Severity.String(), Guidance: parseGuidance(c.Guidance), Findings: len(perCheck[c.ID]),
+			Check: c, SeverityName: c.Severity.String(), Guidance: audit.ParseGuidance(c.Guidance), Findings: len(perCheck[c.ID]),
 		})
 	}
 	return p

@@ -51,27 +51,27 @@ type jsonSummary struct {
 }
 
 type jsonCheck struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Severity    audit.Severity `json:"severity"`
-	Guidance    []guidanceRef  `json:"guidance"`
-	Controls    []string       `json:"controls"`
-	Rationale   string         `json:"rationale"`
-	Remediation string         `json:"remediation"`
+	ID          string              `json:"id"`
+	Title       string              `json:"title"`
+	Severity    audit.Severity      `json:"severity"`
+	Guidance    []audit.GuidanceRef `json:"guidance"`
+	Controls    []string            `json:"controls"`
+	Rationale   string              `json:"rationale"`
+	Remediation string              `json:"remediation"`
 }
 
 type jsonFinding struct {
-	CheckID     string           `json:"check_id"`
-	Severity    audit.Severity   `json:"severity"`
-	Title       string           `json:"title"`
-	Resource    string           `json:"resource"`
-	Account     string           `json:"account"`
-	Region      string           `json:"region"`
-	Message     string           `json:"message"`
-	Remediation string           `json:"remediation"`
-	Guidance    []guidanceRef    `json:"guidance"`
-	Controls    []string         `json:"controls"`
-	Suppression *jsonSuppression `json:"suppression,omitempty"`
+	CheckID     string              `json:"check_id"`
+	Severity    audit.Severity      `json:"severity"`
+	Title       string              `json:"title"`
+	Resource    string              `json:"resource"`
+	Account     string              `json:"account"`
+	Region      string              `json:"region"`
+	Message     string              `json:"message"`
+	Remediation string              `json:"remediation"`
+	Guidance    []audit.GuidanceRef `json:"guidance"`
+	Controls    []string            `json:"controls"`
+	Suppression *jsonSuppression    `json:"suppression,omitempty"`
 }
 
 type jsonSuppression struct {
@@ -108,7 +108,7 @@ func (j JSON) Write(w io.Writer, r audit.Result) error {
 	}
 	for _, c := range checksOf(r) {
 		doc.Checks = append(doc.Checks, jsonCheck{
-			ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: parseGuidance(c.Guidance),
+			ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: audit.ParseGuidance(c.Guidance),
 			Controls: nonNil(c.Controls), Rationale: c.Rationale, Remediation: c.Remediation,
 		})
 	}
@@ -127,7 +127,7 @@ func jsonFindings(fs []audit.Finding) []jsonFinding {
 		jf := jsonFinding{
 			CheckID: f.CheckID, Severity: f.Severity, Title: f.Title, Resource: f.Resource,
 			Account: f.Account, Region: f.Region, Message: f.Message, Remediation: f.Remediation,
-			Guidance: parseGuidance(f.Guidance), Controls: nonNil(f.Controls),
+			Guidance: audit.ParseGuidance(f.Guidance), Controls: nonNil(f.Controls),
 		}
 		if f.Suppression != nil {
 			s := toJSONSuppression(*f.Suppression)

@@ -116,7 +116,7 @@ func failureBody(f audit.Finding) string {
 	if f.Remediation != "" {
 		b.WriteString("\nfix: " + f.Remediation)
 	}
-	if refs := parseGuidance(f.Guidance); len(refs) > 0 {
+	if refs := audit.ParseGuidance(f.Guidance); len(refs) > 0 {
 		parts := make([]string, len(refs))
 		for i, g := range refs {
 			parts[i] = g.String()

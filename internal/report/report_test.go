@@ -200,7 +200,7 @@ func TestJSONDecodes(t *testing.T) {
 		Summary       map[string]int
 		Checks        []struct {
 			ID       string
-			Guidance []guidanceRef
+			Guidance []audit.GuidanceRef
 			Controls []string
 		}
 		Findings   []jsonTestFinding
@@ -230,10 +230,10 @@ func TestJSONDecodes(t *testing.T) {
 
 // jsonTestFinding is a finding as a script reads it back from the JSON.
 type jsonTestFinding struct {
-	CheckID     string             `json:"check_id"`
-	Severity    audit.Severity     `json:"severity"`
-	Guidance    []guidanceRef      `json:"guidance"`
-	Suppression *audit.Suppression `json:"suppression"`
+	CheckID     string              `json:"check_id"`
+	Severity    audit.Severity      `json:"severity"`
+	Guidance    []audit.GuidanceRef `json:"guidance"`
+	Suppression *audit.Suppression  `json:"suppression"`
 }
 
 func TestJSONArraysNeverNull(t *testing.T) {
@@ -288,27 +288,6 @@ func mapsEqual(a, b map[string]int) bool {
 		}
 	}
 	return true
-}
-
-func TestParseGuidance(t *testing.T) {
-	tests := map[string]struct {
-		in   string
-		want []guidanceRef
-	}{
-		"empty":      {in: "", want: []guidanceRef{}},
-		"one":        {in: "000 Create Security OU", want: []guidanceRef{{"000", "Create Security OU"}}},
-		"two":        {in: "000 OU structure; 002 IAM-030", want: []guidanceRef{{"000", "OU structure"}, {"002", "IAM-030"}}},
-		"doc only":   {in: "004", want: []guidanceRef{{"004", ""}}},
-		"no number":  {in: "see the runbook", want: []guidanceRef{{"", "see the runbook"}}},
-		"stray semi": {in: " 001 Trail ;; ", want: []guidanceRef{{"001", "Trail"}}},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			if got := parseGuidance(tt.in); !slices.Equal(got, tt.want) {
-				t.Errorf("parseGuidance(%q) = %+v, want %+v", tt.in, got, tt.want)
-			}
-		})
-	}
 }
 
 func TestJUnitCounts(t *testing.T) {

@@ -238,7 +238,7 @@ func sarifHelpFor(c audit.Check) sarifHelp {
 		md.WriteString("**Remediation:** " + c.Remediation)
 	}
 	var refs []string
-	for _, g := range parseGuidance(c.Guidance) {
+	for _, g := range audit.ParseGuidance(c.Guidance) {
 		refs = append(refs, g.String())
 	}
 	section("Guidance", refs)
