@@ -254,6 +254,12 @@ var (
 	// untrailed: no logging section (which the monitoring layer needs),
 	// so no trail records any account.
 	untrailed = repeated("GW-TRL-001", 6)
+	// unwatched: a logging section but no monitoring section, and a trail
+	// that delivers to no CloudWatch Logs log group, so none of the 15 CIS
+	// section 4 patterns is watched (GW-MON-011 and 012 are groundwork's
+	// own and judged only when the spec asks for them).
+	unwatched = []string{"GW-MON-010", "GW-MON-013", "GW-MON-014", "GW-MON-015", "GW-MON-016", "GW-MON-017", "GW-MON-018",
+		"GW-MON-019", "GW-MON-020", "GW-MON-021", "GW-MON-022", "GW-MON-023", "GW-MON-024", "GW-MON-025", "GW-MON-026"}
 )
 
 // repeated returns n copies of a check ID.
