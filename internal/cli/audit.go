@@ -62,7 +62,7 @@ Exit code 3 when a finding that is not suppressed is at or above --fail-on,
   groundwork audit --fail-on medium
   groundwork audit -o findings.sarif -o findings.html       # formats from the extensions
   groundwork audit --format json,junit -o audit.out -o audit.junit   # formats by position
-  groundwork audit --format text -o findings.sarif          # text on stdout, SARIF to a file
+  groundwork audit -o text -o findings.sarif                # text on stdout, SARIF to a file
   groundwork audit --suppressions accepted-risks.yaml
   groundwork audit --regions us-east-1,eu-west-1            # without a spec
   groundwork audit --no-drift

@@ -53,10 +53,13 @@ func bareFormat(output string) (string, bool) {
 //   - an --output that is a format name ("-o json") is that format on
 //     stdout; any other --output is a file;
 //   - when --format and --output are both given, the same number of each,
-//     they pair up by position: --format json,sarif -o a -o b;
+//     they pair up by position: --format json,sarif -o a -o b; a file
+//     named for another format than its pair is refused (SARIF may go in
+//     a .json file);
 //   - otherwise a file's format comes from its extension (see
 //     report.FormatForPath), and each --format no file takes goes to
-//     stdout: --format text -o out.sarif prints text and writes SARIF;
+//     stdout: --format text -o a.json -o b.sarif prints text and writes
+//     JSON and SARIF;
 //   - at most one report goes to stdout, and no file is named twice.
 func resolveReports(formatFlags, outputs []string) ([]reportTarget, error) {
 	formats, err := splitFormats(formatFlags)
