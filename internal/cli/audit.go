@@ -285,7 +285,7 @@ func listChecks(g *globals, fl auditFlags) error {
 	case len(formats) == 0 || slices.Equal(formats, []string{"text"}):
 		return writeCatalogueText(g.io.Out, audit.Checks(), audit.Catalogue())
 	case slices.Equal(formats, []string{"json"}):
-		return writeCatalogueJSON(g.io.Out, audit.Checks(), audit.Catalogue())
+		return report.WriteCatalogueJSON(g.io.Out, audit.Checks(), audit.Catalogue())
 	}
 	return fmt.Errorf("--list-checks prints text or json, one of them, not %s", strings.Join(formats, " and "))
 }

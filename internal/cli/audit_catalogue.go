@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -44,35 +43,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// catalogueEntry is one check as `audit --list-checks --format json`
-// prints it: the shape of a check in the JSON report.
-type catalogueEntry struct {
-	ID          string              `json:"id"`
-	Title       string              `json:"title"`
-	Severity    audit.Severity      `json:"severity"`
-	Guidance    []audit.GuidanceRef `json:"guidance"`
-	Controls    []string            `json:"controls"`
-	Rationale   string              `json:"rationale"`
-	Remediation string              `json:"remediation"`
-}
-
-// writeCatalogueJSON prints {"checks": [...], "summary": {...}}.
-func writeCatalogueJSON(w io.Writer, cs []audit.Check, sum audit.CatalogueSummary) error {
-	out := struct {
-		Checks  []catalogueEntry       `json:"checks"`
-		Summary audit.CatalogueSummary `json:"summary"`
-	}{Checks: []catalogueEntry{}, Summary: sum}
-	for _, c := range cs {
-		e := catalogueEntry{ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: c.Refs(),
-			Controls: c.Controls, Rationale: c.Rationale, Remediation: c.Remediation}
-		if e.Controls == nil {
-			e.Controls = []string{}
-		}
-		out.Checks = append(out.Checks, e)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
 }

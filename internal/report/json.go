@@ -107,10 +107,7 @@ func (j JSON) Write(w io.Writer, r audit.Result) error {
 		Notices:    []jsonNotice{},
 	}
 	for _, c := range checksOf(r) {
-		doc.Checks = append(doc.Checks, jsonCheck{
-			ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: audit.ParseGuidance(c.Guidance),
-			Controls: nonNil(c.Controls), Rationale: c.Rationale, Remediation: c.Remediation,
-		})
+		doc.Checks = append(doc.Checks, toJSONCheck(c))
 	}
 	for _, nt := range r.Notices {
 		doc.Notices = append(doc.Notices, jsonNotice{Kind: nt.Kind, Message: nt.Message, Suppression: toJSONSuppression(nt.Suppression)})
@@ -119,6 +116,30 @@ func (j JSON) Write(w io.Writer, r audit.Result) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // remediations say "<key>"; keep them readable
 	return enc.Encode(doc)
+}
+
+func toJSONCheck(c audit.Check) jsonCheck {
+	return jsonCheck{
+		ID: c.ID, Title: c.Title, Severity: c.Severity, Guidance: audit.ParseGuidance(c.Guidance),
+		Controls: nonNil(c.Controls), Rationale: c.Rationale, Remediation: c.Remediation,
+	}
+}
+
+// WriteCatalogueJSON writes a check catalogue as `groundwork audit
+// --list-checks --format json` prints it, {"checks": [...], "summary":
+// {...}}, each check in the shape the JSON report gives its checks.
+func WriteCatalogueJSON(w io.Writer, cs []audit.Check, sum audit.CatalogueSummary) error {
+	out := struct {
+		Checks  []jsonCheck            `json:"checks"`
+		Summary audit.CatalogueSummary `json:"summary"`
+	}{Checks: make([]jsonCheck, 0, len(cs)), Summary: sum}
+	for _, c := range cs {
+		out.Checks = append(out.Checks, toJSONCheck(c))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
 }
 
 func jsonFindings(fs []audit.Finding) []jsonFinding {
