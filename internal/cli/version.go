@@ -24,10 +24,7 @@ func newVersion(g *globals) *cobra.Command {
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			v := Version
-			if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-				v = info.Main.Version
-			}
+			v := groundworkVersion()
 			if output == "json" {
 				return json.NewEncoder(g.io.Out).Encode(map[string]any{"version": v, "spec_version": spec.Version})
 			}
@@ -37,4 +34,13 @@ func newVersion(g *globals) *cobra.Command {
 	}
 	outputFlag(cmd, &output)
 	return cmd
+}
+
+// groundworkVersion is Version, or the module version go install recorded
+// when the binary was built without -ldflags.
+func groundworkVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && Version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return Version
 }
