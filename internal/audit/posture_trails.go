@@ -134,6 +134,7 @@ func checkTrailCoverage(e *estate.Estate) []Finding {
 func homeTrails(e *estate.Estate) []*estate.PostureTrail {
 	byARN := map[string]*estate.PostureTrail{}
 	var arns []string
+	atHome := func(t *estate.PostureTrail) bool { return t.Region == t.HomeRegion && accountID(e, t.Account) == t.Owner() }
 	for _, t := range e.Posture.SortedTrails() {
 		if leaving(e, t.Where) {
 			continue
@@ -143,7 +144,7 @@ func homeTrails(e *estate.Estate) []*estate.PostureTrail {
 		if !dup {
 			arns = append(arns, id)
 		}
-		if !dup || (t.Region == t.HomeRegion && accountID(e, t.Account) == t.Owner() && prev.Region != prev.HomeRegion) {
+		if !dup || (atHome(t) && !atHome(prev)) {
 			byARN[id] = t
 		}
 	}

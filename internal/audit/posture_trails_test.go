@@ -140,3 +140,19 @@ func TestEveryTrailChecks(t *testing.T) {
 		},
 	}, namesAccount)
 }
+
+// TestHomeTrailsPrefersOwner: a member account's shadow copy of the
+// organization trail, seen in the trail's home Region, must not stand for
+// the trail when the owner's own sighting was read too.
+func TestHomeTrailsPrefersOwner(t *testing.T) {
+	e := postured()
+	var sightings []string
+	for _, tr := range homeTrails(e) {
+		if tr.ARN == orgTrailARN {
+			sightings = append(sightings, tr.Where.String())
+		}
+	}
+	if want := (estate.Where{Account: mgmtKey, Region: home}).String(); len(sightings) != 1 || sightings[0] != want {
+		t.Errorf("organization trail taken from %q, want only %q", sightings, want)
+	}
+}
