@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,9 +11,10 @@ import (
 
 // The network checks: security groups and network ACLs that open remote
 // administration to the internet, default security groups that let
-// traffic through, and security-group rules that name addresses inside
-// their own VPC where a group reference would do (CIS AWS Foundations
-// v3.0.0 section 5, guidance 003 and 004). They judge e.Network, read in
+// traffic through, security-group rules that name addresses inside their
+// own VPC where a group reference would do (CIS AWS Foundations v3.0.0
+// section 5, guidance 003 and 004), and VPCs whose traffic no flow log
+// records (CIS 3.7). They judge e.Network, read in
 // every account and operational Region whatever the spec describes, and
 // return no findings when it is nil: the layer was not read, which says
 // nothing about the network.
@@ -86,6 +88,19 @@ func init() {
 		Remediation: "manual: replace each listed CIDR source with the security group of the resources that should " +
 			"connect (for example a database-client group), then remove the CIDR rule",
 		Run: checkInternalCIDRs,
+	})
+	Register(Check{
+		ID:       "GW-NET-006",
+		Title:    "VPC flow logging on in every VPC",
+		Severity: Medium,
+		Guidance: "003 Logging and Auditing; 004 Compliance Alignment",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.7", "NIST CSF DE.CM-1", "NIST CSF DE.AE-3"},
+		Rationale: "Without a flow log nobody can tell afterwards which addresses an instance talked to: rejected " +
+			"probes, data leaving for an unknown host and lateral movement between subnets go unseen.",
+		Remediation: "manual: create a flow log for the VPC (EC2 CreateFlowLogs, resource type VPC, traffic type ALL or " +
+			"REJECT) delivering to CloudWatch Logs or to an S3 bucket in the Log Archive account; or delete a VPC nobody " +
+			"uses: for default VPCs, keep hardening.delete_default_vpcs: true and run groundwork apply --allow-delete",
+		Run: checkFlowLogs,
 	})
 }
 
@@ -287,6 +302,38 @@ func checkInternalCIDRs(e *estate.Estate) []Finding {
 		out = append(out, networkFinding(e, "sg", g.Where, g.ID, g.Name, fmt.Sprintf(
 			"security group %s admits %s, inside its VPC %s (%s): reference the security groups of the sources instead",
 			g.Label(), strings.Join(inside, ", "), vpc.ID, strings.Join(slices.Concat(vpc.IPv4, vpc.IPv6), ", "))))
+	}
+	return out
+}
+
+// checkFlowLogs reports the VPCs without an active flow log of their own,
+// naming any flow logs they have that are not active. A log on a subnet
+// or network interface does not count: the rest of the VPC goes
+// unrecorded.
+func checkFlowLogs(e *estate.Estate) []Finding {
+	if e.Network == nil {
+		return nil
+	}
+	var out []Finding
+	for _, v := range e.Network.SortedVPCs() {
+		if leaving(e, v.Where) || len(v.ActiveFlowLogs()) > 0 {
+			continue
+		}
+		kind := "VPC " + v.ID
+		if v.Default {
+			kind = "default VPC " + v.ID
+		}
+		why := "no flow log"
+		if len(v.FlowLogs) > 0 {
+			var inactive []string
+			for _, l := range v.FlowLogs {
+				inactive = append(inactive, fmt.Sprintf("%s is %s", l.ID, cmp.Or(l.Status, "of no status")))
+			}
+			why = "no active flow log (" + strings.Join(inactive, ", ") + ")"
+		}
+		out = append(out, networkFinding(e, "vpc", v.Where, v.ID, "", fmt.Sprintf(
+			"%s has %s: its traffic is not recorded, so connections in and out of it cannot be traced",
+			kind, why)))
 	}
 	return out
 }

@@ -40,7 +40,7 @@ var allTraffic = estate.Traffic{Protocol: estate.AllProtocols, FromPort: -1, ToP
 // world on 443 only and to the app group on 5432, and a network ACL that
 // denies SSH and RDP from anywhere before allowing everything; in the
 // management account, a VPC with an empty default group and an ACL that
-// allows only 443.
+// allows only 443. Each VPC has an active flow log.
 func netClean() *estate.Estate {
 	e := estate.New()
 	e.Organization = &estate.Organization{ID: "o-abc", ManagementAccountID: netMgmtID}
@@ -51,8 +51,10 @@ func netClean() *estate.Estate {
 	n.Accounts = []string{estate.ManagementKey, netOld, netProd}
 	n.Regions = []string{netRegion, "us-east-1"}
 	n.VPCs[netProdAt.Key("vpc-prod")] = &estate.VPC{Where: netProdAt, ID: "vpc-prod",
-		IPv4: []string{"10.0.0.0/16", "100.64.0.0/20"}, IPv6: []string{"2600:1f18:aaaa:bb00::/56"}}
-	n.VPCs[netMgmtAt.Key("vpc-mgmt")] = &estate.VPC{Where: netMgmtAt, ID: "vpc-mgmt", IPv4: []string{"172.31.0.0/16"}, Default: true}
+		IPv4: []string{"10.0.0.0/16", "100.64.0.0/20"}, IPv6: []string{"2600:1f18:aaaa:bb00::/56"},
+		FlowLogs: []estate.FlowLog{{ID: "fl-prod", Status: estate.FlowLogActive, TrafficType: "ALL", DestinationType: "s3"}}}
+	n.VPCs[netMgmtAt.Key("vpc-mgmt")] = &estate.VPC{Where: netMgmtAt, ID: "vpc-mgmt", IPv4: []string{"172.31.0.0/16"}, Default: true,
+		FlowLogs: []estate.FlowLog{{ID: "fl-mgmt", Status: estate.FlowLogActive, TrafficType: "REJECT", DestinationType: "cloud-watch-logs"}}}
 	n.SecurityGroups[netProdAt.Key("sg-default")] = &estate.SecurityGroup{Where: netProdAt, ID: "sg-default", Name: "default", VPC: "vpc-prod", Default: true}
 	n.SecurityGroups[netProdAt.Key("sg-web")] = &estate.SecurityGroup{Where: netProdAt, ID: "sg-web", Name: "web", VPC: "vpc-prod",
 		Ingress: []estate.SecurityGroupRule{
@@ -262,5 +264,34 @@ func TestInternalCIDRs(t *testing.T) {
 			addIngress(estate.SecurityGroupRule{Traffic: tcpPorts(22, 22), IPv4: []string{"10.0.1.0/24"}})(e)
 		}},
 		"closing account ignored": {check: "GW-NET-005", edit: oldGroup},
+	}, everyMessage, placedInResource)
+}
+
+func TestFlowLogs(t *testing.T) {
+	const prodVPC, mgmtVPC = "vpc/444444444444/eu-west-1/vpc-prod", "vpc/000000000000/us-east-1/vpc-mgmt"
+	prod := func(e *estate.Estate) *estate.VPC { return e.Network.VPCs[netProdAt.Key("vpc-prod")] }
+	runCases(t, netClean, map[string]checkCase{
+		"no flow log": {check: "GW-NET-006", edit: func(e *estate.Estate) { prod(e).FlowLogs = nil },
+			want: []string{prodVPC}, msg: "VPC vpc-prod has no flow log: its traffic is not recorded"},
+		"default VPC without flow logs": {check: "GW-NET-006",
+			edit: func(e *estate.Estate) { e.Network.VPCs[netMgmtAt.Key("vpc-mgmt")].FlowLogs = nil },
+			want: []string{mgmtVPC}, msg: "default VPC vpc-mgmt has no flow log"},
+		"only an inactive flow log": {check: "GW-NET-006", edit: func(e *estate.Estate) {
+			prod(e).FlowLogs = []estate.FlowLog{{ID: "fl-off", Status: "INACTIVE", TrafficType: "ALL"}}
+		}, want: []string{prodVPC}, msg: "has no active flow log (fl-off is INACTIVE): its traffic is not recorded"},
+		"an active flow log beside an inactive one": {check: "GW-NET-006", edit: func(e *estate.Estate) {
+			v := prod(e)
+			v.FlowLogs = append([]estate.FlowLog{{ID: "fl-off", Status: "INACTIVE"}}, v.FlowLogs...)
+		}},
+		"every VPC without flow logs, in order": {check: "GW-NET-006", edit: func(e *estate.Estate) {
+			for _, v := range e.Network.VPCs {
+				v.FlowLogs = nil
+			}
+		}, want: []string{mgmtVPC, prodVPC}},
+		"VPCs not read": {check: "GW-NET-006", edit: func(e *estate.Estate) {
+			prod(e).FlowLogs = nil
+			e.Network.VPCs = map[string]*estate.VPC{}
+		}},
+		"closing account ignored": {check: "GW-NET-006", edit: oldGroup},
 	}, everyMessage, placedInResource)
 }

@@ -39,7 +39,7 @@ type knownAccount struct {
 
 // vpcDefaults are the default network ACL and default security group of
 // a VPC, which EC2 creates with the VPC.
-type vpcDefaults struct{ nacl, sg string }
+type vpcDefaults struct{ vpc, nacl, sg string }
 
 // knownEstate is what buildKnownEstate built: the IDs the expected
 // findings name.
@@ -94,6 +94,9 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	nacl := func(a knownAccount, n vpcDefaults) string {
 		return "nacl/" + a.id + "/" + testenv.Region + "/" + n.nacl
 	}
+	vpc := func(a knownAccount, n vpcDefaults) string {
+		return "vpc/" + a.id + "/" + testenv.Region + "/" + n.vpc
+	}
 	sg := func(a knownAccount, id, name string) string {
 		return "sg/" + a.id + "/" + testenv.Region + "/" + id + " (" + name + ")"
 	}
@@ -120,15 +123,19 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 		// and its default security group all outbound traffic, as in AWS.
 		add("GW-NET-003", nacl(a, a.defaultNet))
 		add("GW-NET-004", sg(a, a.defaultNet.sg, "default"))
+		// Nobody created a flow log for the default VPC.
+		add("GW-NET-006", vpc(a, a.defaultNet))
 		if a != k.management {
 			// The only trail is the management account's own, not an
 			// organization trail: the members are not covered.
 			add("GW-TRL-001", acct(a))
 		}
 	}
-	// The VPC built in the management account gets the same defaults.
+	// The VPC built in the management account gets the same defaults,
+	// and no flow log either.
 	add("GW-NET-003", nacl(k.management, k.builtNet))
 	add("GW-NET-004", sg(k.management, k.builtNet.sg, "default"))
+	add("GW-NET-006", vpc(k.management, k.builtNet))
 	// The bucket made public with a public-read ACL and no Block Public Access.
 	add("GW-BKT-001", mgmt("s3-bucket", "public-www"))
 	// The IAM user in the management account...
@@ -406,5 +413,5 @@ func defaultsOf(t *testing.T, ec *ec2.Client, vpc string) vpcDefaults {
 	if err != nil || len(sgs.SecurityGroups) != 1 {
 		t.Fatalf("default security group of %s: %v", vpc, err)
 	}
-	return vpcDefaults{nacl: aws.ToString(acls.NetworkAcls[0].NetworkAclId), sg: aws.ToString(sgs.SecurityGroups[0].GroupId)}
+	return vpcDefaults{vpc: vpc, nacl: aws.ToString(acls.NetworkAcls[0].NetworkAclId), sg: aws.ToString(sgs.SecurityGroups[0].GroupId)}
 }

@@ -247,10 +247,10 @@ const motoFindings = "GW-ACC-002,GW-SVC-002,GW-SVC-002,GW-SVC-002,GW-SVC-003"
 var (
 	// unhardened: no hardening section, so in every account no password
 	// policy, no account-level Block Public Access and a default VPC,
-	// whose default network ACL and security group are open in each
-	// Region; and moto's root MFA (motoRootMFA).
+	// whose default network ACL and security group are open and which no
+	// flow log records in each Region; and moto's root MFA (motoRootMFA).
 	unhardened = slices.Concat(repeated("GW-HRD-001", 6), repeated("GW-HRD-003", 6), repeated("GW-HRD-004", 6),
-		motoRootMFA, repeated("GW-NET-003", 12), repeated("GW-NET-004", 12))
+		motoRootMFA, repeated("GW-NET-003", 12), repeated("GW-NET-004", 12), repeated("GW-NET-006", 12))
 	// untrailed: no logging section (which the monitoring layer needs),
 	// so no trail records any account.
 	untrailed = repeated("GW-TRL-001", 6)

@@ -223,8 +223,9 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	if !strings.Contains(out, "No changes.") || !strings.Contains(out, "kept: 1 network interfaces") {
 		t.Errorf("re-plan:\n%s", out)
 	}
-	// The default VPC in use, and moto's root MFA gap.
-	if got, want := auditFindings(t, dir), wantFindings(motoRootMFA, []string{"GW-HRD-004", "GW-NET-003", "GW-NET-004"}, untrailed); got != want {
+	// The default VPC in use (open defaults, no flow log), and moto's root
+	// MFA gap.
+	if got, want := auditFindings(t, dir), wantFindings(motoRootMFA, []string{"GW-HRD-004", "GW-NET-003", "GW-NET-004", "GW-NET-006"}, untrailed); got != want {
 		t.Errorf("audit after hardening = %s, want %s", got, want)
 	}
 	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete", "--stats")

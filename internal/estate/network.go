@@ -8,8 +8,8 @@ import (
 )
 
 // Network is the network layer of an organization as the audit reads it
-// over a Scope: the VPCs, security groups and network ACLs of every
-// account and Region. It is actual only: groundwork does not manage
+// over a Scope: the VPCs (with their flow logs), security groups and
+// network ACLs of every account and Region. It is actual only: groundwork does not manage
 // workload networks, it judges them. Accounts are named as everywhere in
 // the estate: by e-mail key, or ManagementKey for the management account.
 type Network struct {
@@ -37,6 +37,35 @@ type VPC struct {
 	IPv4    []string
 	IPv6    []string `json:",omitempty"`
 	Default bool
+	// FlowLogs are the flow logs that capture the VPC's traffic, whatever
+	// their status, by ID.
+	FlowLogs []FlowLog `json:",omitempty"`
+}
+
+// FlowLog is a VPC flow log, as EC2 describes it.
+type FlowLog struct {
+	ID string
+	// Status is EC2's FlowLogStatus: FlowLogActive for a log that records.
+	Status string
+	// TrafficType is what is captured: "ACCEPT", "REJECT" or "ALL".
+	TrafficType string
+	// DestinationType is where records go: "cloud-watch-logs", "s3" or
+	// "kinesis-data-firehose".
+	DestinationType string `json:",omitempty"`
+}
+
+// FlowLogActive is the Status of a flow log that records traffic.
+const FlowLogActive = "ACTIVE"
+
+// ActiveFlowLogs returns the VPC's flow logs that record traffic.
+func (v *VPC) ActiveFlowLogs() []FlowLog {
+	var out []FlowLog
+	for _, l := range v.FlowLogs {
+		if l.Status == FlowLogActive {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Contains reports whether the CIDR block lies wholly inside one of the

@@ -88,3 +88,18 @@ func TestNetworkSorted(t *testing.T) {
 		t.Errorf("Label = %q", got)
 	}
 }
+
+func TestVPCActiveFlowLogs(t *testing.T) {
+	v := &VPC{ID: "vpc-1", FlowLogs: []FlowLog{
+		{ID: "fl-off", Status: "INACTIVE", TrafficType: "ALL"},
+		{ID: "fl-on", Status: FlowLogActive, TrafficType: "REJECT", DestinationType: "s3"},
+		{ID: "fl-blank"},
+	}}
+	want := []FlowLog{{ID: "fl-on", Status: FlowLogActive, TrafficType: "REJECT", DestinationType: "s3"}}
+	if got := v.ActiveFlowLogs(); !reflect.DeepEqual(got, want) {
+		t.Errorf("ActiveFlowLogs() = %+v, want %+v", got, want)
+	}
+	if got := (&VPC{ID: "vpc-2"}).ActiveFlowLogs(); got != nil {
+		t.Errorf("a VPC without flow logs has active ones: %+v", got)
+	}
+}

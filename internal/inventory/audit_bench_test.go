@@ -36,8 +36,8 @@ import (
 // round trip. Every account looks alike: its credential report lists
 // audBenchUsers IAM users, it owns audBenchBuckets buckets, and in each
 // Region it has one customer-managed KMS key, sees the organization trail,
-// and has one VPC with its default security group, one other group and
-// one network ACL; the password policy, Block Public Access and root
+// and has one VPC with its default security group, one other group, one
+// network ACL and a flow log; the password policy, Block Public Access and root
 // summary are set, and the default VPCs are gone. The management account
 // runs no workloads. Each benchmark reports the calls one read makes.
 //
@@ -341,6 +341,12 @@ func (c audEC2) DescribeNetworkAcls(context.Context, *ec2.DescribeNetworkAclsInp
 	c.f.call()
 	return &ec2.DescribeNetworkAclsOutput{NetworkAcls: []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"),
 		VpcId: aws.String("vpc-1"), IsDefault: aws.Bool(true)}}}, nil
+}
+
+func (c audEC2) DescribeFlowLogs(context.Context, *ec2.DescribeFlowLogsInput, ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error) {
+	c.f.call()
+	return &ec2.DescribeFlowLogsOutput{FlowLogs: []ec2types.FlowLog{{FlowLogId: aws.String("fl-1"), ResourceId: aws.String("vpc-1"),
+		FlowLogStatus: aws.String("ACTIVE"), TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3}}}, nil
 }
 
 // The hardening layer's clients.

@@ -3,6 +3,7 @@ package inventory
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -17,6 +18,7 @@ type NetworkReadAPI interface {
 	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
 	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
 	DescribeNetworkAcls(context.Context, *ec2.DescribeNetworkAclsInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkAclsOutput, error)
+	DescribeFlowLogs(context.Context, *ec2.DescribeFlowLogsInput, ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error)
 }
 
 var _ NetworkReadAPI = (*ec2.Client)(nil)
@@ -51,11 +53,13 @@ func CollectNetwork(ctx context.Context, s *awsx.Session, e *estate.Estate, scop
 }
 
 // networkRead is one collection of the network layer: the clients and a
-// guarded result.
+// guarded result. The flow logs are held apart, by the Where.Key of the
+// VPC they capture, until every VPC has been read.
 type networkRead struct {
-	clients NetworkClients
-	mu      sync.Mutex
-	out     *estate.Network
+	clients  NetworkClients
+	mu       sync.Mutex
+	out      *estate.Network
+	flowLogs map[string][]estate.FlowLog
 }
 
 func (r *networkRead) locked(f func(n *estate.Network)) {
@@ -66,8 +70,9 @@ func (r *networkRead) locked(f func(n *estate.Network)) {
 
 // CollectNetworkWith reads the network layer in every account of the scope
 // that exists and is active, in each of its Regions: the VPCs, security
-// groups and network ACLs, one paginated read each. With 50 accounts and 4
-// Regions that is 600 reads or more, opts.Width at a time. Any failed read
+// groups, network ACLs and VPC flow logs, one paginated read each. With
+// 50 accounts and 4 Regions that is 800 reads or more, opts.Width at a
+// time. Any failed read
 // fails the collection and leaves e.Network as it was: a partial layer
 // would let the checks pass over groups that were never read.
 func CollectNetworkWith(ctx context.Context, clients NetworkClients, e *estate.Estate, scope estate.Scope, opts Options) error {
@@ -77,7 +82,7 @@ func CollectNetworkWith(ctx context.Context, clients NetworkClients, e *estate.E
 	out := estate.NewNetwork()
 	out.Regions = slices.Sorted(slices.Values(scope.Regions))
 	out.Regions = slices.Compact(out.Regions)
-	r := &networkRead{clients: clients, out: out}
+	r := &networkRead{clients: clients, out: out, flowLogs: map[string][]estate.FlowLog{}}
 	type place struct{ key, id string }
 	var accounts []place
 	for _, key := range scope.Accounts {
@@ -104,12 +109,14 @@ func CollectNetworkWith(ctx context.Context, clients NetworkClients, e *estate.E
 			g.Go(func() error { return r.vpcs(gctx, at, w) })
 			g.Go(func() error { return r.securityGroups(gctx, at, w) })
 			g.Go(func() error { return r.networkACLs(gctx, at, w) })
+			g.Go(func() error { return r.vpcFlowLogs(gctx, at, w) })
 		}
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
 	dropOrphans(out)
+	attachFlowLogs(out, r.flowLogs)
 	e.Network = out
 	return nil
 }
@@ -128,5 +135,14 @@ func dropOrphans(n *estate.Network) {
 		if n.VPCs[acl.Where.Key(acl.VPC)] == nil {
 			delete(n.NetworkACLs, k)
 		}
+	}
+}
+
+// attachFlowLogs gives each VPC the flow logs read for it, by ID; logs of
+// VPCs the VPC read did not list are dropped as orphans are.
+func attachFlowLogs(n *estate.Network, logs map[string][]estate.FlowLog) {
+	for k, vpc := range n.VPCs {
+		vpc.FlowLogs = logs[k]
+		slices.SortFunc(vpc.FlowLogs, func(a, b estate.FlowLog) int { return strings.Compare(a.ID, b.ID) })
 	}
 }

@@ -66,6 +66,34 @@ func vpcOf(at estate.Where, v types.Vpc) *estate.VPC {
 	return vpc
 }
 
+// vpcFlowLogPrefix starts the ID of a VPC. DescribeFlowLogs has no filter
+// by resource type, so the logs of subnets ("subnet-") and network
+// interfaces ("eni-") are told apart by the ID of what they capture.
+const vpcFlowLogPrefix = "vpc-"
+
+// vpcFlowLogs reads the flow logs of one account and Region and keeps
+// those that capture a whole VPC: a log on one subnet or interface leaves
+// the rest of the VPC unrecorded.
+func (r *networkRead) vpcFlowLogs(ctx context.Context, at, w estate.Where) error {
+	pages := ec2.NewDescribeFlowLogsPaginator(r.clients.EC2(w), &ec2.DescribeFlowLogsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("read the flow logs of %s: %w", w, err)
+		}
+		for _, l := range page.FlowLogs {
+			vpc := aws.ToString(l.ResourceId)
+			if !strings.HasPrefix(vpc, vpcFlowLogPrefix) {
+				continue
+			}
+			fl := estate.FlowLog{ID: aws.ToString(l.FlowLogId), Status: aws.ToString(l.FlowLogStatus),
+				TrafficType: string(l.TrafficType), DestinationType: string(l.LogDestinationType)}
+			r.locked(func(*estate.Network) { r.flowLogs[at.Key(vpc)] = append(r.flowLogs[at.Key(vpc)], fl) })
+		}
+	}
+	return nil
+}
+
 // securityGroups reads the security groups of one account and Region.
 func (r *networkRead) securityGroups(ctx context.Context, at, w estate.Where) error {
 	pages := ec2.NewDescribeSecurityGroupsPaginator(r.clients.EC2(w), &ec2.DescribeSecurityGroupsInput{})

@@ -36,7 +36,11 @@ import (
 //     32767 denying the rest, as in AWS; a network ACL created with
 //     CreateNetworkAcl has only the entries added to it, where AWS also
 //     gives it the rule 32767 "deny everything" entries. Those change
-//     nothing the checks decide, since no entry follows them.
+//     nothing the checks decide, since no entry follows them;
+//   - CreateFlowLogs to CloudWatch Logs needs a role ARN but not the log
+//     group: without one the log's DeliverLogsStatus is FAILED, and its
+//     FlowLogStatus ACTIVE all the same, as in AWS; DescribeFlowLogs has
+//     no filter by resource type, in AWS or moto.
 func TestCollectNetworkMoto(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
@@ -99,6 +103,14 @@ func TestCollectNetworkMoto(t *testing.T) {
 		}
 	}
 
+	fl, err := api.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceType: ec2types.FlowLogsResourceTypeVpc,
+		ResourceIds: []string{vpcID}, TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeCloudWatchLogs,
+		LogGroupName: aws.String("vpc-flow-logs"), DeliverLogsPermissionArn: aws.String("arn:aws:iam::" + mgmtID + ":role/vpc-flow-logs")})
+	if err != nil || len(fl.FlowLogIds) != 1 {
+		t.Fatalf("create the flow log: %v, %+v", err, fl)
+	}
+	flowLogID := fl.FlowLogIds[0]
+
 	scope := estate.Scope{Accounts: []string{estate.ManagementKey, memberEmail}, Regions: []string{testenv.Region}, HomeRegion: testenv.Region}
 	if err := inventory.CollectNetwork(ctx, s, e, scope, inventory.Options{}); err != nil {
 		t.Fatal(err)
@@ -109,7 +121,8 @@ func TestCollectNetworkMoto(t *testing.T) {
 	}
 	at := estate.Where{Account: estate.ManagementKey, Region: testenv.Region}
 	memberAt := estate.Where{Account: memberEmail, Region: testenv.Region}
-	if got, want := n.VPCs[at.Key(vpcID)], (&estate.VPC{Where: at, ID: vpcID, IPv4: []string{"10.20.0.0/16"}}); !reflect.DeepEqual(got, want) {
+	if got, want := n.VPCs[at.Key(vpcID)], (&estate.VPC{Where: at, ID: vpcID, IPv4: []string{"10.20.0.0/16"},
+		FlowLogs: []estate.FlowLog{{ID: flowLogID, Status: "ACTIVE", TrafficType: "ALL", DestinationType: "cloud-watch-logs"}}}); !reflect.DeepEqual(got, want) {
 		t.Errorf("VPC = %s, want %s", jsonOf(got), jsonOf(want))
 	}
 	if got, want := n.VPCs[memberAt.Key(memberVPC)], (&estate.VPC{Where: memberAt, ID: memberVPC, IPv4: []string{"10.30.0.0/16"}}); !reflect.DeepEqual(got, want) {
@@ -125,6 +138,9 @@ func TestCollectNetworkMoto(t *testing.T) {
 			if !slices.Equal(v.IPv4, []string{"172.31.0.0/16"}) {
 				t.Errorf("default VPC %s has blocks %q", v.ID, v.IPv4)
 			}
+		}
+		if v.ID != vpcID && len(v.FlowLogs) != 0 {
+			t.Errorf("VPC %s has flow logs %+v, only %s has one", v.ID, v.FlowLogs, vpcID)
 		}
 	}
 	if defaults != 2 {
@@ -158,7 +174,8 @@ func TestCollectNetworkMoto(t *testing.T) {
 	// The network checks over what was read: the open group, the ACL's
 	// RDP allow (its SSH deny comes first), every default group (moto's
 	// outbound rule, and the inbound one added above) and every default
-	// ACL, two per account (rule 100 allows all), and the database group's internal block.
+	// ACL, two per account (rule 100 allows all), the database group's
+	// internal block, and every VPC but the one with the flow log.
 	got := map[string][]string{}
 	for _, f := range audit.Run(e).Findings {
 		if strings.HasPrefix(f.CheckID, "GW-NET-") {
@@ -190,6 +207,10 @@ func TestCollectNetworkMoto(t *testing.T) {
 	}
 	if want := []string{res(at, "sg", db, "db")}; !slices.Equal(got["GW-NET-005"], want) {
 		t.Errorf("GW-NET-005 = %q, want %q", got["GW-NET-005"], want)
+	}
+	if slices.Contains(got["GW-NET-006"], res(at, "vpc", vpcID, "")) || !slices.Contains(got["GW-NET-006"], res(memberAt, "vpc", memberVPC, "")) ||
+		len(got["GW-NET-006"]) != 3 {
+		t.Errorf("GW-NET-006 = %q, want %s and the two default VPCs, not %s", got["GW-NET-006"], memberVPC, vpcID)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
-// The network layer, read through a fake of the three EC2 reads. The fake
+// The network layer, read through a fake of the four EC2 reads. The fake
 // answers one item per page, so every read must follow NextToken to see
 // everything.
 
@@ -42,6 +42,7 @@ type netPlace struct {
 	vpcs   []ec2types.Vpc
 	groups []ec2types.SecurityGroup
 	acls   []ec2types.NetworkAcl
+	logs   []ec2types.FlowLog
 }
 
 // netFake holds each place's network by account ID and Region, counts
@@ -129,14 +130,31 @@ func (c netEC2) DescribeNetworkAcls(_ context.Context, in *ec2.DescribeNetworkAc
 	return &ec2.DescribeNetworkAclsOutput{NetworkAcls: items, NextToken: next}, nil
 }
 
+func (c netEC2) DescribeFlowLogs(_ context.Context, in *ec2.DescribeFlowLogsInput, _ ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error) {
+	done, err := c.f.enter("DescribeFlowLogs", c.w)
+	defer done()
+	if err != nil {
+		return nil, err
+	}
+	items, next := netPage(c.place().logs, in.NextToken)
+	return &ec2.DescribeFlowLogsOutput{FlowLogs: items, NextToken: next}, nil
+}
+
+func flowLog(id, resource string, traffic ec2types.TrafficType, dest ec2types.LogDestinationType) ec2types.FlowLog {
+	return ec2types.FlowLog{FlowLogId: aws.String(id), ResourceId: aws.String(resource), FlowLogStatus: aws.String("ACTIVE"),
+		TrafficType: traffic, LogDestinationType: dest}
+}
+
 func tcp(from, to int32) (*string, *int32, *int32) {
 	return aws.String("tcp"), aws.Int32(from), aws.Int32(to)
 }
 
 // netState gives web-prod in eu-west-1 a VPC with a second IPv4 block (and
 // one being removed), an IPv6 block, its default group and ACL, and a web
-// group; the management account in us-east-1 a default VPC with nothing
-// else; every other place nothing.
+// group, and flow logs: two of the VPC (listed out of order) and one of a
+// subnet; the management account in us-east-1 a default VPC with nothing
+// else but a flow log of a VPC that was deleted since; every other place
+// nothing.
 func netState() *netFake {
 	web := estate.Where{Account: netWebID, Region: "eu-west-1"}
 	mgmt := estate.Where{Account: netMgmtID, Region: "us-east-1"}
@@ -181,8 +199,16 @@ func netState() *netFake {
 					{RuleNumber: aws.Int32(90), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionDeny, Egress: aws.Bool(false),
 						CidrBlock: aws.String("0.0.0.0/0"), PortRange: &ec2types.PortRange{From: aws.Int32(22), To: aws.Int32(22)}},
 				}}},
+			logs: []ec2types.FlowLog{
+				flowLog("fl-web-s3", "vpc-web", ec2types.TrafficTypeReject, ec2types.LogDestinationTypeS3),
+				flowLog("fl-subnet", "subnet-web", ec2types.TrafficTypeAll, ec2types.LogDestinationTypeCloudWatchLogs),
+				flowLog("fl-web-cw", "vpc-web", ec2types.TrafficTypeAll, ec2types.LogDestinationTypeCloudWatchLogs),
+			},
 		},
-		mgmt: {vpcs: []ec2types.Vpc{{VpcId: aws.String("vpc-mgmt"), CidrBlock: aws.String("172.31.0.0/16"), IsDefault: aws.Bool(true)}}},
+		mgmt: {
+			vpcs: []ec2types.Vpc{{VpcId: aws.String("vpc-mgmt"), CidrBlock: aws.String("172.31.0.0/16"), IsDefault: aws.Bool(true)}},
+			logs: []ec2types.FlowLog{flowLog("fl-gone", "vpc-gone", ec2types.TrafficTypeAll, ec2types.LogDestinationTypeS3)},
+		},
 	}}
 }
 
@@ -207,8 +233,8 @@ func TestCollectNetwork(t *testing.T) {
 		t.Errorf("regions = %q, want %q", n.Regions, want)
 	}
 	// One call per place and operation, plus one per further page: two
-	// groups in web-prod eu-west-1.
-	for op, want := range map[string]int{"DescribeVpcs": 4, "DescribeSecurityGroups": 5, "DescribeNetworkAcls": 4} {
+	// groups and three flow logs in web-prod eu-west-1.
+	for op, want := range map[string]int{"DescribeVpcs": 4, "DescribeSecurityGroups": 5, "DescribeNetworkAcls": 4, "DescribeFlowLogs": 6} {
 		if got := f.calls[op+" "+netWebID] + f.calls[op+" "+netMgmtID]; got != want {
 			t.Errorf("%s called %d times, want %d (%v)", op, got, want, f.calls)
 		}
@@ -225,8 +251,14 @@ func TestCollectNetwork(t *testing.T) {
 
 	web := estate.Where{Account: netWeb, Region: "eu-west-1"}
 	mgmt := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+	// The VPC's own flow logs by ID; the subnet's and the deleted VPC's
+	// are dropped.
 	wantVPCs := map[string]*estate.VPC{
-		web.Key("vpc-web"):   {Where: web, ID: "vpc-web", IPv4: []string{"10.1.0.0/16", "100.64.0.0/20"}, IPv6: []string{"2600:1f18::/56"}},
+		web.Key("vpc-web"): {Where: web, ID: "vpc-web", IPv4: []string{"10.1.0.0/16", "100.64.0.0/20"}, IPv6: []string{"2600:1f18::/56"},
+			FlowLogs: []estate.FlowLog{
+				{ID: "fl-web-cw", Status: "ACTIVE", TrafficType: "ALL", DestinationType: "cloud-watch-logs"},
+				{ID: "fl-web-s3", Status: "ACTIVE", TrafficType: "REJECT", DestinationType: "s3"},
+			}},
 		mgmt.Key("vpc-mgmt"): {Where: mgmt, ID: "vpc-mgmt", IPv4: []string{"172.31.0.0/16"}, Default: true},
 	}
 	if !reflect.DeepEqual(n.VPCs, wantVPCs) {
@@ -261,7 +293,7 @@ func TestCollectNetwork(t *testing.T) {
 }
 
 func TestCollectNetworkFailures(t *testing.T) {
-	for _, op := range []string{"DescribeVpcs", "DescribeSecurityGroups", "DescribeNetworkAcls"} {
+	for _, op := range []string{"DescribeVpcs", "DescribeSecurityGroups", "DescribeNetworkAcls", "DescribeFlowLogs"} {
 		t.Run(op, func(t *testing.T) {
 			e, scope := netEstate()
 			f := netState()
