@@ -134,7 +134,9 @@ func checkTrailCoverage(e *estate.Estate) []Finding {
 func homeTrails(e *estate.Estate) []*estate.PostureTrail {
 	byARN := map[string]*estate.PostureTrail{}
 	var arns []string
-	atHome := func(t *estate.PostureTrail) bool { return t.Region == t.HomeRegion && accountID(e, t.Account) == t.Owner() }
+	atHome := func(t *estate.PostureTrail) bool {
+		return t.Region == t.HomeRegion && accountID(e, t.Account) == t.Owner()
+	}
 	for _, t := range e.Posture.SortedTrails() {
 		if leaving(e, t.Where) {
 			continue
