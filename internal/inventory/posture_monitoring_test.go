@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -215,6 +216,7 @@ func TestCollectPostureMonitoring(t *testing.T) {
 }
 
 func TestCollectPostureMonitoringUnsupported(t *testing.T) {
+	t.Cleanup(inventory.SetCredentialReportPoll(time.Millisecond, 5))
 	f := &pwFake{pstFake: newPstFake(), alarmsErr: hrdErr("InternalFailure")}
 	var warnings []string
 	e, scope := pstEstate()
