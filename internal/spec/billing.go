@@ -168,16 +168,16 @@ func (f *Foundation) billingContact() string {
 	return fmt.Sprintf("%s-billing@%s", name, f.Organization.EmailDomain)
 }
 
-func (v *validator) validateBilling() {
+func (v *Validator) validateBilling() {
 	b := v.f.Billing
 	if b.Disabled {
 		return
 	}
 	if !snsTopicRE.MatchString(b.Topic.Name) {
-		v.at("billing.topic.name", "%q is not an SNS topic name: 1 to 256 letters, digits, hyphens and underscores", b.Topic.Name)
+		v.At("billing.topic.name", "%q is not an SNS topic name: 1 to 256 letters, digits, hyphens and underscores", b.Topic.Name)
 	}
 	if _, written := v.d.pos["billing.topic.subscribers"]; written && len(b.Topic.Subscribers) == 0 {
-		v.at("billing.topic.subscribers", "list at least one address: a topic nobody subscribes to notifies nobody (guidance 001, 003)")
+		v.At("billing.topic.subscribers", "list at least one address: a topic nobody subscribes to notifies nobody (guidance 001, 003)")
 	}
 	seen := map[string]bool{}
 	for i, s := range b.Topic.Subscribers {
@@ -185,50 +185,50 @@ func (v *validator) validateBilling() {
 		switch {
 		case !emailRE.MatchString(s):
 			if _, written := v.d.pos["billing.topic.subscribers"]; written {
-				v.at(p, "%q is not an e-mail address", s)
+				v.At(p, "%q is not an e-mail address", s)
 			} else {
-				v.at("billing.topic", "the default subscriber %q, the management account's billing contact, is not an e-mail address; set billing.topic.subscribers", s)
+				v.At("billing.topic", "the default subscriber %q, the management account's billing contact, is not an e-mail address; set billing.topic.subscribers", s)
 			}
 		case seen[strings.ToLower(s)]:
-			v.at(p, "%q is listed twice", s)
+			v.At(p, "%q is listed twice", s)
 		}
 		seen[strings.ToLower(s)] = true
 	}
 	if bs := b.Budget; bs != nil {
 		if !budgetNameRE.MatchString(bs.Name) {
-			v.at("billing.budget.name", "%q is not a budget name: 1 to 100 characters without ':' or '\\'", bs.Name)
+			v.At("billing.budget.name", "%q is not a budget name: 1 to 100 characters without ':' or '\\'", bs.Name)
 		}
 		if bs.MonthlyUSD <= 0 {
-			v.at("billing.budget.monthly_usd", "required: the monthly budget in US dollars, a whole number above 0")
+			v.At("billing.budget.monthly_usd", "required: the monthly budget in US dollars, a whole number above 0")
 		}
 		for _, t := range []struct {
 			field string
 			value int
 		}{{"actual_percent", *bs.ActualPercent}, {"forecast_percent", *bs.ForecastPercent}} {
 			if t.value < 1 || t.value > maxPercent {
-				v.at("billing.budget."+t.field, "%d is not a share of the budget from 1 to %d (percent)", t.value, maxPercent)
+				v.At("billing.budget."+t.field, "%d is not a share of the budget from 1 to %d (percent)", t.value, maxPercent)
 			}
 		}
 	}
 	if a := b.BillingAlarm; a != nil {
 		if !alarmNameRE.MatchString(a.Name) {
-			v.at("billing.billing_alarm.name", "%q is not an alarm name: 1 to 255 printable characters", a.Name)
+			v.At("billing.billing_alarm.name", "%q is not an alarm name: 1 to 255 printable characters", a.Name)
 		}
 		if a.ThresholdUSD <= 0 {
-			v.at("billing.billing_alarm.threshold_usd", "required: the estimated monthly charges in US dollars that raise the alarm, a whole number above 0")
+			v.At("billing.billing_alarm.threshold_usd", "required: the estimated monthly charges in US dollars that raise the alarm, a whole number above 0")
 		}
 	}
 	if !*b.CUR.Enabled {
 		return
 	}
 	if !reportNameRE.MatchString(b.CUR.Name) {
-		v.at("billing.cur.name", "%q is not a report name: letters, digits and !-_.*'() only", b.CUR.Name)
+		v.At("billing.cur.name", "%q is not a report name: letters, digits and !-_.*'() only", b.CUR.Name)
 	}
 	if !reportPathRE.MatchString(b.CUR.Prefix) {
-		v.at("billing.cur.prefix", "%q is not a report path prefix: letters, digits and !-_.*'()/ only", b.CUR.Prefix)
+		v.At("billing.cur.prefix", "%q is not a report path prefix: letters, digits and !-_.*'()/ only", b.CUR.Prefix)
 	}
 	if n := b.CUR.Bucket; n != "" && (!bucketNameRE.MatchString(n) || doubleDotsRE.MatchString(n) || ipLikeNameRE.MatchString(n)) {
-		v.at("billing.cur.bucket", "%q is not an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens", n)
+		v.At("billing.cur.bucket", "%q is not an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens", n)
 	}
 }
 

@@ -290,6 +290,16 @@ func (d *decoder) decodeStruct(n ast.Node, path string, v reflect.Value) {
 		fields[name] = i
 		names = append(names, name)
 	}
+	// The root of a spec also takes the registered sections.
+	var root *Foundation
+	var sections map[string]SectionType
+	if f, ok := rootFoundation(v, path); ok {
+		root, sections = f, map[string]SectionType{}
+		for _, st := range Sections() {
+			sections[st.Key] = st
+			names = append(names, st.Key)
+		}
+	}
 	sort.Strings(names)
 	seen := map[string]bool{}
 	for _, kv := range kvs {
@@ -304,6 +314,16 @@ func (d *decoder) decodeStruct(n ast.Node, path string, v reflect.Value) {
 			continue
 		}
 		seen[key] = true
+		if st, ok := sections[key]; ok {
+			s := st.New()
+			d.keyPos[fp] = kp
+			d.decode(kv.Value, fp, reflect.ValueOf(s))
+			if root.sections == nil {
+				root.sections = map[string]Section{}
+			}
+			root.sections[key] = s
+			continue
+		}
 		i, ok := fields[key]
 		if !ok && len(names) == 0 {
 			d.errorf(kp, fp, "unknown field %q: %s takes no settings in spec version %d", key, path, Version)
@@ -316,6 +336,16 @@ func (d *decoder) decodeStruct(n ast.Node, path string, v reflect.Value) {
 		d.keyPos[fp] = kp
 		d.decode(kv.Value, fp, v.Field(i))
 	}
+}
+
+// rootFoundation returns the Foundation v holds when v is the root of a
+// spec.
+func rootFoundation(v reflect.Value, path string) (*Foundation, bool) {
+	if path != "" || !v.CanAddr() {
+		return nil, false
+	}
+	f, ok := v.Addr().Interface().(*Foundation)
+	return f, ok
 }
 
 func (d *decoder) decodeMap(n ast.Node, path string, v reflect.Value) {

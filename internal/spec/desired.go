@@ -38,6 +38,9 @@ func (f *Foundation) Desired() *estate.Estate {
 	e.Monitoring = f.desiredMonitoring()
 	e.Billing = f.desiredBilling()
 	e.Hardening = f.desiredHardening()
+	for _, st := range Sections() {
+		f.Section(st.Key).Desired(f, e)
+	}
 	return e
 }
 

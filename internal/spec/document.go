@@ -30,7 +30,7 @@ type DocumentKind struct {
 type Document struct {
 	// v places problems as the spec's own validation does; it only uses the
 	// decoder, never a Foundation.
-	v validator
+	v Validator
 }
 
 // DecodeDocument decodes src, the contents of the file called name, into
@@ -44,7 +44,7 @@ func DecodeDocument(name string, src []byte, out any, kind DocumentKind) *Docume
 	d.kind = kind
 	d.parse(src, out)
 	d.validating = true
-	return &Document{v: validator{d: d}}
+	return &Document{v: Validator{d: d}}
 }
 
 // Errorf adds a problem at the value of path ("suppressions[2].expires");
@@ -56,7 +56,7 @@ func (d *Document) Errorf(path, format string, args ...any) {
 	if d.v.d.failed[""] {
 		return // the file as a whole is wrong: that is the one message
 	}
-	d.v.at(path, format, args...)
+	d.v.At(path, format, args...)
 }
 
 // Has reports whether path was written in the file, even with an empty

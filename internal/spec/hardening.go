@@ -110,22 +110,22 @@ func (f *Foundation) defaultHardening(written func(string) bool) {
 	}
 }
 
-func (v *validator) validateHardening() {
+func (v *Validator) validateHardening() {
 	h := v.f.Hardening
 	if h.Disabled {
 		return
 	}
 	p := h.PasswordPolicy
 	if p.MinLength < minPasswordLength || p.MinLength > maxPasswordLength {
-		v.at("hardening.password_policy.min_length", "%d is not a length IAM accepts: %d to %d (the guidance asks for at least %d)",
+		v.At("hardening.password_policy.min_length", "%d is not a length IAM accepts: %d to %d (the guidance asks for at least %d)",
 			p.MinLength, minPasswordLength, maxPasswordLength, GuidancePasswordLength)
 	}
 	if d := *p.MaxAgeDays; d < 0 || d > maxPasswordAge {
-		v.at("hardening.password_policy.max_age_days", "%d is not an expiry IAM accepts: 1 to %d days, or 0 for passwords that never expire (the guidance asks for at most %d)",
+		v.At("hardening.password_policy.max_age_days", "%d is not an expiry IAM accepts: 1 to %d days, or 0 for passwords that never expire (the guidance asks for at most %d)",
 			d, maxPasswordAge, GuidancePasswordMaxAge)
 	}
 	if n := *p.ReusePrevention; n < 0 || n > maxPasswordReuse {
-		v.at("hardening.password_policy.reuse_prevention", "%d is not a reuse prevention IAM accepts: 1 to %d previous passwords, or 0 for none (the guidance asks for %d)",
+		v.At("hardening.password_policy.reuse_prevention", "%d is not a reuse prevention IAM accepts: 1 to %d previous passwords, or 0 for none (the guidance asks for %d)",
 			n, maxPasswordReuse, GuidancePasswordReuse)
 	}
 	seen := map[string]bool{}
@@ -133,18 +133,18 @@ func (v *validator) validateHardening() {
 		path := fmt.Sprintf("hardening.s3_block_public_access.exceptions[%d]", i)
 		switch _, ok := v.f.Accounts[key]; {
 		case key == estate.ManagementKey:
-			v.at(path, "the management account cannot be an exception: guidance 000 blocks public access there first; put public data in a dedicated workload account")
+			v.At(path, "the management account cannot be an exception: guidance 000 blocks public access there first; put public data in a dedicated workload account")
 		case !ok:
-			v.at(path, "%q is not an account key%s", key, suggest(key, v.f.AccountKeys()))
+			v.At(path, "%q is not an account key%s", key, suggest(key, v.f.AccountKeys()))
 		case seen[key]:
-			v.at(path, "account %q is listed twice", key)
+			v.At(path, "account %q is listed twice", key)
 		}
 		seen[key] = true
 	}
 	switch h.ManagementIAMUsers {
 	case ManagementUsersReport, ManagementUsersDelete:
 	default:
-		v.at("hardening.management_iam_users", "%q is not a setting; expected report (plan notes and audit findings) or delete (apply deletes them, with --allow-delete)",
+		v.At("hardening.management_iam_users", "%q is not a setting; expected report (plan notes and audit findings) or delete (apply deletes them, with --allow-delete)",
 			h.ManagementIAMUsers)
 	}
 	seen = map[string]bool{}
@@ -152,9 +152,9 @@ func (v *validator) validateHardening() {
 		path := fmt.Sprintf("hardening.break_glass_users[%d]", i)
 		switch {
 		case !roleRE.MatchString(name):
-			v.at(path, "%q is not a valid IAM user name", name)
+			v.At(path, "%q is not a valid IAM user name", name)
 		case seen[name]:
-			v.at(path, "user %q is listed twice", name)
+			v.At(path, "user %q is listed twice", name)
 		}
 		seen[name] = true
 	}
@@ -178,12 +178,12 @@ func (f *Foundation) desiredHardening() *estate.Hardening {
 	exception := map[string]bool{}
 	for _, key := range h.S3BlockPublicAccess.Exceptions {
 		exception[key] = true
-		out.PublicAccessExceptions = append(out.PublicAccessExceptions, f.where(key, "").Account)
+		out.PublicAccessExceptions = append(out.PublicAccessExceptions, f.Where(key, "").Account)
 	}
 	sort.Strings(out.PublicAccessExceptions)
 	p := h.PasswordPolicy
 	for _, key := range append([]string{estate.ManagementKey}, f.AccountKeys()...) {
-		acct := f.where(key, "").Account
+		acct := f.Where(key, "").Account
 		out.Accounts = append(out.Accounts, acct)
 		if *p.Enabled {
 			out.PasswordPolicies[acct] = &estate.PasswordPolicy{

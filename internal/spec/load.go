@@ -51,10 +51,22 @@ func Parse(name string, src []byte) (*Foundation, error) {
 		return nil, d.diags
 	}
 	f.pos = d.pos
-	v := &validator{f: f, d: d}
+	v := &Validator{f: f, d: d}
 	d.validating = true
-	f.applyDefaults(func(path string) bool { _, ok := d.pos[path]; return ok })
+	written := func(path string) bool { _, ok := d.pos[path]; return ok }
+	f.applyDefaults(written)
+	sections := Sections()
+	for _, st := range sections {
+		if s, ok := f.sections[st.Key]; ok {
+			s.Defaults(f, written)
+		} else {
+			f.Section(st.Key) // New, with Defaults applied
+		}
+	}
 	v.validate()
+	for _, st := range sections {
+		f.sections[st.Key].Validate(f, v)
+	}
 	if len(d.diags) > 0 {
 		d.diags.sort()
 		return nil, d.diags
@@ -162,60 +174,12 @@ var (
 	roleRE   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 )
 
-// validator checks a decoded, defaulted spec and adds diagnostics.
-type validator struct {
-	f *Foundation
-	d *decoder
-}
-
-// at reports a problem at the value of path, falling back to its key and
-// then to the nearest written parent.
-func (v *validator) at(path, format string, args ...any) {
-	if v.d.undecodable(path) {
-		return
-	}
-	p, ok := v.d.pos[path]
-	if !ok {
-		p, ok = v.d.keyPos[path]
-	}
-	for q := path; !ok; {
-		if q == "" {
-			p, ok = Pos{Line: 1, Column: 1}, true
-			break
-		}
-		if i := strings.LastIndexAny(q, ".["); i >= 0 {
-			q = q[:i]
-		} else {
-			q = ""
-		}
-		// A missing field is reported at its parent's key: the value of a
-		// block mapping starts at its first child, which misleads.
-		if p, ok = v.d.keyPos[q]; !ok {
-			p, ok = v.d.pos[q]
-		}
-	}
-	v.d.errorf(p, path, format, args...)
-}
-
-// atKey reports a problem at the key of path (for things named by their
-// key, such as an account).
-func (v *validator) atKey(path, format string, args ...any) {
-	if v.d.undecodable(path) {
-		return
-	}
-	if p, ok := v.d.keyPos[path]; ok {
-		v.d.errorf(p, path, format, args...)
-		return
-	}
-	v.at(path, format, args...)
-}
-
-func (v *validator) validate() {
+func (v *Validator) validate() {
 	f := v.f
 	if _, written := v.d.pos["version"]; !written {
-		v.at("version", "required: set `version: %d` at the top of the file", Version)
+		v.At("version", "required: set `version: %d` at the top of the file", Version)
 	} else if f.Version != Version {
-		v.at("version", "unsupported spec version %d; this groundwork reads version %d", f.Version, Version)
+		v.At("version", "unsupported spec version %d; this groundwork reads version %d", f.Version, Version)
 	}
 	v.validateOrganization()
 	v.checkUnitKeys(f.Units, "units")
@@ -225,7 +189,7 @@ func (v *validator) validate() {
 		v.validateUnit(path, u)
 	})
 	if len(f.Units) == 0 {
-		v.at("units", "required: declare the OU tree (run `groundwork init` for the recommended one)")
+		v.At("units", "required: declare the OU tree (run `groundwork init` for the recommended one)")
 	}
 	v.validateAccounts(units)
 	v.validateTagging()
@@ -238,22 +202,22 @@ func (v *validator) validate() {
 	v.validateHardening()
 }
 
-func (v *validator) validateOrganization() {
+func (v *Validator) validateOrganization() {
 	o := v.f.Organization
 	if o.ID == "" {
-		v.at("organization.id", "required: the organization identifier used in every account name, such as \"primary\"")
+		v.At("organization.id", "required: the organization identifier used in every account name, such as \"primary\"")
 	} else if !keyRE.MatchString(o.ID) {
-		v.at("organization.id", "%q must be lowercase letters, digits and hyphens, starting with a letter or digit", o.ID)
+		v.At("organization.id", "%q must be lowercase letters, digits and hyphens, starting with a letter or digit", o.ID)
 	}
 	if o.EmailDomain == "" {
-		v.at("organization.email_domain", "required: the domain of the root e-mail addresses, such as example.com")
+		v.At("organization.email_domain", "required: the domain of the root e-mail addresses, such as example.com")
 	} else if !domainRE.MatchString(o.EmailDomain) {
-		v.at("organization.email_domain", "%q is not a valid lowercase domain name", o.EmailDomain)
+		v.At("organization.email_domain", "%q is not a valid lowercase domain name", o.EmailDomain)
 	}
 	if o.HomeRegion == "" {
-		v.at("organization.home_region", "required: the Region where the foundation's global resources live, such as us-east-1")
+		v.At("organization.home_region", "required: the Region where the foundation's global resources live, such as us-east-1")
 	} else if !IsRegion(o.HomeRegion) {
-		v.at("organization.home_region", "%q is not an AWS Region%s", o.HomeRegion, suggest(o.HomeRegion, KnownRegions))
+		v.At("organization.home_region", "%q is not an AWS Region%s", o.HomeRegion, suggest(o.HomeRegion, KnownRegions))
 	}
 	seen := map[string]bool{}
 	_, written := v.d.pos["organization.regions"]
@@ -265,17 +229,17 @@ func (v *validator) validateOrganization() {
 		p := fmt.Sprintf("organization.regions[%d]", i)
 		switch {
 		case !IsRegion(r):
-			v.at(p, "%q is not an AWS Region%s", r, suggest(r, KnownRegions))
+			v.At(p, "%q is not an AWS Region%s", r, suggest(r, KnownRegions))
 		case seen[r]:
-			v.at(p, "Region %q is listed twice", r)
+			v.At(p, "Region %q is listed twice", r)
 		}
 		seen[r] = true
 	}
 	if o.HomeRegion != "" && IsRegion(o.HomeRegion) && !seen[o.HomeRegion] {
-		v.at("organization.regions", "the home Region %q must be one of the operational Regions", o.HomeRegion)
+		v.At("organization.regions", "the home Region %q must be one of the operational Regions", o.HomeRegion)
 	}
 	if !roleRE.MatchString(o.AccessRole) {
-		v.at("organization.access_role", "%q is not a valid IAM role name", o.AccessRole)
+		v.At("organization.access_role", "%q is not a valid IAM role name", o.AccessRole)
 	}
 	n := o.Naming
 	for _, t := range []struct {
@@ -293,33 +257,33 @@ func (v *validator) validateOrganization() {
 	} {
 		p := "organization.naming." + t.field
 		if bad := unknownPlaceholders(t.tpl, t.vars); len(bad) > 0 {
-			v.at(p, "unknown placeholder %s; this template may use {%s}", strings.Join(bad, ", "), strings.Join(t.vars, "}, {"))
+			v.At(p, "unknown placeholder %s; this template may use {%s}", strings.Join(bad, ", "), strings.Join(t.vars, "}, {"))
 		}
 		if strings.HasSuffix(t.field, "email") && !strings.HasSuffix(t.tpl, "@{domain}") {
-			v.at(p, "%q must end in @{domain}", t.tpl)
+			v.At(p, "%q must end in @{domain}", t.tpl)
 		}
 	}
 	if _, written := v.d.pos["organization.management.email"]; written && !emailRE.MatchString(o.Management.Email) {
-		v.at("organization.management.email", "%q is not a valid e-mail address", o.Management.Email)
+		v.At("organization.management.email", "%q is not a valid e-mail address", o.Management.Email)
 	}
 	if o.ID == "" || o.EmailDomain == "" || o.Management.ExemptFromNaming {
 		return
 	}
 	if !matchesConvention(o.Management.Name, n.ManagementAccount, o.ID, o.EmailDomain) {
-		v.at("organization.management.name", "%q does not follow %s", o.Management.Name, describeTemplate("management account", n.ManagementAccount))
+		v.At("organization.management.name", "%q does not follow %s", o.Management.Name, describeTemplate("management account", n.ManagementAccount))
 	}
 	if emailRE.MatchString(o.Management.Email) && !matchesConvention(o.Management.Email, n.ManagementEmail, o.ID, o.EmailDomain) {
-		v.at("organization.management.email", "%q does not follow %s", o.Management.Email, describeTemplate("management e-mail", n.ManagementEmail))
+		v.At("organization.management.email", "%q does not follow %s", o.Management.Email, describeTemplate("management e-mail", n.ManagementEmail))
 	}
 }
 
 // checkUnitKeys checks every OU name as written, before names are joined
 // into paths.
-func (v *validator) checkUnitKeys(units map[string]*Unit, path string) {
+func (v *Validator) checkUnitKeys(units map[string]*Unit, path string) {
 	for name, u := range units {
 		p := path + "." + name
 		if name == "" || len(name) > maxUnitName || strings.ContainsAny(name, "./") {
-			v.atKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
+			v.AtKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
 		}
 		if u != nil {
 			v.checkUnitKeys(u.Units, p+".units")
@@ -327,15 +291,15 @@ func (v *validator) checkUnitKeys(units map[string]*Unit, path string) {
 	}
 }
 
-func (v *validator) validateUnit(path string, u *Unit) {
+func (v *Validator) validateUnit(path string, u *Unit) {
 	p := "units." + strings.ReplaceAll(path, "/", ".units.")
 	if u.Guardrails != "baseline" && u.Guardrails != "none" {
-		v.at(p+".guardrails", "%q is not a guardrail setting; expected baseline or none", u.Guardrails)
+		v.At(p+".guardrails", "%q is not a guardrail setting; expected baseline or none", u.Guardrails)
 	}
 	v.validateTags(p+".tags", u.Tags)
 }
 
-func (v *validator) validateAccounts(units map[string]bool) {
+func (v *Validator) validateAccounts(units map[string]bool) {
 	f := v.f
 	o := f.Organization
 	names := map[string]string{strings.ToLower(o.Management.Name): "organization.management"}
@@ -352,41 +316,41 @@ func (v *validator) validateAccounts(units map[string]bool) {
 		a := f.Accounts[key]
 		p := "accounts." + key
 		if !keyRE.MatchString(key) {
-			v.atKey(p, "account key %q must be lowercase letters, digits and hyphens", key)
+			v.AtKey(p, "account key %q must be lowercase letters, digits and hyphens", key)
 		}
 		switch {
 		case a.Unit == "":
-			v.at(p+".unit", "required: the path of the OU this account belongs in, such as Workloads/Prod")
+			v.At(p+".unit", "required: the path of the OU this account belongs in, such as Workloads/Prod")
 		case !units[a.Unit]:
-			v.at(p+".unit", "OU %q is not declared under units%s", a.Unit, suggest(a.Unit, f.UnitPaths()))
+			v.At(p+".unit", "OU %q is not declared under units%s", a.Unit, suggest(a.Unit, f.UnitPaths()))
 		}
 		switch a.Role {
 		case "", "log-archive", "security-tooling", "identity-center":
 		case "workload":
 			if a.Workload == "" {
-				v.at(p+".workload", "required for a workload account: the workload's short name, such as payments")
+				v.At(p+".workload", "required for a workload account: the workload's short name, such as payments")
 			}
 			if a.Environment == "" {
-				v.at(p+".environment", "required for a workload account: the stage, such as prod or dev")
+				v.At(p+".environment", "required for a workload account: the stage, such as prod or dev")
 			}
 		case "sandbox":
 			if a.Username == "" {
-				v.at(p+".username", "required for a sandbox account: the user it belongs to")
+				v.At(p+".username", "required for a sandbox account: the user it belongs to")
 			}
 		default:
-			v.at(p+".role", "unknown role %q; expected one of: log-archive, security-tooling, identity-center, workload, sandbox", a.Role)
+			v.At(p+".role", "unknown role %q; expected one of: log-archive, security-tooling, identity-center, workload, sandbox", a.Role)
 		}
 		if a.Role != "" && a.Role != "workload" && a.Role != "sandbox" {
 			roles[a.Role] = append(roles[a.Role], key)
 		}
 		v.validateAccountNaming(key, a)
 		if prev, dup := names[strings.ToLower(a.Name)]; dup {
-			v.at(p+".name", "account name %q is already used by %s", a.Name, prev)
+			v.At(p+".name", "account name %q is already used by %s", a.Name, prev)
 		} else {
 			names[strings.ToLower(a.Name)] = p
 		}
 		if prev, dup := emails[strings.ToLower(a.Email)]; dup {
-			v.at(p+".email", "e-mail %q is already used by %s; every AWS account needs its own address", a.Email, prev)
+			v.At(p+".email", "e-mail %q is already used by %s; every AWS account needs its own address", a.Email, prev)
 		} else {
 			emails[strings.ToLower(a.Email)] = p
 		}
@@ -394,20 +358,20 @@ func (v *validator) validateAccounts(units map[string]bool) {
 	}
 	for role, keys := range roles {
 		for _, k := range keys[1:] {
-			v.at("accounts."+k+".role", "role %q is already given to account %q; a foundation has one %s account", role, keys[0], role)
+			v.At("accounts."+k+".role", "role %q is already given to account %q; a foundation has one %s account", role, keys[0], role)
 		}
 	}
 }
 
-func (v *validator) validateAccountNaming(key string, a *Account) {
+func (v *Validator) validateAccountNaming(key string, a *Account) {
 	o := v.f.Organization
 	p := "accounts." + key
 	nameTpl, emailTpl, _ := o.Naming.templates(a.Role)
 	if a.Name == "" || len(a.Name) > maxAccountName {
-		v.at(p+".name", "account name %q must be 1 to %d characters", a.Name, maxAccountName)
+		v.At(p+".name", "account name %q must be 1 to %d characters", a.Name, maxAccountName)
 	}
 	if !emailRE.MatchString(a.Email) || len(a.Email) > maxEmail {
-		v.at(p+".email", "%q is not a valid e-mail address of at most %d characters", a.Email, maxEmail)
+		v.At(p+".email", "%q is not a valid e-mail address of at most %d characters", a.Email, maxEmail)
 		return
 	}
 	if a.ExemptFromNaming || o.ID == "" || o.EmailDomain == "" {
@@ -415,14 +379,14 @@ func (v *validator) validateAccountNaming(key string, a *Account) {
 	}
 	const hint = "; follow it, or set exempt_from_naming: true for an account that predates it"
 	if !matchesConvention(a.Name, nameTpl, o.ID, o.EmailDomain) {
-		v.at(p+".name", "%q does not follow %s%s", a.Name, describeTemplate("account name", nameTpl), hint)
+		v.At(p+".name", "%q does not follow %s%s", a.Name, describeTemplate("account name", nameTpl), hint)
 	}
 	if !matchesConvention(a.Email, emailTpl, o.ID, o.EmailDomain) {
-		v.at(p+".email", "%q does not follow %s%s", a.Email, describeTemplate("e-mail", emailTpl), hint)
+		v.At(p+".email", "%q does not follow %s%s", a.Email, describeTemplate("e-mail", emailTpl), hint)
 	}
 }
 
-func (v *validator) validateTags(path string, tags map[string]string) {
+func (v *Validator) validateTags(path string, tags map[string]string) {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
@@ -432,23 +396,23 @@ func (v *validator) validateTags(path string, tags map[string]string) {
 		p := path + "." + k
 		switch {
 		case len(k) == 0 || len(k) > maxTagKey:
-			v.atKey(p, "tag key must be 1 to %d characters", maxTagKey)
+			v.AtKey(p, "tag key must be 1 to %d characters", maxTagKey)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			v.atKey(p, "tag keys starting with aws: are reserved by AWS")
+			v.AtKey(p, "tag keys starting with aws: are reserved by AWS")
 		case len(tags[k]) > maxTagValue:
-			v.at(p, "tag value must be at most %d characters", maxTagValue)
+			v.At(p, "tag value must be at most %d characters", maxTagValue)
 		}
 		if allowed, ok := v.f.Tagging.Values[k]; ok && len(allowed) > 0 && !contains(allowed, tags[k]) {
-			v.at(p, "%q is not an allowed value for tag %s; expected one of: %s", tags[k], k, strings.Join(allowed, ", "))
+			v.At(p, "%q is not an allowed value for tag %s; expected one of: %s", tags[k], k, strings.Join(allowed, ", "))
 		}
 	}
 }
 
-func (v *validator) validateTagging() {
+func (v *Validator) validateTagging() {
 	seen := map[string]bool{}
 	for i, k := range v.f.Tagging.Required {
 		if seen[strings.ToLower(k)] {
-			v.at(fmt.Sprintf("tagging.required[%d]", i), "tag key %q is listed twice", k)
+			v.At(fmt.Sprintf("tagging.required[%d]", i), "tag key %q is listed twice", k)
 		}
 		seen[strings.ToLower(k)] = true
 	}

@@ -134,12 +134,14 @@ func (f *Foundation) defaultLogging(written func(string) bool) {
 		}
 	}
 	if l.Config.Aggregator == "" {
-		l.Config.Aggregator = f.accountWithRole(string(estate.RoleSecurityTooling))
+		l.Config.Aggregator = f.AccountWithRole(string(estate.RoleSecurityTooling))
 	}
 }
 
-// accountWithRole returns the key of the account with a role, or "".
-func (f *Foundation) accountWithRole(role string) string {
+// AccountWithRole returns the key of the account with role (an
+// estate.Role, such as "log-archive"), the first in key order when several
+// have it, or "" when none does.
+func (f *Foundation) AccountWithRole(role string) string {
 	for _, key := range f.AccountKeys() {
 		if f.Accounts[key].Role == role {
 			return key
@@ -151,50 +153,53 @@ func (f *Foundation) accountWithRole(role string) string {
 // CloudWatch Logs retention values AWS accepts.
 var logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-func (v *validator) validateLogging() {
+func (v *Validator) validateLogging() {
 	l := v.f.Logging
 	if l.Disabled {
 		return
 	}
 	for _, role := range []string{string(estate.RoleLogArchive), string(estate.RoleSecurityTooling)} {
-		if v.f.accountWithRole(role) == "" {
-			v.at("logging", "the logging layer needs an account with role %s (or set logging.disabled: true)", role)
+		if v.f.AccountWithRole(role) == "" {
+			v.At("logging", "the logging layer needs an account with role %s (or set logging.disabled: true)", role)
 		}
 	}
 	if a := l.Trail.Account; a != estate.ManagementKey {
 		if _, ok := v.f.Accounts[a]; !ok {
-			v.at("logging.trail.account", "%q is neither management nor an account key%s", a, suggest(a, v.f.AccountKeys()))
+			v.At("logging.trail.account", "%q is neither management nor an account key%s", a, suggest(a, v.f.AccountKeys()))
 		} else if v.f.Services.DelegatedAdmins[ServiceCloudTrail] != a {
-			v.at("logging.trail.account", "an organization trail outside the management account needs %s delegated to %s under services.delegated_admins", ServiceCloudTrail, a)
+			v.At("logging.trail.account", "an organization trail outside the management account needs %s delegated to %s under services.delegated_admins", ServiceCloudTrail, a)
 		}
 	}
 	if !strings.HasPrefix(l.Trail.LogGroup, "/") && strings.ContainsAny(l.Trail.LogGroup, " :*") {
-		v.at("logging.trail.log_group", "%q is not a log group name", l.Trail.LogGroup)
+		v.At("logging.trail.log_group", "%q is not a log group name", l.Trail.LogGroup)
 	}
 	ok := false
 	for _, d := range logRetentions {
 		ok = ok || d == l.Trail.LogRetentionDays
 	}
 	if !ok {
-		v.at("logging.trail.log_retention_days", "%d is not a retention CloudWatch Logs accepts: %v", l.Trail.LogRetentionDays, logRetentions)
+		v.At("logging.trail.log_retention_days", "%d is not a retention CloudWatch Logs accepts: %v", l.Trail.LogRetentionDays, logRetentions)
 	}
 	if d := *l.Buckets.RetentionDays; d < 0 {
-		v.at("logging.buckets.retention_days", "must be 0 (keep forever) or a number of days")
+		v.At("logging.buckets.retention_days", "must be 0 (keep forever) or a number of days")
 	}
 	for i, r := range l.Config.Rules {
 		if _, known := baselineRule(r); !known && strings.ToUpper(r) != r {
-			v.at(fmt.Sprintf("logging.config.rules[%d]", i), "%q is not a managed rule identifier such as CLOUD_TRAIL_ENABLED", r)
+			v.At(fmt.Sprintf("logging.config.rules[%d]", i), "%q is not a managed rule identifier such as CLOUD_TRAIL_ENABLED", r)
 		}
 	}
 	if a := l.Config.Aggregator; a != "" {
 		if _, ok := v.f.Accounts[a]; !ok {
-			v.at("logging.config.aggregator", "%q is not an account key%s", a, suggest(a, v.f.AccountKeys()))
+			v.At("logging.config.aggregator", "%q is not an account key%s", a, suggest(a, v.f.AccountKeys()))
 		}
 	}
 }
 
-// where of an account key in a Region.
-func (f *Foundation) where(accountKey, region string) estate.Where {
+// Where places a resource in the account with key accountKey (or
+// estate.ManagementKey) and region ("" for a global resource), as the
+// estate keys accounts: by e-mail. accountKey must be ManagementKey or a
+// key of f.Accounts.
+func (f *Foundation) Where(accountKey, region string) estate.Where {
 	if accountKey == estate.ManagementKey {
 		return estate.Where{Account: estate.ManagementKey, Region: region}
 	}
@@ -209,9 +214,9 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 	}
 	out := estate.NewLogging()
 	home := f.Organization.HomeRegion
-	la := f.where(f.accountWithRole(string(estate.RoleLogArchive)), home)
-	st := f.where(f.accountWithRole(string(estate.RoleSecurityTooling)), home)
-	trailAt := f.where(l.Trail.Account, home)
+	la := f.Where(f.AccountWithRole(string(estate.RoleLogArchive)), home)
+	st := f.Where(f.AccountWithRole(string(estate.RoleSecurityTooling)), home)
+	trailAt := f.Where(l.Trail.Account, home)
 	laID := estate.AccountIDRef(la.Account)
 
 	ctKey := &estate.Key{Where: st, Alias: CloudTrailKeyAlias, Rotation: true, State: "Enabled",
@@ -257,13 +262,13 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 		accounts = append(accounts, key)
 	}
 	for _, key := range accounts {
-		acct := f.where(key, "")
+		acct := f.Where(key, "")
 		roleARN := fmt.Sprintf("arn:aws:iam::%s:role/%s", estate.AccountIDRef(acct.Account), ConfigRoleName)
 		role := &estate.IAMRole{Where: acct, Name: ConfigRoleName, Path: "/",
 			Trust: servicePrincipalTrust("config.amazonaws.com"), Managed: []string{ConfigRolePolicy}}
 		out.Roles[role.Key(role.Name)] = role
 		for _, region := range f.Organization.Regions {
-			w := f.where(key, region)
+			w := f.Where(key, region)
 			out.Scope = append(out.Scope, w)
 			out.Recorders[w.Key(RecorderName)] = &estate.Recorder{Where: w, Name: RecorderName, RoleARN: roleARN,
 				AllSupported: true, GlobalTypes: region == home, Recording: true,
@@ -296,7 +301,7 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 		}
 	}
 	if a := l.Config.Aggregator; a != "" {
-		aw := f.where(a, home)
+		aw := f.Where(a, home)
 		role := &estate.IAMRole{Where: estate.Where{Account: aw.Account}, Name: AggregatorRoleName, Path: "/",
 			Trust: servicePrincipalTrust("config.amazonaws.com"), Managed: []string{AggregatorRolePolicy}}
 		out.Roles[role.Key(role.Name)] = role

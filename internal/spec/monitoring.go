@@ -110,7 +110,7 @@ func (f *Foundation) securityContactEmail() string {
 	return fmt.Sprintf("%s-security@%s", name, f.Organization.EmailDomain)
 }
 
-func (v *validator) validateMonitoring() {
+func (v *Validator) validateMonitoring() {
 	m := v.f.Monitoring
 	if m.Disabled {
 		return
@@ -118,17 +118,17 @@ func (v *validator) validateMonitoring() {
 	l := v.f.Logging
 	switch {
 	case l.Disabled:
-		v.at("monitoring", "the monitoring layer's metric filters watch the organization trail's log group, so it needs the logging layer: "+
+		v.At("monitoring", "the monitoring layer's metric filters watch the organization trail's log group, so it needs the logging layer: "+
 			"write a logging section (`logging: {}` takes the defaults; logging.disabled must not be true) or set monitoring.disabled: true")
 	case l.Trail.CloudWatchLogs != nil && !*l.Trail.CloudWatchLogs:
-		v.at("monitoring", "the monitoring layer's metric filters watch the organization trail's log group, "+
+		v.At("monitoring", "the monitoring layer's metric filters watch the organization trail's log group, "+
 			"but logging.trail.cloudwatch_logs is false: set it to true or set monitoring.disabled: true")
 	}
 	if strings.ContainsAny(m.Namespace, ":*$") || !namespaceRE.MatchString(m.Namespace) || strings.HasPrefix(m.Namespace, "AWS/") {
-		v.at("monitoring.namespace", "%q is not a CloudWatch namespace for metric filters: 1 to 255 printable characters without ':', '*' or '$', not starting with AWS/", m.Namespace)
+		v.At("monitoring.namespace", "%q is not a CloudWatch namespace for metric filters: 1 to 255 printable characters without ':', '*' or '$', not starting with AWS/", m.Namespace)
 	}
 	if !topicNameRE.MatchString(m.SecurityTopic.Name) {
-		v.at("monitoring.security_topic.name", "%q is not an SNS topic name: 1 to 256 letters, digits, '-' and '_'", m.SecurityTopic.Name)
+		v.At("monitoring.security_topic.name", "%q is not an SNS topic name: 1 to 256 letters, digits, '-' and '_'", m.SecurityTopic.Name)
 	}
 	v.validateSubscribers(m.SecurityTopic.Subscribers)
 	seen := map[string]bool{}
@@ -136,33 +136,33 @@ func (v *validator) validateMonitoring() {
 		p := fmt.Sprintf("monitoring.alarms[%d]", i)
 		switch _, known := filterpattern.Lookup(name); {
 		case !known:
-			v.at(p, "%q is not in the filter-pattern library (groundwork filter list shows it)%s", name, suggestPattern(name))
+			v.At(p, "%q is not in the filter-pattern library (groundwork filter list shows it)%s", name, suggestPattern(name))
 		case seen[name]:
-			v.at(p, "%q is listed twice", name)
+			v.At(p, "%q is listed twice", name)
 		}
 		seen[name] = true
 	}
 }
 
-func (v *validator) validateSubscribers(subs []string) {
+func (v *Validator) validateSubscribers(subs []string) {
 	const path = "monitoring.security_topic.subscribers"
 	if _, written := v.d.pos[path]; !written {
 		if len(subs) == 1 && !emailRE.MatchString(subs[0]) {
-			v.at(path, "the default subscriber %q made from the management account name is not an address; list the security distribution list here", subs[0])
+			v.At(path, "the default subscriber %q made from the management account name is not an address; list the security distribution list here", subs[0])
 		}
 		return
 	}
 	if len(subs) == 0 {
-		v.at(path, "the security topic needs at least one subscriber, or nobody hears its alarms (guidance 001): list a security distribution list")
+		v.At(path, "the security topic needs at least one subscriber, or nobody hears its alarms (guidance 001): list a security distribution list")
 	}
 	seen := map[string]bool{}
 	for i, s := range subs {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		switch {
 		case !emailRE.MatchString(s):
-			v.at(p, "%q is not an e-mail address; subscribers are e-mail distribution lists", s)
+			v.At(p, "%q is not an e-mail address; subscribers are e-mail distribution lists", s)
 		case seen[strings.ToLower(s)]:
-			v.at(p, "%q is listed twice", s)
+			v.At(p, "%q is listed twice", s)
 		}
 		seen[strings.ToLower(s)] = true
 	}
@@ -190,7 +190,7 @@ func (f *Foundation) desiredMonitoring() *estate.Monitoring {
 		return nil
 	}
 	out := estate.NewMonitoring()
-	at := f.where(l.Trail.Account, f.Organization.HomeRegion)
+	at := f.Where(l.Trail.Account, f.Organization.HomeRegion)
 	topic := f.securityTopic(out, at)
 	out.Expected.LogGroup = estate.Placement{Where: at, Name: l.Trail.LogGroup}
 	for _, name := range m.Alarms {
@@ -209,7 +209,7 @@ func (f *Foundation) desiredMonitoring() *estate.Monitoring {
 		out.Expected.Patterns = append(out.Expected.Patterns, name)
 	}
 	if *m.RootLoginRule {
-		rw := f.where(estate.ManagementKey, RootSignInRegion)
+		rw := f.Where(estate.ManagementKey, RootSignInRegion)
 		target := f.securityTopic(out, rw)
 		rule := &estate.EventRule{Where: rw, Name: RootLoginRuleName,
 			Description:  "groundwork: notify the security topic of every root user console sign-in (guidance 001)",

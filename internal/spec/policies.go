@@ -126,7 +126,7 @@ func (f *Foundation) resolvePath(p string) string {
 	return filepath.Join(filepath.Dir(f.File), p)
 }
 
-func (v *validator) validatePolicies() {
+func (v *Validator) validatePolicies() {
 	f := v.f
 	libs := map[string]bool{}
 	for _, lp := range policy.Library() {
@@ -134,7 +134,7 @@ func (v *validator) validatePolicies() {
 	}
 	for i, p := range f.Policies.ProtectedRolePaths {
 		if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") {
-			v.at(fmt.Sprintf("policies.protected_role_paths[%d]", i), "%q is not an IAM path: it starts and ends with /", p)
+			v.At(fmt.Sprintf("policies.protected_role_paths[%d]", i), "%q is not an IAM path: it starts and ends with /", p)
 		}
 	}
 	perTarget := map[string][]string{}
@@ -143,16 +143,16 @@ func (v *validator) validatePolicies() {
 		p := "policies.scps." + name
 		switch {
 		case s.File != "" && len(s.Library) > 0:
-			v.at(p, "set either file or library, not both")
+			v.At(p, "set either file or library, not both")
 			continue
 		case s.File == "" && len(s.Library) == 0:
-			v.atKey(p, "%q is not a library policy; set library: [...] or file: (library: %s)", name, strings.Join(libraryNames(), ", "))
+			v.AtKey(p, "%q is not a library policy; set library: [...] or file: (library: %s)", name, strings.Join(libraryNames(), ", "))
 			continue
 		}
 		bad := false
 		for i, l := range s.Library {
 			if !libs[l] {
-				v.at(fmt.Sprintf("%s.library[%d]", p, i), "unknown library policy %q%s", l, suggest(l, libraryNames()))
+				v.At(fmt.Sprintf("%s.library[%d]", p, i), "unknown library policy %q%s", l, suggest(l, libraryNames()))
 				bad = true
 			}
 		}
@@ -169,7 +169,7 @@ func (v *validator) validatePolicies() {
 		}
 		content, err := f.renderSCP(s)
 		if err != nil {
-			v.at(p+".file", "cannot read the policy: %v", err)
+			v.At(p+".file", "cannot read the policy: %v", err)
 			continue
 		}
 		file := p
@@ -178,25 +178,25 @@ func (v *validator) validatePolicies() {
 		}
 		problems := policy.Lint(file, []byte(content), policy.SCP)
 		for _, prob := range problems {
-			v.at(p, "%s", prob.Error())
+			v.At(p, "%s", prob.Error())
 		}
 		if len(problems) > 0 {
 			continue
 		}
 		doc, err := policy.Parse([]byte(content))
 		if err != nil {
-			v.at(p, "%v", err)
+			v.At(p, "%v", err)
 			continue
 		}
 		for _, prob := range policy.DeniesAccess(doc, f.Organization.AccessRole, "*") {
 			prob.File = file
-			v.at(p, "refused: %s", prob.Error())
+			v.At(p, "refused: %s", prob.Error())
 		}
 		s.Content = content
 	}
 	for _, t := range sortedKeys(perTarget) {
 		if n := len(perTarget[t]) + 1; n > policy.MaxSCPsPerTarget {
-			v.atKey("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
+			v.AtKey("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
 				t, n, strings.Join(perTarget[t], ", "), policy.MaxSCPsPerTarget)
 		}
 	}
@@ -210,7 +210,7 @@ func (v *validator) validatePolicies() {
 // organizationBroken reports whether the settings library policies are
 // rendered with (the organization section, the protected role paths)
 // already have a problem.
-func (v *validator) organizationBroken() bool {
+func (v *Validator) organizationBroken() bool {
 	for _, d := range v.d.diags {
 		if strings.HasPrefix(d.Path, "organization.") || d.Path == "organization" || strings.HasPrefix(d.Path, "policies.protected_role_paths") {
 			return true
@@ -221,7 +221,7 @@ func (v *validator) organizationBroken() bool {
 
 // checkTarget checks a policy target: Root, a declared OU path or an
 // account key.
-func (v *validator) checkTarget(path, t string) bool {
+func (v *Validator) checkTarget(path, t string) bool {
 	if t == estate.RootTarget {
 		return true
 	}
@@ -234,7 +234,7 @@ func (v *validator) checkTarget(path, t string) bool {
 		}
 	}
 	known := append(append([]string{estate.RootTarget}, v.f.UnitPaths()...), v.f.AccountKeys()...)
-	v.at(path, "%q is neither Root, a declared OU path nor an account key%s", t, suggest(t, known))
+	v.At(path, "%q is neither Root, a declared OU path nor an account key%s", t, suggest(t, known))
 	return false
 }
 

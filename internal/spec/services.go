@@ -66,16 +66,16 @@ func (f *Foundation) defaultServices(written func(string) bool) {
 	}
 }
 
-func (v *validator) validateServices() {
+func (v *Validator) validateServices() {
 	s := v.f.Services
 	trusted := map[string]bool{}
 	for i, svc := range s.TrustedAccess {
 		p := fmt.Sprintf("services.trusted_access[%d]", i)
 		switch {
 		case !servicePrincipalRE.MatchString(svc):
-			v.at(p, "%q is not a service principal such as config.amazonaws.com", svc)
+			v.At(p, "%q is not a service principal such as config.amazonaws.com", svc)
 		case trusted[svc]:
-			v.at(p, "%q is listed twice", svc)
+			v.At(p, "%q is listed twice", svc)
 		}
 		trusted[svc] = true
 	}
@@ -88,13 +88,13 @@ func (v *validator) validateServices() {
 		p := "services.delegated_admins." + svc
 		key := s.DelegatedAdmins[svc]
 		if !servicePrincipalRE.MatchString(svc) {
-			v.atKey(p, "%q is not a service principal such as guardduty.amazonaws.com", svc)
+			v.AtKey(p, "%q is not a service principal such as guardduty.amazonaws.com", svc)
 		}
 		if _, ok := v.f.Accounts[key]; !ok {
-			v.at(p, "account %q is not declared under accounts%s", key, suggest(key, v.f.AccountKeys()))
+			v.At(p, "account %q is not declared under accounts%s", key, suggest(key, v.f.AccountKeys()))
 		}
 		if !trusted[svc] {
-			v.at(p, "delegating %s needs trusted access: add it to services.trusted_access", svc)
+			v.At(p, "delegating %s needs trusted access: add it to services.trusted_access", svc)
 		}
 	}
 }
@@ -155,7 +155,7 @@ var phoneRE = regexp.MustCompile(`^[+]?[\s0-9()-]{7,25}$`)
 // validateContacts checks the organization-wide contacts and each
 // account's overrides where they are written, so that one bad phone number
 // is one message, not one per account.
-func (v *validator) validateContacts() {
+func (v *Validator) validateContacts() {
 	orgPhone := ""
 	if v.f.Contacts != nil {
 		orgPhone = v.f.Contacts.Phone
@@ -171,16 +171,16 @@ func (v *validator) validateContacts() {
 		resolved := v.f.resolveContacts(a.Name, a.Contacts)
 		for i, ct := range estate.ContactTypes {
 			if c, ok := resolved[ct]; ok && !emailRE.MatchString(c.Email) {
-				v.atKey("accounts."+key, "the %s contact e-mail %q made from the account name is not an address; set accounts.%s.contacts.%s.email",
+				v.AtKey("accounts."+key, "the %s contact e-mail %q made from the account name is not an address; set accounts.%s.contacts.%s.email",
 					contactFields[i], c.Email, key, contactFields[i])
 			}
 		}
 	}
 }
 
-func (v *validator) checkContacts(path string, c *Contacts, inheritedPhone string) {
+func (v *Validator) checkContacts(path string, c *Contacts, inheritedPhone string) {
 	if c.Phone != "" && !phoneRE.MatchString(c.Phone) {
-		v.at(path+".phone", "%q is not a phone number such as +1-555-0100", c.Phone)
+		v.At(path+".phone", "%q is not a phone number such as +1-555-0100", c.Phone)
 	}
 	phone := firstNonEmpty(c.Phone, inheritedPhone)
 	missing := false
@@ -192,13 +192,13 @@ func (v *validator) checkContacts(path string, c *Contacts, inheritedPhone strin
 		}
 		missing = missing || ct.Phone == "" && phone == ""
 		if ct.Phone != "" && !phoneRE.MatchString(ct.Phone) {
-			v.at(p+".phone", "%q is not a phone number such as +1-555-0100", ct.Phone)
+			v.At(p+".phone", "%q is not a phone number such as +1-555-0100", ct.Phone)
 		}
 		if ct.Email != "" && !emailRE.MatchString(ct.Email) {
-			v.at(p+".email", "%q is not a valid e-mail address", ct.Email)
+			v.At(p+".email", "%q is not a valid e-mail address", ct.Email)
 		}
 	}
 	if missing {
-		v.atKey(path, "%s.phone is required: AWS needs a phone number for every alternate contact", path)
+		v.AtKey(path, "%s.phone is required: AWS needs a phone number for every alternate contact", path)
 	}
 }

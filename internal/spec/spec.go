@@ -23,6 +23,8 @@ type Foundation struct {
 	// File is the path the spec was read from, for messages.
 	File string `yaml:"-"`
 	pos  map[string]Pos
+	// sections holds the registered sections by key; see Section.
+	sections map[string]Section
 }
 
 // Pos returns where a field path was written, or the zero Pos.
