@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -19,20 +20,53 @@ type StarterOptions struct {
 }
 
 // Starter returns the recommended foundation of guidance 000 as a
-// commented foundation.yaml. It is validated before it is returned, so
-// bad options come back as Diagnostics about the generated file.
+// commented foundation.yaml: the core parts, then every section, built in
+// or registered, by Order, a blank line between each. It is validated
+// before it is returned, so bad options come back as Diagnostics about the
+// generated file.
 func Starter(opts StarterOptions) ([]byte, error) {
-	regions := opts.Regions
-	if len(regions) == 0 {
-		regions = []string{opts.HomeRegion}
+	if len(opts.Regions) == 0 {
+		opts.Regions = []string{opts.HomeRegion}
+	}
+	data := map[string]any{
+		"Org": opts.OrgID, "Domain": opts.Domain, "Home": opts.HomeRegion,
+		"Regions": strings.Join(opts.Regions, ", "), "Phone": opts.Phone,
 	}
 	var buf bytes.Buffer
-	err := starterTemplate.Execute(&buf, map[string]any{
-		"Org": opts.OrgID, "Domain": opts.Domain, "Home": opts.HomeRegion,
-		"Regions": strings.Join(regions, ", "), "Phone": opts.Phone,
-	})
-	if err != nil {
+	if err := starterCore.Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("render starter spec: %w", err)
+	}
+	type part struct {
+		key   string
+		order int
+		text  func() (string, error)
+	}
+	var parts []part
+	for _, p := range starterParts {
+		parts = append(parts, part{p.key, p.order, func() (string, error) {
+			var b strings.Builder
+			err := p.text.Execute(&b, data)
+			return b.String(), err
+		}})
+	}
+	for _, st := range Sections() {
+		if st.Starter != nil {
+			parts = append(parts, part{st.Key, st.Order, func() (string, error) { return st.Starter(opts), nil }})
+		}
+	}
+	slices.SortStableFunc(parts, func(a, b part) int {
+		if a.order != b.order {
+			return a.order - b.order
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	for _, p := range parts {
+		text, err := p.text()
+		if err != nil {
+			return nil, fmt.Errorf("render starter spec: %s: %w", p.key, err)
+		}
+		buf.WriteString("\n")
+		buf.WriteString(text)
 	}
 	if _, err := Parse("foundation.yaml", buf.Bytes()); err != nil {
 		return nil, err
@@ -40,7 +74,7 @@ func Starter(opts StarterOptions) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-var starterTemplate = template.Must(template.New("foundation.yaml").Parse(`# foundation.yaml: the AWS foundation of organization "{{.Org}}".
+var starterCore = template.Must(template.New("foundation.yaml").Parse(`# foundation.yaml: the AWS foundation of organization "{{.Org}}".
 #
 # groundwork reads this file and makes the organization match it:
 #   groundwork validate   check this file, every error at once
@@ -122,16 +156,24 @@ accounts:
   identity-center:
     unit: Infrastructure
     role: identity-center
+`))
 
-# The tagging dictionary every account and resource should follow.
+// starterParts are the layer sections still built into the starter, at
+// the Order a registered section taking one over would have.
+var starterParts = []struct {
+	key   string
+	order int
+	text  *template.Template
+}{
+	{"tagging", 100, template.Must(template.New("tagging").Parse(`# The tagging dictionary every account and resource should follow.
 # groundwork turns it into a tag policy (groundwork-tagging) attached to the
 # root, which fixes each key's case and the allowed values.
 tagging:
   required: [Owner, BusinessUnit, Environment, CostCenter, FinancialOwner, Compliance]
   values:
     Environment: [Sandbox, Dev, PreProd, QA, Prod, Testing]
-
-# Service control policies (guardrails), built from groundwork's library.
+`))},
+	{"policies", 200, template.Must(template.New("policies").Parse(`# Service control policies (guardrails), built from groundwork's library.
 # Several library policies can share one SCP: AWS allows five SCPs per OU,
 # its own FullAWSAccess included. Without attach:, an SCP goes to every
 # top-level OU whose guardrails are baseline: never the root, never
@@ -151,8 +193,8 @@ policies:
     groundwork-security-services:
       description: Keep CloudTrail, Config, GuardDuty, Security Hub and S3 Block Public Access on
       library: [ProtectSecurityServices, ProtectS3AccountPublicAccessBlock]
-
-# AWS services integrated with the organization: trusted access, and the
+`))},
+	{"services", 300, template.Must(template.New("services").Parse(`# AWS services integrated with the organization: trusted access, and the
 # member account that administers each one, so that nobody works in the
 # management account (security services in Security Tooling, IAM Identity
 # Center in its own account).
@@ -175,8 +217,8 @@ services:
     guardduty.amazonaws.com: security-tooling
     securityhub.amazonaws.com: security-tooling
     sso.amazonaws.com: identity-center
-
-# Central logging: the organization trail (every account, every Region,
+`))},
+	{"logging", 400, template.Must(template.New("logging").Parse(`# Central logging: the organization trail (every account, every Region,
 # log file validation, KMS-encrypted, also to CloudWatch Logs) into a Log
 # Archive bucket named aws-logs-cloudtrail-[account]-[region]; AWS Config
 # in every account and operational Region (global resources in the home
@@ -206,8 +248,8 @@ logging:
       - S3_BUCKET_PUBLIC_READ_PROHIBITED
       - S3_BUCKET_PUBLIC_WRITE_PROHIBITED
       - RESTRICTED_INCOMING_TRAFFIC
-
-# Alerting (guidance 000, 001 and 003): a metric filter and an alarm on
+`))},
+	{"monitoring", 500, template.Must(template.New("monitoring").Parse(`# Alerting (guidance 000, 001 and 003): a metric filter and an alarm on
 # the trail's log group for each pattern of groundwork's filter-pattern
 # library (groundwork filter list: root user activity, console sign-ins,
 # access-denied errors and CIS AWS Foundations Benchmark 4.1 to 4.15), all
@@ -227,8 +269,8 @@ monitoring:
   # The rule lives in us-east-1, where CloudTrail records every root
   # sign-in.
   root_login_rule: true
-
-# Foundational hardening (guidance 000, 002): the same IAM password policy
+`))},
+	{"hardening", 600, template.Must(template.New("hardening").Parse(`# Foundational hardening (guidance 000, 002): the same IAM password policy
 # and S3 Block Public Access in every account, the management account
 # included; no default VPCs; no IAM users in the management account.
 hardening:
@@ -258,8 +300,8 @@ hardening:
   management_iam_users: report
   # Break-glass IAM users the management account keeps either way.
   break_glass_users: []
-
-# Alternate contacts (billing, operations, security) of every account,
+`))},
+	{"contacts", 700, template.Must(template.New("contacts").Parse(`# Alternate contacts (billing, operations, security) of every account,
 # including the management account. E-mails follow the convention
 # [account-name]-billing@{{.Domain}}; make them distribution lists.
 {{- if .Phone}}
@@ -269,4 +311,5 @@ contacts:
 # contacts:
 #   phone: "+1-555-0100"     # AWS requires a phone number for each contact
 {{- end}}
-`))
+`))},
+}
