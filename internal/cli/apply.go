@@ -14,8 +14,8 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -54,19 +54,18 @@ since it was made.`,
 				if p, err = plan.Unmarshal(b); err != nil {
 					return err
 				}
-				opts := inventory.Options{OrgLayer: p.ReadOrgLayer, Contacts: p.ReadContacts}
-				if p.ReadLogging {
-					// The spec says where the logging layer and the layers
-					// after it live; a spec changed since the plan reads
-					// elsewhere, and the fingerprint then refuses the plan.
+				desired := estate.New()
+				if len(p.Reads) > 0 {
+					// The spec says where the layers live; a spec changed
+					// since the plan reads elsewhere, and the fingerprint
+					// then refuses the plan.
 					f, err := spec.Load(p.Spec)
 					if err != nil {
 						return fmt.Errorf("read %s, which the plan was made from: %w", p.Spec, err)
 					}
-					d := f.Desired()
-					opts.Logging, opts.Monitoring, opts.Billing, opts.Hardening = d.Logging, d.Monitoring, d.Billing, d.Hardening
+					desired = f.Desired()
 				}
-				if actual, _, err = g.collect(ctx, p.AccessRole, opts); err != nil {
+				if actual, _, err = g.collectLayers(ctx, p.AccessRole, p.Reads, desired); err != nil {
 					return err
 				}
 				if fp := actual.Fingerprint(); fp != p.Fingerprint {
@@ -78,13 +77,12 @@ since it was made.`,
 					return err
 				}
 				desired := f.Desired()
-				opts := reads(desired)
-				if actual, _, err = g.collect(ctx, f.Organization.AccessRole, opts); err != nil {
+				reads := layer.WantedBy(desired)
+				if actual, _, err = g.collectLayers(ctx, f.Organization.AccessRole, reads, desired); err != nil {
 					return err
 				}
 				p = kinds.Plan(desired, actual)
-				p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
-				p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, readsLayers(opts)
+				p.Spec, p.AccessRole, p.Reads = g.config, f.Organization.AccessRole, reads
 			}
 			if p.AccessRole == "" {
 				p.AccessRole = spec.DefaultAccessRole
@@ -111,7 +109,7 @@ since it was made.`,
 			env := &kinds.Env{Org: org, OrgLayer: org, Account: account.NewFromConfig(s.Config("", "", "")),
 				Services: kinds.SessionClients{Session: s}, Monitoring: kinds.SessionMonitoringClients{Session: s},
 				Billing: kinds.SessionBillingClients{Session: s}, Hardening: kinds.SessionHardeningClients{Session: s},
-				AccessRole: p.AccessRole, Log: g.progress}
+				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			seedIDs(env, actual)
 			env.SeedActual(actual)
 			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,8 +15,8 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/report"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -135,21 +133,16 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 
 	ctx := cmd.Context()
 	warn := func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }
-	opts := inventory.Options{OrgLayer: true, Contacts: true, Warn: warn}
-	if desired != nil {
-		opts.Logging, opts.Monitoring, opts.Billing, opts.Hardening = desired.Logging, desired.Monitoring, desired.Billing, desired.Hardening
-	}
-	actual, s, err := g.collect(ctx, role, opts)
+	actual, r, err := g.collect(ctx, role, warn)
 	if err != nil {
 		return err
 	}
-	regions, home := operationalRegions(f, fl.regions, s)
-	scope := auditScope(actual, regions, home)
-	collectWholeEstate(ctx, g, s, actual, scope, desired, opts)
+	regions, home := operationalRegions(f, fl.regions, r.Session)
+	layer.Survey(ctx, r, auditScope(actual, regions, home), desired, actual)
 	if desired != nil && !fl.noDrift {
 		// The plan `groundwork plan` would make, from this same read.
-		reads := reads(desired)
-		actual.Drift = driftOf(kinds.Plan(desired, planView(actual, reads)), actual)
+		view := layer.PlanView(actual, layer.WantedBy(desired))
+		actual.Drift = driftOf(kinds.Plan(desired, view), actual)
 		g.progress("%d change(s) between the spec and the organization", len(actual.Drift))
 	}
 	estate.Annotate(actual, desired)
@@ -224,46 +217,6 @@ func operationalRegions(f *spec.Foundation, flag []string, s *awsx.Session) (reg
 		home = regions[0]
 	}
 	return regions, home
-}
-
-// collectWholeEstate reads what the checks need from every active account
-// in every operational Region, beyond what the spec asks to manage: the
-// hardening layer when the spec has none, the posture (IAM users,
-// workloads, buckets, KMS keys, trails) and the network (VPCs, security
-// groups, NACLs). The layers are read at the same time, each fanning out
-// over accounts and Regions opts.Width calls at a time; they call
-// different APIs in the main (IAM, S3, KMS, CloudTrail, EC2), so their
-// throttling budgets hardly overlap. Each writes only its own layer of
-// the estate. A failure is a warning that skips the layer's checks, not a
-// failed audit.
-func collectWholeEstate(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, scope estate.Scope, desired *estate.Estate, opts inventory.Options) {
-	// The layers report from their own goroutines: one lock keeps their
-	// lines on stderr whole.
-	var mu sync.Mutex
-	warn := opts.Warn
-	opts.Warn = func(err error) { mu.Lock(); defer mu.Unlock(); warn(err) }
-	opts.Progress = func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); g.progress(format, args...) }
-	type layer struct {
-		name    string
-		collect func() error
-	}
-	layers := []layer{
-		{"posture", func() error { return inventory.CollectPosture(ctx, s, actual, scope, opts) }},
-		{"network", func() error { return inventory.CollectNetwork(ctx, s, actual, scope, opts) }},
-	}
-	if desired == nil || desired.Hardening == nil {
-		want := wholeHardening(actual, scope)
-		layers = append(layers, layer{"hardening", func() error { return inventory.CollectHardening(ctx, s, actual, want, opts) }})
-	}
-	var wg sync.WaitGroup
-	for _, l := range layers {
-		wg.Go(func() {
-			if err := l.collect(); err != nil {
-				opts.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", l.name, err))
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // listChecks prints the check catalogue; it needs no credentials.

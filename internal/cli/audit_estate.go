@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
@@ -30,48 +29,6 @@ func auditScope(actual *estate.Estate, regions []string, home string) estate.Sco
 	}
 	slices.Sort(s.Accounts)
 	return s
-}
-
-// wholeHardening is the hardening layer to read when the spec asks for
-// none: every active account of the scope, the management account under
-// estate.ManagementKey as the hardening layer names it, so that the root
-// user, password policy, Block Public Access and default VPC checks run
-// everywhere. It wants nothing changed; it only says where to look.
-func wholeHardening(actual *estate.Estate, scope estate.Scope) *estate.Hardening {
-	h := estate.NewHardening()
-	h.Regions, h.HomeRegion = slices.Clone(scope.Regions), scope.HomeRegion
-	for _, key := range scope.Accounts {
-		if a := actual.Accounts[key]; a != nil && actual.IsManagement(a) {
-			key = estate.ManagementKey
-		}
-		h.Accounts = append(h.Accounts, key)
-	}
-	slices.Sort(h.Accounts)
-	return h
-}
-
-// planView is the actual estate as `groundwork plan` would have read it:
-// the audit reads more (every layer, contacts), and a layer the spec does
-// not ask for must not show up as drift. Only top-level layers differ;
-// accounts and units are shared, not copied.
-func planView(actual *estate.Estate, reads inventory.Options) *estate.Estate {
-	v := *actual
-	if !reads.OrgLayer {
-		v.Org = nil
-	}
-	if reads.Logging == nil {
-		v.Logging = nil
-	}
-	if reads.Monitoring == nil {
-		v.Monitoring = nil
-	}
-	if reads.Billing == nil {
-		v.Billing = nil
-	}
-	if reads.Hardening == nil {
-		v.Hardening = nil
-	}
-	return &v
 }
 
 // regionRE matches an AWS Region name: "us-east-1", "ap-southeast-2",

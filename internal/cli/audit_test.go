@@ -12,7 +12,6 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/report"
 )
@@ -335,30 +334,8 @@ func TestAuditScopeAndHardening(t *testing.T) {
 	if want := []string{"a@example.com", "mgmt@example.com"}; !slices.Equal(s.Accounts, want) {
 		t.Errorf("scope accounts = %v, want %v", s.Accounts, want)
 	}
-	h := wholeHardening(actual, s)
-	if want := []string{"a@example.com", estate.ManagementKey}; !slices.Equal(h.Accounts, want) {
-		t.Errorf("hardening accounts = %v, want %v", h.Accounts, want)
-	}
-	if h.HomeRegion != "us-east-1" || !slices.Equal(h.Regions, []string{"us-east-1", "eu-west-1"}) {
-		t.Errorf("hardening Regions = %v home %s", h.Regions, h.HomeRegion)
-	}
-	if len(h.PasswordPolicies) != 0 || len(h.PublicAccessBlocks) != 0 || h.DeleteDefaultVPCs {
-		t.Errorf("the hardening read wants changes: %+v", h)
-	}
 	regions, home := operationalRegions(nil, []string{" eu-west-1", ""}, nil)
 	if !slices.Equal(regions, []string{"eu-west-1"}) || home != "eu-west-1" {
 		t.Errorf("--regions: %v home %s", regions, home)
-	}
-}
-
-func TestPlanViewHidesLayersThePlanDoesNotRead(t *testing.T) {
-	actual := estate.New()
-	actual.Org, actual.Logging, actual.Hardening = &estate.OrgLayer{}, estate.NewLogging(), estate.NewHardening()
-	v := planView(actual, inventory.Options{Hardening: estate.NewHardening()})
-	if v.Org != nil || v.Logging != nil || v.Hardening == nil {
-		t.Errorf("plan view: org %v logging %v hardening %v", v.Org, v.Logging, v.Hardening)
-	}
-	if actual.Org == nil || actual.Logging == nil {
-		t.Error("planView changed the audited estate")
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/checklist"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -64,10 +63,11 @@ missing credentials or an organization that cannot be read.`,
 				fmt.Fprintf(g.io.Err, "warning: spec not used, so the access role and home Region are the defaults: %v\n", err)
 			}
 			ctx := cmd.Context()
-			e, s, err := g.collect(ctx, role, inventory.Options{})
+			e, rd, err := g.collect(ctx, role, nil)
 			if err != nil {
 				return err
 			}
+			s := rd.Session
 			if home == "" {
 				home = s.Base.Region
 			}

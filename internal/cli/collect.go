@@ -7,41 +7,39 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/layer"
 )
 
-// collect opens a session and reads the actual estate.
-func (g *globals) collect(ctx context.Context, accessRole string, opts inventory.Options) (*estate.Estate, *awsx.Session, error) {
+// collect opens a session and reads the organization's core: its OU tree
+// and accounts. The reader it returns reads the layers through the same
+// session; warn, when set, makes their reads best-effort.
+func (g *globals) collect(ctx context.Context, accessRole string, warn func(error)) (*estate.Estate, inventory.Reader, error) {
 	s, err := g.session(ctx, accessRole)
+	if err != nil {
+		return nil, inventory.Reader{}, err
+	}
+	g.progress("reading the organization")
+	r := inventory.Reader{Session: s, Warn: warn, Progress: g.progress}
+	actual, err := inventory.Collect(ctx, r)
+	if err != nil {
+		return nil, r, readError(err)
+	}
+	return actual, r, nil
+}
+
+// collectLayers reads the core and the named layers where desired says
+// they live: what a plan compares the spec with.
+func (g *globals) collectLayers(ctx context.Context, accessRole string, names []string, desired *estate.Estate) (*estate.Estate, *awsx.Session, error) {
+	actual, r, err := g.collect(ctx, accessRole, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	g.progress("reading the organization")
-	opts.Progress = g.progress
-	actual, err := inventory.Collect(ctx, s, opts)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read the organization: %w\n(check your credentials: groundwork runs as the management account; see the README's permissions)", err)
+	if err := layer.Read(ctx, r, names, desired, actual); err != nil {
+		return nil, nil, readError(err)
 	}
-	return actual, s, nil
+	return actual, r.Session, nil
 }
 
-// reads returns what the inventory must read to plan for desired.
-func reads(desired *estate.Estate) inventory.Options {
-	opts := inventory.Options{OrgLayer: desired.Org != nil, Logging: desired.Logging,
-		Monitoring: desired.Monitoring, Billing: desired.Billing, Hardening: desired.Hardening}
-	if desired.Org != nil && desired.Org.ManagementContacts != nil {
-		opts.Contacts = true
-	}
-	for _, a := range desired.Accounts {
-		if a.Contacts != nil {
-			opts.Contacts = true
-		}
-	}
-	return opts
-}
-
-// readsLayers tells whether the inventory reads layers whose whereabouts
-// come from the spec: a saved plan records it, and applying the plan reads
-// the spec again to look in the same places.
-func readsLayers(opts inventory.Options) bool {
-	return opts.Logging != nil || opts.Monitoring != nil || opts.Billing != nil || opts.Hardening != nil
+func readError(err error) error {
+	return fmt.Errorf("read the organization: %w\n(check your credentials: groundwork runs as the management account; see the README's permissions)", err)
 }

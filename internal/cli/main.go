@@ -1,6 +1,8 @@
 package cli
 
 import (
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // every layer of the foundation
+
 	"context"
 	"errors"
 	"fmt"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -38,16 +39,15 @@ nothing to AWS. --out saves the plan for "groundwork apply plan.json".
 				return err
 			}
 			desired := f.Desired()
-			opts := reads(desired)
+			reads := layer.WantedBy(desired)
 			actual := estate.New()
 			if !offline {
-				if actual, _, err = g.collect(cmd.Context(), f.Organization.AccessRole, opts); err != nil {
+				if actual, _, err = g.collectLayers(cmd.Context(), f.Organization.AccessRole, reads, desired); err != nil {
 					return err
 				}
 			}
 			p := kinds.Plan(desired, actual)
-			p.Spec, p.AccessRole = g.config, f.Organization.AccessRole
-			p.ReadOrgLayer, p.ReadContacts, p.ReadLogging = opts.OrgLayer, opts.Contacts, readsLayers(opts)
+			p.Spec, p.AccessRole, p.Reads = g.config, f.Organization.AccessRole, reads
 			if out != "" {
 				b, err := p.Marshal()
 				if err != nil {

@@ -3,11 +3,13 @@ package kinds
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
@@ -53,9 +55,14 @@ type Env struct {
 	Billing    BillingClients
 	Hardening  HardeningClients
 
+	// Session is the management account's session, from which layers
+	// build their clients (see ClientsOf).
+	Session *awsx.Session
+
 	ids     IDs
 	lookups accountLookups
 	actual  *estate.Estate
+	clients map[reflect.Type]any
 }
 
 func (e *Env) logf(format string, args ...any) {

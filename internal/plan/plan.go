@@ -77,8 +77,9 @@ type Change struct {
 	NeedsAllowDelete bool `json:"needs_allow_delete,omitempty"`
 }
 
-// FormatVersion is the version of the saved plan format.
-const FormatVersion = 1
+// FormatVersion is the version of the saved plan format. Version 2
+// records the layers read by name (Reads).
+const FormatVersion = 2
 
 // Plan is every change needed, plus notes for things groundwork saw and
 // deliberately leaves alone.
@@ -88,13 +89,10 @@ type Plan struct {
 	// AccessRole is the role apply creates in new accounts and assumes in
 	// member accounts, from the spec the plan was made with.
 	AccessRole string `json:"access_role,omitempty"`
-	// ReadOrgLayer and ReadContacts record what the plan read beyond the
-	// OU tree, so that applying a saved plan reads the same to compare.
-	ReadOrgLayer bool `json:"read_org_layer,omitempty"`
-	ReadContacts bool `json:"read_contacts,omitempty"`
-	// ReadLogging says the plan read the logging layer the spec describes;
-	// applying the saved plan reads the spec again to know where to look.
-	ReadLogging bool `json:"read_logging,omitempty"`
+	// Reads names the layers the plan read beyond the OU tree and
+	// accounts, so that applying a saved plan reads the same to compare;
+	// it reads the spec again to know where they live.
+	Reads []string `json:"reads,omitempty"`
 	// Fingerprint identifies the actual estate the plan was computed from;
 	// applying a saved plan refuses when the estate has moved since.
 	Fingerprint string   `json:"fingerprint"`

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 func representative() *plan.Plan {
 	p := &plan.Plan{
 		FormatVersion: plan.FormatVersion, Spec: "foundation.yaml", AccessRole: "OrganizationAccountAccessRole",
-		Fingerprint: "0123456789abcdef", ReadOrgLayer: true, ReadContacts: true,
+		Fingerprint: "0123456789abcdef", Reads: []string{"organization"},
 		Changes: []plan.Change{
 			{Address: "account/payments@example.com", Kind: "account", Action: plan.Create, Group: "Workloads/Prod",
 				After:     plan.Attrs{"name": "payments-prod", "email": "payments@example.com", "unit": "Root/Workloads/Prod", "tags.Owner": "payments"},
@@ -114,9 +114,12 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestUnmarshalRejects(t *testing.T) {
 	tests := map[string]struct{ json, wantErr string }{
-		"unknown action": {json: `{"format_version": 1, "changes": [{"address": "a", "kind": "k", "action": "destroy"}]}`, wantErr: `unknown plan action "destroy"`},
-		"wrong version":  {json: `{"format_version": 2, "changes": []}`, wantErr: "plan format version 2 is not supported"},
-		"not JSON":       {json: `plan`, wantErr: "read plan"},
+		"unknown action": {json: `{"format_version": 2, "changes": [{"address": "a", "kind": "k", "action": "destroy"}]}`, wantErr: `unknown plan action "destroy"`},
+		"wrong version":  {json: `{"format_version": 3, "changes": []}`, wantErr: "plan format version 3 is not supported"},
+		// A plan saved by an earlier groundwork, which recorded its reads
+		// as read_org_layer and friends, is refused with what to do.
+		"version 1": {json: `{"format_version": 1, "read_org_layer": true, "changes": []}`, wantErr: "plan format version 1 is not supported (want 2); make the plan again with this groundwork"},
+		"not JSON":  {json: `plan`, wantErr: "read plan"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,29 @@
+// Package logging is the central logging layer: the organization trail,
+// its bucket, key and log group, AWS Config recorders, rules and the
+// aggregator (guidance 000, 002 and 003).
+package logging
+
+import (
+	"context"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/layer"
+)
+
+func init() {
+	layer.Register(layer.Layer{
+		Name:   "logging",
+		Order:  20,
+		Wanted: func(desired *estate.Estate) bool { return desired.Logging != nil },
+		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
+			mgmt := ""
+			if actual.Organization != nil {
+				mgmt = actual.Organization.ManagementAccountID
+			}
+			clients := inventory.SessionLoggingClients{Session: r.Session, ManagementID: mgmt}
+			return inventory.CollectLogging(ctx, clients, actual, desired.Logging, r.Options())
+		},
+		Forget: func(e *estate.Estate) { e.Logging = nil },
+	})
+}

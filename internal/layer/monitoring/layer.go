@@ -1,0 +1,25 @@
+// Package monitoring is the monitoring layer: the security topic, the CIS
+// metric filters and alarms on the organization trail's log group, and the
+// root sign-in rule (guidance 000, 001 and 003).
+package monitoring
+
+import (
+	"context"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/layer"
+)
+
+func init() {
+	layer.Register(layer.Layer{
+		Name: "monitoring",
+		// After logging: the layer watches the logging layer's trail.
+		Order:  30,
+		Wanted: func(desired *estate.Estate) bool { return desired.Monitoring != nil },
+		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
+			return inventory.CollectMonitoring(ctx, r.Session, actual, desired.Monitoring, r.Options())
+		},
+		Forget: func(e *estate.Estate) { e.Monitoring = nil },
+	})
+}

@@ -1,0 +1,23 @@
+// Package posture is what the audit reads of every account beyond the
+// foundation: IAM users and their credentials, workloads in the
+// management account, buckets, KMS keys and trails.
+package posture
+
+import (
+	"context"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/layer"
+)
+
+func init() {
+	layer.Register(layer.Layer{
+		Name:  "posture",
+		Order: 60,
+		Survey: func(ctx context.Context, r inventory.Reader, scope estate.Scope, _, actual *estate.Estate) error {
+			return inventory.CollectPosture(ctx, r.Session, actual, scope, r.Options())
+		},
+		Forget: func(e *estate.Estate) { e.Posture = nil },
+	})
+}

@@ -1,0 +1,85 @@
+package layer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// Read reads the named layers into actual, one after the other in order,
+// where desired says they live. Without r.Warn the first failure is
+// returned; with it, a layer that cannot be read is reported to r.Warn and
+// forgotten, so that its checks are skipped instead of the run failing.
+func Read(ctx context.Context, r inventory.Reader, names []string, desired, actual *estate.Estate) error {
+	for _, l := range All() {
+		if !slices.Contains(names, l.Name) || l.Read == nil {
+			continue
+		}
+		if err := l.Read(ctx, r, desired, actual); err != nil {
+			if r.Warn == nil {
+				return fmt.Errorf("read the %s layer: %w", l.Name, err)
+			}
+			l.Forget(actual)
+			r.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", l.Name, err))
+		}
+	}
+	return nil
+}
+
+// Survey reads what the audit needs: first, in order, every layer without
+// a Survey that desired asks for, as plan reads it; then every layer's
+// Survey at the same time. Each Survey writes only its own layer of the
+// estate and calls other APIs than the rest in the main, so their
+// throttling budgets hardly overlap. A failure is reported to r.Warn (which
+// must be set) and forgets the layer: its checks are skipped, the audit
+// goes on.
+func Survey(ctx context.Context, r inventory.Reader, scope estate.Scope, desired, actual *estate.Estate) {
+	var planned []string
+	for _, l := range All() {
+		if l.Survey == nil && desired != nil && l.Wanted != nil && l.Wanted(desired) {
+			planned = append(planned, l.Name)
+		}
+	}
+	// Read reports failures to r.Warn, so it returns no error here.
+	_ = Read(ctx, r, planned, desired, actual)
+
+	// The surveys report from their own goroutines: one lock keeps their
+	// lines whole.
+	var mu sync.Mutex
+	warn, progress := r.Warn, r.Progress
+	r.Warn = func(err error) { mu.Lock(); defer mu.Unlock(); warn(err) }
+	if progress != nil {
+		r.Progress = func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); progress(format, args...) }
+	}
+	var wg sync.WaitGroup
+	for _, l := range All() {
+		if l.Survey == nil {
+			continue
+		}
+		wg.Go(func() {
+			if err := l.Survey(ctx, r, scope, desired, actual); err != nil {
+				l.Forget(actual)
+				r.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", l.Name, err))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// PlanView is actual as plan would have read it for names: the audit
+// reads more (every layer, across the whole estate), and a layer the spec
+// does not ask for must not show up as drift. Only the layers differ;
+// accounts and units are shared, not copied.
+func PlanView(actual *estate.Estate, names []string) *estate.Estate {
+	v := *actual
+	for _, l := range All() {
+		if l.Forget != nil && !slices.Contains(names, l.Name) {
+			l.Forget(&v)
+		}
+	}
+	return &v
+}
