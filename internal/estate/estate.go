@@ -89,10 +89,13 @@ var Roles = []Role{RoleLogArchive, RoleSecurityTooling, RoleIdentityCenter, Role
 
 // Account is an AWS account in the organization.
 type Account struct {
-	ID     string
-	Name   string
-	Email  string
-	Status string // ACTIVE, SUSPENDED, PENDING_CLOSURE
+	ID    string
+	Name  string
+	Email string
+	// Status is the account's state as Organizations reports it
+	// (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED);
+	// empty for desired accounts. Ask Active rather than comparing it.
+	Status string
 	// Unit is the path of the account's parent; RootPath when directly
 	// under the root.
 	Unit string
@@ -107,6 +110,18 @@ type Account struct {
 	// Contacts are the alternate contacts by type (ContactBilling, ...).
 	// Nil when not read (actual) or not managed (desired).
 	Contacts map[string]Contact
+}
+
+// AccountActive is the Status of an account in use.
+const AccountActive = "ACTIVE"
+
+// Active reports whether the account is in use: ACTIVE, or of no known
+// status (a desired account). Any other account is not read, managed or
+// judged: a SUSPENDED, PENDING_CLOSURE or CLOSED one is on its way out and
+// its access role may be gone; a PENDING_ACTIVATION one cannot be entered
+// yet. This is the one account-status predicate: use it, not Status.
+func (a *Account) Active() bool {
+	return a.Status == "" || a.Status == AccountActive
 }
 
 // IsManagement reports whether the account is the organization's management

@@ -95,3 +95,18 @@ func TestAnnotate(t *testing.T) {
 		t.Errorf("annotate without spec")
 	}
 }
+
+func TestAccountActive(t *testing.T) {
+	for status, want := range map[string]bool{
+		"":                   true,
+		AccountActive:        true,
+		"PENDING_ACTIVATION": false,
+		"SUSPENDED":          false,
+		"PENDING_CLOSURE":    false,
+		"CLOSED":             false,
+	} {
+		if got := (&Account{Status: status}).Active(); got != want {
+			t.Errorf("Account{Status: %q}.Active() = %v, want %v", status, got, want)
+		}
+	}
+}
