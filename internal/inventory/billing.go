@@ -44,10 +44,10 @@ func (c SessionBillingReadClients) Budgets() BudgetsReadAPI {
 	return c.at(estate.BillingRegion).Budgets()
 }
 func (c SessionBillingReadClients) Alarms(region string) BillingAlarmReadAPI {
-	return c.at(region).BillingCloudWatch()
+	return c.at(region).CloudWatch()
 }
 func (c SessionBillingReadClients) Topics(region string) BillingTopicReadAPI {
-	return c.at(region).BillingSNS()
+	return c.at(region).SNS()
 }
 func (c SessionBillingReadClients) CostReports() CostReportReadAPI {
 	return c.at(estate.BillingRegion).CostAndUsageReports()

@@ -40,10 +40,10 @@ func (c SessionBillingClients) at(region string) awsx.ConfigFor {
 
 func (c SessionBillingClients) Budgets() BudgetsAPI { return c.at(estate.BillingRegion).Budgets() }
 func (c SessionBillingClients) Alarms(region string) BillingAlarmAPI {
-	return c.at(region).BillingCloudWatch()
+	return c.at(region).CloudWatch()
 }
 func (c SessionBillingClients) Topics(region string) BillingTopicAPI {
-	return c.at(region).BillingSNS()
+	return c.at(region).SNS()
 }
 func (c SessionBillingClients) CostReports() CostReportAPI {
 	return c.at(estate.BillingRegion).CostAndUsageReports()

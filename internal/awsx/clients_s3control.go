@@ -4,14 +4,9 @@ import (
 	"context"
 	"net/url"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
-
-// The clients of the hardening layer.
-
-func (c ConfigFor) EC2() *ec2.Client { return ec2.NewFromConfig(c.Config()) }
 
 // S3Control returns an S3 Control client. S3 Control addresses an account
 // by its host: its endpoint rules put the account ID in front of the

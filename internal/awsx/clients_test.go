@@ -5,9 +5,8 @@ import (
 	"testing"
 )
 
-// The posture clients are built for the account's Region, like every
-// other client of a ConfigFor.
-func TestPostureClientsRegion(t *testing.T) {
+// Every client of a ConfigFor is built for the ConfigFor's Region.
+func TestClientsRegion(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
 	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
@@ -21,6 +20,9 @@ func TestPostureClientsRegion(t *testing.T) {
 	for name, region := range map[string]string{
 		"RDS": c.RDS().Options().Region, "Lambda": c.Lambda().Options().Region,
 		"ECS": c.ECS().Options().Region, "EKS": c.EKS().Options().Region,
+		"CloudWatch": c.CloudWatch().Options().Region, "SNS": c.SNS().Options().Region,
+		"EC2": c.EC2().Options().Region, "S3Control": c.S3Control().Options().Region,
+		"Budgets": c.Budgets().Options().Region, "Organizations": c.Organizations().Options().Region,
 	} {
 		if region != "eu-central-1" {
 			t.Errorf("%s client Region = %q, want eu-central-1", name, region)

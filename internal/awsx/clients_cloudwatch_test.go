@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 )
 
-// TestCloudWatchSpeaksTheQueryProtocol pins what clients_monitoring.go
+// TestCloudWatchSpeaksTheQueryProtocol pins what clients_cloudwatch.go
 // explains: the CloudWatch client must send AWS query requests (a form
 // with Action=...), which both AWS and moto serve, not RPC v2 CBOR, which
 // moto does not. A service/cloudwatch upgrade that switches protocols

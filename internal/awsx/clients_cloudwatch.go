@@ -1,14 +1,6 @@
 package awsx
 
-import (
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-)
-
-// The clients of the monitoring layer, built like those of clients.go.
-
-func (c ConfigFor) SNS() *sns.Client { return sns.NewFromConfig(c.Config()) }
+import "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 // CloudWatch returns the CloudWatch client of the account and Region.
 //
@@ -27,5 +19,3 @@ func (c ConfigFor) SNS() *sns.Client { return sns.NewFromConfig(c.Config()) }
 // Before raising the version, check that the moto pinned in
 // scripts/requirements.txt speaks RPC v2 CBOR for CloudWatch.
 func (c ConfigFor) CloudWatch() *cloudwatch.Client { return cloudwatch.NewFromConfig(c.Config()) }
-
-func (c ConfigFor) EventBridge() *eventbridge.Client { return eventbridge.NewFromConfig(c.Config()) }
