@@ -221,11 +221,6 @@ func TopLevel(path string) string {
 	return path
 }
 
-// Within reports whether path is the unit top or below it.
-func Within(path, top string) bool {
-	return path == top || strings.HasPrefix(path, top+"/")
-}
-
 // DisplayPath renders a unit path for people: "Root" for the root,
 // "Root/Workloads/Prod" otherwise.
 func DisplayPath(path string) string {

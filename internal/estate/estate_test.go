@@ -14,9 +14,6 @@ func TestPaths(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", path, got, want)
 		}
 	}
-	if !Within("Workloads/Prod", "Workloads") || !Within("Workloads", "Workloads") || Within("WorkloadsX", "Workloads") {
-		t.Errorf("Within is wrong")
-	}
 }
 
 func TestClass(t *testing.T) {

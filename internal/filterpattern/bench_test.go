@@ -89,7 +89,7 @@ func clone(m map[string]any) map[string]any {
 // BenchmarkMatch reads benchEvents synthetic CloudTrail records per
 // iteration with a simple library pattern (one condition) and a complex
 // one (19 conditions), and, for comparison, decodes each record with
-// encoding/json before evaluating the complex pattern with MatchValue.
+// encoding/json before evaluating the complex pattern with matchValue.
 func BenchmarkMatch(b *testing.B) {
 	records := syntheticRecords(b)
 	for _, bc := range []struct {
@@ -98,7 +98,7 @@ func BenchmarkMatch(b *testing.B) {
 	}{
 		{"simple/ConsoleSignIn", "ConsoleSignIn", false},
 		{"complex/OrganizationsChanges", "OrganizationsChanges", false},
-		{"complex/OrganizationsChanges/encoding-json+MatchValue", "OrganizationsChanges", true},
+		{"complex/OrganizationsChanges/encoding-json+matchValue", "OrganizationsChanges", true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			e, _ := Lookup(bc.entry)
@@ -120,7 +120,7 @@ func BenchmarkMatch(b *testing.B) {
 						if err := dec.Decode(&v); err != nil {
 							b.Fatal(err)
 						}
-						ok = p.MatchValue(v)
+						ok = p.matchValue(v)
 					} else if ok, err = p.Match(rec); err != nil {
 						b.Fatal(err)
 					}

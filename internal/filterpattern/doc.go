@@ -49,6 +49,5 @@
 // A Pattern is immutable once parsed and safe for concurrent use. Match
 // reads an event's bytes in one pass without building a tree: selectors are
 // compiled into a trie of paths, and only the values they name are kept,
-// while everything else is validated and skipped. MatchValue evaluates an
-// event already decoded with encoding/json.
+// while everything else is validated and skipped.
 package filterpattern

@@ -58,7 +58,7 @@ func readEvent(t testing.TB, name string) []byte {
 	return data
 }
 
-// decode decodes an event the way MatchValue's documentation asks.
+// decode decodes an event the way matchValue's documentation asks.
 func decode(t testing.TB, data []byte) any {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -99,8 +99,8 @@ func TestLibraryMatchesCloudTrailRecords(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", e.Name, err)
 				}
-				if mv := p.MatchValue(decoded); mv != m {
-					t.Errorf("%s: Match = %v, MatchValue = %v", e.Name, m, mv)
+				if mv := p.matchValue(decoded); mv != m {
+					t.Errorf("%s: Match = %v, matchValue = %v", e.Name, m, mv)
 				}
 				if m {
 					got = append(got, e.Name)

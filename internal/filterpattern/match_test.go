@@ -206,10 +206,10 @@ func TestMatchGrammar(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("Match(%s) on %s = %v, want %v", tc.pattern, tc.event, got, tc.want)
 			}
-			// MatchValue must agree on every event encoding/json accepts.
+			// matchValue must agree on every event encoding/json accepts.
 			if json.Valid([]byte(tc.event)) {
-				if mv := p.MatchValue(decode(t, []byte(tc.event))); mv != got {
-					t.Errorf("MatchValue = %v, Match = %v", mv, got)
+				if mv := p.matchValue(decode(t, []byte(tc.event))); mv != got {
+					t.Errorf("matchValue = %v, Match = %v", mv, got)
 				}
 			}
 		})
@@ -238,7 +238,7 @@ func TestMatchDepthLimit(t *testing.T) {
 	}
 }
 
-func TestMatchValueTypes(t *testing.T) {
+func TestMatchValueOracleTypes(t *testing.T) {
 	tests := map[string]struct {
 		event   any
 		pattern string
@@ -264,8 +264,8 @@ func TestMatchValueTypes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := p.MatchValue(tc.event); got != tc.want {
-				t.Errorf("MatchValue = %v, want %v", got, tc.want)
+			if got := p.matchValue(tc.event); got != tc.want {
+				t.Errorf("matchValue = %v, want %v", got, tc.want)
 			}
 		})
 	}
@@ -276,8 +276,8 @@ func TestMatchNilAndZeroPattern(t *testing.T) {
 	if _, err := nilPattern.Match([]byte(`{}`)); err == nil {
 		t.Error("Match on a nil *Pattern: want an error")
 	}
-	if nilPattern.MatchValue(map[string]any{}) {
-		t.Error("MatchValue on a nil *Pattern matched")
+	if nilPattern.matchValue(map[string]any{}) {
+		t.Error("matchValue on a nil *Pattern matched")
 	}
 	var zero Pattern
 	if ok, err := zero.Match([]byte("plain text")); !ok || err != nil {

@@ -98,7 +98,7 @@ func (n *trie) index(i int) *trie {
 
 // decodeString decodes a JSON string literal the scanner has validated,
 // exactly as encoding/json does (invalid UTF-8 becomes U+FFFD), so that
-// Match and MatchValue see the same text. It is the rare path: escapes or
+// Match and matchValue see the same text. It is the rare path: escapes or
 // non-ASCII bytes.
 func decodeString(quoted []byte) []byte {
 	var s string

@@ -37,7 +37,7 @@ func Parse(pattern string) (*Pattern, error) {
 	p := &parser{src: pattern, slots: map[string]int{}}
 	p.skipSpace()
 	if p.eof() {
-		return &Pattern{src: pattern}, nil
+		return &Pattern{}, nil
 	}
 	if p.peek() != '{' {
 		return nil, p.errorf(p.pos, `groundwork reads only JSON filter patterns, which are enclosed in "{ }"; found %s`, p.found())
@@ -61,7 +61,7 @@ func Parse(pattern string) (*Pattern, error) {
 	if !p.eof() {
 		return nil, p.errorf(p.pos, `unexpected %s after the closing "}"`, p.found())
 	}
-	return &Pattern{src: pattern, root: &root, paths: p.paths, trie: buildTrie(p.paths)}, nil
+	return &Pattern{root: &root, paths: p.paths, trie: buildTrie(p.paths)}, nil
 }
 
 type parser struct {

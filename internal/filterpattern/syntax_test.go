@@ -192,17 +192,6 @@ func TestParseTooLong(t *testing.T) {
 	}
 }
 
-func TestParseString(t *testing.T) {
-	const src = ` { $.a = 1 } `
-	p, err := Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.String() != src {
-		t.Errorf("String() = %q, want the source %q", p.String(), src)
-	}
-}
-
 func TestParseSharesSelectors(t *testing.T) {
 	p, err := Parse(`{ $.a.b = 1 || $.['a'].['b'] = 2 || $.a.b IS NULL || $.a[0] NOT EXISTS }`)
 	if err != nil {

@@ -213,24 +213,9 @@ func TestProblemError(t *testing.T) {
 			}
 		})
 	}
-	if err := Join(nil); err != nil {
-		t.Errorf("Join(nil) = %v, want nil", err)
-	}
-	if err := Join([]Problem{{Statement: -1, Message: "a"}, {Statement: -1, Message: "b"}}); err == nil || err.Error() != "a\nb" {
-		t.Errorf("Join = %v, want a\\nb", err)
-	}
 }
 
 func TestKind(t *testing.T) {
-	if k, ok := KindOf("SERVICE_CONTROL_POLICY"); !ok || k != SCP {
-		t.Errorf("KindOf(SERVICE_CONTROL_POLICY) = %v, %v", k, ok)
-	}
-	if k, ok := KindOf("TAG_POLICY"); !ok || k != TagPolicy {
-		t.Errorf("KindOf(TAG_POLICY) = %v, %v", k, ok)
-	}
-	if _, ok := KindOf("BACKUP_POLICY"); ok {
-		t.Error("KindOf(BACKUP_POLICY) is known")
-	}
 	if SCP.MaxSize() != 5120 || TagPolicy.MaxSize() != 10000 || Identity.MaxSize() != 0 {
 		t.Errorf("MaxSize = %d, %d, %d", SCP.MaxSize(), TagPolicy.MaxSize(), Identity.MaxSize())
 	}

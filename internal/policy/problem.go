@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -32,18 +31,6 @@ func (k Kind) String() string {
 		return "IAM policy"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
-}
-
-// KindOf maps an AWS Organizations policy type (SERVICE_CONTROL_POLICY,
-// TAG_POLICY) to the Kind that checks it.
-func KindOf(orgPolicyType string) (Kind, bool) {
-	switch orgPolicyType {
-	case "SERVICE_CONTROL_POLICY":
-		return SCP, true
-	case "TAG_POLICY":
-		return TagPolicy, true
-	}
-	return 0, false
 }
 
 // MaxSize is the most characters AWS stores for a document of this kind,
@@ -107,18 +94,6 @@ func statementLabel(i int, sid string) string {
 		return fmt.Sprintf("statement %d", i)
 	}
 	return fmt.Sprintf("statement %d (Sid %q)", i, sid)
-}
-
-// Join returns the problems as one error, or nil when there are none.
-func Join(problems []Problem) error {
-	if len(problems) == 0 {
-		return nil
-	}
-	errs := make([]error, len(problems))
-	for i, p := range problems {
-		errs[i] = p
-	}
-	return errors.Join(errs...)
 }
 
 // collector gathers problems for one file.
