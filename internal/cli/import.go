@@ -21,6 +21,9 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer"
+	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -123,9 +126,8 @@ func readLogging(ctx context.Context, g *globals, s *awsx.Session, actual *estat
 	if err != nil || hint == nil {
 		return err
 	}
-	clients := inventory.SessionLoggingClients{Session: s, ManagementID: actual.Organization.ManagementAccountID}
 	layer, orgRules := splitOrgRules(hint)
-	if err := inventory.CollectLogging(ctx, clients, actual, layer, inventory.Options{Progress: g.progress}); err != nil {
+	if err := logging.Read(ctx, inventory.Reader{Session: s, Progress: g.progress}, actual, layer); err != nil {
 		fmt.Fprintf(g.io.Err, "warning: the logging layer was not read, so the spec leaves it off: %v\n", err)
 		return nil
 	}
@@ -136,7 +138,7 @@ func readLogging(ctx context.Context, g *globals, s *awsx.Session, actual *estat
 	// them (moto) fails the read only after the SDK's retries, and a
 	// failure here costs only the rules.
 	read := actual.Logging
-	err = inventory.CollectLogging(ctx, clients, actual, orgRules, inventory.Options{})
+	err = logging.Read(ctx, inventory.Reader{Session: s}, actual, orgRules)
 	org := actual.Logging
 	actual.Logging = read
 	if err != nil {
@@ -162,7 +164,7 @@ func readLayers(ctx context.Context, g *globals, s *awsx.Session, actual *estate
 		return err
 	}
 	if mon != nil {
-		if err := inventory.CollectMonitoring(ctx, s, actual, mon, inventory.Options{Progress: g.progress}); err != nil {
+		if err := monitoring.Read(ctx, inventory.Reader{Session: s, Progress: g.progress}, actual, mon); err != nil {
 			actual.Monitoring = nil
 			fmt.Fprintf(g.io.Err, "warning: the monitoring layer was not read, so the spec leaves it off: %v\n", err)
 		}
@@ -174,7 +176,7 @@ func readLayers(ctx context.Context, g *globals, s *awsx.Session, actual *estate
 	if err != nil || hard == nil {
 		return err
 	}
-	if err := inventory.CollectHardening(ctx, s, actual, hard, inventory.Options{Progress: g.progress}); err != nil {
+	if err := hardening.Read(ctx, inventory.Reader{Session: s, Progress: g.progress}, actual, hard); err != nil {
 		actual.Hardening = nil
 		fmt.Fprintf(g.io.Err, "warning: the hardening layer was not read, so the spec leaves it off: %v\n", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 )
 
 // maxBillingReads bounds the reads of the billing layer: each read can
@@ -38,7 +39,7 @@ func readBilling(ctx context.Context, g *globals, s *awsx.Session, actual *estat
 		}
 		// Warn is set so that an unreadable part does not fail the read;
 		// what it would say is in actual.Billing.Unread already.
-		err = inventory.CollectBilling(ctx, s, actual, hint, inventory.Options{Progress: g.progress, Warn: func(error) {}})
+		err = billing.Read(ctx, inventory.Reader{Session: s, Progress: g.progress, Warn: func(error) {}}, actual, hint)
 		if err != nil {
 			actual.Billing = nil
 			fmt.Fprintf(g.io.Err, "warning: the billing layer was not read, so the spec leaves it off: %v\n", err)

@@ -2,9 +2,12 @@ package inventory
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -34,6 +37,74 @@ func Collect(ctx context.Context, r Reader) (*estate.Estate, error) {
 	return CollectOrganization(ctx, org, r.Options())
 }
 
+// Limit is how many reads run at once: Width, or DefaultWidth when it is
+// not set.
+func (o Options) Limit() int {
+	if o.Width > 0 {
+		return o.Width
+	}
+	return DefaultWidth
+}
+
+// Progressf tells Progress, when set, what is being read.
+func (o Options) Progressf(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(format, args...)
+	}
+}
+
+// Group returns an errgroup that runs Limit reads at once, and its
+// context, cancelled by the first read that fails.
+func (o Options) Group(ctx context.Context) (*errgroup.Group, context.Context) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.Limit())
+	return g, gctx
+}
+
+// Account is an account a layer reads in: Key names it in the estate and
+// in what the layer records, ID addresses its clients.
+type Account struct{ Key, ID string }
+
+// In returns where the account is in region: by key, as a layer records
+// it, and by AWS ID, as its clients are built.
+func (a Account) In(region string) (byKey, byID estate.Where) {
+	return estate.Where{Account: a.Key, Region: region}, estate.Where{Account: a.ID, Region: region}
+}
+
+// ActiveAccounts returns the accounts among keys that e has and that are
+// Active, once each and sorted by key: the accounts a layer reads across
+// the estate. An account not created yet has nothing to read; one that is
+// not active may have lost its access role, and nothing in it is managed
+// or judged.
+func ActiveAccounts(e *estate.Estate, keys []string) []Account {
+	var out []Account
+	for _, key := range keys {
+		id, ok := e.Lookup(estate.RefAccountID, key)
+		if !ok {
+			continue
+		}
+		if a := e.Accounts[key]; a != nil && !a.Active() {
+			continue
+		}
+		out = append(out, Account{Key: key, ID: id})
+	}
+	slices.SortFunc(out, func(a, b Account) int { return strings.Compare(a.Key, b.Key) })
+	return slices.CompactFunc(out, func(a, b Account) bool { return a.Key == b.Key })
+}
+
+// ForEachAccount fans a layer's reads out over accounts: read is called
+// for each account in turn and starts that account's reads with g.Go (one
+// per call, per Region, as the layer needs). They run Limit at a time
+// under a context that the first failure cancels; ForEachAccount returns
+// that failure once every read has stopped.
+func (o Options) ForEachAccount(ctx context.Context, accounts []Account, read func(ctx context.Context, g *errgroup.Group, a Account)) error {
+	g, gctx := o.Group(ctx)
+	for _, a := range accounts {
+		read(gctx, g, a)
+	}
+	return g.Wait()
+}
+
 // syncEstate guards an estate that concurrent readers write into.
 type syncEstate struct {
 	mu sync.Mutex
@@ -50,17 +121,4 @@ func (s *syncEstate) addAccount(a *estate.Account) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.e.Accounts[estate.EmailKey(a.Email)] = a
-}
-
-func (o Options) width() int {
-	if o.Width > 0 {
-		return o.Width
-	}
-	return DefaultWidth
-}
-
-func (o Options) progress(format string, args ...any) {
-	if o.Progress != nil {
-		o.Progress(format, args...)
-	}
 }

@@ -32,7 +32,7 @@ var _ OrganizationsAPI = (*organizations.Client)(nil)
 // number of OUs, not accounts. Tags take one call per OU and account.
 func CollectOrganization(ctx context.Context, api OrganizationsAPI, opts Options) (*estate.Estate, error) {
 	e := estate.New()
-	opts.progress("reading organization")
+	opts.Progressf("reading organization")
 	desc, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 	var notInUse *types.AWSOrganizationsNotInUseException
 	if errors.As(err, &notInUse) {
@@ -61,8 +61,8 @@ func CollectOrganization(ctx context.Context, api OrganizationsAPI, opts Options
 	se := &syncEstate{e: e}
 	level := []parent{{id: e.Organization.RootID, path: estate.RootPath}}
 	for depth := 0; len(level) > 0; depth++ {
-		opts.progress("reading OU level %d (%d parents)", depth, len(level))
-		next, err := collectLevel(ctx, api, se, level, opts.width())
+		opts.Progressf("reading OU level %d (%d parents)", depth, len(level))
+		next, err := collectLevel(ctx, api, se, level, opts.Limit())
 		if err != nil {
 			return nil, err
 		}
@@ -153,9 +153,8 @@ func collectTags(ctx context.Context, api OrganizationsAPI, e *estate.Estate, op
 	for _, a := range e.Accounts {
 		targets = append(targets, target{a.ID, &a.Tags})
 	}
-	opts.progress("reading tags of %d OUs and accounts", len(targets))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(opts.width())
+	opts.Progressf("reading tags of %d OUs and accounts", len(targets))
+	g, ctx := opts.Group(ctx)
 	for _, t := range targets {
 		g.Go(func() error {
 			tags := map[string]string{}

@@ -17,7 +17,7 @@ func init() {
 		Order:  40,
 		Wanted: func(desired *estate.Estate) bool { return desired.Billing != nil },
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
-			return inventory.CollectBilling(ctx, r.Session, actual, desired.Billing, r.Options())
+			return Read(ctx, r, actual, desired.Billing)
 		},
 		Forget: func(e *estate.Estate) { e.Billing = nil },
 	})

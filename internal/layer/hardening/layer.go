@@ -18,7 +18,7 @@ func init() {
 		Order:  50,
 		Wanted: func(desired *estate.Estate) bool { return desired.Hardening != nil },
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
-			return inventory.CollectHardening(ctx, r.Session, actual, desired.Hardening, r.Options())
+			return Read(ctx, r, actual, desired.Hardening)
 		},
 		// The audit judges every account's hardening, with or without a
 		// hardening section: where the spec has one, as it says; otherwise
@@ -28,7 +28,7 @@ func init() {
 			if desired != nil && desired.Hardening != nil {
 				want = desired.Hardening
 			}
-			return inventory.CollectHardening(ctx, r.Session, actual, want, r.Options())
+			return Read(ctx, r, actual, want)
 		},
 		Forget: func(e *estate.Estate) { e.Hardening = nil },
 	})

@@ -17,12 +17,7 @@ func init() {
 		Order:  20,
 		Wanted: func(desired *estate.Estate) bool { return desired.Logging != nil },
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
-			mgmt := ""
-			if actual.Organization != nil {
-				mgmt = actual.Organization.ManagementAccountID
-			}
-			clients := inventory.SessionLoggingClients{Session: r.Session, ManagementID: mgmt}
-			return inventory.CollectLogging(ctx, clients, actual, desired.Logging, r.Options())
+			return Read(ctx, r, actual, desired.Logging)
 		},
 		Forget: func(e *estate.Estate) { e.Logging = nil },
 	})

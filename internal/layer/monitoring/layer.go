@@ -18,7 +18,7 @@ func init() {
 		Order:  30,
 		Wanted: func(desired *estate.Estate) bool { return desired.Monitoring != nil },
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
-			return inventory.CollectMonitoring(ctx, r.Session, actual, desired.Monitoring, r.Options())
+			return Read(ctx, r, actual, desired.Monitoring)
 		},
 		Forget: func(e *estate.Estate) { e.Monitoring = nil },
 	})

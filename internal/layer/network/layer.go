@@ -15,7 +15,7 @@ func init() {
 		Name:  "network",
 		Order: 70,
 		Survey: func(ctx context.Context, r inventory.Reader, scope estate.Scope, _, actual *estate.Estate) error {
-			return inventory.CollectNetwork(ctx, r.Session, actual, scope, r.Options())
+			return survey(ctx, r, actual, scope)
 		},
 		Forget: func(e *estate.Estate) { e.Network = nil },
 	})

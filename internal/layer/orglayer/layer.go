@@ -54,7 +54,7 @@ func read(ctx context.Context, r inventory.Reader, actual *estate.Estate, polici
 	opts := r.Options()
 	if policies {
 		org := organizations.NewFromConfig(r.Session.Config("", "", ""))
-		if err := inventory.CollectOrgLayer(ctx, org, actual, opts); err != nil {
+		if err := readPolicies(ctx, org, actual, opts); err != nil {
 			if r.Warn == nil {
 				return err
 			}
@@ -65,7 +65,7 @@ func read(ctx context.Context, r inventory.Reader, actual *estate.Estate, polici
 	if !contacts {
 		return nil
 	}
-	err := inventory.CollectContacts(ctx, account.NewFromConfig(r.Session.Config("", "", "")), actual, opts)
+	err := readContacts(ctx, account.NewFromConfig(r.Session.Config("", "", "")), actual, opts)
 	if err != nil && r.Warn != nil {
 		for _, a := range actual.Accounts {
 			a.Contacts = nil

@@ -16,7 +16,7 @@ func init() {
 		Name:  "posture",
 		Order: 60,
 		Survey: func(ctx context.Context, r inventory.Reader, scope estate.Scope, _, actual *estate.Estate) error {
-			return inventory.CollectPosture(ctx, r.Session, actual, scope, r.Options())
+			return survey(ctx, r, actual, scope)
 		},
 		Forget: func(e *estate.Estate) { e.Posture = nil },
 	})

@@ -1,0 +1,124 @@
+package hardening
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// readClients builds the read clients of the hardening layer in an
+// account (by AWS ID) and Region, and says who the session runs as.
+type readClients interface {
+	IAM(w estate.Where) iamReadAPI
+	S3Control(w estate.Where) publicAccessBlockReadAPI
+	EC2(w estate.Where) defaultVPCReadAPI
+	// Caller is the ARN of the principal the reads run as.
+	Caller(ctx context.Context) (string, error)
+}
+
+// sessionReadClients are the real read clients of a session.
+type sessionReadClients struct {
+	Session      *awsx.Session
+	ManagementID string
+}
+
+var _ readClients = sessionReadClients{}
+
+func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+}
+
+func (c sessionReadClients) IAM(w estate.Where) iamReadAPI { return c.cfg(w).IAM() }
+func (c sessionReadClients) S3Control(w estate.Where) publicAccessBlockReadAPI {
+	return c.cfg(w).S3Control()
+}
+func (c sessionReadClients) EC2(w estate.Where) defaultVPCReadAPI { return c.cfg(w).EC2() }
+
+func (c sessionReadClients) Caller(ctx context.Context) (string, error) {
+	out, err := sts.NewFromConfig(c.Session.Config("", "", "")).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.Arn), nil
+}
+
+// Read reads the hardening layer that want describes into
+// actual.Hardening, through r's session.
+func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *estate.Hardening) error {
+	mgmt := ""
+	if actual.Organization != nil {
+		mgmt = actual.Organization.ManagementAccountID
+	}
+	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, want, r.Options())
+}
+
+// hardeningRead is one collection of the hardening layer: the estate
+// being filled, what to look for, and a guarded result.
+type hardeningRead struct {
+	clients readClients
+	want    *estate.Hardening
+	mu      sync.Mutex
+	out     *estate.Hardening
+}
+
+func (r *hardeningRead) locked(f func(h *estate.Hardening)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(r.out)
+}
+
+// readWith reads the hardening layer in every account want
+// covers that exists and is active: per account the password policy, the
+// account's S3 Block Public Access and the root user's credentials (three
+// calls); per account and Region the default VPC and, when there is one,
+// its network interfaces (one or two calls); in the management account
+// its IAM users and who groundwork runs as. With 50 accounts and 4
+// Regions that is 350 to 550 reads, opts.Width at a time.
+func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *estate.Hardening, opts inventory.Options) error {
+	if e.Organization == nil || want == nil {
+		return nil
+	}
+	out := estate.NewHardening()
+	out.Regions, out.HomeRegion = slices.Clone(want.Regions), want.HomeRegion
+	r := &hardeningRead{clients: clients, want: want, out: out}
+	accounts := inventory.ActiveAccounts(e, want.Accounts)
+	for _, a := range accounts {
+		out.Accounts = append(out.Accounts, a.Key)
+	}
+	opts.Progressf("reading the hardening layer in %d accounts and %d Regions", len(accounts), len(want.Regions))
+	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {
+		_, home := a.In(want.HomeRegion)
+		g.Go(func() error { return r.passwordPolicy(ctx, a.Key, home) })
+		g.Go(func() error { return r.publicAccessBlock(ctx, a.Key, home) })
+		g.Go(func() error { return r.rootCredentials(ctx, a.Key, home) })
+		for _, region := range want.Regions {
+			at, w := a.In(region)
+			g.Go(func() error { return r.defaultVPC(ctx, at, w) })
+		}
+		if a.Key == estate.ManagementKey {
+			g.Go(func() error { return r.users(ctx, home) })
+			g.Go(func() error {
+				arn, err := clients.Caller(ctx)
+				if err != nil {
+					return fmt.Errorf("read the caller identity: %w", err)
+				}
+				r.locked(func(h *estate.Hardening) { h.Caller = arn })
+				return nil
+			})
+		}
+	})
+	if err != nil {
+		return err
+	}
+	e.Hardening = out
+	return nil
+}

@@ -1,0 +1,58 @@
+package hardening
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// defaultVPCReadAPI is the part of the EC2 client the hardening layer
+// reads.
+type defaultVPCReadAPI interface {
+	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeNetworkInterfaces(context.Context, *ec2.DescribeNetworkInterfacesInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error)
+}
+
+var _ defaultVPCReadAPI = (*ec2.Client)(nil)
+
+// defaultVPC looks for the default VPC of one account and Region (at: the
+// account by key; w: by ID) and counts its network interfaces, which tell
+// whether anything runs in it.
+func (r *hardeningRead) defaultVPC(ctx context.Context, at, w estate.Where) error {
+	api := r.clients.EC2(w)
+	out, err := api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{
+		Filters: []types.Filter{{Name: aws.String("isDefault"), Values: []string{"true"}}}})
+	if err != nil {
+		return fmt.Errorf("read the default VPC of %s: %w", w, err)
+	}
+	for _, v := range out.Vpcs { // at most one per account and Region
+		vpc := &estate.DefaultVPC{Where: at, ID: aws.ToString(v.VpcId), CIDR: aws.ToString(v.CidrBlock)}
+		n, err := countNetworkInterfaces(ctx, api, vpc.ID)
+		if err != nil {
+			return fmt.Errorf("read the network interfaces of %s in %s: %w", vpc.ID, w, err)
+		}
+		vpc.NetworkInterfaces = n
+		r.locked(func(h *estate.Hardening) { h.DefaultVPCs[at.Key(vpc.ID)] = vpc })
+	}
+	return nil
+}
+
+// countNetworkInterfaces counts the network interfaces in a VPC.
+func countNetworkInterfaces(ctx context.Context, api defaultVPCReadAPI, vpcID string) (int, error) {
+	pages := ec2.NewDescribeNetworkInterfacesPaginator(api, &ec2.DescribeNetworkInterfacesInput{
+		Filters: []types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
+	n := 0
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return 0, err
+		}
+		n += len(page.NetworkInterfaces)
+	}
+	return n, nil
+}

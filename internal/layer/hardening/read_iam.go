@@ -1,0 +1,87 @@
+package hardening
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// iamReadAPI is the part of the IAM client the hardening layer
+// reads.
+type iamReadAPI interface {
+	GetAccountPasswordPolicy(context.Context, *iam.GetAccountPasswordPolicyInput, ...func(*iam.Options)) (*iam.GetAccountPasswordPolicyOutput, error)
+	GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
+	ListUsers(context.Context, *iam.ListUsersInput, ...func(*iam.Options)) (*iam.ListUsersOutput, error)
+}
+
+var _ iamReadAPI = (*iam.Client)(nil)
+
+// passwordPolicy reads the account's password policy; an account without
+// one (NoSuchEntity) gets no entry.
+func (r *hardeningRead) passwordPolicy(ctx context.Context, key string, w estate.Where) error {
+	out, err := r.clients.IAM(w).GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
+	if inventory.ErrorCodeIs(err, "NoSuchEntity") {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the password policy of %s: %w", w.Account, err)
+	}
+	p := out.PasswordPolicy
+	if p == nil {
+		return nil
+	}
+	pp := &estate.PasswordPolicy{
+		MinLength:        int(aws.ToInt32(p.MinimumPasswordLength)),
+		RequireUppercase: p.RequireUppercaseCharacters, RequireLowercase: p.RequireLowercaseCharacters,
+		RequireNumbers: p.RequireNumbers, RequireSymbols: p.RequireSymbols,
+		MaxAgeDays: int(aws.ToInt32(p.MaxPasswordAge)), ReusePrevention: int(aws.ToInt32(p.PasswordReusePrevention)),
+		AllowUsersToChange: p.AllowUsersToChangePassword, HardExpiry: aws.ToBool(p.HardExpiry),
+	}
+	r.locked(func(h *estate.Hardening) { h.PasswordPolicies[key] = pp })
+	return nil
+}
+
+// rootCredentials reads what IAM's account summary says about the root
+// user: whether it has access keys and MFA.
+func (r *hardeningRead) rootCredentials(ctx context.Context, key string, w estate.Where) error {
+	out, err := r.clients.IAM(w).GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+	if err != nil {
+		return fmt.Errorf("read the account summary of %s: %w", w.Account, err)
+	}
+	root := &estate.RootCredentials{
+		AccessKeys: out.SummaryMap["AccountAccessKeysPresent"] > 0,
+		MFA:        out.SummaryMap["AccountMFAEnabled"] > 0,
+	}
+	r.locked(func(h *estate.Hardening) { h.Roots[key] = root })
+	return nil
+}
+
+// users lists the IAM users of the management account, marking those the
+// spec keeps as break-glass access.
+func (r *hardeningRead) users(ctx context.Context, w estate.Where) error {
+	pages := iam.NewListUsersPaginator(r.clients.IAM(w), &iam.ListUsersInput{})
+	var users []*estate.IAMUser
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list the IAM users of the management account: %w", err)
+		}
+		for _, u := range page.Users {
+			name := aws.ToString(u.UserName)
+			users = append(users, &estate.IAMUser{Name: name, ARN: aws.ToString(u.Arn), Path: aws.ToString(u.Path),
+				BreakGlass: slices.Contains(r.want.BreakGlassUsers, name)})
+		}
+	}
+	r.locked(func(h *estate.Hardening) {
+		for _, u := range users {
+			h.ManagementUsers[u.Name] = u
+		}
+	})
+	return nil
+}

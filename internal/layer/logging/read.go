@@ -1,0 +1,110 @@
+package logging
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// readClients builds read clients in an account (by AWS ID) and
+// Region.
+type readClients interface {
+	KMS(w estate.Where) kmsReadAPI
+	S3(w estate.Where) BucketReadAPI
+	CloudTrail(w estate.Where) trailReadAPI
+	Config(w estate.Where) configReadAPI
+	IAM(w estate.Where) iamReadAPI
+	Logs(w estate.Where) logsReadAPI
+}
+
+// sessionReadClients are the real read clients of a session.
+type sessionReadClients struct {
+	Session      *awsx.Session
+	ManagementID string
+}
+
+func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+}
+
+func (c sessionReadClients) KMS(w estate.Where) kmsReadAPI   { return c.cfg(w).KMS() }
+func (c sessionReadClients) S3(w estate.Where) BucketReadAPI { return c.cfg(w).S3() }
+func (c sessionReadClients) CloudTrail(w estate.Where) trailReadAPI {
+	return c.cfg(w).CloudTrail()
+}
+func (c sessionReadClients) Config(w estate.Where) configReadAPI {
+	return c.cfg(w).ConfigService()
+}
+func (c sessionReadClients) IAM(w estate.Where) iamReadAPI   { return c.cfg(w).IAM() }
+func (c sessionReadClients) Logs(w estate.Where) logsReadAPI { return c.cfg(w).Logs() }
+
+// loggingRead is one collection of the logging layer: the estate being
+// filled, what to look for, and a guarded result.
+type loggingRead struct {
+	clients readClients
+	e       *estate.Estate
+	want    *estate.Logging
+	mu      sync.Mutex
+	out     *estate.Logging
+}
+
+// at resolves the account of w to its ID; ok is false for an account that
+// does not exist, whose resources are therefore absent.
+func (r *loggingRead) at(w estate.Where) (estate.Where, bool) {
+	id, ok := r.e.Lookup(estate.RefAccountID, w.Account)
+	return estate.Where{Account: id, Region: w.Region}, ok
+}
+
+func (r *loggingRead) locked(f func(l *estate.Logging)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(r.out)
+}
+
+// loggingCollector reads one part of the logging layer, adding its reads
+// to the group; all run concurrently within the group's limit.
+type loggingCollector func(ctx context.Context, g *errgroup.Group, r *loggingRead)
+
+// loggingCollectors are registered by the file of each service, in init.
+var loggingCollectors []loggingCollector
+
+func registerLoggingCollector(c loggingCollector) { loggingCollectors = append(loggingCollectors, c) }
+
+// Read reads the logging layer that want describes into actual.Logging,
+// through r's session: the management account's own credentials there,
+// its access role in the members.
+func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *estate.Logging) error {
+	mgmt := ""
+	if actual.Organization != nil {
+		mgmt = actual.Organization.ManagementAccountID
+	}
+	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, want, r.Options())
+}
+
+// readWith reads the logging layer that want describes (the desired
+// layer: which keys, buckets, trails, roles to look for, and the accounts
+// and Regions Config should be in) into e.Logging. Reads fan out over
+// accounts and Regions with opts.Width in flight.
+func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *estate.Logging, opts inventory.Options) error {
+	if e.Organization == nil || want == nil {
+		return nil
+	}
+	opts.Progressf("reading the logging layer in %d accounts and Regions", len(want.Scope))
+	r := &loggingRead{clients: clients, e: e, want: want, out: estate.NewLogging()}
+	g, gctx := opts.Group(ctx)
+	for _, c := range loggingCollectors {
+		c(gctx, g, r)
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	sort.Slice(r.out.Scope, func(i, j int) bool { return r.out.Scope[i].Key("") < r.out.Scope[j].Key("") })
+	e.Logging = r.out
+	return nil
+}

@@ -1,0 +1,189 @@
+package posture
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// readClients builds the read clients of the posture layer in an
+// account (by AWS ID) and Region.
+type readClients interface {
+	IAM(w estate.Where) iamReadAPI
+	S3(w estate.Where) s3ReadAPI
+	KMS(w estate.Where) kmsReadAPI
+	CloudTrail(w estate.Where) trailReadAPI
+	EC2(w estate.Where) instanceReadAPI
+	RDS(w estate.Where) dbInstanceReadAPI
+	Lambda(w estate.Where) functionReadAPI
+	ECS(w estate.Where) ecsClusterReadAPI
+	EKS(w estate.Where) eksClusterReadAPI
+}
+
+// sessionReadClients are the real read clients of a session.
+type sessionReadClients struct {
+	Session      *awsx.Session
+	ManagementID string
+}
+
+var _ readClients = sessionReadClients{}
+
+func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+}
+
+func (c sessionReadClients) IAM(w estate.Where) iamReadAPI { return c.cfg(w).IAM() }
+func (c sessionReadClients) S3(w estate.Where) s3ReadAPI   { return c.cfg(w).S3() }
+func (c sessionReadClients) KMS(w estate.Where) kmsReadAPI { return c.cfg(w).KMS() }
+func (c sessionReadClients) CloudTrail(w estate.Where) trailReadAPI {
+	return c.cfg(w).CloudTrail()
+}
+func (c sessionReadClients) EC2(w estate.Where) instanceReadAPI    { return c.cfg(w).EC2() }
+func (c sessionReadClients) RDS(w estate.Where) dbInstanceReadAPI  { return c.cfg(w).RDS() }
+func (c sessionReadClients) Lambda(w estate.Where) functionReadAPI { return c.cfg(w).Lambda() }
+func (c sessionReadClients) ECS(w estate.Where) ecsClusterReadAPI  { return c.cfg(w).ECS() }
+func (c sessionReadClients) EKS(w estate.Where) eksClusterReadAPI  { return c.cfg(w).EKS() }
+
+// survey reads the posture layer over scope into actual.Posture, through
+// r's session.
+func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scope estate.Scope) error {
+	mgmt := ""
+	if actual.Organization != nil {
+		mgmt = actual.Organization.ManagementAccountID
+	}
+	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, scope, r.Options())
+}
+
+// postureRead is one collection of the posture layer: the clients, the
+// options (for warnings) and a guarded result.
+type postureRead struct {
+	clients readClients
+	opts    inventory.Options
+	// accountKeys are the keys of the accounts read, by AWS ID.
+	accountKeys map[string]string
+	mu          sync.Mutex
+	out         *estate.Posture
+}
+
+func (r *postureRead) locked(f func(p *estate.Posture)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(r.out)
+}
+
+// readWith reads the posture layer in every account of scope
+// that exists and is active. It reads in two rounds, opts.Width at a
+// time. First, per account in the home Region: the IAM credential report
+// and the list of S3 buckets; per account and Region: the KMS keys (and
+// each customer-managed key's description and rotation) and the trails
+// (and the status of those homed there); in the management account, per
+// Region, its EC2 instances, RDS DB instances, Lambda functions and ECS
+// and EKS clusters. Then, per IAM user, the policies attached to it, and
+// per bucket its Block Public Access, policy status and ACL. Last, when
+// the clients can (monitoringClients), what watches the log groups
+// that multi-Region trails that are logging deliver to: see monitoring.
+//
+// A read the service refuses as not implemented or with a server error
+// is passed to opts.Warn and leaves that part unknown; any other error
+// stops the collection and is returned, leaving e.Posture unset.
+func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope estate.Scope, opts inventory.Options) error {
+	if e.Organization == nil {
+		return nil
+	}
+	out := estate.NewPosture(time.Now().UTC())
+	out.Regions, out.HomeRegion = slices.Clone(scope.Regions), scope.HomeRegion
+	r := &postureRead{clients: clients, opts: opts, accountKeys: map[string]string{}, out: out}
+	accounts := inventory.ActiveAccounts(e, scope.Accounts)
+	for _, a := range accounts {
+		out.Accounts = append(out.Accounts, a.Key)
+		r.accountKeys[a.ID] = a.Key
+	}
+	opts.Progressf("reading the posture of %d accounts in %d Regions", len(accounts), len(scope.Regions))
+
+	var users []userRef
+	var buckets []bucketRef
+	var listMu sync.Mutex
+	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {
+		_, home := a.In(scope.HomeRegion)
+		g.Go(func() error {
+			us, err := r.credentialReport(ctx, a.Key, home)
+			listMu.Lock()
+			users = append(users, us...)
+			listMu.Unlock()
+			return err
+		})
+		g.Go(func() error {
+			bs, err := r.listBuckets(ctx, a.Key, home)
+			listMu.Lock()
+			buckets = append(buckets, bs...)
+			listMu.Unlock()
+			return err
+		})
+		for _, region := range scope.Regions {
+			_, w := a.In(region)
+			place := placeRef{key: a.Key, at: w}
+			g.Go(func() error { return r.keys(ctx, place) })
+			g.Go(func() error { return r.trails(ctx, place) })
+			if a.ID == e.Organization.ManagementAccountID {
+				for _, read := range workloadReads {
+					g.Go(func() error { return r.workloads(ctx, place, read) })
+				}
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+
+	g, gctx := opts.Group(ctx)
+	for _, u := range users {
+		g.Go(func() error { return r.userPolicies(gctx, u) })
+	}
+	for _, b := range buckets {
+		g.Go(func() error { return r.bucket(gctx, b) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := r.monitoring(ctx); err != nil {
+		return err
+	}
+	e.Posture = out
+	return nil
+}
+
+// placeRef is an account and Region of the scope: key names the account
+// in the layer, at addresses its clients by AWS ID.
+type placeRef struct {
+	key string
+	at  estate.Where
+}
+
+// where is the place as the layer records it, by account key.
+func (p placeRef) where() estate.Where { return estate.Where{Account: p.key, Region: p.at.Region} }
+
+// placeKey is the key of the place in the layer's regional maps.
+func (p placeRef) placeKey() string { return p.where().String() }
+
+// unknown decides what a failed read means. A service that does not
+// implement the call, or answers with a server error (as local AWS
+// implementations do for APIs they lack), leaves that part of the layer
+// unknown: the error goes to opts.Warn and unknown reports true, so the
+// caller records nothing. Any other error is the caller's to return.
+func (r *postureRead) unknown(err error, what string) bool {
+	if !inventory.Unsupported(err) {
+		return false
+	}
+	if r.opts.Warn != nil {
+		r.opts.Warn(fmt.Errorf("%s not read, its checks make no judgement there: %w", what, err))
+	}
+	return true
+}

@@ -1,0 +1,197 @@
+package posture
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// iamReadAPI is the part of the IAM client the posture layer
+// reads: the credential report and the policies attached to users.
+type iamReadAPI interface {
+	GenerateCredentialReport(context.Context, *iam.GenerateCredentialReportInput, ...func(*iam.Options)) (*iam.GenerateCredentialReportOutput, error)
+	GetCredentialReport(context.Context, *iam.GetCredentialReportInput, ...func(*iam.Options)) (*iam.GetCredentialReportOutput, error)
+	ListAttachedUserPolicies(context.Context, *iam.ListAttachedUserPoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error)
+	ListUserPolicies(context.Context, *iam.ListUserPoliciesInput, ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error)
+}
+
+var _ iamReadAPI = (*iam.Client)(nil)
+
+// The credential report is generated on request and IAM takes a few
+// seconds to build it (longer for thousands of users); until then
+// GetCredentialReport answers ReportInProgress. The read asks for it
+// again every credentialReportPoll, at most credentialReportPolls times:
+// about a minute, after which the account's read fails rather than
+// holding up the audit.
+var (
+	credentialReportPoll  = 2 * time.Second
+	credentialReportPolls = 30
+)
+
+// userRef is a user whose directly attached policies are still to read.
+type userRef struct {
+	at   estate.Where // the account by AWS ID, in the home Region
+	user *estate.PostureUser
+}
+
+// credentialReport reads the account's IAM credential report into the
+// layer and returns its users, for their policies to be read next.
+func (r *postureRead) credentialReport(ctx context.Context, key string, w estate.Where) ([]userRef, error) {
+	api := r.clients.IAM(w)
+	report, err := fetchCredentialReport(ctx, api)
+	if r.unknown(err, "the IAM credential report of "+w.Account) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
+	}
+	users, err := parseCredentialReport(report)
+	if err != nil {
+		return nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
+	}
+	r.locked(func(p *estate.Posture) { p.Users[key] = users })
+	refs := make([]userRef, len(users))
+	for i, u := range users {
+		refs[i] = userRef{at: w, user: u}
+	}
+	return refs, nil
+}
+
+// fetchCredentialReport asks IAM for a credential report and waits until
+// it is ready.
+func fetchCredentialReport(ctx context.Context, api iamReadAPI) ([]byte, error) {
+	for poll := 0; ; poll++ {
+		gen, err := api.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+		if err != nil {
+			return nil, err
+		}
+		if gen.State == iamtypes.ReportStateTypeComplete {
+			out, err := api.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
+			if err == nil {
+				return out.Content, nil
+			}
+			if !inventory.ErrorCodeIs(err, "ReportInProgress", "ReportNotPresent", "ReportExpired") {
+				return nil, err
+			}
+		}
+		if poll+1 >= credentialReportPolls {
+			return nil, fmt.Errorf("credential report not ready after %d tries", credentialReportPolls)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(credentialReportPoll):
+		}
+	}
+}
+
+// rootRow is the credential report's row for the root user, which the
+// hardening layer judges from the account summary.
+const rootRow = "<root_account>"
+
+// parseCredentialReport reads the CSV of a credential report. Columns are
+// found by header name, since IAM has added columns over the years; dates
+// are RFC 3339, and "N/A", "no_information" and "not_supported" all mean
+// no date.
+func parseCredentialReport(report []byte) ([]*estate.PostureUser, error) {
+	cr := csv.NewReader(bytes.NewReader(report))
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("parse the header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, need := range []string{"user", "arn", "user_creation_time", "password_enabled", "mfa_active"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("no %s column", need)
+		}
+	}
+	var users []*estate.PostureUser
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return users, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("parse a row: %w", err)
+		}
+		field := func(name string) string {
+			if i, ok := col[name]; ok && i < len(row) {
+				return row[i]
+			}
+			return ""
+		}
+		if field("user") == rootRow {
+			continue
+		}
+		u := &estate.PostureUser{
+			Name: field("user"), ARN: field("arn"), Created: reportTime(field("user_creation_time")),
+			Password: field("password_enabled") == "true", PasswordLastUsed: reportTime(field("password_last_used")),
+			MFA: field("mfa_active") == "true",
+		}
+		for i := range u.AccessKeys {
+			prefix := fmt.Sprintf("access_key_%d_", i+1)
+			u.AccessKeys[i] = estate.AccessKey{
+				Active:      field(prefix+"active") == "true",
+				LastRotated: reportTime(field(prefix + "last_rotated")),
+				LastUsed:    reportTime(field(prefix + "last_used_date")),
+			}
+		}
+		users = append(users, u)
+	}
+}
+
+// reportTime parses a credential report date; anything else is no date.
+func reportTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// userPolicies reads the managed and inline policies attached to a user.
+func (r *postureRead) userPolicies(ctx context.Context, u userRef) error {
+	api := r.clients.IAM(u.at)
+	name := aws.String(u.user.Name)
+	what := "the policies of IAM user " + u.user.Name + " in " + u.at.Account
+	pols := &estate.UserPolicies{}
+	attached := iam.NewListAttachedUserPoliciesPaginator(api, &iam.ListAttachedUserPoliciesInput{UserName: name})
+	for attached.HasMorePages() {
+		page, err := attached.NextPage(ctx)
+		if inventory.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
+			return nil // deleted since the report, or not answerable: unknown
+		}
+		if err != nil {
+			return fmt.Errorf("list %s: %w", what, err)
+		}
+		for _, p := range page.AttachedPolicies {
+			pols.Managed = append(pols.Managed, aws.ToString(p.PolicyArn))
+		}
+	}
+	inline := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: name})
+	for inline.HasMorePages() {
+		page, err := inline.NextPage(ctx)
+		if inventory.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("list %s: %w", what, err)
+		}
+		pols.Inline = append(pols.Inline, page.PolicyNames...)
+	}
+	r.locked(func(*estate.Posture) { u.user.Policies = pols })
+	return nil
+}
