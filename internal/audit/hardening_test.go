@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
 )
 
 // Resources of accounts the hardening checks name.
@@ -80,10 +80,10 @@ func TestUnreadHardeningIsNotAFinding(t *testing.T) {
 // The audit's bar is the spec's default policy: a spec left at its
 // defaults passes.
 func TestPasswordBarMatchesSpec(t *testing.T) {
-	if guidePasswordLength != spec.GuidancePasswordLength || guidePasswordMaxAge != spec.GuidancePasswordMaxAge ||
-		guidePasswordReuse != spec.GuidancePasswordReuse {
+	if guidePasswordLength != hardening.GuidancePasswordLength || guidePasswordMaxAge != hardening.GuidancePasswordMaxAge ||
+		guidePasswordReuse != hardening.GuidancePasswordReuse {
 		t.Errorf("audit bar %d/%d/%d, spec defaults %d/%d/%d", guidePasswordLength, guidePasswordMaxAge, guidePasswordReuse,
-			spec.GuidancePasswordLength, spec.GuidancePasswordMaxAge, spec.GuidancePasswordReuse)
+			hardening.GuidancePasswordLength, hardening.GuidancePasswordMaxAge, hardening.GuidancePasswordReuse)
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 )
 
 // The logged foundation's home and operational Regions.
@@ -168,11 +168,11 @@ func TestUnreadLoggingIsNotAFinding(t *testing.T) {
 // by default.
 func TestBaselineRulesMatchSpec(t *testing.T) {
 	var want []string
-	for _, r := range spec.BaselineRules {
+	for _, r := range logging.BaselineRules {
 		want = append(want, r.Identifier)
 	}
 	if !slices.Equal(baselineRules, want) {
-		t.Errorf("baselineRules = %q, spec.BaselineRules = %q", baselineRules, want)
+		t.Errorf("baselineRules = %q, logging.BaselineRules = %q", baselineRules, want)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -126,8 +127,8 @@ type billingNames struct {
 }
 
 func defaultBillingNames() billingNames {
-	return billingNames{topic: spec.DefaultBillingTopic, budget: spec.DefaultBudgetName,
-		alarm: spec.DefaultBillingAlarm, report: spec.DefaultCostReport}
+	return billingNames{topic: billing.DefaultBillingTopic, budget: billing.DefaultBudgetName,
+		alarm: billing.DefaultBillingAlarm, report: billing.DefaultCostReport}
 }
 
 // billingNames finds groundwork's billing layer in actual.Billing: the
@@ -192,10 +193,10 @@ func (im *importer) billingNames() billingNames {
 // billing alarm or budget; "" when none does.
 func notifiedTopic(b *estate.Billing, mgmtID string) string {
 	var arns []string
-	if a := b.Alarms[spec.DefaultBillingAlarm]; a != nil {
+	if a := b.Alarms[billing.DefaultBillingAlarm]; a != nil {
 		arns = append(arns, a.Actions...)
 	}
-	if bud := b.Budgets[spec.DefaultBudgetName]; bud != nil {
+	if bud := b.Budgets[billing.DefaultBudgetName]; bud != nil {
 		arns = append(arns, budgetTopics(bud)...)
 	}
 	for _, name := range sortedKeys(b.Alarms) {
@@ -248,7 +249,7 @@ func budgetTopics(b *estate.Budget) []string {
 }
 
 // defaultReportBucket is the bucket the spec delivers the report to
-// unless told otherwise (see spec.CostReportSpec.Bucket).
+// unless told otherwise (see billing.CostReportSpec.Bucket).
 func (im *importer) defaultReportBucket() string {
 	return fmt.Sprintf("aws-cur-%s-%s", im.actual.Organization.ManagementAccountID, im.opts.HomeRegion)
 }
@@ -284,7 +285,7 @@ func (im *importer) importBilling() {
 		im.warnf("the billing layer cannot be written in the spec, which refuses it (%v); it is left off", oneLine(err))
 		return
 	}
-	def := defaults.Billing
+	def := *billing.SpecOf(defaults)
 
 	n := newNode()
 	tn := newNode()
@@ -333,7 +334,7 @@ func (im *importer) importBilling() {
 // US dollars, whole dollars and whole percentages); nil, with a warning,
 // for any other. byShape says the budget was taken as groundwork's by its
 // shape (see billingNames), which a comment then says.
-func (im *importer) budgetNode(b *estate.Budget, def *spec.BudgetSpec, byShape bool) *node {
+func (im *importer) budgetNode(b *estate.Budget, def *billing.BudgetSpec, byShape bool) *node {
 	leave := func(why string) *node {
 		im.warnf("budget %s %s, which the spec cannot write; it is left out, and groundwork leaves it alone", b.Name, why)
 		return nil
@@ -384,7 +385,7 @@ func (im *importer) budgetNode(b *estate.Budget, def *spec.BudgetSpec, byShape b
 
 // alarmNode writes the billing alarm's name and threshold; nil, with a
 // warning, when the threshold is not whole US dollars.
-func (im *importer) alarmNode(a *estate.BillingAlarm, def *spec.BillingAlarmSpec) *node {
+func (im *importer) alarmNode(a *estate.BillingAlarm, def *billing.BillingAlarmSpec) *node {
 	threshold, ok := wholeAmount(estate.FormatAmount(a.Threshold))
 	if !ok || threshold < 1 {
 		im.warnf("billing alarm %s has a threshold of %s, not whole US dollars, which the spec cannot write; it is left out, and groundwork leaves it alone",
@@ -402,7 +403,7 @@ func (im *importer) alarmNode(a *estate.BillingAlarm, def *spec.BillingAlarmSpec
 // where they are not the defaults; `enabled: false` when the account has
 // no report the import takes as groundwork's, or when the definitions
 // were not read.
-func (im *importer) reportEntries(n *node, b *estate.Billing, names billingNames, def spec.CostReportSpec) {
+func (im *importer) reportEntries(n *node, b *estate.Billing, names billingNames, def billing.CostReportSpec) {
 	if b.Reports == nil {
 		n.set("", comment(billingReportsUnread))
 		n.set("cur", newNode().set("enabled", false))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -210,8 +211,8 @@ func TestBillingHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
-	if h.Topics[home.Key(spec.DefaultBillingTopic)] == nil || h.Budgets[spec.DefaultBudgetName] == nil ||
-		h.Alarms[spec.DefaultBillingAlarm] == nil || h.Reports[spec.DefaultCostReport] == nil || h.ReportBucket == nil ||
+	if h.Topics[home.Key(billing.DefaultBillingTopic)] == nil || h.Budgets[billing.DefaultBudgetName] == nil ||
+		h.Alarms[billing.DefaultBillingAlarm] == nil || h.Reports[billing.DefaultCostReport] == nil || h.ReportBucket == nil ||
 		len(h.CostAllocationTags) == 0 {
 		t.Errorf("BillingHint before a read = %s; want every part under its default name", billingDump(h))
 	}
@@ -321,14 +322,14 @@ func TestBillingSpec(t *testing.T) {
 		},
 		"budget in cents is left alone": {
 			estate: withBilling("{budget: {monthly_usd: 1000}}", func(e *estate.Estate) {
-				e.Billing.Budgets[spec.DefaultBudgetName].Limit = "999.5"
+				e.Billing.Budgets[billing.DefaultBudgetName].Limit = "999.5"
 			}),
 			contains: []string{"\nbilling: {}\n"},
 			warnings: []string{"budget groundwork-monthly-cost has a limit of 999.5 USD, not whole US dollars, which the spec cannot write; it is left out"},
 		},
 		"budget lacking its forecast notification": {
 			estate: withBilling("{budget: {monthly_usd: 1000}}", func(e *estate.Estate) {
-				bud := e.Billing.Budgets[spec.DefaultBudgetName]
+				bud := e.Billing.Budgets[billing.DefaultBudgetName]
 				bud.Notifications = slices.DeleteFunc(bud.Notifications, func(n estate.BudgetNotification) bool { return n.Type == "FORECASTED" })
 			}),
 			contains: []string{"\nbilling:\n  budget:\n    monthly_usd: 1000\n"},
@@ -337,7 +338,7 @@ func TestBillingSpec(t *testing.T) {
 		},
 		"alarm threshold in cents is left alone": {
 			estate: withBilling("{billing_alarm: {threshold_usd: 500}}", func(e *estate.Estate) {
-				e.Billing.Alarms[spec.DefaultBillingAlarm].Threshold = 499.99
+				e.Billing.Alarms[billing.DefaultBillingAlarm].Threshold = 499.99
 			}),
 			contains: []string{"\nbilling: {}\n"},
 			warnings: []string{"billing alarm groundwork-estimated-charges has a threshold of 499.99, not whole US dollars"},

@@ -15,6 +15,8 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -114,16 +116,16 @@ func groundworkFoundation(t *testing.T) *estate.Estate {
 	addAccount(e, "payments-prod-primary", "aws-payments-prod-primary@example.com", "Workloads/Prod",
 		map[string]string{"Owner": "payments-team", "Environment": "Prod"})
 	baseline := []string{"Infrastructure", "Sandbox", "Security", "Workloads"}
-	for _, d := range spec.DefaultSCPs {
+	for _, d := range orglayer.DefaultSCPs {
 		p := rendered(t, "policies: {scps: {"+d.Name+": {description: "+strconv.Quote(d.Description)+", library: ["+strings.Join(d.Library, ", ")+"]}}}\n", estate.PolicyTypeSCP, d.Name)
 		addPolicy(e, estate.PolicyTypeSCP, d.Name, p.Description, p.Content, baseline...)
 	}
 	tp := rendered(t, "", estate.PolicyTypeTag, spec.DefaultTagPolicyName)
 	addPolicy(e, estate.PolicyTypeTag, tp.Name, tp.Description, tp.Content, estate.RootTarget)
-	e.Org.TrustedServices = slices.Sorted(slices.Values(spec.DefaultTrustedAccess))
+	e.Org.TrustedServices = slices.Sorted(slices.Values(orglayer.DefaultTrustedAccess))
 	sec := "aws-security-tooling-primary@example.com"
-	e.Org.DelegatedAdmins = map[string]string{spec.ServiceGuardDuty: sec, spec.ServiceSecurityHub: sec,
-		spec.ServiceIdentityCenter: "aws-identity-center-primary@example.com"}
+	e.Org.DelegatedAdmins = map[string]string{orglayer.ServiceGuardDuty: sec, orglayer.ServiceSecurityHub: sec,
+		orglayer.ServiceIdentityCenter: "aws-identity-center-primary@example.com"}
 	return e
 }
 
@@ -452,7 +454,7 @@ func TestSpec(t *testing.T) {
 		"organization trail in CloudTrail's delegated administrator": {
 			estate: func(t *testing.T) *estate.Estate {
 				e := groundworkFoundation(t)
-				e.Org.DelegatedAdmins[spec.ServiceCloudTrail] = securityTooling
+				e.Org.DelegatedAdmins[orglayer.ServiceCloudTrail] = securityTooling
 				addLogging(t, e, "{trusted_access: [cloudtrail.amazonaws.com], delegated_admins: {cloudtrail.amazonaws.com: security-tooling}}",
 					"{trail: {account: security-tooling}}")
 				return e
@@ -462,10 +464,10 @@ func TestSpec(t *testing.T) {
 		"organization trail in an account the spec cannot name as its account": {
 			estate: func(t *testing.T) *estate.Estate {
 				e := groundworkFoundation(t)
-				e.Org.DelegatedAdmins[spec.ServiceCloudTrail] = securityTooling
+				e.Org.DelegatedAdmins[orglayer.ServiceCloudTrail] = securityTooling
 				addLogging(t, e, "{trusted_access: [cloudtrail.amazonaws.com], delegated_admins: {cloudtrail.amazonaws.com: security-tooling}}",
 					"{trail: {account: security-tooling}}")
-				delete(e.Org.DelegatedAdmins, spec.ServiceCloudTrail)
+				delete(e.Org.DelegatedAdmins, orglayer.ServiceCloudTrail)
 				return e
 			},
 			contains: []string{"# logging: the organization trail could not be imported (see the warnings above), so groundwork's\n# logging layer stays off.\n# To have"},
@@ -475,7 +477,7 @@ func TestSpec(t *testing.T) {
 		"partial logging layer": {
 			estate: withLogging("{}", func(e *estate.Estate) {
 				l := e.Logging
-				delete(l.Recorders, estate.Where{Account: "aws-payments-prod-primary@example.com", Region: "eu-west-1"}.Key(spec.RecorderName))
+				delete(l.Recorders, estate.Where{Account: "aws-payments-prod-primary@example.com", Region: "eu-west-1"}.Key(logging.RecorderName))
 				delete(l.Rules, estate.Where{Account: estate.ManagementKey, Region: "eu-west-1"}.Key("restricted-incoming-traffic"))
 				for _, tr := range l.Trails {
 					tr.Logging = false
@@ -500,7 +502,7 @@ func TestSpec(t *testing.T) {
 				e := groundworkFoundation(t)
 				e.Logging = estate.NewLogging()
 				home := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
-				e.Logging.Trails[home.Key(spec.DefaultTrailName)] = &estate.Trail{Where: home, Name: spec.DefaultTrailName, MultiRegion: true}
+				e.Logging.Trails[home.Key(logging.DefaultTrailName)] = &estate.Trail{Where: home, Name: logging.DefaultTrailName, MultiRegion: true}
 				return e
 			},
 			contains: []string{"    sso.amazonaws.com: identity-center\n# logging: no organization trail was found, so groundwork's logging layer stays off.\n" +

@@ -8,6 +8,8 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
+	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -151,7 +153,7 @@ func (im *importer) importMonitoring() {
 			break
 		}
 	}
-	if namespace != "" && namespace != defaults.Monitoring.Namespace {
+	if namespace != "" && namespace != monitoring.SpecOf(defaults).Namespace {
 		n.set("namespace", namespace)
 	}
 	var subs []string
@@ -160,7 +162,7 @@ func (im *importer) importMonitoring() {
 			subs = append(subs, s.Endpoint)
 		}
 	}
-	if len(subs) > 0 && !sameSet(subs, defaults.Monitoring.SecurityTopic.Subscribers) {
+	if len(subs) > 0 && !sameSet(subs, monitoring.SpecOf(defaults).SecurityTopic.Subscribers) {
 		n.child("security_topic").set("subscribers", slices.Compact(slices.Sorted(slices.Values(subs))))
 	}
 	deployed := map[string]bool{}
@@ -170,12 +172,12 @@ func (im *importer) importMonitoring() {
 		}
 	}
 	var alarms []string
-	for _, name := range defaults.Monitoring.Alarms {
+	for _, name := range monitoring.SpecOf(defaults).Alarms {
 		if deployed[name] {
 			alarms = append(alarms, name)
 		}
 	}
-	if len(alarms) != len(defaults.Monitoring.Alarms) {
+	if len(alarms) != len(monitoring.SpecOf(defaults).Alarms) {
 		n.set("alarms", append([]string{}, alarms...))
 	}
 	rule := false
@@ -219,7 +221,7 @@ func (im *importer) importHardening() {
 		im.warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", oneLine(err))
 		return
 	}
-	def := defaults.Hardening.PasswordPolicy
+	def := hardening.SpecOf(defaults).PasswordPolicy
 	pp := newNode()
 	if common.MinLength != def.MinLength {
 		pp.set("min_length", raw(strconv.Itoa(common.MinLength)))

@@ -9,6 +9,8 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -67,13 +69,13 @@ func LoggingHint(actual *estate.Estate, opts Options) (*estate.Logging, error) {
 		return nil, nil
 	}
 	variants := []*node{newNode()}
-	if k := im.delegated[spec.ServiceCloudTrail]; k != "" {
+	if k := im.delegated[orglayer.ServiceCloudTrail]; k != "" {
 		variants = append(variants, newNode().set("trail", newNode().set("account", k)))
 	}
-	if im.delegated[spec.ServiceConfigMulti] == st {
+	if im.delegated[orglayer.ServiceConfigMulti] == st {
 		variants = append(variants, newNode().set("config", newNode().set("organization_rules", true)))
 	}
-	if k := im.delegated[spec.ServiceConfig]; k != "" && k != st {
+	if k := im.delegated[orglayer.ServiceConfig]; k != "" && k != st {
 		variants = append(variants, newNode().set("config", newNode().set("aggregator", k)))
 	}
 	var hint *estate.Logging
@@ -160,7 +162,7 @@ func (im *importer) importLogging() {
 		im.warnf("the logging layer cannot be written in the spec, which refuses it (%v); it is left off", oneLine(err))
 		return
 	}
-	n, ok := im.loggingNode(t, &defaults.Logging)
+	n, ok := im.loggingNode(t, logging.SpecOf(defaults))
 	if !ok {
 		return
 	}
@@ -235,7 +237,7 @@ func (im *importer) orgTrail() *estate.Trail {
 // loggingNode writes the section for trail t; defaults are the spec's
 // values for `logging: {}`. ok is false, after a warning, when the trail's
 // account cannot be written.
-func (im *importer) loggingNode(t *estate.Trail, defaults *spec.Logging) (*node, bool) {
+func (im *importer) loggingNode(t *estate.Trail, defaults *logging.Spec) (*node, bool) {
 	l := im.actual.Logging
 	trail := newNode()
 	if t.Name != defaults.Trail.Name {
@@ -243,7 +245,7 @@ func (im *importer) loggingNode(t *estate.Trail, defaults *spec.Logging) (*node,
 	}
 	if t.Account != estate.ManagementKey {
 		key, ok := im.keyByEmail[t.Account]
-		if !ok || im.delegated[spec.ServiceCloudTrail] != key {
+		if !ok || im.delegated[orglayer.ServiceCloudTrail] != key {
 			im.warnf("organization trail %s belongs to %s, which the spec can name as the trail's account only when it is CloudTrail's delegated administrator; the logging layer is left off", t.Name, t.Account)
 			return nil, false
 		}
@@ -335,8 +337,8 @@ func (im *importer) configRules() (rules []string, organization bool) {
 		rules, organization = org, true
 	}
 	order := map[string]int{}
-	for i, b := range spec.BaselineRules {
-		order[b.Identifier] = i - len(spec.BaselineRules)
+	for i, b := range logging.BaselineRules {
+		order[b.Identifier] = i - len(logging.BaselineRules)
 	}
 	slices.SortFunc(rules, func(a, b string) int {
 		if oa, ob := order[a], order[b]; oa != ob {

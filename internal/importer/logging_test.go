@@ -7,6 +7,8 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -137,9 +139,9 @@ const securityTooling = "aws-security-tooling-primary@example.com"
 
 func TestLoggingHint(t *testing.T) {
 	e := groundworkFoundation(t)
-	e.Org.DelegatedAdmins[spec.ServiceCloudTrail] = securityTooling
-	e.Org.DelegatedAdmins[spec.ServiceConfigMulti] = securityTooling
-	e.Org.DelegatedAdmins[spec.ServiceConfig] = "aws-log-archive-primary@example.com"
+	e.Org.DelegatedAdmins[orglayer.ServiceCloudTrail] = securityTooling
+	e.Org.DelegatedAdmins[orglayer.ServiceConfigMulti] = securityTooling
+	e.Org.DelegatedAdmins[orglayer.ServiceConfig] = "aws-log-archive-primary@example.com"
 	hint, err := importer.LoggingHint(e, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -148,17 +150,17 @@ func TestLoggingHint(t *testing.T) {
 		return estate.Where{Account: account, Region: "us-east-1"}.Key(name)
 	}
 	for what, ok := range map[string]bool{
-		"the trail in the management account":             hint.Trails[home(estate.ManagementKey, spec.DefaultTrailName)] != nil,
-		"the trail in CloudTrail's delegated admin":       hint.Trails[home(securityTooling, spec.DefaultTrailName)] != nil,
-		"the log group in CloudTrail's delegated admin":   hint.LogGroups[home(securityTooling, spec.DefaultLogGroup)] != nil,
-		"the keys in Security Tooling":                    hint.Keys[home(securityTooling, spec.CloudTrailKeyAlias)] != nil,
-		"the aggregator in Security Tooling":              hint.Aggregators[home(securityTooling, spec.AggregatorName)] != nil,
-		"the aggregator in Config's delegated admin":      hint.Aggregators[home("aws-log-archive-primary@example.com", spec.AggregatorName)] != nil,
+		"the trail in the management account":             hint.Trails[home(estate.ManagementKey, logging.DefaultTrailName)] != nil,
+		"the trail in CloudTrail's delegated admin":       hint.Trails[home(securityTooling, logging.DefaultTrailName)] != nil,
+		"the log group in CloudTrail's delegated admin":   hint.LogGroups[home(securityTooling, logging.DefaultLogGroup)] != nil,
+		"the keys in Security Tooling":                    hint.Keys[home(securityTooling, logging.CloudTrailKeyAlias)] != nil,
+		"the aggregator in Security Tooling":              hint.Aggregators[home(securityTooling, logging.AggregatorName)] != nil,
+		"the aggregator in Config's delegated admin":      hint.Aggregators[home("aws-log-archive-primary@example.com", logging.AggregatorName)] != nil,
 		"organization rules in Security Tooling":          hint.Rules[home(securityTooling, "org/cloudtrail-enabled")] != nil,
 		"rules in the management account":                 hint.Rules[home(estate.ManagementKey, "cloudtrail-enabled")] != nil,
 		"Config in every account and Region (5 x 2)":      len(hint.Scope) == 10 && len(hint.Recorders) == 10,
 		"buckets in Log Archive, named by its ID":         len(hint.Buckets) == 2 && hint.Buckets["aws-logs-cloudtrail-${account-id:aws-log-archive-primary@example.com}-us-east-1"] != nil,
-		"the roles of the delegated trail and aggregator": hint.Roles["aws-security-tooling-primary@example.com//"+spec.TrailLogsRoleName] != nil && hint.Roles["aws-log-archive-primary@example.com//"+spec.AggregatorRoleName] != nil,
+		"the roles of the delegated trail and aggregator": hint.Roles["aws-security-tooling-primary@example.com//"+logging.TrailLogsRoleName] != nil && hint.Roles["aws-log-archive-primary@example.com//"+logging.AggregatorRoleName] != nil,
 	} {
 		if !ok {
 			t.Errorf("the hint lacks %s", what)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -116,7 +117,7 @@ func inferProtectedPaths(policies []*estate.Policy, docs map[string]*policy.Docu
 			}
 		}
 		if len(paths) > 0 {
-			if slices.Equal(paths, spec.DefaultProtectedRolePaths) {
+			if slices.Equal(paths, orglayer.DefaultProtectedRolePaths) {
 				return nil
 			}
 			return paths

@@ -14,8 +14,8 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/plan"
-	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 // billingChange returns the plan's change of a kind.
@@ -65,14 +65,14 @@ func TestApplyCostReportMadeSinceThePlanIsModified(t *testing.T) {
 	desired, actual := billingEstates(t, billingSpec)
 	create := billingChange(t, billingPlan(t, desired, actual), kinds.KindCostReport)
 	f := newBillingFake(billingMgmt)
-	f.reports[spec.DefaultCostReport] = f.reports["x"] // the zero definition, under the name
+	f.reports[billing.DefaultCostReport] = f.reports["x"] // the zero definition, under the name
 	if err := applyChange(t, billingEnv(t, f, actual), create); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := f.writes(), map[string]int{"PutReportDefinition": 1, "ModifyReportDefinition": 1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("writes %v, want %v", got, want)
 	}
-	r := f.reports[spec.DefaultCostReport]
+	r := f.reports[billing.DefaultCostReport]
 	if r.TimeUnit != "HOURLY" || aws.ToString(r.S3Bucket) != billingBucket || aws.ToString(r.S3Prefix) != "cur-hourly" ||
 		len(r.AdditionalArtifacts) != 1 || r.AdditionalArtifacts[0] != "ATHENA" {
 		t.Errorf("report %+v", r)

@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -138,9 +139,9 @@ func TestPlanBillingCreate(t *testing.T) {
 		t.Fatalf("changes\n%v\nwant\n%v", got, want)
 	}
 	deps := map[string][]string{
-		kinds.BudgetAddress(billingBudget):                               {kinds.BillingTopicAddress("eu-west-1", spec.DefaultBillingTopic)},
-		kinds.BillingAlarmAddress("us-east-1", spec.DefaultBillingAlarm): {kinds.BillingTopicAddress("us-east-1", spec.DefaultBillingTopic)},
-		kinds.CostReportAddress(spec.DefaultCostReport):                  {kinds.CostReportBucketAddress(billingBucket)},
+		kinds.BudgetAddress(billingBudget):                                  {kinds.BillingTopicAddress("eu-west-1", billing.DefaultBillingTopic)},
+		kinds.BillingAlarmAddress("us-east-1", billing.DefaultBillingAlarm): {kinds.BillingTopicAddress("us-east-1", billing.DefaultBillingTopic)},
+		kinds.CostReportAddress(billing.DefaultCostReport):                  {kinds.CostReportBucketAddress(billingBucket)},
 	}
 	for _, ch := range p.Changes {
 		if !reflect.DeepEqual(ch.DependsOn, deps[ch.Address]) {
@@ -299,7 +300,7 @@ func TestBillingDrift(t *testing.T) {
 		},
 		"alarm threshold raised and action removed": {
 			drift: func(f *billingFake) {
-				a := f.alarms[spec.DefaultBillingAlarm]
+				a := f.alarms[billing.DefaultBillingAlarm]
 				a.Threshold, a.AlarmActions = aws.Float64(5000), nil
 			},
 			change: "update billing-alarm/us-east-1/groundwork-estimated-charges", reason: "differs from the spec: actions, threshold_usd",
@@ -307,15 +308,15 @@ func TestBillingDrift(t *testing.T) {
 		},
 		"report made daily: ModifyReportDefinition (moto gap)": {
 			drift: func(f *billingFake) {
-				r := f.reports[spec.DefaultCostReport]
+				r := f.reports[billing.DefaultCostReport]
 				r.TimeUnit = "DAILY"
-				f.reports[spec.DefaultCostReport] = r
+				f.reports[billing.DefaultCostReport] = r
 			},
 			change: "update cost-report/groundwork-cur-hourly", reason: "differs from the spec: time_unit",
 			calls: map[string]int{"ModifyReportDefinition": 1},
 		},
 		"report deleted: PutReportDefinition (moto gap)": {
-			drift:  func(f *billingFake) { delete(f.reports, spec.DefaultCostReport) },
+			drift:  func(f *billingFake) { delete(f.reports, billing.DefaultCostReport) },
 			change: "create cost-report/groundwork-cur-hourly",
 			calls:  map[string]int{"PutReportDefinition": 1},
 		},

@@ -12,8 +12,8 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/plan"
-	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 func TestPlanBucketsCreate(t *testing.T) {
@@ -23,7 +23,7 @@ func TestPlanBucketsCreate(t *testing.T) {
 	if got := kbAddresses(changes); !reflect.DeepEqual(got, want) {
 		t.Fatalf("changes %v, want %v", got, want)
 	}
-	keyOf := map[string]string{kbTrailBucket: spec.CloudTrailKeyAlias, kbCfgBucket: spec.ConfigKeyAlias}
+	keyOf := map[string]string{kbTrailBucket: logging.CloudTrailKeyAlias, kbCfgBucket: logging.ConfigKeyAlias}
 	for _, ch := range changes {
 		name := ch.After["name"]
 		wantDeps := []string{kinds.AccountAddress(kbLA), kinds.KeyAddress(kbKeys, keyOf[name]), kinds.OrganizationAddress}
@@ -165,7 +165,7 @@ func TestApplyKeysAndBucketsFromScratch(t *testing.T) {
 	store := newFakeKeyStore()
 	kbMustApply(t, store, actual, kbPlan(t, desired, actual))
 	at := estate.Where{Account: kbSTID, Region: "us-east-1"}
-	for name, alias := range map[string]string{kbTrailBucket: spec.CloudTrailKeyAlias, kbCfgBucket: spec.ConfigKeyAlias} {
+	for name, alias := range map[string]string{kbTrailBucket: logging.CloudTrailKeyAlias, kbCfgBucket: logging.ConfigKeyAlias} {
 		b := store.bucket(name)
 		if b == nil {
 			t.Fatalf("no bucket %s", name)
@@ -274,7 +274,7 @@ func TestApplyBucketOutsideUSEast1(t *testing.T) {
 	if b == nil || b.region != "eu-west-1" {
 		t.Fatalf("bucket %s: %+v", name, b)
 	}
-	if k := store.keyByAlias(estate.Where{Account: kbSTID, Region: "eu-west-1"}, spec.CloudTrailKeyAlias); k == nil || b.kmsKey != k.arn {
+	if k := store.keyByAlias(estate.Where{Account: kbSTID, Region: "eu-west-1"}, logging.CloudTrailKeyAlias); k == nil || b.kmsKey != k.arn {
 		t.Errorf("bucket encrypts with %q, want the eu-west-1 key", b.kmsKey)
 	}
 }

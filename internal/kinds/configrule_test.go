@@ -16,6 +16,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -331,12 +332,12 @@ accounts:
 logging: {config: {organization_rules: %v}}
 `
 	global := 0
-	for _, r := range spec.BaselineRules {
+	for _, r := range logging.BaselineRules {
 		if r.Global {
 			global++
 		}
 	}
-	regional := len(spec.BaselineRules) - global
+	regional := len(logging.BaselineRules) - global
 	tooling := estate.Where{Account: "aws-security-tooling-primary@example.com", Region: "us-east-1"}
 	for _, org := range []bool{false, true} {
 		t.Run(fmt.Sprintf("organization_rules=%v", org), func(t *testing.T) {
@@ -357,8 +358,8 @@ logging: {config: {organization_rules: %v}}
 				}
 				return
 			}
-			if len(rules) != len(spec.BaselineRules) {
-				t.Fatalf("%d rule changes, want one per rule: %d", len(rules), len(spec.BaselineRules))
+			if len(rules) != len(logging.BaselineRules) {
+				t.Fatalf("%d rule changes, want one per rule: %d", len(rules), len(logging.BaselineRules))
 			}
 			for _, ch := range rules {
 				if !strings.HasPrefix(ch.Address, kinds.ConfigRuleAddress(tooling, "org/")) || ch.After["organization"] != "true" {

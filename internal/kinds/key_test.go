@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -40,8 +41,8 @@ const (
 
 var (
 	kbKeys      = estate.Where{Account: kbST, Region: "us-east-1"}
-	kbTrailKey  = kbKeys.Key(spec.CloudTrailKeyAlias)
-	kbConfigKey = kbKeys.Key(spec.ConfigKeyAlias)
+	kbTrailKey  = kbKeys.Key(logging.CloudTrailKeyAlias)
+	kbConfigKey = kbKeys.Key(logging.ConfigKeyAlias)
 )
 
 // kbEstates returns the desired estate of src and an actual estate where
@@ -214,8 +215,8 @@ func TestPlanKeysCreate(t *testing.T) {
 	desired, actual := kbEstates(t, kbSpec)
 	changes := kbDiff(t, kinds.KindKey, desired, actual)
 	want := []string{
-		"create " + kinds.KeyAddress(kbKeys, spec.CloudTrailKeyAlias),
-		"create " + kinds.KeyAddress(kbKeys, spec.ConfigKeyAlias),
+		"create " + kinds.KeyAddress(kbKeys, logging.CloudTrailKeyAlias),
+		"create " + kinds.KeyAddress(kbKeys, logging.ConfigKeyAlias),
 	}
 	if got := kbAddresses(changes); !reflect.DeepEqual(got, want) {
 		t.Fatalf("changes %v, want %v", got, want)
@@ -298,7 +299,7 @@ func TestPlanKeysDrift(t *testing.T) {
 				t.Fatalf("%d changes, want 1 update of the trail key: %v", len(changes), kbAddresses(changes))
 			}
 			ch := changes[0]
-			if ch.Action != plan.Update || ch.Address != kinds.KeyAddress(kbKeys, spec.CloudTrailKeyAlias) {
+			if ch.Action != plan.Update || ch.Address != kinds.KeyAddress(kbKeys, logging.CloudTrailKeyAlias) {
 				t.Fatalf("%s %s, want update of the trail key", ch.Action, ch.Address)
 			}
 			for field, before := range tc.want {
@@ -334,7 +335,7 @@ func TestApplyKeyUpdateWritesOnlyWhatDiffers(t *testing.T) {
 			desired, actual := kbEstates(t, kbSpec)
 			store := newFakeKeyStore()
 			kbMustApply(t, store, actual, kbPlan(t, desired, actual))
-			tc.drift(store.keyByAlias(estate.Where{Account: kbSTID, Region: "us-east-1"}, spec.CloudTrailKeyAlias))
+			tc.drift(store.keyByAlias(estate.Where{Account: kbSTID, Region: "us-east-1"}, logging.CloudTrailKeyAlias))
 			store.resetCalls()
 			p := kbPlan(t, desired, store.observe(actual, desired.Logging))
 			if got := kbAddresses(p.Changes); len(got) != 1 {
@@ -362,12 +363,12 @@ func TestApplyKeyAdoptsExistingAlias(t *testing.T) {
 			p := kbPlan(t, desired, actual)
 			store := newFakeKeyStore()
 			at := estate.Where{Account: kbSTID, Region: "us-east-1"}
-			old := store.addKey(at, spec.CloudTrailKeyAlias, fakeKSKey{description: "half made", policy: `{"Statement":[]}`, state: state})
+			old := store.addKey(at, logging.CloudTrailKeyAlias, fakeKSKey{description: "half made", policy: `{"Statement":[]}`, state: state})
 			kbMustApply(t, store, actual, p)
 			if n := store.count("CreateKey"); n != 1 {
 				t.Errorf("CreateKey called %d times, want 1 (the config key only)", n)
 			}
-			k := store.keyByAlias(at, spec.CloudTrailKeyAlias)
+			k := store.keyByAlias(at, logging.CloudTrailKeyAlias)
 			if k.id != old.id {
 				t.Fatalf("the alias moved to %s", k.id)
 			}
@@ -414,7 +415,7 @@ func TestApplyKeyCreates(t *testing.T) {
 	store := newFakeKeyStore()
 	kbMustApply(t, store, actual, kbPlan(t, desired, actual))
 	at := estate.Where{Account: kbSTID, Region: "us-east-1"}
-	for _, alias := range []string{spec.CloudTrailKeyAlias, spec.ConfigKeyAlias} {
+	for _, alias := range []string{logging.CloudTrailKeyAlias, logging.ConfigKeyAlias} {
 		k := store.keyByAlias(at, alias)
 		if k == nil {
 			t.Fatalf("no key with alias %s in %s", alias, at)

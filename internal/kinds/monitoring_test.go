@@ -9,6 +9,8 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/filterpattern"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -86,12 +88,12 @@ func TestPlanMonitoringFromScratch(t *testing.T) {
 		strings.Contains(topic.After["policy"], "${") || !strings.Contains(topic.Reason, "confirmation e-mail") {
 		t.Errorf("topic change %+v", topic)
 	}
-	filter := changes[kinds.MetricFilterAddress(monHomeAt, spec.DefaultLogGroup, "RootUserActivityFilter")]
+	filter := changes[kinds.MetricFilterAddress(monHomeAt, logging.DefaultLogGroup, "RootUserActivityFilter")]
 	entry, _ := filterpattern.Lookup("RootUserActivity")
 	if filter.After["pattern"] != entry.Pattern || filter.After["namespace"] != "LogMetrics" || filter.After["metric_value"] != "1" {
 		t.Errorf("filter change %+v", filter)
 	}
-	if !slices.Contains(filter.DependsOn, kinds.LogGroupAddress(monHomeAt, spec.DefaultLogGroup)) {
+	if !slices.Contains(filter.DependsOn, kinds.LogGroupAddress(monHomeAt, logging.DefaultLogGroup)) {
 		t.Errorf("filter does not wait for the trail's log group: %q", filter.DependsOn)
 	}
 	alarm := changes[kinds.AlarmAddress(monHomeAt, "RootUserActivityAlarm")]
@@ -104,7 +106,7 @@ func TestPlanMonitoringFromScratch(t *testing.T) {
 			t.Errorf("alarm does not wait for %s: %q", dep, alarm.DependsOn)
 		}
 	}
-	rule := changes[kinds.EventRuleAddress(monEastAt, spec.RootLoginRuleName)]
+	rule := changes[kinds.EventRuleAddress(monEastAt, monitoring.RootLoginRuleName)]
 	if rule.After["targets"] != "arn:aws:sns:us-east-1:"+monMgmtID+":"+monTopic ||
 		!slices.Contains(rule.DependsOn, kinds.TopicAddress(monEastAt, monTopic)) {
 		t.Errorf("rule change %+v", rule)
@@ -197,9 +199,9 @@ func TestApplyMonitoringAgainIsHarmless(t *testing.T) {
 
 func TestPlanMonitoringDrift(t *testing.T) {
 	topicKey := monHomeAt.Key(monTopic)
-	filterKey := monHomeAt.Key(estate.FilterKey(spec.DefaultLogGroup, "RootUserActivityFilter"))
+	filterKey := monHomeAt.Key(estate.FilterKey(logging.DefaultLogGroup, "RootUserActivityFilter"))
 	alarmKey := monHomeAt.Key("RootUserActivityAlarm")
-	ruleKey := monEastAt.Key(spec.RootLoginRuleName)
+	ruleKey := monEastAt.Key(monitoring.RootLoginRuleName)
 	tests := map[string]struct {
 		edit func(m *estate.Monitoring)
 		// want maps the address of each change to its action; reason
@@ -242,12 +244,12 @@ func TestPlanMonitoringDrift(t *testing.T) {
 		},
 		"filter pattern changed": {
 			edit: func(m *estate.Monitoring) { m.MetricFilters[filterKey].Pattern = `{ $.userIdentity.type = "Root" }` },
-			want: map[string]plan.Action{kinds.MetricFilterAddress(monHomeAt, spec.DefaultLogGroup, "RootUserActivityFilter"): plan.Update},
+			want: map[string]plan.Action{kinds.MetricFilterAddress(monHomeAt, logging.DefaultLogGroup, "RootUserActivityFilter"): plan.Update},
 		},
 		"extra filter is left alone": {
 			edit: func(m *estate.Monitoring) {
-				m.MetricFilters[monHomeAt.Key(estate.FilterKey(spec.DefaultLogGroup, "Mine"))] = &estate.MetricFilter{Where: monHomeAt,
-					LogGroup: spec.DefaultLogGroup, Name: "Mine", Pattern: "{ $.x = 1 }"}
+				m.MetricFilters[monHomeAt.Key(estate.FilterKey(logging.DefaultLogGroup, "Mine"))] = &estate.MetricFilter{Where: monHomeAt,
+					LogGroup: logging.DefaultLogGroup, Name: "Mine", Pattern: "{ $.x = 1 }"}
 			},
 		},
 		"alarm threshold raised": {
@@ -270,11 +272,11 @@ func TestPlanMonitoringDrift(t *testing.T) {
 		},
 		"rule disabled": {
 			edit: func(m *estate.Monitoring) { m.EventRules[ruleKey].State = "DISABLED" },
-			want: map[string]plan.Action{kinds.EventRuleAddress(monEastAt, spec.RootLoginRuleName): plan.Update},
+			want: map[string]plan.Action{kinds.EventRuleAddress(monEastAt, monitoring.RootLoginRuleName): plan.Update},
 		},
 		"rule pattern changed": {
 			edit: func(m *estate.Monitoring) { m.EventRules[ruleKey].EventPattern = `{"source":["aws.signin"]}` },
-			want: map[string]plan.Action{kinds.EventRuleAddress(monEastAt, spec.RootLoginRuleName): plan.Update},
+			want: map[string]plan.Action{kinds.EventRuleAddress(monEastAt, monitoring.RootLoginRuleName): plan.Update},
 		},
 		"rule pattern reformatted is the same": {
 			edit: func(m *estate.Monitoring) {
@@ -283,7 +285,7 @@ func TestPlanMonitoringDrift(t *testing.T) {
 		},
 		"rule lost its target": {
 			edit: func(m *estate.Monitoring) { m.EventRules[ruleKey].Targets = nil },
-			want: map[string]plan.Action{kinds.EventRuleAddress(monEastAt, spec.RootLoginRuleName): plan.Update},
+			want: map[string]plan.Action{kinds.EventRuleAddress(monEastAt, monitoring.RootLoginRuleName): plan.Update},
 		},
 		"extra rule target is left alone": {
 			edit: func(m *estate.Monitoring) {
@@ -361,7 +363,7 @@ func TestApplyMonitoringRepairs(t *testing.T) {
 func TestApplyMonitoringErrors(t *testing.T) {
 	desired, actual := monitoringEstates(t, "monitoring: {}\n")
 	changes, _ := monitoringPlan(t, desired, actual)
-	rule := changes[kinds.EventRuleAddress(monEastAt, spec.RootLoginRuleName)]
+	rule := changes[kinds.EventRuleAddress(monEastAt, monitoring.RootLoginRuleName)]
 	topic := changes[kinds.TopicAddress(monHomeAt, monTopic)]
 	tests := map[string]struct {
 		env     func() *kinds.Env

@@ -330,7 +330,7 @@ func (d *decoder) decodeStruct(n ast.Node, path string, v reflect.Value) {
 			continue
 		}
 		if !ok {
-			d.errorf(kp, fp, "unknown field %q; expected one of: %s%s", key, strings.Join(names, ", "), suggest(key, names))
+			d.errorf(kp, fp, "unknown field %q; expected one of: %s%s", key, strings.Join(names, ", "), Suggest(key, names))
 			continue
 		}
 		d.keyPos[fp] = kp
@@ -394,9 +394,10 @@ func (d *decoder) decodeSlice(n ast.Node, path string, v reflect.Value) {
 	v.Set(out)
 }
 
-// suggest returns ` (did you mean "x"?)` when a known name is one or two
-// edits away from the unknown one.
-func suggest(got string, known []string) string {
+// Suggest returns ` (did you mean "x"?)` when a known name is one or two
+// edits away from the unknown one, and "" otherwise: the tail of a message
+// about an unknown name.
+func Suggest(got string, known []string) string {
 	best, bestDist := "", 3
 	for _, k := range known {
 		if dist := editDistance(got, k); dist < bestDist {

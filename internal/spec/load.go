@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
 // DefaultAccessRole is the role AWS Organizations creates in every account
@@ -55,9 +59,16 @@ func Parse(name string, src []byte) (*Foundation, error) {
 	d.validating = true
 	written := func(path string) bool { _, ok := d.pos[path]; return ok }
 	f.applyDefaults(written)
+	// The sections the file wrote get their Defaults here, in order; the
+	// others get theirs from Section, here or earlier when a section
+	// before them reads them, and only once.
+	decoded := map[string]Section{}
+	for key, s := range f.sections {
+		decoded[key] = s
+	}
 	sections := Sections()
 	for _, st := range sections {
-		if s, ok := f.sections[st.Key]; ok {
+		if s, ok := decoded[st.Key]; ok {
 			s.Defaults(f, written)
 		} else {
 			f.Section(st.Key) // New, with Defaults applied
@@ -74,9 +85,9 @@ func Parse(name string, src []byte) (*Foundation, error) {
 	return f, nil
 }
 
-// applyDefaults fills what the spec leaves out with the guidance's
-// defaults; written tells whether a field path was written at all.
-func (f *Foundation) applyDefaults(written func(string) bool) {
+// applyDefaults fills what the core sections leave out with the
+// guidance's defaults.
+func (f *Foundation) applyDefaults(func(string) bool) {
 	n := &f.Organization.Naming
 	def := func(s *string, v string) {
 		if *s == "" {
@@ -119,12 +130,17 @@ func (f *Foundation) applyDefaults(written func(string) bool) {
 	if f.Tagging.Values == nil {
 		f.Tagging.Values = map[string][]string{"Environment": append([]string(nil), DefaultEnvironments...)}
 	}
-	f.defaultServices(written)
-	f.defaultPolicies(written)
-	f.defaultLogging(written)
-	f.defaultMonitoring(written)
-	f.defaultBilling(written)
-	f.defaultHardening(written)
+	if f.TagPolicyEnabled() {
+		if f.Tagging.Policy == nil {
+			f.Tagging.Policy = &TagPolicy{}
+		}
+		if f.Tagging.Policy.Name == "" {
+			f.Tagging.Policy.Name = DefaultTagPolicyName
+		}
+		if f.Tagging.Policy.Attach == nil {
+			f.Tagging.Policy.Attach = []string{estate.RootTarget}
+		}
+	}
 }
 
 // walkUnits calls fn for every unit, parents before children, in sorted
@@ -157,6 +173,38 @@ func (f *Foundation) UnitPaths() []string {
 	return out
 }
 
+// AccountWithRole returns the key of the account with role (an
+// estate.Role, such as "log-archive"), the first in key order when several
+// have it, or "" when none does.
+func (f *Foundation) AccountWithRole(role string) string {
+	for _, key := range f.AccountKeys() {
+		if f.Accounts[key].Role == role {
+			return key
+		}
+	}
+	return ""
+}
+
+// Where places a resource in the account with key accountKey (or
+// estate.ManagementKey) and region ("" for a global resource), as the
+// estate keys accounts: by e-mail. accountKey must be ManagementKey or a
+// key of f.Accounts.
+func (f *Foundation) Where(accountKey, region string) estate.Where {
+	if accountKey == estate.ManagementKey {
+		return estate.Where{Account: estate.ManagementKey, Region: region}
+	}
+	return estate.Where{Account: estate.EmailKey(f.Accounts[accountKey].Email), Region: region}
+}
+
+// ResolvePath makes a path written in the spec relative to the spec's
+// directory.
+func (f *Foundation) ResolvePath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(f.File), p)
+}
+
 // AccountKeys returns the account keys, sorted.
 func (f *Foundation) AccountKeys() []string {
 	keys := make([]string, 0, len(f.Accounts))
@@ -166,6 +214,12 @@ func (f *Foundation) AccountKeys() []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// IsEmail reports whether s is an e-mail address AWS accepts.
+func IsEmail(s string) bool { return emailRE.MatchString(s) }
+
+// IsIAMName reports whether s is a valid IAM role or user name.
+func IsIAMName(s string) bool { return roleRE.MatchString(s) }
 
 var (
 	keyRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -193,13 +247,6 @@ func (v *Validator) validate() {
 	}
 	v.validateAccounts(units)
 	v.validateTagging()
-	v.validateServices()
-	v.validateContacts()
-	v.validatePolicies()
-	v.validateLogging()
-	v.validateMonitoring()
-	v.validateBilling()
-	v.validateHardening()
 }
 
 func (v *Validator) validateOrganization() {
@@ -217,7 +264,7 @@ func (v *Validator) validateOrganization() {
 	if o.HomeRegion == "" {
 		v.At("organization.home_region", "required: the Region where the foundation's global resources live, such as us-east-1")
 	} else if !IsRegion(o.HomeRegion) {
-		v.At("organization.home_region", "%q is not an AWS Region%s", o.HomeRegion, suggest(o.HomeRegion, KnownRegions))
+		v.At("organization.home_region", "%q is not an AWS Region%s", o.HomeRegion, Suggest(o.HomeRegion, KnownRegions))
 	}
 	seen := map[string]bool{}
 	_, written := v.d.pos["organization.regions"]
@@ -229,7 +276,7 @@ func (v *Validator) validateOrganization() {
 		p := fmt.Sprintf("organization.regions[%d]", i)
 		switch {
 		case !IsRegion(r):
-			v.At(p, "%q is not an AWS Region%s", r, suggest(r, KnownRegions))
+			v.At(p, "%q is not an AWS Region%s", r, Suggest(r, KnownRegions))
 		case seen[r]:
 			v.At(p, "Region %q is listed twice", r)
 		}
@@ -322,7 +369,7 @@ func (v *Validator) validateAccounts(units map[string]bool) {
 		case a.Unit == "":
 			v.At(p+".unit", "required: the path of the OU this account belongs in, such as Workloads/Prod")
 		case !units[a.Unit]:
-			v.At(p+".unit", "OU %q is not declared under units%s", a.Unit, suggest(a.Unit, f.UnitPaths()))
+			v.At(p+".unit", "OU %q is not declared under units%s", a.Unit, Suggest(a.Unit, f.UnitPaths()))
 		}
 		switch a.Role {
 		case "", "log-archive", "security-tooling", "identity-center":
@@ -402,7 +449,7 @@ func (v *Validator) validateTags(path string, tags map[string]string) {
 		case len(tags[k]) > maxTagValue:
 			v.At(p, "tag value must be at most %d characters", maxTagValue)
 		}
-		if allowed, ok := v.f.Tagging.Values[k]; ok && len(allowed) > 0 && !contains(allowed, tags[k]) {
+		if allowed, ok := v.f.Tagging.Values[k]; ok && len(allowed) > 0 && !slices.Contains(allowed, tags[k]) {
 			v.At(p, "%q is not an allowed value for tag %s; expected one of: %s", tags[k], k, strings.Join(allowed, ", "))
 		}
 	}
@@ -416,13 +463,4 @@ func (v *Validator) validateTagging() {
 		}
 		seen[strings.ToLower(k)] = true
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -42,11 +42,9 @@ type SectionType struct {
 	// Order places the section among the top-level keys in the starter
 	// output and in Desired/Defaults/Validate order: lower first; ties by
 	// Key. The starter writes the core parts (version, organization, units,
-	// accounts) first, then the sections; the parts still built into the
-	// starter sit at these orders, so that a section taking one over with
-	// the same Order leaves the output unchanged: tagging 100, policies
-	// 200, services 300, logging 400, monitoring 500, hardening 600,
-	// contacts 700.
+	// accounts) first, then the core's tagging part at Order 100 among the
+	// sections. A section whose Defaults read another section come after
+	// it.
 	Order int
 }
 
@@ -190,6 +188,18 @@ func (v *Validator) AtKey(path, format string, args ...any) {
 		return
 	}
 	v.At(path, format, args...)
+}
+
+// Reported reports whether a problem was already reported at path or
+// under it (path.x, path[i]), decoding problems included: for a check that
+// would only repeat it, such as rendering from settings that are wrong.
+func (v *Validator) Reported(path string) bool {
+	for _, d := range v.d.diags {
+		if d.Path == path || strings.HasPrefix(d.Path, path+".") || strings.HasPrefix(d.Path, path+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // Written reports whether the file wrote path, even with an empty value.

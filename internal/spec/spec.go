@@ -4,21 +4,16 @@ package spec
 const Version = 1
 
 // Foundation is a parsed foundation.yaml. Load fills defaults, so every
-// field below holds its effective value.
+// field below holds its effective value. The fields are the core sections;
+// the other top-level sections belong to the packages that register them
+// (RegisterSection) and are reached through Section.
 type Foundation struct {
 	Version      int                 `yaml:"version"`
 	Organization Organization        `yaml:"organization"`
 	Units        map[string]*Unit    `yaml:"units"`
 	Accounts     map[string]*Account `yaml:"accounts"`
 	Tagging      Tagging             `yaml:"tagging"`
-	Policies     Policies            `yaml:"policies"`
-	Services     Services            `yaml:"services"`
-	Contacts     *Contacts           `yaml:"contacts"`
 	Identity     Reserved            `yaml:"identity"`
-	Logging      Logging             `yaml:"logging"`
-	Monitoring   Monitoring          `yaml:"monitoring"`
-	Billing      Billing             `yaml:"billing"`
-	Hardening    Hardening           `yaml:"hardening"`
 
 	// File is the path the spec was read from, for messages.
 	File string `yaml:"-"`
@@ -122,47 +117,10 @@ type TagPolicy struct {
 	Disabled bool `yaml:"disabled"`
 }
 
-// Policies are the service control policies. Each SCP is built from the
-// built-in library (by name) or read from a JSON file beside the spec.
-type Policies struct {
-	// SCPs by name. A name from the library needs nothing else.
-	SCPs map[string]*SCP `yaml:"scps"`
-	// ProtectedRolePaths are the IAM role paths ProtectOrgAdminRoles
-	// guards; default ["/org-admin/"] (guidance 004).
-	ProtectedRolePaths []string `yaml:"protected_role_paths"`
-}
-
-// SCP is one service control policy.
-type SCP struct {
-	// Library lists library policies combined into this one SCP; default
-	// the SCP's own name when that is a library name.
-	Library []string `yaml:"library"`
-	// File is a policy document, relative to the spec.
-	File        string `yaml:"file"`
-	Description string `yaml:"description"`
-	// Attach lists targets: Root, OU paths or account keys. Default: every
-	// top-level OU whose guardrails are baseline (guidance 000: never the
-	// root, never Exceptions).
-	Attach []string `yaml:"attach"`
-
-	// Content is the rendered document, filled by Load.
-	Content string `yaml:"-"`
-}
-
-// Services are the AWS services integrated with the organization.
-type Services struct {
-	// TrustedAccess lists service principals given trusted access. Default:
-	// the services the foundation uses.
-	TrustedAccess []string `yaml:"trusted_access"`
-	// DelegatedAdmins maps a service principal to an account key. Default:
-	// the security services to the security-tooling account, IAM Identity
-	// Center to the identity-center account.
-	DelegatedAdmins map[string]string `yaml:"delegated_admins"`
-}
-
-// Contacts are the alternate contacts (billing, operations, security) set
-// on every account. E-mails default to the convention
-// [account-name]-billing@domain (guidance 000).
+// Contacts are alternate contacts (billing, operations, security): an
+// account's own under accounts.<key>.contacts, and the shape of the
+// organization-wide ones the section that owns them reads. E-mails default
+// to the convention [account-name]-billing@domain (guidance 000).
 type Contacts struct {
 	// Phone is the default phone number of every contact; AWS requires one.
 	Phone      string   `yaml:"phone"`

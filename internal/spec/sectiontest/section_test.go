@@ -79,7 +79,7 @@ func init() {
 		Starter: func(opts spec.StarterOptions) string {
 			return "# Widgets of " + opts.OrgID + " in " + strings.Join(opts.Regions, ", ") + ".\nwidgets:\n  name: starter\n"
 		},
-		Order: 650, // between the built-in hardening (600) and contacts (700)
+		Order: 650, // after the core's tagging part (100)
 	})
 }
 
@@ -133,7 +133,7 @@ func TestSectionDiagnostics(t *testing.T) {
 		},
 		"unknown top-level key suggests the section": {
 			src:  minimal + "widget: {}\n",
-			want: []string{`foundation.yaml:4:1: widget: unknown field "widget"; expected one of: accounts, billing, contacts, hardening, identity, logging, monitoring, organization, policies, services, tagging, units, version, widgets (did you mean "widgets"?)`},
+			want: []string{`foundation.yaml:4:1: widget: unknown field "widget"; expected one of: accounts, identity, organization, tagging, units, version, widgets (did you mean "widgets"?)`},
 		},
 		"duplicate key": {
 			src:  minimal + "widgets: {}\nwidgets: {name: b}\n",
@@ -223,8 +223,8 @@ func TestSectionStarter(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Starter: %v", err)
 	}
-	const want = "  break_glass_users: []\n\n# Widgets of primary in us-east-1.\nwidgets:\n  name: starter\n\n# Alternate contacts"
-	if !strings.Contains(string(src), want) {
+	const want = "    Environment: [Sandbox, Dev, PreProd, QA, Prod, Testing]\n\n# Widgets of primary in us-east-1.\nwidgets:\n  name: starter\n"
+	if !strings.HasSuffix(string(src), want) {
 		t.Errorf("Starter output does not place the section by Order; want it to contain:\n%s\ngot:\n%s", want, src)
 	}
 	f, diags := parse(t, string(src))
@@ -243,7 +243,7 @@ func TestRegisterSectionPanics(t *testing.T) {
 		want string
 	}{
 		"duplicate":      {spec.SectionType{Key: "widgets", New: newWidgets}, `section "widgets" registered twice`},
-		"core key":       {spec.SectionType{Key: "billing", New: newWidgets}, `section "billing" is a core field`},
+		"core key":       {spec.SectionType{Key: "tagging", New: newWidgets}, `section "tagging" is a core field`},
 		"core key, root": {spec.SectionType{Key: "version", New: newWidgets}, `section "version" is a core field`},
 		"empty key":      {spec.SectionType{New: newWidgets}, "empty key"},
 		"nil New":        {spec.SectionType{Key: "gadgets"}, `section "gadgets" registered without New`},

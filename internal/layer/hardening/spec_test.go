@@ -1,10 +1,23 @@
-package spec_test
+package hardening_test
 
 import (
 	"reflect"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	// Whole foundations: every section registered, as in the CLI.
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
+)
+
+// The shared helpers of the spec tests, under the names these tests use.
+const minimal = spectest.Minimal
+
+type want = spectest.Want
+
+var (
+	checkDiagnostics = spectest.CheckDiagnostics
+	mustParse        = spectest.MustParse
 )
 
 // hardeningBase is a spec with two member accounts; tests append a

@@ -1,4 +1,4 @@
-package spec_test
+package billing_test
 
 import (
 	"reflect"
@@ -7,7 +7,20 @@ import (
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
+	// Whole foundations: every section registered, as in the CLI.
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
+)
+
+// The shared helpers of the spec tests, under the names these tests use.
+const minimal = spectest.Minimal
+
+type want = spectest.Want
+
+var (
+	checkDiagnostics = spectest.CheckDiagnostics
+	mustParse        = spectest.MustParse
 )
 
 const mgmtRef = "${account-id:management}"
@@ -23,9 +36,9 @@ func TestBillingIsBuiltOnlyWhenWritten(t *testing.T) {
 
 func TestBillingDefaults(t *testing.T) {
 	f := mustParse(t, minimal+"billing: {}\n")
-	b := f.Billing
-	if b.Topic.Name != spec.DefaultBillingTopic || b.Budget != nil || b.BillingAlarm != nil || !*b.CUR.Enabled ||
-		b.CUR.Name != spec.DefaultCostReport || b.CUR.Prefix != "cur-hourly" || !*b.CostAllocationTags {
+	b := billing.SpecOf(f)
+	if b.Topic.Name != billing.DefaultBillingTopic || b.Budget != nil || b.BillingAlarm != nil || !*b.CUR.Enabled ||
+		b.CUR.Name != billing.DefaultCostReport || b.CUR.Prefix != "cur-hourly" || !*b.CostAllocationTags {
 		t.Errorf("defaults: %+v", b)
 	}
 	// No contacts section: the billing contact by convention.
@@ -33,7 +46,7 @@ func TestBillingDefaults(t *testing.T) {
 		t.Errorf("subscribers %v, want %v", b.Topic.Subscribers, want)
 	}
 	d := f.Desired().Billing
-	topic := d.Topics[estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}.Key(spec.DefaultBillingTopic)]
+	topic := d.Topics[estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}.Key(billing.DefaultBillingTopic)]
 	if topic == nil || len(d.Topics) != 1 {
 		t.Fatalf("topics %v, want the billing topic in the home Region", d.Topics)
 	}
@@ -46,8 +59,8 @@ func TestBillingDefaults(t *testing.T) {
 	if len(d.Budgets) != 0 || len(d.Alarms) != 0 {
 		t.Errorf("budgets %v, alarms %v: both need an amount, so neither is a default", d.Budgets, d.Alarms)
 	}
-	rep := d.Reports[spec.DefaultCostReport]
-	wantRep := &estate.CostReport{Name: spec.DefaultCostReport, TimeUnit: "HOURLY", Format: "Parquet", Compression: "Parquet",
+	rep := d.Reports[billing.DefaultCostReport]
+	wantRep := &estate.CostReport{Name: billing.DefaultCostReport, TimeUnit: "HOURLY", Format: "Parquet", Compression: "Parquet",
 		Schema: []string{"RESOURCES"}, Artifacts: []string{"ATHENA"}, Bucket: "aws-cur-" + mgmtRef + "-us-east-1",
 		Prefix: "cur-hourly", BucketRegion: "us-east-1", Versioning: "OVERWRITE_REPORT", RefreshClosed: true}
 	if !reflect.DeepEqual(rep, wantRep) {
@@ -75,8 +88,8 @@ func TestBillingDefaults(t *testing.T) {
 
 func TestBillingSubscriberFollowsTheContacts(t *testing.T) {
 	f := mustParse(t, minimal+"contacts:\n  phone: \"+1-555-0100\"\n  billing: {email: finance@example.com}\nbilling: {}\n")
-	if want := []string{"finance@example.com"}; !reflect.DeepEqual(f.Billing.Topic.Subscribers, want) {
-		t.Errorf("subscribers %v, want the billing contact %v", f.Billing.Topic.Subscribers, want)
+	if want := []string{"finance@example.com"}; !reflect.DeepEqual(billing.SpecOf(f).Topic.Subscribers, want) {
+		t.Errorf("subscribers %v, want the billing contact %v", billing.SpecOf(f).Topic.Subscribers, want)
 	}
 }
 
@@ -103,9 +116,9 @@ billing:
 	if got := d.Topics[east.Key("money")].Subscriptions; !reflect.DeepEqual(got, want) {
 		t.Errorf("subscriptions %+v, want %+v", got, want)
 	}
-	b := d.Budgets[spec.DefaultBudgetName]
+	b := d.Budgets[billing.DefaultBudgetName]
 	sub := []estate.BudgetSubscriber{{Type: "SNS", Address: "arn:aws:sns:eu-west-1:" + mgmtRef + ":money"}}
-	wantBudget := &estate.Budget{Name: spec.DefaultBudgetName, Type: "COST", TimeUnit: "MONTHLY", Limit: "2500", LimitUnit: "USD",
+	wantBudget := &estate.Budget{Name: billing.DefaultBudgetName, Type: "COST", TimeUnit: "MONTHLY", Limit: "2500", LimitUnit: "USD",
 		Notifications: []estate.BudgetNotification{
 			{Type: "ACTUAL", Comparison: "GREATER_THAN", Threshold: 80, ThresholdType: "PERCENTAGE", Subscribers: sub},
 			{Type: "FORECASTED", Comparison: "GREATER_THAN", Threshold: 90, ThresholdType: "PERCENTAGE", Subscribers: sub},
@@ -113,7 +126,7 @@ billing:
 	if !reflect.DeepEqual(b, wantBudget) {
 		t.Errorf("budget %+v\nwant %+v", b, wantBudget)
 	}
-	a := d.Alarms[spec.DefaultBillingAlarm]
+	a := d.Alarms[billing.DefaultBillingAlarm]
 	if a == nil || a.Where != east || a.Threshold != 3000 || a.Currency != "USD" || a.Period != 21600 ||
 		!reflect.DeepEqual(a.Actions, []string{"arn:aws:sns:us-east-1:" + mgmtRef + ":money"}) {
 		t.Errorf("alarm %+v", a)

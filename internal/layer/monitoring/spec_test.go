@@ -1,4 +1,4 @@
-package spec_test
+package monitoring_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,21 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/filterpattern"
-	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
+	// Whole foundations: every section registered, as in the CLI.
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
+)
+
+// The shared helpers of the spec tests, under the names these tests use.
+const minimal = spectest.Minimal
+
+type want = spectest.Want
+
+var (
+	checkDiagnostics = spectest.CheckDiagnostics
+	mustParse        = spectest.MustParse
 )
 
 // monBase is a spec with the accounts and the logging layer monitoring
@@ -38,7 +52,7 @@ func TestMonitoringIsBuiltOnlyWhenWritten(t *testing.T) {
 
 func TestMonitoringDefaults(t *testing.T) {
 	f := mustParse(t, monBase+"monitoring: {}\n")
-	if got := f.Monitoring.SecurityTopic.Subscribers; !slices.Equal(got, []string{"aws-management-account-primary-security@example.com"}) {
+	if got := monitoring.SpecOf(f).SecurityTopic.Subscribers; !slices.Equal(got, []string{"aws-management-account-primary-security@example.com"}) {
 		t.Errorf("default subscribers = %q; want the management account's security contact convention", got)
 	}
 	m := f.Desired().Monitoring
@@ -51,11 +65,11 @@ func TestMonitoringDefaults(t *testing.T) {
 
 	// The alarms' topic beside the trail's log group, and a copy in
 	// us-east-1 for the root sign-in rule.
-	wantTopics := []estate.Placement{{Where: home, Name: spec.DefaultSecurityTopic}, {Where: east, Name: spec.DefaultSecurityTopic}}
+	wantTopics := []estate.Placement{{Where: home, Name: monitoring.DefaultSecurityTopic}, {Where: east, Name: monitoring.DefaultSecurityTopic}}
 	if !slices.Equal(m.Expected.Topics, wantTopics) || len(m.Topics) != 2 {
 		t.Fatalf("topics %+v, expected %+v", m.Topics, m.Expected.Topics)
 	}
-	topic := m.Topics[home.Key(spec.DefaultSecurityTopic)]
+	topic := m.Topics[home.Key(monitoring.DefaultSecurityTopic)]
 	if topic.ARN != "arn:aws:sns:eu-west-1:${account-id:management}:groundwork-security-notifications" {
 		t.Errorf("topic ARN %q", topic.ARN)
 	}
@@ -64,14 +78,14 @@ func TestMonitoringDefaults(t *testing.T) {
 	}
 	checkTopicPolicy(t, topic.Policy, topic.ARN)
 
-	if m.Expected.LogGroup != (estate.Placement{Where: home, Name: spec.DefaultLogGroup}) {
+	if m.Expected.LogGroup != (estate.Placement{Where: home, Name: logging.DefaultLogGroup}) {
 		t.Errorf("log group %+v", m.Expected.LogGroup)
 	}
 	if len(m.MetricFilters) != len(library) || len(m.Alarms) != len(library) || !slices.Equal(m.Expected.Patterns, filterpattern.Names()) {
 		t.Fatalf("%d filters, %d alarms, patterns %q; want one each per library entry", len(m.MetricFilters), len(m.Alarms), m.Expected.Patterns)
 	}
 	for _, e := range library {
-		f := m.MetricFilters[home.Key(estate.FilterKey(spec.DefaultLogGroup, e.Name+"Filter"))]
+		f := m.MetricFilters[home.Key(estate.FilterKey(logging.DefaultLogGroup, e.Name+"Filter"))]
 		if f == nil {
 			t.Errorf("no filter %sFilter", e.Name)
 			continue
@@ -99,11 +113,11 @@ func TestMonitoringDefaults(t *testing.T) {
 		}
 	}
 
-	rule := m.EventRules[east.Key(spec.RootLoginRuleName)]
-	if rule == nil || !slices.Equal(m.Expected.Rules, []estate.Placement{{Where: east, Name: spec.RootLoginRuleName}}) {
+	rule := m.EventRules[east.Key(monitoring.RootLoginRuleName)]
+	if rule == nil || !slices.Equal(m.Expected.Rules, []estate.Placement{{Where: east, Name: monitoring.RootLoginRuleName}}) {
 		t.Fatalf("rules %+v, expected %+v", m.EventRules, m.Expected.Rules)
 	}
-	eastTopic := m.Topics[east.Key(spec.DefaultSecurityTopic)]
+	eastTopic := m.Topics[east.Key(monitoring.DefaultSecurityTopic)]
 	if rule.State != "ENABLED" || !slices.Equal(rule.Targets, []string{eastTopic.ARN}) {
 		t.Errorf("rule %+v", rule)
 	}
@@ -223,7 +237,7 @@ logging: {trail: {account: security-tooling}}`, 1)
 
 func TestMonitoringDefaultSubscriberFollowsContacts(t *testing.T) {
 	f := mustParse(t, monBase+"contacts: {phone: \"+1-555-0100\", security: {email: soc@example.com}}\nmonitoring: {}\n")
-	if got := f.Monitoring.SecurityTopic.Subscribers; !slices.Equal(got, []string{"soc@example.com"}) {
+	if got := monitoring.SpecOf(f).SecurityTopic.Subscribers; !slices.Equal(got, []string{"soc@example.com"}) {
 		t.Errorf("subscribers = %q, want the organization's security contact", got)
 	}
 }

@@ -1,18 +1,31 @@
-package spec
+package hardening
 
 import (
 	"fmt"
 	"sort"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
-// Hardening is the foundational hardening of guidance 000: an IAM
+// SpecKey is the section of foundation.yaml Spec is read from.
+const SpecKey = "hardening"
+
+func init() {
+	spec.RegisterSection(spec.SectionType{Key: SpecKey, Order: 600,
+		New:     func() spec.Section { return &Spec{} },
+		Starter: func(spec.StarterOptions) string { return starter }})
+}
+
+// SpecOf returns the hardening section of f, defaults applied.
+func SpecOf(f *spec.Foundation) *Spec { return f.Section(SpecKey).(*Spec) }
+
+// Spec is the hardening section: the foundational hardening of guidance 000: an IAM
 // password policy and S3 Block Public Access in every account, no default
 // VPCs, no IAM users in the management account. The layer is built when
 // the spec writes a hardening section (`hardening: {}` takes every
 // default); `disabled: true` turns it off.
-type Hardening struct {
+type Spec struct {
 	Disabled            bool                    `yaml:"disabled"`
 	PasswordPolicy      PasswordPolicySpec      `yaml:"password_policy"`
 	S3BlockPublicAccess S3BlockPublicAccessSpec `yaml:"s3_block_public_access"`
@@ -76,8 +89,8 @@ const (
 	ManagementUsersDelete = "delete"
 )
 
-func (f *Foundation) defaultHardening(written func(string) bool) {
-	h := &f.Hardening
+// Defaults fills the guidance's hardening.
+func (h *Spec) Defaults(_ *spec.Foundation, written func(string) bool) {
 	if !written("hardening") {
 		h.Disabled = true
 	}
@@ -110,8 +123,8 @@ func (f *Foundation) defaultHardening(written func(string) bool) {
 	}
 }
 
-func (v *Validator) validateHardening() {
-	h := v.f.Hardening
+// Validate checks the hardening layer when the spec builds it.
+func (h *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	if h.Disabled {
 		return
 	}
@@ -131,11 +144,11 @@ func (v *Validator) validateHardening() {
 	seen := map[string]bool{}
 	for i, key := range h.S3BlockPublicAccess.Exceptions {
 		path := fmt.Sprintf("hardening.s3_block_public_access.exceptions[%d]", i)
-		switch _, ok := v.f.Accounts[key]; {
+		switch _, ok := f.Accounts[key]; {
 		case key == estate.ManagementKey:
 			v.At(path, "the management account cannot be an exception: guidance 000 blocks public access there first; put public data in a dedicated workload account")
 		case !ok:
-			v.At(path, "%q is not an account key%s", key, suggest(key, v.f.AccountKeys()))
+			v.At(path, "%q is not an account key%s", key, spec.Suggest(key, f.AccountKeys()))
 		case seen[key]:
 			v.At(path, "account %q is listed twice", key)
 		}
@@ -151,7 +164,7 @@ func (v *Validator) validateHardening() {
 	for i, name := range h.BreakGlassUsers {
 		path := fmt.Sprintf("hardening.break_glass_users[%d]", i)
 		switch {
-		case !roleRE.MatchString(name):
+		case !spec.IsIAMName(name):
 			v.At(path, "%q is not a valid IAM user name", name)
 		case seen[name]:
 			v.At(path, "user %q is listed twice", name)
@@ -160,11 +173,12 @@ func (v *Validator) validateHardening() {
 	}
 }
 
-// desiredHardening builds the hardening layer the spec asks for: in the
+// Desired sets the hardening layer the spec asks for: in the
 // management account and every account of the spec, default VPCs in
 // every operational Region.
-func (f *Foundation) desiredHardening() *estate.Hardening {
-	h := f.Hardening
+func (h *Spec) Desired(f *spec.Foundation, e *estate.Estate) { e.Hardening = h.desired(f) }
+
+func (h *Spec) desired(f *spec.Foundation) *estate.Hardening {
 	if h.Disabled {
 		return nil
 	}
@@ -203,3 +217,36 @@ func (f *Foundation) desiredHardening() *estate.Hardening {
 	sort.Strings(out.Accounts)
 	return out
 }
+
+// starter is the hardening section of `groundwork init`.
+const starter = `# Foundational hardening (guidance 000, 002): the same IAM password policy
+# and S3 Block Public Access in every account, the management account
+# included; no default VPCs; no IAM users in the management account.
+hardening:
+  # At least 14 characters of all four kinds, expiring after 90 days, the
+  # last 24 never reused (CIS AWS Foundations 1.8 and 1.9). Weaker values
+  # are accepted and reported by audit.
+  password_policy:
+    min_length: 14
+    require_uppercase: true
+    require_lowercase: true
+    require_numbers: true
+    require_symbols: true
+    max_age_days: 90
+    reuse_prevention: 24
+  # Account-level S3 Block Public Access, all four settings, in every
+  # account; list an account that serves public data (by key) as an
+  # exception.
+  s3_block_public_access:
+    enabled: true
+    exceptions: []
+  # Delete the default VPC of every account in every operational Region;
+  # one that anything runs in (a network interface) is kept and named in
+  # the plan. A delete: apply runs it only with --allow-delete.
+  delete_default_vpcs: true
+  # IAM users of the management account: report, or delete (only with
+  # --allow-delete). The user groundwork runs as is never deleted.
+  management_iam_users: report
+  # Break-glass IAM users the management account keeps either way.
+  break_glass_users: []
+`

@@ -1,4 +1,4 @@
-package spec
+package monitoring
 
 import (
 	"encoding/json"
@@ -8,9 +8,25 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/filterpattern"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
+	"github.com/groundwork-aws/groundwork/internal/policy"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
-// Monitoring is the alerting layer (guidance 000 "Configure management
+// SpecKey is the section of foundation.yaml Spec is read from.
+const SpecKey = "monitoring"
+
+func init() {
+	spec.RegisterSection(spec.SectionType{Key: SpecKey, Order: 500,
+		New:     func() spec.Section { return &Spec{} },
+		Starter: starter})
+}
+
+// SpecOf returns the monitoring section of f, defaults applied.
+func SpecOf(f *spec.Foundation) *Spec { return f.Section(SpecKey).(*Spec) }
+
+// Spec is the monitoring section: the alerting layer (guidance 000 "Configure management
 // account alerting", 001, 003 "Logging and Auditing"): a security topic
 // that distribution lists subscribe to, a metric filter and an alarm on
 // the organization trail's log group for each pattern of the filter-pattern
@@ -18,7 +34,7 @@ import (
 // write it gets none; `monitoring: {}` takes every default. It watches the
 // trail's CloudWatch Logs group, so it needs the logging layer with
 // logging.trail.cloudwatch_logs on.
-type Monitoring struct {
+type Spec struct {
 	Disabled bool `yaml:"disabled"`
 	// Namespace is the CloudWatch namespace of every metric the filters
 	// publish; default LogMetrics (guidance 000).
@@ -76,8 +92,8 @@ var (
 	namespaceRE = regexp.MustCompile(`^[\x20-\x7e]{1,255}$`)
 )
 
-func (f *Foundation) defaultMonitoring(written func(string) bool) {
-	m := &f.Monitoring
+// Defaults fills the monitoring layer's defaults.
+func (m *Spec) Defaults(f *spec.Foundation, written func(string) bool) {
 	if !written("monitoring") {
 		m.Disabled = true
 	}
@@ -88,7 +104,7 @@ func (f *Foundation) defaultMonitoring(written func(string) bool) {
 		m.SecurityTopic.Name = DefaultSecurityTopic
 	}
 	if !written("monitoring.security_topic.subscribers") {
-		m.SecurityTopic.Subscribers = []string{f.securityContactEmail()}
+		m.SecurityTopic.Subscribers = []string{securityContactEmail(f)}
 	}
 	if !written("monitoring.alarms") {
 		m.Alarms = filterpattern.Names()
@@ -101,21 +117,23 @@ func (f *Foundation) defaultMonitoring(written func(string) bool) {
 
 // securityContactEmail is the management account's security contact: the
 // one the contacts section gives it, or the convention
-// [account-name]-security@domain (guidance 000, as resolveContacts).
-func (f *Foundation) securityContactEmail() string {
+// [account-name]-security@domain (guidance 000, as
+// orglayer.ResolveContacts).
+func securityContactEmail(f *spec.Foundation) string {
 	name := f.Organization.Management.Name
-	if c, ok := f.resolveContacts(name, nil)[estate.ContactSecurity]; ok {
+	if c, ok := orglayer.ResolveContacts(f, name, nil)[estate.ContactSecurity]; ok {
 		return c.Email
 	}
 	return fmt.Sprintf("%s-security@%s", name, f.Organization.EmailDomain)
 }
 
-func (v *Validator) validateMonitoring() {
-	m := v.f.Monitoring
+// Validate checks the monitoring layer when the spec builds it, and that
+// the logging layer gives it the trail's log group to watch.
+func (m *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	if m.Disabled {
 		return
 	}
-	l := v.f.Logging
+	l := logging.SpecOf(f)
 	switch {
 	case l.Disabled:
 		v.At("monitoring", "the monitoring layer's metric filters watch the organization trail's log group, so it needs the logging layer: "+
@@ -130,7 +148,7 @@ func (v *Validator) validateMonitoring() {
 	if !topicNameRE.MatchString(m.SecurityTopic.Name) {
 		v.At("monitoring.security_topic.name", "%q is not an SNS topic name: 1 to 256 letters, digits, '-' and '_'", m.SecurityTopic.Name)
 	}
-	v.validateSubscribers(m.SecurityTopic.Subscribers)
+	validateSubscribers(v, m.SecurityTopic.Subscribers)
 	seen := map[string]bool{}
 	for i, name := range m.Alarms {
 		p := fmt.Sprintf("monitoring.alarms[%d]", i)
@@ -144,10 +162,10 @@ func (v *Validator) validateMonitoring() {
 	}
 }
 
-func (v *Validator) validateSubscribers(subs []string) {
+func validateSubscribers(v *spec.Validator, subs []string) {
 	const path = "monitoring.security_topic.subscribers"
-	if _, written := v.d.pos[path]; !written {
-		if len(subs) == 1 && !emailRE.MatchString(subs[0]) {
+	if !v.Written(path) {
+		if len(subs) == 1 && !spec.IsEmail(subs[0]) {
 			v.At(path, "the default subscriber %q made from the management account name is not an address; list the security distribution list here", subs[0])
 		}
 		return
@@ -159,7 +177,7 @@ func (v *Validator) validateSubscribers(subs []string) {
 	for i, s := range subs {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		switch {
-		case !emailRE.MatchString(s):
+		case !spec.IsEmail(s):
 			v.At(p, "%q is not an e-mail address; subscribers are e-mail distribution lists", s)
 		case seen[strings.ToLower(s)]:
 			v.At(p, "%q is listed twice", s)
@@ -176,22 +194,24 @@ func suggestPattern(name string) string {
 			return fmt.Sprintf(" (did you mean %q?)", n)
 		}
 	}
-	return suggest(name, filterpattern.Names())
+	return spec.Suggest(name, filterpattern.Names())
 }
 
-// desiredMonitoring builds the monitoring layer the spec asks for: all of
+// Desired sets the monitoring layer the spec asks for: all of
 // it in the trail's account and home Region, where the trail's log group
 // is, except the root sign-in rule, which lives in the management account
 // in RootSignInRegion with a copy of the security topic beside it when
 // that is another place (EventBridge targets a topic of its own Region).
-func (f *Foundation) desiredMonitoring() *estate.Monitoring {
-	m, l := f.Monitoring, f.Logging
+func (m *Spec) Desired(f *spec.Foundation, e *estate.Estate) { e.Monitoring = m.desired(f) }
+
+func (m *Spec) desired(f *spec.Foundation) *estate.Monitoring {
+	l := logging.SpecOf(f)
 	if m.Disabled || l.Disabled || l.Trail.CloudWatchLogs == nil || !*l.Trail.CloudWatchLogs {
 		return nil
 	}
 	out := estate.NewMonitoring()
 	at := f.Where(l.Trail.Account, f.Organization.HomeRegion)
-	topic := f.securityTopic(out, at)
+	topic := m.securityTopic(out, at)
 	out.Expected.LogGroup = estate.Placement{Where: at, Name: l.Trail.LogGroup}
 	for _, name := range m.Alarms {
 		entry, ok := filterpattern.Lookup(name)
@@ -210,7 +230,7 @@ func (f *Foundation) desiredMonitoring() *estate.Monitoring {
 	}
 	if *m.RootLoginRule {
 		rw := f.Where(estate.ManagementKey, RootSignInRegion)
-		target := f.securityTopic(out, rw)
+		target := m.securityTopic(out, rw)
 		rule := &estate.EventRule{Where: rw, Name: RootLoginRuleName,
 			Description:  "groundwork: notify the security topic of every root user console sign-in (guidance 001)",
 			EventPattern: rootSignInEventPattern(), State: "ENABLED", Targets: []string{target.ARN}}
@@ -222,14 +242,14 @@ func (f *Foundation) desiredMonitoring() *estate.Monitoring {
 
 // securityTopic returns the security topic at w, adding it to out first
 // when it is not there yet.
-func (f *Foundation) securityTopic(out *estate.Monitoring, w estate.Where) *estate.Topic {
-	name := f.Monitoring.SecurityTopic.Name
+func (m *Spec) securityTopic(out *estate.Monitoring, w estate.Where) *estate.Topic {
+	name := m.SecurityTopic.Name
 	if t, ok := out.Topics[w.Key(name)]; ok {
 		return t
 	}
 	arn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", w.Region, estate.AccountIDRef(w.Account), name)
 	t := &estate.Topic{Where: w, Name: name, ARN: arn, Policy: securityTopicPolicy(arn, w)}
-	for _, s := range f.Monitoring.SecurityTopic.Subscribers {
+	for _, s := range m.SecurityTopic.Subscribers {
 		t.Subscriptions = append(t.Subscriptions, estate.Subscription{Protocol: "email", Endpoint: s})
 	}
 	estate.SortSubscriptions(t.Subscriptions)
@@ -245,12 +265,12 @@ func (f *Foundation) securityTopic(out *estate.Monitoring, w estate.Where) *esta
 // notifications may use.
 func securityTopicPolicy(arn string, w estate.Where) string {
 	onBehalf := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": estate.AccountIDRef(w.Account)}}
-	publish := func(sid, principal string) statement {
-		return statement{"Sid": sid, "Effect": "Allow", "Principal": service(principal),
+	publish := func(sid, principal string) policy.Grant {
+		return policy.Grant{"Sid": sid, "Effect": "Allow", "Principal": policy.ServicePrincipal(principal),
 			"Action": "sns:Publish", "Resource": arn, "Condition": onBehalf}
 	}
-	return document(
-		statement{"Sid": "TopicOwner", "Effect": "Allow", "Principal": rootOf(w),
+	return policy.Compose(
+		policy.Grant{"Sid": "TopicOwner", "Effect": "Allow", "Principal": policy.AccountPrincipal(estate.AccountIDRef(w.Account)),
 			"Action": []string{"sns:AddPermission", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
 				"sns:Publish", "sns:RemovePermission", "sns:SetTopicAttributes", "sns:Subscribe"},
 			"Resource": arn},
@@ -281,4 +301,30 @@ func alarmDescription(e filterpattern.Entry) string {
 		d = d[:maxAlarmDesc-3] + "..."
 	}
 	return d
+}
+
+// starter is the monitoring section of `groundwork init`: the security
+// topic's subscriber follows the management account's naming.
+func starter(opts spec.StarterOptions) string {
+	return `# Alerting (guidance 000, 001 and 003): a metric filter and an alarm on
+# the trail's log group for each pattern of groundwork's filter-pattern
+# library (groundwork filter list: root user activity, console sign-ins,
+# access-denied errors and CIS AWS Foundations Benchmark 4.1 to 4.15), all
+# notifying one security topic, and an EventBridge rule for root sign-ins.
+# It watches the trail's log group, so logging.trail.cloudwatch_logs must
+# stay true. AWS e-mails each subscriber a confirmation link; until someone
+# follows it, groundwork audit counts the alarms as missing, as CIS does.
+monitoring:
+  # CloudWatch namespace of the filters' metrics (guidance 000).
+  namespace: LogMetrics
+  security_topic:
+    name: groundwork-security-notifications
+    # Distribution lists, never a person's mailbox (guidance 003).
+    subscribers: [aws-management-account-` + opts.OrgID + `-security@` + opts.Domain + `]
+  # The library patterns to alarm on; leave it out for every one, for
+  # example: alarms: [RootUserActivity, ConsoleSignIn, AccessDenied]
+  # The rule lives in us-east-1, where CloudTrail records every root
+  # sign-in.
+  root_login_rule: true
+`
 }

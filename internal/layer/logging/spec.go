@@ -1,4 +1,4 @@
-package spec
+package logging
 
 import (
 	"fmt"
@@ -6,12 +6,27 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
+	"github.com/groundwork-aws/groundwork/internal/policy"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
-// Logging is the central logging layer (guidance 000 to 004). A spec that
+// SpecKey is the section of foundation.yaml Spec is read from.
+const SpecKey = "logging"
+
+func init() {
+	spec.RegisterSection(spec.SectionType{Key: SpecKey, Order: 400,
+		New:     func() spec.Section { return &Spec{} },
+		Starter: func(spec.StarterOptions) string { return starter }})
+}
+
+// SpecOf returns the logging section of f, defaults applied.
+func SpecOf(f *spec.Foundation) *Spec { return f.Section(SpecKey).(*Spec) }
+
+// Spec is the logging section: the central logging layer (guidance 000 to 004). A spec that
 // does not write it gets the recommended one; `disabled: true` turns the
 // whole layer off.
-type Logging struct {
+type Spec struct {
 	Disabled bool          `yaml:"disabled"`
 	Trail    TrailSpec     `yaml:"trail"`
 	Buckets  LogBuckets    `yaml:"buckets"`
@@ -100,11 +115,10 @@ func baselineRule(identifier string) (BaselineRule, bool) {
 	return BaselineRule{}, false
 }
 
-// defaultLogging fills the logging layer's defaults. The layer is built
-// when the spec writes a logging section (`logging: {}` takes every
-// default); such a spec needs a Log Archive and a Security Tooling account.
-func (f *Foundation) defaultLogging(written func(string) bool) {
-	l := &f.Logging
+// Defaults fills the logging layer's defaults. The layer is built when
+// the spec writes a logging section (`logging: {}` takes every default);
+// such a spec needs a Log Archive and a Security Tooling account.
+func (l *Spec) Defaults(f *spec.Foundation, written func(string) bool) {
 	if !written("logging") {
 		l.Disabled = true
 	}
@@ -138,36 +152,24 @@ func (f *Foundation) defaultLogging(written func(string) bool) {
 	}
 }
 
-// AccountWithRole returns the key of the account with role (an
-// estate.Role, such as "log-archive"), the first in key order when several
-// have it, or "" when none does.
-func (f *Foundation) AccountWithRole(role string) string {
-	for _, key := range f.AccountKeys() {
-		if f.Accounts[key].Role == role {
-			return key
-		}
-	}
-	return ""
-}
-
 // CloudWatch Logs retention values AWS accepts.
 var logRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-func (v *Validator) validateLogging() {
-	l := v.f.Logging
+// Validate checks the logging layer when the spec builds it.
+func (l *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	if l.Disabled {
 		return
 	}
 	for _, role := range []string{string(estate.RoleLogArchive), string(estate.RoleSecurityTooling)} {
-		if v.f.AccountWithRole(role) == "" {
+		if f.AccountWithRole(role) == "" {
 			v.At("logging", "the logging layer needs an account with role %s (or set logging.disabled: true)", role)
 		}
 	}
 	if a := l.Trail.Account; a != estate.ManagementKey {
-		if _, ok := v.f.Accounts[a]; !ok {
-			v.At("logging.trail.account", "%q is neither management nor an account key%s", a, suggest(a, v.f.AccountKeys()))
-		} else if v.f.Services.DelegatedAdmins[ServiceCloudTrail] != a {
-			v.At("logging.trail.account", "an organization trail outside the management account needs %s delegated to %s under services.delegated_admins", ServiceCloudTrail, a)
+		if _, ok := f.Accounts[a]; !ok {
+			v.At("logging.trail.account", "%q is neither management nor an account key%s", a, spec.Suggest(a, f.AccountKeys()))
+		} else if orglayer.ServicesOf(f).DelegatedAdmins[orglayer.ServiceCloudTrail] != a {
+			v.At("logging.trail.account", "an organization trail outside the management account needs %s delegated to %s under services.delegated_admins", orglayer.ServiceCloudTrail, a)
 		}
 	}
 	if !strings.HasPrefix(l.Trail.LogGroup, "/") && strings.ContainsAny(l.Trail.LogGroup, " :*") {
@@ -189,26 +191,16 @@ func (v *Validator) validateLogging() {
 		}
 	}
 	if a := l.Config.Aggregator; a != "" {
-		if _, ok := v.f.Accounts[a]; !ok {
-			v.At("logging.config.aggregator", "%q is not an account key%s", a, suggest(a, v.f.AccountKeys()))
+		if _, ok := f.Accounts[a]; !ok {
+			v.At("logging.config.aggregator", "%q is not an account key%s", a, spec.Suggest(a, f.AccountKeys()))
 		}
 	}
 }
 
-// Where places a resource in the account with key accountKey (or
-// estate.ManagementKey) and region ("" for a global resource), as the
-// estate keys accounts: by e-mail. accountKey must be ManagementKey or a
-// key of f.Accounts.
-func (f *Foundation) Where(accountKey, region string) estate.Where {
-	if accountKey == estate.ManagementKey {
-		return estate.Where{Account: estate.ManagementKey, Region: region}
-	}
-	return estate.Where{Account: estate.EmailKey(f.Accounts[accountKey].Email), Region: region}
-}
+// Desired sets the logging layer the spec asks for, none when disabled.
+func (l *Spec) Desired(f *spec.Foundation, e *estate.Estate) { e.Logging = l.desired(f) }
 
-// desiredLogging builds the logging layer the spec asks for.
-func (f *Foundation) desiredLogging() *estate.Logging {
-	l := f.Logging
+func (l *Spec) desired(f *spec.Foundation) *estate.Logging {
 	if l.Disabled {
 		return nil
 	}
@@ -248,7 +240,7 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 		trail.LogGroupARN = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", home, trailID, lg.Name)
 		trail.LogsRoleARN = fmt.Sprintf("arn:aws:iam::%s:role/%s", trailID, TrailLogsRoleName)
 		role := &estate.IAMRole{Where: estate.Where{Account: trailAt.Account}, Name: TrailLogsRoleName, Path: "/",
-			Trust:  servicePrincipalTrust("cloudtrail.amazonaws.com"),
+			Trust:  policy.ServiceTrust("cloudtrail.amazonaws.com"),
 			Inline: map[string]string{trailLogsInlinePolicy: trailLogsPolicy(trail.LogGroupARN)}}
 		out.Roles[role.Key(role.Name)] = role
 	}
@@ -265,7 +257,7 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 		acct := f.Where(key, "")
 		roleARN := fmt.Sprintf("arn:aws:iam::%s:role/%s", estate.AccountIDRef(acct.Account), ConfigRoleName)
 		role := &estate.IAMRole{Where: acct, Name: ConfigRoleName, Path: "/",
-			Trust: servicePrincipalTrust("config.amazonaws.com"), Managed: []string{ConfigRolePolicy}}
+			Trust: policy.ServiceTrust("config.amazonaws.com"), Managed: []string{ConfigRolePolicy}}
 		out.Roles[role.Key(role.Name)] = role
 		for _, region := range f.Organization.Regions {
 			w := f.Where(key, region)
@@ -303,7 +295,7 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 	if a := l.Config.Aggregator; a != "" {
 		aw := f.Where(a, home)
 		role := &estate.IAMRole{Where: estate.Where{Account: aw.Account}, Name: AggregatorRoleName, Path: "/",
-			Trust: servicePrincipalTrust("config.amazonaws.com"), Managed: []string{AggregatorRolePolicy}}
+			Trust: policy.ServiceTrust("config.amazonaws.com"), Managed: []string{AggregatorRolePolicy}}
 		out.Roles[role.Key(role.Name)] = role
 		out.Aggregators[aw.Key(AggregatorName)] = &estate.Aggregator{Where: aw, Name: AggregatorName, Organization: true,
 			AllRegions: true, RoleARN: fmt.Sprintf("arn:aws:iam::%s:role/%s", estate.AccountIDRef(aw.Account), AggregatorRoleName)}
@@ -311,3 +303,36 @@ func (f *Foundation) desiredLogging() *estate.Logging {
 	sort.Slice(out.Scope, func(i, j int) bool { return out.Scope[i].Key("") < out.Scope[j].Key("") })
 	return out
 }
+
+// starter is the logging section of `groundwork init`.
+const starter = `# Central logging: the organization trail (every account, every Region,
+# log file validation, KMS-encrypted, also to CloudWatch Logs) into a Log
+# Archive bucket named aws-logs-cloudtrail-[account]-[region]; AWS Config
+# in every account and operational Region (global resources in the home
+# Region only) delivering to a second bucket; the keys in Security
+# Tooling; the organization aggregator; the baseline Config rules.
+logging:
+  trail:
+    name: groundwork-org-trail
+    # management, or the key of CloudTrail's delegated administrator
+    account: management
+    cloudwatch_logs: true
+    log_group: /groundwork/cloudtrail
+    log_retention_days: 365
+  buckets:
+    # Log objects expire after this many days; 0 keeps them forever.
+    retention_days: 365
+  config:
+    aggregator: security-tooling
+    # true deploys the rules once, as organization rules, from the
+    # delegated administrator instead of in every account.
+    organization_rules: false
+    rules:
+      - ROOT_ACCOUNT_MFA_ENABLED
+      - MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS
+      - IAM_USER_MFA_ENABLED
+      - CLOUD_TRAIL_ENABLED
+      - S3_BUCKET_PUBLIC_READ_PROHIBITED
+      - S3_BUCKET_PUBLIC_WRITE_PROHIBITED
+      - RESTRICTED_INCOMING_TRAFFIC
+`

@@ -1,4 +1,4 @@
-package spec
+package billing
 
 import (
 	"fmt"
@@ -7,16 +7,32 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
+	"github.com/groundwork-aws/groundwork/internal/policy"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
-// Billing is the billing layer, all in the management account (guidance
+// SpecKey is the section of foundation.yaml Spec is read from.
+const SpecKey = "billing"
+
+func init() {
+	// The starter leaves billing out: a budget needs an amount only its
+	// owner knows. After contacts, whose billing contact it notifies.
+	spec.RegisterSection(spec.SectionType{Key: SpecKey, Order: 800,
+		New: func() spec.Section { return &Spec{} }})
+}
+
+// SpecOf returns the billing section of f, defaults applied.
+func SpecOf(f *spec.Foundation) *Spec { return f.Section(SpecKey).(*Spec) }
+
+// Spec is the billing section: the billing layer, all in the management account (guidance
 // 000 "Enabling foundational cost observability" and "Enable Cost
 // Allocation Tags", 001 "Budget alarm", 003 "Billing and Cost
 // Monitoring"). It is built when the spec writes a billing section;
 // `billing: {}` takes every default: the billing topic, the hourly Cost
 // and Usage Report and the cost allocation tags. The budget and the
 // billing alarm need an amount, so they are built when written.
-type Billing struct {
+type Spec struct {
 	Disabled bool             `yaml:"disabled"`
 	Topic    BillingTopicSpec `yaml:"topic"`
 	// Budget is the monthly cost budget; nil (the default) builds none.
@@ -108,8 +124,8 @@ var (
 	ipLikeNameRE = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
 )
 
-func (f *Foundation) defaultBilling(written func(string) bool) {
-	b := &f.Billing
+// Defaults fills the billing layer's defaults.
+func (b *Spec) Defaults(f *spec.Foundation, written func(string) bool) {
 	if !written("billing") {
 		b.Disabled = true
 	}
@@ -117,7 +133,7 @@ func (f *Foundation) defaultBilling(written func(string) bool) {
 		b.Topic.Name = DefaultBillingTopic
 	}
 	if len(b.Topic.Subscribers) == 0 && !written("billing.topic.subscribers") {
-		b.Topic.Subscribers = []string{f.billingContact()}
+		b.Topic.Subscribers = []string{billingContact(f)}
 	}
 	if written("billing.budget") && b.Budget == nil {
 		b.Budget = &BudgetSpec{} // `budget:` alone; validation asks for the amount
@@ -160,31 +176,31 @@ func (f *Foundation) defaultBilling(written func(string) bool) {
 // billingContact is the management account's billing contact e-mail: the
 // one contacts sets, else the convention [account-name]-billing@domain of
 // guidance 000.
-func (f *Foundation) billingContact() string {
+func billingContact(f *spec.Foundation) string {
 	name := f.Organization.Management.Name
-	if c, ok := f.resolveContacts(name, nil)[estate.ContactBilling]; ok {
+	if c, ok := orglayer.ResolveContacts(f, name, nil)[estate.ContactBilling]; ok {
 		return c.Email
 	}
 	return fmt.Sprintf("%s-billing@%s", name, f.Organization.EmailDomain)
 }
 
-func (v *Validator) validateBilling() {
-	b := v.f.Billing
+// Validate checks the billing layer when the spec builds it.
+func (b *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	if b.Disabled {
 		return
 	}
 	if !snsTopicRE.MatchString(b.Topic.Name) {
 		v.At("billing.topic.name", "%q is not an SNS topic name: 1 to 256 letters, digits, hyphens and underscores", b.Topic.Name)
 	}
-	if _, written := v.d.pos["billing.topic.subscribers"]; written && len(b.Topic.Subscribers) == 0 {
+	if v.Written("billing.topic.subscribers") && len(b.Topic.Subscribers) == 0 {
 		v.At("billing.topic.subscribers", "list at least one address: a topic nobody subscribes to notifies nobody (guidance 001, 003)")
 	}
 	seen := map[string]bool{}
 	for i, s := range b.Topic.Subscribers {
 		p := fmt.Sprintf("billing.topic.subscribers[%d]", i)
 		switch {
-		case !emailRE.MatchString(s):
-			if _, written := v.d.pos["billing.topic.subscribers"]; written {
+		case !spec.IsEmail(s):
+			if v.Written("billing.topic.subscribers") {
 				v.At(p, "%q is not an e-mail address", s)
 			} else {
 				v.At("billing.topic", "the default subscriber %q, the management account's billing contact, is not an e-mail address; set billing.topic.subscribers", s)
@@ -232,13 +248,14 @@ func (v *Validator) validateBilling() {
 	}
 }
 
-// desiredBilling builds the billing layer the spec asks for, in the
+// Desired sets the billing layer the spec asks for, in the
 // management account: the topic in the home Region (and in us-east-1 too
 // when the billing alarm, which can notify only a topic of its own
 // Region, lives elsewhere), the budget, the alarm, the report and its
 // bucket, and the dictionary's keys as cost allocation tags.
-func (f *Foundation) desiredBilling() *estate.Billing {
-	b := f.Billing
+func (b *Spec) Desired(f *spec.Foundation, e *estate.Estate) { e.Billing = b.desired(f) }
+
+func (b *Spec) desired(f *spec.Foundation) *estate.Billing {
 	if b.Disabled {
 		return nil
 	}
@@ -325,17 +342,16 @@ func billingTopicARN(region, name string) string {
 // guides). It replaces the topic's default policy, whose owner statement
 // the first statement restates for the account's principals alone.
 func billingTopicPolicy(topicARN string) string {
-	mgmt := estate.Where{Account: estate.ManagementKey}
 	id := estate.AccountIDRef(estate.ManagementKey)
-	publisher := func(sid, principal, sourceARN string) statement {
-		return statement{"Sid": sid, "Effect": "Allow", "Principal": service(principal), "Action": "SNS:Publish", "Resource": topicARN,
+	publisher := func(sid, principal, sourceARN string) policy.Grant {
+		return policy.Grant{"Sid": sid, "Effect": "Allow", "Principal": policy.ServicePrincipal(principal), "Action": "SNS:Publish", "Resource": topicARN,
 			"Condition": map[string]any{
 				"StringEquals": map[string]any{"aws:SourceAccount": id},
 				"ArnLike":      map[string]any{"aws:SourceArn": sourceARN},
 			}}
 	}
-	return document(
-		statement{"Sid": "OwnerManagesTheTopic", "Effect": "Allow", "Principal": rootOf(mgmt), "Resource": topicARN,
+	return policy.Compose(
+		policy.Grant{"Sid": "OwnerManagesTheTopic", "Effect": "Allow", "Principal": policy.AccountPrincipal(id), "Resource": topicARN,
 			"Action": []string{"SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
 				"SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"}},
 		publisher("BudgetsPublish", "budgets.amazonaws.com", fmt.Sprintf("arn:aws:budgets::%s:*", id)),
@@ -354,11 +370,11 @@ func costReportBucketPolicy(bucket string) string {
 		"StringEquals": map[string]any{"aws:SourceAccount": id},
 		"StringLike":   map[string]any{"aws:SourceArn": fmt.Sprintf("arn:aws:cur:%s:%s:definition/*", estate.BillingRegion, id)},
 	}
-	return document(
-		statement{"Sid": "BillingReportsCheckBucket", "Effect": "Allow", "Principal": service("billingreports.amazonaws.com"),
+	return policy.Compose(
+		policy.Grant{"Sid": "BillingReportsCheckBucket", "Effect": "Allow", "Principal": policy.ServicePrincipal("billingreports.amazonaws.com"),
 			"Action": []string{"s3:GetBucketAcl", "s3:GetBucketPolicy"}, "Resource": "arn:aws:s3:::" + bucket, "Condition": cond},
-		statement{"Sid": "BillingReportsWrite", "Effect": "Allow", "Principal": service("billingreports.amazonaws.com"),
+		policy.Grant{"Sid": "BillingReportsWrite", "Effect": "Allow", "Principal": policy.ServicePrincipal("billingreports.amazonaws.com"),
 			"Action": "s3:PutObject", "Resource": "arn:aws:s3:::" + bucket + "/*", "Condition": cond},
-		denyInsecureTransport(bucket),
+		policy.DenyInsecureTransport(bucket),
 	)
 }

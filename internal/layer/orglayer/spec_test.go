@@ -1,4 +1,4 @@
-package spec_test
+package orglayer_test
 
 import (
 	"errors"
@@ -10,6 +10,19 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/spec"
+	// Whole foundations: every section registered, as in the CLI.
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
+)
+
+// The shared helpers of the spec tests, under the names these tests use.
+const minimal = spectest.Minimal
+
+type want = spectest.Want
+
+var (
+	checkDiagnostics = spectest.CheckDiagnostics
+	mustParse        = spectest.MustParse
 )
 
 // loadDir writes the spec and extra files into a temporary directory and
@@ -137,7 +150,7 @@ func TestPolicyProblems(t *testing.T) {
 			ok := len(ds) == len(tc.wants)
 			for i := 0; ok && i < len(ds); i++ {
 				d, w := ds[i], tc.wants[i]
-				ok = fmt.Sprintf("%d:%d", d.Line, d.Column) == w.pos && d.Path == w.path && strings.Contains(d.Message, w.phrase)
+				ok = fmt.Sprintf("%d:%d", d.Line, d.Column) == w[0] && d.Path == w[1] && strings.Contains(d.Message, w[2])
 			}
 			if !ok {
 				t.Errorf("diagnostics:\n%s\nwant: %+v", ds.Error(), tc.wants)

@@ -1,0 +1,377 @@
+package orglayer
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/policy"
+	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+// PoliciesKey is the section of foundation.yaml Policies is read from.
+const PoliciesKey = "policies"
+
+func init() {
+	spec.RegisterSection(spec.SectionType{Key: PoliciesKey, Order: 200,
+		New:     func() spec.Section { return &Policies{} },
+		Starter: func(spec.StarterOptions) string { return policiesStarter }})
+}
+
+// PoliciesOf returns the policies section of f, defaults applied.
+func PoliciesOf(f *spec.Foundation) *Policies { return f.Section(PoliciesKey).(*Policies) }
+
+// Policies are the service control policies. Each SCP is built from the
+// built-in library (by name) or read from a JSON file beside the spec.
+type Policies struct {
+	// SCPs by name. A name from the library needs nothing else.
+	SCPs map[string]*SCP `yaml:"scps"`
+	// ProtectedRolePaths are the IAM role paths ProtectOrgAdminRoles
+	// guards; default ["/org-admin/"] (guidance 004).
+	ProtectedRolePaths []string `yaml:"protected_role_paths"`
+}
+
+// SCP is one service control policy.
+type SCP struct {
+	// Library lists library policies combined into this one SCP; default
+	// the SCP's own name when that is a library name.
+	Library []string `yaml:"library"`
+	// File is a policy document, relative to the spec.
+	File        string `yaml:"file"`
+	Description string `yaml:"description"`
+	// Attach lists targets: Root, OU paths or account keys. Default: every
+	// top-level OU whose guardrails are baseline (guidance 000: never the
+	// root, never Exceptions).
+	Attach []string `yaml:"attach"`
+
+	// Content is the rendered document, filled by Load.
+	Content string `yaml:"-"`
+}
+
+// DefaultSCPs are the service control policies of a spec that does not
+// write policies.scps: the guardrails of guidance 000 (deny leaving the
+// organization, sharing outside it, the root user) and 004 (protect
+// /org-admin/ roles) in one SCP, the Region guardrail in another and the
+// security-service guardrails in a third. Combining library policies keeps
+// the count per target at four with AWS's FullAWSAccess, under the limit
+// of five, with room for one of the user's own.
+var DefaultSCPs = []struct {
+	Name        string
+	Description string
+	Library     []string
+}{
+	{"groundwork-baseline", "Baseline guardrails: stay in the organization, share only inside it, no root user, protected admin roles",
+		[]string{"PreventMemberLeaveOrg", "PreventResourceSharingOutsideOrg", "PreventRootUserFromPerformingAnyActions", "ProtectOrgAdminRoles"}},
+	{"groundwork-regions", "Deny Regions outside the operational Regions", []string{"DenyOutsideOperationalRegions"}},
+	{"groundwork-security-services", "Keep CloudTrail, Config, GuardDuty, Security Hub and S3 Block Public Access on",
+		[]string{"ProtectSecurityServices", "ProtectS3AccountPublicAccessBlock"}},
+}
+
+// DefaultProtectedRolePaths are the IAM role paths guidance 004 protects.
+var DefaultProtectedRolePaths = []string{"/org-admin/"}
+
+// Defaults fills the guidance's SCPs and protected role paths.
+func (ps *Policies) Defaults(f *spec.Foundation, written func(string) bool) {
+	if len(ps.ProtectedRolePaths) == 0 {
+		ps.ProtectedRolePaths = append([]string(nil), DefaultProtectedRolePaths...)
+	}
+	if !written("policies.scps") {
+		ps.SCPs = map[string]*SCP{}
+		for _, d := range DefaultSCPs {
+			ps.SCPs[d.Name] = &SCP{Library: append([]string(nil), d.Library...), Description: d.Description}
+		}
+	}
+	libs := map[string]policy.LibraryPolicy{}
+	for _, lp := range policy.Library() {
+		libs[lp.Name] = lp
+	}
+	for name, s := range ps.SCPs {
+		if s == nil {
+			s = &SCP{}
+			ps.SCPs[name] = s
+		}
+		if len(s.Library) == 0 && s.File == "" {
+			if _, ok := libs[name]; ok {
+				s.Library = []string{name}
+			}
+		}
+		if !written("policies.scps."+name+".description") && len(s.Library) == 1 {
+			s.Description = libs[s.Library[0]].Description
+		}
+		if s.Attach == nil {
+			s.Attach = baselineTargets(f)
+		}
+	}
+}
+
+// baselineTargets are the top-level OUs whose guardrails are baseline
+// (guidance 000: every top-level OU except Exceptions, never the root).
+func baselineTargets(f *spec.Foundation) []string {
+	var out []string
+	for name, u := range f.Units {
+		if u == nil || u.Guardrails != "none" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// policyParams are the parameters library policies are rendered with.
+func (ps *Policies) policyParams(f *spec.Foundation) policy.Params {
+	return policy.Params{
+		Regions:            f.Organization.Regions,
+		ProtectedRolePaths: ps.ProtectedRolePaths,
+		AccessRole:         f.Organization.AccessRole,
+	}
+}
+
+// renderSCP builds an SCP's document: the statements of its library
+// policies in order, or the file's content.
+func (ps *Policies) renderSCP(f *spec.Foundation, s *SCP) (string, error) {
+	if s.File != "" {
+		src, err := os.ReadFile(f.ResolvePath(s.File))
+		if err != nil {
+			return "", err
+		}
+		return string(src), nil
+	}
+	doc, err := policy.RenderCombined(s.Library, ps.policyParams(f))
+	if err != nil {
+		return "", err
+	}
+	return string(doc), nil
+}
+
+// Validate checks the SCPs, renders them into Content, and checks the tag
+// policy's targets.
+func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
+	libs := map[string]bool{}
+	for _, lp := range policy.Library() {
+		libs[lp.Name] = true
+	}
+	for i, p := range ps.ProtectedRolePaths {
+		if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") {
+			v.At(fmt.Sprintf("policies.protected_role_paths[%d]", i), "%q is not an IAM path: it starts and ends with /", p)
+		}
+	}
+	perTarget := map[string][]string{}
+	for _, name := range sortedKeys(ps.SCPs) {
+		s := ps.SCPs[name]
+		p := "policies.scps." + name
+		switch {
+		case s.File != "" && len(s.Library) > 0:
+			v.At(p, "set either file or library, not both")
+			continue
+		case s.File == "" && len(s.Library) == 0:
+			v.AtKey(p, "%q is not a library policy; set library: [...] or file: (library: %s)", name, strings.Join(libraryNames(), ", "))
+			continue
+		}
+		bad := false
+		for i, l := range s.Library {
+			if !libs[l] {
+				v.At(fmt.Sprintf("%s.library[%d]", p, i), "unknown library policy %q%s", l, spec.Suggest(l, libraryNames()))
+				bad = true
+			}
+		}
+		for i, t := range s.Attach {
+			if !checkTarget(v, fmt.Sprintf("%s.attach[%d]", p, i), t) {
+				bad = true
+			}
+			perTarget[t] = append(perTarget[t], name)
+		}
+		// Library policies are rendered with the organization's Regions and
+		// access role: when those are wrong, that is the one message.
+		if bad || v.Reported("organization") || v.Reported("policies.protected_role_paths") {
+			continue
+		}
+		content, err := ps.renderSCP(f, s)
+		if err != nil {
+			v.At(p+".file", "cannot read the policy: %v", err)
+			continue
+		}
+		file := p
+		if s.File != "" {
+			file = s.File
+		}
+		problems := policy.Lint(file, []byte(content), policy.SCP)
+		for _, prob := range problems {
+			v.At(p, "%s", prob.Error())
+		}
+		if len(problems) > 0 {
+			continue
+		}
+		doc, err := policy.Parse([]byte(content))
+		if err != nil {
+			v.At(p, "%v", err)
+			continue
+		}
+		for _, prob := range policy.DeniesAccess(doc, f.Organization.AccessRole, "*") {
+			prob.File = file
+			v.At(p, "refused: %s", prob.Error())
+		}
+		s.Content = content
+	}
+	for _, t := range sortedKeys(perTarget) {
+		if n := len(perTarget[t]) + 1; n > policy.MaxSCPsPerTarget {
+			v.AtKey("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
+				t, n, strings.Join(perTarget[t], ", "), policy.MaxSCPsPerTarget)
+		}
+	}
+	if tp := f.Tagging.Policy; tp != nil && !tp.Disabled {
+		for i, t := range tp.Attach {
+			checkTarget(v, fmt.Sprintf("tagging.policy.attach[%d]", i), t)
+		}
+	}
+}
+
+// checkTarget checks a policy target: Root, a declared OU path or an
+// account key.
+func checkTarget(v *spec.Validator, path, t string) bool {
+	f := v.Foundation()
+	if t == estate.RootTarget {
+		return true
+	}
+	if _, ok := f.Accounts[t]; ok {
+		return true
+	}
+	if slices.Contains(f.UnitPaths(), t) {
+		return true
+	}
+	known := append(append([]string{estate.RootTarget}, f.UnitPaths()...), f.AccountKeys()...)
+	v.At(path, "%q is neither Root, a declared OU path nor an account key%s", t, spec.Suggest(t, known))
+	return false
+}
+
+func libraryNames() []string {
+	var out []string
+	for _, lp := range policy.Library() {
+		out = append(out, lp.Name)
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// Desired adds the SCPs and the tag policy to the organization layer.
+func (ps *Policies) Desired(f *spec.Foundation, e *estate.Estate) {
+	l := orgLayerOf(e)
+	for name, s := range ps.SCPs {
+		source := s.File
+		if source == "" {
+			source = "library:" + strings.Join(s.Library, ",")
+		}
+		l.Policies[estate.PolicyKey(estate.PolicyTypeSCP, name)] = &estate.Policy{
+			Name: name, Type: estate.PolicyTypeSCP, Description: s.Description,
+			Content: s.Content, Targets: targets(f, s.Attach), Source: source,
+		}
+	}
+	if len(ps.SCPs) > 0 {
+		l.EnabledPolicyTypes = append(l.EnabledPolicyTypes, estate.PolicyTypeSCP)
+	}
+	if tp := f.Tagging.Policy; tp != nil && !tp.Disabled && f.TagPolicyEnabled() {
+		content, err := tagPolicyDocument(f)
+		if err == nil {
+			l.Policies[estate.PolicyKey(estate.PolicyTypeTag, tp.Name)] = &estate.Policy{
+				Name: tp.Name, Type: estate.PolicyTypeTag, Description: "Tagging dictionary: key case and allowed values",
+				Content: content, Targets: targets(f, tp.Attach), Source: "tagging",
+			}
+			l.EnabledPolicyTypes = append(l.EnabledPolicyTypes, estate.PolicyTypeTag)
+		}
+	}
+	sort.Strings(l.EnabledPolicyTypes)
+}
+
+// orgLayerOf returns the organization layer of a desired estate, made on
+// first use: the policies, services and contacts sections each add to it.
+func orgLayerOf(e *estate.Estate) *estate.OrgLayer {
+	if e.Org == nil {
+		e.Org = estate.NewOrgLayer()
+	}
+	return e.Org
+}
+
+// target turns a policy target or delegated administrator (Root, an OU
+// path or an account key) into the estate's terms: accounts by e-mail.
+func target(f *spec.Foundation, t string) string {
+	if a, ok := f.Accounts[t]; ok {
+		return estate.EmailKey(a.Email)
+	}
+	return t
+}
+
+func targets(f *spec.Foundation, ts []string) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, target(f, t))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tagPolicyDocument renders the tagging dictionary as an AWS Organizations
+// tag policy: for every dictionary key, its exact case (tag_key), its
+// allowed values when the dictionary lists them (tag_value) and the
+// resource types for which non-compliant operations are refused
+// (enforced_for). encoding/json sorts map keys, so the document is stable.
+func tagPolicyDocument(f *spec.Foundation) (string, error) {
+	type assign struct {
+		Assign any `json:"@@assign"`
+	}
+	type tagRule struct {
+		TagKey      assign  `json:"tag_key"`
+		TagValue    *assign `json:"tag_value,omitempty"`
+		EnforcedFor *assign `json:"enforced_for,omitempty"`
+	}
+	keys := append([]string(nil), f.Tagging.Required...)
+	for k := range f.Tagging.Values {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	tags := map[string]tagRule{}
+	for _, k := range keys {
+		r := tagRule{TagKey: assign{k}}
+		if vals := f.Tagging.Values[k]; len(vals) > 0 {
+			r.TagValue = &assign{vals}
+		}
+		if tp := f.Tagging.Policy; tp != nil && len(tp.EnforcedFor) > 0 {
+			r.EnforcedFor = &assign{tp.EnforcedFor}
+		}
+		tags[k] = r
+	}
+	b, err := json.Marshal(map[string]any{"tags": tags})
+	if err != nil {
+		return "", fmt.Errorf("render tag policy: %w", err)
+	}
+	return string(b), nil
+}
+
+// policiesStarter is the policies section of `groundwork init`.
+const policiesStarter = `# Service control policies (guardrails), built from groundwork's library.
+# Several library policies can share one SCP: AWS allows five SCPs per OU,
+# its own FullAWSAccess included. Without attach:, an SCP goes to every
+# top-level OU whose guardrails are baseline: never the root, never
+# Exceptions. Add your own with:
+#   deny-big-instances: { file: policies/deny-big-instances.json, attach: [Workloads/NonProd] }
+policies:
+  # IAM roles under these paths can be changed only by principals under the
+  # same path: the organization's admin roles.
+  protected_role_paths: [/org-admin/]
+  scps:
+    groundwork-baseline:
+      description: "Baseline guardrails: stay in the organization, share only inside it, no root user, protected admin roles"
+      library: [PreventMemberLeaveOrg, PreventResourceSharingOutsideOrg, PreventRootUserFromPerformingAnyActions, ProtectOrgAdminRoles]
+    groundwork-regions:
+      description: Deny Regions outside the operational Regions
+      library: [DenyOutsideOperationalRegions]
+    groundwork-security-services:
+      description: Keep CloudTrail, Config, GuardDuty, Security Hub and S3 Block Public Access on
+      library: [ProtectSecurityServices, ProtectS3AccountPublicAccessBlock]
+`
