@@ -15,7 +15,7 @@ import (
 // `yaml` tags, with the same rules and diagnostics as the core sections.
 type Section interface {
 	// Defaults fills what the file leaves out; written tells whether a
-	// field path (e.g. "billing.budget") was written. It runs after the
+	// field path (e.g. "units.Security.tags") was written. It runs after the
 	// core defaults and after the Defaults of every section before it in
 	// Sections order, and runs even when the file has problems.
 	Defaults(f *Foundation, written func(path string) bool)
@@ -29,7 +29,7 @@ type Section interface {
 
 // SectionType registers a section.
 type SectionType struct {
-	// Key is the top-level key in foundation.yaml, e.g. "billing".
+	// Key is the top-level key in foundation.yaml the section is read from.
 	Key string
 	// New returns a pointer to a zero section; the decoder fills it by its
 	// yaml tags, exactly as it does the core sections.
@@ -147,7 +147,7 @@ type Validator struct {
 	d *decoder
 }
 
-// At reports a problem at the value of path ("billing.budget.amount"),
+// At reports a problem at the value of path ("units.Security.guardrails"),
 // falling back to its key and then to the key of the nearest written
 // parent (a missing field is reported where its parent starts).
 func (v *Validator) At(path, format string, args ...any) {
