@@ -17,7 +17,6 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
-	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -282,8 +281,8 @@ func TestCollectKeys(t *testing.T) {
 			// An AWS-managed alias not used yet points at no key.
 			{AliasName: aws.String("alias/aws/s3")},
 			{AliasName: aws.String("alias/other"), TargetKeyId: aws.String("k-other")},
-			{AliasName: aws.String(logging.CloudTrailKeyAlias), TargetKeyId: aws.String("k-ct")},
-			{AliasName: aws.String(logging.ConfigKeyAlias), TargetKeyId: aws.String("k-cfg")},
+			{AliasName: aws.String(CloudTrailKeyAlias), TargetKeyId: aws.String("k-ct")},
+			{AliasName: aws.String(ConfigKeyAlias), TargetKeyId: aws.String("k-cfg")},
 		},
 		keys: map[string]kbReadKey{
 			"k-ct": {meta: kmstypes.KeyMetadata{KeyId: aws.String("k-ct"), Arn: aws.String(arn("k-ct")),
@@ -298,9 +297,9 @@ func TestCollectKeys(t *testing.T) {
 	}
 	st := estate.Where{Account: kbReadST, Region: "us-east-1"}
 	wantKeys := map[string]*estate.Key{
-		st.Key(logging.CloudTrailKeyAlias): {Where: st, Alias: logging.CloudTrailKeyAlias, ID: "k-ct", ARN: arn("k-ct"),
+		st.Key(CloudTrailKeyAlias): {Where: st, Alias: CloudTrailKeyAlias, ID: "k-ct", ARN: arn("k-ct"),
 			Description: "trail", Policy: `{"Statement":[]}`, Rotation: true, State: "Enabled"},
-		st.Key(logging.ConfigKeyAlias): {Where: st, Alias: logging.ConfigKeyAlias, ID: "k-cfg", ARN: arn("k-cfg"),
+		st.Key(ConfigKeyAlias): {Where: st, Alias: ConfigKeyAlias, ID: "k-cfg", ARN: arn("k-cfg"),
 			Policy: `{}`, State: "PendingDeletion"},
 	}
 	if !reflect.DeepEqual(e.Logging.Keys, wantKeys) {
@@ -315,7 +314,7 @@ func TestCollectKeys(t *testing.T) {
 		t.Errorf("ListAliases called %d times, want 4 (one walk of 4 pages)", n)
 	}
 	// The key ARN resolves references from the actual estate.
-	if got, ok := e.Lookup(estate.RefKeyARN, st.Key(logging.CloudTrailKeyAlias)); !ok || got != arn("k-ct") {
+	if got, ok := e.Lookup(estate.RefKeyARN, st.Key(CloudTrailKeyAlias)); !ok || got != arn("k-ct") {
 		t.Errorf("Lookup key-arn = %q, %v", got, ok)
 	}
 }
