@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -75,6 +76,42 @@ type Change struct {
 	// NeedsAllowDelete marks a change that removes or detaches something;
 	// apply skips it unless run with --allow-delete.
 	NeedsAllowDelete bool `json:"needs_allow_delete,omitempty"`
+	// Value is what the kind's Apply works from: the kind's own typed
+	// desired value, set with SetValue and read with ValueOf. Before and
+	// After are for people; Value is for the machine, so that nothing is
+	// parsed back out of display strings.
+	Value any `json:"value,omitempty"`
+}
+
+// SetValue sets a change's typed value and returns the change.
+func SetValue[T any](ch Change, v T) Change {
+	ch.Value = v
+	return ch
+}
+
+// ValueOf returns a change's typed value: the value itself in a plan made
+// in this process, or the same value decoded from a saved plan, where it
+// was read back as plain JSON. A change without a value, or whose value
+// does not decode as T, is an error naming the change: a saved plan edited
+// by hand or made by another version.
+func ValueOf[T any](ch Change) (T, error) {
+	var out T
+	switch v := ch.Value.(type) {
+	case T:
+		return v, nil
+	case nil:
+		return out, fmt.Errorf("change %s carries no value; make the plan again with this groundwork", ch.Address)
+	}
+	b, err := json.Marshal(ch.Value)
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&out)
+	}
+	if err != nil {
+		return out, fmt.Errorf("change %s: its value is not a %T: %w; make the plan again with this groundwork", ch.Address, out, err)
+	}
+	return out, nil
 }
 
 // FormatVersion is the version of the saved plan format. Version 2
