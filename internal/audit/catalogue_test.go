@@ -1,4 +1,4 @@
-package audit
+package audit_test
 
 import (
 	"os"
@@ -8,6 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/audit"
+	// Every layer's checks: the catalogue is judged whole.
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
 )
 
 // The guidance documents live outside the repository, beside a checkout
@@ -126,7 +130,7 @@ func TestCatalogueComplete(t *testing.T) {
 		t.Logf("no guidance documents in %s (they are not part of the repository): cited sections not checked against them", guidanceDir)
 	}
 	rationales := map[string]string{}
-	for _, c := range Checks() {
+	for _, c := range audit.Checks() {
 		t.Run(c.ID, func(t *testing.T) {
 			if strings.TrimSpace(c.Title) == "" || strings.TrimSpace(c.Rationale) == "" || strings.TrimSpace(c.Remediation) == "" {
 				t.Errorf("title %q, rationale %q and remediation %q are all required", c.Title, c.Rationale, c.Remediation)
@@ -135,7 +139,7 @@ func TestCatalogueComplete(t *testing.T) {
 				t.Errorf("rationale is the same as %s's: say what risk this check's finding leaves open", other)
 			}
 			rationales[c.Rationale] = c.ID
-			if c.Severity < Info || c.Severity > Critical {
+			if c.Severity < audit.Info || c.Severity > audit.Critical {
 				t.Errorf("severity %d out of range", c.Severity)
 			}
 			refs := c.Refs()
@@ -159,8 +163,8 @@ func TestCatalogueComplete(t *testing.T) {
 				t.Errorf("guidance %q is not in the canonical form %q", c.Guidance, want)
 			}
 			for _, ctrl := range c.Controls {
-				if _, _, ok := splitControl(ctrl); !ok {
-					t.Errorf("control %q is not prefixed by one of %q", ctrl, Frameworks)
+				if _, _, ok := audit.SplitControl(ctrl); !ok {
+					t.Errorf("control %q is not prefixed by one of %q", ctrl, audit.Frameworks)
 				}
 			}
 			if slices.Contains(c.Controls, "") || len(slices.Compact(slices.Sorted(slices.Values(c.Controls)))) != len(c.Controls) {
@@ -170,7 +174,7 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 }
 
-func joinRefs(rs []GuidanceRef) string {
+func joinRefs(rs []audit.GuidanceRef) string {
 	var parts []string
 	for _, r := range rs {
 		parts = append(parts, r.Doc+" "+r.Section)
@@ -181,20 +185,20 @@ func joinRefs(rs []GuidanceRef) string {
 func TestRefs(t *testing.T) {
 	tests := map[string]struct {
 		guidance string
-		want     []GuidanceRef
+		want     []audit.GuidanceRef
 	}{
-		"empty": {"", []GuidanceRef{}},
-		"one":   {"000 Create Security OU", []GuidanceRef{{"000", "Create Security OU"}}},
+		"empty": {"", []audit.GuidanceRef{}},
+		"one":   {"000 Create Security OU", []audit.GuidanceRef{{"000", "Create Security OU"}}},
 		"two": {"000 Create Security OU; 004 Delegate Security Administration",
-			[]GuidanceRef{{"000", "Create Security OU"}, {"004", "Delegate Security Administration"}}},
-		"dangling separator": {"001 CloudTrail; ", []GuidanceRef{{"001", "CloudTrail"}}},
-		"no section":         {"000", []GuidanceRef{{"000", ""}}},
-		"extra space":        {"  002   IAM-030 ;003 Logging and Auditing", []GuidanceRef{{"002", "IAM-030"}, {"003", "Logging and Auditing"}}},
-		"no number":          {"see the runbook", []GuidanceRef{{"", "see the runbook"}}},
+			[]audit.GuidanceRef{{"000", "Create Security OU"}, {"004", "Delegate Security Administration"}}},
+		"dangling separator": {"001 CloudTrail; ", []audit.GuidanceRef{{"001", "CloudTrail"}}},
+		"no section":         {"000", []audit.GuidanceRef{{"000", ""}}},
+		"extra space":        {"  002   IAM-030 ;003 Logging and Auditing", []audit.GuidanceRef{{"002", "IAM-030"}, {"003", "Logging and Auditing"}}},
+		"no number":          {"see the runbook", []audit.GuidanceRef{{"", "see the runbook"}}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := (Check{Guidance: tt.guidance}).Refs(); !reflect.DeepEqual(got, tt.want) {
+			if got := (audit.Check{Guidance: tt.guidance}).Refs(); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Refs(%q) = %+v, want %+v", tt.guidance, got, tt.want)
 			}
 		})
@@ -202,15 +206,15 @@ func TestRefs(t *testing.T) {
 }
 
 func TestControlsBy(t *testing.T) {
-	c := Check{Controls: []string{
+	c := audit.Check{Controls: []string{
 		"CIS AWS Foundations Benchmark v3.0.0 1.8", "NIST CSF PR.AC-1", "CIS AWS Foundations Benchmark v3.0.0 1.9",
 		"Conformity IAM-030", "CIS 1.10", "NIST CSF ",
 	}}
 	tests := map[string][]string{
-		FrameworkCIS:        {"1.8", "1.9"},
-		FrameworkNIST:       {"PR.AC-1"},
-		FrameworkConformity: {"IAM-030"},
-		"CIS":               nil,
+		audit.FrameworkCIS:        {"1.8", "1.9"},
+		audit.FrameworkNIST:       {"PR.AC-1"},
+		audit.FrameworkConformity: {"IAM-030"},
+		"CIS":                     nil,
 	}
 	for framework, want := range tests {
 		t.Run(framework, func(t *testing.T) {
@@ -222,26 +226,26 @@ func TestControlsBy(t *testing.T) {
 }
 
 func TestSummarise(t *testing.T) {
-	cs := []Check{
-		{ID: "GW-T-001", Severity: High, Guidance: "000 A; 004 B"},
-		{ID: "GW-T-002", Severity: High, Guidance: "002 IAM-030; 000 A; 000 C"},
-		{ID: "GW-T-003", Severity: Low, Guidance: "003 D"},
+	cs := []audit.Check{
+		{ID: "GW-T-001", Severity: audit.High, Guidance: "000 A; 004 B"},
+		{ID: "GW-T-002", Severity: audit.High, Guidance: "002 IAM-030; 000 A; 000 C"},
+		{ID: "GW-T-003", Severity: audit.Low, Guidance: "003 D"},
 	}
-	want := CatalogueSummary{
+	want := audit.CatalogueSummary{
 		Checks: 3,
-		BySeverity: []SeverityCount{
-			{Critical, 0}, {High, 2}, {Medium, 0}, {Low, 1}, {Info, 0},
+		BySeverity: []audit.SeverityCount{
+			{audit.Critical, 0}, {audit.High, 2}, {audit.Medium, 0}, {audit.Low, 1}, {audit.Info, 0},
 		},
-		ByGuidance: []GuidanceCount{{"000", 2}, {"002", 1}, {"003", 1}, {"004", 1}},
+		ByGuidance: []audit.GuidanceCount{{"000", 2}, {"002", 1}, {"003", 1}, {"004", 1}},
 	}
-	if got := summarise(cs); !reflect.DeepEqual(got, want) {
+	if got := audit.Summarise(cs); !reflect.DeepEqual(got, want) {
 		t.Errorf("summarise = %+v, want %+v", got, want)
 	}
 }
 
 func TestCatalogue(t *testing.T) {
-	cs := Checks()
-	s := Catalogue()
+	cs := audit.Checks()
+	s := audit.Catalogue()
 	if s.Checks != len(cs) {
 		t.Errorf("Checks = %d, want %d", s.Checks, len(cs))
 	}
@@ -253,12 +257,12 @@ func TestCatalogue(t *testing.T) {
 		t.Errorf("severity counts add up to %d, want %d", total, len(cs))
 	}
 	for _, doc := range []string{"000", "001", "002", "003", "004"} {
-		i := slices.IndexFunc(s.ByGuidance, func(g GuidanceCount) bool { return g.Doc == doc })
+		i := slices.IndexFunc(s.ByGuidance, func(g audit.GuidanceCount) bool { return g.Doc == doc })
 		if i < 0 || s.ByGuidance[i].Checks == 0 {
 			t.Errorf("no check cites guidance %s: %+v", doc, s.ByGuidance)
 		}
 	}
-	if !slices.IsSortedFunc(s.ByGuidance, func(a, b GuidanceCount) int { return strings.Compare(a.Doc, b.Doc) }) {
+	if !slices.IsSortedFunc(s.ByGuidance, func(a, b audit.GuidanceCount) int { return strings.Compare(a.Doc, b.Doc) }) {
 		t.Errorf("ByGuidance not sorted by document: %+v", s.ByGuidance)
 	}
 }
@@ -274,18 +278,18 @@ var (
 // an entry such as "CIS AWS Foundations Benchmark v3.0.0 CIS-4.3" or
 // "NIST CSF PR.AC" cannot slip in under a known prefix.
 func TestControlIDs(t *testing.T) {
-	for _, c := range Checks() {
-		for _, id := range c.ControlsBy(FrameworkCIS) {
+	for _, c := range audit.Checks() {
+		for _, id := range c.ControlsBy(audit.FrameworkCIS) {
 			if !cisControlID.MatchString(id) {
 				t.Errorf("%s: CIS control %q is not a v3.0.0 recommendation number", c.ID, id)
 			}
 		}
-		for _, id := range c.ControlsBy(FrameworkNIST) {
+		for _, id := range c.ControlsBy(audit.FrameworkNIST) {
 			if !nistControlID.MatchString(id) {
 				t.Errorf("%s: NIST CSF control %q is not a v1.1 subcategory ID", c.ID, id)
 			}
 		}
-		for _, id := range c.ControlsBy(FrameworkConformity) {
+		for _, id := range c.ControlsBy(audit.FrameworkConformity) {
 			if id != "IAM-030" {
 				t.Errorf("%s: Conformity control %q is not a rule the guidance cites (IAM-030)", c.ID, id)
 			}

@@ -3,10 +3,17 @@
 //
 // A check is a pure function of an *estate.Estate: it makes no AWS calls and
 // does no I/O, so Run is deterministic and every check is tested with plain
-// Go values. Checks live one file per topic (organization.go, ...) and
-// register themselves in init(); each carries the guidance it comes from,
-// the compliance controls it maps to, and a remediation naming the spec
-// field or manual step that fixes it.
+// Go values. Checks register themselves in init() with Register; each
+// carries the guidance it comes from, the compliance controls it maps to,
+// and a remediation naming the spec field or manual step that fixes it.
+//
+// This package is the framework: Check, Finding and Severity, the registry,
+// Run, the catalogue, suppressions, and the names and places every check
+// reports findings by (AccountResource, PlacedFinding, Leaving, ...). It
+// holds the checks on the organization itself, its OUs and accounts, and
+// drift from the spec; each layer under internal/layer holds the checks on
+// what it reads, one check_<topic>.go per topic. Package audittest helps
+// test them.
 //
 // Accounts that are SUSPENDED or PENDING_CLOSURE are on their way out of the
 // organization; the checks ignore them.

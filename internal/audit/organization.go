@@ -3,7 +3,6 @@ package audit
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -122,7 +121,7 @@ func checkOrganization(e *estate.Estate) []Finding {
 	o := e.Organization
 	if o == nil {
 		return []Finding{{
-			Resource: orgResource(e),
+			Resource: OrgResource(e),
 			Message:  "no organization: the audited account is not in an AWS Organizations organization, so there are no OUs, SCPs or organization trail",
 		}}
 	}
@@ -131,7 +130,7 @@ func checkOrganization(e *estate.Estate) []Finding {
 	}
 	set := cmp.Or(o.FeatureSet, "unknown")
 	return []Finding{{
-		Resource: orgResource(e),
+		Resource: OrgResource(e),
 		Message:  fmt.Sprintf("organization %s has feature set %s, not ALL: SCPs, delegated administrators and trusted access need all features", o.ID, set),
 	}}
 }
@@ -142,17 +141,17 @@ func checkOrganization(e *estate.Estate) []Finding {
 // name matching ignores case and treats spaces and underscores as hyphens.
 func checkFoundationAccount(role estate.Role, nameWord, label string) func(*estate.Estate) []Finding {
 	return func(e *estate.Estate) []Finding {
-		found := accountsWithRole(e, role)
+		found := AccountsWithRole(e, role)
 		if len(found) == 0 {
-			for _, a := range activeAccounts(e) {
-				if strings.Contains(normalName(a.Name), nameWord) {
+			for _, a := range ActiveAccounts(e) {
+				if strings.Contains(NormalName(a.Name), nameWord) {
 					found = append(found, a)
 				}
 			}
 		}
 		if len(found) == 0 {
 			return []Finding{{
-				Resource: orgResource(e),
+				Resource: OrgResource(e),
 				Message:  fmt.Sprintf("no %s account: no account has role %s or a name containing %q", label, role, nameWord),
 			}}
 		}
@@ -160,7 +159,7 @@ func checkFoundationAccount(role estate.Role, nameWord, label string) func(*esta
 		for _, a := range found {
 			if !under(a.Unit, securityOU) {
 				out = append(out, Finding{
-					Resource: accountResource(a),
+					Resource: AccountResource(a),
 					Account:  a.ID,
 					Message:  fmt.Sprintf("%s account sits in %s, not under Root/%s", label, estate.DisplayPath(a.Unit), securityOU),
 				})
@@ -170,20 +169,12 @@ func checkFoundationAccount(role estate.Role, nameWord, label string) func(*esta
 	}
 }
 
-func accountsWithRole(e *estate.Estate, r estate.Role) []*estate.Account {
-	return slices.DeleteFunc(e.AccountsWithRole(r), closing)
-}
-
-func normalName(s string) string {
-	return strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(s))
-}
-
 // checkSeparation reports every OU that directly holds both production and
 // non-production member accounts.
 func checkSeparation(e *estate.Estate) []Finding {
 	type mix struct{ prod, nonProd []*estate.Account }
 	byUnit := map[string]*mix{}
-	for _, a := range memberAccounts(e) {
+	for _, a := range MemberAccounts(e) {
 		m := byUnit[a.Unit]
 		if m == nil {
 			m = &mix{}
@@ -200,9 +191,9 @@ func checkSeparation(e *estate.Estate) []Finding {
 	for path, m := range byUnit {
 		if len(m.prod) > 0 && len(m.nonProd) > 0 {
 			out = append(out, Finding{
-				Resource: unitResource(path),
+				Resource: UnitResource(path),
 				Message: fmt.Sprintf("%s directly holds production accounts (%s) and non-production accounts (%s)",
-					estate.DisplayPath(path), accountList(m.prod), accountList(m.nonProd)),
+					estate.DisplayPath(path), AccountList(m.prod), AccountList(m.nonProd)),
 			})
 		}
 	}
@@ -211,10 +202,10 @@ func checkSeparation(e *estate.Estate) []Finding {
 
 func checkRootAccounts(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range memberAccounts(e) {
+	for _, a := range MemberAccounts(e) {
 		if a.Unit == estate.RootPath {
 			out = append(out, Finding{
-				Resource: accountResource(a),
+				Resource: AccountResource(a),
 				Account:  a.ID,
 				Message:  "member account sits directly under the root, outside every OU and the guardrails attached to them",
 			})
@@ -229,20 +220,20 @@ func checkRootAccounts(e *estate.Estate) []Finding {
 // naming convention).
 func checkSandbox(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range memberAccounts(e) {
+	for _, a := range MemberAccounts(e) {
 		inSandbox := under(a.Unit, sandboxOU)
 		isSandbox := a.Role == estate.RoleSandbox ||
 			a.Role == estate.RoleNone && strings.HasPrefix(strings.ToLower(a.Name), "sandbox-")
 		switch {
 		case isSandbox && !inSandbox:
 			out = append(out, Finding{
-				Resource: accountResource(a),
+				Resource: AccountResource(a),
 				Account:  a.ID,
 				Message:  fmt.Sprintf("sandbox account sits in %s, not under Root/%s", estate.DisplayPath(a.Unit), sandboxOU),
 			})
 		case inSandbox && a.Class() == estate.EnvProduction:
 			out = append(out, Finding{
-				Resource: accountResource(a),
+				Resource: AccountResource(a),
 				Account:  a.ID,
 				Message:  fmt.Sprintf("account in %s is production by its %s", estate.DisplayPath(a.Unit), classSource(a)),
 			})
@@ -268,25 +259,18 @@ func classSource(a *estate.Account) string {
 // workload role, or, when it has none, sits under the Workloads OU.
 func checkWorkloadEnvironment(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range memberAccounts(e) {
+	for _, a := range MemberAccounts(e) {
 		workload := a.Role == estate.RoleWorkload || a.Role == estate.RoleNone && under(a.Unit, workloadsOU)
 		if !workload || a.Class() != "" {
 			continue
 		}
 		out = append(out, Finding{
-			Resource: accountResource(a),
+			Resource: AccountResource(a),
 			Account:  a.ID,
 			Message: fmt.Sprintf("workload account in %s has no recognisable environment: neither its spec environment (%s), "+
 				"its Environment tag (%s) nor its OU path says production or non-production",
-				estate.DisplayPath(a.Unit), quoteOrNone(a.Environment), quoteOrNone(a.Tags["Environment"])),
+				estate.DisplayPath(a.Unit), QuoteOrNone(a.Environment), QuoteOrNone(a.Tags["Environment"])),
 		})
 	}
 	return out
-}
-
-func quoteOrNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return fmt.Sprintf("%q", s)
 }

@@ -2,16 +2,19 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
-// Names the checks use for resources, and account selections they share.
+// Names the checks give resources and accounts, and the account selections
+// they share. Every layer's checks use these, so that one resource is named
+// the same way whichever check reports it.
 
-// accountResource names an account: "account/123456789012 (name)". An
+// AccountResource names an account: "account/123456789012 (name)". An
 // account without an ID (a desired estate) is named by its e-mail.
-func accountResource(a *estate.Account) string {
+func AccountResource(a *estate.Account) string {
 	id := a.ID
 	if id == "" {
 		id = a.Email
@@ -22,19 +25,20 @@ func accountResource(a *estate.Account) string {
 	return fmt.Sprintf("account/%s (%s)", id, a.Name)
 }
 
-// unitResource names an OU by path: "ou/Root/Workloads".
-func unitResource(path string) string { return "ou/" + estate.DisplayPath(path) }
+// UnitResource names an OU by path: "ou/Root/Workloads".
+func UnitResource(path string) string { return "ou/" + estate.DisplayPath(path) }
 
-// orgResource names the organization: "organization/o-abc123".
-func orgResource(e *estate.Estate) string {
+// OrgResource names the organization: "organization/o-abc123".
+func OrgResource(e *estate.Estate) string {
 	if e.Organization == nil || e.Organization.ID == "" {
 		return "organization"
 	}
 	return "organization/" + e.Organization.ID
 }
 
-// accountLabel is a short name for an account inside a message.
-func accountLabel(a *estate.Account) string {
+// AccountLabel is a short name for an account inside a message: its name,
+// else its ID, else its e-mail.
+func AccountLabel(a *estate.Account) string {
 	switch {
 	case a.Name != "":
 		return a.Name
@@ -48,14 +52,15 @@ func accountLabel(a *estate.Account) string {
 // accounts: past it, a list says "and N more".
 const maxListed = 5
 
-// accountList renders "a, b, c and 4 more".
-func accountList(as []*estate.Account) string {
+// AccountList renders accounts by AccountLabel for a message: "a, b, c
+// and 4 more".
+func AccountList(as []*estate.Account) string {
 	var names []string
 	for i, a := range as {
 		if i == maxListed {
 			return strings.Join(names, ", ") + fmt.Sprintf(" and %d more", len(as)-maxListed)
 		}
-		names = append(names, accountLabel(a))
+		names = append(names, AccountLabel(a))
 	}
 	if len(names) <= 1 {
 		return strings.Join(names, "")
@@ -63,28 +68,54 @@ func accountList(as []*estate.Account) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// closing reports whether an account is leaving the organization; the
-// checks ignore such accounts.
-func closing(a *estate.Account) bool {
+// NameList renders "a, b, c and 4 more", as AccountList does for accounts.
+func NameList(names []string) string {
+	if len(names) > maxListed {
+		return strings.Join(names[:maxListed], ", ") + fmt.Sprintf(" and %d more", len(names)-maxListed)
+	}
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// QuoteOrNone quotes a value for a message, or says "none" for an empty
+// one.
+func QuoteOrNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// NormalName reads an account name as an alias: lowercase, with spaces and
+// underscores as hyphens, so that "Log Archive" contains "log-archive".
+func NormalName(s string) string {
+	return strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(s))
+}
+
+// Closing reports whether an account is leaving the organization
+// (SUSPENDED or PENDING_CLOSURE); the checks ignore such accounts.
+func Closing(a *estate.Account) bool {
 	return a.Status == "SUSPENDED" || a.Status == "PENDING_CLOSURE"
 }
 
-// activeAccounts returns the accounts that are not closing, sorted.
-func activeAccounts(e *estate.Estate) []*estate.Account {
+// ActiveAccounts returns the accounts that are not closing, sorted.
+func ActiveAccounts(e *estate.Estate) []*estate.Account {
 	var out []*estate.Account
 	for _, a := range e.SortedAccounts() {
-		if !closing(a) {
+		if !Closing(a) {
 			out = append(out, a)
 		}
 	}
 	return out
 }
 
-// memberAccounts returns the active accounts other than the management
+// MemberAccounts returns the active accounts other than the management
 // account, sorted.
-func memberAccounts(e *estate.Estate) []*estate.Account {
+func MemberAccounts(e *estate.Estate) []*estate.Account {
 	var out []*estate.Account
-	for _, a := range activeAccounts(e) {
+	for _, a := range ActiveAccounts(e) {
 		if !e.IsManagement(a) {
 			out = append(out, a)
 		}
@@ -92,42 +123,16 @@ func memberAccounts(e *estate.Estate) []*estate.Account {
 	return out
 }
 
+// AccountsWithRole returns the active accounts the spec gives the role.
+func AccountsWithRole(e *estate.Estate, r estate.Role) []*estate.Account {
+	return slices.DeleteFunc(e.AccountsWithRole(r), Closing)
+}
+
 // under reports whether a unit path sits in the named top-level OU. OU
 // names are compared ignoring case so that "security" counts as Security.
 func under(path, top string) bool { return strings.EqualFold(estate.TopLevel(path), top) }
 
-// managementID is the management account's ID; "" outside an organization.
-func managementID(e *estate.Estate) string {
-	if e.Organization == nil {
-		return ""
-	}
-	return e.Organization.ManagementAccountID
-}
-
-// whereID is the ID of the account a layer's Where names (an e-mail key,
-// or estate.ManagementKey); "" when the account has no ID yet.
-func whereID(e *estate.Estate, key string) string {
-	if a := whereAccount(e, key); a != nil {
-		return a.ID
-	}
-	if key == estate.ManagementKey {
-		return managementID(e)
-	}
-	return ""
-}
-
-// accountFinding is a finding about an account as a whole.
-func accountFinding(a *estate.Account, msg string) Finding {
-	return Finding{Resource: accountResource(a), Message: msg, Account: a.ID}
-}
-
-// placedFinding is a finding about the resource of a kind and name at w,
-// named as placedResource names it.
-func placedFinding(e *estate.Estate, kind, name string, w estate.Where, msg string) Finding {
-	return Finding{Resource: placedResource(e, kind, name, w), Message: msg, Account: whereID(e, w.Account), Region: w.Region}
-}
-
-// managementFinding is a finding about the management account as a whole.
-func managementFinding(e *estate.Estate, msg string) Finding {
-	return Finding{Resource: whereAccountResource(e, estate.ManagementKey), Message: msg, Account: whereID(e, estate.ManagementKey)}
+// AccountFinding is a finding about an account as a whole.
+func AccountFinding(a *estate.Account, msg string) Finding {
+	return Finding{Resource: AccountResource(a), Message: msg, Account: a.ID}
 }

@@ -30,14 +30,16 @@ func Run(e *estate.Estate) Result {
 	cs := Checks()
 	r := Result{Checks: cs}
 	for _, c := range cs {
-		r.Findings = append(r.Findings, run(c, e)...)
+		r.Findings = append(r.Findings, RunCheck(c, e)...)
 	}
 	SortFindings(r.Findings)
 	return r
 }
 
-// run runs one check and stamps its findings with the check's fields.
-func run(c Check, e *estate.Estate) []Finding {
+// RunCheck runs one check as Run does: each finding is stamped with the
+// check's ID, severity, title, remediation, guidance and controls. The
+// findings come in the check's order; SortFindings orders them as Run's.
+func RunCheck(c Check, e *estate.Estate) []Finding {
 	fs := c.Run(e)
 	for i := range fs {
 		fs[i].CheckID, fs[i].Severity, fs[i].Title = c.ID, c.Severity, c.Title

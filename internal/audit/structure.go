@@ -80,14 +80,14 @@ func (f foundationRole) fills(a *estate.Account) bool {
 		return true
 	}
 	unassigned := a.Role == estate.RoleNone || a.Role == estate.RoleManagement
-	return unassigned && strings.Contains(normalName(a.Name), f.nameWord)
+	return unassigned && strings.Contains(NormalName(a.Name), f.nameWord)
 }
 
 // checkDedicatedAccounts reports the management account standing in for a
 // foundation account, and one account standing in for both.
 func checkDedicatedAccounts(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range activeAccounts(e) {
+	for _, a := range ActiveAccounts(e) {
 		var labels []string
 		for _, f := range foundationRoles {
 			if f.fills(a) {
@@ -97,13 +97,13 @@ func checkDedicatedAccounts(e *estate.Estate) []Finding {
 		switch {
 		case len(labels) == 0:
 		case e.IsManagement(a):
-			out = append(out, accountFinding(a, fmt.Sprintf("the management account is the %s account by its name: "+
+			out = append(out, AccountFinding(a, fmt.Sprintf("the management account is the %s account by its name: "+
 				"the foundation accounts must be member accounts, apart from the account that controls the organization",
 				strings.Join(labels, " and "))))
 		case len(labels) > 1:
 			// Only an account with no role fills two functions: a role
 			// names one.
-			out = append(out, accountFinding(a, fmt.Sprintf("one account is both the %s account by its name: logs and the "+
+			out = append(out, AccountFinding(a, fmt.Sprintf("one account is both the %s account by its name: logs and the "+
 				"security tooling that reads them need separate accounts", strings.Join(labels, " and "))))
 		}
 	}
@@ -167,7 +167,7 @@ func stageWords(s string) []string {
 // to GW-ORG-006, the management account to GW-ORG-016.
 func checkSingleStage(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range memberAccounts(e) {
+	for _, a := range MemberAccounts(e) {
 		if a.Role != estate.RoleNone && a.Role != estate.RoleWorkload {
 			continue
 		}
@@ -184,11 +184,11 @@ func checkSingleStage(e *estate.Estate) []Finding {
 			continue
 		}
 		if both := slices.DeleteFunc(slices.Clone(prod), func(s string) bool { return !slices.Contains(nonProd, s) }); len(both) > 0 {
-			out = append(out, accountFinding(a, fmt.Sprintf("the account serves production and non-production at once: its %s names both",
+			out = append(out, AccountFinding(a, fmt.Sprintf("the account serves production and non-production at once: its %s names both",
 				strings.Join(both, ", "))))
 			continue
 		}
-		out = append(out, accountFinding(a, fmt.Sprintf("the account serves production by its %s and non-production by its %s",
+		out = append(out, AccountFinding(a, fmt.Sprintf("the account serves production by its %s and non-production by its %s",
 			strings.Join(prod, ", "), strings.Join(nonProd, ", "))))
 	}
 	return out
@@ -207,7 +207,7 @@ func appendNew(s []string, v string) []string {
 // workload checks; this judges how the organization treats it.
 func checkManagementNotWorkload(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range activeAccounts(e) {
+	for _, a := range ActiveAccounts(e) {
 		if !e.IsManagement(a) {
 			continue
 		}
@@ -219,7 +219,7 @@ func checkManagementNotWorkload(e *estate.Estate) []Finding {
 			marks = append(marks, "it sits in "+estate.DisplayPath(a.Unit))
 		}
 		if len(marks) > 0 {
-			out = append(out, accountFinding(a, "the management account is treated as a workload account: "+strings.Join(marks, " and ")))
+			out = append(out, AccountFinding(a, "the management account is treated as a workload account: "+strings.Join(marks, " and ")))
 		}
 	}
 	return out

@@ -1,10 +1,12 @@
-package audit
+package audit_test
 
 import (
 	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
@@ -19,12 +21,12 @@ func TestStructureChecks(t *testing.T) {
 		"008 passes by name": {
 			check: "GW-ORG-008",
 			edit: func(e *estate.Estate) {
-				acct(e, "log-archive").Role, acct(e, "security-tooling").Role = estate.RoleNone, estate.RoleNone
+				audittest.Account(e, "log-archive").Role, audittest.Account(e, "security-tooling").Role = estate.RoleNone, estate.RoleNone
 			},
 		},
 		"008 management account named as the log archive": {
 			check: "GW-ORG-008",
-			edit:  func(e *estate.Estate) { acct(e, "management").Name = "Log Archive" },
+			edit:  func(e *estate.Estate) { audittest.Account(e, "management").Name = "Log Archive" },
 			want: []want{{"account/000000000000 (Log Archive)", "000000000000",
 				"the management account is the Log Archive account by its name: the foundation accounts must be member accounts, " +
 					"apart from the account that controls the organization"}},
@@ -33,7 +35,7 @@ func TestStructureChecks(t *testing.T) {
 			check: "GW-ORG-008",
 			edit: func(e *estate.Estate) {
 				delete(e.Accounts, "security-tooling@example.com")
-				a := acct(e, "log-archive")
+				a := audittest.Account(e, "log-archive")
 				a.Role, a.Name = estate.RoleNone, "log_archive and security tooling"
 			},
 			want: []want{{"account/111111111111 (log_archive and security tooling)", "111111111111",
@@ -42,12 +44,12 @@ func TestStructureChecks(t *testing.T) {
 		},
 		"008 a role names one function, whatever the name says": {
 			check: "GW-ORG-008",
-			edit:  func(e *estate.Estate) { acct(e, "log-archive").Name = "log-archive-not-security-tooling" },
+			edit:  func(e *estate.Estate) { audittest.Account(e, "log-archive").Name = "log-archive-not-security-tooling" },
 		},
 		"008 ignores closing accounts": {
 			check: "GW-ORG-008",
 			edit: func(e *estate.Estate) {
-				a := acct(e, "payments-dev")
+				a := audittest.Account(e, "payments-dev")
 				a.Name, a.Status = "log-archive-security-tooling", "SUSPENDED"
 			},
 		},
@@ -56,17 +58,19 @@ func TestStructureChecks(t *testing.T) {
 		"009 passes with agreeing signals": {
 			check: "GW-ORG-009",
 			edit: func(e *estate.Estate) {
-				acct(e, "payments-prod").Tags = map[string]string{"Environment": "Prod"}
-				acct(e, "payments-dev").Tags = map[string]string{"Environment": "Dev"}
+				audittest.Account(e, "payments-prod").Tags = map[string]string{"Environment": "Prod"}
+				audittest.Account(e, "payments-dev").Tags = map[string]string{"Environment": "Dev"}
 			},
 		},
 		"009 a workload named for a stage word keeps its stage": {
 			check: "GW-ORG-009",
-			edit:  func(e *estate.Estate) { acct(e, "payments-dev").Name = "live-chat-dev" },
+			edit:  func(e *estate.Estate) { audittest.Account(e, "payments-dev").Name = "live-chat-dev" },
 		},
 		"009 tag says development, spec and OU production": {
 			check: "GW-ORG-009",
-			edit:  func(e *estate.Estate) { acct(e, "payments-prod").Tags = map[string]string{"Environment": "Dev"} },
+			edit: func(e *estate.Estate) {
+				audittest.Account(e, "payments-prod").Tags = map[string]string{"Environment": "Dev"}
+			},
 			want: []want{{"account/444444444444 (payments-prod)", "444444444444",
 				`the account serves production by its spec environment "prod", OU Root/Workloads/Prod, name "payments-prod" ` +
 					`and non-production by its Environment tag "Dev"`}},
@@ -74,7 +78,7 @@ func TestStructureChecks(t *testing.T) {
 		"009 tag names two stages": {
 			check: "GW-ORG-009",
 			edit: func(e *estate.Estate) {
-				a := acct(e, "payments-dev")
+				a := audittest.Account(e, "payments-dev")
 				a.Environment, a.Name, a.Unit = "", "payments", "Workloads"
 				a.Tags = map[string]string{"Environment": "dev/prod"}
 			},
@@ -84,7 +88,7 @@ func TestStructureChecks(t *testing.T) {
 		"009 unmanaged account named for production in NonProd": {
 			check: "GW-ORG-009",
 			edit: func(e *estate.Estate) {
-				a := add(e, "777777777777", "billing-prod-acme", "Workloads/NonProd", estate.RoleNone, "")
+				a := audittest.AddAccount(e, "777777777777", "billing-prod-acme", "Workloads/NonProd", estate.RoleNone, "")
 				a.Tags = map[string]string{"Owner": "billing"}
 			},
 			want: []want{{"account/777777777777 (billing-prod-acme)", "777777777777",
@@ -93,27 +97,31 @@ func TestStructureChecks(t *testing.T) {
 		"009 leaves sandbox and foundation accounts alone": {
 			check: "GW-ORG-009",
 			edit: func(e *estate.Estate) {
-				acct(e, "sandbox-ana").Tags = map[string]string{"Environment": "Prod"}
-				acct(e, "security-tooling").Tags = map[string]string{"Environment": "Prod"}
-				acct(e, "security-tooling").Unit = "Workloads/NonProd"
+				audittest.Account(e, "sandbox-ana").Tags = map[string]string{"Environment": "Prod"}
+				audittest.Account(e, "security-tooling").Tags = map[string]string{"Environment": "Prod"}
+				audittest.Account(e, "security-tooling").Unit = "Workloads/NonProd"
 			},
 		},
 
 		"016 passes": {check: "GW-ORG-016"},
 		"016 passes with a non-stage tag": {
 			check: "GW-ORG-016",
-			edit:  func(e *estate.Estate) { acct(e, "management").Tags = map[string]string{"Environment": "Shared"} },
+			edit: func(e *estate.Estate) {
+				audittest.Account(e, "management").Tags = map[string]string{"Environment": "Shared"}
+			},
 		},
 		"016 tagged with a stage": {
 			check: "GW-ORG-016",
-			edit:  func(e *estate.Estate) { acct(e, "management").Tags = map[string]string{"Environment": "Prod"} },
+			edit: func(e *estate.Estate) {
+				audittest.Account(e, "management").Tags = map[string]string{"Environment": "Prod"}
+			},
 			want: []want{{"account/000000000000 (management)", "000000000000",
 				`the management account is treated as a workload account: its Environment tag is "Prod"`}},
 		},
 		"016 in the Workloads OU and tagged": {
 			check: "GW-ORG-016",
 			edit: func(e *estate.Estate) {
-				a := acct(e, "management")
+				a := audittest.Account(e, "management")
 				a.Unit, a.Tags = "Workloads/Prod", map[string]string{"Environment": "production"}
 			},
 			want: []want{{"account/000000000000 (management)", "000000000000",
@@ -121,7 +129,7 @@ func TestStructureChecks(t *testing.T) {
 		},
 		"016 in the Sandbox OU": {
 			check: "GW-ORG-016",
-			edit:  func(e *estate.Estate) { acct(e, "management").Unit = "Sandbox" },
+			edit:  func(e *estate.Estate) { audittest.Account(e, "management").Unit = "Sandbox" },
 			want: []want{{"account/000000000000 (management)", "000000000000",
 				"the management account is treated as a workload account: it sits in Root/Sandbox"}},
 		},
@@ -132,12 +140,12 @@ func TestStructureChecks(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			e := foundation()
+			e := audittest.Foundation()
 			if tt.edit != nil {
 				tt.edit(e)
 			}
 			var got []want
-			for _, f := range runCheck(t, tt.check, e) {
+			for _, f := range audittest.RunCheck(t, tt.check, e) {
 				if f.Region != "" {
 					t.Errorf("finding %s has Region %q: structure findings are account-wide", f.Resource, f.Region)
 				}
@@ -159,8 +167,8 @@ func TestStageWords(t *testing.T) {
 		"":                   nil,
 	}
 	for in, want := range tests {
-		if got := stageWords(in); !slices.Equal(got, want) {
-			t.Errorf("stageWords(%q) = %q, want %q", in, got, want)
+		if got := audit.StageWords(in); !slices.Equal(got, want) {
+			t.Errorf("audit.StageWords(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
-// The tagging checks: a tag policy that holds the organization to its
-// tagging dictionary, and the dictionary's ownership tags on the accounts
-// that run workloads (guidance 000).
+// The tagging check: the tagging dictionary's ownership tags on the
+// accounts that run workloads (guidance 000). The tag policy that holds
+// the organization to the dictionary is judged with its other policies.
 
 // workloadTags are the keys of guidance 000's tagging dictionary every
 // workload account must carry: who owns it and which lifecycle stage it
@@ -19,18 +19,6 @@ import (
 var workloadTags = []string{"Owner", "Environment"}
 
 func init() {
-	Register(Check{
-		ID:       "GW-TAG-001",
-		Title:    "Tag policy attached to the root or to every top-level OU",
-		Severity: Medium,
-		Guidance: "000 Create a tagging dictionary",
-		Controls: []string{"NIST CSF ID.AM-5"},
-		Rationale: "Without a tag policy nothing holds resources to the dictionary's keys and values, so misspelt or " +
-			"miscased tags split cost reports and break tag-based access control.",
-		Remediation: "keep tagging.policy enabled in foundation.yaml (tagging.policy.attach defaults to Root) and run groundwork apply, " +
-			"which enables the TAG_POLICY policy type on the root",
-		Run: checkTagPolicy,
-	})
 	Register(Check{
 		ID:       "GW-TAG-002",
 		Title:    "Workload accounts tagged with Owner and Environment",
@@ -45,42 +33,6 @@ func init() {
 	})
 }
 
-func checkTagPolicy(e *estate.Estate) []Finding {
-	if e.Org == nil {
-		return nil
-	}
-	if !slices.Contains(e.Org.EnabledPolicyTypes, estate.PolicyTypeTag) {
-		return []Finding{{
-			Resource: orgResource(e),
-			Message:  fmt.Sprintf("the %s policy type is not enabled on the root: no tag policy holds tags to the tagging dictionary", estate.PolicyTypeTag),
-		}}
-	}
-	if len(e.Org.PoliciesOn(estate.PolicyTypeTag, estate.RootTarget)) > 0 {
-		return nil
-	}
-	top := topLevelUnits(e)
-	var lacking []*estate.Unit
-	for _, u := range top {
-		if len(e.Org.PoliciesOn(estate.PolicyTypeTag, u.Path)) == 0 {
-			lacking = append(lacking, u)
-		}
-	}
-	if len(lacking) == len(top) {
-		return []Finding{{
-			Resource: orgResource(e),
-			Message:  "no tag policy is attached to the root or to any top-level OU",
-		}}
-	}
-	var out []Finding
-	for _, u := range lacking {
-		out = append(out, Finding{
-			Resource: unitResource(u.Path),
-			Message:  fmt.Sprintf("no tag policy is attached to %s or to the root, so its accounts are held to no tagging dictionary", estate.DisplayPath(u.Path)),
-		})
-	}
-	return out
-}
-
 // checkWorkloadTags reports workload accounts without the workloadTags.
 // A workload account has the workload role, or, when it has none, sits
 // under the Workloads OU (as in GW-ORG-007). Tag keys are case-sensitive
@@ -89,7 +41,7 @@ func checkTagPolicy(e *estate.Estate) []Finding {
 // skipped.
 func checkWorkloadTags(e *estate.Estate) []Finding {
 	var out []Finding
-	for _, a := range memberAccounts(e) {
+	for _, a := range MemberAccounts(e) {
 		workload := a.Role == estate.RoleWorkload || a.Role == estate.RoleNone && under(a.Unit, workloadsOU)
 		if !workload || a.Tags == nil {
 			continue
@@ -109,15 +61,15 @@ func checkWorkloadTags(e *estate.Estate) []Finding {
 		if len(missing) == 0 {
 			continue
 		}
-		msg := fmt.Sprintf("workload account lacks the %s tag of the tagging dictionary", nameList(missing))
+		msg := fmt.Sprintf("workload account lacks the %s tag of the tagging dictionary", NameList(missing))
 		if len(missing) > 1 {
-			msg = fmt.Sprintf("workload account lacks the %s tags of the tagging dictionary", nameList(missing))
+			msg = fmt.Sprintf("workload account lacks the %s tags of the tagging dictionary", NameList(missing))
 		}
 		if len(otherCase) > 0 {
 			slices.Sort(otherCase)
-			msg += fmt.Sprintf(" (tag keys are case-sensitive; it has %s)", nameList(otherCase))
+			msg += fmt.Sprintf(" (tag keys are case-sensitive; it has %s)", NameList(otherCase))
 		}
-		out = append(out, Finding{Resource: accountResource(a), Account: a.ID, Message: msg})
+		out = append(out, Finding{Resource: AccountResource(a), Account: a.ID, Message: msg})
 	}
 	return out
 }

@@ -1,87 +1,63 @@
-package audit
+package audit_test
 
 import (
 	"testing"
 
+	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
-func TestTaggingChecks(t *testing.T) {
-	const org = "organization/o-abc123"
-	tagPolicy := func(e *estate.Estate) *estate.Policy { return policyNamed(e, "groundwork-tagging") }
-	runCases(t, guarded, map[string]checkCase{
-		"001 passes on the root": {check: "GW-TAG-001"},
-		"001 passes on every top-level OU": {
-			check: "GW-TAG-001",
-			edit: func(e *estate.Estate) {
-				tagPolicy(e).Targets = []string{"Exceptions", "Infrastructure", "Sandbox", "Security", "Workloads"}
-			},
-		},
-		"001 not enabled": {
-			check: "GW-TAG-001",
-			edit:  func(e *estate.Estate) { e.Org.EnabledPolicyTypes = []string{estate.PolicyTypeSCP} },
-			want:  []string{org}, msg: "TAG_POLICY policy type is not enabled",
-		},
-		"001 attached nowhere": {
-			check: "GW-TAG-001",
-			edit:  func(e *estate.Estate) { tagPolicy(e).Targets = nil },
-			want:  []string{org}, msg: "no tag policy is attached to the root or to any top-level OU",
-		},
-		"001 only nested OUs do not count": {
-			check: "GW-TAG-001",
-			edit:  func(e *estate.Estate) { tagPolicy(e).Targets = []string{"Workloads/Prod"} },
-			want:  []string{org},
-		},
-		"001 an SCP is not a tag policy": {
-			check: "GW-TAG-001",
-			edit: func(e *estate.Estate) {
-				delete(e.Org.Policies, estate.PolicyKey(estate.PolicyTypeTag, "groundwork-tagging"))
-			},
-			want: []string{org},
-		},
-		"001 some top-level OUs lack one": {
-			check: "GW-TAG-001",
-			edit:  func(e *estate.Estate) { tagPolicy(e).Targets = []string{"Infrastructure", "Security", "Workloads"} },
-			want:  []string{"ou/Root/Exceptions", "ou/Root/Sandbox"}, msg: "no tag policy is attached to Root/Exceptions or to the root",
-		},
+// tagged is the recommended foundation with its accounts' tags read: the
+// workload accounts carry Owner and Environment, the others no tags.
+func tagged() *estate.Estate {
+	e := audittest.Foundation()
+	for _, a := range e.Accounts {
+		a.Tags = map[string]string{}
+	}
+	audittest.Account(e, "payments-prod").Tags = map[string]string{"Owner": "payments-team", "Environment": "Prod"}
+	audittest.Account(e, "payments-dev").Tags = map[string]string{"Owner": "payments-team", "Environment": "Dev"}
+	return e
+}
 
-		"002 passes": {check: "GW-TAG-002"},
+func TestWorkloadTagsCheck(t *testing.T) {
+	audittest.RunCases(t, tagged, map[string]audittest.Case{
+		"002 passes": {Check: "GW-TAG-002"},
 		"002 passes for tags not read": {
-			check: "GW-TAG-002",
-			edit:  func(e *estate.Estate) { acct(e, "payments-dev").Tags = nil },
+			Check: "GW-TAG-002",
+			Edit:  func(e *estate.Estate) { audittest.Account(e, "payments-dev").Tags = nil },
 		},
 		"002 other accounts need not": {
-			check: "GW-TAG-002",
-			edit: func(e *estate.Estate) {
-				add(e, "777777777777", "network", "Infrastructure", estate.RoleNone, "").Tags = map[string]string{}
+			Check: "GW-TAG-002",
+			Edit: func(e *estate.Estate) {
+				audittest.AddAccount(e, "777777777777", "network", "Infrastructure", estate.RoleNone, "").Tags = map[string]string{}
 			},
 		},
 		"002 closing accounts are ignored": {
-			check: "GW-TAG-002",
-			edit: func(e *estate.Estate) {
-				a := add(e, "777777777777", "old", "Workloads/Prod", estate.RoleWorkload, "prod")
+			Check: "GW-TAG-002",
+			Edit: func(e *estate.Estate) {
+				a := audittest.AddAccount(e, "777777777777", "old", "Workloads/Prod", estate.RoleWorkload, "prod")
 				a.Tags, a.Status = map[string]string{}, "SUSPENDED"
 			},
 		},
 		"002 untagged workload": {
-			check: "GW-TAG-002",
-			edit:  func(e *estate.Estate) { acct(e, "payments-dev").Tags = map[string]string{} },
-			want:  []string{"account/555555555555 (payments-dev)"}, msg: "lacks the Owner and Environment tags",
+			Check: "GW-TAG-002",
+			Edit:  func(e *estate.Estate) { audittest.Account(e, "payments-dev").Tags = map[string]string{} },
+			Want:  []string{"account/555555555555 (payments-dev)"}, Msg: "lacks the Owner and Environment tags",
 		},
 		"002 empty value and wrong case": {
-			check: "GW-TAG-002",
-			edit: func(e *estate.Estate) {
-				acct(e, "payments-prod").Tags = map[string]string{"Owner": " ", "environment": "Prod"}
+			Check: "GW-TAG-002",
+			Edit: func(e *estate.Estate) {
+				audittest.Account(e, "payments-prod").Tags = map[string]string{"Owner": " ", "environment": "Prod"}
 			},
-			want: []string{"account/444444444444 (payments-prod)"},
-			msg:  "lacks the Owner and Environment tags of the tagging dictionary (tag keys are case-sensitive; it has environment)",
+			Want: []string{"account/444444444444 (payments-prod)"},
+			Msg:  "lacks the Owner and Environment tags of the tagging dictionary (tag keys are case-sensitive; it has environment)",
 		},
 		"002 unannotated account under Workloads": {
-			check: "GW-TAG-002",
-			edit: func(e *estate.Estate) {
-				add(e, "777777777777", "data", "Workloads/Apps", estate.RoleNone, "").Tags = map[string]string{"Owner": "data-team"}
+			Check: "GW-TAG-002",
+			Edit: func(e *estate.Estate) {
+				audittest.AddAccount(e, "777777777777", "data", "Workloads/Apps", estate.RoleNone, "").Tags = map[string]string{"Owner": "data-team"}
 			},
-			want: []string{"account/777777777777 (data)"}, msg: "lacks the Environment tag of",
+			Want: []string{"account/777777777777 (data)"}, Msg: "lacks the Environment tag of",
 		},
 	})
 }

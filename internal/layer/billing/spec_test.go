@@ -8,6 +8,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/layer/billing"
+
 	// Whole foundations: every section registered, as in the CLI.
 	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"

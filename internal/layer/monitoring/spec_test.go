@@ -11,6 +11,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/filterpattern"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
+
 	// Whole foundations: every section registered, as in the CLI.
 	_ "github.com/groundwork-aws/groundwork/internal/layer/all"
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"

@@ -1,0 +1,9 @@
+package audit
+
+// Internals the external tests (package audit_test) reach.
+var (
+	SplitControl = splitControl
+	Summarise    = summarise
+	StageWords   = stageWords
+	CheckDrift   = checkDrift
+)

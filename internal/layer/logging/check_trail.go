@@ -1,0 +1,171 @@
+package logging
+
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// The organization trail checks: one CloudTrail trail logs every account
+// of the organization in every Region, with log file validation, a KMS key
+// and delivery to CloudWatch Logs (guidance 000, 001, 002, 003 and 004).
+
+// trailRemedy is the remediation of a setting groundwork keeps on the
+// trail the spec names: what apply does.
+func trailRemedy(what string) string {
+	return "run groundwork apply with logging.trail.name in foundation.yaml naming the trail (default groundwork-org-trail), which " + what
+}
+
+func init() {
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-001",
+		Title:    "Organization trail logs every account",
+		Severity: audit.High,
+		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
+			"Organization-wide CloudTrail; 002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.AE-3", "Conformity IAM-030"},
+		Rationale: "Without an organization trail, API activity in accounts without a trail of their own goes " +
+			"unrecorded, and a trail that lives inside an account can be stopped by that account's " +
+			"administrators.",
+		Remediation: "write a logging section in foundation.yaml (`logging: {}` takes the recommended organization trail; " +
+			"logging.trail.name and logging.trail.account name it and the account it lives in) and run groundwork apply",
+		Run: checkOrganizationTrail,
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-002",
+		Title:    "Organization trail logs every Region",
+		Severity: audit.High,
+		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
+			"Organization-wide CloudTrail; 002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.CM-7", "Conformity IAM-030"},
+		Rationale: "A single-Region trail leaves every other Region unwatched: an attacker who launches resources in a " +
+			"Region nobody uses leaves no record.",
+		Remediation: trailRemedy("makes the organization trail multi-Region"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.MultiRegion }, func(t *estate.Trail) string {
+			return fmt.Sprintf("organization trail logs only its home Region %s: API activity in every other Region goes unrecorded",
+				cmp.Or(t.HomeRegion, t.Region))
+		}),
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-003",
+		Title:    "Organization trail includes global service events",
+		Severity: audit.Medium,
+		Guidance: "001 CloudTrail; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF PR.PT-1"},
+		Rationale: "IAM, STS and the other global services carry the changes that matter most, who may do what and who " +
+			"assumed which role; a trail without global service events misses all of them.",
+		Remediation: trailRemedy("turns on global service events"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.GlobalServiceEvents }, func(*estate.Trail) string {
+			return "organization trail does not include global service events: calls to IAM, STS and other global services go unrecorded"
+		}),
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-004",
+		Title:    "Organization trail validates its log files",
+		Severity: audit.Medium,
+		Guidance: "002 AWS environment audit; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.2", "NIST CSF PR.DS-6", "Conformity IAM-030"},
+		Rationale: "Without digest files, someone who reaches the bucket can alter or delete log files to hide their " +
+			"tracks, and nobody can prove the logs are what CloudTrail delivered.",
+		Remediation: trailRemedy("turns on log file validation"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.LogFileValidation }, func(*estate.Trail) string {
+			return "log file validation is off: a log file changed or deleted after delivery cannot be detected"
+		}),
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-005",
+		Title:    "Organization trail encrypted with a KMS key",
+		Severity: audit.Medium,
+		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.5", "NIST CSF PR.DS-1"},
+		Rationale: "With SSE-KMS, reading the logs takes both the bucket and a key held in another account; without it, " +
+			"anyone granted read access to the bucket reads every account's API activity.",
+		Remediation: trailRemedy("encrypts the trail with a KMS key in the Security Tooling account"),
+		Run: checkTrails(func(t *estate.Trail) bool { return t.KMSKey != "" }, func(*estate.Trail) string {
+			return "organization trail uses no KMS key: its log files carry only the bucket's default encryption, " +
+				"which anyone allowed to read the bucket can decrypt"
+		}),
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-006",
+		Title:    "Organization trail is logging",
+		Severity: audit.High,
+		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
+			"Organization-wide CloudTrail",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.AE-3"},
+		Rationale: "A stopped trail keeps its configuration, so it looks present while it records nothing; stopping " +
+			"logging is a known first step of an attacker covering their tracks.",
+		Remediation: trailRemedy("starts logging") + "; or run aws cloudtrail start-logging --name <trail> in the account that owns it",
+		Run: checkTrails(func(t *estate.Trail) bool { return t.Logging }, func(t *estate.Trail) string {
+			return fmt.Sprintf("organization trail is stopped: no events are delivered to %s", cmp.Or(t.Bucket, "its bucket"))
+		}),
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-007",
+		Title:    "Organization trail delivers to CloudWatch Logs",
+		Severity: audit.Medium,
+		Guidance: "000 Configure management account alerting; 001 CloudTrail; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF DE.AE-3", "NIST CSF DE.CM-3"},
+		Rationale: "Events that reach only S3 are read after the fact; the metric filters and alarms of the monitoring " +
+			"checks need the trail in CloudWatch Logs to warn while something is happening.",
+		Remediation: "leave logging.trail.cloudwatch_logs at its default, true, in foundation.yaml (logging.trail.log_group names the group) " +
+			"and run groundwork apply",
+		Run: checkTrails(func(t *estate.Trail) bool { return t.LogGroupARN != "" }, func(*estate.Trail) string {
+			return "organization trail does not deliver to CloudWatch Logs: no metric filter or alarm can watch its events"
+		}),
+	})
+}
+
+// organizationTrails returns the trails with organization scope, by key,
+// leaving out those in closing accounts.
+func organizationTrails(e *estate.Estate) []*estate.Trail {
+	var out []*estate.Trail
+	for _, t := range audit.SortedValues(e.Logging.Trails) {
+		if t.Organization && !audit.Leaving(e, t.Where) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func trailResource(e *estate.Estate, t *estate.Trail) string {
+	return audit.PlacedResource(e, "trail", t.Name, t.Where)
+}
+
+// checkOrganizationTrail reports an organization without an organization
+// trail, naming the trails that log a single account.
+func checkOrganizationTrail(e *estate.Estate) []audit.Finding {
+	if e.Logging == nil || len(organizationTrails(e)) > 0 {
+		return nil
+	}
+	msg := "no organization trail: nothing records API activity in every account of the organization"
+	var others []string
+	for _, t := range audit.SortedValues(e.Logging.Trails) {
+		if !audit.Leaving(e, t.Where) {
+			others = append(others, fmt.Sprintf("%s in %s", t.Name, audit.WhereLabel(e, t.Where)))
+		}
+	}
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" (single-account trails: %s)", audit.NameList(others))
+	}
+	return []audit.Finding{{Resource: audit.OrgResource(e), Message: msg}}
+}
+
+// checkTrails reports every organization trail that is not ok, with the
+// message why. GW-LOG-001 reports an organization without one.
+func checkTrails(ok func(*estate.Trail) bool, why func(*estate.Trail) string) func(*estate.Estate) []audit.Finding {
+	return func(e *estate.Estate) []audit.Finding {
+		if e.Logging == nil {
+			return nil
+		}
+		var out []audit.Finding
+		for _, t := range organizationTrails(e) {
+			if !ok(t) {
+				out = append(out, audit.Finding{Resource: trailResource(e, t), Account: audit.WhereID(e, t.Account), Region: t.Region, Message: why(t)})
+			}
+		}
+		return out
+	}
+}

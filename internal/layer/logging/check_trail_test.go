@@ -1,0 +1,115 @@
+package logging
+
+import (
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
+
+// addTrail adds a second trail, a copy of the organization trail named
+// name in acct's home Region, and returns it for editing.
+func addTrail(e *estate.Estate, acct, name string) *estate.Trail {
+	t := *loggedTrail(e)
+	t.Where, t.Name = estate.Where{Account: acct, Region: audittest.Home}, name
+	e.Logging.Trails[t.Key(name)] = &t
+	return &t
+}
+
+// moveTrail moves the organization trail to acct's home Region.
+func moveTrail(e *estate.Estate, acct string) {
+	t := loggedTrail(e)
+	delete(e.Logging.Trails, t.Key(t.Name))
+	t.Where = estate.Where{Account: acct, Region: audittest.Home}
+	e.Logging.Trails[t.Key(t.Name)] = t
+}
+
+func TestTrailChecks(t *testing.T) {
+	const org = "organization/o-abc123"
+	audittest.RunCases(t, logged, map[string]audittest.Case{
+		"001 passes": {Check: "GW-LOG-001"},
+		"001 passes with the trail in the delegated administrator": {
+			Check: "GW-LOG-001",
+			Edit:  func(e *estate.Estate) { moveTrail(e, audittest.ToolingKey) },
+		},
+		"001 no trail": {
+			Check: "GW-LOG-001",
+			Edit:  func(e *estate.Estate) { e.Logging.Trails = map[string]*estate.Trail{} },
+			Want:  []string{org}, Msg: "no organization trail",
+		},
+		"001 only a single-account trail": {
+			Check: "GW-LOG-001",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).Organization = false },
+			Want:  []string{org}, Msg: "(single-account trails: groundwork-org-trail in management eu-west-1)",
+		},
+		"001 a trail in a closing account does not count": {
+			Check: "GW-LOG-001",
+			Edit: func(e *estate.Estate) {
+				moveTrail(e, audittest.SandboxKey)
+				audittest.Account(e, "sandbox-ana").Status = "SUSPENDED"
+			},
+			Want: []string{org}, Msg: "no organization trail: nothing records",
+		},
+
+		"002 passes": {Check: "GW-LOG-002"},
+		"002 single-Region trail": {
+			Check: "GW-LOG-002",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).MultiRegion = false },
+			Want:  []string{orgTrailResource}, Msg: "logs only its home Region eu-west-1",
+		},
+		"002 each organization trail is judged": {
+			Check: "GW-LOG-002",
+			Edit:  func(e *estate.Estate) { addTrail(e, audittest.ToolingKey, "second").MultiRegion = false },
+			Want:  []string{"trail/second (security-tooling eu-west-1)"},
+		},
+		"002 a single-account trail is not judged": {
+			Check: "GW-LOG-002",
+			Edit: func(e *estate.Estate) {
+				t := addTrail(e, audittest.ProdKey, "app")
+				t.Organization, t.MultiRegion = false, false
+			},
+		},
+
+		"003 passes": {Check: "GW-LOG-003"},
+		"003 no global service events": {
+			Check: "GW-LOG-003",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).GlobalServiceEvents = false },
+			Want:  []string{orgTrailResource}, Msg: "does not include global service events",
+		},
+
+		"004 passes": {Check: "GW-LOG-004"},
+		"004 no log file validation": {
+			Check: "GW-LOG-004",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).LogFileValidation = false },
+			Want:  []string{orgTrailResource}, Msg: "log file validation is off",
+		},
+
+		"005 passes": {Check: "GW-LOG-005"},
+		"005 no KMS key": {
+			Check: "GW-LOG-005",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).KMSKey = "" },
+			Want:  []string{orgTrailResource}, Msg: "uses no KMS key",
+		},
+
+		"006 passes": {Check: "GW-LOG-006"},
+		"006 stopped": {
+			Check: "GW-LOG-006",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).Logging = false },
+			Want:  []string{orgTrailResource}, Msg: "no events are delivered to " + ctBucket,
+		},
+		"006 a stopped trail in a closing account is ignored": {
+			Check: "GW-LOG-006",
+			Edit: func(e *estate.Estate) {
+				addTrail(e, audittest.SandboxKey, "old").Logging = false
+				audittest.Account(e, "sandbox-ana").Status = "PENDING_CLOSURE"
+			},
+		},
+
+		"007 passes": {Check: "GW-LOG-007"},
+		"007 no CloudWatch Logs": {
+			Check: "GW-LOG-007",
+			Edit:  func(e *estate.Estate) { loggedTrail(e).LogGroupARN = "" },
+			Want:  []string{orgTrailResource}, Msg: "does not deliver to CloudWatch Logs",
+		},
+	})
+}

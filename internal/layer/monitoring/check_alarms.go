@@ -1,0 +1,323 @@
+package monitoring
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/filterpattern"
+)
+
+// The monitoring checks: a security topic someone is subscribed to, and,
+// for each filter-pattern library entry the spec selects, a metric filter
+// on the trail's log group and an alarm that notifies a topic with a
+// confirmed subscription (guidance 000, 001 and 003; CIS AWS Foundations
+// v3.0.0 section 4). As CIS does, an alarm whose topic has no confirmed
+// subscription counts as missing: nobody hears it. The checks judge only
+// what e.Monitoring.Expected names; when e.Monitoring is nil (the layer
+// was not read or the spec asks for none) the topic and rule checks
+// return no findings, and the pattern checks of the entries CIS names
+// judge the trails the posture layer read instead (check_alarms_posture.go).
+
+const monitoringRemedy = "write a monitoring section in foundation.yaml (`monitoring: {}` takes the defaults) and run groundwork apply"
+
+// confirmRemedy is the manual step no API can take for the subscriber.
+const confirmRemedy = "each address under monitoring.security_topic.subscribers in foundation.yaml must follow the link in the " +
+	"\"AWS Notification - Subscription Confirmation\" e-mail; an unconfirmed subscription expires, after which groundwork apply subscribes the address again"
+
+// patternCheck is the check of one library entry: a stable ID, a short
+// name for titles, a severity, the risk an unwatched pattern leaves open
+// and the NIST CSF subcategories the alarm serves (personnel activity
+// DE.CM-3, network DE.CM-1, other unauthorized change DE.CM-7).
+type patternCheck struct {
+	name, id, what string
+	severity       audit.Severity
+	risk           string
+	nist           []string
+}
+
+// patternChecks covers every library entry; TestPatternChecksCoverLibrary
+// keeps it so. IDs are stable: append, never renumber.
+var patternChecks = []patternCheck{
+	{"RootUserActivity", "GW-MON-010", "root user activity", audit.High,
+		"The root user bypasses IAM policies and, in the management account, every SCP; root activity nobody is alerted " +
+			"to may be a stolen root password in use.", []string{"DE.CM-3"}},
+	{"ConsoleSignIn", "GW-MON-011", "console sign-ins", audit.Low,
+		"The management account is rarely signed in to and controls every account (guidance 001), so a sign-in nobody " +
+			"expected is the first sign of stolen credentials.", []string{"DE.CM-3"}},
+	{"AccessDenied", "GW-MON-012", "access-denied errors", audit.Low,
+		"In a management account that holds no workloads a denied request is either a mistake or someone probing with " +
+			"credentials they should not have (guidance 001); unalerted, the probing goes on unseen.", []string{"DE.CM-3"}},
+	{"UnauthorizedAPICalls", "GW-MON-013", "unauthorized API calls", audit.Medium,
+		"Bursts of UnauthorizedOperation and AccessDenied errors are how reconnaissance with stolen or over-scoped " +
+			"credentials shows itself; without an alarm it is noticed only in a later investigation.", []string{"DE.CM-7"}},
+	{"ConsoleSignInWithoutMFA", "GW-MON-014", "console sign-ins without MFA", audit.Medium,
+		"A console sign-in without MFA means a password alone was enough; alerting on it finds users who skipped MFA " +
+			"and passwords being used by someone else.", []string{"DE.CM-3", "PR.AC-7"}},
+	{"IAMPolicyChanges", "GW-MON-015", "IAM policy changes", audit.Medium,
+		"Changing an IAM policy is how privilege is escalated or a back door planted; without an alarm a new " +
+			"administrator grant waits for the next access review.", []string{"DE.CM-3"}},
+	{"CloudTrailChanges", "GW-MON-016", "CloudTrail configuration changes", audit.Medium,
+		"Stopping or changing a trail is the first step in covering tracks; an unalerted change leaves a gap in the " +
+			"audit log that is found only when the logs are needed.", []string{"DE.CM-7", "PR.PT-1"}},
+	{"ConsoleAuthFailures", "GW-MON-017", "console authentication failures", audit.Low,
+		"Repeated failed console sign-ins point to passwords being guessed; an alarm gives time to lock the targeted " +
+			"users before a guess succeeds.", []string{"DE.CM-3"}},
+	{"DisableOrDeleteCMK", "GW-MON-018", "KMS keys disabled or scheduled for deletion", audit.Medium,
+		"Data encrypted under a KMS key that is disabled or deleted becomes unreadable; an alarm during the waiting " +
+			"period is the chance to cancel a deletion before the data is lost for good.", []string{"DE.CM-7", "PR.DS-1"}},
+	{"S3BucketPolicyChanges", "GW-MON-019", "S3 bucket policy changes", audit.Low,
+		"One bucket policy change can open data to other accounts or the public; an alarm shortens the time such an " +
+			"exposure stays in place.", []string{"DE.CM-7", "PR.DS-5"}},
+	{"ConfigChanges", "GW-MON-020", "AWS Config configuration changes", audit.Medium,
+		"Stopping a Config recorder or deleting its delivery channel blinds configuration monitoring where it ran; " +
+			"without an alarm the changes made meanwhile are never recorded.", []string{"DE.CM-7"}},
+	{"SecurityGroupChanges", "GW-MON-021", "security group changes", audit.Low,
+		"A security group rule change can expose instances to the internet; an alarm catches an opened port before " +
+			"it is found and exploited.", []string{"DE.CM-1"}},
+	{"NACLChanges", "GW-MON-022", "network ACL changes", audit.Low,
+		"Network ACLs are the subnet boundary; a change nobody hears of can open whole subnets to traffic the network " +
+			"design keeps out.", []string{"DE.CM-1"}},
+	{"NetworkGatewayChanges", "GW-MON-023", "network gateway changes", audit.Low,
+		"Creating or attaching an internet, customer or transit gateway gives a VPC a new way in or out that bypasses " +
+			"the network's inspection points.", []string{"DE.CM-1"}},
+	{"RouteTableChanges", "GW-MON-024", "route table changes", audit.Low,
+		"A route table change can send traffic around a firewall or out through an unintended gateway, and nothing " +
+			"else reports it.", []string{"DE.CM-1"}},
+	{"VPCChanges", "GW-MON-025", "VPC changes", audit.Low,
+		"VPC changes such as new peering connections join networks that were kept apart; an alarm lets them be " +
+			"reviewed while they are new.", []string{"DE.CM-1"}},
+	{"OrganizationsChanges", "GW-MON-026", "AWS Organizations changes", audit.Medium,
+		"Organization changes (an account leaving, an SCP detached, an OU moved) can lift guardrails from many " +
+			"accounts at once and must reach the security team as they happen.", []string{"DE.CM-7"}},
+}
+
+func init() {
+	audit.Register(audit.Check{
+		ID:       "GW-MON-001",
+		Title:    "Security notification topic exists",
+		Severity: audit.Medium,
+		Guidance: "000 Configure management account alerting; 001 Other manual tasks; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF DE.DP-4"},
+		Rationale: "The alarms and the root sign-in rule publish to the security topic; if it does not exist their " +
+			"notifications fail and a detected event reaches nobody.",
+		Remediation: monitoringRemedy + "; monitoring.security_topic.name names the topic",
+		Run:         checkSecurityTopics,
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-MON-002",
+		Title:    "Security notification topic has a confirmed subscription",
+		Severity: audit.Medium,
+		Guidance: "000 Configure management account alerting; 001 Other manual tasks; 003 Logging and Auditing",
+		Controls: []string{"NIST CSF DE.DP-4"},
+		Rationale: "SNS delivers only to confirmed subscriptions, so until someone confirms, every alarm publishes into " +
+			"the void; guidance 001 lists subscribing as a manual task for this reason.",
+		Remediation: confirmRemedy,
+		Run:         checkTopicSubscriptions,
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-MON-003",
+		Title:    "Root sign-ins notify the security topic",
+		Severity: audit.Medium,
+		Guidance: "000 Configure management account alerting; 001 Root account login",
+		Controls: []string{"NIST CSF DE.CM-3"},
+		Rationale: "The management account's root user can do anything in the organization; a root sign-in nobody hears " +
+			"of gives whoever has the password time to act.",
+		Remediation: "leave monitoring.root_login_rule at its default, true, in foundation.yaml and run groundwork apply; " +
+			"the rule lives in the management account in us-east-1, where CloudTrail records root sign-ins, " +
+			"beside a copy of the security topic whose subscription must be confirmed too",
+		Run: checkRootSignInRules,
+	})
+	for _, pc := range patternChecks {
+		entry, ok := filterpattern.Lookup(pc.name)
+		if !ok {
+			panic(fmt.Sprintf("monitoring: %s checks %s, which the filter-pattern library lacks", pc.id, pc.name))
+		}
+		guidance, controls := patternGuidance(entry)
+		for _, id := range pc.nist {
+			controls = append(controls, audit.FrameworkNIST+" "+id)
+		}
+		audit.Register(audit.Check{
+			ID:        pc.id,
+			Title:     "Metric filter and alarm for " + pc.what,
+			Severity:  pc.severity,
+			Guidance:  guidance,
+			Controls:  controls,
+			Rationale: pc.risk,
+			Remediation: fmt.Sprintf("keep %s under monitoring.alarms in foundation.yaml (the default lists every library pattern) "+
+				"and run groundwork apply; then confirm a subscription to the security topic", pc.name),
+			Run: checkPattern(entry, pc.what),
+		})
+	}
+}
+
+// sections001 are the sections of guidance 001 that ask for a library
+// entry's alarm, by entry name.
+var sections001 = map[string]string{
+	"ConsoleSignIn": "001 Console sign-in",
+	"AccessDenied":  "001 Access denied errors",
+}
+
+// patternGuidance splits an entry's guidance labels into the guidance
+// sections a check cites and the compliance controls it maps to. Only
+// CIS v3.0.0 labels become controls: the catalogue maps to that version
+// alone, and the one older label (v1.2.0 3.1 on AccessDenied) names the
+// unauthorized-API-calls alarm that v3.0.0 numbers 4.1 and GW-MON-013
+// checks with the pattern CIS prescribes, which AccessDenied's is not.
+func patternGuidance(e filterpattern.Entry) (guidance string, controls []string) {
+	var g []string
+	for _, label := range e.Guidance {
+		switch {
+		case label == "000":
+			g = append(g, "000 Configure management account alerting")
+		case label == "001":
+			if s, ok := sections001[e.Name]; ok {
+				g = append(g, s)
+			}
+		case strings.HasPrefix(label, audit.FrameworkCIS+" "):
+			controls = append(controls, label)
+		}
+	}
+	// 003 asks for "CloudWatch alarms for security and network-related
+	// API activity" under this heading.
+	g = append(g, "003 Logging and Auditing")
+	return strings.Join(g, "; "), controls
+}
+
+// checkSecurityTopics reports each expected security topic that does not
+// exist.
+func checkSecurityTopics(e *estate.Estate) []audit.Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []audit.Finding
+	for _, p := range m.Expected.Topics {
+		if _, ok := m.Topics[p.Key(p.Name)]; ok || audit.Leaving(e, p.Where) {
+			continue
+		}
+		out = append(out, audit.PlacedFinding(e, "topic", p.Name, p.Where,
+			fmt.Sprintf("security topic %s does not exist: the alarms and rules there have nowhere to send notifications", p.Name)))
+	}
+	return out
+}
+
+// checkTopicSubscriptions reports each expected topic that exists but
+// that nobody receives: no subscription, or only pending ones.
+func checkTopicSubscriptions(e *estate.Estate) []audit.Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []audit.Finding
+	for _, p := range m.Expected.Topics {
+		t, ok := m.Topics[p.Key(p.Name)]
+		if !ok || t.Confirmed() || audit.Leaving(e, p.Where) {
+			continue
+		}
+		msg := "topic has no subscription: nobody receives its notifications"
+		if n := len(t.Subscriptions); n > 0 {
+			var pending []string
+			for _, s := range t.Subscriptions {
+				pending = append(pending, s.Endpoint)
+			}
+			msg = fmt.Sprintf("topic has no confirmed subscription (%d pending: %s): nobody receives its notifications until one is confirmed",
+				n, audit.NameList(pending))
+		}
+		out = append(out, audit.PlacedFinding(e, "topic", t.Name, p.Where, msg))
+	}
+	return out
+}
+
+// checkRootSignInRules reports each expected root sign-in rule that is
+// missing, disabled, or notifies no topic with a confirmed subscription.
+func checkRootSignInRules(e *estate.Estate) []audit.Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []audit.Finding
+	for _, p := range m.Expected.Rules {
+		if audit.Leaving(e, p.Where) {
+			continue
+		}
+		at := func(msg string) audit.Finding { return audit.PlacedFinding(e, "event-rule", p.Name, p.Where, msg) }
+		r, ok := m.EventRules[p.Key(p.Name)]
+		switch {
+		case !ok:
+			out = append(out, at(fmt.Sprintf(
+				"no EventBridge rule %s: a root user sign-in to %s notifies nobody", p.Name, audit.WhereLabel(e, estate.Where{Account: p.Account}))))
+		case r.State != "ENABLED":
+			out = append(out, at(fmt.Sprintf("rule is %s: root user sign-ins notify nobody", strings.ToLower(r.State))))
+		case !slices.ContainsFunc(r.Targets, func(arn string) bool { return confirmedTopic(m, arn) }):
+			out = append(out, at("rule targets no topic with a confirmed subscription: root user sign-ins notify nobody"))
+		}
+	}
+	return out
+}
+
+// confirmedTopic reports whether arn is a topic the layer read that has a
+// confirmed subscription. A topic that was not read (not one the spec
+// names) cannot be shown to reach anyone, and does not count.
+func confirmedTopic(m *estate.Monitoring, arn string) bool {
+	t := m.TopicByARN(arn)
+	return t != nil && t.Confirmed()
+}
+
+// checkPattern judges one library entry: a metric filter with exactly its
+// pattern on the expected log group (Security Hub passes CloudWatch.1 to
+// .14 only for "the exact metric filters prescribed by CIS"), an alarm on
+// that filter's metric, and the alarm notifying a topic someone confirmed.
+func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) []audit.Finding {
+	return func(e *estate.Estate) []audit.Finding {
+		m := e.Monitoring
+		if m == nil {
+			return checkPatternOnPosture(e, entry, what)
+		}
+		if !slices.Contains(m.Expected.Patterns, entry.Name) {
+			return nil
+		}
+		lg := m.Expected.LogGroup
+		if audit.Leaving(e, lg.Where) {
+			return nil
+		}
+		var filters []*estate.MetricFilter
+		for _, f := range audit.SortedValues(m.MetricFilters) {
+			if f.Where == lg.Where && f.LogGroup == lg.Name && f.Pattern == entry.Pattern && f.MetricName != "" {
+				filters = append(filters, f)
+			}
+		}
+		if len(filters) == 0 {
+			return []audit.Finding{audit.PlacedFinding(e, "log-group", lg.Name, lg.Where,
+				fmt.Sprintf("no metric filter on the trail's log group uses the %s pattern: nothing watches for %s", entry.Name, what))}
+		}
+		var alarms []*estate.Alarm
+		for _, a := range audit.SortedValues(m.Alarms) {
+			for _, f := range filters {
+				if a.Where == f.Where && a.Namespace == f.Namespace && a.MetricName == f.MetricName {
+					alarms = append(alarms, a)
+					break
+				}
+			}
+		}
+		if len(alarms) == 0 {
+			f := filters[0]
+			return []audit.Finding{audit.PlacedFinding(e, "metric-filter", f.Name, f.Where,
+				fmt.Sprintf("no alarm watches the metric %s/%s: nobody hears of %s", f.Namespace, f.MetricName, what))}
+		}
+		for _, a := range alarms {
+			if a.ActionsEnabled && slices.ContainsFunc(a.AlarmActions, func(arn string) bool { return confirmedTopic(m, arn) }) {
+				return nil
+			}
+		}
+		a := alarms[0]
+		why := "notifies no topic with a confirmed subscription"
+		if !a.ActionsEnabled {
+			why = "has its actions disabled"
+		}
+		return []audit.Finding{audit.PlacedFinding(e, "alarm", a.Name, a.Where,
+			fmt.Sprintf("alarm %s, so it counts as missing: nobody hears of %s", why, what))}
+	}
+}

@@ -1,0 +1,283 @@
+package monitoring
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/filterpattern"
+
+	// The posture layer's checks judge the trails these checks read:
+	// registered here, they show where one layer hands over to the other.
+	_ "github.com/groundwork-aws/groundwork/internal/layer/posture"
+	"github.com/groundwork-aws/groundwork/internal/layer/posture/posturetest"
+)
+
+// The pattern checks judged on the posture layer, without a monitoring
+// section in the spec.
+
+const (
+	postureGroup    = "aws-cloudtrail-logs"
+	postureTopicARN = "arn:aws:sns:eu-west-1:000000000000:alerts"
+	postureGroupRes = "log-group/" + postureGroup + " (management eu-west-1)"
+	orgTrailRes     = "trail/groundwork-org-trail (management eu-west-1)"
+)
+
+// watch makes the posture layer's organization trail deliver to a log
+// group watched, for every library entry, by a filter with its pattern
+// and an alarm notifying a topic with a confirmed subscription: CIS
+// section 4 is then met.
+func watch(e *estate.Estate) {
+	p := e.Posture
+	lg := estate.Placement{Where: estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}, Name: postureGroup}
+	for _, ts := range p.Trails {
+		for _, t := range ts {
+			if t.ARN == posturetest.OrgTrailARN {
+				t.LogGroup = &lg
+			}
+		}
+	}
+	group := &estate.PostureLogGroup{Where: lg.Where, Name: lg.Name}
+	for _, entry := range filterpattern.Library() {
+		group.Filters = append(group.Filters, &estate.PostureMetricFilter{Name: entry.Name, Pattern: entry.Pattern,
+			Namespace: "CISBenchmark", MetricName: entry.Name + "Count"})
+		group.Alarms = append(group.Alarms, &estate.PostureAlarm{Name: entry.Name + "-alarm", Namespace: "CISBenchmark",
+			MetricName: entry.Name + "Count", ActionsEnabled: true, AlarmActions: []string{postureTopicARN}})
+	}
+	p.LogGroups[lg.Key(lg.Name)] = group
+	p.Topics[postureTopicARN] = &estate.PostureTopic{ARN: postureTopicARN, Confirmed: true}
+}
+
+// watched is the trailed foundation with its trail's log group watched.
+func watched() *estate.Estate {
+	e := posturetest.Trailed()
+	watch(e)
+	return e
+}
+
+func postureGroupOf(e *estate.Estate) *estate.PostureLogGroup {
+	return e.Posture.LogGroups[estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}.Key(postureGroup)]
+}
+
+// postureFilter returns the filter of the entry on the watched log group.
+func postureFilter(e *estate.Estate, name string) *estate.PostureMetricFilter {
+	for _, f := range postureGroupOf(e).Filters {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("no filter " + name)
+}
+
+func postureAlarm(e *estate.Estate, name string) *estate.PostureAlarm {
+	for _, a := range postureGroupOf(e).Alarms {
+		if a.Name == name+"-alarm" {
+			return a
+		}
+	}
+	panic("no alarm " + name)
+}
+
+// cisPatternChecks are the IDs of the pattern checks of entries CIS names.
+func cisPatternChecks(t *testing.T) (cis, extra []string) {
+	t.Helper()
+	for _, pc := range patternChecks {
+		entry, _ := filterpattern.Lookup(pc.name)
+		if cisPattern(entry) {
+			cis = append(cis, pc.id)
+		} else {
+			extra = append(extra, pc.id)
+		}
+	}
+	if len(cis) != 15 {
+		t.Fatalf("%d pattern checks of CIS entries, want the 15 of v3.0.0 4.1 to 4.15", len(cis))
+	}
+	return cis, extra
+}
+
+func TestWatchedPostureIsClean(t *testing.T) {
+	if r := audit.Run(watched()); len(r.Findings) != 0 {
+		t.Errorf("findings on the watched posture: %+v", r.Findings)
+	}
+}
+
+func TestPatternChecksOnPosture(t *testing.T) {
+	audittest.RunCases(t, watched, map[string]audittest.Case{
+		"passes": {Check: "GW-MON-013"},
+		"pattern spaced differently passes": {
+			Check: "GW-MON-015",
+			Edit: func(e *estate.Estate) {
+				f := postureFilter(e, "IAMPolicyChanges")
+				f.Pattern = strings.ReplaceAll(f.Pattern, " || ", "  ||\n")
+			},
+		},
+		"no filter": {
+			Check: "GW-MON-016",
+			Edit: func(e *estate.Estate) {
+				g := postureGroupOf(e)
+				g.Filters = g.Filters[:0]
+			},
+			Want: []string{postureGroupRes}, Msg: "uses the CloudTrailChanges pattern: nothing watches for CloudTrail configuration changes",
+		},
+		"filter with another pattern": {
+			Check: "GW-MON-013",
+			Edit: func(e *estate.Estate) {
+				// AccessDenied's is v1.2.0's pattern, not the one v3.0.0 4.1 prescribes.
+				ad, _ := filterpattern.Lookup("AccessDenied")
+				postureFilter(e, "UnauthorizedAPICalls").Pattern = ad.Pattern
+			},
+			Want: []string{postureGroupRes}, Msg: "no metric filter on log group " + postureGroup,
+		},
+		"no alarm": {
+			Check: "GW-MON-010",
+			Edit:  func(e *estate.Estate) { postureAlarm(e, "RootUserActivity").MetricName = "Other" },
+			Want:  []string{"metric-filter/RootUserActivity (management eu-west-1)"},
+			Msg:   "no alarm watches the metric CISBenchmark/RootUserActivityCount",
+		},
+		"alarm actions disabled": {
+			Check: "GW-MON-018",
+			Edit:  func(e *estate.Estate) { postureAlarm(e, "DisableOrDeleteCMK").ActionsEnabled = false },
+			Want:  []string{"alarm/DisableOrDeleteCMK-alarm (management eu-west-1)"},
+			Msg:   "alarm has its actions disabled",
+		},
+		"topic without a confirmed subscription": {
+			Check: "GW-MON-026",
+			Edit:  func(e *estate.Estate) { e.Posture.Topics[postureTopicARN].Confirmed = false },
+			Want:  []string{"alarm/OrganizationsChanges-alarm (management eu-west-1)"},
+			Msg:   "alarm notifies no topic with a confirmed subscription",
+		},
+		"alarm notifying no topic": {
+			Check: "GW-MON-021",
+			Edit:  func(e *estate.Estate) { postureAlarm(e, "SecurityGroupChanges").AlarmActions = nil },
+			Want:  []string{"alarm/SecurityGroupChanges-alarm (management eu-west-1)"},
+			Msg:   "notifies no topic with a confirmed subscription",
+		},
+		"topic not read": {
+			Check: "GW-MON-021",
+			Edit:  func(e *estate.Estate) { delete(e.Posture.Topics, postureTopicARN) },
+		},
+		"log group not read": {
+			Check: "GW-MON-021",
+			Edit:  func(e *estate.Estate) { clear(e.Posture.LogGroups) },
+		},
+		"trail delivers to no log group": {
+			Check: "GW-MON-024",
+			Edit:  unwatch,
+			Want:  []string{orgTrailRes},
+			Msg:   "trail groundwork-org-trail delivers to no CloudWatch Logs log group: no metric filter can watch for route table changes",
+		},
+		"trail not logging": {
+			Check: "GW-MON-024",
+			Edit:  func(e *estate.Estate) { unwatch(e); posturetest.OrgTrail(e).Logging = new(false) },
+		},
+		"single-Region trail": {
+			Check: "GW-MON-024",
+			Edit: func(e *estate.Estate) {
+				unwatch(e)
+				for _, ts := range e.Posture.Trails {
+					ts[0].MultiRegion = false
+				}
+			},
+		},
+		"each account's own trail judged": {
+			Check: "GW-MON-024",
+			Edit: func(e *estate.Estate) {
+				posturetest.OwnTrail(audittest.ProdKey, "444444444444", nil)(e)
+				posturetest.OwnTrail(audittest.DevKey, "555555555555", func(t *estate.PostureTrail) { t.Name = "dev-trail" })(e)
+			},
+			Want: []string{"trail/dev-trail (payments-dev eu-west-1)", "trail/local (payments-prod eu-west-1)"},
+			Msg:  "trail dev-trail delivers to no CloudWatch Logs log group",
+		},
+		"trails of an account named together": {
+			Check: "GW-MON-024",
+			Edit: func(e *estate.Estate) {
+				at := estate.PlaceKey(audittest.MgmtKey, audittest.Home)
+				org := e.Posture.Trails[at]
+				posturetest.OwnTrail(audittest.MgmtKey, "000000000000", nil)(e)
+				e.Posture.Trails[at] = append(org, e.Posture.Trails[at]...)
+				unwatch(e)
+			},
+			Want: []string{"trail/groundwork-org-trail (management eu-west-1)"},
+			Msg:  "trails groundwork-org-trail and local deliver to no CloudWatch Logs log group",
+		},
+	}, audittest.NamesAccount, namesRegion)
+}
+
+// unwatch leaves the organization trail delivering to no log group.
+func unwatch(e *estate.Estate) {
+	for _, ts := range e.Posture.Trails {
+		for _, t := range ts {
+			t.LogGroup = nil
+		}
+	}
+}
+
+func namesRegion(t *testing.T, _ audittest.Case, f audit.Finding) {
+	t.Helper()
+	if f.Region == "" {
+		t.Errorf("finding %+v names no Region", f)
+	}
+}
+
+// TestEveryCISPatternJudgedOnPosture: a trail delivering to no log group
+// fails each CIS pattern check once, for the one account owning the
+// organization trail however many see it, and none of groundwork's own
+// extras.
+func TestEveryCISPatternJudgedOnPosture(t *testing.T) {
+	cis, extra := cisPatternChecks(t)
+	e := watched()
+	unwatch(e)
+	for _, id := range cis {
+		if fs := audittest.RunCheck(t, id, e); len(fs) != 1 || fs[0].Resource != orgTrailRes || fs[0].Account != "000000000000" || fs[0].Region != audittest.Home {
+			t.Errorf("%s: findings = %+v, want one on %s", id, fs, orgTrailRes)
+		}
+	}
+	for _, id := range extra {
+		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
+			t.Errorf("%s judges a pattern CIS does not name without a spec: %+v", id, fs)
+		}
+	}
+}
+
+// TestNoPatternJudgementWithoutLoggingTrail: with no trail logging, the
+// pattern checks leave the judgement to GW-TRL-001.
+func TestNoPatternJudgementWithoutLoggingTrail(t *testing.T) {
+	cis, _ := cisPatternChecks(t)
+	e := watched()
+	unwatch(e)
+	posturetest.OrgTrail(e).Logging = new(false)
+	for _, id := range cis {
+		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
+			t.Errorf("%s: findings = %+v without a logging trail", id, fs)
+		}
+	}
+	if fs := audittest.RunCheck(t, "GW-TRL-001", e); len(fs) == 0 {
+		t.Error("GW-TRL-001 does not report the trail that is not logging")
+	}
+	e.Posture = nil
+	for _, id := range cis {
+		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
+			t.Errorf("%s: findings = %+v without a posture layer", id, fs)
+		}
+	}
+}
+
+// TestSpecMonitoringOverridesPosture: with a monitoring layer the checks
+// judge it alone, whatever the posture layer shows.
+func TestSpecMonitoringOverridesPosture(t *testing.T) {
+	cis, _ := cisPatternChecks(t)
+	e := monitored()
+	e.Posture = posturetest.Trailed().Posture // its trail delivers to no log group
+	for _, id := range cis {
+		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
+			t.Errorf("%s judged the posture layer beside the monitoring layer: %+v", id, fs)
+		}
+	}
+	delete(e.Monitoring.Alarms, monHome.Key("RootUserActivityAlarm"))
+	fs := audittest.RunCheck(t, "GW-MON-010", e)
+	if len(fs) != 1 || !strings.HasPrefix(fs[0].Resource, "metric-filter/RootUserActivityFilter") {
+		t.Errorf("GW-MON-010 = %+v, want the monitoring layer's missing alarm", fs)
+	}
+}
