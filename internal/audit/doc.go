@@ -15,6 +15,7 @@
 // what it reads, one check_<topic>.go per topic. Package audittest helps
 // test them.
 //
-// Accounts that are SUSPENDED or PENDING_CLOSURE are on their way out of the
-// organization; the checks ignore them.
+// Only accounts in use (estate.Account.Active) are judged: one that is
+// SUSPENDED, PENDING_CLOSURE or CLOSED is on its way out of the
+// organization, and one PENDING_ACTIVATION cannot be entered yet.
 package audit

@@ -13,7 +13,7 @@ import (
 // key, or estate.ManagementKey for the management account, or, in some
 // layers, by its AWS ID. These helpers turn such a place into the account,
 // the names and the findings the checks report. Resources in accounts that
-// are closing are ignored, as everywhere in the audit.
+// are not in use are ignored, as everywhere in the audit.
 
 // WhereAccount finds the account a Where key names: an e-mail key, or
 // estate.ManagementKey for the management account. It returns nil for an
@@ -30,12 +30,13 @@ func WhereAccount(e *estate.Estate, key string) *estate.Account {
 	return nil
 }
 
-// Leaving reports whether the account at w is closing; resources there are
-// ignored. An account the estate does not know is not leaving: its
+// Leaving reports whether the account at w is on its way out of the
+// organization, or not yet in use (not estate.Account.Active); resources
+// there are ignored. An account the estate does not know is not leaving: its
 // resources were read, so it exists.
 func Leaving(e *estate.Estate, w estate.Where) bool {
 	a := WhereAccount(e, w.Account)
-	return a != nil && Closing(a)
+	return a != nil && !a.Active()
 }
 
 // managementID is the management account's ID; "" outside an organization.
@@ -106,7 +107,7 @@ func ManagementFinding(e *estate.Estate, msg string) Finding {
 }
 
 // RegionsByAccount groups a layer's places by account, in
-// the order the accounts first appear, and drops closing accounts. The
+// the order the accounts first appear, and drops accounts not in use. The
 // callers pass places sorted by account and Region, so reports read in a
 // stable order.
 func RegionsByAccount(e *estate.Estate, ws []estate.Where) (accounts []string, regions map[string][]string) {

@@ -94,17 +94,12 @@ func NormalName(s string) string {
 	return strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(s))
 }
 
-// Closing reports whether an account is leaving the organization
-// (SUSPENDED or PENDING_CLOSURE); the checks ignore such accounts.
-func Closing(a *estate.Account) bool {
-	return a.Status == "SUSPENDED" || a.Status == "PENDING_CLOSURE"
-}
-
-// ActiveAccounts returns the accounts that are not closing, sorted.
+// ActiveAccounts returns the accounts in use (estate.Account.Active),
+// sorted; the checks judge no other.
 func ActiveAccounts(e *estate.Estate) []*estate.Account {
 	var out []*estate.Account
 	for _, a := range e.SortedAccounts() {
-		if !Closing(a) {
+		if a.Active() {
 			out = append(out, a)
 		}
 	}
@@ -125,7 +120,7 @@ func MemberAccounts(e *estate.Estate) []*estate.Account {
 
 // AccountsWithRole returns the active accounts the spec gives the role.
 func AccountsWithRole(e *estate.Estate, r estate.Role) []*estate.Account {
-	return slices.DeleteFunc(e.AccountsWithRole(r), Closing)
+	return slices.DeleteFunc(e.AccountsWithRole(r), func(a *estate.Account) bool { return !a.Active() })
 }
 
 // under reports whether a unit path sits in the named top-level OU. OU

@@ -131,7 +131,7 @@ func checkDelegatedAdmins(services []string, role estate.Role, label string) fun
 			}
 			var msg string
 			switch {
-			case audit.Closing(a):
+			case !a.Active():
 				msg = fmt.Sprintf("%s is delegated to %s, which is %s", svc, audit.AccountLabel(a), a.Status)
 			case e.IsManagement(a):
 				msg = fmt.Sprintf("%s is delegated to the management account", svc)
