@@ -8,11 +8,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/account"
-	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/spf13/cobra"
 
 	"github.com/groundwork-aws/groundwork/internal/apply"
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer"
@@ -105,10 +104,7 @@ since it was made.`,
 			if err != nil {
 				return err
 			}
-			org := organizations.NewFromConfig(s.Config("", "", ""))
-			env := &kinds.Env{Org: org, OrgLayer: org, Account: account.NewFromConfig(s.Config("", "", "")),
-				Services: kinds.SessionClients{Session: s}, Monitoring: kinds.SessionMonitoringClients{Session: s},
-				Billing: kinds.SessionBillingClients{Session: s}, Hardening: kinds.SessionHardeningClients{Session: s},
+			env := &kinds.Env{Org: awsx.ConfigFor{Session: s}.Organizations(),
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			seedIDs(env, actual)
 			env.SeedActual(actual)
@@ -159,13 +155,6 @@ func seedIDs(env *kinds.Env, actual *estate.Estate) {
 		root = actual.Organization.RootID
 	}
 	env.SeedIDs(root, units, accounts)
-	if actual.Org != nil {
-		policies := map[string]string{}
-		for key, p := range actual.Org.Policies {
-			policies[key] = p.ID
-		}
-		env.SeedPolicyIDs(policies)
-	}
 }
 
 func printReport(g *globals, rep apply.Report) {

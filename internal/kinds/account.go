@@ -138,7 +138,7 @@ func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
 			return fmt.Errorf("create account %s: %w", email, err)
 		}
 		if reqID == "" {
-			env.logf("creating account %s <%s>", name, email)
+			env.Logf("creating account %s <%s>", name, email)
 			out, err := env.Org.CreateAccount(ctx, &organizations.CreateAccountInput{
 				AccountName: aws.String(name), Email: aws.String(email),
 				RoleName: aws.String(env.AccessRole), Tags: orgTags(ch.After),
@@ -148,7 +148,7 @@ func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
 			}
 			reqID = aws.ToString(out.CreateAccountStatus.Id)
 		} else {
-			env.logf("account %s is already being created (request %s); waiting for it", name, reqID)
+			env.Logf("account %s is already being created (request %s); waiting for it", name, reqID)
 		}
 		var adopted bool
 		if id, adopted, err = waitForAccount(ctx, env, reqID, key); err != nil {
@@ -213,7 +213,7 @@ func waitForAccount(ctx context.Context, env *Env, reqID, emailKey string) (id s
 
 // moveAccount moves an account to the unit at path unless it is there.
 func moveAccount(ctx context.Context, env *Env, id, path string) error {
-	to, err := env.parentID(ctx, path)
+	to, err := env.ParentID(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -293,4 +293,13 @@ func (l *accountLookups) invalidate() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.byEmail, l.inflight = nil, nil
+}
+
+// AccountDeps are the changes a resource in an account waits for: the
+// account's creation, or the organization's for the management account.
+func AccountDeps(accountKey string) []string {
+	if accountKey == estate.ManagementKey {
+		return []string{OrganizationAddress}
+	}
+	return []string{AccountAddress(accountKey), OrganizationAddress}
 }

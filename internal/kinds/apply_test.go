@@ -5,7 +5,6 @@ import (
 	"maps"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
@@ -13,36 +12,22 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
-
-const accessRole = "OrganizationAccountAccessRole"
-
-func newEnv(t *testing.T, f *fakeOrg) *kinds.Env {
-	return &kinds.Env{Org: f, AccessRole: accessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf}
-}
-
-func applyChange(t *testing.T, env *kinds.Env, ch plan.Change) error {
-	t.Helper()
-	k, ok := kinds.Lookup(ch.Kind)
-	if !ok {
-		t.Fatalf("kind %q is not registered", ch.Kind)
-	}
-	return k.Apply(context.Background(), env, ch)
-}
 
 // createLogArchive is the change that creates the log-archive account in
 // the Security OU.
 func createLogArchive() plan.Change {
 	return plan.Change{
-		Address: kinds.AccountAddress(logEmail), Kind: kinds.KindAccount, Action: plan.Create, Group: "Security",
-		After: plan.Attrs{"name": "log-archive", "email": logEmail, "unit": "Root/Security", "tags.Owner": "security"},
+		Address: kinds.AccountAddress(kindstest.LogEmail), Kind: kinds.KindAccount, Action: plan.Create, Group: "Security",
+		After: plan.Attrs{"name": "log-archive", "email": kindstest.LogEmail, "unit": "Root/Security", "tags.Owner": "security"},
 	}
 }
 
 func TestCreateAccount(t *testing.T) {
 	tests := map[string]struct {
-		setup   func(f *fakeOrg)
+		setup   func(f *kindstest.FakeOrg)
 		wantErr string
 		// calls are exact counts of the listed operations.
 		calls map[string]int
@@ -52,27 +37,27 @@ func TestCreateAccount(t *testing.T) {
 		wantTags bool
 	}{
 		"creates and polls until SUCCEEDED": {
-			setup:    func(f *fakeOrg) { f.createPolls = 3 },
+			setup:    func(f *kindstest.FakeOrg) { f.CreatePolls = 3 },
 			calls:    map[string]int{"ListAccounts": 1, "ListCreateAccountStatus": 1, "CreateAccount": 1, "DescribeCreateAccountStatus": 4, "MoveAccount": 1},
 			wantTags: true,
 		},
 		"adopts the account that has the e-mail and moves it": {
 			// AWS compares e-mails without regard to case.
-			setup:    func(f *fakeOrg) { f.addAccount("333333333333", "log-archive", "Log@Example.com", f.root) },
+			setup:    func(f *kindstest.FakeOrg) { f.AddAccount("333333333333", "log-archive", "Log@Example.com", f.Root) },
 			calls:    map[string]int{"ListAccounts": 1, "ListCreateAccountStatus": 0, "CreateAccount": 0, "MoveAccount": 1, "TagResource": 1},
 			wantID:   "333333333333",
 			wantTags: true,
 		},
 		"waits for an in-flight request with the same name": {
-			setup:  func(f *fakeOrg) { f.addRequest("car-earlier", "log-archive", logEmail, 2) },
+			setup:  func(f *kindstest.FakeOrg) { f.AddRequest("car-earlier", "log-archive", kindstest.LogEmail, 2) },
 			calls:  map[string]int{"ListCreateAccountStatus": 1, "CreateAccount": 0, "DescribeCreateAccountStatus": 3, "MoveAccount": 1},
 			wantID: "",
 		},
 		"adopts the account when the request fails with EMAIL_ALREADY_EXISTS": {
-			setup: func(f *fakeOrg) {
-				f.createPolls = 1
+			setup: func(f *kindstest.FakeOrg) {
+				f.CreatePolls = 1
 				// Someone else creates it while our request runs.
-				f.onCreateAccount = func() { f.addAccount("444444444444", "log-archive", logEmail, f.root) }
+				f.OnCreateAccount = func() { f.AddAccount("444444444444", "log-archive", kindstest.LogEmail, f.Root) }
 			},
 			calls:  map[string]int{"CreateAccount": 1, "ListAccounts": 2, "MoveAccount": 1},
 			wantID: "444444444444",
@@ -80,26 +65,26 @@ func TestCreateAccount(t *testing.T) {
 			// it adopts this way (reported; the next plan shows the drift).
 		},
 		"returns an error on any other failure": {
-			setup:   func(f *fakeOrg) { f.failCreate = types.CreateAccountFailureReasonAccountLimitExceeded },
+			setup:   func(f *kindstest.FakeOrg) { f.FailCreate = types.CreateAccountFailureReasonAccountLimitExceeded },
 			wantErr: "ACCOUNT_LIMIT_EXCEEDED",
 			calls:   map[string]int{"CreateAccount": 1, "MoveAccount": 0, "ListParents": 0},
 		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeOrg()
-			f.addUnit("ou-sec", "Security", f.root)
+			f := kindstest.NewFakeOrg()
+			f.AddUnit("ou-sec", "Security", f.Root)
 			tt.setup(f)
-			env := newEnv(t, f)
-			env.SeedIDs(f.root, map[string]string{"Security": "ou-sec"}, nil)
+			env := kindstest.NewEnv(t, f)
+			env.SeedIDs(f.Root, map[string]string{"Security": "ou-sec"}, nil)
 
-			err := applyChange(t, env, createLogArchive())
+			err := kindstest.ApplyChange(t, env, createLogArchive())
 			for op, want := range tt.calls {
-				if got := f.count(op); got != want {
+				if got := f.Count(op); got != want {
 					t.Errorf("%s called %d times, want %d", op, got, want)
 				}
 			}
-			id := f.accountByEmail(logEmail)
+			id := f.AccountByEmail(kindstest.LogEmail)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
@@ -115,17 +100,17 @@ func TestCreateAccount(t *testing.T) {
 			if id == "" || (tt.wantID != "" && id != tt.wantID) {
 				t.Fatalf("account with the e-mail is %q, want %q", id, tt.wantID)
 			}
-			if got := f.parentOf(id); got != "ou-sec" {
+			if got := f.ParentOf(id); got != "ou-sec" {
 				t.Errorf("account %s is in %q, want ou-sec", id, got)
 			}
 			if tt.wantTags {
-				if got := f.tagsOf(id); got["Owner"] != "security" {
+				if got := f.TagsOf(id); got["Owner"] != "security" {
 					t.Errorf("account tags %v, want Owner=security", got)
 				}
 			}
-			for _, in := range f.created {
-				if aws.ToString(in.RoleName) != accessRole {
-					t.Errorf("CreateAccount RoleName %q, want %q", aws.ToString(in.RoleName), accessRole)
+			for _, in := range f.Created {
+				if aws.ToString(in.RoleName) != kindstest.AccessRole {
+					t.Errorf("CreateAccount RoleName %q, want %q", aws.ToString(in.RoleName), kindstest.AccessRole)
 				}
 			}
 		})
@@ -144,38 +129,38 @@ func TestCreateUnit(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeOrg()
+			f := kindstest.NewFakeOrg()
 			if tt.existing != "" {
-				f.addUnit(tt.existing, "Security", f.root)
+				f.AddUnit(tt.existing, "Security", f.Root)
 			}
-			f.addAccount(logID, "log-archive", logEmail, f.root)
-			env := newEnv(t, f) // not seeded: the root comes from ListRoots
+			f.AddAccount(kindstest.LogID, "log-archive", kindstest.LogEmail, f.Root)
+			env := kindstest.NewEnv(t, f) // not seeded: the root comes from ListRoots
 
-			if err := applyChange(t, env, create); err != nil {
+			if err := kindstest.ApplyChange(t, env, create); err != nil {
 				t.Fatalf("create unit: %v", err)
 			}
-			if got := f.count("CreateOrganizationalUnit"); got != tt.creates {
+			if got := f.Count("CreateOrganizationalUnit"); got != tt.creates {
 				t.Errorf("CreateOrganizationalUnit called %d times, want %d", got, tt.creates)
 			}
 			var id string
-			for uid, u := range f.units {
-				if u.name == "Security" {
+			for uid, u := range f.Units {
+				if u.Name == "Security" {
 					id = uid
 				}
 			}
-			if len(f.units) != 1 || (tt.existing != "" && id != tt.existing) {
-				t.Fatalf("units %v, want one Security (%q)", f.units, tt.existing)
+			if len(f.Units) != 1 || (tt.existing != "" && id != tt.existing) {
+				t.Fatalf("units %v, want one Security (%q)", f.Units, tt.existing)
 			}
-			if got := f.tagsOf(id); got["Owner"] != "security" {
+			if got := f.TagsOf(id); got["Owner"] != "security" {
 				t.Errorf("unit tags %v, want Owner=security", got)
 			}
 			// Later changes find the unit by path.
-			move := plan.Change{Address: kinds.AccountAddress(logEmail), Kind: kinds.KindAccount, Action: plan.Update,
-				Before: plan.Attrs{"id": logID, "unit": "Root"}, After: plan.Attrs{"id": logID, "unit": "Root/Security"}}
-			if err := applyChange(t, env, move); err != nil {
+			move := plan.Change{Address: kinds.AccountAddress(kindstest.LogEmail), Kind: kinds.KindAccount, Action: plan.Update,
+				Before: plan.Attrs{"id": kindstest.LogID, "unit": "Root"}, After: plan.Attrs{"id": kindstest.LogID, "unit": "Root/Security"}}
+			if err := kindstest.ApplyChange(t, env, move); err != nil {
 				t.Fatalf("move account: %v", err)
 			}
-			if got := f.parentOf(logID); got != id {
+			if got := f.ParentOf(kindstest.LogID); got != id {
 				t.Errorf("account is in %q, want the unit %q", got, id)
 			}
 		})
@@ -183,8 +168,8 @@ func TestCreateUnit(t *testing.T) {
 }
 
 func TestMoveAccount(t *testing.T) {
-	move := plan.Change{Address: kinds.AccountAddress(logEmail), Kind: kinds.KindAccount, Action: plan.Update,
-		Before: plan.Attrs{"id": logID, "unit": "Root"}, After: plan.Attrs{"id": logID, "unit": "Root/Security"}}
+	move := plan.Change{Address: kinds.AccountAddress(kindstest.LogEmail), Kind: kinds.KindAccount, Action: plan.Update,
+		Before: plan.Attrs{"id": kindstest.LogID, "unit": "Root"}, After: plan.Attrs{"id": kindstest.LogID, "unit": "Root/Security"}}
 	tests := map[string]struct {
 		parent string // where the account is when apply runs
 		moves  int
@@ -195,23 +180,23 @@ func TestMoveAccount(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			f := newFakeOrg()
-			f.addUnit("ou-sec", "Security", f.root)
-			f.addUnit("ou-other", "Other", f.root)
-			f.addAccount(logID, "log-archive", logEmail, tt.parent)
-			env := newEnv(t, f)
-			env.SeedIDs(f.root, map[string]string{"Security": "ou-sec", "Other": "ou-other"}, map[string]string{logEmail: logID})
+			f := kindstest.NewFakeOrg()
+			f.AddUnit("ou-sec", "Security", f.Root)
+			f.AddUnit("ou-other", "Other", f.Root)
+			f.AddAccount(kindstest.LogID, "log-archive", kindstest.LogEmail, tt.parent)
+			env := kindstest.NewEnv(t, f)
+			env.SeedIDs(f.Root, map[string]string{"Security": "ou-sec", "Other": "ou-other"}, map[string]string{kindstest.LogEmail: kindstest.LogID})
 
-			if err := applyChange(t, env, move); err != nil {
+			if err := kindstest.ApplyChange(t, env, move); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			if got := f.count("MoveAccount"); got != tt.moves {
+			if got := f.Count("MoveAccount"); got != tt.moves {
 				t.Errorf("MoveAccount called %d times, want %d", got, tt.moves)
 			}
-			if got := f.parentOf(logID); got != "ou-sec" {
+			if got := f.ParentOf(kindstest.LogID); got != "ou-sec" {
 				t.Errorf("account is in %q, want ou-sec", got)
 			}
-			if got := f.count("TagResource"); got != 0 {
+			if got := f.Count("TagResource"); got != 0 {
 				t.Errorf("TagResource called %d times for a change without tags", got)
 			}
 		})
@@ -222,12 +207,12 @@ func TestMoveAccount(t *testing.T) {
 // runs the same plan again as after a kill: the second run must adopt
 // everything and create nothing.
 func TestApplyTwice(t *testing.T) {
-	f := newFakeOrg()
-	f.inUse = false
-	f.createPolls = 1
-	p := kinds.Plan(desiredEstate(), estate.New())
+	f := kindstest.NewFakeOrg()
+	f.InUse = false
+	f.CreatePolls = 1
+	p := kinds.Plan(kindstest.DesiredEstate(), estate.New())
 	for run := 1; run <= 2; run++ {
-		rep, err := apply.Run(context.Background(), newEnv(t, f), p, apply.Options{})
+		rep, err := apply.Run(context.Background(), kindstest.NewEnv(t, f), p, apply.Options{})
 		if err != nil {
 			t.Fatalf("run %d: %v (%+v)", run, err, rep)
 		}
@@ -237,18 +222,18 @@ func TestApplyTwice(t *testing.T) {
 	}
 	want := map[string]int{"CreateOrganization": 1, "CreateOrganizationalUnit": 3, "CreateAccount": 2}
 	for op, n := range want {
-		if got := f.count(op); got != n {
+		if got := f.Count(op); got != n {
 			t.Errorf("%s called %d times over two runs, want %d", op, got, n)
 		}
 	}
 	got := map[string]string{} // e-mail -> unit path
-	for _, a := range f.accounts {
-		got[a.email] = f.pathOf(a.parent)
+	for _, a := range f.Accounts {
+		got[a.Email] = f.PathOf(a.Parent)
 	}
-	if want := map[string]string{logEmail: "Security", paymentsEmail: "Workloads/Prod"}; !maps.Equal(got, want) {
+	if want := map[string]string{kindstest.LogEmail: "Security", kindstest.PaymentsEmail: "Workloads/Prod"}; !maps.Equal(got, want) {
 		t.Errorf("accounts by unit %v, want %v", got, want)
 	}
-	if tags := f.tagsOf(f.accountByEmail(paymentsEmail)); tags["CostCenter"] != "FIN123" || tags["Owner"] != "payments" {
+	if tags := f.TagsOf(f.AccountByEmail(kindstest.PaymentsEmail)); tags["CostCenter"] != "FIN123" || tags["Owner"] != "payments" {
 		t.Errorf("payments tags %v", tags)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,9 +38,6 @@ var _ OrganizationsAPI = (*organizations.Client)(nil)
 // a unit created by one change is the parent of the next.
 type Env struct {
 	Org OrganizationsAPI
-	// OrgLayer and Account serve the organization layer kinds.
-	OrgLayer OrgLayerAPI
-	Account  AccountAPI
 	// AccessRole is the role CreateAccount creates in new accounts.
 	AccessRole string
 	// PollInterval is the first wait between DescribeCreateAccountStatus
@@ -47,13 +45,6 @@ type Env struct {
 	PollInterval, MaxPollInterval time.Duration
 	// Log reports progress; may be nil.
 	Log func(format string, args ...any)
-
-	// Services builds clients in member accounts and Regions; Monitoring,
-	// Billing and Hardening those of the layers of those names.
-	Services   ServiceClients
-	Monitoring MonitoringClients
-	Billing    BillingClients
-	Hardening  HardeningClients
 
 	// Session is the management account's session, from which layers
 	// build their clients (see ClientsOf).
@@ -65,22 +56,23 @@ type Env struct {
 	clients map[reflect.Type]any
 }
 
-func (e *Env) logf(format string, args ...any) {
+// Logf reports progress through Log, when it is set.
+func (e *Env) Logf(format string, args ...any) {
 	if e.Log != nil {
 		e.Log(format, args...)
 	}
 }
 
-// IDs maps unit paths and account e-mail keys to AWS IDs. It is safe for
+// IDs maps unit paths and account e-mail keys to AWS IDs, and holds the
+// references the changes of this apply recorded. It is safe for
 // concurrent use.
 type IDs struct {
 	mu              sync.Mutex
 	root            string
 	units           map[string]string
 	accounts        map[string]string
-	policies        map[string]string // estate.PolicyKey -> policy ID
 	org, management string
-	keys            map[string]string // estate.KeyARNRef argument -> key ARN
+	recorded        map[[2]string]string // (reference kind, argument) -> value
 }
 
 // SeedIDs records the IDs of an actual estate, so that changes can refer
@@ -91,28 +83,6 @@ func (e *Env) SeedIDs(root string, units, accounts map[string]string) {
 	e.ids.root = root
 	e.ids.units = units
 	e.ids.accounts = accounts
-}
-
-// SeedPolicyIDs records the IDs of existing policies by estate.PolicyKey.
-func (e *Env) SeedPolicyIDs(ids map[string]string) {
-	e.ids.mu.Lock()
-	defer e.ids.mu.Unlock()
-	e.ids.policies = ids
-}
-
-func (e *Env) setPolicy(key, id string) {
-	e.ids.mu.Lock()
-	defer e.ids.mu.Unlock()
-	if e.ids.policies == nil {
-		e.ids.policies = map[string]string{}
-	}
-	e.ids.policies[key] = id
-}
-
-func (e *Env) policy(key string) string {
-	e.ids.mu.Lock()
-	defer e.ids.mu.Unlock()
-	return e.ids.policies[key]
 }
 
 func (e *Env) setRoot(id string) {
@@ -139,29 +109,39 @@ func (e *Env) setAccount(emailKey, id string) {
 	e.ids.accounts[emailKey] = id
 }
 
-// target returns the AWS ID of a policy target: the root, a unit path or an
-// account e-mail key.
-func (e *Env) target(ctx context.Context, t string) (string, error) {
+// Target returns the AWS ID of a target in the organization: the root
+// (estate.RootTarget), a unit path or an account e-mail key. It fails
+// when the unit or account does not exist yet.
+func (e *Env) Target(ctx context.Context, t string) (string, error) {
 	if t == estate.RootTarget {
-		return e.parentID(ctx, "")
+		return e.ParentID(ctx, "")
 	}
-	if isAccountTarget(t) {
-		if id := e.account(t); id != "" {
+	if IsAccountTarget(t) {
+		if id := e.AccountID(t); id != "" {
 			return id, nil
 		}
 		return "", fmt.Errorf("account %s does not exist yet; it should have been created earlier in this apply", t)
 	}
-	return e.parentID(ctx, t)
+	return e.ParentID(ctx, t)
 }
 
-func (e *Env) account(emailKey string) string {
+// IsAccountTarget tells account targets (e-mail keys) from unit paths.
+func IsAccountTarget(target string) bool {
+	return strings.ContainsRune(target, '@')
+}
+
+// AccountID returns the AWS ID of the account with the e-mail key, or ""
+// when it is not known (yet).
+func (e *Env) AccountID(emailKey string) string {
 	e.ids.mu.Lock()
 	defer e.ids.mu.Unlock()
 	return e.ids.accounts[emailKey]
 }
 
-// parentID returns the ID of the unit at path, or of the root for "".
-func (e *Env) parentID(ctx context.Context, path string) (string, error) {
+// ParentID returns the ID of the unit at path, or of the root for "";
+// the root is asked of Organizations when it is not known yet. It fails
+// with a missing-unit error when the unit does not exist yet.
+func (e *Env) ParentID(ctx context.Context, path string) (string, error) {
 	e.ids.mu.Lock()
 	root, id := e.ids.root, e.ids.units[path]
 	e.ids.mu.Unlock()

@@ -52,7 +52,7 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 		var notInUse *types.AWSOrganizationsNotInUseException
 		switch {
 		case err == nil:
-			env.logf("organization already exists")
+			env.Logf("organization already exists")
 		case errors.As(err, &notInUse):
 			if _, err := env.Org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: types.OrganizationFeatureSetAll}); err != nil {
 				var exists *types.AlreadyInOrganizationException

@@ -127,7 +127,7 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 	path := strings.TrimPrefix(ch.Address, KindUnit+"/")
 	switch ch.Action {
 	case plan.Create:
-		parent, err := env.parentID(ctx, estate.ParentPath(path))
+		parent, err := env.ParentID(ctx, estate.ParentPath(path))
 		if err != nil {
 			return fmt.Errorf("create OU %s: %w", path, err)
 		}
@@ -151,7 +151,7 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 		env.setUnit(path, id)
 		return nil
 	case plan.Update:
-		id, err := env.parentID(ctx, path)
+		id, err := env.ParentID(ctx, path)
 		if err != nil {
 			return fmt.Errorf("tag OU %s: %w", path, err)
 		}

@@ -10,12 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
-	awsaccount "github.com/aws/aws-sdk-go-v2/service/account"
-
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // the kinds the foundation is built with
 	"github.com/groundwork-aws/groundwork/internal/spec"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
@@ -76,8 +75,7 @@ func BenchmarkCollectLoggingMoto(b *testing.B) {
 	// Build the foundation, logging layer included, so that the read
 	// measured is of a layer that exists: recorders, channels and rules
 	// in every account and Region.
-	env := &kinds.Env{Org: org, OrgLayer: org, Account: awsaccount.NewFromConfig(s.Config("", "", "")),
-		Services: kinds.SessionClients{Session: s}, AccessRole: spec.DefaultAccessRole}
+	env := &kinds.Env{Org: org, AccessRole: spec.DefaultAccessRole, Session: s}
 	units, accounts := map[string]string{}, map[string]string{}
 	for path, u := range actual.Units {
 		units[path] = u.ID

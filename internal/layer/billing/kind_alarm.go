@@ -1,0 +1,144 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// The metric the billing alarm watches.
+const (
+	billingNamespace = "AWS/Billing"
+	billingMetric    = "EstimatedCharges"
+)
+
+// billingAlertsNote is the manual step the billing alarm needs.
+const billingAlertsNote = "manual step: turn on Billing preferences > Alert preferences > Receive CloudWatch Billing Alerts in the " +
+	"management account's console; until then AWS publishes no AWS/Billing EstimatedCharges metric and the billing alarm never fires"
+
+// BillingAlarmAddress is the address of a billing alarm.
+func BillingAlarmAddress(region, name string) string {
+	return kinds.Address(kinds.KindBillingAlarm, region+"/"+name)
+}
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindBillingAlarm, Diff: diffBillingAlarms, Apply: applyBillingAlarm})
+}
+
+func billingAlarmAttrs(a *estate.BillingAlarm, actual *estate.Estate) plan.Attrs {
+	var actions []string
+	for _, act := range a.Actions {
+		actions = append(actions, kinds.ResolveActual(act, actual))
+	}
+	return plan.Attrs{"account": a.Account, "region": a.Region, "name": a.Name,
+		"metric":             billingNamespace + " " + billingMetric + " Currency=" + a.Currency,
+		"statistic":          a.Statistic,
+		"period":             strconv.Itoa(a.Period),
+		"evaluation_periods": strconv.Itoa(a.Evaluation),
+		"comparison":         a.Comparison,
+		"threshold_usd":      estate.FormatAmount(a.Threshold),
+		"actions":            strings.Join(actions, ","),
+		"actions_enabled":    strconv.FormatBool(a.ActionsEnabled),
+	}
+}
+
+func diffBillingAlarms(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Billing == nil || len(desired.Billing.Alarms) == 0 {
+		return nil, nil
+	}
+	var have map[string]*estate.BillingAlarm
+	if actual.Billing != nil {
+		have = actual.Billing.Alarms
+	}
+	var changes []plan.Change
+	for _, name := range slices.Sorted(maps.Keys(desired.Billing.Alarms)) {
+		d := desired.Billing.Alarms[name]
+		after := billingAlarmAttrs(d, actual)
+		var deps []string
+		for _, t := range desired.Billing.Topics {
+			if t.Region == d.Region {
+				deps = append(deps, BillingTopicAddress(t.Region, t.Name))
+			}
+		}
+		ch := plan.Change{Address: BillingAlarmAddress(d.Region, d.Name), Kind: kinds.KindBillingAlarm,
+			Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: billingDeps(deps...)}
+		a, exists := have[name]
+		if !exists {
+			ch.Action = plan.Create
+			changes = append(changes, ch)
+			continue
+		}
+		before := billingAlarmAttrs(a, actual)
+		if drift := kinds.DifferingAttrs(before, after, kinds.SortedAttrKeys(after, "")); len(drift) > 0 {
+			ch.Action, ch.Before = plan.Update, before
+			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
+			changes = append(changes, ch)
+		}
+	}
+	return changes, []string{billingAlertsNote}
+}
+
+func applyBillingAlarm(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	a := ch.After
+	name := a["name"]
+	num := func(field string) (int32, error) {
+		n, err := strconv.Atoi(a[field])
+		if err != nil {
+			return 0, fmt.Errorf("billing alarm %s: %s %q: %w", name, field, a[field], err)
+		}
+		return int32(n), nil
+	}
+	period, err := num("period")
+	if err != nil {
+		return err
+	}
+	evaluation, err := num("evaluation_periods")
+	if err != nil {
+		return err
+	}
+	threshold, err := strconv.ParseFloat(a["threshold_usd"], 64)
+	if err != nil {
+		return fmt.Errorf("billing alarm %s: threshold %q: %w", name, a["threshold_usd"], err)
+	}
+	var actions []string
+	for _, act := range billingSplit(a["actions"]) {
+		arn, err := env.Resolve(act)
+		if err != nil {
+			return fmt.Errorf("billing alarm %s: %w", name, err)
+		}
+		actions = append(actions, arn)
+	}
+	_, currency, _ := strings.Cut(a["metric"], "Currency=")
+	if _, err := cl.Alarms(a["region"]).PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmName:          aws.String(name),
+		AlarmDescription:   aws.String("groundwork: the month's estimated charges passed " + a["threshold_usd"] + " " + currency),
+		Namespace:          aws.String(billingNamespace),
+		MetricName:         aws.String(billingMetric),
+		Dimensions:         []types.Dimension{{Name: aws.String("Currency"), Value: aws.String(currency)}},
+		Statistic:          types.Statistic(a["statistic"]),
+		Period:             aws.Int32(period),
+		EvaluationPeriods:  aws.Int32(evaluation),
+		Threshold:          aws.Float64(threshold),
+		ComparisonOperator: types.ComparisonOperator(a["comparison"]),
+		AlarmActions:       actions,
+		ActionsEnabled:     aws.Bool(a["actions_enabled"] == "true"),
+	}); err != nil {
+		return fmt.Errorf("put billing alarm %s in %s: %w", name, a["region"], err)
+	}
+	return nil
+}

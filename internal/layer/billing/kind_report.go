@@ -1,0 +1,156 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cur "github.com/aws/aws-sdk-go-v2/service/costandusagereportservice"
+	"github.com/aws/aws-sdk-go-v2/service/costandusagereportservice/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// CostReportAddress is the address of a report definition.
+func CostReportAddress(name string) string { return kinds.Address(kinds.KindCostReport, name) }
+
+// CostReportBucketAddress is the address of the report bucket.
+func CostReportBucketAddress(name string) string {
+	return kinds.Address(kinds.KindCostReportBucket, name)
+}
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindCostReport, Diff: diffCostReports, Apply: applyCostReport})
+	kinds.Register(kinds.Registration{Name: kinds.KindCostReportBucket, Diff: diffCostReportBucket, Apply: logging.ApplyBucket})
+}
+
+func costReportAttrs(r *estate.CostReport, actual *estate.Estate) plan.Attrs {
+	return plan.Attrs{"account": estate.ManagementKey, "name": r.Name,
+		"time_unit": r.TimeUnit, "format": r.Format, "compression": r.Compression,
+		"schema":         strings.Join(r.Schema, ","),
+		"artifacts":      strings.Join(r.Artifacts, ","),
+		"bucket":         kinds.ResolveActual(r.Bucket, actual),
+		"prefix":         r.Prefix,
+		"bucket_region":  r.BucketRegion,
+		"versioning":     r.Versioning,
+		"refresh_closed": strconv.FormatBool(r.RefreshClosed),
+	}
+}
+
+func diffCostReports(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Billing == nil || desired.Billing.Reports == nil {
+		return nil, nil
+	}
+	var have map[string]*estate.CostReport
+	if actual.Billing != nil {
+		have = actual.Billing.Reports
+	}
+	var changes []plan.Change
+	var notes []string
+	for _, name := range slices.Sorted(maps.Keys(desired.Billing.Reports)) {
+		d := desired.Billing.Reports[name]
+		after := costReportAttrs(d, actual)
+		ch := plan.Change{Address: CostReportAddress(name), Kind: kinds.KindCostReport, Group: kinds.UnitOf(desired, estate.ManagementKey),
+			After: after, DependsOn: billingDeps(CostReportBucketAddress(after["bucket"]))}
+		if actual.Billing != nil && have == nil {
+			notes = append(notes, fmt.Sprintf("cost and usage report %s: the report definitions were not read, so it is not planned", name))
+			continue
+		}
+		a, exists := have[name]
+		if !exists {
+			ch.Action = plan.Create
+			changes = append(changes, ch)
+			continue
+		}
+		before := costReportAttrs(a, actual)
+		if drift := kinds.DifferingAttrs(before, after, kinds.SortedAttrKeys(after, "")); len(drift) > 0 {
+			ch.Action, ch.Before = plan.Update, before
+			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
+			changes = append(changes, ch)
+		}
+	}
+	return changes, notes
+}
+
+func applyCostReport(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	a := ch.After
+	name := a["name"]
+	bucket, err := env.Resolve(a["bucket"])
+	if err != nil {
+		return fmt.Errorf("cost and usage report %s: %w", name, err)
+	}
+	def := &types.ReportDefinition{
+		ReportName: aws.String(name), TimeUnit: types.TimeUnit(a["time_unit"]),
+		Format: types.ReportFormat(a["format"]), Compression: types.CompressionFormat(a["compression"]),
+		S3Bucket: aws.String(bucket), S3Prefix: aws.String(a["prefix"]), S3Region: types.AWSRegion(a["bucket_region"]),
+		ReportVersioning:     types.ReportVersioning(a["versioning"]),
+		RefreshClosedReports: aws.Bool(a["refresh_closed"] == "true"),
+	}
+	for _, s := range billingSplit(a["schema"]) {
+		def.AdditionalSchemaElements = append(def.AdditionalSchemaElements, types.SchemaElement(s))
+	}
+	for _, s := range billingSplit(a["artifacts"]) {
+		def.AdditionalArtifacts = append(def.AdditionalArtifacts, types.AdditionalArtifact(s))
+	}
+	api := cl.CostReports()
+	if ch.Action != plan.Update {
+		_, err := api.PutReportDefinition(ctx, &cur.PutReportDefinitionInput{ReportDefinition: def})
+		var dup *types.DuplicateReportNameException
+		switch {
+		case err == nil:
+			env.Logf("created cost and usage report %s; AWS delivers the first report within 24 hours", name)
+			return nil
+		case !errors.As(err, &dup):
+			return fmt.Errorf("create cost and usage report %s: %w", name, err)
+		}
+	}
+	if _, err := api.ModifyReportDefinition(ctx, &cur.ModifyReportDefinitionInput{ReportName: aws.String(name), ReportDefinition: def}); err != nil {
+		return fmt.Errorf("modify cost and usage report %s: %w", name, err)
+	}
+	return nil
+}
+
+// diffCostReportBucket plans the report bucket the way diffBuckets plans
+// a log bucket, with the same attributes, so that logging.ApplyBucket applies it.
+func diffCostReportBucket(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Billing == nil || desired.Billing.ReportBucket == nil {
+		return nil, nil
+	}
+	d := desired.Billing.ReportBucket
+	after := logging.BucketAttrs(d, actual)
+	deps := logging.ReferenceDeps(d.Account, d.Name, d.Policy)
+	slices.Sort(deps)
+	ch := plan.Change{Address: CostReportBucketAddress(after["name"]), Kind: kinds.KindCostReportBucket,
+		Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: deps}
+	var a *estate.Bucket
+	if actual.Billing != nil {
+		a = actual.Billing.ReportBucket
+	}
+	if a == nil || !a.Exists {
+		ch.Action = plan.Create
+		return []plan.Change{ch}, nil
+	}
+	before := logging.BucketAttrs(a, actual)
+	// The spec says nothing about how long reports are kept: whatever
+	// lifecycle the bucket has stays.
+	after["expire_days"] = before["expire_days"]
+	drift := logging.BucketDrift(before, after)
+	if len(drift) == 0 {
+		return nil, nil
+	}
+	ch.Action, ch.Before = plan.Update, before
+	ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
+	return []plan.Change{ch}, nil
+}

@@ -1,0 +1,64 @@
+package hardening
+
+import (
+	"errors"
+
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+)
+
+// Clients builds the clients of the hardening layer's kinds in an account
+// (by AWS ID, resolved by kinds.Env.At) and Region. Tests set fakes with
+// kinds.SetClients[hardening.Clients]. Each kind declares
+// the narrow interface it calls, in its own file.
+type Clients interface {
+	PasswordPolicy(w estate.Where) PasswordPolicyAPI
+	PublicAccessBlock(w estate.Where) PublicAccessBlockAPI
+	DefaultVPC(w estate.Where) DefaultVPCAPI
+	IAMUsers(w estate.Where) IAMUserAPI
+}
+
+// sessionClients are the real clients of the hardening layer: the
+// management account's own credentials for it, the access role assumed
+// in members.
+type sessionClients struct{ session *awsx.Session }
+
+var _ Clients = sessionClients{}
+
+func (c sessionClients) cfg(w estate.Where) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.session, Account: w.Account, Region: w.Region}
+}
+
+func (c sessionClients) PasswordPolicy(w estate.Where) PasswordPolicyAPI {
+	return c.cfg(w).IAM()
+}
+func (c sessionClients) PublicAccessBlock(w estate.Where) PublicAccessBlockAPI {
+	return c.cfg(w).S3Control()
+}
+func (c sessionClients) DefaultVPC(w estate.Where) DefaultVPCAPI { return c.cfg(w).EC2() }
+func (c sessionClients) IAMUsers(w estate.Where) IAMUserAPI      { return c.cfg(w).IAM() }
+
+var errNoClients = errors.New("no hardening clients: the apply has no session and none were set")
+
+// clientsOf returns the clients set on env, else the session's.
+func clientsOf(env *kinds.Env) (Clients, error) {
+	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
+		if s == nil {
+			return nil
+		}
+		return sessionClients{s}
+	})
+	if c == nil {
+		return nil, errNoClients
+	}
+	return c, nil
+}
+
+// closing reports whether an account is leaving the organization: the
+// inventory does not read it (its access role may be gone), so the kinds
+// plan nothing there.
+func closing(actual *estate.Estate, accountKey string) bool {
+	a := actual.Accounts[accountKey]
+	return a != nil && (a.Status == "SUSPENDED" || a.Status == "PENDING_CLOSURE")
+}

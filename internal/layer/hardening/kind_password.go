@@ -1,0 +1,131 @@
+package hardening
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// PasswordPolicyAddress is the address of an account's password policy.
+func PasswordPolicyAddress(accountKey string) string {
+	return kinds.Address(kinds.KindPasswordPolicy, accountKey)
+}
+
+// PasswordPolicyAPI is the part of the IAM client the kind calls.
+type PasswordPolicyAPI interface {
+	UpdateAccountPasswordPolicy(context.Context, *iam.UpdateAccountPasswordPolicyInput, ...func(*iam.Options)) (*iam.UpdateAccountPasswordPolicyOutput, error)
+}
+
+var _ PasswordPolicyAPI = (*iam.Client)(nil)
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindPasswordPolicy, Diff: diffPasswordPolicies, Apply: applyPasswordPolicy})
+}
+
+func passwordPolicyAttrs(account string, p *estate.PasswordPolicy) plan.Attrs {
+	b, n := strconv.FormatBool, strconv.Itoa
+	return plan.Attrs{
+		"account":           account,
+		"min_length":        n(p.MinLength),
+		"require_uppercase": b(p.RequireUppercase),
+		"require_lowercase": b(p.RequireLowercase),
+		"require_numbers":   b(p.RequireNumbers),
+		"require_symbols":   b(p.RequireSymbols),
+		// 0: passwords never expire; 0: any previous password may be
+		// reused. The plan shows them as IAM stores them.
+		"max_age_days":          n(p.MaxAgeDays),
+		"reuse_prevention":      n(p.ReusePrevention),
+		"allow_users_to_change": b(p.AllowUsersToChange),
+		"hard_expiry":           b(p.HardExpiry),
+	}
+}
+
+func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	d := desired.Hardening
+	if d == nil {
+		return nil, nil
+	}
+	have := map[string]*estate.PasswordPolicy{}
+	if actual.Hardening != nil {
+		have = actual.Hardening.PasswordPolicies
+	}
+	var changes []plan.Change
+	for _, acct := range slices.Sorted(maps.Keys(d.PasswordPolicies)) {
+		if closing(actual, acct) {
+			continue
+		}
+		after := passwordPolicyAttrs(acct, d.PasswordPolicies[acct])
+		ch := plan.Change{Address: PasswordPolicyAddress(acct), Kind: kinds.KindPasswordPolicy, Group: kinds.UnitOf(desired, acct),
+			After: after, DependsOn: kinds.AccountDeps(acct)}
+		a, ok := have[acct]
+		if !ok {
+			ch.Action = plan.Create
+			changes = append(changes, ch)
+			continue
+		}
+		if before := passwordPolicyAttrs(acct, a); !maps.Equal(before, after) {
+			ch.Action, ch.Before = plan.Update, before
+			changes = append(changes, ch)
+		}
+	}
+	return changes, nil
+}
+
+func applyPasswordPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	a := ch.After
+	clients, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	w, err := env.At(estate.Where{Account: a["account"]})
+	if err != nil {
+		return fmt.Errorf("password policy: %w", err)
+	}
+	var nums [3]int32
+	for i, key := range []string{"min_length", "max_age_days", "reuse_prevention"} {
+		if nums[i], err = attrInt32(a, key); err != nil {
+			return fmt.Errorf("password policy of %s: %w", a["account"], err)
+		}
+	}
+	minLength, maxAge, reuse := nums[0], nums[1], nums[2]
+	in := &iam.UpdateAccountPasswordPolicyInput{
+		MinimumPasswordLength:      aws.Int32(minLength),
+		RequireUppercaseCharacters: a["require_uppercase"] == "true",
+		RequireLowercaseCharacters: a["require_lowercase"] == "true",
+		RequireNumbers:             a["require_numbers"] == "true",
+		RequireSymbols:             a["require_symbols"] == "true",
+		AllowUsersToChangePassword: a["allow_users_to_change"] == "true",
+		HardExpiry:                 aws.Bool(a["hard_expiry"] == "true"),
+	}
+	// Left out, IAM turns expiry and reuse prevention off.
+	if maxAge > 0 {
+		in.MaxPasswordAge = aws.Int32(maxAge)
+	}
+	if reuse > 0 {
+		in.PasswordReusePrevention = aws.Int32(reuse)
+	}
+	if _, err := clients.PasswordPolicy(w).UpdateAccountPasswordPolicy(ctx, in); err != nil {
+		return fmt.Errorf("update the password policy of %s: %w", w.Account, err)
+	}
+	return nil
+}
+
+// attrInt32 reads a whole-number attribute of a change. A saved plan may
+// have been edited: a malformed number is an error, never a silent 0
+// (which would turn expiry or reuse prevention off).
+func attrInt32(a plan.Attrs, key string) (int32, error) {
+	n, err := strconv.ParseInt(a[key], 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("attribute %s: %q is not a whole number", key, a[key])
+	}
+	return int32(n), nil
+}

@@ -1,0 +1,226 @@
+package logging
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindKey, Diff: diffKeys, Apply: applyKey})
+}
+
+// keyDriftFields are the attributes whose difference is drift.
+var keyDriftFields = []string{"description", "policy", "rotation", "state"}
+
+func keyAttrs(k *estate.Key, actual *estate.Estate) plan.Attrs {
+	return plan.Attrs{
+		"account": k.Account, "region": k.Region, "alias": k.Alias,
+		"description": k.Description,
+		"policy":      kinds.PrettyJSON(kinds.ResolveActual(k.Policy, actual)),
+		"rotation":    strconv.FormatBool(k.Rotation),
+		"state":       k.State,
+	}
+}
+
+func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Logging == nil {
+		return nil, nil
+	}
+	have := map[string]*estate.Key{}
+	if actual.Logging != nil {
+		have = actual.Logging.Keys
+	}
+	var changes []plan.Change
+	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Keys)) {
+		d := desired.Logging.Keys[key]
+		// The policy names the organization and the accounts whose trail
+		// uses the key; the key waits for all of them.
+		ch := plan.Change{Address: KeyAddress(d.Where, d.Alias), Kind: kinds.KindKey, Group: kinds.UnitOf(desired, d.Account),
+			After: keyAttrs(d, actual), DependsOn: ReferenceDeps(d.Account, d.Policy)}
+		a, exists := have[key]
+		if !exists {
+			ch.Action = plan.Create
+			changes = append(changes, ch)
+			continue
+		}
+		before := keyAttrs(a, actual)
+		before["arn"] = a.ARN
+		if drift := kinds.DifferingAttrs(before, ch.After, keyDriftFields); len(drift) > 0 {
+			ch.Action, ch.Before = plan.Update, before
+			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
+			changes = append(changes, ch)
+		}
+	}
+	return changes, nil
+}
+
+// applyKey finds the key by its alias and creates it when there is none
+// (CreateKey is not idempotent: the alias is the guard). The key's ARN is
+// recorded at once, so that changes waiting for the key resolve
+// ${key-arn:...}. An existing key gets what the plan says differs; an
+// adopted one, whose state the plan did not know, gets every setting.
+//
+// A kill between CreateKey and CreateAlias leaves a key without the alias
+// that a re-run cannot find; it then creates another. The orphan is
+// tagged groundwork:alias so that it can be found and scheduled for
+// deletion by hand.
+func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	a := ch.After
+	where := estate.Where{Account: a["account"], Region: a["region"]}
+	alias := a["alias"]
+	w, err := env.At(where)
+	if err != nil {
+		return fmt.Errorf("key %s: %w", alias, err)
+	}
+	policy := ""
+	if a["policy"] != "" {
+		if policy, err = env.Resolve(a["policy"]); err != nil {
+			return fmt.Errorf("key %s: %w", alias, err)
+		}
+		policy = kinds.CompactJSON(policy)
+	}
+	api := cl.KMS(w)
+	keyID, err := findKeyByAlias(ctx, api, alias)
+	if err != nil {
+		return fmt.Errorf("find key %s in %s: %w", alias, w, err)
+	}
+	if keyID == "" {
+		return createKey(ctx, env, api, where, a, policy)
+	}
+	out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
+	if err != nil {
+		return fmt.Errorf("describe key %s in %s: %w", alias, w, err)
+	}
+	env.Record(estate.RefKeyARN, where.Key(alias), aws.ToString(out.KeyMetadata.Arn))
+	// Everything below is a put of what the plan asks for, so running it
+	// again is harmless.
+	adopted := ch.Action != plan.Update
+	need := func(field string) bool { return adopted || ch.Before[field] != a[field] }
+	if err := enableKey(ctx, api, keyID, out.KeyMetadata.KeyState); err != nil {
+		return fmt.Errorf("key %s in %s: %w", alias, w, err)
+	}
+	if policy != "" && need("policy") {
+		if _, err := api.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(keyID),
+			PolicyName: aws.String("default"), Policy: aws.String(policy)}); err != nil {
+			return fmt.Errorf("put policy of key %s in %s: %w", alias, w, err)
+		}
+	}
+	if aws.ToString(out.KeyMetadata.Description) != a["description"] {
+		if _, err := api.UpdateKeyDescription(ctx, &kms.UpdateKeyDescriptionInput{KeyId: aws.String(keyID),
+			Description: aws.String(a["description"])}); err != nil {
+			return fmt.Errorf("update description of key %s in %s: %w", alias, w, err)
+		}
+	}
+	if a["rotation"] == "true" && need("rotation") {
+		if _, err := api.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(keyID)}); err != nil {
+			return fmt.Errorf("enable rotation of key %s in %s: %w", alias, w, err)
+		}
+	}
+	return nil
+}
+
+func createKey(ctx context.Context, env *kinds.Env, api KMSAPI, where estate.Where, a plan.Attrs, policy string) error {
+	alias := a["alias"]
+	in := &kms.CreateKeyInput{Description: aws.String(a["description"]),
+		Tags: []types.Tag{{TagKey: aws.String("groundwork:alias"), TagValue: aws.String(alias)}}}
+	if policy != "" {
+		in.Policy = aws.String(policy)
+	}
+	out, err := api.CreateKey(ctx, in)
+	if err != nil {
+		return fmt.Errorf("create key %s in %s: %w", alias, where, err)
+	}
+	keyID, arn := aws.ToString(out.KeyMetadata.KeyId), aws.ToString(out.KeyMetadata.Arn)
+	env.Logf("created key %s (%s)", alias, arn)
+	if _, err := api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(keyID)}); err != nil {
+		return fmt.Errorf("create alias %s for key %s: %w", alias, keyID, err)
+	}
+	env.Record(estate.RefKeyARN, where.Key(alias), arn)
+	if a["rotation"] == "true" {
+		if _, err := api.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(keyID)}); err != nil {
+			return fmt.Errorf("enable rotation of key %s: %w", alias, err)
+		}
+	}
+	return nil
+}
+
+// findKeyByAlias returns the ID of the key an alias points at, or "".
+func findKeyByAlias(ctx context.Context, api KMSAPI, alias string) (string, error) {
+	// 100 is the largest page ListAliases serves; moto ignores Limit and
+	// Marker and answers every alias at once.
+	pages := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{Limit: aws.Int32(100)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return "", err
+		}
+		for _, al := range page.Aliases {
+			if aws.ToString(al.AliasName) == alias && al.TargetKeyId != nil {
+				return *al.TargetKeyId, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// enableKey makes a disabled key or one pending deletion usable again.
+// It passes the key ID, not the ARN: moto's EnableKey and
+// CancelKeyDeletion look keys up by ID alone.
+func enableKey(ctx context.Context, api KMSAPI, keyID string, state types.KeyState) error {
+	switch state {
+	case types.KeyStateEnabled:
+		return nil
+	case types.KeyStatePendingDeletion:
+		// Cancelling leaves the key Disabled.
+		if _, err := api.CancelKeyDeletion(ctx, &kms.CancelKeyDeletionInput{KeyId: aws.String(keyID)}); err != nil {
+			return fmt.Errorf("cancel key deletion: %w", err)
+		}
+	case types.KeyStateDisabled:
+	default:
+		return fmt.Errorf("the key is %s; groundwork enables only a Disabled key or one pending deletion", state)
+	}
+	if _, err := api.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(keyID)}); err != nil {
+		return fmt.Errorf("enable key: %w", err)
+	}
+	return nil
+}
+
+// ReferenceDeps are the changes a resource in an account waits for: the
+// account, and whatever the references in its values name (other
+// accounts, the organization, keys). kinds.Plan drops those that are not
+// planned.
+func ReferenceDeps(accountKey string, values ...string) []string {
+	deps := kinds.AccountDeps(accountKey)
+	for _, v := range values {
+		estate.Resolve(v, func(kind, arg string) (string, bool) {
+			switch kind {
+			case estate.RefAccountID:
+				deps = append(deps, kinds.AccountDeps(arg)...)
+			case estate.RefOrgID:
+				deps = append(deps, kinds.OrganizationAddress)
+			case estate.RefKeyARN:
+				// arg is Where.Key(alias): "account/region/alias".
+				deps = append(deps, kinds.Address(kinds.KindKey, arg))
+			}
+			return "", false
+		})
+	}
+	slices.Sort(deps)
+	return slices.Compact(deps)
+}

@@ -1,0 +1,99 @@
+package logging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// LogGroupAddress is the address of a log group at w:
+// "log-group/<account>/<region>/<name>". Log group names usually start
+// with "/", which the address keeps as written.
+func LogGroupAddress(w estate.Where, name string) string {
+	return kinds.Address(kinds.KindLogGroup, kinds.WhereAddress(w)+"/"+name)
+}
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindLogGroup, Diff: diffLogGroups, Apply: applyLogGroup})
+}
+
+func logGroupAttrs(g *estate.LogGroup) plan.Attrs {
+	return plan.Attrs{"account": g.Account, "region": g.Region, "name": g.Name,
+		"retention_days": strconv.Itoa(g.RetentionDays)}
+}
+
+func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Logging == nil {
+		return nil, nil
+	}
+	have := map[string]*estate.LogGroup{}
+	if actual.Logging != nil {
+		have = actual.Logging.LogGroups
+	}
+	var changes []plan.Change
+	for _, key := range slices.Sorted(maps.Keys(desired.Logging.LogGroups)) {
+		d := desired.Logging.LogGroups[key]
+		ch := plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: kinds.KindLogGroup, Group: kinds.UnitOf(desired, d.Account),
+			After: logGroupAttrs(d), DependsOn: kinds.AccountDeps(d.Account)}
+		a, exists := have[key]
+		switch {
+		case !exists:
+			ch.Action = plan.Create
+		case a.RetentionDays != d.RetentionDays:
+			ch.Action, ch.Before = plan.Update, logGroupAttrs(a)
+		default:
+			continue
+		}
+		changes = append(changes, ch)
+	}
+	return changes, nil
+}
+
+func applyLogGroup(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	a := ch.After
+	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	if err != nil {
+		return fmt.Errorf("log group %s: %w", a["name"], err)
+	}
+	days, err := strconv.Atoi(a["retention_days"])
+	if err != nil {
+		return fmt.Errorf("log group %s: retention %q: %w", a["name"], a["retention_days"], err)
+	}
+	api := cl.Logs(w)
+	name := aws.String(a["name"])
+	if ch.Action == plan.Create {
+		_, err := api.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: name})
+		var exists *types.ResourceAlreadyExistsException
+		if err != nil && !errors.As(err, &exists) {
+			return fmt.Errorf("create log group %s in %s: %w", a["name"], w, err)
+		}
+	}
+	if days == 0 {
+		// Zero is "never expire": remove any retention policy.
+		_, err := api.DeleteRetentionPolicy(ctx, &cloudwatchlogs.DeleteRetentionPolicyInput{LogGroupName: name})
+		if err != nil {
+			return fmt.Errorf("remove retention of log group %s in %s: %w", a["name"], w, err)
+		}
+		return nil
+	}
+	if _, err := api.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: name,
+		RetentionInDays: aws.Int32(int32(days))}); err != nil {
+		return fmt.Errorf("set retention of log group %s in %s: %w", a["name"], w, err)
+	}
+	return nil
+}

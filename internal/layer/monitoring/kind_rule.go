@@ -1,0 +1,127 @@
+package monitoring
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// EventRuleAddress is the address of a rule at w: "event-rule/<account>/<region>/<name>".
+func EventRuleAddress(w estate.Where, name string) string {
+	return kinds.Address(kinds.KindEventRule, kinds.WhereAddress(w)+"/"+name)
+}
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindEventRule, Diff: diffEventRules, Apply: applyEventRule})
+}
+
+func eventRuleAttrs(r *estate.EventRule, targets []string) plan.Attrs {
+	return plan.Attrs{"account": r.Account, "region": r.Region, "name": r.Name, "description": r.Description,
+		"event_pattern": kinds.PrettyJSON(r.EventPattern), "state": r.State, "targets": strings.Join(targets, ",")}
+}
+
+func resolvedTargets(r *estate.EventRule, actual *estate.Estate) []string {
+	out := make([]string, 0, len(r.Targets))
+	for _, arn := range r.Targets {
+		out = append(out, kinds.ResolveActual(arn, actual))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func diffEventRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Monitoring == nil {
+		return nil, nil
+	}
+	have := map[string]*estate.EventRule{}
+	if actual.Monitoring != nil {
+		have = actual.Monitoring.EventRules
+	}
+	var changes []plan.Change
+	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.EventRules)) {
+		d := desired.Monitoring.EventRules[key]
+		want := resolvedTargets(d, actual)
+		after := eventRuleAttrs(d, want)
+		ch := plan.Change{Address: EventRuleAddress(d.Where, d.Name), Kind: kinds.KindEventRule, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: append(kinds.AccountDeps(d.Account), topicDeps(desired.Monitoring, d.Targets)...)}
+		a, exists := have[key]
+		if !exists {
+			ch.Action = plan.Create
+			changes = append(changes, ch)
+			continue
+		}
+		got := resolvedTargets(a, actual)
+		before := eventRuleAttrs(a, got)
+		missing := slices.ContainsFunc(want, func(t string) bool { return !slices.Contains(got, t) })
+		if missing || before["event_pattern"] != after["event_pattern"] || before["state"] != after["state"] ||
+			before["description"] != after["description"] {
+			ch.Action, ch.Before = plan.Update, before
+			changes = append(changes, ch)
+		}
+	}
+	return changes, nil
+}
+
+func applyEventRule(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	a := ch.After
+	cl, w, err := monitoringAt(env, a["account"], a["region"])
+	if err != nil {
+		return fmt.Errorf("event rule %s: %w", a["name"], err)
+	}
+	api := cl.EventBridge(w)
+	if _, err := api.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(a["name"]),
+		Description: aws.String(a["description"]), EventPattern: aws.String(kinds.CompactJSON(a["event_pattern"])),
+		State: types.RuleState(a["state"])}); err != nil {
+		return fmt.Errorf("put event rule %s in %s: %w", a["name"], w, err)
+	}
+	var targets []types.Target
+	for _, arn := range splitList(a["targets"]) {
+		resolved, err := env.Resolve(arn)
+		if err != nil {
+			return fmt.Errorf("event rule %s: %w", a["name"], err)
+		}
+		targets = append(targets, types.Target{Id: aws.String(TargetID(resolved)), Arn: aws.String(resolved)})
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	out, err := api.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(a["name"]), Targets: targets})
+	if err != nil {
+		return fmt.Errorf("put targets of event rule %s in %s: %w", a["name"], w, err)
+	}
+	if out.FailedEntryCount > 0 {
+		var why []string
+		for _, f := range out.FailedEntries {
+			why = append(why, fmt.Sprintf("%s: %s %s", aws.ToString(f.TargetId), aws.ToString(f.ErrorCode), aws.ToString(f.ErrorMessage)))
+		}
+		return fmt.Errorf("put targets of event rule %s in %s: %d failed: %s", a["name"], w, out.FailedEntryCount, strings.Join(why, "; "))
+	}
+	return nil
+}
+
+var targetIDUnsafe = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+// maxTargetID is the length limit of an EventBridge target ID.
+const maxTargetID = 64
+
+// TargetID is the ID groundwork gives the target with the ARN: the ARN's
+// last part (a topic's name) in the characters and length EventBridge
+// accepts. It is stable, so PutTargets replaces the same target.
+func TargetID(arn string) string {
+	id := targetIDUnsafe.ReplaceAllString(arn[strings.LastIndexAny(arn, ":/")+1:], "-")
+	if len(id) > maxTargetID {
+		id = id[:maxTargetID]
+	}
+	return id
+}

@@ -1,0 +1,170 @@
+package monitoring
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// TopicAddress is the address of a topic at w: "topic/<account>/<region>/<name>".
+func TopicAddress(w estate.Where, name string) string {
+	return kinds.Address(kinds.KindTopic, kinds.WhereAddress(w)+"/"+name)
+}
+
+func init() {
+	kinds.Register(kinds.Registration{Name: kinds.KindTopic, Diff: diffTopics, Apply: applyTopic})
+}
+
+// emailProtocol is the only protocol the spec subscribes.
+const emailProtocol = "email"
+
+func topicAttrs(t *estate.Topic, actual *estate.Estate) plan.Attrs {
+	var subs []string
+	for _, s := range t.Subscriptions {
+		if s.Protocol == emailProtocol {
+			subs = append(subs, s.Endpoint)
+		}
+	}
+	sort.Strings(subs)
+	return plan.Attrs{"account": t.Account, "region": t.Region, "name": t.Name,
+		"arn": kinds.ResolveActual(t.ARN, actual), "policy": kinds.PrettyJSON(kinds.ResolveActual(t.Policy, actual)),
+		"subscribers": strings.Join(subs, ",")}
+}
+
+func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	if desired.Monitoring == nil {
+		return nil, nil
+	}
+	have := map[string]*estate.Topic{}
+	if actual.Monitoring != nil {
+		have = actual.Monitoring.Topics
+	}
+	var changes []plan.Change
+	var notes []string
+	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.Topics)) {
+		d := desired.Monitoring.Topics[key]
+		after := topicAttrs(d, actual)
+		ch := plan.Change{Address: TopicAddress(d.Where, d.Name), Kind: kinds.KindTopic, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: kinds.AccountDeps(d.Account)}
+		a, exists := have[key]
+		if !exists {
+			ch.Action = plan.Create
+			ch.Reason = "each subscriber gets a confirmation e-mail and hears nothing until it follows the link"
+			changes = append(changes, ch)
+			continue
+		}
+		missing := missingSubscribers(after["subscribers"], a)
+		before := topicAttrs(a, actual)
+		if before["policy"] != after["policy"] || len(missing) > 0 {
+			ch.Action, ch.Before = plan.Update, before
+			if len(missing) > 0 {
+				ch.Reason = "subscribes " + strings.Join(missing, ", ") + "; each gets a confirmation e-mail"
+			}
+			changes = append(changes, ch)
+		}
+		for _, s := range a.Subscriptions {
+			if s.Pending && slicesContainsFold(splitList(after["subscribers"]), s.Endpoint) {
+				notes = append(notes, fmt.Sprintf("topic %s in %s: %s has not confirmed its subscription, so it receives nothing "+
+					"until someone follows the link in the confirmation e-mail from AWS", d.Name, d.Where, s.Endpoint))
+			}
+		}
+	}
+	return changes, notes
+}
+
+// missingSubscribers are the addresses of the comma-separated list that
+// have no e-mail subscription on the topic, confirmed or pending.
+func missingSubscribers(list string, t *estate.Topic) []string {
+	var have []string
+	for _, s := range t.Subscriptions {
+		if s.Protocol == emailProtocol {
+			have = append(have, s.Endpoint)
+		}
+	}
+	var missing []string
+	for _, addr := range splitList(list) {
+		if !slicesContainsFold(have, addr) {
+			missing = append(missing, addr)
+		}
+	}
+	return missing
+}
+
+// slicesContainsFold reports whether list holds s, ignoring case: SNS
+// keeps an e-mail endpoint as written, and mail domains ignore case.
+func slicesContainsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitList undoes a comma-joined attribute; "" is the empty list.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func applyTopic(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	a := ch.After
+	cl, w, err := monitoringAt(env, a["account"], a["region"])
+	if err != nil {
+		return fmt.Errorf("topic %s: %w", a["name"], err)
+	}
+	api := cl.SNS(w)
+	out, err := api.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(a["name"])})
+	if err != nil {
+		return fmt.Errorf("create topic %s in %s: %w", a["name"], w, err)
+	}
+	arn := aws.ToString(out.TopicArn)
+	if a["policy"] != "" {
+		policy, err := env.Resolve(a["policy"])
+		if err != nil {
+			return fmt.Errorf("topic %s: %w", a["name"], err)
+		}
+		if _, err := api.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String(arn),
+			AttributeName: aws.String("Policy"), AttributeValue: aws.String(kinds.CompactJSON(policy))}); err != nil {
+			return fmt.Errorf("set the policy of topic %s in %s: %w", a["name"], w, err)
+		}
+	}
+	// Guard: subscribe only the addresses the topic lacks, so that running
+	// the change again does not have AWS ask anyone to confirm twice.
+	var have []string
+	pages := sns.NewListSubscriptionsByTopicPaginator(api, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("read subscriptions of topic %s in %s: %w", a["name"], w, err)
+		}
+		for _, s := range page.Subscriptions {
+			if aws.ToString(s.Protocol) == emailProtocol {
+				have = append(have, aws.ToString(s.Endpoint))
+			}
+		}
+	}
+	for _, addr := range splitList(a["subscribers"]) {
+		if slicesContainsFold(have, addr) {
+			continue
+		}
+		if _, err := api.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(arn),
+			Protocol: aws.String(emailProtocol), Endpoint: aws.String(addr)}); err != nil {
+			return fmt.Errorf("subscribe %s to topic %s in %s: %w", addr, a["name"], w, err)
+		}
+		env.Logf("subscribed %s to %s: AWS sends it a confirmation e-mail to follow", addr, arn)
+	}
+	return nil
+}

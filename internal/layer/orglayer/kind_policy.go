@@ -1,0 +1,306 @@
+package orglayer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/plan"
+)
+
+// KindPolicy manages customer-managed organization policies (SCPs and tag
+// policies): their content and description. AWS-managed policies such as
+// FullAWSAccess are never touched. A policy the spec no longer has is
+// deleted only with --allow-delete, after it is detached everywhere.
+const KindPolicy = "policy"
+
+// KindAttachment attaches a policy to the root, an OU or an account.
+// Detaching needs --allow-delete.
+const KindAttachment = "attachment"
+
+// PolicyAddress is the address of a policy.
+func PolicyAddress(policyType, name string) string {
+	return kinds.Address(KindPolicy, estate.PolicyKey(policyType, name))
+}
+
+// AttachmentAddress is the address of a policy's attachment to a target.
+func AttachmentAddress(policyType, name, target string) string {
+	return kinds.Address(KindAttachment, estate.PolicyKey(policyType, name)+"@"+target)
+}
+
+func init() {
+	kinds.Register(kinds.Registration{Name: KindPolicy, Diff: diffPolicies, Apply: applyPolicy})
+	kinds.Register(kinds.Registration{Name: KindAttachment, Diff: diffAttachments, Apply: applyAttachment})
+}
+
+func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	d, a, ok := orgLayers(desired, actual)
+	if !ok {
+		return nil, nil
+	}
+	var changes []plan.Change
+	for _, p := range d.SortedPolicies() {
+		key := estate.PolicyKey(p.Type, p.Name)
+		after := plan.Attrs{"name": p.Name, "type": p.Type, "description": p.Description, "content": kinds.PrettyJSON(p.Content)}
+		if p.Source != "" {
+			after["source"] = p.Source
+		}
+		cur, exists := a.Policies[key]
+		if !exists {
+			deps := orgDeps(actual)
+			if !slices.Contains(a.EnabledPolicyTypes, p.Type) {
+				deps = append(deps, PolicyTypeAddress(p.Type))
+			}
+			changes = append(changes, plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+				Action: plan.Create, After: after, DependsOn: deps})
+			continue
+		}
+		if cur.AWSManaged {
+			continue
+		}
+		before := plan.Attrs{"id": cur.ID, "name": cur.Name, "type": cur.Type, "description": cur.Description, "content": kinds.PrettyJSON(cur.Content)}
+		after["id"] = cur.ID
+		if before["content"] != after["content"] || before["description"] != after["description"] {
+			delete(after, "source")
+			changes = append(changes, plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+				Action: plan.Update, Before: before, After: after})
+		}
+	}
+	for _, p := range a.SortedPolicies() {
+		if p.AWSManaged {
+			continue
+		}
+		key := estate.PolicyKey(p.Type, p.Name)
+		if _, wanted := d.Policies[key]; wanted {
+			continue
+		}
+		var deps []string
+		for _, t := range p.Targets {
+			deps = append(deps, AttachmentAddress(p.Type, p.Name, t))
+		}
+		changes = append(changes, plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+			Action: plan.Delete, Reason: "not in the spec",
+			Before:    plan.Attrs{"id": p.ID, "name": p.Name, "type": p.Type, "content": kinds.PrettyJSON(p.Content)},
+			DependsOn: deps, NeedsAllowDelete: true})
+	}
+	return changes, nil
+}
+
+func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	attrs := ch.After
+	if ch.Action == plan.Delete {
+		attrs = ch.Before
+	}
+	name, pt := attrs["name"], attrs["type"]
+	key := estate.PolicyKey(pt, name)
+	switch ch.Action {
+	case plan.Create:
+		// Guard: policy names are unique per organization; adopt one that
+		// a previous run created and bring its content up to date.
+		id, err := findPolicy(ctx, cl.Org, pt, name)
+		if err != nil {
+			return fmt.Errorf("create policy %s: %w", name, err)
+		}
+		if id != "" {
+			if err := updatePolicy(ctx, env, id, attrs); err != nil {
+				return err
+			}
+		} else {
+			out, err := cl.Org.CreatePolicy(ctx, &organizations.CreatePolicyInput{
+				Name: aws.String(name), Type: types.PolicyType(pt), Description: aws.String(attrs["description"]),
+				Content: aws.String(kinds.CompactJSON(attrs["content"])),
+			})
+			if err != nil {
+				return fmt.Errorf("create policy %s: %w", name, err)
+			}
+			id = aws.ToString(out.Policy.PolicySummary.Id)
+		}
+		env.Record(refPolicyID, key, id)
+		return nil
+	case plan.Update:
+		return updatePolicy(ctx, env, attrs["id"], attrs)
+	case plan.Delete:
+		_, err := cl.Org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(attrs["id"])})
+		var gone *types.PolicyNotFoundException
+		if err != nil && !errors.As(err, &gone) {
+			return fmt.Errorf("delete policy %s: %w", name, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("policy %s: cannot %s", name, ch.Action)
+}
+
+func updatePolicy(ctx context.Context, env *kinds.Env, id string, attrs plan.Attrs) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	_, err = cl.Org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{
+		PolicyId: aws.String(id), Description: aws.String(attrs["description"]),
+		Content: aws.String(kinds.CompactJSON(attrs["content"])),
+	})
+	if err != nil {
+		return fmt.Errorf("update policy %s: %w", attrs["name"], err)
+	}
+	return nil
+}
+
+// refPolicyID is the reference kind under which applyPolicy records the
+// ID of a policy it creates or adopts, by estate.PolicyKey, for the
+// attachments that follow.
+const refPolicyID = "policy-id"
+
+// knownPolicyID returns the ID of the policy with the estate.PolicyKey: one
+// this apply recorded, else one in the actual estate; "" when neither
+// knows it.
+func knownPolicyID(env *kinds.Env, key string) string {
+	if id, ok := env.Lookup(refPolicyID, key); ok {
+		return id
+	}
+	if a := env.Actual(); a != nil && a.Org != nil {
+		if p := a.Org.Policies[key]; p != nil {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+// findPolicy returns the ID of the policy of a type with a name, or "".
+func findPolicy(ctx context.Context, api OrgLayerAPI, policyType, name string) (string, error) {
+	pages := organizations.NewListPoliciesPaginator(api, &organizations.ListPoliciesInput{Filter: types.PolicyType(policyType)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			return "", err
+		}
+		for _, p := range out.Policies {
+			if aws.ToString(p.Name) == name {
+				return aws.ToString(p.Id), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+func diffAttachments(desired, actual *estate.Estate) ([]plan.Change, []string) {
+	d, a, ok := orgLayers(desired, actual)
+	if !ok {
+		return nil, nil
+	}
+	group := func(target string) string {
+		switch {
+		case target == estate.RootTarget:
+			return estate.RootPath
+		case kinds.IsAccountTarget(target):
+			if acct, ok := desired.Accounts[target]; ok {
+				return acct.Unit
+			}
+			if acct, ok := actual.Accounts[target]; ok {
+				return acct.Unit
+			}
+			return estate.RootPath
+		}
+		return target
+	}
+	var changes []plan.Change
+	for _, p := range d.SortedPolicies() {
+		key := estate.PolicyKey(p.Type, p.Name)
+		var have []string
+		cur, exists := a.Policies[key]
+		if exists {
+			have = cur.Targets
+		}
+		for _, t := range p.Targets {
+			if slices.Contains(have, t) {
+				continue
+			}
+			var deps []string
+			if !exists {
+				deps = append(deps, PolicyAddress(p.Type, p.Name))
+			}
+			if !slices.Contains(a.EnabledPolicyTypes, p.Type) {
+				deps = append(deps, PolicyTypeAddress(p.Type))
+			}
+			if dep := targetDep(t, actual); dep != "" {
+				deps = append(deps, dep)
+			}
+			changes = append(changes, plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
+				Action: plan.Create, Group: group(t), After: plan.Attrs{"policy": p.Name, "type": p.Type, "target": t},
+				DependsOn: deps})
+		}
+	}
+	for _, p := range a.SortedPolicies() {
+		if p.AWSManaged {
+			continue
+		}
+		var want []string
+		if dp, ok := d.Policies[estate.PolicyKey(p.Type, p.Name)]; ok {
+			want = dp.Targets
+		}
+		for _, t := range p.Targets {
+			if slices.Contains(want, t) {
+				continue
+			}
+			changes = append(changes, plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
+				Action: plan.Delete, Group: group(t), Reason: "the spec does not attach it here",
+				Before:           plan.Attrs{"policy": p.Name, "type": p.Type, "target": t, "policy_id": p.ID},
+				NeedsAllowDelete: true})
+		}
+	}
+	return changes, nil
+}
+
+func applyAttachment(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	cl, err := clientsOf(env)
+	if err != nil {
+		return err
+	}
+	attrs := ch.After
+	if ch.Action == plan.Delete {
+		attrs = ch.Before
+	}
+	name, pt, target := attrs["policy"], attrs["type"], attrs["target"]
+	policyID := attrs["policy_id"]
+	if policyID == "" {
+		policyID = knownPolicyID(env, estate.PolicyKey(pt, name))
+	}
+	if policyID == "" {
+		id, err := findPolicy(ctx, cl.Org, pt, name)
+		if err != nil || id == "" {
+			return fmt.Errorf("attach %s: policy not found: %v", name, err)
+		}
+		policyID = id
+	}
+	targetID, err := env.Target(ctx, target)
+	if err != nil {
+		return fmt.Errorf("attach %s to %s: %w", name, target, err)
+	}
+	switch ch.Action {
+	case plan.Create:
+		_, err := cl.Org.AttachPolicy(ctx, &organizations.AttachPolicyInput{PolicyId: aws.String(policyID), TargetId: aws.String(targetID)})
+		var dup *types.DuplicatePolicyAttachmentException
+		if err != nil && !errors.As(err, &dup) {
+			return fmt.Errorf("attach %s to %s: %w", name, target, err)
+		}
+		return nil
+	case plan.Delete:
+		_, err := cl.Org.DetachPolicy(ctx, &organizations.DetachPolicyInput{PolicyId: aws.String(policyID), TargetId: aws.String(targetID)})
+		var notAttached *types.PolicyNotAttachedException
+		if err != nil && !errors.As(err, &notAttached) {
+			return fmt.Errorf("detach %s from %s: %w", name, target, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("attachment %s: cannot %s", ch.Address, ch.Action)
+}
