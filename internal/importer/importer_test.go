@@ -17,6 +17,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // the kinds the round trips plan with
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
