@@ -17,12 +17,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// The metric the billing alarm watches.
-const (
-	billingNamespace = "AWS/Billing"
-	billingMetric    = "EstimatedCharges"
-)
-
 // billingAlertsNote is the manual step the billing alarm needs.
 const billingAlertsNote = "manual step: turn on Billing preferences > Alert preferences > Receive CloudWatch Billing Alerts in the " +
 	"management account's console; until then AWS publishes no AWS/Billing EstimatedCharges metric and the billing alarm never fires"

@@ -22,10 +22,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// orgRulePrefix marks an organization Config rule in estate rule names
-// (see spec.desiredLogging).
-const orgRulePrefix = "org/"
-
 // ruleAdminService is the service principal whose delegated administrator
 // puts organization Config rules.
 const ruleAdminService = "config-multiaccountsetup.amazonaws.com"

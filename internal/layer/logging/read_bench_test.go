@@ -14,7 +14,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // the kinds the foundation is built with
 	"github.com/groundwork-aws/groundwork/internal/spec"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
