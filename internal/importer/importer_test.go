@@ -15,9 +15,9 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // the kinds the round trips plan with
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
-	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // the kinds the round trips plan with
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
