@@ -2,11 +2,9 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,15 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer"
-	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
-	"github.com/groundwork-aws/groundwork/internal/layer/logging"
-	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -70,7 +63,6 @@ file unless --force is given. It writes nothing to AWS.`,
 			if err != nil {
 				return err
 			}
-			s := r.Session
 			// Until the organization layer imports itself, the import reads
 			// it here, whole (its Survey), as the audit does.
 			if org, ok := layer.Lookup("organization"); ok {
@@ -85,16 +77,13 @@ file unless --force is given. It writes nothing to AWS.`,
 				fmt.Fprintf(g.io.Err, "warning: %v; the spec will not manage alternate contacts\n", readErr)
 			}
 			if opts.HomeRegion == "" {
-				opts.HomeRegion = s.Base.Region
+				opts.HomeRegion = r.Session.Base.Region
 			}
 			opts.Now = time.Now()
-			if err := readLogging(cmd.Context(), g, s, actual, opts); err != nil {
-				return err
-			}
-			if err := readLayers(cmd.Context(), g, s, actual, opts); err != nil {
-				return err
-			}
-			res, err := importer.Spec(actual, opts)
+			// Each layer reads itself where the spec would put it; a layer
+			// that cannot be read is a warning, and the spec leaves it off.
+			r.Warn = func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }
+			res, err := importer.Run(cmd.Context(), r, actual, opts)
 			if err != nil {
 				return err
 			}
@@ -110,105 +99,6 @@ file unless --force is given. It writes nothing to AWS.`,
 	fl.StringVar(&opts.PolicyDir, "policy-dir", importer.DefaultPolicyDir, "directory for SCP documents, relative to the spec's directory")
 	fl.BoolVar(&force, "force", false, "overwrite existing files")
 	return cmd
-}
-
-// readLogging reads the logging layer where the import's spec would put
-// groundwork's (importer.LoggingHint) into actual.Logging, so that
-// importer.Spec writes the layer the organization has. Without the
-// accounts the layer needs there is nothing to read. A read that fails is
-// a warning and leaves actual.Logging nil: the import then leaves logging
-// off. The errors returned are those importer.Spec would return.
-func readLogging(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, opts importer.Options) error {
-	if actual.Organization == nil || actual.Org == nil {
-		return nil // importer.Spec says why there is nothing to import
-	}
-	hint, err := importer.LoggingHint(actual, opts)
-	if err != nil || hint == nil {
-		return err
-	}
-	layer, orgRules := splitOrgRules(hint)
-	if err := logging.Read(ctx, inventory.Reader{Session: s, Progress: g.progress}, actual, layer); err != nil {
-		fmt.Fprintf(g.io.Err, "warning: the logging layer was not read, so the spec leaves it off: %v\n", err)
-		return nil
-	}
-	if orgRules == nil || hasAny(actual.Logging.Rules, layer.Rules) {
-		return nil // the rules are per account
-	}
-	// Organization rules are read on their own: an endpoint that lacks
-	// them (moto) fails the read only after the SDK's retries, and a
-	// failure here costs only the rules.
-	read := actual.Logging
-	err = logging.Read(ctx, inventory.Reader{Session: s}, actual, orgRules)
-	org := actual.Logging
-	actual.Logging = read
-	if err != nil {
-		fmt.Fprintf(g.io.Err, "warning: organization Config rules were not read, so the spec asks for per-account rules: %v\n", err)
-		return nil
-	}
-	maps.Copy(read.Rules, org.Rules)
-	return nil
-}
-
-// readLayers reads the monitoring, billing and hardening layers where the
-// import's spec would put groundwork's (importer.MonitoringHint,
-// BillingHint, HardeningHint), after the logging layer, which monitoring
-// watches. As for logging, a
-// read that fails is a warning and leaves the layer nil: the import then
-// leaves it off.
-func readLayers(ctx context.Context, g *globals, s *awsx.Session, actual *estate.Estate, opts importer.Options) error {
-	if actual.Organization == nil || actual.Org == nil {
-		return nil
-	}
-	mon, err := importer.MonitoringHint(actual, opts)
-	if err != nil {
-		return err
-	}
-	if mon != nil {
-		if err := monitoring.Read(ctx, inventory.Reader{Session: s, Progress: g.progress}, actual, mon); err != nil {
-			actual.Monitoring = nil
-			fmt.Fprintf(g.io.Err, "warning: the monitoring layer was not read, so the spec leaves it off: %v\n", err)
-		}
-	}
-	if err := readBilling(ctx, g, s, actual, opts); err != nil {
-		return err
-	}
-	hard, err := importer.HardeningHint(actual, opts)
-	if err != nil || hard == nil {
-		return err
-	}
-	if err := hardening.Read(ctx, inventory.Reader{Session: s, Progress: g.progress}, actual, hard); err != nil {
-		actual.Hardening = nil
-		fmt.Fprintf(g.io.Err, "warning: the hardening layer was not read, so the spec leaves it off: %v\n", err)
-	}
-	return nil
-}
-
-// splitOrgRules separates the organization Config rules of a hint (named
-// "org/...") from the rest of the layer; org is nil when there are none.
-func splitOrgRules(hint *estate.Logging) (layer, org *estate.Logging) {
-	l := *hint
-	l.Rules = map[string]*estate.ConfigRule{}
-	for key, r := range hint.Rules {
-		if !strings.HasPrefix(r.Name, "org/") {
-			l.Rules[key] = r
-			continue
-		}
-		if org == nil {
-			org = estate.NewLogging()
-		}
-		org.Rules[key] = r
-	}
-	return &l, org
-}
-
-// hasAny reports whether have holds one of the keys of want.
-func hasAny[V any](have, want map[string]V) bool {
-	for key := range want {
-		if _, ok := have[key]; ok {
-			return true
-		}
-	}
-	return false
 }
 
 // writeImport writes the spec and its policy files, refusing to overwrite

@@ -1,20 +1,30 @@
 package importer
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
+// billingKey is the billing section's key.
+const billingKey = billing.SpecKey
+
+func init() {
+	RegisterSection(SectionType{Key: billingKey, Order: 400, Read: readBilling, Write: writeBilling})
+}
+
 // Written where the billing section would be when the import leaves the
-// layer off, as for the other layers (see loggingNotRead).
+// layer off: why, and how to turn it on.
 const (
 	billingNotRead  = "billing: the billing layer was not looked for, so groundwork's billing layer stays off."
 	billingNotFound = "billing: no billing topic was found, so groundwork's billing layer stays off."
@@ -61,39 +71,34 @@ const (
 
 // placeholderUSD is the amount of probe specs' budget and alarm: the spec
 // requires one, and the probes need only names and defaults.
-const placeholderUSD = "1"
+const placeholderUSD = 1
 
 // topicARNPattern is an SNS topic's ARN from its Region, account and name.
 const topicARNPattern = "arn:aws:sns:%s:%s:%s"
 
-// BillingHint returns where groundwork's billing layer would be for the
-// import of actual with opts: the desired billing layer of the would-be
-// spec with a budget, a billing alarm and a report, for
-// inventory.CollectBilling. It names groundwork's defaults until
-// actual.Billing has been read; then it names what the import would take
-// as groundwork's (a budget or alarm notifying the billing topic, the
-// account's only report and its bucket) and every budget the account has,
-// so that their subscribers are read. Each read can find names the one
-// before could not see (a budget's subscribers name the billing topic),
-// so a caller reads again until the hint names nothing new. actual needs
-// only its organization layer; the errors are those of Spec.
-func BillingHint(actual *estate.Estate, opts Options) (*estate.Billing, error) {
-	im, err := start(actual, opts)
-	if err != nil {
-		return nil, err
-	}
-	names := im.billingNames()
-	f, err := im.withSection(&im.billing, im.billingProbe(names))
+// billingHint returns where groundwork's billing layer would be: the
+// desired billing layer of the would-be spec with a budget, a billing
+// alarm and a report, for billing.Read. It names groundwork's
+// defaults until actual.Billing has been read; then it names what the
+// import would take as groundwork's (a budget or alarm notifying the
+// billing topic, the account's only report and its bucket) and every
+// budget the account has, so that their subscribers are read. Each read
+// can find names the one before could not see (a budget's subscribers
+// name the billing topic), so readBilling reads again until the hint
+// names nothing new.
+func billingHint(im *Import) (*estate.Billing, error) {
+	names := findBillingNames(im)
+	f, err := im.Probe(billingKey, billingProbe(im, names))
 	if err != nil {
 		// A name the account has that the spec refuses: look where
 		// groundwork's defaults would be instead.
-		if f, err = im.withSection(&im.billing, im.billingProbe(defaultBillingNames())); err != nil {
+		if f, err = im.Probe(billingKey, billingProbe(im, defaultBillingNames())); err != nil {
 			return nil, fmt.Errorf("import: the billing layer's probe spec does not validate (a groundwork bug; please report it with these messages):\n%v", err)
 		}
 	}
 	hint := f.Desired().Billing
-	if actual.Billing != nil {
-		for name := range actual.Billing.Budgets {
+	if b := im.Actual().Billing; b != nil {
+		for name := range b.Budgets {
 			if hint.Budgets[name] == nil {
 				hint.Budgets[name] = &estate.Budget{Name: name}
 			}
@@ -102,25 +107,85 @@ func BillingHint(actual *estate.Estate, opts Options) (*estate.Billing, error) {
 	return hint, nil
 }
 
+// maxBillingReads bounds the reads of the billing layer: each read can
+// find names only the one before looked at (the budgets' subscribers name
+// the billing topic), and the chain is at most that long: defaults, then
+// every budget, then the topic they notify.
+const maxBillingReads = 3
+
+// readBilling reads the billing layer where billingHint says into
+// actual.Billing. The first read looks under groundwork's names; when the
+// organization's layer turns out to be named otherwise (a budget that
+// notifies the billing topic under another name, say), the next read
+// looks there too, for what is read only of a part the hint names (a
+// budget's subscribers, the topic, the report bucket). A part the
+// endpoint cannot answer for is left nil and named in
+// actual.Billing.Unread, which writeBilling writes into the spec. A read
+// that fails is passed to r.Warn and leaves actual.Billing nil: the
+// import then leaves billing off.
+func readBilling(ctx context.Context, r inventory.Reader, im *Import) error {
+	actual := im.Actual()
+	var last *estate.Billing
+	for range maxBillingReads {
+		hint, err := billingHint(im)
+		if err != nil || hint == nil || (last != nil && sameBillingNames(hint, last)) {
+			return err
+		}
+		// Warn is set so that an unreadable part does not fail the read;
+		// what it would say is in actual.Billing.Unread already.
+		err = billing.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress, Warn: func(error) {}}, actual, hint)
+		if err != nil {
+			actual.Billing = nil
+			r.Warn(fmt.Errorf("the billing layer was not read, so the spec leaves it off: %w", err))
+			return nil
+		}
+		last = hint
+	}
+	return nil
+}
+
+// sameBillingNames tells whether two billing layers name the same topics,
+// budgets, alarms, reports and report bucket.
+func sameBillingNames(a, b *estate.Billing) bool {
+	bucket := func(x *estate.Billing) string {
+		if x.ReportBucket == nil {
+			return ""
+		}
+		return x.ReportBucket.Name
+	}
+	return slices.Equal(slices.Sorted(maps.Keys(a.Topics)), slices.Sorted(maps.Keys(b.Topics))) &&
+		slices.Equal(slices.Sorted(maps.Keys(a.Budgets)), slices.Sorted(maps.Keys(b.Budgets))) &&
+		slices.Equal(slices.Sorted(maps.Keys(a.Alarms)), slices.Sorted(maps.Keys(b.Alarms))) &&
+		slices.Equal(slices.Sorted(maps.Keys(a.Reports)), slices.Sorted(maps.Keys(b.Reports))) &&
+		bucket(a) == bucket(b)
+}
+
 // billingProbe is a billing section with every part, under the given
 // names. Its amounts and subscriber are placeholders: reading needs names
 // only.
-func (im *importer) billingProbe(names billingNames) *node {
-	n := newNode()
-	n.child("topic").set("name", names.topic).set("subscribers", []string{im.mgmt.Email})
-	n.child("budget").set("name", names.budget).set("monthly_usd", raw(placeholderUSD))
-	n.child("billing_alarm").set("name", names.alarm).set("threshold_usd", raw(placeholderUSD))
-	cur := n.child("cur").set("name", names.report)
-	if names.bucket != "" {
-		cur.set("bucket", names.bucket)
+func billingProbe(im *Import, names billingNames) *billing.Spec {
+	return &billing.Spec{
+		Topic:        billing.BillingTopicSpec{Name: names.topic, Subscribers: []string{managementEmail(im.Actual())}},
+		Budget:       &billing.BudgetSpec{Name: names.budget, MonthlyUSD: placeholderUSD},
+		BillingAlarm: &billing.BillingAlarmSpec{Name: names.alarm, ThresholdUSD: placeholderUSD},
+		CUR:          billing.CostReportSpec{Name: names.report, Bucket: names.bucket},
 	}
-	return n
+}
+
+// managementEmail is the e-mail of the organization's management account.
+func managementEmail(actual *estate.Estate) string {
+	for _, a := range actual.Accounts {
+		if actual.IsManagement(a) {
+			return a.Email
+		}
+	}
+	return ""
 }
 
 // billingNames are the names of groundwork's billing layer in an
 // organization; bucket is "" for the default report bucket. byShape says
 // the budget was taken as groundwork's by its shape alone (see
-// billingNames).
+// findBillingNames).
 type billingNames struct {
 	topic, budget, alarm, report, bucket string
 	byShape                              bool
@@ -139,20 +204,21 @@ func defaultBillingNames() billingNames {
 // account's only report. What is not found keeps its default name. When
 // the subscribers of budgets could not be read (moto lacks the
 // operation), the budget is the only one shaped like groundwork's.
-func (im *importer) billingNames() billingNames {
+func findBillingNames(im *Import) billingNames {
 	n := defaultBillingNames()
-	b := im.actual.Billing
+	actual, home := im.Actual(), im.Options().HomeRegion
+	b := actual.Billing
 	if b == nil {
 		return n
 	}
-	mgmtID := im.actual.Organization.ManagementAccountID
-	home := estate.Where{Account: estate.ManagementKey, Region: im.opts.HomeRegion}
-	if t := b.Topics[home.Key(n.topic)]; t == nil || !t.Exists {
+	mgmtID := actual.Organization.ManagementAccountID
+	where := estate.Where{Account: estate.ManagementKey, Region: home}
+	if t := b.Topics[where.Key(n.topic)]; t == nil || !t.Exists {
 		if name := notifiedTopic(b, mgmtID); name != "" {
 			n.topic = name
 		}
 	}
-	homeARN := fmt.Sprintf(topicARNPattern, im.opts.HomeRegion, mgmtID, n.topic)
+	homeARN := fmt.Sprintf(topicARNPattern, home, mgmtID, n.topic)
 	if b.Budgets[n.budget] == nil {
 		var shaped []string
 		for _, bud := range b.SortedBudgets() {
@@ -170,7 +236,7 @@ func (im *importer) billingNames() billingNames {
 	}
 	alarmARN := fmt.Sprintf(topicARNPattern, estate.BillingRegion, mgmtID, n.topic)
 	if b.Alarms[n.alarm] == nil {
-		for _, name := range sortedKeys(b.Alarms) {
+		for _, name := range slices.Sorted(maps.Keys(b.Alarms)) {
 			if slices.Contains(b.Alarms[name].Actions, alarmARN) {
 				n.alarm = name
 				break
@@ -182,7 +248,7 @@ func (im *importer) billingNames() billingNames {
 			n.report = name
 		}
 	}
-	if r := b.Reports[n.report]; r != nil && r.Bucket != im.defaultReportBucket() {
+	if r := b.Reports[n.report]; r != nil && r.Bucket != defaultReportBucket(im) {
 		n.bucket = r.Bucket
 	}
 	return n
@@ -199,7 +265,7 @@ func notifiedTopic(b *estate.Billing, mgmtID string) string {
 	if bud := b.Budgets[billing.DefaultBudgetName]; bud != nil {
 		arns = append(arns, budgetTopics(bud)...)
 	}
-	for _, name := range sortedKeys(b.Alarms) {
+	for _, name := range slices.Sorted(maps.Keys(b.Alarms)) {
 		arns = append(arns, b.Alarms[name].Actions...)
 	}
 	for _, bud := range b.SortedBudgets() {
@@ -250,11 +316,11 @@ func budgetTopics(b *estate.Budget) []string {
 
 // defaultReportBucket is the bucket the spec delivers the report to
 // unless told otherwise (see billing.CostReportSpec.Bucket).
-func (im *importer) defaultReportBucket() string {
-	return fmt.Sprintf("aws-cur-%s-%s", im.actual.Organization.ManagementAccountID, im.opts.HomeRegion)
+func defaultReportBucket(im *Import) string {
+	return fmt.Sprintf("aws-cur-%s-%s", im.Actual().Organization.ManagementAccountID, im.Options().HomeRegion)
 }
 
-// importBilling writes the billing section when the billing topic exists
+// writeBilling writes the billing section when the billing topic exists
 // in the home Region: `billing: {}` with the values the organization has
 // where they differ from the defaults (topic name and subscribers, the
 // budget's amount and thresholds, the alarm's threshold, the report's
@@ -263,81 +329,82 @@ func (im *importer) defaultReportBucket() string {
 // budget or alarm the spec cannot write (a limit in cents, say) is left
 // out with a warning, and groundwork leaves it alone. What still differs
 // is warned about.
-func (im *importer) importBilling() {
-	b := im.actual.Billing
+func writeBilling(im *Import) (any, string) {
+	b := im.Actual().Billing
 	if b == nil {
-		im.billingNote = billingNotRead + billingHowTo
-		return
+		return nil, billingNotRead + billingHowTo
 	}
-	im.billingNote = billingNotFound + billingHowTo
-	names := im.billingNames()
-	home := estate.Where{Account: estate.ManagementKey, Region: im.opts.HomeRegion}
+	names := findBillingNames(im)
+	home := estate.Where{Account: estate.ManagementKey, Region: im.Options().HomeRegion}
 	topic := b.Topics[home.Key(names.topic)]
 	if topic == nil || !topic.Exists {
-		return
+		return nil, billingNotFound + billingHowTo
 	}
-	probe := newNode()
-	probe.child("budget").set("monthly_usd", raw(placeholderUSD))
-	probe.child("billing_alarm").set("threshold_usd", raw(placeholderUSD))
-	defaults, err := im.withSection(&im.billing, probe)
+	defaults, err := im.Probe(billingKey, &billing.Spec{
+		Budget:       &billing.BudgetSpec{MonthlyUSD: placeholderUSD},
+		BillingAlarm: &billing.BillingAlarmSpec{ThresholdUSD: placeholderUSD},
+	})
 	if err != nil {
-		im.billingNote = billingLeftOff + billingHowTo
-		im.warnf("the billing layer cannot be written in the spec, which refuses it (%v); it is left off", oneLine(err))
-		return
+		im.Warnf("the billing layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
+		return nil, billingLeftOff + billingHowTo
 	}
-	def := *billing.SpecOf(defaults)
+	def := billing.SpecOf(defaults)
 
-	n := newNode()
-	tn := newNode()
+	s := &billing.Spec{}
 	if names.topic != def.Topic.Name {
-		tn.set("name", names.topic)
+		s.Topic.Name = names.topic
 	}
 	var subs []string
-	for _, s := range topic.Subscriptions {
-		if s.Protocol == "email" {
-			subs = append(subs, s.Endpoint)
+	for _, sub := range topic.Subscriptions {
+		if sub.Protocol == "email" {
+			subs = append(subs, sub.Endpoint)
 		}
 	}
-	if len(subs) > 0 && !sameSet(subs, def.Topic.Subscribers) {
-		tn.set("subscribers", slices.Compact(slices.Sorted(slices.Values(subs))))
+	if len(subs) > 0 && !SameSet(subs, def.Topic.Subscribers) {
+		s.Topic.Subscribers = slices.Compact(slices.Sorted(slices.Values(subs)))
 	}
-	if len(tn.entries) > 0 {
-		n.set("topic", tn)
-	}
+	var budgetNote string
 	if bud := b.Budgets[names.budget]; bud != nil {
-		if bn := im.budgetNode(bud, def.Budget, names.byShape); bn != nil {
-			n.set("budget", bn)
-		}
+		s.Budget, budgetNote = budgetSpec(im, bud, def.Budget, names.byShape)
 	}
 	if a := b.Alarms[names.alarm]; a != nil {
-		if an := im.alarmNode(a, def.BillingAlarm); an != nil {
-			n.set("billing_alarm", an)
-		}
+		s.BillingAlarm = alarmSpec(im, a, def.BillingAlarm)
 	}
-	im.reportEntries(n, b, names, def.CUR)
-	im.costTagEntries(n, b, defaults)
+	var reportNote, tagsNote string
+	s.CUR, reportNote = reportSpec(im, b, names, def.CUR)
+	s.CostAllocationTags, tagsNote = costTags(b, defaults)
 
-	f, err := im.withSection(&im.billing, n)
+	n := Encode(s)
+	if budgetNote != "" {
+		n.Lookup(FieldKey(s, &s.Budget)).Comment(budgetNote)
+	}
+	if reportNote != "" {
+		n.CommentBefore(FieldKey(s, &s.CUR), reportNote)
+	}
+	if tagsNote != "" {
+		n.CommentBefore(FieldKey(s, &s.CostAllocationTags), tagsNote)
+	}
+	f, err := im.Probe(billingKey, n)
 	if err != nil {
-		im.billingNote = billingLeftOff + billingHowTo
-		im.warnf("the billing layer of topic %s cannot be written in the spec, which refuses it (%v); it is left off", topic.Name, oneLine(err))
-		return
+		im.Warnf("the billing layer of topic %s cannot be written in the spec, which refuses it (%v); it is left off", topic.Name, OneLine(err))
+		return nil, billingLeftOff + billingHowTo
 	}
-	im.billing = n
 	for _, u := range b.Unread {
-		im.warnf("billing layer: %s; the billing section says what the spec does about it", u)
+		im.Warnf("billing layer: %s; the billing section says what the spec does about it", u)
 	}
-	im.warnChanges("billing", f, billingKinds)
+	im.WarnChanges(billingKey, f, func(kind string) bool { return billingKinds[kind] })
+	return n, ""
 }
 
-// budgetNode writes a budget of the spec's kind (a monthly cost budget in
+// budgetSpec writes a budget of the spec's kind (a monthly cost budget in
 // US dollars, whole dollars and whole percentages); nil, with a warning,
 // for any other. byShape says the budget was taken as groundwork's by its
-// shape (see billingNames), which a comment then says.
-func (im *importer) budgetNode(b *estate.Budget, def *billing.BudgetSpec, byShape bool) *node {
-	leave := func(why string) *node {
-		im.warnf("budget %s %s, which the spec cannot write; it is left out, and groundwork leaves it alone", b.Name, why)
-		return nil
+// shape (see findBillingNames), and note then says so; note also says when
+// the budget's subscribers were not read.
+func budgetSpec(im *Import, b *estate.Budget, def *billing.BudgetSpec, byShape bool) (_ *billing.BudgetSpec, note string) {
+	leave := func(why string) (*billing.BudgetSpec, string) {
+		im.Warnf("budget %s %s, which the spec cannot write; it is left out, and groundwork leaves it alone", b.Name, why)
+		return nil, ""
 	}
 	if b.Type != budgetTypeCost || b.TimeUnit != budgetMonthly {
 		return leave(fmt.Sprintf("is a %s %s budget, not a MONTHLY COST one", b.TimeUnit, b.Type))
@@ -346,16 +413,16 @@ func (im *importer) budgetNode(b *estate.Budget, def *billing.BudgetSpec, byShap
 	if b.LimitUnit != budgetCurrency || !ok || amount < 1 {
 		return leave(fmt.Sprintf("has a limit of %s %s, not whole US dollars", b.Limit, b.LimitUnit))
 	}
-	n := newNode()
+	s := &billing.BudgetSpec{MonthlyUSD: amount}
 	if b.Name != def.Name {
-		n.set("name", b.Name)
+		s.Name = b.Name
 	}
-	n.set("monthly_usd", raw(strconv.Itoa(amount)))
 	unread := false
 	for _, t := range []struct {
-		typ, field string
-		def        int
-	}{{budgetActual, "actual_percent", *def.ActualPercent}, {budgetForecast, "forecast_percent", *def.ForecastPercent}} {
+		typ   string
+		field **int
+		def   int
+	}{{budgetActual, &s.ActualPercent, *def.ActualPercent}, {budgetForecast, &s.ForecastPercent, *def.ForecastPercent}} {
 		for _, nt := range b.Notifications {
 			if nt.Type != t.typ || nt.Comparison != budgetOver || nt.ThresholdType != budgetPercent {
 				continue
@@ -369,81 +436,72 @@ func (im *importer) budgetNode(b *estate.Budget, def *billing.BudgetSpec, byShap
 					estate.FormatAmount(nt.Threshold), strings.ToLower(t.typ), maxSpecPercent))
 			}
 			if p != t.def {
-				n.set(t.field, raw(strconv.Itoa(p)))
+				*t.field = &p
 			}
 			break
 		}
 	}
 	switch {
 	case byShape:
-		n.set("", comment(billingBudgetByShape))
+		note = billingBudgetByShape
 	case unread:
-		n.set("", comment(billingSubscribersUnread))
+		note = billingSubscribersUnread
 	}
-	return n
+	return s, note
 }
 
-// alarmNode writes the billing alarm's name and threshold; nil, with a
+// alarmSpec writes the billing alarm's name and threshold; nil, with a
 // warning, when the threshold is not whole US dollars.
-func (im *importer) alarmNode(a *estate.BillingAlarm, def *billing.BillingAlarmSpec) *node {
+func alarmSpec(im *Import, a *estate.BillingAlarm, def *billing.BillingAlarmSpec) *billing.BillingAlarmSpec {
 	threshold, ok := wholeAmount(estate.FormatAmount(a.Threshold))
 	if !ok || threshold < 1 {
-		im.warnf("billing alarm %s has a threshold of %s, not whole US dollars, which the spec cannot write; it is left out, and groundwork leaves it alone",
+		im.Warnf("billing alarm %s has a threshold of %s, not whole US dollars, which the spec cannot write; it is left out, and groundwork leaves it alone",
 			a.Name, estate.FormatAmount(a.Threshold))
 		return nil
 	}
-	n := newNode()
+	s := &billing.BillingAlarmSpec{ThresholdUSD: threshold}
 	if a.Name != def.Name {
-		n.set("name", a.Name)
+		s.Name = a.Name
 	}
-	return n.set("threshold_usd", raw(strconv.Itoa(threshold)))
+	return s
 }
 
-// reportEntries writes the cur entry: the report's name, bucket and prefix
+// reportSpec writes the cur entry: the report's name, bucket and prefix
 // where they are not the defaults; `enabled: false` when the account has
 // no report the import takes as groundwork's, or when the definitions
-// were not read.
-func (im *importer) reportEntries(n *node, b *estate.Billing, names billingNames, def billing.CostReportSpec) {
+// were not read, which note then says.
+func reportSpec(im *Import, b *estate.Billing, names billingNames, def billing.CostReportSpec) (s billing.CostReportSpec, note string) {
 	if b.Reports == nil {
-		n.set("", comment(billingReportsUnread))
-		n.set("cur", newNode().set("enabled", false))
-		return
+		return billing.CostReportSpec{Enabled: new(false)}, billingReportsUnread
 	}
 	r := b.Reports[names.report]
 	if r == nil {
 		if len(b.Reports) > 0 {
-			n.set("", comment(fmt.Sprintf("The account's Cost and Usage Reports (%s) are not groundwork's; groundwork leaves them alone.\n"+
-				"Set cur.name to one of them to have groundwork manage it.", strings.Join(sortedKeys(b.Reports), ", "))))
+			note = fmt.Sprintf("The account's Cost and Usage Reports (%s) are not groundwork's; groundwork leaves them alone.\n"+
+				"Set cur.name to one of them to have groundwork manage it.", strings.Join(slices.Sorted(maps.Keys(b.Reports)), ", "))
 		}
-		n.set("cur", newNode().set("enabled", false))
-		return
+		return billing.CostReportSpec{Enabled: new(false)}, note
 	}
-	c := newNode()
 	if r.Name != def.Name {
-		c.set("name", r.Name)
+		s.Name = r.Name
 	}
-	if r.Bucket != im.defaultReportBucket() {
-		c.set("bucket", r.Bucket)
+	if r.Bucket != defaultReportBucket(im) {
+		s.Bucket = r.Bucket
 	}
 	if r.Prefix != def.Prefix {
-		c.set("prefix", r.Prefix)
+		s.Prefix = r.Prefix
 	}
-	if len(c.entries) > 0 {
-		n.set("cur", c)
-	}
+	return s, ""
 }
 
-// costTagEntries writes `cost_allocation_tags: false` when none of the
-// tagging dictionary's keys is active and some could be activated (AWS
-// has seen them): activating them would be a change the organization has
-// not made. Keys AWS has not seen yet cannot be active, so they alone
-// leave the default. It writes false, with a comment, when the status was
-// not read.
-func (im *importer) costTagEntries(n *node, b *estate.Billing, defaults *spec.Foundation) {
+// costTags returns false when none of the tagging dictionary's keys is
+// active and some could be activated (AWS has seen them): activating them
+// would be a change the organization has not made. Keys AWS has not seen
+// yet cannot be active, so they alone leave the default (nil). It returns
+// false, with a note, when the status was not read.
+func costTags(b *estate.Billing, defaults *spec.Foundation) (_ *bool, note string) {
 	if b.CostAllocationTags == nil {
-		n.set("", comment(billingTagsUnread))
-		n.set("cost_allocation_tags", false)
-		return
+		return new(false), billingTagsUnread
 	}
 	active, inactive := false, false
 	for key := range defaults.Desired().Billing.CostAllocationTags {
@@ -455,8 +513,9 @@ func (im *importer) costTagEntries(n *node, b *estate.Billing, defaults *spec.Fo
 		}
 	}
 	if !active && inactive {
-		n.set("cost_allocation_tags", false)
+		return new(false), ""
 	}
+	return nil, ""
 }
 
 // wholeAmount parses an amount that is a whole number ("1000", "1000.0").

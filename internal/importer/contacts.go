@@ -186,22 +186,3 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
-
-func contactsNode(c *spec.Contacts) *node {
-	n := newNode()
-	if c.Phone != "" {
-		n.set("phone", c.Phone)
-	}
-	for i, s := range contactSlots(c) {
-		if *s == nil {
-			continue
-		}
-		ct := n.child(contactFields[i])
-		for _, f := range []struct{ key, val string }{{"name", (*s).Name}, {"title", (*s).Title}, {"email", (*s).Email}, {"phone", (*s).Phone}} {
-			if f.val != "" {
-				ct.set(f.key, f.val)
-			}
-		}
-	}
-	return n
-}

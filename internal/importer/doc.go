@@ -1,7 +1,20 @@
 // Package importer writes the spec of a live organization: it turns an
 // actual estate (read by the inventory) into foundation.yaml and the policy
 // files beside it, such that planning that spec against the same
-// organization shows no changes. LoggingHint says where to read the
-// logging layer for it. It is pure: it reads no AWS and writes no files;
-// the CLI does both.
+// organization shows no changes.
+//
+// It is a framework that layers plug into. The core imports the
+// organization (units, accounts, tagging, SCPs, services, contacts); each
+// layer registers a SectionType (RegisterSection) that reads its part of
+// the organization where the spec would put groundwork's layer, and
+// writes its section, as a value of the spec's own type rendered by its
+// yaml tags (Encode) so that no key of the spec is spelled twice. Run
+// drives a whole import; Spec writes the spec of an estate already read.
+// The importer reads AWS only through the sections' Read and writes no
+// files; the CLI writes them.
+//
+// The built-in layers' sections (logging.go, monitoring.go, hardening.go,
+// billing.go) use only the exported API and are to move into their layer
+// packages; until they do, they are the one place the importer imports a
+// layer (its reader).
 package importer

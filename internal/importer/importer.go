@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -55,30 +57,86 @@ type Result struct {
 // ErrNoOrganization is returned for an estate without an organization.
 var ErrNoOrganization = errors.New("the management account is not in an organization: there is nothing to import (run groundwork init instead)")
 
-// Spec writes the spec of an actual estate. actual must have been read
-// with its organization layer and, for contacts to be imported, alternate
-// contacts (inventory.Options{OrgLayer: true, Contacts: true}); for the
-// logging layer to be imported, with the logging layer LoggingHint names
-// (inventory.CollectLogging), and likewise the monitoring and hardening
-// layers MonitoringHint and HardeningHint name (inventory.CollectMonitoring,
-// CollectHardening), and the billing layer BillingHint names
-// (inventory.CollectBilling). Spec does not modify actual. The spec it
-// returns validates and, planned against actual, has no changes except
-// where a warning says otherwise.
-func Spec(actual *estate.Estate, opts Options) (Result, error) {
-	im, err := start(actual, opts)
+// Run imports the organization of actual: the core (organization, units,
+// accounts, tagging, SCPs, the tag policy, services, contacts), then each
+// registered section, in order, reads what it needs through r into actual
+// and writes itself. actual must have been read with its organization
+// layer and, for contacts to be imported, alternate contacts
+// (inventory.Options{OrgLayer: true, Contacts: true}). Errors are those
+// of the core, of a section's Read, and the refusal of a spec that does
+// not validate; a part of a layer that cannot be read is passed to
+// r.Warn (when nil, it becomes a warning of the result) and left off. The
+// spec it returns validates and, planned against actual, has no changes
+// except where a warning says otherwise.
+func Run(ctx context.Context, r inventory.Reader, actual *estate.Estate, opts Options) (Result, error) {
+	im, err := begin(actual, opts)
 	if err != nil {
 		return Result{}, err
 	}
-	im.importLogging()
-	im.importMonitoring()
-	im.importHardening()
-	im.importBilling()
+	if r.Warn == nil {
+		r.Warn = func(err error) { im.Warnf("%v", err) }
+	}
+	for _, s := range im.order {
+		if s.Read != nil {
+			if err := s.Read(ctx, r, im); err != nil {
+				return Result{}, err
+			}
+		}
+		im.write(s)
+	}
 	return im.result()
 }
 
-// start imports everything but the logging layer, which is decided
-// against the rest of the spec (see importLogging).
+// Spec writes the spec of an estate already read: Run without the
+// sections' reads, each section writing what actual holds of its layer.
+// Spec does not modify actual.
+func Spec(actual *estate.Estate, opts Options) (Result, error) {
+	im, err := begin(actual, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, s := range im.order {
+		im.write(s)
+	}
+	return im.result()
+}
+
+// Prepare runs the core of an import and the Write of every registered
+// section ordered before key, reading nothing: the import as section key
+// finds it, for tests of a section's Read and Write. Its errors are those
+// of Spec.
+func Prepare(actual *estate.Estate, opts Options, key string) (*Import, error) {
+	im, err := begin(actual, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range im.order {
+		if s.Key == key {
+			return im, nil
+		}
+		im.write(s)
+	}
+	return nil, fmt.Errorf("import: no section %s is registered", key)
+}
+
+// begin runs the core of an import.
+func begin(actual *estate.Estate, opts Options) (*Import, error) {
+	core, err := start(actual, opts)
+	if err != nil {
+		return nil, err
+	}
+	im := &Import{core: core, written: map[string]written{}, order: sections()}
+	return im, nil
+}
+
+// write runs a section's Write and keeps what it wrote.
+func (im *Import) write(s SectionType) {
+	value, note := s.Write(im)
+	im.written[s.Key] = written{value: absentIfNil(value), note: note}
+}
+
+// start imports the core: everything but the registered sections, which
+// are decided against it.
 func start(actual *estate.Estate, opts Options) (*importer, error) {
 	if actual == nil || actual.Organization == nil {
 		return nil, ErrNoOrganization
@@ -139,18 +197,6 @@ type importer struct {
 	trusted        []string
 	delegated      map[string]string
 	contacts       *spec.Contacts
-	// logging is the logging section; nil leaves logging off, and
-	// loggingNote, when set, says so in a comment in its place.
-	logging     *node
-	loggingNote string
-	// monitoring and hardening are those sections, likewise (see
-	// layers.go).
-	monitoring     *node
-	monitoringNote string
-	hardening      *node
-	hardeningNote  string
-	billing        *node
-	billingNote    string
 }
 
 // account is a member account as the spec will write it.

@@ -1,19 +1,26 @@
 package importer
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
-	"github.com/groundwork-aws/groundwork/internal/plan"
-	"github.com/groundwork-aws/groundwork/internal/spec"
 )
+
+// loggingKey is the logging section's key.
+const loggingKey = logging.SpecKey
+
+func init() {
+	RegisterSection(SectionType{Key: loggingKey, Order: 100, Read: readLogging, Write: writeLogging})
+}
 
 // Written where the logging section would be when the import leaves
 // logging off: loggingNotRead when the layer was not read (the CLI reads
@@ -34,11 +41,6 @@ var loggingKinds = map[string]bool{
 	kinds.KindRole: true, kinds.KindRecorder: true, kinds.KindConfigRule: true, kinds.KindAggregator: true,
 }
 
-// maxListedChanges is how many logging changes a warning names; a layer
-// missing from many accounts would otherwise make a warning of hundreds
-// of addresses.
-const maxListedChanges = 10
-
 // managedRuleRE is the identifier shape of an AWS managed Config rule;
 // custom rules (a Lambda ARN) are outside the spec, which leaves them.
 var managedRuleRE = regexp.MustCompile(`^[A-Z0-9_]+$`)
@@ -47,40 +49,65 @@ var managedRuleRE = regexp.MustCompile(`^[A-Z0-9_]+$`)
 // (see spec.desiredLogging).
 const orgRulePrefix = "org/"
 
-// LoggingHint returns where groundwork's logging layer would be for the
-// import of actual with opts: the desired logging layer of the would-be
-// spec with `logging: {}`, plus the trail in CloudTrail's delegated
-// administrator, the aggregator in Config's, and the organization Config
-// rules where the spec would put them, when the import delegates those
-// services. Read with inventory.CollectLogging, it gives Spec what it
-// needs to import the layer; its organization rules (named "org/...")
-// may be read on their own, as not every endpoint answers for them.
-//
-// actual needs only its organization layer. LoggingHint returns nil when
-// the import has no accounts with roles log-archive and security-tooling,
-// which the layer needs; its errors are those of Spec.
-func LoggingHint(actual *estate.Estate, opts Options) (*estate.Logging, error) {
-	im, err := start(actual, opts)
+// loggingCore is what the logging layer needs to know of the core of
+// the import: the accounts and delegated administrators of the spec.
+type loggingCore struct {
+	// byRole is the key of the account with each role; byEmail the key
+	// of each account, by its e-mail key (estate.EmailKey).
+	byRole, byEmail map[string]string
+	delegated       map[string]string
+}
+
+// coreOfLogging asks the spec imported so far for its accounts and
+// delegated administrators.
+func coreOfLogging(im *Import) (loggingCore, error) {
+	f, err := im.Probe(loggingKey, nil)
+	if err != nil {
+		return loggingCore{}, fmt.Errorf("import: the spec without logging does not validate (a groundwork bug; please report it with these messages):\n%v", err)
+	}
+	c := loggingCore{byRole: map[string]string{}, byEmail: map[string]string{}, delegated: orglayer.ServicesOf(f).DelegatedAdmins}
+	for _, key := range slices.Sorted(maps.Keys(f.Accounts)) {
+		a := f.Accounts[key]
+		if _, ok := c.byRole[a.Role]; !ok && a.Role != "" {
+			c.byRole[a.Role] = key
+		}
+		c.byEmail[estate.EmailKey(a.Email)] = key
+	}
+	return c, nil
+}
+
+// loggingHint returns where groundwork's logging layer would be: the
+// desired logging layer of the would-be spec with `logging: {}`, plus the
+// trail in CloudTrail's delegated administrator, the aggregator in
+// Config's, and the organization Config rules where the spec would put
+// them, when the import delegates those services. Read with
+// logging.Read, it gives writeLogging what it needs; its
+// organization rules (named "org/...") may be read on their own, as not
+// every endpoint answers for them. It returns nil when the import has no
+// accounts with roles log-archive and security-tooling, which the layer
+// needs.
+func loggingHint(im *Import) (*estate.Logging, error) {
+	c, err := coreOfLogging(im)
 	if err != nil {
 		return nil, err
 	}
-	st := im.keyWithRole(estate.RoleSecurityTooling)
-	if im.keyWithRole(estate.RoleLogArchive) == "" || st == "" {
+	st := c.byRole[string(estate.RoleSecurityTooling)]
+	if c.byRole[string(estate.RoleLogArchive)] == "" || st == "" {
 		return nil, nil
 	}
-	variants := []*node{newNode()}
-	if k := im.delegated[orglayer.ServiceCloudTrail]; k != "" {
-		variants = append(variants, newNode().set("trail", newNode().set("account", k)))
+	variants := []*logging.Spec{{}}
+	if k := c.delegated[orglayer.ServiceCloudTrail]; k != "" {
+		variants = append(variants, &logging.Spec{Trail: logging.TrailSpec{Account: k}})
 	}
-	if im.delegated[orglayer.ServiceConfigMulti] == st {
-		variants = append(variants, newNode().set("config", newNode().set("organization_rules", true)))
+	if c.delegated[orglayer.ServiceConfigMulti] == st {
+		variants = append(variants, &logging.Spec{Config: logging.ConfigService{OrganizationRules: true}})
 	}
-	if k := im.delegated[orglayer.ServiceConfig]; k != "" && k != st {
-		variants = append(variants, newNode().set("config", newNode().set("aggregator", k)))
+	if k := c.delegated[orglayer.ServiceConfig]; k != "" && k != st {
+		variants = append(variants, &logging.Spec{Config: logging.ConfigService{Aggregator: k}})
 	}
 	var hint *estate.Logging
 	for _, v := range variants {
-		f, err := im.withLogging(v)
+		f, err := im.Probe(loggingKey, v)
 		if err != nil {
 			return nil, fmt.Errorf("import: the logging layer's probe spec does not validate (a groundwork bug; please report it with these messages):\n%v", err)
 		}
@@ -96,125 +123,131 @@ func mergeLogging(dst, src *estate.Logging) *estate.Logging {
 		dst = estate.NewLogging()
 		dst.Scope = src.Scope
 	}
-	copyInto(dst.Keys, src.Keys)
-	copyInto(dst.Buckets, src.Buckets)
-	copyInto(dst.Trails, src.Trails)
-	copyInto(dst.LogGroups, src.LogGroups)
-	copyInto(dst.Roles, src.Roles)
-	copyInto(dst.Recorders, src.Recorders)
-	copyInto(dst.Aggregators, src.Aggregators)
-	copyInto(dst.Rules, src.Rules)
+	maps.Copy(dst.Keys, src.Keys)
+	maps.Copy(dst.Buckets, src.Buckets)
+	maps.Copy(dst.Trails, src.Trails)
+	maps.Copy(dst.LogGroups, src.LogGroups)
+	maps.Copy(dst.Roles, src.Roles)
+	maps.Copy(dst.Recorders, src.Recorders)
+	maps.Copy(dst.Aggregators, src.Aggregators)
+	maps.Copy(dst.Rules, src.Rules)
 	return dst
 }
 
-func copyInto[V any](dst, src map[string]V) {
-	for k, v := range src {
-		dst[k] = v
+// readLogging reads the logging layer where the import's spec would put
+// groundwork's (loggingHint) into actual.Logging. Without the accounts
+// the layer needs there is nothing to read. A read that fails is passed
+// to r.Warn and leaves actual.Logging nil: the import then leaves logging
+// off.
+func readLogging(ctx context.Context, r inventory.Reader, im *Import) error {
+	hint, err := loggingHint(im)
+	if err != nil || hint == nil {
+		return err
 	}
+	actual := im.Actual()
+	layer, orgRules := splitOrgRules(hint)
+	if err := logging.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, layer); err != nil {
+		r.Warn(fmt.Errorf("the logging layer was not read, so the spec leaves it off: %w", err))
+		return nil
+	}
+	if orgRules == nil || hasAny(actual.Logging.Rules, layer.Rules) {
+		return nil // the rules are per account
+	}
+	// Organization rules are read on their own: an endpoint that lacks
+	// them (moto) fails the read only after the SDK's retries, and a
+	// failure here costs only the rules.
+	read := actual.Logging
+	err = logging.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width}, actual, orgRules)
+	org := actual.Logging
+	actual.Logging = read
+	if err != nil {
+		r.Warn(fmt.Errorf("organization Config rules were not read, so the spec asks for per-account rules: %w", err))
+		return nil
+	}
+	maps.Copy(read.Rules, org.Rules)
+	return nil
 }
 
-// keyWithRole returns the key of the account with a role, or "".
-func (im *importer) keyWithRole(role estate.Role) string {
-	for _, key := range sortedKeys(im.accounts) {
-		if im.accounts[key].role == string(role) {
-			return key
+// splitOrgRules separates the organization Config rules of a hint (named
+// "org/...") from the rest of the layer; org is nil when there are none.
+func splitOrgRules(hint *estate.Logging) (layer, org *estate.Logging) {
+	l := *hint
+	l.Rules = map[string]*estate.ConfigRule{}
+	for key, r := range hint.Rules {
+		if !strings.HasPrefix(r.Name, orgRulePrefix) {
+			l.Rules[key] = r
+			continue
+		}
+		if org == nil {
+			org = estate.NewLogging()
+		}
+		org.Rules[key] = r
+	}
+	return &l, org
+}
+
+// hasAny reports whether have holds one of the keys of want.
+func hasAny[V any](have, want map[string]V) bool {
+	for key := range want {
+		if _, ok := have[key]; ok {
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
-// withLogging loads the spec with a logging section, SCP files replaced
-// by placeholders (see spec).
-func (im *importer) withLogging(n *node) (*spec.Foundation, error) {
-	saved := im.logging
-	im.logging = n
-	defer func() { im.logging = saved }()
-	var b strings.Builder
-	im.spec(true).render(&b, 0)
-	return spec.Parse(probeFile, []byte(b.String()))
-}
-
-// importLogging writes the logging section when the organization has an
+// writeLogging writes the logging section when the organization has an
 // organization trail: the values that reproduce the actual layer as far
 // as the spec can say them, each left out where it is the spec's default.
 // It probes the spec with the section and plans it against actual; what
 // differs still goes into the spec, which is the layer groundwork
 // converges to, and a warning names the changes. Without an organization
 // trail the layer stays off.
-func (im *importer) importLogging() {
-	im.loggingNote = loggingNotFound + loggingHowTo
-	if im.actual.Logging == nil {
-		im.loggingNote = loggingNotRead + loggingHowTo
+func writeLogging(im *Import) (any, string) {
+	l := im.Actual().Logging
+	if l == nil {
+		return nil, loggingNotRead + loggingHowTo
 	}
-	t := im.orgTrail()
+	t := orgTrail(im, l)
 	if t == nil {
-		return
+		return nil, loggingNotFound + loggingHowTo
 	}
-	im.loggingNote = loggingLeftOff + loggingHowTo
+	const leftOff = loggingLeftOff + loggingHowTo
+	c, err := coreOfLogging(im)
+	if err != nil {
+		im.Warnf("the logging layer cannot be written in the spec (%v); it is left off", OneLine(err))
+		return nil, leftOff
+	}
 	for _, role := range []estate.Role{estate.RoleLogArchive, estate.RoleSecurityTooling} {
-		if im.keyWithRole(role) == "" {
-			im.warnf("organization trail %s is in the organization, but no account of the spec has role %s, which groundwork's logging layer needs; the layer is left off (give accounts roles log-archive and security-tooling, add logging: {} and plan)", t.Name, role)
-			return
+		if c.byRole[string(role)] == "" {
+			im.Warnf("organization trail %s is in the organization, but no account of the spec has role %s, which groundwork's logging layer needs; the layer is left off (give accounts roles log-archive and security-tooling, add logging: {} and plan)", t.Name, role)
+			return nil, leftOff
 		}
 	}
-	defaults, err := im.withLogging(newNode())
+	defaults, err := im.Probe(loggingKey, &logging.Spec{})
 	if err != nil {
-		im.warnf("the logging layer cannot be written in the spec, which refuses it (%v); it is left off", oneLine(err))
-		return
+		im.Warnf("the logging layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
+		return nil, leftOff
 	}
-	n, ok := im.loggingNode(t, logging.SpecOf(defaults))
+	section, ok := loggingSection(im, c, l, t, logging.SpecOf(defaults))
 	if !ok {
-		return
+		return nil, leftOff
 	}
-	f, err := im.withLogging(n)
+	f, err := im.Probe(loggingKey, section)
 	if err != nil {
-		im.warnf("the logging layer of trail %s cannot be written in the spec, which refuses it (%v); it is left off", t.Name, oneLine(err))
-		return
+		im.Warnf("the logging layer of trail %s cannot be written in the spec, which refuses it (%v); it is left off", t.Name, OneLine(err))
+		return nil, leftOff
 	}
-	im.logging = n
-	var changes []string
-	for _, ch := range kinds.Plan(f.Desired(), im.actual).Changes {
-		if loggingKinds[ch.Kind] {
-			changes = append(changes, describeChange(ch))
-		}
-	}
-	if len(changes) == 0 {
-		return
-	}
-	listed := changes
-	if len(listed) > maxListedChanges {
-		listed = append(slices.Clone(listed[:maxListedChanges]), fmt.Sprintf("and %d more", len(changes)-maxListedChanges))
-	}
-	places := "places"
-	if len(changes) == 1 {
-		places = "place"
-	}
-	im.warnf("the logging layer differs from groundwork's in %d %s; plan shows them, and the next apply makes them: %s",
-		len(changes), places, strings.Join(listed, "; "))
-}
-
-func describeChange(ch plan.Change) string {
-	s := ch.Action.String() + " " + ch.Address
-	if ch.Reason != "" {
-		s += " (" + ch.Reason + ")"
-	}
-	return s
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	im.WarnChanges(loggingKey, f, func(kind string) bool { return loggingKinds[kind] })
+	return section, ""
 }
 
 // orgTrail returns the organization trail to import: the management
 // account's, else the first by key; nil when there is none. Other
 // organization trails are left out, with a warning.
-func (im *importer) orgTrail() *estate.Trail {
-	l := im.actual.Logging
-	if l == nil {
-		return nil
-	}
+func orgTrail(im *Import, l *estate.Logging) *estate.Trail {
 	var trails []*estate.Trail
-	for _, key := range sortedKeys(l.Trails) {
+	for _, key := range slices.Sorted(maps.Keys(l.Trails)) {
 		if t := l.Trails[key]; t.Organization {
 			trails = append(trails, t)
 		}
@@ -228,67 +261,54 @@ func (im *importer) orgTrail() *estate.Trail {
 	}
 	for j, t := range trails {
 		if j != i {
-			im.warnf("organization trail %s in %s is left out of the spec (it has one organization trail, %s); groundwork leaves it", t.Name, t.Account, trails[i].Name)
+			im.Warnf("organization trail %s in %s is left out of the spec (it has one organization trail, %s); groundwork leaves it", t.Name, t.Account, trails[i].Name)
 		}
 	}
 	return trails[i]
 }
 
-// loggingNode writes the section for trail t; defaults are the spec's
-// values for `logging: {}`. ok is false, after a warning, when the trail's
-// account cannot be written.
-func (im *importer) loggingNode(t *estate.Trail, defaults *logging.Spec) (*node, bool) {
-	l := im.actual.Logging
-	trail := newNode()
+// loggingSection writes the section for trail t; defaults are the spec's
+// values for `logging: {}`. ok is false, after a warning, when the
+// trail's account cannot be written.
+func loggingSection(im *Import, c loggingCore, l *estate.Logging, t *estate.Trail, defaults *logging.Spec) (*logging.Spec, bool) {
+	s := &logging.Spec{}
+	trail := &s.Trail
 	if t.Name != defaults.Trail.Name {
-		trail.set("name", t.Name)
+		trail.Name = t.Name
 	}
 	if t.Account != estate.ManagementKey {
-		key, ok := im.keyByEmail[t.Account]
-		if !ok || im.delegated[orglayer.ServiceCloudTrail] != key {
-			im.warnf("organization trail %s belongs to %s, which the spec can name as the trail's account only when it is CloudTrail's delegated administrator; the logging layer is left off", t.Name, t.Account)
+		key, ok := c.byEmail[t.Account]
+		if !ok || c.delegated[orglayer.ServiceCloudTrail] != key {
+			im.Warnf("organization trail %s belongs to %s, which the spec can name as the trail's account only when it is CloudTrail's delegated administrator; the logging layer is left off", t.Name, t.Account)
 			return nil, false
 		}
-		trail.set("account", key)
+		trail.Account = key
 	}
 	if t.LogGroupARN == "" {
-		trail.set("cloudwatch_logs", false)
+		trail.CloudWatchLogs = new(bool)
 	} else {
 		name := logGroupName(t.LogGroupARN)
 		if name != defaults.Trail.LogGroup {
-			trail.set("log_group", name)
+			trail.LogGroup = name
 		}
 		// 0 (never expire) is not a retention the spec can write; plan
 		// shows the default it sets instead.
 		if g := l.LogGroups[t.Key(name)]; g != nil && g.RetentionDays != 0 && g.RetentionDays != defaults.Trail.LogRetentionDays {
-			trail.set("log_retention_days", raw(strconv.Itoa(g.RetentionDays)))
+			trail.LogRetentionDays = g.RetentionDays
 		}
 	}
-	buckets := newNode()
 	if b := logBucket(l, t.Bucket); b != nil && b.ExpireDays != *defaults.Buckets.RetentionDays {
-		buckets.set("retention_days", raw(strconv.Itoa(b.ExpireDays)))
+		s.Buckets.RetentionDays = &b.ExpireDays
 	}
-	config := newNode()
-	rules, organization := im.configRules()
-	if len(rules) > 0 && !sameSet(rules, defaults.Config.Rules) {
-		config.set("rules", rules)
+	rules, organization := configRules(l, im.Options().HomeRegion)
+	if len(rules) > 0 && !SameSet(rules, defaults.Config.Rules) {
+		s.Config.Rules = rules
 	}
-	if organization {
-		config.set("organization_rules", true)
+	s.Config.OrganizationRules = organization
+	if key := aggregatorAccount(c, l, defaults.Config.Aggregator); key != defaults.Config.Aggregator {
+		s.Config.Aggregator = key
 	}
-	if key := im.aggregatorAccount(defaults.Config.Aggregator); key != defaults.Config.Aggregator {
-		config.set("aggregator", key)
-	}
-	n := newNode()
-	for _, part := range []struct {
-		key string
-		n   *node
-	}{{"trail", trail}, {"buckets", buckets}, {"config", config}} {
-		if len(part.n.entries) > 0 {
-			n.set(part.key, part.n)
-		}
-	}
-	return n, true
+	return s, true
 }
 
 // logGroupName is the name in a log group ARN
@@ -307,7 +327,7 @@ func logBucket(l *estate.Logging, name string) *estate.Bucket {
 	if b := l.Buckets[name]; b != nil && b.Exists {
 		return b
 	}
-	for _, key := range sortedKeys(l.Buckets) {
+	for _, key := range slices.Sorted(maps.Keys(l.Buckets)) {
 		if b := l.Buckets[key]; b.Exists {
 			return b
 		}
@@ -320,10 +340,10 @@ func logBucket(l *estate.Logging, name string) *estate.Bucket {
 // else those in the home Region of the management account, which has
 // every rule (the global ones run only in the home Region). Known rules
 // come in the baseline's order, then the others sorted.
-func (im *importer) configRules() (rules []string, organization bool) {
-	home := estate.Where{Account: estate.ManagementKey, Region: im.opts.HomeRegion}
+func configRules(l *estate.Logging, homeRegion string) (rules []string, organization bool) {
+	home := estate.Where{Account: estate.ManagementKey, Region: homeRegion}
 	var org, local []string
-	for _, r := range im.actual.Logging.Rules {
+	for _, r := range l.Rules {
 		switch {
 		case !managedRuleRE.MatchString(r.Identifier):
 		case strings.HasPrefix(r.Name, orgRulePrefix):
@@ -352,10 +372,10 @@ func (im *importer) configRules() (rules []string, organization bool) {
 // aggregatorAccount returns the key of an account holding an organization
 // aggregator: def (the spec's default) when it does, else the first by
 // key, else def. The management account cannot be named.
-func (im *importer) aggregatorAccount(def string) string {
+func aggregatorAccount(c loggingCore, l *estate.Logging, def string) string {
 	var keys []string
-	for _, a := range im.actual.Logging.Aggregators {
-		if key, ok := im.keyByEmail[a.Account]; ok && a.Organization {
+	for _, a := range l.Aggregators {
+		if key, ok := c.byEmail[a.Account]; ok && a.Organization {
 			keys = append(keys, key)
 		}
 	}
@@ -364,8 +384,4 @@ func (im *importer) aggregatorAccount(def string) string {
 		return def
 	}
 	return keys[0]
-}
-
-func sameSet(a, b []string) bool {
-	return slices.Equal(slices.Compact(slices.Sorted(slices.Values(a))), slices.Compact(slices.Sorted(slices.Values(b))))
 }

@@ -190,11 +190,13 @@ func (im *importer) matchLibrary(policies []*estate.Policy, docs map[string]*pol
 	}
 	var cands []cand
 	sids := librarySids(policy.Params{Regions: im.opts.Regions, ProtectedRolePaths: im.protectedPaths, AccessRole: spec.DefaultAccessRole})
-	scps := newNode()
+	scps := NewNode()
 	for _, p := range policies {
 		for _, libs := range candidates(docs[p.Name], sids) {
-			scps.child(fmt.Sprintf("c%d", len(cands))).
-				set("library", libs).set("description", p.Description).set("attach", []string{})
+			c := orglayer.SCP{Library: libs, Attach: []string{}}
+			// description is written even when empty: the spec gives an
+			// SCP without one its library policy's description.
+			scps.Set(fmt.Sprintf("c%d", len(cands)), Encode(c).Set(FieldKey(&c, &c.Description), p.Description))
 			cands = append(cands, cand{p, libs})
 		}
 	}

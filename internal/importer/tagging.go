@@ -7,6 +7,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 // tagging is the tagging section as the spec will write it. nil means the
@@ -19,29 +20,20 @@ type tagging struct {
 	attach      []string
 }
 
-func (t *tagging) node(attach []string) *node {
-	n := newNode()
-	n.set("required", t.required)
-	values := newNode()
-	setSorted(values, t.values, func(v []string) any { return v })
-	n.set("values", values)
-	p := n.child("policy")
-	p.set("name", t.name)
-	p.set("attach", attach)
+// spec is the tagging section with the tag policy attached to attach.
+func (t *tagging) spec(attach []string) *spec.Tagging {
+	p := &spec.TagPolicy{Name: t.name, Attach: attach}
 	if len(t.enforcedFor) > 0 {
-		p.set("enforced_for", t.enforcedFor)
+		p.EnforcedFor = t.enforcedFor
 	}
-	return n
+	return &spec.Tagging{Required: t.required, Values: t.values, Policy: p}
 }
 
 // disabledTagging is the tagging section without a tag policy. values is
 // written empty so that the default dictionary does not restrict the tags
 // the import writes.
-func disabledTagging() *node {
-	n := newNode()
-	n.set("values", newNode())
-	n.child("policy").set("disabled", true)
-	return n
+func disabledTagging() *spec.Tagging {
+	return &spec.Tagging{Values: map[string][]string{}, Policy: &spec.TagPolicy{Disabled: true}}
 }
 
 func (im *importer) importTagPolicy() {
@@ -75,7 +67,7 @@ func (im *importer) importTagPolicy() {
 
 // reproduces reports whether the spec would generate exactly p from t.
 func (im *importer) reproduces(t *tagging, p *estate.Policy) (bool, error) {
-	f, err := im.probe(nil, t.node([]string{}), nil)
+	f, err := im.probe(nil, t.spec([]string{}), nil)
 	if err != nil {
 		return false, fmt.Errorf("the spec refuses its dictionary: %v", err)
 	}

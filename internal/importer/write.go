@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -13,154 +14,142 @@ const probeFile = "import-probe.yaml"
 
 // organization writes the organization section; the management account
 // only for the real spec, not for probes.
-func (im *importer) organization(management bool) *node {
+func (im *importer) organization(management bool) *Node {
 	o := im.opts
-	n := newNode()
-	n.set("id", o.OrgID).set("email_domain", o.Domain).set("home_region", o.HomeRegion).set("regions", o.Regions)
+	org := spec.Organization{ID: o.OrgID, EmailDomain: o.Domain, HomeRegion: o.HomeRegion, Regions: o.Regions}
 	if management {
-		m := n.child("management").set("name", im.mgmt.Name).set("email", im.mgmt.Email)
 		conventional := im.mgmt.Name == managementPrefix+o.OrgID && strings.EqualFold(im.mgmt.Email, managementPrefix+o.OrgID+"@"+o.Domain)
-		if !conventional {
-			m.set("exempt_from_naming", true)
-		}
+		org.Management = spec.Management{Name: im.mgmt.Name, Email: im.mgmt.Email, ExemptFromNaming: !conventional}
 	}
-	return n
+	return Encode(org)
 }
 
 // probe parses a small spec with the import's organization and the given
 // SCPs and tagging section (nil: none), and returns it loaded: the spec's
 // own answer to what it would make of them.
-func (im *importer) probe(scps, tagging *node, protected []string) (*spec.Foundation, error) {
-	root := newNode()
-	root.set("version", raw(fmt.Sprint(spec.Version)))
-	root.set("organization", im.organization(false))
-	root.child("units").set("Probe", newNode())
+func (im *importer) probe(scps *Node, tagging *spec.Tagging, protected []string) (*spec.Foundation, error) {
+	root := NewNode()
+	root.Set(key(&top.Version), Raw(fmt.Sprint(spec.Version)))
+	root.Set(key(&top.Organization), im.organization(false))
+	root.Child(key(&top.Units)).Set("Probe", NewNode())
 	if tagging == nil {
 		tagging = disabledTagging()
 	}
-	root.set("tagging", tagging)
-	root.set("policies", policiesNode(scps, protected))
-	root.set("services", newNode().set("trusted_access", []string{}).set("delegated_admins", newNode()))
+	root.Set(key(&top.Tagging), Encode(tagging))
+	root.Set(orglayer.PoliciesKey, policiesNode(scps, protected))
+	root.Set(orglayer.ServicesKey, Encode(orglayer.Services{TrustedAccess: []string{}, DelegatedAdmins: map[string]string{}}))
 	var b strings.Builder
 	root.render(&b, 0)
 	return spec.Parse(probeFile, []byte(b.String()))
 }
 
-func policiesNode(scps *node, protected []string) *node {
-	n := newNode()
+// top names the spec's top-level keys (see key).
+var top spec.Foundation
+
+// key is the spec's key of a field of top.
+func key(field any) string { return FieldKey(&top, field) }
+
+// policiesNode writes the policies section: scps is a mapping of SCPs by
+// name (nil: none), written after the role paths.
+func policiesNode(scps *Node, protected []string) *Node {
+	p := orglayer.Policies{}
 	if len(protected) > 0 {
-		n.set("protected_role_paths", protected)
+		p.ProtectedRolePaths = protected
 	}
 	if scps == nil {
-		scps = newNode()
+		scps = NewNode()
 	}
-	return n.set("scps", scps)
+	return encodeFields(&p, &p.ProtectedRolePaths).Set(FieldKey(&p, &p.SCPs), scps)
 }
 
-// spec builds the whole spec. With placeholders, SCP files are replaced by
-// a library policy, so that the spec can be validated without the files
-// (which are checked on their own, see checkSCP).
-func (im *importer) spec(placeholders bool) *node {
-	root := newNode()
-	root.set("version", raw(fmt.Sprint(spec.Version)))
-	root.set("organization", im.organization(true))
-	root.set("units", im.unitsNode(estate.RootPath))
-	accounts := newNode()
-	for _, key := range sortedKeys(im.accounts) {
-		accounts.set(key, im.accountNode(im.accounts[key]))
+// spec builds the whole spec: the core's sections, then the registered
+// sections' values (or notes) in order, then contacts. With placeholders,
+// SCP files are replaced by a library policy, so that the spec can be
+// validated without the files (which are checked on their own, see
+// checkSCP).
+func (im *Import) spec(placeholders bool) *Node {
+	c := im.core
+	root := NewNode()
+	root.Set(key(&top.Version), Raw(fmt.Sprint(spec.Version)))
+	root.Set(key(&top.Organization), c.organization(true))
+	root.Set(key(&top.Units), c.unitsNode(estate.RootPath))
+	accounts := NewNode()
+	for _, key := range sortedKeys(c.accounts) {
+		accounts.Set(key, c.accountNode(c.accounts[key]))
 	}
-	root.set("accounts", accounts)
-	if im.tagging != nil {
-		root.set("tagging", im.tagging.node(im.tagging.attach))
+	root.Set(key(&top.Accounts), accounts)
+	if c.tagging != nil {
+		root.Set(key(&top.Tagging), Encode(c.tagging.spec(c.tagging.attach)))
 	} else {
-		root.set("tagging", disabledTagging())
+		root.Set(key(&top.Tagging), Encode(disabledTagging()))
 	}
-	scps := newNode()
-	for _, s := range im.scps {
-		n := scps.child(s.name)
-		if s.description != "" {
-			n.set("description", s.description)
-		}
+	scps := NewNode()
+	for _, s := range c.scps {
+		p := orglayer.SCP{Description: s.description, Attach: s.attach}
 		switch {
 		case s.file != "" && placeholders:
-			n.set("library", []string{"PreventMemberLeaveOrg"})
+			p.Library = []string{"PreventMemberLeaveOrg"}
 		case s.file != "":
-			n.set("file", s.file)
+			p.File = s.file
 		default:
-			n.set("library", s.library)
+			p.Library = s.library
 		}
-		n.set("attach", s.attach)
+		scps.Set(s.name, encodeFields(&p, &p.Description, &p.Library, &p.File, &p.Attach))
 	}
-	root.set("policies", policiesNode(scps, im.protectedPaths))
-	delegated := newNode()
-	setSorted(delegated, im.delegated, func(v string) any { return v })
-	root.set("services", newNode().set("trusted_access", im.trusted).set("delegated_admins", delegated))
-	if im.logging != nil {
-		root.set("logging", im.logging)
-	} else if im.loggingNote != "" {
-		root.set("", comment(im.loggingNote))
-	}
-	for _, l := range []struct {
-		key  string
-		n    *node
-		note string
-	}{{"monitoring", im.monitoring, im.monitoringNote}, {"hardening", im.hardening, im.hardeningNote}, {"billing", im.billing, im.billingNote}} {
-		if l.n != nil {
-			root.set(l.key, l.n)
-		} else if l.note != "" {
-			root.set("", comment(l.note))
+	root.Set(orglayer.PoliciesKey, policiesNode(scps, c.protectedPaths))
+	root.Set(orglayer.ServicesKey, Encode(orglayer.Services{TrustedAccess: c.trusted, DelegatedAdmins: c.delegated}))
+	for _, s := range im.order {
+		w, ok := im.written[s.Key]
+		switch {
+		case !ok:
+		case w.value != nil:
+			root.Set(s.Key, Encode(w.value))
+		case w.note != "":
+			root.Comment(w.note)
 		}
 	}
-	if im.contacts != nil {
-		root.set("contacts", contactsNode(im.contacts))
+	if c.contacts != nil {
+		root.Set(orglayer.ContactsKey, Encode(c.contacts))
 	}
 	return root
 }
 
 // unitsNode writes the units under parent, recursively.
-func (im *importer) unitsNode(parent string) *node {
-	n := newNode()
+func (im *importer) unitsNode(parent string) *Node {
+	n := NewNode()
 	for _, path := range sortedKeys(im.units) {
 		u := im.units[path]
 		if u.Parent() != parent {
 			continue
 		}
-		un := newNode()
+		su := spec.Unit{}
 		if parent == estate.RootPath && strings.EqualFold(u.Name(), "Exceptions") {
-			un.set("guardrails", "none")
+			su.Guardrails = "none"
 		}
 		if len(u.Tags) > 0 {
-			un.set("tags", stringMap(u.Tags))
+			su.Tags = u.Tags
 		}
-		if children := im.unitsNode(path); len(children.entries) > 0 {
-			un.set("units", children)
+		un := encodeFields(&su, &su.Guardrails, &su.Tags)
+		if children := im.unitsNode(path); children.Len() > 0 {
+			un.Set(FieldKey(&su, &su.Units), children)
 		}
-		n.set(u.Name(), un)
+		n.Set(u.Name(), un)
 	}
 	return n
 }
 
-func (im *importer) accountNode(a *account) *node {
-	n := newNode()
-	n.set("unit", a.src.Unit)
-	if a.role != "" {
-		n.set("role", a.role)
-	}
-	n.set("name", a.src.Name).set("email", a.src.Email)
-	if a.exempt {
-		n.set("exempt_from_naming", true)
-	}
+func (im *importer) accountNode(a *account) *Node {
+	sa := spec.Account{Unit: a.src.Unit, Role: a.role, Name: a.src.Name, Email: a.src.Email,
+		ExemptFromNaming: a.exempt, Contacts: a.contacts}
 	if len(a.tags) > 0 {
-		n.set("tags", stringMap(a.tags))
+		sa.Tags = a.tags
 	}
-	if a.contacts != nil {
-		n.set("contacts", contactsNode(a.contacts))
-	}
-	return n
+	return encodeFields(&sa, &sa.Unit, &sa.Role, &sa.Name, &sa.Email, &sa.ExemptFromNaming, &sa.Tags, &sa.Contacts)
 }
 
 // result renders the spec, after checking that it loads.
-func (im *importer) result() (Result, error) {
+func (im *Import) result() (Result, error) {
+	c := im.core
 	var check strings.Builder
 	im.spec(true).render(&check, 0)
 	if _, err := spec.Parse(probeFile, []byte(check.String())); err != nil {
@@ -168,19 +157,19 @@ func (im *importer) result() (Result, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# imported from organization %s on %s by groundwork import; review before apply\n",
-		im.actual.Organization.ID, im.opts.Now.Format("2006-01-02"))
-	if len(im.warnings) > 0 {
+		c.actual.Organization.ID, c.opts.Now.Format("2006-01-02"))
+	if len(c.warnings) > 0 {
 		b.WriteString("#\n# What the spec could not express or left out:\n")
-		for _, w := range im.warnings {
+		for _, w := range c.warnings {
 			b.WriteString("#   - " + strings.ReplaceAll(w, "\n", " ") + "\n")
 		}
 	}
 	im.spec(false).render(&b, 0)
 	files := map[string][]byte{}
-	for _, s := range im.scps {
+	for _, s := range c.scps {
 		if s.file != "" {
 			files[s.file] = s.content
 		}
 	}
-	return Result{YAML: []byte(b.String()), Files: files, Warnings: im.warnings}, nil
+	return Result{YAML: []byte(b.String()), Files: files, Warnings: c.warnings}, nil
 }

@@ -2,15 +2,18 @@ package importer
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// node is a YAML mapping whose entries keep the order they were set in:
+// Node is a YAML mapping whose entries keep the order they were set in:
 // the schema's order for fixed fields, sorted order for maps (see
-// setSorted). Values are string, raw, bool, []string, comment or *node.
-type node struct {
+// SetSorted). Values are string, Raw, bool, int, []string or *Node; a
+// comment (see Comment) takes an entry's place. Encode builds a Node from
+// a value of the spec's own types; sections that need more (a comment
+// beside a field) add to what Encode returns.
+type Node struct {
 	entries []entry
 }
 
@@ -19,45 +22,64 @@ type entry struct {
 	val any
 }
 
-func newNode() *node { return &node{} }
+// NewNode returns an empty mapping, written `{}`.
+func NewNode() *Node { return &Node{} }
 
-// set appends key: val and returns n for chaining.
-func (n *node) set(key string, val any) *node {
+// Set appends key: val and returns n for chaining.
+func (n *Node) Set(key string, val any) *Node {
 	n.entries = append(n.entries, entry{key, val})
 	return n
 }
 
-// child appends key with a new empty mapping and returns the mapping.
-func (n *node) child(key string) *node {
-	c := newNode()
-	n.set(key, c)
+// Child appends key with a new empty mapping and returns the mapping.
+func (n *Node) Child(key string) *Node {
+	c := NewNode()
+	n.Set(key, c)
 	return c
 }
 
-// raw is written as it is: numbers such as the spec version.
-type raw string
+// Lookup returns the mapping under key, or nil when key is not set to
+// one.
+func (n *Node) Lookup(key string) *Node {
+	for _, e := range n.entries {
+		if c, ok := e.val.(*Node); ok && e.key == key {
+			return c
+		}
+	}
+	return nil
+}
+
+// Len is the number of entries, comments included.
+func (n *Node) Len() int { return len(n.entries) }
+
+// Comment appends text as YAML comment lines and returns n.
+func (n *Node) Comment(text string) *Node {
+	return n.Set("", comment(text))
+}
+
+// CommentBefore inserts text as YAML comment lines before the entry key,
+// or appends it when key is not set, and returns n.
+func (n *Node) CommentBefore(key, text string) *Node {
+	i := slices.IndexFunc(n.entries, func(e entry) bool { _, c := e.val.(comment); return e.key == key && !c })
+	if i < 0 {
+		return n.Comment(text)
+	}
+	n.entries = slices.Insert(n.entries, i, entry{"", comment(text)})
+	return n
+}
+
+// Raw is written as it is: numbers such as the spec version.
+type Raw string
 
 // comment is written as YAML comment lines in place of an entry, whose key
 // is ignored.
 type comment string
 
-// setSorted appends the entries of m in key order.
-func setSorted[V any](n *node, m map[string]V, val func(V) any) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// SetSorted appends the entries of m in key order.
+func SetSorted[V any](n *Node, m map[string]V, val func(V) any) {
+	for _, k := range sortedKeys(m) {
+		n.Set(k, val(m[k]))
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		n.set(k, val(m[k]))
-	}
-}
-
-// stringMap turns tags and similar maps into a sorted node.
-func stringMap(m map[string]string) *node {
-	n := newNode()
-	setSorted(n, m, func(v string) any { return v })
-	return n
 }
 
 // maxFlowLine is how long a flow list like [a, b, c] may get before it is
@@ -65,7 +87,7 @@ func stringMap(m map[string]string) *node {
 const maxFlowLine = 100
 
 // render writes n as a block mapping indented by indent spaces.
-func (n *node) render(b *strings.Builder, indent int) {
+func (n *Node) render(b *strings.Builder, indent int) {
 	pad := strings.Repeat("  ", indent)
 	for _, e := range n.entries {
 		if c, ok := e.val.(comment); ok {
@@ -78,7 +100,7 @@ func (n *node) render(b *strings.Builder, indent int) {
 		b.WriteString(scalar(e.key))
 		b.WriteString(":")
 		switch v := e.val.(type) {
-		case *node:
+		case *Node:
 			if len(v.entries) == 0 {
 				b.WriteString(" {}\n")
 				continue
@@ -97,8 +119,10 @@ func (n *node) render(b *strings.Builder, indent int) {
 			}
 		case bool:
 			b.WriteString(" " + strconv.FormatBool(v) + "\n")
-		case raw:
+		case Raw:
 			b.WriteString(" " + string(v) + "\n")
+		case int:
+			b.WriteString(" " + strconv.Itoa(v) + "\n")
 		case string:
 			b.WriteString(" " + scalar(v) + "\n")
 		default:

@@ -17,10 +17,10 @@ func TestScalarsReadBack(t *testing.T) {
 		"café", "ctrl\x01", "ec2:instance", "/org-admin/", ".inf", "-.inf", ".nan", "<<", "? q", "a=b", "(x)",
 	}
 	for _, s := range strs {
-		n := newNode()
-		n.set("value", s)
-		n.set(s, "key")
-		n.set("list", []string{s, s})
+		n := NewNode()
+		n.Set("value", s)
+		n.Set(s, "key")
+		n.Set("list", []string{s, s})
 		var b strings.Builder
 		n.render(&b, 0)
 		var got struct {

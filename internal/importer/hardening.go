@@ -1,0 +1,153 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
+)
+
+// hardeningKey is the hardening section's key.
+const hardeningKey = hardening.SpecKey
+
+func init() {
+	RegisterSection(SectionType{Key: hardeningKey, Order: 300, Read: readHardening, Write: writeHardening})
+}
+
+// Written where the hardening section would be when the import leaves the
+// layer off: why, and how to turn it on.
+const (
+	hardeningNotRead  = "hardening: the hardening layer was not looked for, so groundwork's hardening layer stays off."
+	hardeningNotFound = "hardening: no account has an IAM password policy, so groundwork's hardening layer stays off."
+	hardeningLeftOff  = "hardening: the hardening layer could not be imported (see the warnings above), so it stays off."
+	hardeningHowTo    = "\nTo have groundwork build it (a password policy and S3 Block Public Access in every account,\n" +
+		"no default VPCs), add the line `hardening: {}`."
+)
+
+// hardeningKinds are the kinds that carry out the hardening layer.
+var hardeningKinds = map[string]bool{
+	kinds.KindPasswordPolicy: true, kinds.KindAccountPublicAccessBlock: true,
+	kinds.KindDefaultVPC: true, kinds.KindManagementIAMUser: true,
+}
+
+// hardeningHint returns where groundwork's hardening layer would be: the
+// desired hardening layer of the would-be spec with `hardening: {}`.
+func hardeningHint(im *Import) (*estate.Hardening, error) {
+	f, err := im.Probe(hardeningKey, &hardening.Spec{})
+	if err != nil {
+		return nil, fmt.Errorf("import: the hardening layer's probe spec does not validate (a groundwork bug; please report it with these messages):\n%v", err)
+	}
+	return f.Desired().Hardening, nil
+}
+
+// readHardening reads the hardening layer where hardeningHint says. A
+// read that fails is passed to r.Warn and leaves actual.Hardening nil: the
+// import then leaves the layer off.
+func readHardening(ctx context.Context, r inventory.Reader, im *Import) error {
+	hint, err := hardeningHint(im)
+	if err != nil || hint == nil {
+		return err
+	}
+	actual := im.Actual()
+	if err := hardening.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, hint); err != nil {
+		actual.Hardening = nil
+		r.Warn(fmt.Errorf("the hardening layer was not read, so the spec leaves it off: %w", err))
+	}
+	return nil
+}
+
+// writeHardening writes the hardening section when an account has an IAM
+// password policy: `hardening: {}` with the password policy most accounts
+// share and S3 Block Public Access as the accounts have it. Default VPCs
+// are not looked at: the spec deletes them, and the warning about the
+// changes names them.
+func writeHardening(im *Import) (any, string) {
+	h := im.Actual().Hardening
+	if h == nil {
+		return nil, hardeningNotRead + hardeningHowTo
+	}
+	common := commonPolicy(h)
+	if common == nil {
+		return nil, hardeningNotFound + hardeningHowTo
+	}
+	defaults, err := im.Probe(hardeningKey, &hardening.Spec{})
+	if err != nil {
+		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
+		return nil, hardeningLeftOff + hardeningHowTo
+	}
+	def := hardening.SpecOf(defaults).PasswordPolicy
+	s := &hardening.Spec{}
+	pp := &s.PasswordPolicy
+	if common.MinLength != def.MinLength {
+		pp.MinLength = common.MinLength
+	}
+	for _, b := range []struct {
+		field     **bool
+		have, def bool
+	}{
+		{&pp.RequireUppercase, common.RequireUppercase, *def.RequireUppercase},
+		{&pp.RequireLowercase, common.RequireLowercase, *def.RequireLowercase},
+		{&pp.RequireNumbers, common.RequireNumbers, *def.RequireNumbers},
+		{&pp.RequireSymbols, common.RequireSymbols, *def.RequireSymbols},
+	} {
+		if b.have != b.def {
+			*b.field = &b.have
+		}
+	}
+	if common.MaxAgeDays != *def.MaxAgeDays {
+		pp.MaxAgeDays = &common.MaxAgeDays
+	}
+	if common.ReusePrevention != *def.ReusePrevention {
+		pp.ReusePrevention = &common.ReusePrevention
+	}
+	var exceptions []string
+	blocked := false
+	for _, key := range slices.Sorted(maps.Keys(defaults.Accounts)) {
+		b := h.PublicAccessBlocks[estate.EmailKey(defaults.Accounts[key].Email)]
+		if b.On() {
+			blocked = true
+		} else if b != nil {
+			exceptions = append(exceptions, key)
+		}
+	}
+	switch {
+	case !blocked && !h.PublicAccessBlocks[estate.ManagementKey].On():
+		s.S3BlockPublicAccess.Enabled = new(bool)
+	case len(exceptions) > 0:
+		s.S3BlockPublicAccess.Exceptions = exceptions
+	}
+	f, err := im.Probe(hardeningKey, s)
+	if err != nil {
+		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
+		return nil, hardeningLeftOff + hardeningHowTo
+	}
+	im.WarnChanges(hardeningKey, f, func(kind string) bool { return hardeningKinds[kind] })
+	return s, ""
+}
+
+// commonPolicy is the password policy most accounts have, the management
+// account's among equals; nil when no account has one.
+func commonPolicy(h *estate.Hardening) *estate.PasswordPolicy {
+	count := map[estate.PasswordPolicy]int{}
+	var best *estate.PasswordPolicy
+	keys := slices.Sorted(maps.Keys(h.PasswordPolicies))
+	if i := slices.Index(keys, estate.ManagementKey); i > 0 {
+		keys = append([]string{estate.ManagementKey}, slices.Delete(keys, i, i+1)...)
+	}
+	for _, key := range keys {
+		p := h.PasswordPolicies[key]
+		if p == nil {
+			continue
+		}
+		count[*p]++
+		if best == nil || count[*p] > count[*best] {
+			best = p
+		}
+	}
+	return best
+}
