@@ -15,6 +15,7 @@
 //
 // The built-in layers' sections (logging.go, monitoring.go, hardening.go,
 // billing.go) use only the exported API and are to move into their layer
-// packages; until they do, they are the one place the importer imports a
-// layer (its reader).
+// packages, as are the organization layer's parts of the core (SCPs, tag
+// policy, services, contacts); until they do, they are where the importer
+// imports layers (their spec types and readers).
 package importer
