@@ -34,6 +34,12 @@ type Estate struct {
 	Hardening  *Hardening
 	Network    *Network // read by the audit over a Scope; nil when not read
 	Posture    *Posture // read over a Scope, whatever the spec says
+	// Extra holds the state of layers Estate has no field for: a layer
+	// registered from outside groundwork's own table of contents (a test's,
+	// say), by layer name. A layer treats its value as immutable and
+	// replaces the map rather than changing it in place, because a shallow
+	// copy of an Estate (layer.PlanView's) shares it.
+	Extra map[string]any
 	// Drift is what a plan against the spec would change; set on an
 	// actual estate when the audit is given a spec, so that each change is
 	// a finding.

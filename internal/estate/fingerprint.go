@@ -40,6 +40,7 @@ func (e *Estate) Fingerprint() string {
 			fmt.Fprintf(h, "%s %s\n", f.Name, sortedJSON(v.Field(i).Interface()))
 		}
 	}
+	fmt.Fprintf(h, "extra %s\n", sortedJSON(e.Extra))
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
