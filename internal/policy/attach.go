@@ -1,6 +1,9 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Target is a root, OU or account with the SCPs attached directly to it.
 type Target struct {
@@ -32,11 +35,16 @@ func CheckAttachmentLimit(targetName string, n int) *Problem {
 }
 
 // CheckTargets applies CheckAttachmentLimit to each target, counting its
-// Policies as given, and returns every problem.
+// Policies as given, and returns every problem; a target over the limit is
+// named with its policies, so that the reader sees which to combine.
 func CheckTargets(targets []Target) []Problem {
 	var out []Problem
 	for _, t := range targets {
-		if p := CheckAttachmentLimit(t.Name, len(t.Policies)); p != nil {
+		name := t.Name
+		if len(t.Policies) > MaxSCPsPerTarget {
+			name += " (" + strings.Join(t.Policies, ", ") + ")"
+		}
+		if p := CheckAttachmentLimit(name, len(t.Policies)); p != nil {
 			out = append(out, *p)
 		}
 	}

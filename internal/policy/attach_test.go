@@ -21,10 +21,13 @@ func TestCheckAttachmentLimit(t *testing.T) {
 	}
 	got := CheckTargets([]Target{
 		{Name: "Security", Policies: []string{"FullAWSAccess", "PreventMemberLeaveOrg"}},
-		{Name: "Workloads", Policies: make([]string, MaxSCPsPerTarget+1)},
+		{Name: "Workloads", Policies: []string{"a", "b", "c", "d", "e", "FullAWSAccess"}},
 		{Name: "Exceptions"},
 	})
-	if len(got) != 2 || !strings.HasPrefix(got[0].Message, "Workloads ") || !strings.HasPrefix(got[1].Message, "Exceptions ") {
+	// A target over the limit is named with its policies, so that the
+	// reader sees which to combine.
+	if len(got) != 2 || !strings.HasPrefix(got[0].Message, "Workloads (a, b, c, d, e, FullAWSAccess) would have 6 SCPs") ||
+		!strings.HasPrefix(got[1].Message, "Exceptions would have no SCP") {
 		t.Errorf("CheckTargets = %v", got)
 	}
 }

@@ -217,11 +217,12 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 		}
 		s.Content = content
 	}
+	var targets []policy.Target
 	for _, t := range sortedKeys(perTarget) {
-		if n := len(perTarget[t]) + 1; n > policy.MaxSCPsPerTarget {
-			v.AtKey("policies.scps", "%s would have %d SCPs attached counting AWS's FullAWSAccess (%s); AWS allows %d: combine library policies into one SCP with library: [...]",
-				t, n, strings.Join(perTarget[t], ", "), policy.MaxSCPsPerTarget)
-		}
+		targets = append(targets, policy.Target{Name: t, Policies: append(perTarget[t], estate.FullAWSAccess)})
+	}
+	for _, prob := range policy.CheckTargets(targets) {
+		v.AtKey("policies.scps", "%s", prob.Message)
 	}
 	if tp := f.Tagging.Policy; tp != nil && !tp.Disabled {
 		for i, t := range tp.Attach {

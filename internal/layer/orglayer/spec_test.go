@@ -104,7 +104,7 @@ func TestPolicyProblems(t *testing.T) {
 				"    PreventMemberLeaveOrg: {attach: [Security]}\n    PreventResourceSharingOutsideOrg: {attach: [Security]}\n" +
 				"    PreventRootUserFromPerformingAnyActions: {attach: [Security]}\n    ProtectOrgAdminRoles: {attach: [Security]}\n" +
 				"    ProtectSecurityServices: {attach: [Security]}\n",
-			wants: []want{{"5:3", "policies.scps", "Security would have 6 SCPs attached counting AWS's FullAWSAccess"}},
+			wants: []want{{"5:3", "policies.scps", "would have 6 SCPs attached directly, FullAWSAccess included"}},
 		},
 		"bad protected role path": {
 			src:   minimal + "policies:\n  protected_role_paths: [org-admin]\n",
