@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -156,4 +157,94 @@ func summarise(cs []Check) CatalogueSummary {
 		s.ByGuidance = append(s.ByGuidance, GuidanceCount{Doc: d, Checks: byDoc[d]})
 	}
 	return s
+}
+
+// CheckAlias is a retired check ID: its fact is now judged by another
+// check, under another ID. Suppression files written before the change
+// may still name it; a suppression of ID mutes Now's findings, and the
+// audit asks for it to be renamed.
+type CheckAlias struct {
+	// ID is the retired check ID; Now the check that judges its fact.
+	ID, Now string
+	// Note says, in a clause, what Now judges that ID used to:
+	// "log file validation is judged on every trail of every account".
+	Note string
+}
+
+// RegisterAlias retires the check ID old in favour of the registered
+// check now, with a note saying why for the run's notice. It is meant for
+// init() and panics on a programming error: an empty ID or note, an ID
+// retired in favour of itself or retired twice, a cycle of aliases, or an
+// ID a check is registered under.
+func RegisterAlias(old, now, note string) { checks.alias(CheckAlias{ID: old, Now: now, Note: note}) }
+
+// Alias returns the alias of a retired check ID, with Now following any
+// later renaming to the check that judges the fact today; ok is false
+// when id is not retired.
+func Alias(id string) (a CheckAlias, ok bool) { return checks.resolve(id) }
+
+// Aliases returns every retired check ID, sorted by ID, each with the
+// check that judges its fact today.
+func Aliases() []CheckAlias {
+	checks.mu.Lock()
+	ids := make([]string, 0, len(checks.aliases))
+	for id := range checks.aliases {
+		ids = append(ids, id)
+	}
+	checks.mu.Unlock()
+	slices.Sort(ids)
+	out := make([]CheckAlias, 0, len(ids))
+	for _, id := range ids {
+		a, _ := checks.resolve(id)
+		out = append(out, a)
+	}
+	return out
+}
+
+// CurrentID is the ID of the check that judges what id names: id itself,
+// or for a retired ID the check that replaced it.
+func CurrentID(id string) string {
+	if a, ok := Alias(id); ok {
+		return a.Now
+	}
+	return id
+}
+
+func (r *registry) alias(a CheckAlias) {
+	if strings.TrimSpace(a.ID) == "" || strings.TrimSpace(a.Now) == "" || strings.TrimSpace(a.Note) == "" {
+		panic(fmt.Sprintf("audit: alias %q -> %q needs both IDs and a note", a.ID, a.Now))
+	}
+	if a.ID == a.Now {
+		panic(fmt.Sprintf("audit: alias %s names itself", a.ID))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if prev, dup := r.aliases[a.ID]; dup {
+		panic(fmt.Sprintf("audit: %s retired twice, for %s and %s", a.ID, prev.Now, a.Now))
+	}
+	if _, ok := r.checks[a.ID]; ok {
+		panic(fmt.Sprintf("audit: %s is retired in favour of %s but a check is still registered under it", a.ID, a.Now))
+	}
+	for next, ok := r.aliases[a.Now]; ok; next, ok = r.aliases[next.Now] {
+		if next.Now == a.ID {
+			panic(fmt.Sprintf("audit: alias %s -> %s closes a cycle", a.ID, a.Now))
+		}
+	}
+	r.aliases[a.ID] = a
+}
+
+// resolve returns the alias of id with Now followed through later
+// renamings; a cycle, which alias refuses to close, cannot loop it.
+func (r *registry) resolve(id string) (a CheckAlias, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok = r.aliases[id]
+	for range len(r.aliases) {
+		next, more := r.aliases[a.Now]
+		if !ok || !more {
+			break
+		}
+		a.Now = next.Now
+	}
+	return a, ok
 }

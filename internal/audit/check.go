@@ -60,11 +60,12 @@ type Finding struct {
 
 // registry holds checks by ID; safe for concurrent use.
 type registry struct {
-	mu     sync.Mutex
-	checks map[string]Check
+	mu      sync.Mutex
+	checks  map[string]Check
+	aliases map[string]CheckAlias
 }
 
-var checks = &registry{checks: map[string]Check{}}
+var checks = &registry{checks: map[string]Check{}, aliases: map[string]CheckAlias{}}
 
 // Register adds a check to the set Run runs. It is meant for init() and
 // panics on a programming error: an empty ID, a nil Run, or an ID already
@@ -85,6 +86,9 @@ func (r *registry) register(c Check) {
 	defer r.mu.Unlock()
 	if _, dup := r.checks[c.ID]; dup {
 		panic(fmt.Sprintf("audit: check %s registered twice", c.ID))
+	}
+	if a, ok := r.aliases[c.ID]; ok {
+		panic(fmt.Sprintf("audit: check %s registered under the ID retired in favour of %s", c.ID, a.Now))
 	}
 	r.checks[c.ID] = c
 }

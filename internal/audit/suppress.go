@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,9 +25,11 @@ type Suppression struct {
 }
 
 // Notice reports a suppression that no longer does its job: it has expired
-// (its findings are reported again) or it matched no finding.
+// (its findings are reported again) or it matched no finding; or one that
+// names a retired check ID, which still mutes the findings of the check
+// that replaced it but should be renamed.
 type Notice struct {
-	Kind        string      `json:"kind"` // "expired" or "unused"
+	Kind        string      `json:"kind"` // "expired", "unused" or "renamed"
 	Suppression Suppression `json:"suppression"`
 	Message     string      `json:"message"`
 }
@@ -35,6 +38,7 @@ type Notice struct {
 const (
 	NoticeExpired = "expired"
 	NoticeUnused  = "unused"
+	NoticeRenamed = "renamed"
 )
 
 // SuppressionsVersion is the version of the suppressions file format, the
@@ -64,11 +68,12 @@ func (s Suppression) Expired(now time.Time) bool {
 	return !s.Expires.IsZero() && !now.Before(s.ExpiresAt())
 }
 
-// Matches reports whether the suppression covers the finding: same check,
+// Matches reports whether the suppression covers the finding: same check
+// (a retired check ID is the check that replaced it, see RegisterAlias),
 // and the resource glob matches the finding's whole Resource. It does not
 // look at expiry.
 func (s Suppression) Matches(f Finding) bool {
-	return s.CheckID == f.CheckID && MatchGlob(s.Resource, f.Resource)
+	return CurrentID(s.CheckID) == f.CheckID && MatchGlob(s.Resource, f.Resource)
 }
 
 // MatchGlob reports whether name matches the whole glob pattern. "*"
@@ -121,8 +126,10 @@ func globProblem(g string) string {
 // moves from Findings to Suppressed, with Suppression set to the first
 // suppression (in file order) that matches it. An expired suppression
 // mutes nothing and gives a Notice of kind "expired"; one that has not
-// expired but matched no finding gives a Notice of kind "unused". Notices
-// are in the order of sups.
+// expired but matched no finding gives a Notice of kind "unused". One that
+// names a retired check ID mutes the findings of the check that replaced
+// it and gives a Notice of kind "renamed" first. Notices are in the order
+// of sups.
 func (r *Result) Suppress(sups []Suppression, now time.Time) {
 	all := slices.Clone(r.Findings)
 	for _, f := range r.Suppressed {
@@ -145,6 +152,10 @@ func (r *Result) Suppress(sups []Suppression, now time.Time) {
 	SortFindings(r.Findings)
 	SortFindings(r.Suppressed)
 	for i, s := range sups {
+		if a, ok := Alias(s.CheckID); ok {
+			r.Notices = append(r.Notices, Notice{Kind: NoticeRenamed, Suppression: s, Message: fmt.Sprintf(
+				"%s is now %s: %s; rename it in %s", s.CheckID, a.Now, a.Note, cmp.Or(s.Source, "the suppressions file"))})
+		}
 		switch {
 		case s.Expired(now):
 			r.Notices = append(r.Notices, Notice{Kind: NoticeExpired, Suppression: s, Message: fmt.Sprintf(
@@ -180,7 +191,8 @@ func age(d time.Duration) string {
 //	    expires: 2027-03-31
 //
 // check, reason and expires are required; resource defaults to "*".
-// known tells which check IDs exist; nil accepts any. When the file has
+// known tells which check IDs exist; nil accepts any. A retired check ID
+// (RegisterAlias) is accepted when the check that replaced it is known. When the file has
 // problems the error is a spec.Diagnostics listing every one of them, each
 // "file:line:column: field: message".
 func LoadSuppressions(path string, known func(id string) bool) ([]Suppression, error) {
@@ -255,7 +267,7 @@ func (e suppressionEntry) validate(doc *spec.Document, path, source string, know
 		switch {
 		case s.CheckID == "":
 			doc.Errorf(path+".check", "the check ID is empty")
-		case known != nil && !known(s.CheckID):
+		case known != nil && !known(CurrentID(s.CheckID)):
 			doc.Errorf(path+".check", "unknown check %q; `groundwork audit --list-checks` lists them", s.CheckID)
 		}
 	}
