@@ -89,7 +89,7 @@ func TestSuppress(t *testing.T) {
 	sandbox := Suppression{CheckID: "GW-HRD-004", Resource: "account/* (sandbox-*)", Reason: "vended", Expires: date("2026-12-31"), Source: "s.yaml:3"}
 	sandboxAgain := Suppression{CheckID: "GW-HRD-004", Resource: "account/111111111111 *", Reason: "dup", Expires: date("2026-12-31"), Source: "s.yaml:7"}
 	expired := Suppression{CheckID: "GW-LOG-001", Resource: "*", Reason: "old", Expires: date("2026-06-01"), Source: "s.yaml:11"}
-	otherCheck := Suppression{CheckID: "GW-LOG-002", Resource: "organization/o-abc", Reason: "wrong check", Expires: date("2026-12-31"), Source: "s.yaml:15"}
+	otherCheck := Suppression{CheckID: "GW-LOG-003", Resource: "organization/o-abc", Reason: "wrong check", Expires: date("2026-12-31"), Source: "s.yaml:15"}
 	lastDay := Suppression{CheckID: "GW-LOG-001", Resource: "organization/*", Reason: "today", Expires: date("2026-06-15"), Source: "s.yaml:19"}
 
 	tests := map[string]struct {
@@ -179,7 +179,7 @@ func TestSuppressNotices(t *testing.T) {
 	r := Result{}
 	r.Suppress([]Suppression{
 		{CheckID: "GW-LOG-001", Resource: "*", Expires: date("2026-06-01")},
-		{CheckID: "GW-LOG-002", Resource: "x", Expires: date("2027-01-01")},
+		{CheckID: "GW-LOG-003", Resource: "x", Expires: date("2027-01-01")},
 	}, now)
 	if len(r.Notices) != 2 {
 		t.Fatalf("notices = %+v, want 2", r.Notices)

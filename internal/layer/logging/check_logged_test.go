@@ -96,7 +96,7 @@ func recorder(e *estate.Estate, acct, region string) *estate.Recorder {
 
 // loggingChecks are the checks that judge e.Logging.
 var loggingChecks = []string{
-	"GW-LOG-001", "GW-LOG-002", "GW-LOG-003", "GW-LOG-004", "GW-LOG-005", "GW-LOG-006", "GW-LOG-007",
+	"GW-LOG-001", "GW-LOG-003", "GW-LOG-007",
 	"GW-LOG-010", "GW-LOG-011", "GW-LOG-012", "GW-LOG-013", "GW-LOG-014",
 	"GW-LOG-020", "GW-LOG-021", "GW-LOG-022", "GW-LOG-023",
 	"GW-LOG-030", "GW-LOG-031", "GW-LOG-040", "GW-LOG-050",
@@ -154,7 +154,7 @@ func TestFindingPlaces(t *testing.T) {
 			Want: audittest.Place{Resource: "bucket/" + ctBucket, Account: "111111111111", Region: audittest.Home}},
 		"key not rotating": {Clean: logged, Check: "GW-LOG-040", Edit: func(e *estate.Estate) { logKey(e, ctKeyAlias).Rotation = false },
 			Want: audittest.Place{Resource: "key/" + ctKeyAlias + " (security-tooling " + audittest.Home + ")", Account: "222222222222", Region: audittest.Home}},
-		"trail without validation": {Clean: logged, Check: "GW-LOG-004", Edit: func(e *estate.Estate) { loggedTrail(e).LogFileValidation = false },
+		"trail without global service events": {Clean: logged, Check: "GW-LOG-003", Edit: func(e *estate.Estate) { loggedTrail(e).GlobalServiceEvents = false },
 			Want: audittest.Place{Resource: orgTrailResource, Account: "000000000000", Region: audittest.Home}},
 		"no organization trail": {Clean: logged, Check: "GW-LOG-001", Edit: func(e *estate.Estate) { clear(e.Logging.Trails) },
 			Want: audittest.Place{Resource: "organization/o-abc123"}},

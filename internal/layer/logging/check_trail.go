@@ -1,16 +1,19 @@
 package logging
 
 import (
-	"cmp"
 	"fmt"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
-// The organization trail checks: one CloudTrail trail logs every account
-// of the organization in every Region, with log file validation, a KMS key
-// and delivery to CloudWatch Logs (guidance 000, 001, 002, 003 and 004).
+// The organization trail checks: there is an organization trail, and the
+// one the spec names includes global service events and delivers to
+// CloudWatch Logs (guidance 000, 001, 002, 003 and 004). The facts every
+// trail of every account shares are judged once, by the posture layer,
+// whichever layer read the trail: whether every account is covered by a
+// multi-Region trail that is logging (GW-TRL-001), log file validation
+// (GW-TRL-002) and KMS encryption (GW-TRL-003).
 
 // trailRemedy is the remediation of a setting groundwork keeps on the
 // trail the spec names: what apply does.
@@ -34,21 +37,6 @@ func init() {
 		Run: checkOrganizationTrail,
 	})
 	audit.Register(audit.Check{
-		ID:       "GW-LOG-002",
-		Title:    "Organization trail logs every Region",
-		Severity: audit.High,
-		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
-			"Organization-wide CloudTrail; 002 AWS environment audit; 003 Logging and Auditing",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.CM-7", "Conformity IAM-030"},
-		Rationale: "A single-Region trail leaves every other Region unwatched: an attacker who launches resources in a " +
-			"Region nobody uses leaves no record.",
-		Remediation: trailRemedy("makes the organization trail multi-Region"),
-		Run: checkTrails(func(t *estate.Trail) bool { return t.MultiRegion }, func(t *estate.Trail) string {
-			return fmt.Sprintf("organization trail logs only its home Region %s: API activity in every other Region goes unrecorded",
-				cmp.Or(t.HomeRegion, t.Region))
-		}),
-	})
-	audit.Register(audit.Check{
 		ID:       "GW-LOG-003",
 		Title:    "Organization trail includes global service events",
 		Severity: audit.Medium,
@@ -59,47 +47,6 @@ func init() {
 		Remediation: trailRemedy("turns on global service events"),
 		Run: checkTrails(func(t *estate.Trail) bool { return t.GlobalServiceEvents }, func(*estate.Trail) string {
 			return "organization trail does not include global service events: calls to IAM, STS and other global services go unrecorded"
-		}),
-	})
-	audit.Register(audit.Check{
-		ID:       "GW-LOG-004",
-		Title:    "Organization trail validates its log files",
-		Severity: audit.Medium,
-		Guidance: "002 AWS environment audit; 003 Logging and Auditing",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.2", "NIST CSF PR.DS-6", "Conformity IAM-030"},
-		Rationale: "Without digest files, someone who reaches the bucket can alter or delete log files to hide their " +
-			"tracks, and nobody can prove the logs are what CloudTrail delivered.",
-		Remediation: trailRemedy("turns on log file validation"),
-		Run: checkTrails(func(t *estate.Trail) bool { return t.LogFileValidation }, func(*estate.Trail) string {
-			return "log file validation is off: a log file changed or deleted after delivery cannot be detected"
-		}),
-	})
-	audit.Register(audit.Check{
-		ID:       "GW-LOG-005",
-		Title:    "Organization trail encrypted with a KMS key",
-		Severity: audit.Medium,
-		Guidance: "000 Create AWS KMS encryption key for CloudTrail in Security-Tooling-prod account",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.5", "NIST CSF PR.DS-1"},
-		Rationale: "With SSE-KMS, reading the logs takes both the bucket and a key held in another account; without it, " +
-			"anyone granted read access to the bucket reads every account's API activity.",
-		Remediation: trailRemedy("encrypts the trail with a KMS key in the Security Tooling account"),
-		Run: checkTrails(func(t *estate.Trail) bool { return t.KMSKey != "" }, func(*estate.Trail) string {
-			return "organization trail uses no KMS key: its log files carry only the bucket's default encryption, " +
-				"which anyone allowed to read the bucket can decrypt"
-		}),
-	})
-	audit.Register(audit.Check{
-		ID:       "GW-LOG-006",
-		Title:    "Organization trail is logging",
-		Severity: audit.High,
-		Guidance: "000 Create Management event CloudTrail in management account; 001 CloudTrail; 004 Enable " +
-			"Organization-wide CloudTrail",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.AE-3"},
-		Rationale: "A stopped trail keeps its configuration, so it looks present while it records nothing; stopping " +
-			"logging is a known first step of an attacker covering their tracks.",
-		Remediation: trailRemedy("starts logging") + "; or run aws cloudtrail start-logging --name <trail> in the account that owns it",
-		Run: checkTrails(func(t *estate.Trail) bool { return t.Logging }, func(t *estate.Trail) string {
-			return fmt.Sprintf("organization trail is stopped: no events are delivered to %s", cmp.Or(t.Bucket, "its bucket"))
 		}),
 	})
 	audit.Register(audit.Check{

@@ -51,57 +51,22 @@ func TestTrailChecks(t *testing.T) {
 			Want: []string{org}, Msg: "no organization trail: nothing records",
 		},
 
-		"002 passes": {Check: "GW-LOG-002"},
-		"002 single-Region trail": {
-			Check: "GW-LOG-002",
-			Edit:  func(e *estate.Estate) { loggedTrail(e).MultiRegion = false },
-			Want:  []string{orgTrailResource}, Msg: "logs only its home Region eu-west-1",
-		},
-		"002 each organization trail is judged": {
-			Check: "GW-LOG-002",
-			Edit:  func(e *estate.Estate) { addTrail(e, audittest.ToolingKey, "second").MultiRegion = false },
-			Want:  []string{"trail/second (security-tooling eu-west-1)"},
-		},
-		"002 a single-account trail is not judged": {
-			Check: "GW-LOG-002",
-			Edit: func(e *estate.Estate) {
-				t := addTrail(e, audittest.ProdKey, "app")
-				t.Organization, t.MultiRegion = false, false
-			},
-		},
-
 		"003 passes": {Check: "GW-LOG-003"},
 		"003 no global service events": {
 			Check: "GW-LOG-003",
 			Edit:  func(e *estate.Estate) { loggedTrail(e).GlobalServiceEvents = false },
 			Want:  []string{orgTrailResource}, Msg: "does not include global service events",
 		},
-
-		"004 passes": {Check: "GW-LOG-004"},
-		"004 no log file validation": {
-			Check: "GW-LOG-004",
-			Edit:  func(e *estate.Estate) { loggedTrail(e).LogFileValidation = false },
-			Want:  []string{orgTrailResource}, Msg: "log file validation is off",
+		"003 each organization trail is judged": {
+			Check: "GW-LOG-003",
+			Edit:  func(e *estate.Estate) { addTrail(e, audittest.ToolingKey, "second").GlobalServiceEvents = false },
+			Want:  []string{"trail/second (security-tooling eu-west-1)"},
 		},
-
-		"005 passes": {Check: "GW-LOG-005"},
-		"005 no KMS key": {
-			Check: "GW-LOG-005",
-			Edit:  func(e *estate.Estate) { loggedTrail(e).KMSKey = "" },
-			Want:  []string{orgTrailResource}, Msg: "uses no KMS key",
-		},
-
-		"006 passes": {Check: "GW-LOG-006"},
-		"006 stopped": {
-			Check: "GW-LOG-006",
-			Edit:  func(e *estate.Estate) { loggedTrail(e).Logging = false },
-			Want:  []string{orgTrailResource}, Msg: "no events are delivered to " + ctBucket,
-		},
-		"006 a stopped trail in a closing account is ignored": {
-			Check: "GW-LOG-006",
+		"003 a single-account trail is not judged": {
+			Check: "GW-LOG-003",
 			Edit: func(e *estate.Estate) {
-				addTrail(e, audittest.SandboxKey, "old").Logging = false
-				audittest.Account(e, "sandbox-ana").Status = "PENDING_CLOSURE"
+				t := addTrail(e, audittest.ProdKey, "app")
+				t.Organization, t.GlobalServiceEvents = false, false
 			},
 		},
 
@@ -110,6 +75,13 @@ func TestTrailChecks(t *testing.T) {
 			Check: "GW-LOG-007",
 			Edit:  func(e *estate.Estate) { loggedTrail(e).LogGroupARN = "" },
 			Want:  []string{orgTrailResource}, Msg: "does not deliver to CloudWatch Logs",
+		},
+		"007 a trail in a closing account is ignored": {
+			Check: "GW-LOG-007",
+			Edit: func(e *estate.Estate) {
+				addTrail(e, audittest.SandboxKey, "old").LogGroupARN = ""
+				audittest.Account(e, "sandbox-ana").Status = "PENDING_CLOSURE"
+			},
 		},
 	})
 }

@@ -12,9 +12,12 @@ import (
 // The trail checks of the posture layer: every account is covered by a
 // multi-Region trail that is logging, and every trail, whoever made it,
 // validates and encrypts its log files (CIS AWS Foundations v3.0.0 3.1,
-// 3.2 and 3.5). Unlike the logging layer's checks, which judge the one
-// organization trail the spec names, these judge every trail the layer
-// saw in any account.
+// 3.2 and 3.5). The posture layer is read in every audit and sees every
+// trail of every account, the organization trail the logging layer
+// manages included, so these are the one judgement of each of those facts:
+// the logging layer's checks of the same facts on the organization trail
+// were retired in their favour (the aliases below), so that one trail
+// fails once per fact.
 
 // trailGuidance is where the guidance asks for the organization trail.
 const trailGuidance = "000 Create Management event CloudTrail in management account; 001 CloudTrail; " +
@@ -26,7 +29,8 @@ func init() {
 		Title:    "Every account covered by a multi-Region trail that is logging",
 		Severity: audit.High,
 		Guidance: trailGuidance + "; 002 AWS environment audit; 003 Logging and Auditing",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1"},
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.1", "NIST CSF PR.PT-1", "NIST CSF DE.AE-3", "NIST CSF DE.CM-7",
+			"Conformity IAM-030"},
 		Rationale: "an account no logging multi-Region trail reaches keeps no record of its API calls in some or all " +
 			"Regions, so an intrusion there leaves nothing to investigate",
 		Remediation: "write a logging section in foundation.yaml (`logging: {}` takes the recommended multi-Region " +
@@ -38,7 +42,7 @@ func init() {
 		Title:    "Every trail validates its log files",
 		Severity: audit.Medium,
 		Guidance: "002 AWS environment audit; 003 Logging and Auditing",
-		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.2", "NIST CSF PR.DS-6"},
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.2", "NIST CSF PR.DS-6", "Conformity IAM-030"},
 		Rationale: "without digest files nobody can show that a trail's log files were not edited or deleted after " +
 			"delivery, which is what an intruder covering tracks would do",
 		Remediation: "run aws cloudtrail update-trail --name TRAIL --enable-log-file-validation in the trail's home " +
@@ -67,6 +71,16 @@ func init() {
 			return "encrypts its log files only with S3-managed keys, not a KMS key"
 		}),
 	})
+
+	// The logging layer's organization trail checks of the same facts,
+	// retired: suppression files naming them mute these checks' findings.
+	const everyTrail = " is judged on every trail of every account, the organization trail included"
+	audit.RegisterAlias("GW-LOG-002", "GW-TRL-001",
+		"a single-Region organization trail shows as the accounts it leaves without a multi-Region trail that is logging")
+	audit.RegisterAlias("GW-LOG-006", "GW-TRL-001",
+		"a stopped organization trail shows as the accounts it leaves without a multi-Region trail that is logging")
+	audit.RegisterAlias("GW-LOG-004", "GW-TRL-002", "log file validation"+everyTrail)
+	audit.RegisterAlias("GW-LOG-005", "GW-TRL-003", "KMS encryption of log files"+everyTrail)
 }
 
 // trailLogging is what the layer knows of each trail's logging, by ARN:
