@@ -15,11 +15,11 @@ import (
 // on the trail's log group and an alarm that notifies a topic with a
 // confirmed subscription (guidance 000, 001 and 003; CIS AWS Foundations
 // v3.0.0 section 4). As CIS does, an alarm whose topic has no confirmed
-// subscription counts as missing: nobody hears it. The checks judge only
-// what e.Monitoring.Expected names; when e.Monitoring is nil (the layer
-// was not read or the spec asks for none) the topic and rule checks
-// return no findings, and the pattern checks of the entries CIS names
-// judge the trails the posture layer read instead (check_alarms_posture.go).
+// subscription counts as missing: nobody hears it. The topic and rule
+// checks judge only what e.Monitoring.Expected names, and return no
+// findings when e.Monitoring is nil (the layer was not read or the spec
+// asks for none); the pattern checks judge in both cases, through one code
+// path (check_alarms_patterns.go).
 
 const monitoringRemedy = "write a monitoring section in foundation.yaml (`monitoring: {}` takes the defaults) and run groundwork apply"
 
@@ -264,60 +264,4 @@ func checkRootSignInRules(e *estate.Estate) []audit.Finding {
 func confirmedTopic(m *estate.Monitoring, arn string) bool {
 	t := m.TopicByARN(arn)
 	return t != nil && t.Confirmed()
-}
-
-// checkPattern judges one library entry: a metric filter with exactly its
-// pattern on the expected log group (Security Hub passes CloudWatch.1 to
-// .14 only for "the exact metric filters prescribed by CIS"), an alarm on
-// that filter's metric, and the alarm notifying a topic someone confirmed.
-func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) []audit.Finding {
-	return func(e *estate.Estate) []audit.Finding {
-		m := e.Monitoring
-		if m == nil {
-			return checkPatternOnPosture(e, entry, what)
-		}
-		if !slices.Contains(m.Expected.Patterns, entry.Name) {
-			return nil
-		}
-		lg := m.Expected.LogGroup
-		if audit.Leaving(e, lg.Where) {
-			return nil
-		}
-		var filters []*estate.MetricFilter
-		for _, f := range audit.SortedValues(m.MetricFilters) {
-			if f.Where == lg.Where && f.LogGroup == lg.Name && f.Pattern == entry.Pattern && f.MetricName != "" {
-				filters = append(filters, f)
-			}
-		}
-		if len(filters) == 0 {
-			return []audit.Finding{audit.PlacedFinding(e, "log-group", lg.Name, lg.Where,
-				fmt.Sprintf("no metric filter on the trail's log group uses the %s pattern: nothing watches for %s", entry.Name, what))}
-		}
-		var alarms []*estate.Alarm
-		for _, a := range audit.SortedValues(m.Alarms) {
-			for _, f := range filters {
-				if a.Where == f.Where && a.Namespace == f.Namespace && a.MetricName == f.MetricName {
-					alarms = append(alarms, a)
-					break
-				}
-			}
-		}
-		if len(alarms) == 0 {
-			f := filters[0]
-			return []audit.Finding{audit.PlacedFinding(e, "metric-filter", f.Name, f.Where,
-				fmt.Sprintf("no alarm watches the metric %s/%s: nobody hears of %s", f.Namespace, f.MetricName, what))}
-		}
-		for _, a := range alarms {
-			if a.ActionsEnabled && slices.ContainsFunc(a.AlarmActions, func(arn string) bool { return confirmedTopic(m, arn) }) {
-				return nil
-			}
-		}
-		a := alarms[0]
-		why := "notifies no topic with a confirmed subscription"
-		if !a.ActionsEnabled {
-			why = "has its actions disabled"
-		}
-		return []audit.Finding{audit.PlacedFinding(e, "alarm", a.Name, a.Where,
-			fmt.Sprintf("alarm %s, so it counts as missing: nobody hears of %s", why, what))}
-	}
 }

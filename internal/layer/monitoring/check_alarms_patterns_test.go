@@ -1,6 +1,8 @@
 package monitoring
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,8 +17,8 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/layer/posture/posturetest"
 )
 
-// The pattern checks judged on the posture layer, without a monitoring
-// section in the spec.
+// The pattern checks: judged on the posture layer without a monitoring
+// section in the spec, and the one code path both situations share.
 
 const (
 	postureGroup    = "aws-cloudtrail-logs"
@@ -279,5 +281,105 @@ func TestSpecMonitoringOverridesPosture(t *testing.T) {
 	fs := audittest.RunCheck(t, "GW-MON-010", e)
 	if len(fs) != 1 || !strings.HasPrefix(fs[0].Resource, "metric-filter/RootUserActivityFilter") {
 		t.Errorf("GW-MON-010 = %+v, want the monitoring layer's missing alarm", fs)
+	}
+}
+
+// specAndPosture is the monitored foundation whose posture layer read the
+// same log group, filters, alarms and topic the monitoring layer read:
+// the trail delivers to the group the spec names.
+func specAndPosture() *estate.Estate {
+	e := monitored()
+	e.Posture = posturetest.Trailed().Posture
+	lg := e.Monitoring.Expected.LogGroup
+	for _, ts := range e.Posture.Trails {
+		for _, t := range ts {
+			t.LogGroup = &lg
+		}
+	}
+	e.Posture.LogGroups[lg.Key(lg.Name)] = expectedGroup(e.Monitoring)
+	e.Posture.Topics[homeTopicARN] = &estate.PostureTopic{ARN: homeTopicARN, Confirmed: true}
+	return e
+}
+
+// TestOnePatternPath: a flaw of the watched log group gives the same
+// finding, on the same resource, whether the spec has a monitoring
+// section (the monitoring layer's read of the group it names) or not (the
+// posture layer's read of what the trail delivers to); only how the
+// missing filter's finding names the group differs.
+func TestOnePatternPath(t *testing.T) {
+	tests := map[string]struct {
+		edit     func(g *estate.PostureLogGroup, m *estate.Monitoring)
+		resource string
+		msg      map[bool]string // by whether the spec has a monitoring section
+	}{
+		"no filter": {
+			edit: func(g *estate.PostureLogGroup, m *estate.Monitoring) {
+				g.Filters = slices.DeleteFunc(g.Filters, func(f *estate.PostureMetricFilter) bool { return f.Name == "RootUserActivityFilter" })
+				delete(m.MetricFilters, monFilterKey("RootUserActivity"))
+			},
+			resource: "log-group/" + trailGroup + " (management eu-west-1)",
+			msg: map[bool]string{
+				true: "no metric filter on the trail's log group uses the RootUserActivity pattern: nothing watches for root user activity",
+				false: "no metric filter on log group " + trailGroup + ", where the account's trail delivers, uses the RootUserActivity " +
+					"pattern: nothing watches for root user activity",
+			},
+		},
+		"no alarm": {
+			edit: func(g *estate.PostureLogGroup, m *estate.Monitoring) {
+				g.Alarms = slices.DeleteFunc(g.Alarms, func(a *estate.PostureAlarm) bool { return a.Name == "RootUserActivityAlarm" })
+				delete(m.Alarms, monHome.Key("RootUserActivityAlarm"))
+			},
+			resource: "metric-filter/RootUserActivityFilter (management eu-west-1)",
+			msg:      map[bool]string{true: "no alarm watches the metric LogMetrics/RootUserActivity: nobody hears of root user activity"},
+		},
+		"alarm actions disabled": {
+			edit: func(g *estate.PostureLogGroup, m *estate.Monitoring) {
+				for _, a := range g.Alarms {
+					a.ActionsEnabled = false
+				}
+				m.Alarms[monHome.Key("RootUserActivityAlarm")].ActionsEnabled = false
+			},
+			resource: "alarm/RootUserActivityAlarm (management eu-west-1)",
+			msg:      map[bool]string{true: "alarm has its actions disabled, so it counts as missing: nobody hears of root user activity"},
+		},
+	}
+	for name, tt := range tests {
+		if tt.msg[false] == "" {
+			tt.msg[false] = tt.msg[true]
+		}
+		for _, withSpec := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/monitoring section %v", name, withSpec), func(t *testing.T) {
+				e := specAndPosture()
+				lg := e.Monitoring.Expected.LogGroup
+				tt.edit(e.Posture.LogGroups[lg.Key(lg.Name)], e.Monitoring)
+				if !withSpec {
+					e.Monitoring = nil
+				}
+				fs := audittest.RunCheck(t, "GW-MON-010", e)
+				if len(fs) != 1 || fs[0].Resource != tt.resource || fs[0].Message != tt.msg[withSpec] ||
+					fs[0].Account != "000000000000" || fs[0].Region != audittest.Home {
+					t.Errorf("findings = %+v\nwant one on %s: %q", fs, tt.resource, tt.msg[withSpec])
+				}
+			})
+		}
+	}
+	e := specAndPosture()
+	if r := audit.Run(e); len(r.Findings) != 0 {
+		t.Errorf("findings with both layers clean: %+v", r.Findings)
+	}
+	e.Monitoring = nil
+	if r := audit.Run(e); len(r.Findings) != 0 {
+		t.Errorf("findings on the posture layer alone: %+v", r.Findings)
+	}
+}
+
+// TestPatternSpacingWithSpec: with a monitoring section too, a filter
+// pattern counts as CloudWatch Logs reads it, whatever the spacing.
+func TestPatternSpacingWithSpec(t *testing.T) {
+	e := monitored()
+	f := e.Monitoring.MetricFilters[monFilterKey("IAMPolicyChanges")]
+	f.Pattern = strings.ReplaceAll(f.Pattern, " || ", "  ||\n")
+	if fs := audittest.RunCheck(t, "GW-MON-015", e); len(fs) != 0 {
+		t.Errorf("findings = %+v", fs)
 	}
 }
