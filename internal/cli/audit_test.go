@@ -122,6 +122,9 @@ suppressions:
     reason: ok
     expires: 2027-01-01
     owner: me
+  - check: GW-LOG-004
+    reason: a retired ID is still a known check
+    expires: 2027-01-01
 `
 	write := func(name, src string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
@@ -158,6 +161,9 @@ suppressions:
 			}
 			if strings.Contains(errOut, "read the organization") {
 				t.Errorf("AWS was called:\n%s", errOut)
+			}
+			if strings.Contains(errOut, "GW-LOG-004") {
+				t.Errorf("the retired ID GW-LOG-004 is refused:\n%s", errOut)
 			}
 		})
 	}
