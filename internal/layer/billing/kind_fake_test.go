@@ -346,6 +346,11 @@ func (c billingFakeBudgets) CreateSubscriber(_ context.Context, in *budgets.Crea
 	if err := billingFakeSubscribers([]budgettypes.Subscriber{*in.Subscriber}); err != nil {
 		return nil, err
 	}
+	if slices.ContainsFunc(n.subs, func(s budgettypes.Subscriber) bool {
+		return s.SubscriptionType == in.Subscriber.SubscriptionType && aws.ToString(s.Address) == aws.ToString(in.Subscriber.Address)
+	}) {
+		return nil, &budgettypes.DuplicateRecordException{Message: aws.String("subscriber exists")}
+	}
 	n.subs = append(n.subs, *in.Subscriber)
 	return &budgets.CreateSubscriberOutput{}, nil
 }
@@ -361,12 +366,16 @@ func (c billingFakeBudgets) DeleteSubscriber(_ context.Context, in *budgets.Dele
 	if n == nil {
 		return nil, &budgettypes.NotFoundException{Message: aws.String("no such notification")}
 	}
+	isIt := func(s budgettypes.Subscriber) bool {
+		return s.SubscriptionType == in.Subscriber.SubscriptionType && aws.ToString(s.Address) == aws.ToString(in.Subscriber.Address)
+	}
+	if !slices.ContainsFunc(n.subs, isIt) {
+		return nil, &budgettypes.NotFoundException{Message: aws.String("no such subscriber")}
+	}
 	if len(n.subs) == 1 {
 		return nil, &budgettypes.InvalidParameterException{Message: aws.String("a notification keeps at least one subscriber")}
 	}
-	n.subs = slices.DeleteFunc(n.subs, func(s budgettypes.Subscriber) bool {
-		return s.SubscriptionType == in.Subscriber.SubscriptionType && aws.ToString(s.Address) == aws.ToString(in.Subscriber.Address)
-	})
+	n.subs = slices.DeleteFunc(n.subs, isIt)
 	return &budgets.DeleteSubscriberOutput{}, nil
 }
 
