@@ -196,8 +196,8 @@ func (r *run) all(s Start) (planned, deleted bool) {
 	before := fake.Writes()
 	rep := r.apply(fake, actual, saved, false)
 	r.checkHeld(rep, saved)
-	if r.changing(first) > 0 && fake.Writes() == before {
-		t.Errorf("applying %d changes of %s made no write", r.changing(first), r.c.Kind)
+	if n := r.changing(first, false); n > 0 && fake.Writes() == before {
+		t.Errorf("applying %d changes of %s made no write", n, r.c.Kind)
 	}
 	if t.Failed() || r.c.NoReadBack != "" {
 		if r.c.NoReadBack != "" {
@@ -335,11 +335,12 @@ func (r *run) subplan(p *plan.Plan) *plan.Plan {
 	return &q
 }
 
-// changing counts the kind's changes that do something.
-func (r *run) changing(p *plan.Plan) int {
+// changing counts the kind's changes that do something, those needing
+// --allow-delete only when deletes is set.
+func (r *run) changing(p *plan.Plan, deletes bool) int {
 	n := 0
 	for _, ch := range p.Changes {
-		if ch.Kind == r.c.Kind && ch.Action != plan.NoOp {
+		if ch.Kind == r.c.Kind && ch.Action != plan.NoOp && (deletes || !ch.NeedsAllowDelete) {
 			n++
 		}
 	}

@@ -1,0 +1,53 @@
+package hardening_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	s3ctypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
+	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
+)
+
+// Every hardening kind passes the kinds conformance suite: from an
+// organization nothing has hardened, and from one hardened loosely.
+func TestConformance(t *testing.T) {
+	const section = "{management_iam_users: delete}"
+	desired := func() *estate.Estate { d, _ := hrdEstates(t, section); return d }
+	fake := func(w *hrdWorld) kindstest.Fake {
+		_, base := hrdEstates(t, section)
+		return kindstest.FakeFuncs{
+			InstallFunc: func(env *kinds.Env) { kinds.SetClients[hardening.Clients](env, w) },
+			ObserveFunc: func() *estate.Estate {
+				e := w.observe(base, desired().Hardening)
+				e.Hardening.Caller = hrdCaller
+				return e
+			},
+			WritesFunc: func() int { return len(w.writeLog()) },
+		}
+	}
+	starts := []kindstest.Start{
+		{Name: "bare", New: func(*testing.T) kindstest.Fake { return fake(hrdBareWorld()) }},
+		{Name: "loose", New: func(*testing.T) kindstest.Fake {
+			w := hrdBareWorld()
+			for _, id := range []string{hrdMgmtID, hrdLAID, hrdWebID} {
+				w.policies[id] = &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(8)}
+				w.blocks[id] = &s3control.PutPublicAccessBlockInput{AccountId: aws.String(id),
+					PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)}}
+			}
+			return fake(w)
+		}},
+	}
+	cases := []kindstest.Case{
+		{Kind: kinds.KindPasswordPolicy, Desired: desired, Starts: starts},
+		{Kind: kinds.KindAccountPublicAccessBlock, Desired: desired, Starts: starts},
+		{Kind: kinds.KindDefaultVPC, Desired: desired, Starts: starts, Deletes: true},
+		{Kind: kinds.KindManagementIAMUser, Desired: desired, Starts: starts, Deletes: true},
+	}
+	kindstest.RunPackage(t, "github.com/groundwork-aws/groundwork/internal/layer/hardening", cases)
+}
