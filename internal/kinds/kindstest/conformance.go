@@ -358,36 +358,46 @@ func (r *run) apply(fake Fake, actual *estate.Estate, p *plan.Plan, allowDelete 
 	if err != nil {
 		t.Errorf("apply (allow delete %v): %v\n%+v", allowDelete, err, rep.Results)
 	}
-	for _, res := range rep.Results {
-		if res.Outcome == apply.Skipped {
-			t.Errorf("%s was skipped", res.Address)
-		}
-	}
 	return rep
 }
 
-// checkHeld fails unless exactly the changes needing --allow-delete were
-// held, and the rest applied.
+// checkHeld fails unless, without --allow-delete, the changes needing it
+// were held, those depending on a held change skipped, and the rest
+// applied.
 func (r *run) checkHeld(rep apply.Report, p *plan.Plan) {
-	needs := map[string]bool{}
+	byAddr := map[string]plan.Change{}
 	for _, ch := range p.Changes {
-		needs[ch.Address] = ch.NeedsAllowDelete
+		byAddr[ch.Address] = ch
+	}
+	outcome := map[string]apply.Outcome{}
+	for _, res := range rep.Results {
+		outcome[res.Address] = res.Outcome
+	}
+	waits := func(ch plan.Change) bool {
+		for _, d := range ch.DependsOn {
+			if o := outcome[d]; o == apply.Held || o == apply.Skipped {
+				return true
+			}
+		}
+		return false
 	}
 	for _, res := range rep.Results {
+		ch := byAddr[res.Address]
 		switch {
-		case needs[res.Address] && res.Outcome != apply.Held:
+		case res.Outcome == apply.Skipped && waits(ch):
+		case ch.NeedsAllowDelete && res.Outcome != apply.Held:
 			r.t.Errorf("%s needs --allow-delete but was %s without it", res.Address, res.Outcome)
-		case !needs[res.Address] && res.Outcome != apply.Applied:
+		case !ch.NeedsAllowDelete && res.Outcome != apply.Applied:
 			r.t.Errorf("%s was %s: %s", res.Address, res.Outcome, res.Error)
 		}
 	}
 }
 
 // nothingLeft fails when p still creates or updates something of the
-// kind.
+// kind, other than what waits for --allow-delete.
 func (r *run) nothingLeft(p *plan.Plan, when string) {
 	for _, ch := range p.Changes {
-		if ch.Kind == r.c.Kind && (ch.Action == plan.Create || ch.Action == plan.Update) {
+		if ch.Kind == r.c.Kind && (ch.Action == plan.Create || ch.Action == plan.Update) && !ch.NeedsAllowDelete {
 			r.t.Errorf("%s, the plan still has %s %s: before %v, after %v", when, ch.Action, ch.Address, ch.Before, ch.After)
 		}
 	}
