@@ -175,7 +175,9 @@ func init() {
 		Wanted: func(desired *estate.Estate) bool { _, ok := beacons(desired); return ok },
 		Read:   read,
 		// The audit judges the beacons whatever the spec says.
-		Survey: func(ctx context.Context, r inventory.Reader, _ estate.Scope, d, a *estate.Estate) error { return read(ctx, r, d, a) },
+		Survey: func(ctx context.Context, r inventory.Reader, _ estate.Scope, d, a *estate.Estate) error {
+			return read(ctx, r, d, a)
+		},
 		Forget: func(e *estate.Estate) { e.Extra = with(e.Extra, nil) },
 	})
 	importer.RegisterSection(importer.SectionType{Key: key, Order: 900,
