@@ -140,11 +140,13 @@ func diffCostReportBucket(desired, actual *estate.Estate) ([]plan.Change, []stri
 	}
 	if a == nil || !a.Exists {
 		ch.Action = plan.Create
-		return []plan.Change{ch}, nil
+		return []plan.Change{logging.SetBucketValue(ch, d, actual, nil)}, nil
 	}
 	before := logging.BucketAttrs(a, actual)
 	// The spec says nothing about how long reports are kept: whatever
 	// lifecycle the bucket has stays.
+	keep := *d
+	keep.ExpireDays = a.ExpireDays
 	after["expire_days"] = before["expire_days"]
 	drift := logging.BucketDrift(before, after)
 	if len(drift) == 0 {
@@ -152,5 +154,5 @@ func diffCostReportBucket(desired, actual *estate.Estate) ([]plan.Change, []stri
 	}
 	ch.Action, ch.Before = plan.Update, before
 	ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
-	return []plan.Change{ch}, nil
+	return []plan.Change{logging.SetBucketValue(ch, &keep, actual, drift)}, nil
 }

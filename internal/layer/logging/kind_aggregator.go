@@ -41,6 +41,16 @@ func aggregatorAttrs(g *estate.Aggregator, actual *estate.Estate) plan.Attrs {
 	}
 }
 
+// aggregatorValue is what an aggregator change applies.
+type aggregatorValue struct {
+	Account      string `json:"account"`
+	Region       string `json:"region"`
+	Name         string `json:"name"`
+	Organization bool   `json:"organization"`
+	RoleARN      string `json:"role_arn"`
+	AllRegions   bool   `json:"all_regions"`
+}
+
 func diffAggregators(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if desired.Logging == nil {
 		return nil, nil
@@ -53,8 +63,9 @@ func diffAggregators(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Aggregators)) {
 		d := desired.Logging.Aggregators[key]
 		after := aggregatorAttrs(d, actual)
-		ch := plan.Change{Address: AggregatorAddress(d.Where, d.Name), Kind: kinds.KindAggregator, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: aggregatorDeps(d)}
+		ch := plan.SetValue(plan.Change{Address: AggregatorAddress(d.Where, d.Name), Kind: kinds.KindAggregator, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: aggregatorDeps(d)}, aggregatorValue{Account: d.Account, Region: d.Region, Name: d.Name,
+			Organization: d.Organization, RoleARN: kinds.ResolveActual(d.RoleARN, actual), AllRegions: d.AllRegions})
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -89,26 +100,29 @@ func applyAggregator(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	if a["organization"] != "true" || a["all_regions"] != "true" {
+	v, err := plan.ValueOf[aggregatorValue](ch)
+	if err != nil {
+		return err
+	}
+	if !v.Organization || !v.AllRegions {
 		// The estate names no accounts or Regions to aggregate, so only
 		// the organization in every Region can be asked for.
-		return fmt.Errorf("config aggregator %s: only organization aggregators over all Regions are supported", a["name"])
+		return fmt.Errorf("config aggregator %s: only organization aggregators over all Regions are supported", v.Name)
 	}
-	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
 	if err != nil {
-		return fmt.Errorf("config aggregator %s: %w", a["name"], err)
+		return fmt.Errorf("config aggregator %s: %w", v.Name, err)
 	}
-	role, err := env.Resolve(a["role_arn"])
+	role, err := env.Resolve(v.RoleARN)
 	if err != nil {
-		return fmt.Errorf("config aggregator %s in %s: %w", a["name"], w, err)
+		return fmt.Errorf("config aggregator %s in %s: %w", v.Name, w, err)
 	}
 	if _, err := cl.Config(w).PutConfigurationAggregator(ctx, &configservice.PutConfigurationAggregatorInput{
-		ConfigurationAggregatorName: aws.String(a["name"]),
+		ConfigurationAggregatorName: aws.String(v.Name),
 		OrganizationAggregationSource: &types.OrganizationAggregationSource{
 			RoleArn: aws.String(role), AllAwsRegions: true},
 	}); err != nil {
-		return fmt.Errorf("put config aggregator %s in %s: %w", a["name"], w, err)
+		return fmt.Errorf("put config aggregator %s in %s: %w", v.Name, w, err)
 	}
 	return nil
 }

@@ -42,6 +42,47 @@ func BucketAttrs(b *estate.Bucket, actual *estate.Estate) plan.Attrs {
 	}
 }
 
+// bucketValue is what a bucket change applies: the desired bucket with
+// the references the actual estate knows resolved, and for an update the
+// settings that differ.
+type bucketValue struct {
+	Account           string `json:"account"`
+	Region            string `json:"region"`
+	Name              string `json:"name"`
+	Policy            string `json:"policy,omitempty"`
+	Versioning        bool   `json:"versioning"`
+	SSE               string `json:"sse,omitempty"`
+	KMSKey            string `json:"kms_key,omitempty"`
+	BlockPublicAccess bool   `json:"block_public_access"`
+	ExpireDays        int    `json:"expire_days"`
+	// Differs names the settings an update puts, as BucketDrift names
+	// them; a created or adopted bucket gets every setting.
+	Differs []string `json:"differs,omitempty"`
+}
+
+// SetBucketValue gives a bucket change the value ApplyBucket applies:
+// the desired bucket b, and for an update the drift BucketDrift found.
+// The billing layer sets it on its report bucket's change too.
+func SetBucketValue(ch plan.Change, b *estate.Bucket, actual *estate.Estate, drift []string) plan.Change {
+	return plan.SetValue(ch, bucketValue{
+		Account: b.Account, Region: b.Region,
+		Name:       kinds.ResolveActual(b.Name, actual),
+		Policy:     policyDoc(b.Policy, actual),
+		Versioning: b.Versioning,
+		SSE:        b.SSE, KMSKey: kinds.ResolveActual(b.KMSKey, actual),
+		BlockPublicAccess: b.BlockPublicAccess,
+		ExpireDays:        b.ExpireDays,
+		Differs:           drift,
+	})
+}
+
+// policyDoc is a JSON document as apply sends it: references resolved as
+// far as the actual estate allows, keys sorted as the plan shows them,
+// minified.
+func policyDoc(doc string, actual *estate.Estate) string {
+	return kinds.CompactJSON(kinds.PrettyJSON(kinds.ResolveActual(doc, actual)))
+}
+
 // BucketDrift returns the settings of after that before does not have,
 // leaving out those after does not manage.
 func BucketDrift(before, after plan.Attrs) []string {
@@ -85,14 +126,14 @@ func diffBuckets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		a, exists := have[after["name"]]
 		if !exists || !a.Exists {
 			ch.Action = plan.Create
-			changes = append(changes, ch)
+			changes = append(changes, SetBucketValue(ch, d, actual, nil))
 			continue
 		}
 		before := BucketAttrs(a, actual)
 		if drift := BucketDrift(before, after); len(drift) > 0 {
 			ch.Action, ch.Before = plan.Update, before
 			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
-			changes = append(changes, ch)
+			changes = append(changes, SetBucketValue(ch, d, actual, drift))
 		}
 	}
 	return changes, nil
@@ -107,14 +148,17 @@ func ApplyBucket(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	v, err := plan.ValueOf[bucketValue](ch)
 	if err != nil {
-		return fmt.Errorf("bucket %s: %w", a["name"], err)
+		return err
 	}
-	name, err := env.Resolve(a["name"])
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
 	if err != nil {
-		return fmt.Errorf("bucket %s: %w", a["name"], err)
+		return fmt.Errorf("bucket %s: %w", v.Name, err)
+	}
+	name, err := env.Resolve(v.Name)
+	if err != nil {
+		return fmt.Errorf("bucket %s: %w", v.Name, err)
 	}
 	api := cl.S3(w)
 	created := false
@@ -126,11 +170,11 @@ func ApplyBucket(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			env.Logf("created bucket %s", name)
 		}
 	}
-	need := func(field string) bool { return ch.Action != plan.Update || ch.Before[field] != a[field] }
+	need := func(field string) bool { return ch.Action != plan.Update || slices.Contains(v.Differs, field) }
 	b := aws.String(name)
 	// Block public access before the policy goes on: with it on, S3
 	// refuses a policy that would make the bucket public.
-	if a["block_public_access"] == "true" && need("block_public_access") {
+	if v.BlockPublicAccess && need("block_public_access") {
 		on := aws.Bool(true)
 		if _, err := api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: b,
 			PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
@@ -138,19 +182,19 @@ func ApplyBucket(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			return fmt.Errorf("block public access to bucket %s: %w", name, err)
 		}
 	}
-	if a["versioning"] == "true" && need("versioning") {
+	if v.Versioning && need("versioning") {
 		if _, err := api.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
 			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
 			return fmt.Errorf("enable versioning of bucket %s: %w", name, err)
 		}
 	}
-	if a["sse"] != "" && (need("sse") || need("kms_key")) {
-		if err := putBucketEncryption(ctx, env, api, name, a["sse"], a["kms_key"]); err != nil {
+	if v.SSE != "" && (need("sse") || need("kms_key")) {
+		if err := putBucketEncryption(ctx, env, api, name, v.SSE, v.KMSKey); err != nil {
 			return err
 		}
 	}
-	if a["policy"] != "" && need("policy") {
-		policy, err := env.Resolve(a["policy"])
+	if v.Policy != "" && need("policy") {
+		policy, err := env.Resolve(v.Policy)
 		if err != nil {
 			return fmt.Errorf("bucket %s: %w", name, err)
 		}
@@ -158,16 +202,10 @@ func ApplyBucket(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			return fmt.Errorf("put policy of bucket %s: %w", name, err)
 		}
 	}
-	if need("expire_days") {
-		days, err := strconv.Atoi(a["expire_days"])
-		if err != nil {
-			return fmt.Errorf("bucket %s: expire_days %q: %w", name, a["expire_days"], err)
-		}
-		// A bucket made just now has no lifecycle to remove.
-		if days > 0 || !created {
-			if err := putBucketRetention(ctx, api, name, days); err != nil {
-				return err
-			}
+	// A bucket made just now has no lifecycle to remove.
+	if need("expire_days") && (v.ExpireDays > 0 || !created) {
+		if err := putBucketRetention(ctx, api, name, v.ExpireDays); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -46,6 +46,23 @@ func configRuleAttrs(r *estate.ConfigRule) plan.Attrs {
 	return a
 }
 
+// configRuleValue is what a rule change applies. ClearInput asks an
+// update to remove the parameters the rule has and the spec does not.
+type configRuleValue struct {
+	Account      string `json:"account"`
+	Region       string `json:"region"`
+	Name         string `json:"name"`
+	Identifier   string `json:"identifier"`
+	Input        string `json:"input,omitempty"`
+	Organization bool   `json:"organization,omitempty"`
+	ClearInput   bool   `json:"clear_input,omitempty"`
+}
+
+func newConfigRuleValue(r *estate.ConfigRule) configRuleValue {
+	return configRuleValue{Account: r.Account, Region: r.Region, Name: r.Name, Identifier: r.Identifier,
+		Input: ruleInput(r.Input), Organization: strings.HasPrefix(r.Name, orgRulePrefix)}
+}
+
 // ruleInput is input parameters in one canonical form, so that key order
 // and spacing are no drift, and "{}" (which AWS may report for a rule
 // put without parameters) is none.
@@ -75,16 +92,18 @@ func diffConfigRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		after := configRuleAttrs(d)
 		ch := plan.Change{Address: ConfigRuleAddress(d.Where, d.Name), Kind: kinds.KindConfigRule, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: configRuleDeps(desired, d)}
+		v := newConfigRuleValue(d)
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, v))
 			continue
 		}
 		before := configRuleAttrs(a)
 		if !maps.Equal(before, after) {
 			ch.Action, ch.Before = plan.Update, before
-			changes = append(changes, ch)
+			v.ClearInput = v.Input == "" && ruleInput(a.Input) != ""
+			changes = append(changes, plan.SetValue(ch, v))
 		}
 	}
 	return changes, nil
@@ -114,28 +133,31 @@ func applyConfigRule(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	v, err := plan.ValueOf[configRuleValue](ch)
 	if err != nil {
-		return fmt.Errorf("config rule %s: %w", a["name"], err)
+		return err
+	}
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
+	if err != nil {
+		return fmt.Errorf("config rule %s: %w", v.Name, err)
 	}
 	api := cl.Config(w)
 	var input *string
 	switch {
-	case a["input"] != "":
-		input = aws.String(a["input"])
-	case ch.Action == plan.Update && ch.Before["input"] != "":
+	case v.Input != "":
+		input = aws.String(v.Input)
+	case v.ClearInput:
 		// Clear parameters with "{}" rather than leave it to how an
 		// update treats a missing field (moto 5.2 clears them either
 		// way); "{}" read back is no input to ruleInput.
 		input = aws.String("{}")
 	}
-	if a["organization"] == "true" {
-		name := strings.TrimPrefix(a["name"], orgRulePrefix)
+	if v.Organization {
+		name := strings.TrimPrefix(v.Name, orgRulePrefix)
 		_, err := api.PutOrganizationConfigRule(ctx, &configservice.PutOrganizationConfigRuleInput{
 			OrganizationConfigRuleName: aws.String(name),
 			OrganizationManagedRuleMetadata: &types.OrganizationManagedRuleMetadata{
-				RuleIdentifier: aws.String(a["identifier"]), InputParameters: input},
+				RuleIdentifier: aws.String(v.Identifier), InputParameters: input},
 		})
 		if err != nil {
 			return fmt.Errorf("put organization config rule %s from %s: %w%s", name, w, err,
@@ -144,11 +166,11 @@ func applyConfigRule(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		return nil
 	}
 	if _, err := api.PutConfigRule(ctx, &configservice.PutConfigRuleInput{ConfigRule: &types.ConfigRule{
-		ConfigRuleName:  aws.String(a["name"]),
-		Source:          &types.Source{Owner: types.OwnerAws, SourceIdentifier: aws.String(a["identifier"])},
+		ConfigRuleName:  aws.String(v.Name),
+		Source:          &types.Source{Owner: types.OwnerAws, SourceIdentifier: aws.String(v.Identifier)},
 		InputParameters: input,
 	}}); err != nil {
-		return fmt.Errorf("put config rule %s in %s: %w", a["name"], w, err)
+		return fmt.Errorf("put config rule %s in %s: %w", v.Name, w, err)
 	}
 	return nil
 }

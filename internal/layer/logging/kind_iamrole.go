@@ -26,6 +26,17 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindRole, Diff: diffRoles, Apply: applyRole})
 }
 
+// roleValue is what a role change applies: the trust and inline
+// documents as apply sends them, and the managed policies to attach.
+type roleValue struct {
+	Account string            `json:"account"`
+	Name    string            `json:"name"`
+	Path    string            `json:"path"`
+	Trust   string            `json:"trust"`
+	Managed []string          `json:"managed,omitempty"`
+	Inline  map[string]string `json:"inline,omitempty"`
+}
+
 func diffRoles(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if desired.Logging == nil {
 		return nil, nil
@@ -45,8 +56,15 @@ func diffRoles(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		for name, doc := range d.Inline {
 			after["inline."+name] = kinds.PrettyJSON(kinds.ResolveActual(doc, actual))
 		}
-		ch := plan.Change{Address: RoleAddress(d.Account, d.Name), Kind: kinds.KindRole, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: kinds.AccountDeps(d.Account)}
+		v := roleValue{Account: d.Account, Name: d.Name, Path: d.Path, Trust: policyDoc(d.Trust, actual), Managed: d.Managed}
+		for name, doc := range d.Inline {
+			if v.Inline == nil {
+				v.Inline = map[string]string{}
+			}
+			v.Inline[name] = policyDoc(doc, actual)
+		}
+		ch := plan.SetValue(plan.Change{Address: RoleAddress(d.Account, d.Name), Kind: kinds.KindRole, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: kinds.AccountDeps(d.Account)}, v)
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -81,48 +99,50 @@ func applyRole(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	w, err := env.At(estate.Where{Account: a["account"]})
+	v, err := plan.ValueOf[roleValue](ch)
 	if err != nil {
-		return fmt.Errorf("role %s: %w", a["name"], err)
+		return err
+	}
+	w, err := env.At(estate.Where{Account: v.Account})
+	if err != nil {
+		return fmt.Errorf("role %s: %w", v.Name, err)
 	}
 	api := cl.IAM(w)
-	trust, err := env.Resolve(a["trust"])
+	trust, err := env.Resolve(v.Trust)
 	if err != nil {
-		return fmt.Errorf("role %s: %w", a["name"], err)
+		return fmt.Errorf("role %s: %w", v.Name, err)
 	}
 	trust = kinds.CompactJSON(trust)
+	name := aws.String(v.Name)
 	// Guard: CreateRole fails on an existing name; look first.
-	_, err = api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(a["name"])})
+	_, err = api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
 	var missing *types.NoSuchEntityException
 	switch {
 	case errors.As(err, &missing):
-		if _, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(a["name"]), Path: aws.String(a["path"]),
-			AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("groundwork: " + a["name"])}); err != nil {
-			return fmt.Errorf("create role %s: %w", a["name"], err)
+		if _, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
+			AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("groundwork: " + v.Name)}); err != nil {
+			return fmt.Errorf("create role %s: %w", v.Name, err)
 		}
 	case err != nil:
-		return fmt.Errorf("read role %s: %w", a["name"], err)
+		return fmt.Errorf("read role %s: %w", v.Name, err)
 	default:
-		if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(a["name"]), PolicyDocument: aws.String(trust)}); err != nil {
-			return fmt.Errorf("update trust of role %s: %w", a["name"], err)
+		if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: aws.String(trust)}); err != nil {
+			return fmt.Errorf("update trust of role %s: %w", v.Name, err)
 		}
 	}
-	if m := a["managed"]; m != "" {
-		for _, arn := range strings.Split(m, ",") {
-			if _, err := api.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(a["name"]), PolicyArn: aws.String(arn)}); err != nil {
-				return fmt.Errorf("attach %s to role %s: %w", arn, a["name"], err)
-			}
+	for _, arn := range v.Managed {
+		if _, err := api.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: name, PolicyArn: aws.String(arn)}); err != nil {
+			return fmt.Errorf("attach %s to role %s: %w", arn, v.Name, err)
 		}
 	}
-	for _, k := range kinds.SortedAttrKeys(a, "inline.") {
-		doc, err := env.Resolve(a[k])
+	for _, policy := range slices.Sorted(maps.Keys(v.Inline)) {
+		doc, err := env.Resolve(v.Inline[policy])
 		if err != nil {
-			return fmt.Errorf("role %s: %w", a["name"], err)
+			return fmt.Errorf("role %s: %w", v.Name, err)
 		}
-		if _, err := api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(a["name"]),
-			PolicyName: aws.String(strings.TrimPrefix(k, "inline.")), PolicyDocument: aws.String(kinds.CompactJSON(doc))}); err != nil {
-			return fmt.Errorf("put policy on role %s: %w", a["name"], err)
+		if _, err := api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: name,
+			PolicyName: aws.String(policy), PolicyDocument: aws.String(kinds.CompactJSON(doc))}); err != nil {
+			return fmt.Errorf("put policy on role %s: %w", v.Name, err)
 		}
 	}
 	return nil

@@ -34,6 +34,23 @@ func keyAttrs(k *estate.Key, actual *estate.Estate) plan.Attrs {
 	}
 }
 
+// keyValue is what a key change applies; Differs names the settings an
+// update puts (keyDriftFields), where an adopted key gets every setting.
+type keyValue struct {
+	Account     string   `json:"account"`
+	Region      string   `json:"region"`
+	Alias       string   `json:"alias"`
+	Description string   `json:"description"`
+	Policy      string   `json:"policy,omitempty"`
+	Rotation    bool     `json:"rotation"`
+	Differs     []string `json:"differs,omitempty"`
+}
+
+func newKeyValue(k *estate.Key, actual *estate.Estate, drift []string) keyValue {
+	return keyValue{Account: k.Account, Region: k.Region, Alias: k.Alias, Description: k.Description,
+		Policy: policyDoc(k.Policy, actual), Rotation: k.Rotation, Differs: drift}
+}
+
 func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if desired.Logging == nil {
 		return nil, nil
@@ -52,7 +69,7 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, newKeyValue(d, actual, nil)))
 			continue
 		}
 		before := keyAttrs(a, actual)
@@ -60,7 +77,7 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		if drift := kinds.DifferingAttrs(before, ch.After, keyDriftFields); len(drift) > 0 {
 			ch.Action, ch.Before = plan.Update, before
 			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, newKeyValue(d, actual, drift)))
 		}
 	}
 	return changes, nil
@@ -81,16 +98,19 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	where := estate.Where{Account: a["account"], Region: a["region"]}
-	alias := a["alias"]
+	v, err := plan.ValueOf[keyValue](ch)
+	if err != nil {
+		return err
+	}
+	where := estate.Where{Account: v.Account, Region: v.Region}
+	alias := v.Alias
 	w, err := env.At(where)
 	if err != nil {
 		return fmt.Errorf("key %s: %w", alias, err)
 	}
 	policy := ""
-	if a["policy"] != "" {
-		if policy, err = env.Resolve(a["policy"]); err != nil {
+	if v.Policy != "" {
+		if policy, err = env.Resolve(v.Policy); err != nil {
 			return fmt.Errorf("key %s: %w", alias, err)
 		}
 		policy = kinds.CompactJSON(policy)
@@ -101,7 +121,7 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		return fmt.Errorf("find key %s in %s: %w", alias, w, err)
 	}
 	if keyID == "" {
-		return createKey(ctx, env, api, where, a, policy)
+		return createKey(ctx, env, api, where, v, policy)
 	}
 	out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
 	if err != nil {
@@ -111,7 +131,7 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	// Everything below is a put of what the plan asks for, so running it
 	// again is harmless.
 	adopted := ch.Action != plan.Update
-	need := func(field string) bool { return adopted || ch.Before[field] != a[field] }
+	need := func(field string) bool { return adopted || slices.Contains(v.Differs, field) }
 	if err := enableKey(ctx, api, keyID, out.KeyMetadata.KeyState); err != nil {
 		return fmt.Errorf("key %s in %s: %w", alias, w, err)
 	}
@@ -121,13 +141,13 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			return fmt.Errorf("put policy of key %s in %s: %w", alias, w, err)
 		}
 	}
-	if aws.ToString(out.KeyMetadata.Description) != a["description"] {
+	if aws.ToString(out.KeyMetadata.Description) != v.Description {
 		if _, err := api.UpdateKeyDescription(ctx, &kms.UpdateKeyDescriptionInput{KeyId: aws.String(keyID),
-			Description: aws.String(a["description"])}); err != nil {
+			Description: aws.String(v.Description)}); err != nil {
 			return fmt.Errorf("update description of key %s in %s: %w", alias, w, err)
 		}
 	}
-	if a["rotation"] == "true" && need("rotation") {
+	if v.Rotation && need("rotation") {
 		if _, err := api.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(keyID)}); err != nil {
 			return fmt.Errorf("enable rotation of key %s in %s: %w", alias, w, err)
 		}
@@ -135,9 +155,9 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	return nil
 }
 
-func createKey(ctx context.Context, env *kinds.Env, api KMSAPI, where estate.Where, a plan.Attrs, policy string) error {
-	alias := a["alias"]
-	in := &kms.CreateKeyInput{Description: aws.String(a["description"]),
+func createKey(ctx context.Context, env *kinds.Env, api KMSAPI, where estate.Where, v keyValue, policy string) error {
+	alias := v.Alias
+	in := &kms.CreateKeyInput{Description: aws.String(v.Description),
 		Tags: []types.Tag{{TagKey: aws.String("groundwork:alias"), TagValue: aws.String(alias)}}}
 	if policy != "" {
 		in.Policy = aws.String(policy)
@@ -152,7 +172,7 @@ func createKey(ctx context.Context, env *kinds.Env, api KMSAPI, where estate.Whe
 		return fmt.Errorf("create alias %s for key %s: %w", alias, keyID, err)
 	}
 	env.Record(estate.RefKeyARN, where.Key(alias), arn)
-	if a["rotation"] == "true" {
+	if v.Rotation {
 		if _, err := api.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(keyID)}); err != nil {
 			return fmt.Errorf("enable rotation of key %s: %w", alias, err)
 		}

@@ -33,6 +33,15 @@ func logGroupAttrs(g *estate.LogGroup) plan.Attrs {
 		"retention_days": strconv.Itoa(g.RetentionDays)}
 }
 
+// logGroupValue is what a log group change applies; RetentionDays 0 is
+// "never expire".
+type logGroupValue struct {
+	Account       string `json:"account"`
+	Region        string `json:"region"`
+	Name          string `json:"name"`
+	RetentionDays int    `json:"retention_days"`
+}
+
 func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if desired.Logging == nil {
 		return nil, nil
@@ -44,8 +53,9 @@ func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var changes []plan.Change
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.LogGroups)) {
 		d := desired.Logging.LogGroups[key]
-		ch := plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: kinds.KindLogGroup, Group: kinds.UnitOf(desired, d.Account),
-			After: logGroupAttrs(d), DependsOn: kinds.AccountDeps(d.Account)}
+		ch := plan.SetValue(plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: kinds.KindLogGroup, Group: kinds.UnitOf(desired, d.Account),
+			After: logGroupAttrs(d), DependsOn: kinds.AccountDeps(d.Account)},
+			logGroupValue{Account: d.Account, Region: d.Region, Name: d.Name, RetentionDays: d.RetentionDays})
 		a, exists := have[key]
 		switch {
 		case !exists:
@@ -65,35 +75,34 @@ func applyLogGroup(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	v, err := plan.ValueOf[logGroupValue](ch)
 	if err != nil {
-		return fmt.Errorf("log group %s: %w", a["name"], err)
+		return err
 	}
-	days, err := strconv.Atoi(a["retention_days"])
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
 	if err != nil {
-		return fmt.Errorf("log group %s: retention %q: %w", a["name"], a["retention_days"], err)
+		return fmt.Errorf("log group %s: %w", v.Name, err)
 	}
 	api := cl.Logs(w)
-	name := aws.String(a["name"])
+	name := aws.String(v.Name)
 	if ch.Action == plan.Create {
 		_, err := api.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: name})
 		var exists *types.ResourceAlreadyExistsException
 		if err != nil && !errors.As(err, &exists) {
-			return fmt.Errorf("create log group %s in %s: %w", a["name"], w, err)
+			return fmt.Errorf("create log group %s in %s: %w", v.Name, w, err)
 		}
 	}
-	if days == 0 {
+	if v.RetentionDays == 0 {
 		// Zero is "never expire": remove any retention policy.
 		_, err := api.DeleteRetentionPolicy(ctx, &cloudwatchlogs.DeleteRetentionPolicyInput{LogGroupName: name})
 		if err != nil {
-			return fmt.Errorf("remove retention of log group %s in %s: %w", a["name"], w, err)
+			return fmt.Errorf("remove retention of log group %s in %s: %w", v.Name, w, err)
 		}
 		return nil
 	}
 	if _, err := api.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: name,
-		RetentionInDays: aws.Int32(int32(days))}); err != nil {
-		return fmt.Errorf("set retention of log group %s in %s: %w", a["name"], w, err)
+		RetentionInDays: aws.Int32(int32(v.RetentionDays))}); err != nil {
+		return fmt.Errorf("set retention of log group %s in %s: %w", v.Name, w, err)
 	}
 	return nil
 }

@@ -49,6 +49,22 @@ func recorderAttrs(r *estate.Recorder, actual *estate.Estate) plan.Attrs {
 	}
 }
 
+// recorderValue is what a Config change applies: the recorder and its
+// delivery channel, with references resolved as far as the actual estate
+// allows.
+type recorderValue struct {
+	Account       string `json:"account"`
+	Region        string `json:"region"`
+	Name          string `json:"name"`
+	RoleARN       string `json:"role_arn"`
+	AllSupported  bool   `json:"all_supported"`
+	GlobalTypes   bool   `json:"global_types"`
+	Recording     bool   `json:"recording"`
+	Channel       string `json:"channel"`
+	ChannelBucket string `json:"channel_bucket"`
+	ChannelKMSKey string `json:"channel_kms,omitempty"`
+}
+
 func diffRecorders(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if desired.Logging == nil {
 		return nil, nil
@@ -65,8 +81,11 @@ func diffRecorders(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			BucketAddress(after["channel_bucket"]),
 		)
 		deps = append(deps, keyDeps(desired, d.ChannelKMSKey)...)
-		ch := plan.Change{Address: RecorderAddress(d.Where), Kind: kinds.KindRecorder, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: deps}
+		ch := plan.SetValue(plan.Change{Address: RecorderAddress(d.Where), Kind: kinds.KindRecorder, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: deps}, recorderValue{Account: d.Account, Region: d.Region, Name: d.Name,
+			RoleARN: kinds.ResolveActual(d.RoleARN, actual), AllSupported: d.AllSupported, GlobalTypes: d.GlobalTypes,
+			Recording: d.Recording, Channel: d.Channel, ChannelBucket: kinds.ResolveActual(d.ChannelBucket, actual),
+			ChannelKMSKey: kinds.ResolveActual(d.ChannelKMSKey, actual)})
 		a, exists := have[d.Key(d.Name)]
 		if !exists {
 			ch.Action = plan.Create
@@ -104,45 +123,48 @@ func applyRecorder(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	v, err := plan.ValueOf[recorderValue](ch)
 	if err != nil {
-		return fmt.Errorf("config in %s %s: %w", a["account"], a["region"], err)
+		return err
 	}
-	role, err := env.Resolve(a["role_arn"])
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
+	if err != nil {
+		return fmt.Errorf("config in %s %s: %w", v.Account, v.Region, err)
+	}
+	role, err := env.Resolve(v.RoleARN)
 	if err != nil {
 		return fmt.Errorf("config in %s: %w", w, err)
 	}
-	bucket, err := env.Resolve(a["channel_bucket"])
+	bucket, err := env.Resolve(v.ChannelBucket)
 	if err != nil {
 		return fmt.Errorf("config in %s: %w", w, err)
 	}
-	kmsKey, err := env.Resolve(a["channel_kms"])
+	kmsKey, err := env.Resolve(v.ChannelKMSKey)
 	if err != nil {
 		return fmt.Errorf("config in %s: %w", w, err)
 	}
 	api := cl.Config(w)
 	if _, err := api.PutConfigurationRecorder(ctx, &configservice.PutConfigurationRecorderInput{
 		ConfigurationRecorder: &types.ConfigurationRecorder{
-			Name: aws.String(a["name"]), RoleARN: aws.String(role),
+			Name: aws.String(v.Name), RoleARN: aws.String(role),
 			RecordingGroup: &types.RecordingGroup{
-				AllSupported:               a["all_supported"] == "true",
-				IncludeGlobalResourceTypes: a["global_types"] == "true",
+				AllSupported:               v.AllSupported,
+				IncludeGlobalResourceTypes: v.GlobalTypes,
 			},
 		},
 	}); err != nil {
 		return fmt.Errorf("put configuration recorder in %s: %w", w, err)
 	}
-	channel := &types.DeliveryChannel{Name: aws.String(a["channel"]), S3BucketName: aws.String(bucket)}
+	channel := &types.DeliveryChannel{Name: aws.String(v.Channel), S3BucketName: aws.String(bucket)}
 	if kmsKey != "" {
 		channel.S3KmsKeyArn = aws.String(kmsKey)
 	}
 	if _, err := api.PutDeliveryChannel(ctx, &configservice.PutDeliveryChannelInput{DeliveryChannel: channel}); err != nil {
 		return fmt.Errorf("put delivery channel in %s: %w", w, err)
 	}
-	if a["recording"] == "true" {
+	if v.Recording {
 		if _, err := api.StartConfigurationRecorder(ctx, &configservice.StartConfigurationRecorderInput{
-			ConfigurationRecorderName: aws.String(a["name"])}); err != nil {
+			ConfigurationRecorderName: aws.String(v.Name)}); err != nil {
 			return fmt.Errorf("start configuration recorder in %s: %w", w, err)
 		}
 	}

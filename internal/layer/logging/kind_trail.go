@@ -49,6 +49,34 @@ func trailAttrs(t *estate.Trail, actual *estate.Estate) plan.Attrs {
 	}
 }
 
+// trailValue is what a trail change applies, with references resolved
+// as far as the actual estate allows.
+type trailValue struct {
+	Account             string `json:"account"`
+	Region              string `json:"region"`
+	Name                string `json:"name"`
+	Organization        bool   `json:"organization"`
+	MultiRegion         bool   `json:"multi_region"`
+	GlobalServiceEvents bool   `json:"global_service_events"`
+	LogFileValidation   bool   `json:"log_file_validation"`
+	KMSKey              string `json:"kms_key,omitempty"`
+	Bucket              string `json:"bucket"`
+	LogGroupARN         string `json:"log_group_arn,omitempty"`
+	LogsRoleARN         string `json:"logs_role_arn,omitempty"`
+	Logging             bool   `json:"logging"`
+}
+
+func newTrailValue(t *estate.Trail, actual *estate.Estate) trailValue {
+	return trailValue{Account: t.Account, Region: t.Region, Name: t.Name,
+		Organization: t.Organization, MultiRegion: t.MultiRegion,
+		GlobalServiceEvents: t.GlobalServiceEvents, LogFileValidation: t.LogFileValidation,
+		KMSKey:      kinds.ResolveActual(t.KMSKey, actual),
+		Bucket:      kinds.ResolveActual(t.Bucket, actual),
+		LogGroupARN: kinds.ResolveActual(t.LogGroupARN, actual),
+		LogsRoleARN: kinds.ResolveActual(t.LogsRoleARN, actual),
+		Logging:     t.Logging}
+}
+
 func diffTrails(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if desired.Logging == nil {
 		return nil, nil
@@ -62,8 +90,8 @@ func diffTrails(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Trails)) {
 		d := desired.Logging.Trails[key]
 		after := trailAttrs(d, actual)
-		ch := plan.Change{Address: TrailAddress(d.Where, d.Name), Kind: kinds.KindTrail, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: trailDeps(desired, d, after)}
+		ch := plan.SetValue(plan.Change{Address: TrailAddress(d.Where, d.Name), Kind: kinds.KindTrail, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: trailDeps(desired, d, after)}, newTrailValue(d, actual))
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -124,40 +152,44 @@ func applyTrail(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	w, err := env.At(estate.Where{Account: a["account"], Region: a["region"]})
+	v, err := plan.ValueOf[trailValue](ch)
 	if err != nil {
-		return fmt.Errorf("trail %s: %w", a["name"], err)
+		return err
 	}
-	resolved := map[string]string{}
-	for _, k := range []string{"kms_key", "bucket", "log_group_arn", "logs_role_arn"} {
-		if resolved[k], err = env.Resolve(a[k]); err != nil {
-			return fmt.Errorf("trail %s: %w", a["name"], err)
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
+	if err != nil {
+		return fmt.Errorf("trail %s: %w", v.Name, err)
+	}
+	// r is v with every reference resolved.
+	r := v
+	for _, ref := range []*string{&r.KMSKey, &r.Bucket, &r.LogGroupARN, &r.LogsRoleARN} {
+		if *ref, err = env.Resolve(*ref); err != nil {
+			return fmt.Errorf("trail %s: %w", v.Name, err)
 		}
 	}
 	api := cl.CloudTrail(w)
-	exists, err := trailExists(ctx, api, w.Account, a["name"])
+	exists, err := trailExists(ctx, api, w.Account, v.Name)
 	if err != nil {
 		return err
 	}
 	if !exists {
-		err = createTrail(ctx, api, a, resolved)
+		err = createTrail(ctx, api, r)
 		var already *types.TrailAlreadyExistsException
 		if errors.As(err, &already) {
 			exists = true // made since the look-up, by another run: update it
 		} else if err != nil {
-			return fmt.Errorf("create trail %s in %s: %w", a["name"], w, err)
+			return fmt.Errorf("create trail %s in %s: %w", v.Name, w, err)
 		}
 	}
 	if exists {
-		if err := updateTrail(ctx, api, a, resolved); err != nil {
-			return fmt.Errorf("update trail %s in %s: %w", a["name"], w, err)
+		if err := updateTrail(ctx, api, r); err != nil {
+			return fmt.Errorf("update trail %s in %s: %w", v.Name, w, err)
 		}
 	}
-	if a["logging"] == "true" {
+	if v.Logging {
 		// Starting a trail that logs already succeeds.
-		if _, err := api.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(a["name"])}); err != nil {
-			return fmt.Errorf("start logging of trail %s in %s: %w", a["name"], w, err)
+		if _, err := api.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(v.Name)}); err != nil {
+			return fmt.Errorf("start logging of trail %s in %s: %w", v.Name, w, err)
 		}
 	}
 	return nil
@@ -191,23 +223,24 @@ func ownedBy(arn, accountID string) bool {
 	return len(parts) < 6 || parts[4] == "" || parts[4] == accountID
 }
 
-func createTrail(ctx context.Context, api CloudTrailAPI, a plan.Attrs, r map[string]string) error {
+// createTrail creates the trail r describes, its references resolved.
+func createTrail(ctx context.Context, api CloudTrailAPI, r trailValue) error {
 	in := &cloudtrail.CreateTrailInput{
-		Name:                       aws.String(a["name"]),
-		S3BucketName:               aws.String(r["bucket"]),
-		IsOrganizationTrail:        aws.Bool(a["organization"] == "true"),
-		IsMultiRegionTrail:         aws.Bool(a["multi_region"] == "true"),
-		IncludeGlobalServiceEvents: aws.Bool(a["global_service_events"] == "true"),
-		EnableLogFileValidation:    aws.Bool(a["log_file_validation"] == "true"),
+		Name:                       aws.String(r.Name),
+		S3BucketName:               aws.String(r.Bucket),
+		IsOrganizationTrail:        aws.Bool(r.Organization),
+		IsMultiRegionTrail:         aws.Bool(r.MultiRegion),
+		IncludeGlobalServiceEvents: aws.Bool(r.GlobalServiceEvents),
+		EnableLogFileValidation:    aws.Bool(r.LogFileValidation),
 	}
 	// Empty optional values are left out: CreateTrail refuses an empty
 	// key ID or log group ARN.
-	if v := r["kms_key"]; v != "" {
-		in.KmsKeyId = aws.String(v)
+	if r.KMSKey != "" {
+		in.KmsKeyId = aws.String(r.KMSKey)
 	}
-	if v := r["log_group_arn"]; v != "" {
-		in.CloudWatchLogsLogGroupArn = aws.String(v)
-		in.CloudWatchLogsRoleArn = aws.String(r["logs_role_arn"])
+	if r.LogGroupARN != "" {
+		in.CloudWatchLogsLogGroupArn = aws.String(r.LogGroupARN)
+		in.CloudWatchLogsRoleArn = aws.String(r.LogsRoleARN)
 	}
 	_, err := api.CreateTrail(ctx, in)
 	return err
@@ -216,17 +249,17 @@ func createTrail(ctx context.Context, api CloudTrailAPI, a plan.Attrs, r map[str
 // updateTrail sets every attribute groundwork manages. Empty values are
 // sent as empty strings, which is how UpdateTrail turns encryption or
 // CloudWatch Logs delivery off.
-func updateTrail(ctx context.Context, api CloudTrailAPI, a plan.Attrs, r map[string]string) error {
+func updateTrail(ctx context.Context, api CloudTrailAPI, r trailValue) error {
 	_, err := api.UpdateTrail(ctx, &cloudtrail.UpdateTrailInput{
-		Name:                       aws.String(a["name"]),
-		S3BucketName:               aws.String(r["bucket"]),
-		IsOrganizationTrail:        aws.Bool(a["organization"] == "true"),
-		IsMultiRegionTrail:         aws.Bool(a["multi_region"] == "true"),
-		IncludeGlobalServiceEvents: aws.Bool(a["global_service_events"] == "true"),
-		EnableLogFileValidation:    aws.Bool(a["log_file_validation"] == "true"),
-		KmsKeyId:                   aws.String(r["kms_key"]),
-		CloudWatchLogsLogGroupArn:  aws.String(r["log_group_arn"]),
-		CloudWatchLogsRoleArn:      aws.String(r["logs_role_arn"]),
+		Name:                       aws.String(r.Name),
+		S3BucketName:               aws.String(r.Bucket),
+		IsOrganizationTrail:        aws.Bool(r.Organization),
+		IsMultiRegionTrail:         aws.Bool(r.MultiRegion),
+		IncludeGlobalServiceEvents: aws.Bool(r.GlobalServiceEvents),
+		EnableLogFileValidation:    aws.Bool(r.LogFileValidation),
+		KmsKeyId:                   aws.String(r.KMSKey),
+		CloudWatchLogsLogGroupArn:  aws.String(r.LogGroupARN),
+		CloudWatchLogsRoleArn:      aws.String(r.LogsRoleARN),
 	})
 	return err
 }
