@@ -77,6 +77,19 @@ func checkNoRefusals(t *testing.T, l *fakeOrgLayer) {
 	}
 }
 
+// plannedChange is the change kinds.Plan makes at address for desired
+// against actual, so that a test applies what Diff made.
+func plannedChange(t *testing.T, desired, actual *estate.Estate, address string) plan.Change {
+	t.Helper()
+	for _, ch := range kinds.Plan(desired, actual).Changes {
+		if ch.Address == address {
+			return ch
+		}
+	}
+	t.Fatalf("the plan has no change %s", address)
+	return plan.Change{}
+}
+
 // indexOf returns the position of the first write with the prefix, or -1.
 func indexOf(writes []string, prefix string) int {
 	return slices.IndexFunc(writes, func(w string) bool { return strings.HasPrefix(w, prefix) })
@@ -89,9 +102,15 @@ func TestApplyEnablesPolicyTypeBeforeAttaching_MotoGap(t *testing.T) {
 	t.Run("the fake refuses an attachment of a type not enabled", func(t *testing.T) {
 		org, l := newOrgLayerFakes()
 		l.addPolicy("p-early", "early", estate.PolicyTypeSCP, baselineDoc)
+		actual := actualEstate(org, l)
 		env := orgLayerEnv(t, org, l)
-		seedFrom(env, actualEstate(org, l))
-		err := kindstest.ApplyChange(t, env, attach(scp, "early", estate.RootTarget, ""))
+		seedFrom(env, actual)
+		desired := desiredWith(func(ol *estate.OrgLayer) {
+			ol.Policies[estate.PolicyKey(scp, "early")] = &estate.Policy{Name: "early", Type: scp, Content: baselineDoc,
+				Targets: []string{estate.RootTarget}}
+		})
+		ch := plannedChange(t, desired, actual, orglayer.AttachmentAddress(scp, "early", estate.RootTarget))
+		err := kindstest.ApplyChange(t, env, ch)
 		var notEnabled *types.PolicyTypeNotEnabledException
 		if !errors.As(err, &notEnabled) {
 			t.Fatalf("attach error %v, want PolicyTypeNotEnabledException", err)
@@ -155,10 +174,11 @@ const (
 func TestApplyDelegatesStarterServices_MotoGap(t *testing.T) {
 	t.Run("the fake refuses a service without trusted access", func(t *testing.T) {
 		org, l := newOrgLayerFakes()
+		actual := actualEstate(org, l)
 		env := orgLayerEnv(t, org, l)
-		seedFrom(env, actualEstate(org, l))
-		err := kindstest.ApplyChange(t, env, plan.Change{Address: orglayer.DelegatedAdminAddress(ssoSvc), Kind: orglayer.KindDelegatedAdmin,
-			Action: plan.Create, After: plan.Attrs{"service": ssoSvc, "account": kindstest.LogEmail, "account_name": "log-archive"}})
+		seedFrom(env, actual)
+		desired := desiredWith(func(ol *estate.OrgLayer) { ol.DelegatedAdmins[ssoSvc] = kindstest.LogEmail })
+		err := kindstest.ApplyChange(t, env, plannedChange(t, desired, actual, orglayer.DelegatedAdminAddress(ssoSvc)))
 		var cv *types.ConstraintViolationException
 		if !errors.As(err, &cv) || cv.Reason != types.ConstraintViolationExceptionReasonServiceAccessNotEnabled {
 			t.Fatalf("delegate error %v, want ConstraintViolationException SERVICE_ACCESS_NOT_ENABLED", err)
@@ -199,44 +219,53 @@ func TestApplyDelegatesStarterServices_MotoGap(t *testing.T) {
 }
 
 // AWS answers a write that was already done with an error; apply takes
-// those as success, so that a run killed half-way can be run again.
+// those as success, so that a run killed half-way can be run again. Each
+// change is planned before setup does what it asks for.
 func TestApplyTreatsAlreadyDoneAsSuccess(t *testing.T) {
 	tests := map[string]struct {
-		setup  func(l *fakeOrgLayer)
-		change plan.Change
-		op     string // the call AWS answers with the exception
+		desired func(ol *estate.OrgLayer)
+		setup   func(l *fakeOrgLayer)
+		address string
+		op      string // the call AWS answers with the exception
 	}{
 		"PolicyTypeAlreadyEnabledException": {
-			setup:  func(l *fakeOrgLayer) { l.enable(scp) },
-			change: plan.Change{Address: orglayer.PolicyTypeAddress(scp), Kind: orglayer.KindPolicyType, Action: plan.Create},
-			op:     "EnablePolicyType",
+			desired: func(ol *estate.OrgLayer) { ol.EnabledPolicyTypes = []string{scp} },
+			setup:   func(l *fakeOrgLayer) { l.enable(scp) },
+			address: orglayer.PolicyTypeAddress(scp),
+			op:      "EnablePolicyType",
 		},
 		"DuplicatePolicyAttachmentException": {
+			desired: func(ol *estate.OrgLayer) {
+				ol.EnabledPolicyTypes = []string{scp}
+				ol.Policies[estate.PolicyKey(scp, "baseline")] = &estate.Policy{Name: "baseline", Type: scp, Content: baselineDoc,
+					Targets: []string{estate.RootTarget}}
+			},
 			setup: func(l *fakeOrgLayer) {
 				l.enable(scp)
 				l.addPolicy(baselineID, "baseline", scp, baselineDoc, "r-root")
 			},
-			change: attach(scp, "baseline", estate.RootTarget, ""),
-			op:     "AttachPolicy",
+			address: orglayer.AttachmentAddress(scp, "baseline", estate.RootTarget),
+			op:      "AttachPolicy",
 		},
 		"AccountAlreadyRegisteredException": {
+			desired: func(ol *estate.OrgLayer) { ol.DelegatedAdmins[configSvc] = kindstest.LogEmail },
 			setup: func(l *fakeOrgLayer) {
 				l.trusted[configSvc] = true
 				l.admins[configSvc] = kindstest.LogID
 			},
-			change: plan.Change{Address: orglayer.DelegatedAdminAddress(configSvc), Kind: orglayer.KindDelegatedAdmin, Action: plan.Create,
-				After: plan.Attrs{"service": configSvc, "account": kindstest.LogEmail, "account_name": "log-archive"}},
-			op: "RegisterDelegatedAdministrator",
+			address: orglayer.DelegatedAdminAddress(configSvc),
+			op:      "RegisterDelegatedAdministrator",
 		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			org, l := newOrgLayerFakes()
+			ch := plannedChange(t, desiredWith(tt.desired), actualEstate(org, l), tt.address)
 			tt.setup(l)
 			env := orgLayerEnv(t, org, l)
 			seedFrom(env, actualEstate(org, l))
 			before := actualEstate(org, l)
-			if err := kindstest.ApplyChange(t, env, tt.change); err != nil {
+			if err := kindstest.ApplyChange(t, env, ch); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
 			// The test's name is the exception's error code.

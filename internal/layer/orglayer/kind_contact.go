@@ -66,7 +66,11 @@ func diffContacts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 				ch.Before = contactAttrs(have)
 				ch.Before["account"], ch.Before["account_id"] = key, after["account_id"]
 			}
-			changes = append(changes, ch)
+			v := contactValue{Account: key, Type: ct, Contact: w}
+			if acct != nil {
+				v.AccountID = acct.ID
+			}
+			changes = append(changes, plan.SetValue(ch, v))
 		}
 	}
 	if desired.Org != nil && desired.Org.ManagementContacts != nil {
@@ -101,6 +105,16 @@ func diffContacts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	return changes, nil
 }
 
+// contactValue is what a contact change applies: the contact of a type
+// for an account, by key ("management" for the management account) and,
+// when the account exists, by ID.
+type contactValue struct {
+	Account   string         `json:"account"`
+	AccountID string         `json:"account_id,omitempty"`
+	Type      string         `json:"type"`
+	Contact   estate.Contact `json:"contact"`
+}
+
 func contactAttrs(c estate.Contact) plan.Attrs {
 	return plan.Attrs{"name": c.Name, "title": c.Title, "email": c.Email, "phone": c.Phone}
 }
@@ -110,34 +124,27 @@ func applyContact(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	in := &account.PutAlternateContactInput{
-		AlternateContactType: types.AlternateContactType(contactType(ch.Address)),
-		Name:                 aws.String(a["name"]), Title: aws.String(a["title"]),
-		EmailAddress: aws.String(a["email"]), PhoneNumber: aws.String(a["phone"]),
+	v, err := plan.ValueOf[contactValue](ch)
+	if err != nil {
+		return err
 	}
-	if a["account"] != managementKey {
-		id := a["account_id"]
+	in := &account.PutAlternateContactInput{
+		AlternateContactType: types.AlternateContactType(v.Type),
+		Name:                 aws.String(v.Contact.Name), Title: aws.String(v.Contact.Title),
+		EmailAddress: aws.String(v.Contact.Email), PhoneNumber: aws.String(v.Contact.Phone),
+	}
+	if v.Account != managementKey {
+		id := v.AccountID
 		if id == "" {
-			id = env.AccountID(a["account"])
+			id = env.AccountID(v.Account)
 		}
 		if id == "" {
-			return fmt.Errorf("set contact of %s: the account does not exist", a["account"])
+			return fmt.Errorf("set contact of %s: the account does not exist", v.Account)
 		}
 		in.AccountId = aws.String(id)
 	}
 	if _, err := cl.Account.PutAlternateContact(ctx, in); err != nil {
-		return fmt.Errorf("set %s contact of %s: %w", in.AlternateContactType, a["account"], err)
+		return fmt.Errorf("set %s contact of %s: %w", in.AlternateContactType, v.Account, err)
 	}
 	return nil
-}
-
-// contactType is the last element of a contact address.
-func contactType(address string) string {
-	for i := len(address) - 1; i >= 0; i-- {
-		if address[i] == '/' {
-			return address[i+1:]
-		}
-	}
-	return address
 }

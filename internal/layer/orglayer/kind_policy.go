@@ -40,6 +40,32 @@ func init() {
 	kinds.Register(kinds.Registration{Name: KindAttachment, Diff: diffAttachments, Apply: applyAttachment})
 }
 
+// policyValue is what a policy change applies: the policy to create or
+// update (an update by ID), or the one to delete. Content is the document
+// as it is sent: keys sorted as the plan shows them, minified.
+type policyValue struct {
+	ID          string `json:"id,omitempty"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description,omitempty"`
+	Content     string `json:"content,omitempty"`
+}
+
+func newPolicyValue(p *estate.Policy, id string) policyValue {
+	return policyValue{ID: id, Name: p.Name, Type: p.Type, Description: p.Description,
+		Content: kinds.CompactJSON(kinds.PrettyJSON(p.Content))}
+}
+
+// attachmentValue is what an attachment change applies. PolicyID is known
+// for an attachment of a policy that exists; one made in the same apply is
+// found by name.
+type attachmentValue struct {
+	Policy   string `json:"policy"`
+	Type     string `json:"type"`
+	Target   string `json:"target"`
+	PolicyID string `json:"policy_id,omitempty"`
+}
+
 func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	d, a, ok := orgLayers(desired, actual)
 	if !ok {
@@ -58,8 +84,8 @@ func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			if !slices.Contains(a.EnabledPolicyTypes, p.Type) {
 				deps = append(deps, PolicyTypeAddress(p.Type))
 			}
-			changes = append(changes, plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
-				Action: plan.Create, After: after, DependsOn: deps})
+			changes = append(changes, plan.SetValue(plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+				Action: plan.Create, After: after, DependsOn: deps}, newPolicyValue(p, "")))
 			continue
 		}
 		if cur.AWSManaged {
@@ -69,8 +95,8 @@ func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		after["id"] = cur.ID
 		if before["content"] != after["content"] || before["description"] != after["description"] {
 			delete(after, "source")
-			changes = append(changes, plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
-				Action: plan.Update, Before: before, After: after})
+			changes = append(changes, plan.SetValue(plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+				Action: plan.Update, Before: before, After: after}, newPolicyValue(p, cur.ID)))
 		}
 	}
 	for _, p := range a.SortedPolicies() {
@@ -85,10 +111,10 @@ func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		for _, t := range p.Targets {
 			deps = append(deps, AttachmentAddress(p.Type, p.Name, t))
 		}
-		changes = append(changes, plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+		changes = append(changes, plan.SetValue(plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
 			Action: plan.Delete, Reason: "not in the spec",
 			Before:    plan.Attrs{"id": p.ID, "name": p.Name, "type": p.Type, "content": kinds.PrettyJSON(p.Content)},
-			DependsOn: deps, NeedsAllowDelete: true})
+			DependsOn: deps, NeedsAllowDelete: true}, policyValue{ID: p.ID, Name: p.Name, Type: p.Type}))
 	}
 	return changes, nil
 }
@@ -98,11 +124,11 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	attrs := ch.After
-	if ch.Action == plan.Delete {
-		attrs = ch.Before
+	v, err := plan.ValueOf[policyValue](ch)
+	if err != nil {
+		return err
 	}
-	name, pt := attrs["name"], attrs["type"]
+	name, pt := v.Name, v.Type
 	key := estate.PolicyKey(pt, name)
 	switch ch.Action {
 	case plan.Create:
@@ -113,13 +139,13 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			return fmt.Errorf("create policy %s: %w", name, err)
 		}
 		if id != "" {
-			if err := updatePolicy(ctx, env, id, attrs); err != nil {
+			if err := updatePolicy(ctx, cl.Org, id, v); err != nil {
 				return err
 			}
 		} else {
 			out, err := cl.Org.CreatePolicy(ctx, &organizations.CreatePolicyInput{
-				Name: aws.String(name), Type: types.PolicyType(pt), Description: aws.String(attrs["description"]),
-				Content: aws.String(kinds.CompactJSON(attrs["content"])),
+				Name: aws.String(name), Type: types.PolicyType(pt), Description: aws.String(v.Description),
+				Content: aws.String(v.Content),
 			})
 			if err != nil {
 				return fmt.Errorf("create policy %s: %w", name, err)
@@ -129,9 +155,9 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		env.Record(refPolicyID, key, id)
 		return nil
 	case plan.Update:
-		return updatePolicy(ctx, env, attrs["id"], attrs)
+		return updatePolicy(ctx, cl.Org, v.ID, v)
 	case plan.Delete:
-		_, err := cl.Org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(attrs["id"])})
+		_, err := cl.Org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(v.ID)})
 		var gone *types.PolicyNotFoundException
 		if err != nil && !errors.As(err, &gone) {
 			return fmt.Errorf("delete policy %s: %w", name, err)
@@ -141,17 +167,12 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	return fmt.Errorf("policy %s: cannot %s", name, ch.Action)
 }
 
-func updatePolicy(ctx context.Context, env *kinds.Env, id string, attrs plan.Attrs) error {
-	cl, err := clientsOf(env)
-	if err != nil {
-		return err
-	}
-	_, err = cl.Org.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{
-		PolicyId: aws.String(id), Description: aws.String(attrs["description"]),
-		Content: aws.String(kinds.CompactJSON(attrs["content"])),
+func updatePolicy(ctx context.Context, api OrgLayerAPI, id string, v policyValue) error {
+	_, err := api.UpdatePolicy(ctx, &organizations.UpdatePolicyInput{
+		PolicyId: aws.String(id), Description: aws.String(v.Description), Content: aws.String(v.Content),
 	})
 	if err != nil {
-		return fmt.Errorf("update policy %s: %w", attrs["name"], err)
+		return fmt.Errorf("update policy %s: %w", v.Name, err)
 	}
 	return nil
 }
@@ -235,9 +256,9 @@ func diffAttachments(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			if dep := targetDep(t, actual); dep != "" {
 				deps = append(deps, dep)
 			}
-			changes = append(changes, plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
+			changes = append(changes, plan.SetValue(plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
 				Action: plan.Create, Group: group(t), After: plan.Attrs{"policy": p.Name, "type": p.Type, "target": t},
-				DependsOn: deps})
+				DependsOn: deps}, attachmentValue{Policy: p.Name, Type: p.Type, Target: t}))
 		}
 	}
 	for _, p := range a.SortedPolicies() {
@@ -252,10 +273,10 @@ func diffAttachments(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			if slices.Contains(want, t) {
 				continue
 			}
-			changes = append(changes, plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
+			changes = append(changes, plan.SetValue(plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
 				Action: plan.Delete, Group: group(t), Reason: "the spec does not attach it here",
 				Before:           plan.Attrs{"policy": p.Name, "type": p.Type, "target": t, "policy_id": p.ID},
-				NeedsAllowDelete: true})
+				NeedsAllowDelete: true}, attachmentValue{Policy: p.Name, Type: p.Type, Target: t, PolicyID: p.ID}))
 		}
 	}
 	return changes, nil
@@ -266,12 +287,12 @@ func applyAttachment(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if err != nil {
 		return err
 	}
-	attrs := ch.After
-	if ch.Action == plan.Delete {
-		attrs = ch.Before
+	v, err := plan.ValueOf[attachmentValue](ch)
+	if err != nil {
+		return err
 	}
-	name, pt, target := attrs["policy"], attrs["type"], attrs["target"]
-	policyID := attrs["policy_id"]
+	name, pt, target := v.Policy, v.Type, v.Target
+	policyID := v.PolicyID
 	if policyID == "" {
 		policyID = knownPolicyID(env, estate.PolicyKey(pt, name))
 	}

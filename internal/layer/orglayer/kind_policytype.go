@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -28,6 +27,12 @@ func init() {
 	kinds.Register(kinds.Registration{Name: KindPolicyType, Diff: diffPolicyTypes, Apply: applyPolicyType})
 }
 
+// policyTypeValue is what a policy type change applies: the type to
+// enable on the root.
+type policyTypeValue struct {
+	Type string `json:"type"`
+}
+
 func diffPolicyTypes(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	d, a, ok := orgLayers(desired, actual)
 	if !ok {
@@ -38,12 +43,12 @@ func diffPolicyTypes(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		if slices.Contains(a.EnabledPolicyTypes, pt) {
 			continue
 		}
-		changes = append(changes, plan.Change{
+		changes = append(changes, plan.SetValue(plan.Change{
 			Address: PolicyTypeAddress(pt), Kind: KindPolicyType, Action: plan.Create,
 			Before: plan.Attrs{"status": "disabled"}, After: plan.Attrs{"status": "enabled"},
 			Reason:    "policies of this type can be attached only once it is enabled on the root",
 			DependsOn: orgDeps(actual),
-		})
+		}, policyTypeValue{Type: pt}))
 	}
 	return changes, nil
 }
@@ -53,7 +58,11 @@ func applyPolicyType(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if err != nil {
 		return err
 	}
-	pt := strings.TrimPrefix(ch.Address, KindPolicyType+"/")
+	v, err := plan.ValueOf[policyTypeValue](ch)
+	if err != nil {
+		return err
+	}
+	pt := v.Type
 	root, err := env.ParentID(ctx, estate.RootPath)
 	if err != nil {
 		return fmt.Errorf("enable %s: %w", pt, err)

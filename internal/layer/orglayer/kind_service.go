@@ -38,6 +38,22 @@ func init() {
 	kinds.Register(kinds.Registration{Name: KindDelegatedAdmin, Diff: diffDelegatedAdmins, Apply: applyDelegatedAdmin})
 }
 
+// trustedAccessValue is what a trusted access change applies.
+type trustedAccessValue struct {
+	Service string `json:"service"`
+}
+
+// delegatedAdminValue is what a delegated administrator change applies:
+// the account to register, by key, and for an update the administrator
+// registered now (CurrentID, by ID), which is deregistered first.
+type delegatedAdminValue struct {
+	Service     string `json:"service"`
+	Account     string `json:"account"`
+	AccountName string `json:"account_name"`
+	CurrentID   string `json:"current_id,omitempty"`
+	CurrentName string `json:"current_name,omitempty"`
+}
+
 func diffTrustedAccess(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	d, a, ok := orgLayers(desired, actual)
 	if !ok {
@@ -47,8 +63,8 @@ func diffTrustedAccess(desired, actual *estate.Estate) ([]plan.Change, []string)
 	var notes []string
 	for _, svc := range d.TrustedServices {
 		if !slices.Contains(a.TrustedServices, svc) {
-			changes = append(changes, plan.Change{Address: TrustedAccessAddress(svc), Kind: KindTrustedAccess,
-				Action: plan.Create, After: plan.Attrs{"service": svc}, DependsOn: orgDeps(actual)})
+			changes = append(changes, plan.SetValue(plan.Change{Address: TrustedAccessAddress(svc), Kind: KindTrustedAccess,
+				Action: plan.Create, After: plan.Attrs{"service": svc}, DependsOn: orgDeps(actual)}, trustedAccessValue{Service: svc}))
 		}
 	}
 	for _, svc := range a.TrustedServices {
@@ -64,7 +80,11 @@ func applyTrustedAccess(ctx context.Context, env *kinds.Env, ch plan.Change) err
 	if err != nil {
 		return err
 	}
-	svc := ch.After["service"]
+	v, err := plan.ValueOf[trustedAccessValue](ch)
+	if err != nil {
+		return err
+	}
+	svc := v.Service
 	if _, err := cl.Org.EnableAWSServiceAccess(ctx, &organizations.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(svc)}); err != nil {
 		return fmt.Errorf("enable trusted access for %s: %w", svc, err)
 	}
@@ -102,6 +122,7 @@ func diffDelegatedAdmins(desired, actual *estate.Estate) ([]plan.Change, []strin
 		}
 		ch := plan.Change{Address: DelegatedAdminAddress(svc), Kind: KindDelegatedAdmin, Action: plan.Create,
 			After: plan.Attrs{"service": svc, "account": want, "account_name": name(want)}, DependsOn: deps}
+		v := delegatedAdminValue{Service: svc, Account: want, AccountName: name(want)}
 		if have != "" {
 			ch.Action = plan.Update
 			ch.Before = plan.Attrs{"service": svc, "account": have, "account_name": name(have)}
@@ -109,9 +130,10 @@ func diffDelegatedAdmins(desired, actual *estate.Estate) ([]plan.Change, []strin
 			ch.NeedsAllowDelete = true
 			if acct, ok := actual.Accounts[have]; ok {
 				ch.Before["account_id"] = acct.ID
+				v.CurrentID, v.CurrentName = acct.ID, name(have)
 			}
 		}
-		changes = append(changes, ch)
+		changes = append(changes, plan.SetValue(ch, v))
 	}
 	for _, svc := range slices.Sorted(maps.Keys(a.DelegatedAdmins)) {
 		if _, ok := d.DelegatedAdmins[svc]; !ok {
@@ -126,13 +148,17 @@ func applyDelegatedAdmin(ctx context.Context, env *kinds.Env, ch plan.Change) er
 	if err != nil {
 		return err
 	}
-	svc, key := ch.After["service"], ch.After["account"]
-	if ch.Action == plan.Update && ch.Before["account_id"] != "" {
+	v, err := plan.ValueOf[delegatedAdminValue](ch)
+	if err != nil {
+		return err
+	}
+	svc, key := v.Service, v.Account
+	if ch.Action == plan.Update && v.CurrentID != "" {
 		_, err := cl.Org.DeregisterDelegatedAdministrator(ctx, &organizations.DeregisterDelegatedAdministratorInput{
-			AccountId: aws.String(ch.Before["account_id"]), ServicePrincipal: aws.String(svc)})
+			AccountId: aws.String(v.CurrentID), ServicePrincipal: aws.String(svc)})
 		var notAdmin *types.AccountNotRegisteredException
 		if err != nil && !errors.As(err, &notAdmin) {
-			return fmt.Errorf("deregister %s for %s: %w", ch.Before["account_name"], svc, err)
+			return fmt.Errorf("deregister %s for %s: %w", v.CurrentName, svc, err)
 		}
 	}
 	id := env.AccountID(key)
@@ -143,7 +169,7 @@ func applyDelegatedAdmin(ctx context.Context, env *kinds.Env, ch plan.Change) er
 		AccountId: aws.String(id), ServicePrincipal: aws.String(svc)})
 	var already *types.AccountAlreadyRegisteredException
 	if err != nil && !errors.As(err, &already) {
-		return fmt.Errorf("delegate %s to %s: %w", svc, ch.After["account_name"], err)
+		return fmt.Errorf("delegate %s to %s: %w", svc, v.AccountName, err)
 	}
 	return nil
 }
