@@ -38,10 +38,6 @@ func withoutValues(changes []plan.Change) []plan.Change {
 	return out
 }
 
-// loggingKinds are the kinds the logging layer registers.
-var loggingKinds = []string{kinds.KindBucket, kinds.KindKey, kinds.KindTrail, kinds.KindRole, kinds.KindLogGroup,
-	kinds.KindRecorder, kinds.KindConfigRule, kinds.KindAggregator}
-
 // TestLoggingSavedPlanRoundTrips applies the plan Diff made and the same
 // plan saved and read back, and wants the same writes from both: every
 // kind's typed value survives plan.json whole.
