@@ -26,12 +26,24 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindAlarm, Diff: diffAlarms, Apply: applyAlarm})
 }
 
-func alarmAttrs(al *estate.Alarm, actual *estate.Estate) plan.Attrs {
+// alarmValue is the alarm an alarm change puts. Its actions are resolved
+// as far as the plan knows them; Apply resolves the rest.
+type alarmValue struct {
+	Alarm estate.Alarm `json:"alarm"`
+}
+
+// resolvedActions are the alarm's actions resolved against actual, sorted.
+func resolvedActions(al *estate.Alarm, actual *estate.Estate) []string {
 	actions := make([]string, 0, len(al.AlarmActions))
 	for _, arn := range al.AlarmActions {
 		actions = append(actions, kinds.ResolveActual(arn, actual))
 	}
 	slices.Sort(actions)
+	return actions
+}
+
+func alarmAttrs(al *estate.Alarm, actual *estate.Estate) plan.Attrs {
+	actions := resolvedActions(al, actual)
 	return plan.Attrs{"account": al.Account, "region": al.Region, "name": al.Name, "description": al.Description,
 		"namespace": al.Namespace, "metric_name": al.MetricName, "statistic": al.Statistic,
 		"period": strconv.Itoa(al.Period), "threshold": strconv.FormatFloat(al.Threshold, 'g', -1, 64),
@@ -52,8 +64,10 @@ func diffAlarms(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.Alarms)) {
 		d := desired.Monitoring.Alarms[key]
 		after := alarmAttrs(d, actual)
-		ch := plan.Change{Address: AlarmAddress(d.Where, d.Name), Kind: kinds.KindAlarm, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: alarmDeps(desired.Monitoring, d)}
+		want := *d
+		want.AlarmActions = resolvedActions(d, actual)
+		ch := plan.SetValue(plan.Change{Address: AlarmAddress(d.Where, d.Name), Kind: kinds.KindAlarm, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: alarmDeps(desired.Monitoring, d)}, alarmValue{Alarm: want})
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -94,44 +108,37 @@ func topicDeps(m *estate.Monitoring, arns []string) []string {
 }
 
 func applyAlarm(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	a := ch.After
-	cl, w, err := monitoringAt(env, a["account"], a["region"])
+	v, err := plan.ValueOf[alarmValue](ch)
 	if err != nil {
-		return fmt.Errorf("alarm %s: %w", a["name"], err)
+		return err
+	}
+	al := v.Alarm
+	cl, w, err := monitoringAt(env, al.Account, al.Region)
+	if err != nil {
+		return fmt.Errorf("alarm %s: %w", al.Name, err)
 	}
 	var actions []string
-	for _, arn := range splitList(a["alarm_actions"]) {
+	for _, arn := range al.AlarmActions {
 		resolved, err := env.Resolve(arn)
 		if err != nil {
-			return fmt.Errorf("alarm %s: %w", a["name"], err)
+			return fmt.Errorf("alarm %s: %w", al.Name, err)
 		}
 		actions = append(actions, resolved)
 	}
 	in := &cloudwatch.PutMetricAlarmInput{
-		AlarmName: aws.String(a["name"]), AlarmDescription: aws.String(a["description"]),
-		Namespace: aws.String(a["namespace"]), MetricName: aws.String(a["metric_name"]),
-		Statistic:          types.Statistic(a["statistic"]),
-		ComparisonOperator: types.ComparisonOperator(a["comparison"]),
-		TreatMissingData:   aws.String(a["treat_missing_data"]),
-		ActionsEnabled:     aws.Bool(a["actions_enabled"] == "true"),
+		AlarmName: aws.String(al.Name), AlarmDescription: aws.String(al.Description),
+		Namespace: aws.String(al.Namespace), MetricName: aws.String(al.MetricName),
+		Statistic:          types.Statistic(al.Statistic),
+		Period:             aws.Int32(int32(al.Period)),
+		EvaluationPeriods:  aws.Int32(int32(al.EvaluationPeriods)),
+		Threshold:          aws.Float64(al.Threshold),
+		ComparisonOperator: types.ComparisonOperator(al.Comparison),
+		TreatMissingData:   aws.String(al.TreatMissingData),
+		ActionsEnabled:     aws.Bool(al.ActionsEnabled),
 		AlarmActions:       actions,
 	}
-	for _, n := range []struct {
-		attr string
-		set  func(float64)
-	}{
-		{"period", func(v float64) { in.Period = aws.Int32(int32(v)) }},
-		{"evaluation_periods", func(v float64) { in.EvaluationPeriods = aws.Int32(int32(v)) }},
-		{"threshold", func(v float64) { in.Threshold = aws.Float64(v) }},
-	} {
-		v, err := strconv.ParseFloat(a[n.attr], 64)
-		if err != nil {
-			return fmt.Errorf("alarm %s: %s %q: %w", a["name"], n.attr, a[n.attr], err)
-		}
-		n.set(v)
-	}
 	if _, err := cl.CloudWatch(w).PutMetricAlarm(ctx, in); err != nil {
-		return fmt.Errorf("put alarm %s in %s: %w", a["name"], w, err)
+		return fmt.Errorf("put alarm %s in %s: %w", al.Name, w, err)
 	}
 	return nil
 }

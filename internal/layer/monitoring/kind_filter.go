@@ -30,6 +30,12 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindMetricFilter, Diff: diffMetricFilters, Apply: applyMetricFilter})
 }
 
+// metricFilterValue is the filter a metric filter change puts: each
+// matching event publishes metricValue to the metric.
+type metricFilterValue struct {
+	Filter estate.MetricFilter `json:"filter"`
+}
+
 func metricFilterAttrs(f *estate.MetricFilter) plan.Attrs {
 	return plan.Attrs{"account": f.Account, "region": f.Region, "log_group": f.LogGroup, "name": f.Name,
 		"pattern": f.Pattern, "namespace": f.Namespace, "metric_name": f.MetricName, "metric_value": metricValue}
@@ -47,9 +53,9 @@ func diffMetricFilters(desired, actual *estate.Estate) ([]plan.Change, []string)
 	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.MetricFilters)) {
 		d := desired.Monitoring.MetricFilters[key]
 		after := metricFilterAttrs(d)
-		ch := plan.Change{Address: MetricFilterAddress(d.Where, d.LogGroup, d.Name), Kind: kinds.KindMetricFilter,
+		ch := plan.SetValue(plan.Change{Address: MetricFilterAddress(d.Where, d.LogGroup, d.Name), Kind: kinds.KindMetricFilter,
 			Group: kinds.UnitOf(desired, d.Account), After: after,
-			DependsOn: append(kinds.AccountDeps(d.Account), logging.LogGroupAddress(d.Where, d.LogGroup))}
+			DependsOn: append(kinds.AccountDeps(d.Account), logging.LogGroupAddress(d.Where, d.LogGroup))}, metricFilterValue{Filter: *d})
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -65,35 +71,39 @@ func diffMetricFilters(desired, actual *estate.Estate) ([]plan.Change, []string)
 }
 
 func applyMetricFilter(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	a := ch.After
-	cl, w, err := monitoringAt(env, a["account"], a["region"])
+	v, err := plan.ValueOf[metricFilterValue](ch)
 	if err != nil {
-		return fmt.Errorf("metric filter %s: %w", a["name"], err)
+		return err
+	}
+	f := v.Filter
+	cl, w, err := monitoringAt(env, f.Account, f.Region)
+	if err != nil {
+		return fmt.Errorf("metric filter %s: %w", f.Name, err)
 	}
 	api := cl.MetricFilters(w)
-	same, err := metricFilterInPlace(ctx, api, a)
+	same, err := metricFilterInPlace(ctx, api, f)
 	if err != nil {
-		return fmt.Errorf("read metric filter %s of %s in %s: %w", a["name"], a["log_group"], w, err)
+		return fmt.Errorf("read metric filter %s of %s in %s: %w", f.Name, f.LogGroup, w, err)
 	}
 	if same {
 		return nil
 	}
 	if _, err := api.PutMetricFilter(ctx, &cloudwatchlogs.PutMetricFilterInput{
-		LogGroupName: aws.String(a["log_group"]), FilterName: aws.String(a["name"]), FilterPattern: aws.String(a["pattern"]),
-		MetricTransformations: []types.MetricTransformation{{MetricName: aws.String(a["metric_name"]),
-			MetricNamespace: aws.String(a["namespace"]), MetricValue: aws.String(a["metric_value"])}},
+		LogGroupName: aws.String(f.LogGroup), FilterName: aws.String(f.Name), FilterPattern: aws.String(f.Pattern),
+		MetricTransformations: []types.MetricTransformation{{MetricName: aws.String(f.MetricName),
+			MetricNamespace: aws.String(f.Namespace), MetricValue: aws.String(metricValue)}},
 	}); err != nil {
-		return fmt.Errorf("put metric filter %s on %s in %s: %w", a["name"], a["log_group"], w, err)
+		return fmt.Errorf("put metric filter %s on %s in %s: %w", f.Name, f.LogGroup, w, err)
 	}
 	return nil
 }
 
 // metricFilterInPlace reports whether the log group already holds the
-// filter exactly as the attributes describe it. A missing log group is
-// not an error here: PutMetricFilter then says so.
-func metricFilterInPlace(ctx context.Context, api MetricFilterAPI, a plan.Attrs) (bool, error) {
+// filter exactly as f describes it. A missing log group is not an error
+// here: PutMetricFilter then says so.
+func metricFilterInPlace(ctx context.Context, api MetricFilterAPI, f estate.MetricFilter) (bool, error) {
 	pages := cloudwatchlogs.NewDescribeMetricFiltersPaginator(api, &cloudwatchlogs.DescribeMetricFiltersInput{
-		LogGroupName: aws.String(a["log_group"]), FilterNamePrefix: aws.String(a["name"])})
+		LogGroupName: aws.String(f.LogGroup), FilterNamePrefix: aws.String(f.Name)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		var missing *types.ResourceNotFoundException
@@ -103,13 +113,13 @@ func metricFilterInPlace(ctx context.Context, api MetricFilterAPI, a plan.Attrs)
 		if err != nil {
 			return false, err
 		}
-		for _, f := range page.MetricFilters {
-			if aws.ToString(f.FilterName) != a["name"] || aws.ToString(f.FilterPattern) != a["pattern"] || len(f.MetricTransformations) != 1 {
+		for _, got := range page.MetricFilters {
+			if aws.ToString(got.FilterName) != f.Name || aws.ToString(got.FilterPattern) != f.Pattern || len(got.MetricTransformations) != 1 {
 				continue
 			}
-			t := f.MetricTransformations[0]
-			if aws.ToString(t.MetricName) == a["metric_name"] && aws.ToString(t.MetricNamespace) == a["namespace"] &&
-				aws.ToString(t.MetricValue) == a["metric_value"] && t.DefaultValue == nil {
+			t := got.MetricTransformations[0]
+			if aws.ToString(t.MetricName) == f.MetricName && aws.ToString(t.MetricNamespace) == f.Namespace &&
+				aws.ToString(t.MetricValue) == metricValue && t.DefaultValue == nil {
 				return true, nil
 			}
 		}

@@ -26,6 +26,13 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindEventRule, Diff: diffEventRules, Apply: applyEventRule})
 }
 
+// eventRuleValue is the rule an event rule change puts, with its pattern
+// as the plan shows it and its targets resolved as far as the plan knows
+// them; Apply resolves the rest.
+type eventRuleValue struct {
+	Rule estate.EventRule `json:"rule"`
+}
+
 func eventRuleAttrs(r *estate.EventRule, targets []string) plan.Attrs {
 	return plan.Attrs{"account": r.Account, "region": r.Region, "name": r.Name, "description": r.Description,
 		"event_pattern": kinds.PrettyJSON(r.EventPattern), "state": r.State, "targets": strings.Join(targets, ",")}
@@ -53,8 +60,10 @@ func diffEventRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		d := desired.Monitoring.EventRules[key]
 		want := resolvedTargets(d, actual)
 		after := eventRuleAttrs(d, want)
-		ch := plan.Change{Address: EventRuleAddress(d.Where, d.Name), Kind: kinds.KindEventRule, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: append(kinds.AccountDeps(d.Account), topicDeps(desired.Monitoring, d.Targets)...)}
+		v := eventRuleValue{Rule: *d}
+		v.Rule.EventPattern, v.Rule.Targets = after["event_pattern"], want
+		ch := plan.SetValue(plan.Change{Address: EventRuleAddress(d.Where, d.Name), Kind: kinds.KindEventRule, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: append(kinds.AccountDeps(d.Account), topicDeps(desired.Monitoring, d.Targets)...)}, v)
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -74,38 +83,42 @@ func diffEventRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 }
 
 func applyEventRule(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	a := ch.After
-	cl, w, err := monitoringAt(env, a["account"], a["region"])
+	v, err := plan.ValueOf[eventRuleValue](ch)
 	if err != nil {
-		return fmt.Errorf("event rule %s: %w", a["name"], err)
+		return err
+	}
+	r := v.Rule
+	cl, w, err := monitoringAt(env, r.Account, r.Region)
+	if err != nil {
+		return fmt.Errorf("event rule %s: %w", r.Name, err)
 	}
 	api := cl.EventBridge(w)
-	if _, err := api.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(a["name"]),
-		Description: aws.String(a["description"]), EventPattern: aws.String(kinds.CompactJSON(a["event_pattern"])),
-		State: types.RuleState(a["state"])}); err != nil {
-		return fmt.Errorf("put event rule %s in %s: %w", a["name"], w, err)
+	if _, err := api.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(r.Name),
+		Description: aws.String(r.Description), EventPattern: aws.String(kinds.CompactJSON(r.EventPattern)),
+		State: types.RuleState(r.State)}); err != nil {
+		return fmt.Errorf("put event rule %s in %s: %w", r.Name, w, err)
 	}
 	var targets []types.Target
-	for _, arn := range splitList(a["targets"]) {
+	for _, arn := range r.Targets {
 		resolved, err := env.Resolve(arn)
 		if err != nil {
-			return fmt.Errorf("event rule %s: %w", a["name"], err)
+			return fmt.Errorf("event rule %s: %w", r.Name, err)
 		}
 		targets = append(targets, types.Target{Id: aws.String(TargetID(resolved)), Arn: aws.String(resolved)})
 	}
 	if len(targets) == 0 {
 		return nil
 	}
-	out, err := api.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(a["name"]), Targets: targets})
+	out, err := api.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String(r.Name), Targets: targets})
 	if err != nil {
-		return fmt.Errorf("put targets of event rule %s in %s: %w", a["name"], w, err)
+		return fmt.Errorf("put targets of event rule %s in %s: %w", r.Name, w, err)
 	}
 	if out.FailedEntryCount > 0 {
 		var why []string
 		for _, f := range out.FailedEntries {
 			why = append(why, fmt.Sprintf("%s: %s %s", aws.ToString(f.TargetId), aws.ToString(f.ErrorCode), aws.ToString(f.ErrorMessage)))
 		}
-		return fmt.Errorf("put targets of event rule %s in %s: %d failed: %s", a["name"], w, out.FailedEntryCount, strings.Join(why, "; "))
+		return fmt.Errorf("put targets of event rule %s in %s: %d failed: %s", r.Name, w, out.FailedEntryCount, strings.Join(why, "; "))
 	}
 	return nil
 }

@@ -28,7 +28,25 @@ func init() {
 // emailProtocol is the only protocol the spec subscribes.
 const emailProtocol = "email"
 
-func topicAttrs(t *estate.Topic, actual *estate.Estate) plan.Attrs {
+// topicValue is what applying a topic change makes: the topic, its
+// policy as the plan shows it (references the plan could not resolve yet
+// are resolved by Apply) and the e-mail addresses subscribed to it.
+type topicValue struct {
+	Account     string   `json:"account"`
+	Region      string   `json:"region"`
+	Name        string   `json:"name"`
+	Policy      string   `json:"policy,omitempty"`
+	Subscribers []string `json:"subscribers,omitempty"`
+}
+
+func topicValueOf(t *estate.Topic, actual *estate.Estate) topicValue {
+	return topicValue{Account: t.Account, Region: t.Region, Name: t.Name,
+		Policy: kinds.PrettyJSON(kinds.ResolveActual(t.Policy, actual)), Subscribers: emailSubscribers(t)}
+}
+
+// emailSubscribers are the addresses of the topic's e-mail
+// subscriptions, sorted.
+func emailSubscribers(t *estate.Topic) []string {
 	var subs []string
 	for _, s := range t.Subscriptions {
 		if s.Protocol == emailProtocol {
@@ -36,9 +54,13 @@ func topicAttrs(t *estate.Topic, actual *estate.Estate) plan.Attrs {
 		}
 	}
 	sort.Strings(subs)
+	return subs
+}
+
+func topicAttrs(t *estate.Topic, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{"account": t.Account, "region": t.Region, "name": t.Name,
 		"arn": kinds.ResolveActual(t.ARN, actual), "policy": kinds.PrettyJSON(kinds.ResolveActual(t.Policy, actual)),
-		"subscribers": strings.Join(subs, ",")}
+		"subscribers": strings.Join(emailSubscribers(t), ",")}
 }
 
 func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
@@ -53,9 +75,9 @@ func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var notes []string
 	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.Topics)) {
 		d := desired.Monitoring.Topics[key]
-		after := topicAttrs(d, actual)
-		ch := plan.Change{Address: TopicAddress(d.Where, d.Name), Kind: kinds.KindTopic, Group: kinds.UnitOf(desired, d.Account),
-			After: after, DependsOn: kinds.AccountDeps(d.Account)}
+		after, want := topicAttrs(d, actual), topicValueOf(d, actual)
+		ch := plan.SetValue(plan.Change{Address: TopicAddress(d.Where, d.Name), Kind: kinds.KindTopic, Group: kinds.UnitOf(desired, d.Account),
+			After: after, DependsOn: kinds.AccountDeps(d.Account)}, want)
 		a, exists := have[key]
 		if !exists {
 			ch.Action = plan.Create
@@ -63,7 +85,7 @@ func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, ch)
 			continue
 		}
-		missing := missingSubscribers(after["subscribers"], a)
+		missing := missingSubscribers(want.Subscribers, a)
 		before := topicAttrs(a, actual)
 		if before["policy"] != after["policy"] || len(missing) > 0 {
 			ch.Action, ch.Before = plan.Update, before
@@ -73,7 +95,7 @@ func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, ch)
 		}
 		for _, s := range a.Subscriptions {
-			if s.Pending && slicesContainsFold(splitList(after["subscribers"]), s.Endpoint) {
+			if s.Pending && slicesContainsFold(want.Subscribers, s.Endpoint) {
 				notes = append(notes, fmt.Sprintf("topic %s in %s: %s has not confirmed its subscription, so it receives nothing "+
 					"until someone follows the link in the confirmation e-mail from AWS", d.Name, d.Where, s.Endpoint))
 			}
@@ -82,17 +104,12 @@ func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	return changes, notes
 }
 
-// missingSubscribers are the addresses of the comma-separated list that
-// have no e-mail subscription on the topic, confirmed or pending.
-func missingSubscribers(list string, t *estate.Topic) []string {
-	var have []string
-	for _, s := range t.Subscriptions {
-		if s.Protocol == emailProtocol {
-			have = append(have, s.Endpoint)
-		}
-	}
+// missingSubscribers are the addresses of list that have no e-mail
+// subscription on the topic, confirmed or pending.
+func missingSubscribers(list []string, t *estate.Topic) []string {
+	have := emailSubscribers(t)
 	var missing []string
-	for _, addr := range splitList(list) {
+	for _, addr := range list {
 		if !slicesContainsFold(have, addr) {
 			missing = append(missing, addr)
 		}
@@ -111,34 +128,29 @@ func slicesContainsFold(list []string, s string) bool {
 	return false
 }
 
-// splitList undoes a comma-joined attribute; "" is the empty list.
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
 func applyTopic(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	a := ch.After
-	cl, w, err := monitoringAt(env, a["account"], a["region"])
+	v, err := plan.ValueOf[topicValue](ch)
 	if err != nil {
-		return fmt.Errorf("topic %s: %w", a["name"], err)
+		return err
+	}
+	cl, w, err := monitoringAt(env, v.Account, v.Region)
+	if err != nil {
+		return fmt.Errorf("topic %s: %w", v.Name, err)
 	}
 	api := cl.SNS(w)
-	out, err := api.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(a["name"])})
+	out, err := api.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(v.Name)})
 	if err != nil {
-		return fmt.Errorf("create topic %s in %s: %w", a["name"], w, err)
+		return fmt.Errorf("create topic %s in %s: %w", v.Name, w, err)
 	}
 	arn := aws.ToString(out.TopicArn)
-	if a["policy"] != "" {
-		policy, err := env.Resolve(a["policy"])
+	if v.Policy != "" {
+		policy, err := env.Resolve(v.Policy)
 		if err != nil {
-			return fmt.Errorf("topic %s: %w", a["name"], err)
+			return fmt.Errorf("topic %s: %w", v.Name, err)
 		}
 		if _, err := api.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String(arn),
 			AttributeName: aws.String("Policy"), AttributeValue: aws.String(kinds.CompactJSON(policy))}); err != nil {
-			return fmt.Errorf("set the policy of topic %s in %s: %w", a["name"], w, err)
+			return fmt.Errorf("set the policy of topic %s in %s: %w", v.Name, w, err)
 		}
 	}
 	// Guard: subscribe only the addresses the topic lacks, so that running
@@ -148,7 +160,7 @@ func applyTopic(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("read subscriptions of topic %s in %s: %w", a["name"], w, err)
+			return fmt.Errorf("read subscriptions of topic %s in %s: %w", v.Name, w, err)
 		}
 		for _, s := range page.Subscriptions {
 			if aws.ToString(s.Protocol) == emailProtocol {
@@ -156,13 +168,13 @@ func applyTopic(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			}
 		}
 	}
-	for _, addr := range splitList(a["subscribers"]) {
+	for _, addr := range v.Subscribers {
 		if slicesContainsFold(have, addr) {
 			continue
 		}
 		if _, err := api.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(arn),
 			Protocol: aws.String(emailProtocol), Endpoint: aws.String(addr)}); err != nil {
-			return fmt.Errorf("subscribe %s to topic %s in %s: %w", addr, a["name"], w, err)
+			return fmt.Errorf("subscribe %s to topic %s in %s: %w", addr, v.Name, w, err)
 		}
 		env.Logf("subscribed %s to %s: AWS sends it a confirmation e-mail to follow", addr, arn)
 	}
