@@ -3,6 +3,7 @@ package hardening_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -141,9 +142,9 @@ func TestApplyHardeningFromScratch(t *testing.T) {
 
 func TestApplyDefaultVPC(t *testing.T) {
 	la := estate.Where{Account: hrdLAID, Region: "us-east-1"}
-	change := plan.Change{Address: hardening.DefaultVPCAddress(estate.Where{Account: hrdLA, Region: "us-east-1"}),
-		Kind: kinds.KindDefaultVPC, Action: plan.Delete, NeedsAllowDelete: true,
-		Before: plan.Attrs{"account": hrdLA, "region": "us-east-1", "vpc_id": "vpc-la", "network_interfaces": "0"}}
+	desired, planned := hrdEstates(t, "{}")
+	addDefaultVPC(planned, hrdLA, "us-east-1", "vpc-la", 0)
+	change := hrdChange(t, desired, planned, hardening.DefaultVPCAddress(estate.Where{Account: hrdLA, Region: "us-east-1"}))
 	tests := map[string]struct {
 		setup   func(w *hrdWorld)
 		wantErr string
@@ -198,8 +199,9 @@ func TestApplyDefaultVPC(t *testing.T) {
 }
 
 func TestApplyManagementUser(t *testing.T) {
-	change := plan.Change{Address: hardening.ManagementIAMUserAddress("alice"), Kind: kinds.KindManagementIAMUser,
-		Action: plan.Delete, NeedsAllowDelete: true, Before: plan.Attrs{"account": estate.ManagementKey, "name": "alice"}}
+	desired, planned := hrdEstates(t, "{management_iam_users: delete}")
+	addUsers(planned, "alice")
+	change := hrdChange(t, desired, planned, hardening.ManagementIAMUserAddress("alice"))
 	t.Run("everything it holds first", func(t *testing.T) {
 		world := hrdBareWorld()
 		_, actual := hrdEstates(t, "{}")
@@ -253,9 +255,10 @@ func TestApplyManagementUser(t *testing.T) {
 
 func TestApplyPasswordPolicyOffValues(t *testing.T) {
 	world := newHrdWorld()
-	_, actual := hrdEstates(t, "{}")
-	after := kindstest.WithAttr(kindstest.WithAttr(strongPolicy(hrdLA), "max_age_days", "0"), "reuse_prevention", "0")
-	ch := plan.Change{Address: hardening.PasswordPolicyAddress(hrdLA), Kind: kinds.KindPasswordPolicy, Action: plan.Update, After: after}
+	desired, actual := hrdEstates(t, "{password_policy: {max_age_days: 0, reuse_prevention: 0}}")
+	delete(actual.Hardening.PasswordPolicies, hrdLA)
+	ch := hrdChange(t, desired, actual, hardening.PasswordPolicyAddress(hrdLA))
+	ch.DependsOn = nil // the account exists
 	if err := kindstest.ApplyChange(t, hrdEnv(t, world, actual), ch); err != nil {
 		t.Fatal(err)
 	}
@@ -265,22 +268,26 @@ func TestApplyPasswordPolicyOffValues(t *testing.T) {
 	}
 	// A saved plan edited by hand: a malformed number is refused, never
 	// read as 0.
-	ch.After = kindstest.WithAttr(after, "max_age_days", "ninety")
-	if err := kindstest.ApplyChange(t, hrdEnv(t, world, actual), ch); !strings.Contains(fmt.Sprint(err), `"ninety" is not a whole number`) {
+	ch = hrdSavedPlan(t, &plan.Plan{FormatVersion: plan.FormatVersion, Fingerprint: "f", Changes: []plan.Change{ch}}).Changes[0]
+	ch.Value.(map[string]any)["policy"].(map[string]any)["MaxAgeDays"] = "ninety"
+	if err := kindstest.ApplyChange(t, hrdEnv(t, world, actual), ch); !strings.Contains(fmt.Sprint(err), "make the plan again") {
 		t.Errorf("malformed number: %v", err)
 	}
 }
 
 func TestApplyHardeningNeedsItsClients(t *testing.T) {
-	_, actual := hrdEstates(t, "{}")
+	desired, actual := hrdEstates(t, "{management_iam_users: delete}")
+	delete(actual.Hardening.PasswordPolicies, hrdLA)
+	delete(actual.Hardening.PublicAccessBlocks, hrdLA)
+	addDefaultVPC(actual, hrdLA, "us-east-1", "vpc-la", 0)
+	addUsers(actual, "alice")
+	changes, _ := hrdDiff(t, desired, actual)
+	if len(changes) != 4 {
+		t.Fatalf("%d changes, want one of each kind: %+v", len(changes), changes)
+	}
 	env := &kinds.Env{Log: t.Logf}
 	env.SeedActual(actual)
-	for _, ch := range []plan.Change{
-		{Kind: kinds.KindPasswordPolicy, After: strongPolicy(hrdLA)},
-		{Kind: kinds.KindAccountPublicAccessBlock, After: blockAll(hrdLA)},
-		{Kind: kinds.KindDefaultVPC, Before: plan.Attrs{"account": hrdLA, "region": "us-east-1", "vpc_id": "vpc-la"}},
-		{Kind: kinds.KindManagementIAMUser, Before: plan.Attrs{"name": "alice"}},
-	} {
+	for _, ch := range changes {
 		if err := kindstest.ApplyChange(t, env, ch); err == nil || !strings.Contains(err.Error(), "no hardening clients") {
 			t.Errorf("%s without clients: %v", ch.Kind, err)
 		}
@@ -289,13 +296,66 @@ func TestApplyHardeningNeedsItsClients(t *testing.T) {
 
 func TestApplyHardeningInAnAccountNotCreated(t *testing.T) {
 	world := newHrdWorld()
-	_, actual := hrdEstates(t, "{}")
+	desired, actual := hrdEstates(t, "{}")
+	delete(actual.Hardening.PublicAccessBlocks, hrdWeb)
+	ch := hrdChange(t, desired, actual, hardening.AccountPublicAccessBlockAddress(hrdWeb))
 	delete(actual.Accounts, hrdWeb)
-	err := kindstest.ApplyChange(t, hrdEnv(t, world, actual), plan.Change{Kind: kinds.KindAccountPublicAccessBlock, After: blockAll(hrdWeb)})
+	err := kindstest.ApplyChange(t, hrdEnv(t, world, actual), ch)
 	if err == nil || !strings.Contains(err.Error(), "does not exist yet") {
 		t.Errorf("error = %v", err)
 	}
 	if len(world.writeLog()) != 0 {
 		t.Errorf("wrote %q", world.writeLog())
+	}
+}
+
+// hrdSavedPlan is p written to JSON and read back, as apply reads
+// plan.json.
+func hrdSavedPlan(t *testing.T, p *plan.Plan) *plan.Plan {
+	t.Helper()
+	b, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := plan.Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
+// TestHardeningSavedPlanAppliesTheSame: a plan saved to JSON and read
+// back makes the same writes as the plan Diff made, for every kind.
+func TestHardeningSavedPlanAppliesTheSame(t *testing.T) {
+	var logs [2][]string
+	var worlds [2]*hrdWorld
+	for i, saved := range []bool{false, true} {
+		world := hrdBareWorld()
+		desired, base := hrdEstates(t, "{management_iam_users: delete}")
+		actual := world.observe(base, desired.Hardening)
+		actual.Hardening.Caller = hrdCaller
+		p := hrdOnly(kinds.Plan(desired, actual))
+		if saved {
+			p = hrdSavedPlan(t, p)
+		}
+		kindsSeen := map[string]bool{}
+		for _, ch := range p.Changes {
+			kindsSeen[ch.Kind] = true
+		}
+		if len(kindsSeen) != len(hrdKinds) {
+			t.Fatalf("the plan has changes of %v, want every hardening kind", kindsSeen)
+		}
+		rep, err := apply.Run(context.Background(), hrdEnv(t, world, actual), p, apply.Options{Width: 1, AllowDelete: true})
+		if err != nil {
+			t.Fatalf("apply: %v\n%+v", err, rep)
+		}
+		logs[i], worlds[i] = world.writeLog(), world
+		slices.Sort(logs[i])
+	}
+	if !slices.Equal(logs[0], logs[1]) {
+		t.Errorf("writes from the saved plan:\n %q\nfrom the plan in memory:\n %q", logs[1], logs[0])
+	}
+	if !reflect.DeepEqual(worlds[0].policies, worlds[1].policies) || !reflect.DeepEqual(worlds[0].blocks, worlds[1].blocks) {
+		t.Errorf("the saved plan put\n %+v %+v\nthe plan in memory\n %+v %+v", worlds[1].policies, worlds[1].blocks, worlds[0].policies, worlds[0].blocks)
 	}
 }

@@ -41,6 +41,14 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindDefaultVPC, Diff: diffDefaultVPCs, Apply: applyDefaultVPC})
 }
 
+// defaultVPCValue names the default VPC a change deletes. An empty VPCID
+// is the default VPC of an account this apply creates: Apply finds it.
+type defaultVPCValue struct {
+	Account string `json:"account"`
+	Region  string `json:"region"`
+	VPCID   string `json:"vpc_id,omitempty"`
+}
+
 const defaultVPCReason = "hardening.delete_default_vpcs: its subnets and internet gateway are deleted first; " +
 	"a delete, so it runs only with --allow-delete"
 
@@ -64,10 +72,11 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 				"move or delete what runs there and plan again", v.ID, v.Account, v.Region, v.NetworkInterfaces))
 			continue
 		}
-		changes = append(changes, plan.Change{Address: DefaultVPCAddress(v.Where), Kind: kinds.KindDefaultVPC, Action: plan.Delete,
+		changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(v.Where), Kind: kinds.KindDefaultVPC, Action: plan.Delete,
 			Group: kinds.UnitOf(desired, v.Account), Reason: defaultVPCReason, NeedsAllowDelete: true,
 			Before: plan.Attrs{"account": v.Account, "region": v.Region, "vpc_id": v.ID, "cidr": v.CIDR,
-				"network_interfaces": strconv.Itoa(v.NetworkInterfaces)}})
+				"network_interfaces": strconv.Itoa(v.NetworkInterfaces)}},
+			defaultVPCValue{Account: v.Account, Region: v.Region, VPCID: v.ID}))
 	}
 	// AWS gives every new account a default VPC in every Region: for an
 	// account this apply creates, the delete is planned now and finds its
@@ -83,10 +92,11 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		}
 		for _, region := range d.Regions {
 			w := estate.Where{Account: key, Region: region}
-			changes = append(changes, plan.Change{Address: DefaultVPCAddress(w), Kind: kinds.KindDefaultVPC, Action: plan.Delete,
+			changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(w), Kind: kinds.KindDefaultVPC, Action: plan.Delete,
 				Group: kinds.UnitOf(desired, key), Reason: defaultVPCReason + "; AWS creates one in every new account",
 				NeedsAllowDelete: true, DependsOn: kinds.AccountDeps(key),
-				Before: plan.Attrs{"account": key, "region": region, "vpc_id": "(created with the account)"}})
+				Before: plan.Attrs{"account": key, "region": region, "vpc_id": "(created with the account)"}},
+				defaultVPCValue{Account: key, Region: region}))
 		}
 	}
 	return changes, notes
@@ -96,17 +106,20 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 // that it is still a default VPC and that nothing runs in it. A VPC
 // already gone is success, so the change can run again after a failure.
 func applyDefaultVPC(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	b := ch.Before
+	v, err := plan.ValueOf[defaultVPCValue](ch)
+	if err != nil {
+		return err
+	}
 	clients, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	w, err := env.At(estate.Where{Account: b["account"], Region: b["region"]})
+	w, err := env.At(estate.Where{Account: v.Account, Region: v.Region})
 	if err != nil {
 		return fmt.Errorf("default VPC: %w", err)
 	}
-	api, id := clients.DefaultVPC(w), b["vpc_id"]
-	if id == "(created with the account)" {
+	api, id := clients.DefaultVPC(w), v.VPCID
+	if id == "" {
 		found, err := api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("isDefault"), Values: []string{"true"}}}})
 		if err != nil {
 			return fmt.Errorf("find the default VPC in %s: %w", w, err)

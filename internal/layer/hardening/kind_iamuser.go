@@ -51,6 +51,12 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindManagementIAMUser, Diff: diffManagementUsers, Apply: applyManagementUser})
 }
 
+// managementUserValue names the management account's IAM user a change
+// deletes.
+type managementUserValue struct {
+	Name string `json:"name"`
+}
+
 const managementUserReason = "hardening.management_iam_users: delete; its access keys, password, MFA devices, " +
 	"certificates, SSH keys, policies and group memberships go first; a delete, so it runs only with --allow-delete"
 
@@ -73,9 +79,10 @@ func diffManagementUsers(desired, actual *estate.Estate) ([]plan.Change, []strin
 			notes = append(notes, fmt.Sprintf("IAM user %s of the management account kept: groundwork runs as it; "+
 				"run groundwork through IAM Identity Center or a role and plan again", u.Name))
 		default:
-			changes = append(changes, plan.Change{Address: ManagementIAMUserAddress(u.Name), Kind: kinds.KindManagementIAMUser,
+			changes = append(changes, plan.SetValue(plan.Change{Address: ManagementIAMUserAddress(u.Name), Kind: kinds.KindManagementIAMUser,
 				Action: plan.Delete, Group: estate.RootPath, Reason: managementUserReason, NeedsAllowDelete: true,
-				Before: plan.Attrs{"account": estate.ManagementKey, "name": u.Name, "arn": u.ARN, "path": u.Path}})
+				Before: plan.Attrs{"account": estate.ManagementKey, "name": u.Name, "arn": u.ARN, "path": u.Path}},
+				managementUserValue{Name: u.Name}))
 		}
 	}
 	return changes, notes
@@ -109,6 +116,10 @@ func drain[T any](what string, list func() ([]T, bool, error), remove func(T) er
 // applyManagementUser deletes the user and, first, what it holds. A user
 // already gone is success, so the change can run again after a failure.
 func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	v, err := plan.ValueOf[managementUserValue](ch)
+	if err != nil {
+		return err
+	}
 	clients, err := clientsOf(env)
 	if err != nil {
 		return err
@@ -117,7 +128,7 @@ func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) er
 	if err != nil {
 		return fmt.Errorf("IAM user: %w", err)
 	}
-	api, name := clients.IAMUsers(w), aws.String(ch.Before["name"])
+	api, name := clients.IAMUsers(w), aws.String(v.Name)
 	if _, err := api.GetUser(ctx, &iam.GetUserInput{UserName: name}); errorCodeIs(err, "NoSuchEntity") {
 		return nil
 	} else if err != nil {

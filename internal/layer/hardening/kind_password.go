@@ -31,6 +31,13 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindPasswordPolicy, Diff: diffPasswordPolicies, Apply: applyPasswordPolicy})
 }
 
+// passwordPolicyValue is the policy a password policy change puts in an
+// account (by key).
+type passwordPolicyValue struct {
+	Account string                `json:"account"`
+	Policy  estate.PasswordPolicy `json:"policy"`
+}
+
 func passwordPolicyAttrs(account string, p *estate.PasswordPolicy) plan.Attrs {
 	b, n := strconv.FormatBool, strconv.Itoa
 	return plan.Attrs{
@@ -64,8 +71,8 @@ func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []stri
 			continue
 		}
 		after := passwordPolicyAttrs(acct, d.PasswordPolicies[acct])
-		ch := plan.Change{Address: PasswordPolicyAddress(acct), Kind: kinds.KindPasswordPolicy, Group: kinds.UnitOf(desired, acct),
-			After: after, DependsOn: kinds.AccountDeps(acct)}
+		ch := plan.SetValue(plan.Change{Address: PasswordPolicyAddress(acct), Kind: kinds.KindPasswordPolicy, Group: kinds.UnitOf(desired, acct),
+			After: after, DependsOn: kinds.AccountDeps(acct)}, passwordPolicyValue{Account: acct, Policy: *d.PasswordPolicies[acct]})
 		a, ok := have[acct]
 		if !ok {
 			ch.Action = plan.Create
@@ -81,51 +88,37 @@ func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []stri
 }
 
 func applyPasswordPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	a := ch.After
+	v, err := plan.ValueOf[passwordPolicyValue](ch)
+	if err != nil {
+		return err
+	}
 	clients, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	w, err := env.At(estate.Where{Account: a["account"]})
+	w, err := env.At(estate.Where{Account: v.Account})
 	if err != nil {
 		return fmt.Errorf("password policy: %w", err)
 	}
-	var nums [3]int32
-	for i, key := range []string{"min_length", "max_age_days", "reuse_prevention"} {
-		if nums[i], err = attrInt32(a, key); err != nil {
-			return fmt.Errorf("password policy of %s: %w", a["account"], err)
-		}
-	}
-	minLength, maxAge, reuse := nums[0], nums[1], nums[2]
+	p := v.Policy
 	in := &iam.UpdateAccountPasswordPolicyInput{
-		MinimumPasswordLength:      aws.Int32(minLength),
-		RequireUppercaseCharacters: a["require_uppercase"] == "true",
-		RequireLowercaseCharacters: a["require_lowercase"] == "true",
-		RequireNumbers:             a["require_numbers"] == "true",
-		RequireSymbols:             a["require_symbols"] == "true",
-		AllowUsersToChangePassword: a["allow_users_to_change"] == "true",
-		HardExpiry:                 aws.Bool(a["hard_expiry"] == "true"),
+		MinimumPasswordLength:      aws.Int32(int32(p.MinLength)),
+		RequireUppercaseCharacters: p.RequireUppercase,
+		RequireLowercaseCharacters: p.RequireLowercase,
+		RequireNumbers:             p.RequireNumbers,
+		RequireSymbols:             p.RequireSymbols,
+		AllowUsersToChangePassword: p.AllowUsersToChange,
+		HardExpiry:                 aws.Bool(p.HardExpiry),
 	}
 	// Left out, IAM turns expiry and reuse prevention off.
-	if maxAge > 0 {
-		in.MaxPasswordAge = aws.Int32(maxAge)
+	if p.MaxAgeDays > 0 {
+		in.MaxPasswordAge = aws.Int32(int32(p.MaxAgeDays))
 	}
-	if reuse > 0 {
-		in.PasswordReusePrevention = aws.Int32(reuse)
+	if p.ReusePrevention > 0 {
+		in.PasswordReusePrevention = aws.Int32(int32(p.ReusePrevention))
 	}
 	if _, err := clients.PasswordPolicy(w).UpdateAccountPasswordPolicy(ctx, in); err != nil {
 		return fmt.Errorf("update the password policy of %s: %w", w.Account, err)
 	}
 	return nil
-}
-
-// attrInt32 reads a whole-number attribute of a change. A saved plan may
-// have been edited: a malformed number is an error, never a silent 0
-// (which would turn expiry or reuse prevention off).
-func attrInt32(a plan.Attrs, key string) (int32, error) {
-	n, err := strconv.ParseInt(a[key], 10, 32)
-	if err != nil {
-		return 0, fmt.Errorf("attribute %s: %q is not a whole number", key, a[key])
-	}
-	return int32(n), nil
 }

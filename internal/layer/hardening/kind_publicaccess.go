@@ -34,6 +34,13 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindAccountPublicAccessBlock, Diff: diffPublicAccessBlocks, Apply: applyPublicAccessBlock})
 }
 
+// publicAccessBlockValue is the configuration a Block Public Access
+// change puts in an account (by key).
+type publicAccessBlockValue struct {
+	Account string                   `json:"account"`
+	Block   estate.PublicAccessBlock `json:"block"`
+}
+
 func publicAccessBlockAttrs(account string, p *estate.PublicAccessBlock) plan.Attrs {
 	b := strconv.FormatBool
 	return plan.Attrs{
@@ -60,8 +67,9 @@ func diffPublicAccessBlocks(desired, actual *estate.Estate) ([]plan.Change, []st
 			continue
 		}
 		after := publicAccessBlockAttrs(acct, d.PublicAccessBlocks[acct])
-		ch := plan.Change{Address: AccountPublicAccessBlockAddress(acct), Kind: kinds.KindAccountPublicAccessBlock,
-			Group: kinds.UnitOf(desired, acct), After: after, DependsOn: kinds.AccountDeps(acct)}
+		ch := plan.SetValue(plan.Change{Address: AccountPublicAccessBlockAddress(acct), Kind: kinds.KindAccountPublicAccessBlock,
+			Group: kinds.UnitOf(desired, acct), After: after, DependsOn: kinds.AccountDeps(acct)},
+			publicAccessBlockValue{Account: acct, Block: *d.PublicAccessBlocks[acct]})
 		a := have[acct]
 		switch {
 		case a == nil || *a == (estate.PublicAccessBlock{}):
@@ -85,22 +93,25 @@ func diffPublicAccessBlocks(desired, actual *estate.Estate) ([]plan.Change, []st
 }
 
 func applyPublicAccessBlock(ctx context.Context, env *kinds.Env, ch plan.Change) error {
-	a := ch.After
+	v, err := plan.ValueOf[publicAccessBlockValue](ch)
+	if err != nil {
+		return err
+	}
 	clients, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	w, err := env.At(estate.Where{Account: a["account"]})
+	w, err := env.At(estate.Where{Account: v.Account})
 	if err != nil {
 		return fmt.Errorf("S3 Block Public Access: %w", err)
 	}
 	if _, err := clients.PublicAccessBlock(w).PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
 		AccountId: aws.String(w.Account),
 		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
-			BlockPublicAcls:       aws.Bool(a["block_public_acls"] == "true"),
-			IgnorePublicAcls:      aws.Bool(a["ignore_public_acls"] == "true"),
-			BlockPublicPolicy:     aws.Bool(a["block_public_policy"] == "true"),
-			RestrictPublicBuckets: aws.Bool(a["restrict_public_buckets"] == "true"),
+			BlockPublicAcls:       aws.Bool(v.Block.BlockPublicACLs),
+			IgnorePublicAcls:      aws.Bool(v.Block.IgnorePublicACLs),
+			BlockPublicPolicy:     aws.Bool(v.Block.BlockPublicPolicy),
+			RestrictPublicBuckets: aws.Bool(v.Block.RestrictPublicBuckets),
 		},
 	}); err != nil {
 		return fmt.Errorf("put S3 Block Public Access of %s: %w", w.Account, err)
