@@ -30,11 +30,23 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindBillingAlarm, Diff: diffBillingAlarms, Apply: applyBillingAlarm})
 }
 
-func billingAlarmAttrs(a *estate.BillingAlarm, actual *estate.Estate) plan.Attrs {
+// billingAlarmValue is the alarm a billing alarm change puts, with its
+// actions resolved as far as the plan knows them; Apply resolves the rest.
+type billingAlarmValue struct {
+	Alarm estate.BillingAlarm `json:"alarm"`
+}
+
+// billingAlarmActions are the alarm's actions resolved against actual.
+func billingAlarmActions(a *estate.BillingAlarm, actual *estate.Estate) []string {
 	var actions []string
 	for _, act := range a.Actions {
 		actions = append(actions, kinds.ResolveActual(act, actual))
 	}
+	return actions
+}
+
+func billingAlarmAttrs(a *estate.BillingAlarm, actual *estate.Estate) plan.Attrs {
+	actions := billingAlarmActions(a, actual)
 	return plan.Attrs{"account": a.Account, "region": a.Region, "name": a.Name,
 		"metric":             billingNamespace + " " + billingMetric + " Currency=" + a.Currency,
 		"statistic":          a.Statistic,
@@ -65,8 +77,10 @@ func diffBillingAlarms(desired, actual *estate.Estate) ([]plan.Change, []string)
 				deps = append(deps, BillingTopicAddress(t.Region, t.Name))
 			}
 		}
-		ch := plan.Change{Address: BillingAlarmAddress(d.Region, d.Name), Kind: kinds.KindBillingAlarm,
-			Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: billingDeps(deps...)}
+		want := *d
+		want.Actions = billingAlarmActions(d, actual)
+		ch := plan.SetValue(plan.Change{Address: BillingAlarmAddress(d.Region, d.Name), Kind: kinds.KindBillingAlarm,
+			Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: billingDeps(deps...)}, billingAlarmValue{Alarm: want})
 		a, exists := have[name]
 		if !exists {
 			ch.Action = plan.Create
@@ -84,55 +98,38 @@ func diffBillingAlarms(desired, actual *estate.Estate) ([]plan.Change, []string)
 }
 
 func applyBillingAlarm(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	v, err := plan.ValueOf[billingAlarmValue](ch)
+	if err != nil {
+		return err
+	}
 	cl, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	name := a["name"]
-	num := func(field string) (int32, error) {
-		n, err := strconv.Atoi(a[field])
-		if err != nil {
-			return 0, fmt.Errorf("billing alarm %s: %s %q: %w", name, field, a[field], err)
-		}
-		return int32(n), nil
-	}
-	period, err := num("period")
-	if err != nil {
-		return err
-	}
-	evaluation, err := num("evaluation_periods")
-	if err != nil {
-		return err
-	}
-	threshold, err := strconv.ParseFloat(a["threshold_usd"], 64)
-	if err != nil {
-		return fmt.Errorf("billing alarm %s: threshold %q: %w", name, a["threshold_usd"], err)
-	}
+	a := v.Alarm
 	var actions []string
-	for _, act := range billingSplit(a["actions"]) {
+	for _, act := range a.Actions {
 		arn, err := env.Resolve(act)
 		if err != nil {
-			return fmt.Errorf("billing alarm %s: %w", name, err)
+			return fmt.Errorf("billing alarm %s: %w", a.Name, err)
 		}
 		actions = append(actions, arn)
 	}
-	_, currency, _ := strings.Cut(a["metric"], "Currency=")
-	if _, err := cl.Alarms(a["region"]).PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
-		AlarmName:          aws.String(name),
-		AlarmDescription:   aws.String("groundwork: the month's estimated charges passed " + a["threshold_usd"] + " " + currency),
+	if _, err := cl.Alarms(a.Region).PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmName:          aws.String(a.Name),
+		AlarmDescription:   aws.String("groundwork: the month's estimated charges passed " + estate.FormatAmount(a.Threshold) + " " + a.Currency),
 		Namespace:          aws.String(billingNamespace),
 		MetricName:         aws.String(billingMetric),
-		Dimensions:         []types.Dimension{{Name: aws.String("Currency"), Value: aws.String(currency)}},
-		Statistic:          types.Statistic(a["statistic"]),
-		Period:             aws.Int32(period),
-		EvaluationPeriods:  aws.Int32(evaluation),
-		Threshold:          aws.Float64(threshold),
-		ComparisonOperator: types.ComparisonOperator(a["comparison"]),
+		Dimensions:         []types.Dimension{{Name: aws.String("Currency"), Value: aws.String(a.Currency)}},
+		Statistic:          types.Statistic(a.Statistic),
+		Period:             aws.Int32(int32(a.Period)),
+		EvaluationPeriods:  aws.Int32(int32(a.Evaluation)),
+		Threshold:          aws.Float64(a.Threshold),
+		ComparisonOperator: types.ComparisonOperator(a.Comparison),
 		AlarmActions:       actions,
-		ActionsEnabled:     aws.Bool(a["actions_enabled"] == "true"),
+		ActionsEnabled:     aws.Bool(a.ActionsEnabled),
 	}); err != nil {
-		return fmt.Errorf("put billing alarm %s in %s: %w", name, a["region"], err)
+		return fmt.Errorf("put billing alarm %s in %s: %w", a.Name, a.Region, err)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,6 +30,38 @@ const budgetNotificationPrefix = "notification."
 // budgetUnread is the value of a notification whose subscribers were not
 // read.
 const budgetUnread = "(not read)"
+
+// budgetValue is the budget a budget change makes, its notifications'
+// subscribers resolved as far as the plan knows them (Apply resolves the
+// rest). Was is the budget as the plan read it, for an update, so that
+// Apply changes only what differs; a notification of Was without
+// subscribers had them unread, and they are left alone.
+type budgetValue struct {
+	Budget estate.Budget  `json:"budget"`
+	Was    *estate.Budget `json:"was,omitempty"`
+}
+
+// budgetResolved is b with its notifications sorted by trigger and their
+// subscribers resolved against actual and sorted as the plan shows them.
+func budgetResolved(b *estate.Budget, actual *estate.Estate) *estate.Budget {
+	out := *b
+	out.Notifications = make([]estate.BudgetNotification, 0, len(b.Notifications))
+	for _, n := range b.Notifications {
+		if n.Subscribers != nil {
+			subs := make([]estate.BudgetSubscriber, 0, len(n.Subscribers))
+			for _, s := range n.Subscribers {
+				subs = append(subs, estate.BudgetSubscriber{Type: s.Type, Address: kinds.ResolveActual(s.Address, actual)})
+			}
+			slices.SortFunc(subs, func(x, y estate.BudgetSubscriber) int {
+				return strings.Compare(x.Type+":"+x.Address, y.Type+":"+y.Address)
+			})
+			n.Subscribers = subs
+		}
+		out.Notifications = append(out.Notifications, n)
+	}
+	slices.SortFunc(out.Notifications, func(x, y estate.BudgetNotification) int { return strings.Compare(x.Key(), y.Key()) })
+	return &out
+}
 
 func budgetAttrs(b *estate.Budget, actual *estate.Estate) plan.Attrs {
 	a := plan.Attrs{"account": estate.ManagementKey, "name": b.Name, "type": b.Type, "time_unit": b.TimeUnit,
@@ -63,6 +94,7 @@ func diffBudgets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, d := range desired.Billing.SortedBudgets() {
 		after := budgetAttrs(d, actual)
 		deps := budgetTopicDeps(d)
+		v := budgetValue{Budget: *budgetResolved(d, actual)}
 		ch := plan.Change{Address: BudgetAddress(d.Name), Kind: kinds.KindBudget, Group: kinds.UnitOf(desired, estate.ManagementKey),
 			After: after, DependsOn: billingDeps(deps...)}
 		if actual.Billing != nil && have == nil {
@@ -72,7 +104,7 @@ func diffBudgets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		a, exists := have[d.Name]
 		if !exists {
 			ch.Action = plan.Create
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, v))
 			continue
 		}
 		before := budgetAttrs(a, actual)
@@ -105,9 +137,10 @@ func diffBudgets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			}
 		}
 		if len(drift) > 0 {
+			v.Was = budgetResolved(a, actual)
 			ch.Action, ch.Before = plan.Update, before
 			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, v))
 		}
 	}
 	return changes, notes
@@ -131,76 +164,60 @@ func budgetTopicDeps(b *estate.Budget) []string {
 	return slices.Compact(deps)
 }
 
-// budgetNotification parses a notification attribute key back into the
-// trigger AWS knows it by.
-func budgetNotification(key string) (*types.Notification, error) {
-	parts := strings.Split(strings.TrimPrefix(key, budgetNotificationPrefix), "/")
-	if len(parts) != 4 {
-		return nil, fmt.Errorf("malformed notification %q", key)
-	}
-	threshold, err := strconv.ParseFloat(parts[2], 64)
-	if err != nil {
-		return nil, fmt.Errorf("notification %q: threshold: %w", key, err)
-	}
-	return &types.Notification{NotificationType: types.NotificationType(parts[0]),
-		ComparisonOperator: types.ComparisonOperator(parts[1]), Threshold: threshold,
-		ThresholdType: types.ThresholdType(parts[3])}, nil
+// budgetNotification is the trigger AWS knows a notification by.
+func budgetNotification(n estate.BudgetNotification) *types.Notification {
+	return &types.Notification{NotificationType: types.NotificationType(n.Type),
+		ComparisonOperator: types.ComparisonOperator(n.Comparison), Threshold: n.Threshold,
+		ThresholdType: types.ThresholdType(n.ThresholdType)}
 }
 
-// budgetSubscribers parses a notification's value, resolving references.
-func budgetSubscribers(env *kinds.Env, value string) ([]types.Subscriber, error) {
+// budgetSubscribers are a notification's subscribers, references resolved.
+func budgetSubscribers(env *kinds.Env, subs []estate.BudgetSubscriber) ([]types.Subscriber, error) {
 	var out []types.Subscriber
-	for _, s := range billingSplit(value) {
-		typ, addr, ok := strings.Cut(s, ":")
-		if !ok {
-			return nil, fmt.Errorf("malformed subscriber %q", s)
-		}
-		addr, err := env.Resolve(addr)
+	for _, s := range subs {
+		addr, err := env.Resolve(s.Address)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, types.Subscriber{SubscriptionType: types.SubscriptionType(typ), Address: aws.String(addr)})
+		out = append(out, types.Subscriber{SubscriptionType: types.SubscriptionType(s.Type), Address: aws.String(addr)})
 	}
 	return out, nil
 }
 
-// budgetLimit parses "1000 USD".
-func budgetLimit(a plan.Attrs) *types.Spend {
-	amount, unit, _ := strings.Cut(a["limit"], " ")
-	return &types.Spend{Amount: aws.String(amount), Unit: aws.String(unit)}
-}
-
-func budgetDefinition(a plan.Attrs) *types.Budget {
-	return &types.Budget{BudgetName: aws.String(a["name"]), BudgetType: types.BudgetType(a["type"]),
-		TimeUnit: types.TimeUnit(a["time_unit"]), BudgetLimit: budgetLimit(a)}
+func budgetDefinition(b estate.Budget) *types.Budget {
+	return &types.Budget{BudgetName: aws.String(b.Name), BudgetType: types.BudgetType(b.Type),
+		TimeUnit: types.TimeUnit(b.TimeUnit), BudgetLimit: &types.Spend{Amount: aws.String(b.Limit), Unit: aws.String(b.LimitUnit)}}
 }
 
 func applyBudget(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	v, err := plan.ValueOf[budgetValue](ch)
+	if err != nil {
+		return err
+	}
 	cl, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	name := a["name"]
+	name := v.Budget.Name
 	acct, err := env.ManagementID()
 	if err != nil {
 		return fmt.Errorf("budget %s: %w", name, err)
 	}
 	api := cl.Budgets()
 	if ch.Action == plan.Update {
-		return updateBudget(ctx, env, api, acct, ch.Before, a)
+		if v.Was == nil {
+			return fmt.Errorf("budget %s: the update does not say what the budget was; make the plan again", name)
+		}
+		return updateBudget(ctx, env, api, acct, *v.Was, v.Budget)
 	}
-	in := &budgets.CreateBudgetInput{AccountId: aws.String(acct), Budget: budgetDefinition(a)}
-	for _, k := range kinds.SortedAttrKeys(a, budgetNotificationPrefix) {
-		n, err := budgetNotification(k)
+	in := &budgets.CreateBudgetInput{AccountId: aws.String(acct), Budget: budgetDefinition(v.Budget)}
+	for _, n := range v.Budget.Notifications {
+		subs, err := budgetSubscribers(env, n.Subscribers)
 		if err != nil {
 			return fmt.Errorf("budget %s: %w", name, err)
 		}
-		subs, err := budgetSubscribers(env, a[k])
-		if err != nil {
-			return fmt.Errorf("budget %s: %w", name, err)
-		}
-		in.NotificationsWithSubscribers = append(in.NotificationsWithSubscribers, types.NotificationWithSubscribers{Notification: n, Subscribers: subs})
+		in.NotificationsWithSubscribers = append(in.NotificationsWithSubscribers,
+			types.NotificationWithSubscribers{Notification: budgetNotification(n), Subscribers: subs})
 	}
 	_, err = api.CreateBudget(ctx, in)
 	var dup *types.DuplicateRecordException
@@ -210,12 +227,11 @@ func applyBudget(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		// someone else): adopt it, putting the limit and the notifications
 		// it lacks. Its subscribers are not read, so not compared.
 		env.Logf("budget %s exists already; groundwork adopts it", name)
-		before, err := budgetNotificationsNow(ctx, api, acct, name)
+		was, err := budgetNotificationsNow(ctx, api, acct, name)
 		if err != nil {
 			return err
 		}
-		before["limit"] = "" // unknown: put it
-		return updateBudget(ctx, env, api, acct, before, a)
+		return updateBudget(ctx, env, api, acct, was, v.Budget)
 	case err != nil:
 		return fmt.Errorf("create budget %s: %w", name, err)
 	}
@@ -223,21 +239,21 @@ func applyBudget(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	return nil
 }
 
-// budgetNotificationsNow reads the notifications a budget has, as
-// attributes whose subscribers are unread.
-func budgetNotificationsNow(ctx context.Context, api BudgetsAPI, acct, name string) (plan.Attrs, error) {
-	out := plan.Attrs{}
+// budgetNotificationsNow reads the notifications a budget has, their
+// subscribers unread, as a budget whose definition is unknown (so that
+// updateBudget puts it).
+func budgetNotificationsNow(ctx context.Context, api BudgetsAPI, acct, name string) (estate.Budget, error) {
+	out := estate.Budget{Name: name}
 	var token *string
 	for {
 		page, err := api.DescribeNotificationsForBudget(ctx, &budgets.DescribeNotificationsForBudgetInput{
 			AccountId: aws.String(acct), BudgetName: aws.String(name), NextToken: token})
 		if err != nil {
-			return nil, fmt.Errorf("read notifications of budget %s: %w", name, err)
+			return out, fmt.Errorf("read notifications of budget %s: %w", name, err)
 		}
 		for _, n := range page.Notifications {
-			key := estate.BudgetNotification{Type: string(n.NotificationType), Comparison: string(n.ComparisonOperator),
-				Threshold: n.Threshold, ThresholdType: string(n.ThresholdType)}.Key()
-			out[budgetNotificationPrefix+key] = budgetUnread
+			out.Notifications = append(out.Notifications, estate.BudgetNotification{Type: string(n.NotificationType),
+				Comparison: string(n.ComparisonOperator), Threshold: n.Threshold, ThresholdType: string(n.ThresholdType)})
 		}
 		if token = page.NextToken; token == nil || *token == "" {
 			return out, nil
@@ -245,58 +261,56 @@ func budgetNotificationsNow(ctx context.Context, api BudgetsAPI, acct, name stri
 	}
 }
 
-// updateBudget makes the budget match after, changing only what differs
-// from before: each call below is a put, or a create or delete of one
-// notification or subscriber that the next plan would otherwise show.
-func updateBudget(ctx context.Context, env *kinds.Env, api BudgetsAPI, acct string, before, after plan.Attrs) error {
-	name := after["name"]
-	if before["type"] != after["type"] || before["time_unit"] != after["time_unit"] || before["limit"] != after["limit"] {
-		if _, err := api.UpdateBudget(ctx, &budgets.UpdateBudgetInput{AccountId: aws.String(acct), NewBudget: budgetDefinition(after)}); err != nil {
+// updateBudget makes the budget what want says, changing only what
+// differs from was: each call below is a put, or a create or delete of
+// one notification or subscriber that the next plan would otherwise show.
+func updateBudget(ctx context.Context, env *kinds.Env, api BudgetsAPI, acct string, was, want estate.Budget) error {
+	name := want.Name
+	if was.Type != want.Type || was.TimeUnit != want.TimeUnit || was.Limit != want.Limit || was.LimitUnit != want.LimitUnit {
+		if _, err := api.UpdateBudget(ctx, &budgets.UpdateBudgetInput{AccountId: aws.String(acct), NewBudget: budgetDefinition(want)}); err != nil {
 			return fmt.Errorf("update budget %s: %w", name, err)
 		}
 	}
-	for _, k := range kinds.SortedAttrKeys(before, budgetNotificationPrefix) {
-		if _, keep := after[k]; keep {
+	byTrigger := func(b estate.Budget, key string) (estate.BudgetNotification, bool) {
+		i := slices.IndexFunc(b.Notifications, func(n estate.BudgetNotification) bool { return n.Key() == key })
+		if i < 0 {
+			return estate.BudgetNotification{}, false
+		}
+		return b.Notifications[i], true
+	}
+	for _, n := range was.Notifications {
+		if _, keep := byTrigger(want, n.Key()); keep {
 			continue
 		}
-		n, err := budgetNotification(k)
-		if err != nil {
-			return fmt.Errorf("budget %s: %w", name, err)
-		}
 		if _, err := api.DeleteNotification(ctx, &budgets.DeleteNotificationInput{AccountId: aws.String(acct),
-			BudgetName: aws.String(name), Notification: n}); err != nil && !budgetNotFound(err) {
-			return fmt.Errorf("delete notification %s of budget %s: %w", strings.TrimPrefix(k, budgetNotificationPrefix), name, err)
+			BudgetName: aws.String(name), Notification: budgetNotification(n)}); err != nil && !budgetNotFound(err) {
+			return fmt.Errorf("delete notification %s of budget %s: %w", n.Key(), name, err)
 		}
 	}
-	for _, k := range kinds.SortedAttrKeys(after, budgetNotificationPrefix) {
-		n, err := budgetNotification(k)
+	for _, n := range want.Notifications {
+		subs, err := budgetSubscribers(env, n.Subscribers)
 		if err != nil {
 			return fmt.Errorf("budget %s: %w", name, err)
 		}
-		want, err := budgetSubscribers(env, after[k])
-		if err != nil {
-			return fmt.Errorf("budget %s: %w", name, err)
-		}
-		trigger := strings.TrimPrefix(k, budgetNotificationPrefix)
-		had, exists := before[k]
+		had, exists := byTrigger(was, n.Key())
 		if !exists {
 			_, err := api.CreateNotification(ctx, &budgets.CreateNotificationInput{AccountId: aws.String(acct),
-				BudgetName: aws.String(name), Notification: n, Subscribers: want})
+				BudgetName: aws.String(name), Notification: budgetNotification(n), Subscribers: subs})
 			var dup *types.DuplicateRecordException
 			if err != nil && !errors.As(err, &dup) {
-				return fmt.Errorf("create notification %s of budget %s: %w", trigger, name, err)
+				return fmt.Errorf("create notification %s of budget %s: %w", n.Key(), name, err)
 			}
 			continue
 		}
-		if had == budgetUnread || had == after[k] {
-			continue
+		if had.Subscribers == nil || slices.Equal(had.Subscribers, n.Subscribers) {
+			continue // unread, or as wanted
 		}
-		have, err := budgetSubscribers(env, had)
+		have, err := budgetSubscribers(env, had.Subscribers)
 		if err != nil {
 			return fmt.Errorf("budget %s: %w", name, err)
 		}
-		if err := budgetSetSubscribers(ctx, api, acct, name, n, have, want); err != nil {
-			return fmt.Errorf("subscribers of notification %s of budget %s: %w", trigger, name, err)
+		if err := budgetSetSubscribers(ctx, api, acct, name, budgetNotification(n), have, subs); err != nil {
+			return fmt.Errorf("subscribers of notification %s of budget %s: %w", n.Key(), name, err)
 		}
 	}
 	return nil

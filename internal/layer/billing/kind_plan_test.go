@@ -186,11 +186,36 @@ func TestPlanBillingNothingWhenNotAskedFor(t *testing.T) {
 }
 
 // Building the layer from nothing, then reading it back, plans nothing
-// more: every kind reads back what it wrote.
+// more: every kind reads back what it wrote, from the plan Diff made and
+// from the same plan saved to JSON and read back.
 func TestApplyBillingThenNoChanges(t *testing.T) {
+	for name, saved := range map[string]bool{"plan in memory": false, "saved plan": true} {
+		t.Run(name, func(t *testing.T) { testApplyBillingThenNoChanges(t, saved) })
+	}
+}
+
+// billingSaved is p as apply reads it back from plan.json when saved is
+// set, p itself otherwise.
+func billingSaved(t *testing.T, p *plan.Plan, saved bool) *plan.Plan {
+	t.Helper()
+	if !saved {
+		return p
+	}
+	b, err := p.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := plan.Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
+func testApplyBillingThenNoChanges(t *testing.T, saved bool) {
 	desired, actual := billingEstates(t, billingSpec)
 	f := billingFakeWithTags()
-	billingApply(t, f, actual, billingPlan(t, desired, actual))
+	billingApply(t, f, actual, billingSaved(t, billingPlan(t, desired, actual), saved))
 	for op, want := range map[string]int{
 		"CreateTopic": 2, "SetTopicAttributes": 2, "Subscribe": 2, "CreateBudget": 1, "PutMetricAlarm": 1,
 		"PutReportDefinition": 1, "ListCostAllocationTags": 1, "UpdateCostAllocationTagsStatus": 1,
@@ -351,38 +376,43 @@ func TestBillingDrift(t *testing.T) {
 		},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			f, desired, actual := billingBuilt(t)
-			if tt.drift != nil {
-				tt.drift(f)
+		for _, saved := range []bool{false, true} {
+			if saved {
+				name += " (saved plan)"
 			}
-			observed := f.observe(actual, desired.Billing)
-			if tt.observed != nil {
-				tt.observed(observed)
-			}
-			p := billingPlan(t, desired, observed)
-			if tt.note != "" && !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, tt.note) }) {
-				t.Errorf("notes %q lack %q", p.Notes, tt.note)
-			}
-			if tt.change == "" {
-				if len(p.Changes) != 0 {
-					t.Errorf("changes %v, want none", billingAddresses(p))
+			t.Run(name, func(t *testing.T) {
+				f, desired, actual := billingBuilt(t)
+				if tt.drift != nil {
+					tt.drift(f)
 				}
-				return
-			}
-			if got := billingAddresses(p); !reflect.DeepEqual(got, []string{tt.change}) {
-				t.Fatalf("changes %v, want %s", got, tt.change)
-			}
-			if !strings.Contains(p.Changes[0].Reason, tt.reason) {
-				t.Errorf("reason %q lacks %q", p.Changes[0].Reason, tt.reason)
-			}
-			billingApply(t, f, actual, p)
-			if got := f.writes(); !reflect.DeepEqual(got, tt.calls) {
-				t.Errorf("apply wrote %v, want %v", got, tt.calls)
-			}
-			if p := billingPlan(t, desired, f.observe(actual, desired.Billing)); len(p.Changes) != 0 {
-				t.Errorf("changes after repair: %v", billingAddresses(p))
-			}
-		})
+				observed := f.observe(actual, desired.Billing)
+				if tt.observed != nil {
+					tt.observed(observed)
+				}
+				p := billingPlan(t, desired, observed)
+				if tt.note != "" && !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, tt.note) }) {
+					t.Errorf("notes %q lack %q", p.Notes, tt.note)
+				}
+				if tt.change == "" {
+					if len(p.Changes) != 0 {
+						t.Errorf("changes %v, want none", billingAddresses(p))
+					}
+					return
+				}
+				if got := billingAddresses(p); !reflect.DeepEqual(got, []string{tt.change}) {
+					t.Fatalf("changes %v, want %s", got, tt.change)
+				}
+				if !strings.Contains(p.Changes[0].Reason, tt.reason) {
+					t.Errorf("reason %q lacks %q", p.Changes[0].Reason, tt.reason)
+				}
+				billingApply(t, f, actual, billingSaved(t, p, saved))
+				if got := f.writes(); !reflect.DeepEqual(got, tt.calls) {
+					t.Errorf("apply wrote %v, want %v", got, tt.calls)
+				}
+				if p := billingPlan(t, desired, f.observe(actual, desired.Billing)); len(p.Changes) != 0 {
+					t.Errorf("changes after repair: %v", billingAddresses(p))
+				}
+			})
+		}
 	}
 }

@@ -32,6 +32,12 @@ func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindCostReportBucket, Diff: diffCostReportBucket, Apply: logging.ApplyBucket})
 }
 
+// costReportValue is the report definition a cost report change puts,
+// its bucket resolved as far as the plan knows it; Apply resolves the rest.
+type costReportValue struct {
+	Report estate.CostReport `json:"report"`
+}
+
 func costReportAttrs(r *estate.CostReport, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{"account": estate.ManagementKey, "name": r.Name,
 		"time_unit": r.TimeUnit, "format": r.Format, "compression": r.Compression,
@@ -58,8 +64,10 @@ func diffCostReports(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, name := range slices.Sorted(maps.Keys(desired.Billing.Reports)) {
 		d := desired.Billing.Reports[name]
 		after := costReportAttrs(d, actual)
-		ch := plan.Change{Address: CostReportAddress(name), Kind: kinds.KindCostReport, Group: kinds.UnitOf(desired, estate.ManagementKey),
-			After: after, DependsOn: billingDeps(CostReportBucketAddress(after["bucket"]))}
+		want := *d
+		want.Bucket = after["bucket"]
+		ch := plan.SetValue(plan.Change{Address: CostReportAddress(name), Kind: kinds.KindCostReport, Group: kinds.UnitOf(desired, estate.ManagementKey),
+			After: after, DependsOn: billingDeps(CostReportBucketAddress(after["bucket"]))}, costReportValue{Report: want})
 		if actual.Billing != nil && have == nil {
 			notes = append(notes, fmt.Sprintf("cost and usage report %s: the report definitions were not read, so it is not planned", name))
 			continue
@@ -81,27 +89,31 @@ func diffCostReports(desired, actual *estate.Estate) ([]plan.Change, []string) {
 }
 
 func applyCostReport(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	v, err := plan.ValueOf[costReportValue](ch)
+	if err != nil {
+		return err
+	}
 	cl, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	name := a["name"]
-	bucket, err := env.Resolve(a["bucket"])
+	r := v.Report
+	name := r.Name
+	bucket, err := env.Resolve(r.Bucket)
 	if err != nil {
 		return fmt.Errorf("cost and usage report %s: %w", name, err)
 	}
 	def := &types.ReportDefinition{
-		ReportName: aws.String(name), TimeUnit: types.TimeUnit(a["time_unit"]),
-		Format: types.ReportFormat(a["format"]), Compression: types.CompressionFormat(a["compression"]),
-		S3Bucket: aws.String(bucket), S3Prefix: aws.String(a["prefix"]), S3Region: types.AWSRegion(a["bucket_region"]),
-		ReportVersioning:     types.ReportVersioning(a["versioning"]),
-		RefreshClosedReports: aws.Bool(a["refresh_closed"] == "true"),
+		ReportName: aws.String(name), TimeUnit: types.TimeUnit(r.TimeUnit),
+		Format: types.ReportFormat(r.Format), Compression: types.CompressionFormat(r.Compression),
+		S3Bucket: aws.String(bucket), S3Prefix: aws.String(r.Prefix), S3Region: types.AWSRegion(r.BucketRegion),
+		ReportVersioning:     types.ReportVersioning(r.Versioning),
+		RefreshClosedReports: aws.Bool(r.RefreshClosed),
 	}
-	for _, s := range billingSplit(a["schema"]) {
+	for _, s := range r.Schema {
 		def.AdditionalSchemaElements = append(def.AdditionalSchemaElements, types.SchemaElement(s))
 	}
-	for _, s := range billingSplit(a["artifacts"]) {
+	for _, s := range r.Artifacts {
 		def.AdditionalArtifacts = append(def.AdditionalArtifacts, types.AdditionalArtifact(s))
 	}
 	api := cl.CostReports()

@@ -29,6 +29,12 @@ const (
 
 const costTagPrefix = "tag."
 
+// costAllocationTagsValue lists the keys a change activates, as far as
+// AWS has seen them by the time it applies.
+type costAllocationTagsValue struct {
+	Keys []string `json:"keys"`
+}
+
 func init() {
 	kinds.Register(kinds.Registration{Name: kinds.KindCostAllocationTags, Diff: diffCostAllocationTags, Apply: applyCostAllocationTags})
 }
@@ -43,22 +49,24 @@ func diffCostAllocationTags(desired, actual *estate.Estate) ([]plan.Change, []st
 	if actual.Billing == nil {
 		// Nothing read (no organization yet): every key, as far as is
 		// known; apply activates those AWS has seen by then.
-		for _, k := range slices.Sorted(maps.Keys(want)) {
+		keys := slices.Sorted(maps.Keys(want))
+		for _, k := range keys {
 			ch.After[costTagPrefix+k] = estate.CostTagActive
 		}
 		ch.Action = plan.Create
-		return []plan.Change{ch}, nil
+		return []plan.Change{plan.SetValue(ch, costAllocationTagsValue{Keys: keys})}, nil
 	}
 	have := actual.Billing.CostAllocationTags
 	if have == nil {
 		return nil, []string{"cost allocation tags: their status was not read, so they are not planned"}
 	}
 	ch.Before = plan.Attrs{"account": estate.ManagementKey}
-	var unseen []string
+	var unseen, inactive []string
 	for _, k := range slices.Sorted(maps.Keys(want)) {
 		switch have[k] {
 		case estate.CostTagActive:
 		case estate.CostTagInactive:
+			inactive = append(inactive, k)
 			ch.Before[costTagPrefix+k] = estate.CostTagInactive
 			ch.After[costTagPrefix+k] = estate.CostTagActive
 		default:
@@ -70,23 +78,24 @@ func diffCostAllocationTags(desired, actual *estate.Estate) ([]plan.Change, []st
 		notes = append(notes, fmt.Sprintf("cost allocation tags %s: AWS has not seen these keys on any resource yet and can activate "+
 			"a key only after it has (up to 24 hours after tagging); a later apply activates them", strings.Join(unseen, ", ")))
 	}
-	if len(ch.After) == 1 {
+	if len(inactive) == 0 {
 		return nil, notes
 	}
 	ch.Action = plan.Update
 	ch.Reason = "inactive cost allocation tags"
-	return []plan.Change{ch}, notes
+	return []plan.Change{plan.SetValue(ch, costAllocationTagsValue{Keys: inactive})}, notes
 }
 
 func applyCostAllocationTags(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	v, err := plan.ValueOf[costAllocationTagsValue](ch)
+	if err != nil {
+		return err
+	}
 	cl, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	var keys []string
-	for _, k := range kinds.SortedAttrKeys(ch.After, costTagPrefix) {
-		keys = append(keys, strings.TrimPrefix(k, costTagPrefix))
-	}
+	keys := v.Keys
 	api := cl.CostAllocationTags()
 	status, err := costTagStatus(ctx, api, keys)
 	if err != nil {

@@ -37,6 +37,18 @@ func billingTopicEndpoints(t *estate.BillingTopic) []string {
 	return slices.Compact(out)
 }
 
+// billingTopicValue is what applying a billing topic change does: make
+// the topic (CreateTopic returns an existing one), put its policy when
+// SetPolicy says so, and subscribe the addresses of Subscribe. Policy is
+// as the plan shows it; Apply resolves the references left in it.
+type billingTopicValue struct {
+	Region    string   `json:"region"`
+	Name      string   `json:"name"`
+	Policy    string   `json:"policy,omitempty"`
+	SetPolicy bool     `json:"set_policy,omitempty"`
+	Subscribe []string `json:"subscribe,omitempty"`
+}
+
 func billingTopicAttrs(t *estate.BillingTopic, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{"account": t.Account, "region": t.Region, "name": t.Name,
 		"policy":      kinds.PrettyJSON(kinds.ResolveActual(t.Policy, actual)),
@@ -58,19 +70,25 @@ func diffBillingTopics(desired, actual *estate.Estate) ([]plan.Change, []string)
 		after := billingTopicAttrs(d, actual)
 		ch := plan.Change{Address: BillingTopicAddress(d.Region, d.Name), Kind: kinds.KindBillingTopic,
 			Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: billingDeps()}
+		v := billingTopicValue{Region: d.Region, Name: d.Name, Policy: after["policy"]}
 		a, exists := have[key]
 		if !exists || !a.Exists {
+			// A created or adopted topic gets every subscriber: SNS answers
+			// with the existing subscription of an address subscribed already.
+			v.SetPolicy, v.Subscribe = true, billingTopicEndpoints(d)
 			ch.Action = plan.Create
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, v))
 			continue
 		}
 		before := billingTopicAttrs(a, actual)
 		wanted, subscribed := billingTopicEndpoints(d), billingTopicEndpoints(a)
 		var drift []string
 		if before["policy"] != after["policy"] {
+			v.SetPolicy = true
 			drift = append(drift, "policy")
 		}
 		if missing := billingMissing(wanted, subscribed); len(missing) > 0 {
+			v.Subscribe = missing
 			drift = append(drift, "subscribers (subscribes "+strings.Join(missing, ", ")+")")
 		}
 		if extra := billingMissing(subscribed, wanted); len(extra) > 0 {
@@ -80,7 +98,7 @@ func diffBillingTopics(desired, actual *estate.Estate) ([]plan.Change, []string)
 		if len(drift) > 0 {
 			ch.Action, ch.Before = plan.Update, before
 			ch.Reason = "differs from the spec: " + strings.Join(drift, ", ")
-			changes = append(changes, ch)
+			changes = append(changes, plan.SetValue(ch, v))
 		}
 	}
 	return changes, notes
@@ -98,48 +116,37 @@ func billingMissing(want, have []string) []string {
 	return out
 }
 
-func billingSplit(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
 func applyBillingTopic(ctx context.Context, env *kinds.Env, ch plan.Change) error {
+	v, err := plan.ValueOf[billingTopicValue](ch)
+	if err != nil {
+		return err
+	}
 	cl, err := clientsOf(env)
 	if err != nil {
 		return err
 	}
-	a := ch.After
-	name, region := a["name"], a["region"]
-	api := cl.Topics(region)
-	out, err := api.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+	api := cl.Topics(v.Region)
+	out, err := api.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(v.Name)})
 	if err != nil {
-		return fmt.Errorf("create billing topic %s in %s: %w", name, region, err)
+		return fmt.Errorf("create billing topic %s in %s: %w", v.Name, v.Region, err)
 	}
 	arn := aws.ToString(out.TopicArn)
-	if ch.Action != plan.Update || ch.Before["policy"] != a["policy"] {
-		policy, err := env.Resolve(a["policy"])
+	if v.SetPolicy {
+		policy, err := env.Resolve(v.Policy)
 		if err != nil {
-			return fmt.Errorf("billing topic %s: %w", name, err)
+			return fmt.Errorf("billing topic %s: %w", v.Name, err)
 		}
 		if _, err := api.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String(arn),
 			AttributeName: aws.String("Policy"), AttributeValue: aws.String(kinds.CompactJSON(policy))}); err != nil {
-			return fmt.Errorf("set policy of billing topic %s in %s: %w", name, region, err)
+			return fmt.Errorf("set policy of billing topic %s in %s: %w", v.Name, v.Region, err)
 		}
 	}
-	// A created or adopted topic gets every subscriber: SNS answers with
-	// the existing subscription of an address subscribed already.
-	subscribe := billingSplit(a["subscribers"])
-	if ch.Action == plan.Update {
-		subscribe = billingMissing(subscribe, billingSplit(ch.Before["subscribers"]))
-	}
-	for _, endpoint := range subscribe {
+	for _, endpoint := range v.Subscribe {
 		if _, err := api.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(arn), Protocol: aws.String("email"),
 			Endpoint: aws.String(endpoint)}); err != nil {
-			return fmt.Errorf("subscribe %s to billing topic %s: %w", endpoint, name, err)
+			return fmt.Errorf("subscribe %s to billing topic %s: %w", endpoint, v.Name, err)
 		}
-		env.Logf("subscribed %s to %s: AWS sends a confirmation e-mail; the subscription works once it is confirmed", endpoint, name)
+		env.Logf("subscribed %s to %s: AWS sends a confirmation e-mail; the subscription works once it is confirmed", endpoint, v.Name)
 	}
 	return nil
 }
