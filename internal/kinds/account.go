@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"maps"
 	"sync"
 	"time"
 
@@ -36,6 +36,20 @@ func init() {
 	Register(Registration{Name: KindAccount, Diff: diffAccounts, Apply: applyAccount})
 }
 
+// accountValue is what an account change does. A create names the
+// account by name and e-mail (CreateAccount is guarded by both); an
+// update names it by ID. Unit is the path of the OU the account belongs
+// in: a create always moves it there, an update when Move is set. Tags
+// are the tags to set.
+type accountValue struct {
+	ID    string            `json:"id,omitempty"`
+	Name  string            `json:"name,omitempty"`
+	Email string            `json:"email,omitempty"`
+	Unit  string            `json:"unit"`
+	Move  bool              `json:"move,omitempty"`
+	Tags  map[string]string `json:"tags,omitempty"`
+}
+
 func diffAccounts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var changes []plan.Change
 	var notes []string
@@ -54,11 +68,11 @@ func diffAccounts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, d := range desired.SortedAccounts() {
 		a, exists := actual.Accounts[estate.EmailKey(d.Email)]
 		if !exists {
-			changes = append(changes, plan.Change{
+			changes = append(changes, plan.SetValue(plan.Change{
 				Address: AccountAddress(d.Email), Kind: KindAccount, Action: plan.Create, Group: d.Unit,
 				After:     withTags(plan.Attrs{"name": d.Name, "email": d.Email, "unit": estate.DisplayPath(d.Unit)}, d.Tags),
 				DependsOn: unitDeps(d.Unit),
-			})
+			}, accountValue{Name: d.Name, Email: d.Email, Unit: d.Unit, Tags: maps.Clone(d.Tags)}))
 			continue
 		}
 		if a.Name != d.Name {
@@ -70,17 +84,21 @@ func diffAccounts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			continue
 		}
 		before, after := plan.Attrs{"id": a.ID}, plan.Attrs{"id": a.ID}
-		if a.Unit != d.Unit {
+		v := accountValue{ID: a.ID, Unit: d.Unit, Move: a.Unit != d.Unit}
+		if v.Move {
 			before["unit"], after["unit"] = estate.DisplayPath(a.Unit), estate.DisplayPath(d.Unit)
 		}
 		missing := missingTags(d.Tags, a.Tags)
 		withTags(before, pick(a.Tags, missing))
-		withTags(after, pick(d.Tags, missing))
+		if len(missing) > 0 {
+			v.Tags = pick(d.Tags, missing)
+			withTags(after, v.Tags)
+		}
 		if len(after) > 1 {
-			changes = append(changes, plan.Change{
+			changes = append(changes, plan.SetValue(plan.Change{
 				Address: AccountAddress(d.Email), Kind: KindAccount, Action: plan.Update, Group: d.Unit,
 				Before: before, After: after, DependsOn: unitDeps(d.Unit),
-			})
+			}, v))
 		}
 	}
 	for _, a := range actual.SortedAccounts() {
@@ -94,39 +112,33 @@ func diffAccounts(desired, actual *estate.Estate) ([]plan.Change, []string) {
 }
 
 func applyAccount(ctx context.Context, env *Env, ch plan.Change) error {
-	switch ch.Action {
-	case plan.Create:
-		return createAccount(ctx, env, ch)
-	case plan.Update:
-		id := ch.Before["id"]
-		if to, ok := ch.After["unit"]; ok {
-			if err := moveAccount(ctx, env, id, unitPath(to)); err != nil {
-				return fmt.Errorf("move account %s: %w", id, err)
-			}
-		}
-		if err := tagResource(ctx, env, id, ch.After); err != nil {
-			return fmt.Errorf("tag account %s: %w", id, err)
-		}
-		return nil
+	if ch.Action != plan.Create && ch.Action != plan.Update {
+		return fmt.Errorf("account %s: cannot %s (groundwork never closes accounts)", ch.Address, ch.Action)
 	}
-	return fmt.Errorf("account %s: cannot %s (groundwork never closes accounts)", ch.Address, ch.Action)
-}
-
-// unitPath turns a displayed path ("Root/Workloads/Prod") back into a unit
-// path ("Workloads/Prod").
-func unitPath(display string) string {
-	if display == "Root" {
-		return estate.RootPath
+	v, err := plan.ValueOf[accountValue](ch)
+	if err != nil {
+		return err
 	}
-	return strings.TrimPrefix(display, "Root/")
+	if ch.Action == plan.Create {
+		return createAccount(ctx, env, v)
+	}
+	if v.Move {
+		if err := moveAccount(ctx, env, v.ID, v.Unit); err != nil {
+			return fmt.Errorf("move account %s: %w", v.ID, err)
+		}
+	}
+	if err := tagResource(ctx, env, v.ID, v.Tags); err != nil {
+		return fmt.Errorf("tag account %s: %w", v.ID, err)
+	}
+	return nil
 }
 
 // createAccount creates an account exactly once. CreateAccount is not
 // idempotent, so before calling it this looks the account up by e-mail
 // among the organization's accounts and by name among in-flight create
 // requests, and adopts what it finds.
-func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
-	email, name := ch.After["email"], ch.After["name"]
+func createAccount(ctx context.Context, env *Env, v accountValue) error {
+	email, name := v.Email, v.Name
 	key := estate.EmailKey(email)
 	id, err := env.lookups.existing(ctx, env.Org, key)
 	if err != nil {
@@ -141,7 +153,7 @@ func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
 			env.Logf("creating account %s <%s>", name, email)
 			out, err := env.Org.CreateAccount(ctx, &organizations.CreateAccountInput{
 				AccountName: aws.String(name), Email: aws.String(email),
-				RoleName: aws.String(env.AccessRole), Tags: orgTags(ch.After),
+				RoleName: aws.String(env.AccessRole), Tags: orgTags(v.Tags),
 			})
 			if err != nil {
 				return fmt.Errorf("create account %s: %w", email, err)
@@ -155,15 +167,15 @@ func createAccount(ctx context.Context, env *Env, ch plan.Change) error {
 			return fmt.Errorf("create account %s: %w", email, err)
 		}
 		if adopted {
-			if err := tagResource(ctx, env, id, ch.After); err != nil {
+			if err := tagResource(ctx, env, id, v.Tags); err != nil {
 				return fmt.Errorf("tag account %s: %w", email, err)
 			}
 		}
-	} else if err := tagResource(ctx, env, id, ch.After); err != nil {
+	} else if err := tagResource(ctx, env, id, v.Tags); err != nil {
 		return fmt.Errorf("tag account %s: %w", email, err)
 	}
 	env.setAccount(key, id)
-	if err := moveAccount(ctx, env, id, unitPath(ch.After["unit"])); err != nil {
+	if err := moveAccount(ctx, env, id, v.Unit); err != nil {
 		return fmt.Errorf("move account %s: %w", email, err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package kinds_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -16,13 +17,33 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// createLogArchive is the change that creates the log-archive account in
-// the Security OU.
-func createLogArchive() plan.Change {
-	return plan.Change{
-		Address: kinds.AccountAddress(kindstest.LogEmail), Kind: kinds.KindAccount, Action: plan.Create, Group: "Security",
-		After: plan.Attrs{"name": "log-archive", "email": kindstest.LogEmail, "unit": "Root/Security", "tags.Owner": "security"},
+// planned is the change a plan of desired against actual makes at addr.
+func planned(t *testing.T, desired, actual *estate.Estate, addr string) plan.Change {
+	t.Helper()
+	for _, ch := range kinds.Plan(desired, actual).Changes {
+		if ch.Address == addr {
+			return ch
+		}
 	}
+	t.Fatalf("nothing planned at %s", addr)
+	return plan.Change{}
+}
+
+// createLogArchive is the change that creates the log-archive account,
+// tagged Owner=security, in the Security OU.
+func createLogArchive(t *testing.T) plan.Change {
+	desired, actual := kindstest.DesiredEstate(), kindstest.MatchingEstate()
+	desired.Accounts[kindstest.LogEmail].Tags = map[string]string{"Owner": "security"}
+	delete(actual.Accounts, kindstest.LogEmail)
+	return planned(t, desired, actual, kinds.AccountAddress(kindstest.LogEmail))
+}
+
+// moveLogArchive is the change that moves the log-archive account from
+// the root into the Security OU.
+func moveLogArchive(t *testing.T) plan.Change {
+	actual := kindstest.MatchingEstate()
+	actual.Accounts[kindstest.LogEmail].Unit = estate.RootPath
+	return planned(t, kindstest.DesiredEstate(), actual, kinds.AccountAddress(kindstest.LogEmail))
 }
 
 func TestCreateAccount(t *testing.T) {
@@ -78,7 +99,7 @@ func TestCreateAccount(t *testing.T) {
 			env := kindstest.NewEnv(t, f)
 			env.SeedIDs(f.Root, map[string]string{"Security": "ou-sec"}, nil)
 
-			err := kindstest.ApplyChange(t, env, createLogArchive())
+			err := kindstest.ApplyChange(t, env, createLogArchive(t))
 			for op, want := range tt.calls {
 				if got := f.Count(op); got != want {
 					t.Errorf("%s called %d times, want %d", op, got, want)
@@ -118,8 +139,10 @@ func TestCreateAccount(t *testing.T) {
 }
 
 func TestCreateUnit(t *testing.T) {
-	create := plan.Change{Address: kinds.UnitAddress("Security"), Kind: kinds.KindUnit, Action: plan.Create,
-		After: plan.Attrs{"name": "Security", "tags.Owner": "security"}}
+	desired, actual := kindstest.DesiredEstate(), kindstest.MatchingEstate()
+	desired.Units["Security"].Tags = map[string]string{"Owner": "security"}
+	delete(actual.Units, "Security")
+	create := planned(t, desired, actual, kinds.UnitAddress("Security"))
 	tests := map[string]struct {
 		existing string // ID of an OU named Security already under the root
 		creates  int
@@ -155,9 +178,7 @@ func TestCreateUnit(t *testing.T) {
 				t.Errorf("unit tags %v, want Owner=security", got)
 			}
 			// Later changes find the unit by path.
-			move := plan.Change{Address: kinds.AccountAddress(kindstest.LogEmail), Kind: kinds.KindAccount, Action: plan.Update,
-				Before: plan.Attrs{"id": kindstest.LogID, "unit": "Root"}, After: plan.Attrs{"id": kindstest.LogID, "unit": "Root/Security"}}
-			if err := kindstest.ApplyChange(t, env, move); err != nil {
+			if err := kindstest.ApplyChange(t, env, moveLogArchive(t)); err != nil {
 				t.Fatalf("move account: %v", err)
 			}
 			if got := f.ParentOf(kindstest.LogID); got != id {
@@ -168,8 +189,7 @@ func TestCreateUnit(t *testing.T) {
 }
 
 func TestMoveAccount(t *testing.T) {
-	move := plan.Change{Address: kinds.AccountAddress(kindstest.LogEmail), Kind: kinds.KindAccount, Action: plan.Update,
-		Before: plan.Attrs{"id": kindstest.LogID, "unit": "Root"}, After: plan.Attrs{"id": kindstest.LogID, "unit": "Root/Security"}}
+	move := moveLogArchive(t)
 	tests := map[string]struct {
 		parent string // where the account is when apply runs
 		moves  int
@@ -235,5 +255,94 @@ func TestApplyTwice(t *testing.T) {
 	}
 	if tags := f.TagsOf(f.AccountByEmail(kindstest.PaymentsEmail)); tags["CostCenter"] != "FIN123" || tags["Owner"] != "payments" {
 		t.Errorf("payments tags %v", tags)
+	}
+}
+
+// fakeOrgState is what a FakeOrg holds, by name: each unit's path and
+// tags, each account's unit path and tags.
+func fakeOrgState(f *kindstest.FakeOrg) map[string]string {
+	out := map[string]string{}
+	for id := range f.Units {
+		out["unit "+f.PathOf(id)] = fmt.Sprint(f.TagsOf(id))
+	}
+	for id, a := range f.Accounts {
+		out["account "+a.Email] = f.PathOf(a.Parent) + " " + fmt.Sprint(f.TagsOf(id))
+	}
+	return out
+}
+
+// TestSavedPlanAppliesTheSame: a plan saved to JSON and read back makes
+// the same writes, and the same organization, as the plan Diff made, for
+// creates, moves, tags and deletes.
+func TestSavedPlanAppliesTheSame(t *testing.T) {
+	tests := map[string]func() (*kindstest.FakeOrg, *estate.Estate){
+		"from nothing": func() (*kindstest.FakeOrg, *estate.Estate) {
+			f := kindstest.NewFakeOrg()
+			f.InUse = false
+			f.CreatePolls = 1
+			return f, estate.New()
+		},
+		"drifted": func() (*kindstest.FakeOrg, *estate.Estate) {
+			f := kindstest.NewFakeOrg()
+			f.Root = "r-root"
+			for _, u := range [][3]string{{"ou-sec", "Security", "r-root"}, {"ou-wl", "Workloads", "r-root"},
+				{"ou-prod", "Prod", "ou-wl"}, {"ou-old", "Old", "r-root"}} {
+				f.AddUnit(u[0], u[1], u[2])
+			}
+			f.AddAccount(kindstest.LogID, "log-archive", kindstest.LogEmail, "r-root")
+			f.AddAccount(kindstest.PaymentsID, "payments-prod", kindstest.PaymentsEmail, "ou-prod")
+			actual := kindstest.MatchingEstate()
+			kindstest.AddUnit(actual, "ou-old", "Old", nil)
+			actual.Accounts[kindstest.LogEmail].Unit = estate.RootPath
+			actual.Units["Workloads"].Tags = map[string]string{"Owner": "someone"}
+			actual.Accounts[kindstest.PaymentsEmail].Tags = map[string]string{"CostCenter": "OLD"}
+			return f, actual
+		},
+	}
+	writes := []string{"CreateOrganization", "CreateOrganizationalUnit", "DeleteOrganizationalUnit", "CreateAccount", "MoveAccount", "TagResource"}
+	for name, setup := range tests {
+		t.Run(name, func(t *testing.T) {
+			var calls [2]map[string]int
+			var state [2]map[string]string
+			for i, saved := range []bool{false, true} {
+				f, actual := setup()
+				p := kinds.Plan(kindstest.DesiredEstate(), actual)
+				if saved {
+					b, err := p.Marshal()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p, err = plan.Unmarshal(b); err != nil {
+						t.Fatal(err)
+					}
+				}
+				env := kindstest.NewEnv(t, f)
+				if actual.Organization != nil {
+					units, accounts := map[string]string{}, map[string]string{}
+					for path, u := range actual.Units {
+						units[path] = u.ID
+					}
+					for key, a := range actual.Accounts {
+						accounts[key] = a.ID
+					}
+					env.SeedIDs(f.Root, units, accounts)
+				}
+				rep, err := apply.Run(context.Background(), env, p, apply.Options{AllowDelete: true})
+				if err != nil || rep.Count(apply.Applied) != len(p.Changes) {
+					t.Fatalf("apply: %v %+v", err, rep)
+				}
+				calls[i] = map[string]int{}
+				for _, op := range writes {
+					calls[i][op] = f.Count(op)
+				}
+				state[i] = fakeOrgState(f)
+			}
+			if !maps.Equal(calls[0], calls[1]) {
+				t.Errorf("writes from the saved plan %v, from the plan in memory %v", calls[1], calls[0])
+			}
+			if !maps.Equal(state[0], state[1]) {
+				t.Errorf("the saved plan made\n %v\nthe plan in memory\n %v", state[1], state[0])
+			}
+		})
 	}
 }

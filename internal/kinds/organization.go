@@ -25,26 +25,42 @@ func init() {
 	Register(Registration{Name: KindOrganization, Diff: diffOrganization, Apply: applyOrganization})
 }
 
+// organizationValue is the feature set an organization change creates
+// the organization with, or enables.
+type organizationValue struct {
+	FeatureSet types.OrganizationFeatureSet `json:"feature_set"`
+}
+
+// allFeatures is the one organization value groundwork plans.
+var allFeatures = organizationValue{FeatureSet: types.OrganizationFeatureSetAll}
+
 func diffOrganization(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	if actual.Organization == nil {
-		return []plan.Change{{
+		return []plan.Change{plan.SetValue(plan.Change{
 			Address: OrganizationAddress, Kind: KindOrganization, Action: plan.Create,
 			After:  plan.Attrs{"feature_set": "ALL"},
 			Reason: "the management account is not in an organization yet",
-		}}, nil
+		}, allFeatures)}, nil
 	}
 	if actual.Organization.FeatureSet != "ALL" {
-		return []plan.Change{{
+		return []plan.Change{plan.SetValue(plan.Change{
 			Address: OrganizationAddress, Kind: KindOrganization, Action: plan.Update,
 			Before: plan.Attrs{"feature_set": actual.Organization.FeatureSet},
 			After:  plan.Attrs{"feature_set": "ALL"},
 			Reason: "guardrails need all features; every member account must accept the request AWS sends",
-		}}, nil
+		}, allFeatures)}, nil
 	}
 	return nil, nil
 }
 
 func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
+	v, err := plan.ValueOf[organizationValue](ch)
+	if err != nil {
+		return err
+	}
+	if v.FeatureSet != types.OrganizationFeatureSetAll {
+		return fmt.Errorf("organization: groundwork makes organizations with all features, not %q", v.FeatureSet)
+	}
 	switch ch.Action {
 	case plan.Create:
 		// Guard: another run may have created it after the plan was made.
@@ -54,7 +70,7 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 		case err == nil:
 			env.Logf("organization already exists")
 		case errors.As(err, &notInUse):
-			if _, err := env.Org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: types.OrganizationFeatureSetAll}); err != nil {
+			if _, err := env.Org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: v.FeatureSet}); err != nil {
 				var exists *types.AlreadyInOrganizationException
 				if !errors.As(err, &exists) {
 					return fmt.Errorf("create organization: %w", err)

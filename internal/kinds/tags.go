@@ -2,8 +2,9 @@ package kinds
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sort"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -46,29 +47,21 @@ func pick(tags map[string]string, keys []string) map[string]string {
 	return out
 }
 
-// orgTags turns the tags.* attributes of a change into Organizations tags.
-func orgTags(attrs plan.Attrs) []types.Tag {
-	var keys []string
-	for k := range attrs {
-		if strings.HasPrefix(k, tagPrefix) {
-			keys = append(keys, k)
-		}
+// orgTags turns tags into Organizations tags, sorted by key.
+func orgTags(tags map[string]string) []types.Tag {
+	out := make([]types.Tag, 0, len(tags))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
 	}
-	sort.Strings(keys)
-	tags := make([]types.Tag, 0, len(keys))
-	for _, k := range keys {
-		tags = append(tags, types.Tag{Key: aws.String(strings.TrimPrefix(k, tagPrefix)), Value: aws.String(attrs[k])})
-	}
-	return tags
+	return out
 }
 
-// tagResource sets the tags.* attributes of a change on a resource.
-// TagResource overwrites values and is idempotent.
-func tagResource(ctx context.Context, env *Env, id string, attrs plan.Attrs) error {
-	tags := orgTags(attrs)
+// tagResource sets tags on a resource. TagResource overwrites values and
+// is idempotent.
+func tagResource(ctx context.Context, env *Env, id string, tags map[string]string) error {
 	if len(tags) == 0 {
 		return nil
 	}
-	_, err := env.Org.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: tags})
+	_, err := env.Org.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: orgTags(tags)})
 	return err
 }

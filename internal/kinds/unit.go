@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -27,6 +28,14 @@ func init() {
 	Register(Registration{Name: KindUnit, Diff: diffUnits, Apply: applyUnit})
 }
 
+// unitValue is the unit a change creates, tags or deletes: its path, the
+// tags to set, and for a delete its ID.
+type unitValue struct {
+	Path string            `json:"path"`
+	Tags map[string]string `json:"tags,omitempty"`
+	ID   string            `json:"id,omitempty"`
+}
+
 func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var changes []plan.Change
 	var notes []string
@@ -39,11 +48,11 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, d := range desired.SortedUnits() {
 		a, exists := actual.Units[d.Path]
 		if !exists {
-			ch := plan.Change{
+			ch := plan.SetValue(plan.Change{
 				Address: UnitAddress(d.Path), Kind: KindUnit, Action: plan.Create, Group: d.Parent(),
 				After:     withTags(plan.Attrs{"name": d.Name()}, d.Tags),
 				DependsOn: orgDep(),
-			}
+			}, unitValue{Path: d.Path, Tags: maps.Clone(d.Tags)})
 			if p := d.Parent(); p != estate.RootPath {
 				if _, parentExists := actual.Units[p]; !parentExists {
 					ch.DependsOn = append(ch.DependsOn, UnitAddress(p))
@@ -53,11 +62,11 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			continue
 		}
 		if missing := missingTags(d.Tags, a.Tags); len(missing) > 0 {
-			changes = append(changes, plan.Change{
+			changes = append(changes, plan.SetValue(plan.Change{
 				Address: UnitAddress(d.Path), Kind: KindUnit, Action: plan.Update, Group: d.Parent(),
 				Before: withTags(plan.Attrs{}, pick(a.Tags, missing)),
 				After:  withTags(plan.Attrs{}, pick(d.Tags, missing)),
-			})
+			}, unitValue{Path: d.Path, Tags: pick(d.Tags, missing)}))
 		}
 	}
 	// Units the spec no longer has: delete children before parents, and
@@ -99,13 +108,13 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 				estate.DisplayPath(u.Path), strings.Join(stay, ", ")))
 			continue
 		}
-		changes = append(changes, plan.Change{
+		changes = append(changes, plan.SetValue(plan.Change{
 			Address: UnitAddress(u.Path), Kind: KindUnit, Action: plan.Delete, Group: u.Parent(),
 			Before:           withTags(plan.Attrs{"name": u.Name(), "id": u.ID}, u.Tags),
 			Reason:           "not in the spec",
 			DependsOn:        deps,
 			NeedsAllowDelete: true,
-		})
+		}, unitValue{Path: u.Path, ID: u.ID}))
 	}
 	// A delete that depends on a blocked child cannot run.
 	kept := changes[:0]
@@ -124,7 +133,11 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 }
 
 func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
-	path := strings.TrimPrefix(ch.Address, KindUnit+"/")
+	v, err := plan.ValueOf[unitValue](ch)
+	if err != nil {
+		return err
+	}
+	path := v.Path
 	switch ch.Action {
 	case plan.Create:
 		parent, err := env.ParentID(ctx, estate.ParentPath(path))
@@ -139,13 +152,13 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 		}
 		if id == "" {
 			out, err := env.Org.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{
-				ParentId: aws.String(parent), Name: aws.String(estate.PathName(path)), Tags: orgTags(ch.After),
+				ParentId: aws.String(parent), Name: aws.String(estate.PathName(path)), Tags: orgTags(v.Tags),
 			})
 			if err != nil {
 				return fmt.Errorf("create OU %s: %w", path, err)
 			}
 			id = aws.ToString(out.OrganizationalUnit.Id)
-		} else if err := tagResource(ctx, env, id, ch.After); err != nil {
+		} else if err := tagResource(ctx, env, id, v.Tags); err != nil {
 			return fmt.Errorf("tag OU %s: %w", path, err)
 		}
 		env.setUnit(path, id)
@@ -155,10 +168,9 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 		if err != nil {
 			return fmt.Errorf("tag OU %s: %w", path, err)
 		}
-		return tagResource(ctx, env, id, ch.After)
+		return tagResource(ctx, env, id, v.Tags)
 	case plan.Delete:
-		id := ch.Before["id"]
-		if _, err := env.Org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(id)}); err != nil {
+		if _, err := env.Org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(v.ID)}); err != nil {
 			var gone *types.OrganizationalUnitNotFoundException
 			if errors.As(err, &gone) {
 				return nil
