@@ -16,7 +16,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -58,31 +57,17 @@ file unless --force is given. It writes nothing to AWS.`,
   groundwork import --out prod/foundation.yaml --policy-dir scps --force`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var readErr error
-			actual, r, err := g.collect(cmd.Context(), spec.DefaultAccessRole, func(err error) { readErr = errors.Join(readErr, err) })
+			// Each layer reads itself where the spec would put it; a part
+			// that cannot be read is a warning, and the spec leaves it off.
+			warn := func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }
+			actual, r, err := g.collect(cmd.Context(), spec.DefaultAccessRole, warn)
 			if err != nil {
 				return err
-			}
-			// Until the organization layer imports itself, the import reads
-			// it here, whole (its Survey), as the audit does.
-			if org, ok := layer.Lookup("organization"); ok {
-				if err := org.Survey(cmd.Context(), r, estate.Scope{}, nil, actual); err != nil {
-					return readError(err)
-				}
-			}
-			if actual.Organization != nil && actual.Org == nil {
-				return fmt.Errorf("read the organization: %w", readErr)
-			}
-			if readErr != nil {
-				fmt.Fprintf(g.io.Err, "warning: %v; the spec will not manage alternate contacts\n", readErr)
 			}
 			if opts.HomeRegion == "" {
 				opts.HomeRegion = r.Session.Base.Region
 			}
 			opts.Now = time.Now()
-			// Each layer reads itself where the spec would put it; a layer
-			// that cannot be read is a warning, and the spec leaves it off.
-			r.Warn = func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }
 			res, err := importer.Run(cmd.Context(), r, actual, opts)
 			if err != nil {
 				return err

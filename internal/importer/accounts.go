@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 // importUnits declares every OU the spec can name. OU names with '/' or
@@ -51,9 +52,6 @@ func accountKey(name, org string) string {
 	return k
 }
 
-// emailRE is the e-mail address shape the spec accepts (spec's emailRE).
-var emailRE = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$`)
-
 // roleHints are the roles recognised in account names; the spec allows
 // each on one account.
 var roleHints = []estate.Role{estate.RoleLogArchive, estate.RoleSecurityTooling, estate.RoleIdentityCenter}
@@ -93,7 +91,7 @@ func (im *importer) importAccounts() {
 		case im.units[a.Unit] == nil:
 			im.warnf("%s is in %s, which is left out; so is the account", what, estate.DisplayPath(a.Unit))
 			continue
-		case !emailRE.MatchString(a.Email):
+		case !spec.IsEmail(a.Email):
 			im.warnf("%s has an e-mail address the spec does not accept; it is left out", what)
 			continue
 		}
@@ -108,7 +106,7 @@ func (im *importer) importAccounts() {
 			key = fmt.Sprintf("%s-%d", base, i)
 		}
 		follows := a.Name == key+"-"+o.OrgID && strings.EqualFold(a.Email, "aws-"+key+"-"+o.OrgID+"@"+o.Domain)
-		im.accounts[key] = &account{src: a, exempt: !follows, tags: a.Tags}
+		im.accounts[key] = &account{src: a, spec: spec.Account{Unit: a.Unit, Name: a.Name, Email: a.Email, ExemptFromNaming: !follows, Tags: a.Tags}}
 		im.keyByEmail[estate.EmailKey(a.Email)] = key
 	}
 	for _, role := range roleHints {
@@ -121,9 +119,46 @@ func (im *importer) importAccounts() {
 		if len(with) == 0 {
 			continue
 		}
-		im.accounts[with[0]].role = string(role)
+		im.accounts[with[0]].spec.Role = string(role)
 		if len(with) > 1 {
 			im.warnf("accounts %s all look like the %s account; only %s gets role %s (a foundation has one)", strings.Join(with, ", "), role, with[0], role)
 		}
 	}
+}
+
+// Management is the organization's management account.
+func (im *Import) Management() *estate.Account { return im.core.mgmt }
+
+// AccountKeys are the keys of the member accounts the spec declares, in
+// sorted order.
+func (im *Import) AccountKeys() []string { return sortedKeys(im.core.accounts) }
+
+// Account returns the member account the spec declares under key: as the
+// estate has it (src), and as the spec will write it (written), to which a
+// section adds the fields of its layer; nil, nil for a key the spec does
+// not declare. The core writes the account's unit, role, name, e-mail,
+// exemption and tags; a section changes only fields it owns.
+func (im *Import) Account(key string) (src *estate.Account, written *spec.Account) {
+	a := im.core.accounts[key]
+	if a == nil {
+		return nil, nil
+	}
+	return a.src, &a.spec
+}
+
+// AccountKey returns the key the spec gives the account of an e-mail key
+// (estate.EmailKey), and false when the spec does not declare it.
+func (im *Import) AccountKey(emailKey string) (string, bool) {
+	key, ok := im.core.keyByEmail[emailKey]
+	return key, ok
+}
+
+// Target turns a target of the estate (estate.RootTarget, a unit path, an
+// account's e-mail key) into the spec's (Root, a unit path, an account
+// key), and returns false when the spec does not declare it.
+func (im *Import) Target(t string) (string, bool) {
+	if t == estate.RootTarget || im.core.units[t] != nil {
+		return t, true
+	}
+	return im.AccountKey(t)
 }

@@ -146,10 +146,11 @@ func fieldKey(f reflect.StructField) string {
 	return key
 }
 
-// encodeFields is Encode of the given fields of *structPtr only, in the
-// order given: for a section the import writes in another order than its
-// type declares (an account's exempt_from_naming before its tags).
-func encodeFields(structPtr any, fields ...any) *Node {
+// EncodeFields is Encode of the given fields of *structPtr only, given as
+// pointers, in the order given: for a value the import writes in another
+// order than its type declares (an account's exempt_from_naming before its
+// tags), or of which it writes only some fields.
+func EncodeFields(structPtr any, fields ...any) *Node {
 	n := NewNode()
 	for _, f := range fields {
 		if val, ok := encodeValue(reflect.ValueOf(f).Elem(), false); ok {

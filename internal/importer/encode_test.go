@@ -4,11 +4,57 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/groundwork-aws/groundwork/internal/layer/billing"
-	"github.com/groundwork-aws/groundwork/internal/layer/logging"
-	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
-	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
+)
+
+// Types shaped like the layers' sections of the spec, for the rules
+// Encode follows with them.
+type (
+	trailSpec struct {
+		Name             string `yaml:"name"`
+		Account          string `yaml:"account"`
+		LogRetentionDays int    `yaml:"log_retention_days"`
+	}
+	bucketsSpec struct {
+		RetentionDays *int `yaml:"retention_days"`
+	}
+	configSpec struct {
+		Rules             []string `yaml:"rules"`
+		OrganizationRules bool     `yaml:"organization_rules"`
+	}
+	trailsSection struct {
+		Trail   trailSpec   `yaml:"trail"`
+		Buckets bucketsSpec `yaml:"buckets"`
+		Config  configSpec  `yaml:"config"`
+	}
+	budgetSpec struct {
+		MonthlyUSD int `yaml:"monthly_usd"`
+	}
+	reportSpec struct {
+		Name    string `yaml:"name"`
+		Enabled *bool  `yaml:"enabled"`
+	}
+	costsSection struct {
+		Disabled           bool        `yaml:"disabled"`
+		Budget             *budgetSpec `yaml:"budget"`
+		CUR                reportSpec  `yaml:"cur"`
+		CostAllocationTags *bool       `yaml:"cost_allocation_tags"`
+	}
+	topicSpec struct {
+		Subscribers []string `yaml:"subscribers"`
+	}
+	alarmsSection struct {
+		SecurityTopic topicSpec `yaml:"security_topic"`
+		Alarms        []string  `yaml:"alarms"`
+	}
+	servicesSection struct {
+		TrustedAccess   []string          `yaml:"trusted_access"`
+		DelegatedAdmins map[string]string `yaml:"delegated_admins"`
+	}
+	documentSpec struct {
+		File    string `yaml:"file"`
+		Content string `yaml:"-"`
+	}
 )
 
 func render(n *Node) string {
@@ -25,28 +71,28 @@ func TestEncode(t *testing.T) {
 		v    any
 		want string
 	}{
-		"empty section": {&logging.Spec{}, ""},
+		"empty section": {&trailsSection{}, ""},
 		"zero values left out, set ones in struct order": {
-			logging.Spec{Trail: logging.TrailSpec{LogRetentionDays: 90, Name: "t"}, Config: logging.ConfigService{OrganizationRules: true}},
+			trailsSection{Trail: trailSpec{LogRetentionDays: 90, Name: "t"}, Config: configSpec{OrganizationRules: true}},
 			"trail:\n  name: t\n  log_retention_days: 90\nconfig:\n  organization_rules: true\n",
 		},
 		"pointers written whatever they point to": {
-			billing.Spec{CostAllocationTags: new(false), Budget: &billing.BudgetSpec{}, CUR: billing.CostReportSpec{Enabled: new(false)}},
+			costsSection{CostAllocationTags: new(false), Budget: &budgetSpec{}, CUR: reportSpec{Enabled: new(false)}},
 			"budget: {}\ncur:\n  enabled: false\ncost_allocation_tags: false\n",
 		},
-		"pointed-to zero numbers": {logging.LogBuckets{RetentionDays: new(0)}, "retention_days: 0\n"},
+		"pointed-to zero numbers": {bucketsSpec{RetentionDays: new(0)}, "retention_days: 0\n"},
 		"nil list left out, empty list written": {
-			monitoring.Spec{Alarms: []string{}, SecurityTopic: monitoring.SecurityTopic{Subscribers: nil}},
+			alarmsSection{Alarms: []string{}, SecurityTopic: topicSpec{Subscribers: nil}},
 			"alarms: []\n",
 		},
 		"maps sorted, entries always written, empty map written": {
 			spec.Tagging{Values: map[string][]string{"b": {"x"}, "a": {}}, Policy: &spec.TagPolicy{Disabled: true}},
 			"values:\n  a: []\n  b: [x]\npolicy:\n  disabled: true\n",
 		},
-		"empty map":        {orglayer.Services{TrustedAccess: []string{}, DelegatedAdmins: map[string]string{}}, "trusted_access: []\ndelegated_admins: {}\n"},
+		"empty map":        {servicesSection{TrustedAccess: []string{}, DelegatedAdmins: map[string]string{}}, "trusted_access: []\ndelegated_admins: {}\n"},
 		"a map at the top": {map[string]string{"z": "", "a": "1"}, "a: \"1\"\nz: \"\"\n"},
 		"a node as it is":  {NewNode().Set("k", "v"), "k: v\n"},
-		"yaml:- left out":  {orglayer.SCP{File: "f.json", Content: "{}"}, "file: f.json\n"},
+		"yaml:- left out":  {documentSpec{File: "f.json", Content: "{}"}, "file: f.json\n"},
 		"nested node field": {struct {
 			N *Node `yaml:"node"`
 		}{NewNode().Set("a", 1)}, "node:\n  a: 1\n"},
@@ -73,7 +119,7 @@ func TestEncodePanicsOnWhatItCannotWrite(t *testing.T) {
 }
 
 func TestFieldKeyAndComments(t *testing.T) {
-	s := &billing.Spec{CUR: billing.CostReportSpec{Name: "r"}, CostAllocationTags: new(false)}
+	s := &costsSection{CUR: reportSpec{Name: "r"}, CostAllocationTags: new(false)}
 	if got := FieldKey(s, &s.Disabled); got != "disabled" {
 		t.Errorf("FieldKey of the first field = %q", got)
 	}

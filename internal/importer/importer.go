@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,13 +59,10 @@ type Result struct {
 var ErrNoOrganization = errors.New("the management account is not in an organization: there is nothing to import (run groundwork init instead)")
 
 // Run imports the organization of actual: the core (organization, units,
-// accounts, tagging, SCPs, the tag policy, services, contacts), then each
-// registered section, in order, reads what it needs through r into actual
-// and writes itself. actual must have been read with its organization
-// layer and, for contacts to be imported, alternate contacts
-// (inventory.Options{OrgLayer: true, Contacts: true}). Errors are those
-// of the core, of a section's Read, and the refusal of a spec that does
-// not validate; a part of a layer that cannot be read is passed to
+// accounts, tagging), then each registered section, in order, reads what
+// it needs through r into actual and writes itself. Errors are those of
+// the core, of a section's Read or Write, and the refusal of a spec that
+// does not validate; a part of a layer that cannot be read is passed to
 // r.Warn (when nil, it becomes a warning of the result) and left off. The
 // spec it returns validates and, planned against actual, has no changes
 // except where a warning says otherwise.
@@ -82,7 +80,9 @@ func Run(ctx context.Context, r inventory.Reader, actual *estate.Estate, opts Op
 				return Result{}, err
 			}
 		}
-		im.write(s)
+		if err := im.write(s); err != nil {
+			return Result{}, err
+		}
 	}
 	return im.result()
 }
@@ -96,7 +96,9 @@ func Spec(actual *estate.Estate, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	for _, s := range im.order {
-		im.write(s)
+		if err := im.write(s); err != nil {
+			return Result{}, err
+		}
 	}
 	return im.result()
 }
@@ -114,66 +116,55 @@ func Prepare(actual *estate.Estate, opts Options, key string) (*Import, error) {
 		if s.Key == key {
 			return im, nil
 		}
-		im.write(s)
+		if err := im.write(s); err != nil {
+			return nil, err
+		}
 	}
 	return nil, fmt.Errorf("import: no section %s is registered", key)
 }
 
-// begin runs the core of an import.
-func begin(actual *estate.Estate, opts Options) (*Import, error) {
-	core, err := start(actual, opts)
-	if err != nil {
-		return nil, err
-	}
-	im := &Import{core: core, written: map[string]written{}, order: sections()}
-	return im, nil
-}
-
 // write runs a section's Write and keeps what it wrote.
-func (im *Import) write(s SectionType) {
-	value, note := s.Write(im)
+func (im *Import) write(s SectionType) error {
+	value, note, err := s.Write(im)
+	if err != nil {
+		return err
+	}
 	im.written[s.Key] = written{value: absentIfNil(value), note: note}
+	return nil
 }
 
-// start imports the core: everything but the registered sections, which
-// are decided against it.
-func start(actual *estate.Estate, opts Options) (*importer, error) {
+// begin runs the core of an import: everything but the registered
+// sections, which are decided against it.
+func begin(actual *estate.Estate, opts Options) (*Import, error) {
 	if actual == nil || actual.Organization == nil {
 		return nil, ErrNoOrganization
 	}
-	if actual.Org == nil {
-		return nil, errors.New("import: the organization layer (policies, trusted access, delegated administrators) was not read")
-	}
-	im := &importer{actual: actual, keyByEmail: map[string]string{}, units: map[string]*estate.Unit{}}
+	c := &importer{actual: actual, keyByEmail: map[string]string{}, units: map[string]*estate.Unit{}}
+	im := &Import{core: c, written: map[string]written{}, order: sections()}
+	im.layout = slices.Clone(im.order)
+	slices.SortStableFunc(im.layout, func(a, b SectionType) int { return cmp.Compare(a.position(), b.position()) })
 	for _, a := range actual.Accounts {
 		if actual.IsManagement(a) {
-			im.mgmt = a
+			c.mgmt = a
 		}
 	}
-	if im.mgmt == nil {
+	if c.mgmt == nil {
 		return nil, fmt.Errorf("import: the management account %s is not among the organization's accounts", actual.Organization.ManagementAccountID)
 	}
 	var err error
-	if im.opts, err = im.defaults(opts); err != nil {
+	if c.opts, err = c.defaults(opts); err != nil {
 		return nil, err
 	}
-	if _, err := im.probe(nil, nil, nil); err != nil {
+	if _, err := im.ProbeBare(nil, nil); err != nil {
 		return nil, optionsError(err)
 	}
 	if actual.Organization.FeatureSet != "" && actual.Organization.FeatureSet != "ALL" {
-		im.warnf("the organization has only %s; the spec asks for all features, so plan will propose enabling them", actual.Organization.FeatureSet)
+		c.warnf("the organization has only %s; the spec asks for all features, so plan will propose enabling them", actual.Organization.FeatureSet)
 	}
-	if err := im.importUnits(); err != nil {
+	if err := c.importUnits(); err != nil {
 		return nil, err
 	}
-	im.importAccounts()
-	if err := im.importSCPs(); err != nil {
-		return nil, err
-	}
-	im.importTagPolicy()
-	im.dropDisallowedTags()
-	im.importServices()
-	im.importContacts()
+	c.importAccounts()
 	return im, nil
 }
 
@@ -191,22 +182,16 @@ type importer struct {
 	accounts   map[string]*account
 	keyByEmail map[string]string
 
-	protectedPaths []string // written only when not the default
-	scps           []*scp
-	tagging        *tagging
-	trusted        []string
-	delegated      map[string]string
-	contacts       *spec.Contacts
+	// tagging is the tagging section; nil writes the dictionary without
+	// a tag policy (disabledTagging).
+	tagging *spec.Tagging
 }
 
-// account is a member account as the spec will write it.
+// account is a member account: as the estate has it (src), and as the
+// spec will write it.
 type account struct {
-	src    *estate.Account
-	role   string
-	exempt bool
-	tags   map[string]string
-	// contacts are the account's overrides; nil when none are written.
-	contacts *spec.Contacts
+	src  *estate.Account
+	spec spec.Account
 }
 
 func (im *importer) warnf(format string, args ...any) {
@@ -242,15 +227,6 @@ func (im *importer) defaults(opts Options) (Options, error) {
 		opts.Now = time.Now()
 	}
 	return opts, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

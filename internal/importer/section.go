@@ -12,24 +12,34 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 // SectionType is a top-level section of the spec that a layer imports
-// itself. The core of the import (organization, units, accounts, tagging,
-// policies, services, contacts) runs first; then every section, in Order
-// and then Key, reads what it needs and writes its value. The sections
-// are written after services and before contacts, in the same order.
+// itself. The core of the import (organization, units, accounts, tagging)
+// runs first; then every section, in Order and then Key, reads what it
+// needs and writes its value. The sections are written after the core, in
+// Position order.
 type SectionType struct {
 	// Key is the section's key in foundation.yaml.
 	Key string
-	// Order places the section among the others: sections run and are
-	// written in Order, then Key. A section that decides against another
-	// (monitoring watches logging's trail) comes after it. The built-in
-	// layers use logging 100, monitoring 200, hardening 300, billing 400.
+	// Order places the section among the others: sections run in Order,
+	// then Key. A section that decides against another (one that watches
+	// what another layer builds, or whose defaults another's probes read)
+	// comes after it.
 	Order int
+	// Position places the section in the written spec, when it is not
+	// where Order puts it: sections are written in Position, then Key, and
+	// a Position of 0 is taken as Order. A section that must run early, for
+	// the probes of later ones to see it, but reads best at the end of the
+	// file, runs at a low Order and is written at a high Position.
+	Position int
+	// Bare, optional, is the section's value in bare probes (see
+	// Import.ProbeBare): one that asks for nothing, so that a probe of
+	// another part is not refused for what the section's defaults would
+	// build. nil leaves the section out of them.
+	Bare any
 	// Read, optional, reads into im.Actual() what Write needs: typically,
 	// Probe with an empty section to learn where groundwork's layer would
 	// be, then read it through the layer's reader. Errors it returns fail
@@ -37,10 +47,30 @@ type SectionType struct {
 	// unread, so that Write leaves it off.
 	Read func(ctx context.Context, r inventory.Reader, im *Import) error
 	// Write returns the value written under Key: a struct of the spec's
-	// own section type (written by its yaml tags, see Encode) or a *Node;
-	// or nil and a note, written as a comment in the section's place ("" for
-	// none). What the spec cannot express goes to im.Warnf.
-	Write func(im *Import) (value any, note string)
+	// own section type (written by its yaml tags, see Encode), a *Node, or
+	// a WithFiles; or nil and a note, written as a comment in the
+	// section's place ("" for none). What the spec cannot express goes to
+	// im.Warnf. An error fails the import: an estate the section cannot be
+	// imported from (its layer was not read), or a groundwork bug.
+	Write func(im *Import) (value any, note string, err error)
+}
+
+// WithFiles is a section's value (see SectionType.Write) that refers to
+// files beside the spec, such as policy documents. The import returns
+// Files in Result.Files, by the path the spec writes. Probes and the check
+// that the imported spec loads have no files: they write Placeholder, a
+// value that refers to none, in Value's place.
+type WithFiles struct {
+	Value, Placeholder any
+	Files              map[string][]byte
+}
+
+// position is where s is written (see SectionType.Position).
+func (s SectionType) position() int {
+	if s.Position != 0 {
+		return s.Position
+	}
+	return s.Order
 }
 
 // registry holds the registered sections, sorted by Order, then Key.
@@ -81,7 +111,7 @@ func sections() []SectionType {
 // coreKeys are the top-level keys the core writes.
 var coreKeys = map[string]bool{
 	key(&top.Version): true, key(&top.Organization): true, key(&top.Units): true, key(&top.Accounts): true,
-	key(&top.Tagging): true, orglayer.PoliciesKey: true, orglayer.ServicesKey: true, orglayer.ContactsKey: true,
+	key(&top.Tagging): true,
 }
 
 // Import is an import in progress, as a section sees it: the actual
@@ -92,7 +122,8 @@ type Import struct {
 	core *importer
 	// written are the sections' values (nil: left off) and notes, by key.
 	written map[string]written
-	order   []SectionType
+	// order is the sections in run order, layout in written order.
+	order, layout []SectionType
 }
 
 type written struct {
@@ -118,8 +149,8 @@ func (im *Import) Warnf(format string, args ...any) { im.core.warnf(format, args
 func (im *Import) Section(key string) any { return im.written[key].value }
 
 // Probe loads the would-be spec: the core, the sections imported so far,
-// and the section key set to value (nil: without it), SCP files replaced
-// by placeholders. It returns spec.Parse's result: a section asks the spec
+// and the section key set to value (nil: without it), each WithFiles
+// written as its Placeholder. It returns spec.Parse's result: a section asks the spec
 // what it would make of a value (its defaults, its desired layer: the
 // hint of where groundwork's layer would be), and whether it accepts it.
 func (im *Import) Probe(key string, value any) (*spec.Foundation, error) {

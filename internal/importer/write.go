@@ -2,10 +2,10 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -24,23 +24,43 @@ func (im *importer) organization(management bool) *Node {
 	return Encode(org)
 }
 
-// probe parses a small spec with the import's organization and the given
-// SCPs and tagging section (nil: none), and returns it loaded: the spec's
-// own answer to what it would make of them.
-func (im *importer) probe(scps *Node, tagging *spec.Tagging, protected []string) (*spec.Foundation, error) {
+// ProbeBare loads a spec of the organization alone: the import's options,
+// one placeholder OU, no accounts, the tagging section t (nil: the
+// dictionary without a tag policy), and the registered sections at their
+// Bare values, except those values names (nil: without the section). It
+// returns spec.Parse's result: a section asks the spec what it would make
+// of a value of its own, away from what the import decides elsewhere (the
+// accounts' tags, which t may not allow yet).
+func (im *Import) ProbeBare(t *spec.Tagging, values map[string]any) (*spec.Foundation, error) {
 	root := NewNode()
 	root.Set(key(&top.Version), Raw(fmt.Sprint(spec.Version)))
-	root.Set(key(&top.Organization), im.organization(false))
+	root.Set(key(&top.Organization), im.core.organization(false))
 	root.Child(key(&top.Units)).Set("Probe", NewNode())
-	if tagging == nil {
-		tagging = disabledTagging()
+	if t == nil {
+		t = disabledTagging()
 	}
-	root.Set(key(&top.Tagging), Encode(tagging))
-	root.Set(orglayer.PoliciesKey, policiesNode(scps, protected))
-	root.Set(orglayer.ServicesKey, Encode(orglayer.Services{TrustedAccess: []string{}, DelegatedAdmins: map[string]string{}}))
+	root.Set(key(&top.Tagging), Encode(t))
+	for _, s := range im.layout {
+		v, ok := values[s.Key]
+		if !ok {
+			v = s.Bare
+		}
+		if v = placeholder(absentIfNil(v)); v != nil {
+			root.Set(s.Key, Encode(v))
+		}
+	}
 	var b strings.Builder
 	root.render(&b, 0)
 	return spec.Parse(probeFile, []byte(b.String()))
+}
+
+// placeholder is what probes write of a section's value: a WithFiles's
+// Placeholder, any other value as it is.
+func placeholder(v any) any {
+	if f, ok := v.(WithFiles); ok {
+		return absentIfNil(f.Placeholder)
+	}
+	return v
 }
 
 // top names the spec's top-level keys (see key).
@@ -49,24 +69,10 @@ var top spec.Foundation
 // key is the spec's key of a field of top.
 func key(field any) string { return FieldKey(&top, field) }
 
-// policiesNode writes the policies section: scps is a mapping of SCPs by
-// name (nil: none), written after the role paths.
-func policiesNode(scps *Node, protected []string) *Node {
-	p := orglayer.Policies{}
-	if len(protected) > 0 {
-		p.ProtectedRolePaths = protected
-	}
-	if scps == nil {
-		scps = NewNode()
-	}
-	return encodeFields(&p, &p.ProtectedRolePaths).Set(FieldKey(&p, &p.SCPs), scps)
-}
-
 // spec builds the whole spec: the core's sections, then the registered
-// sections' values (or notes) in order, then contacts. With placeholders,
-// SCP files are replaced by a library policy, so that the spec can be
-// validated without the files (which are checked on their own, see
-// checkSCP).
+// sections' values (or notes) in Position order. With placeholders, each
+// WithFiles is written as its Placeholder, so that the spec can be
+// validated without the files.
 func (im *Import) spec(placeholders bool) *Node {
 	c := im.core
 	root := NewNode()
@@ -79,37 +85,25 @@ func (im *Import) spec(placeholders bool) *Node {
 	}
 	root.Set(key(&top.Accounts), accounts)
 	if c.tagging != nil {
-		root.Set(key(&top.Tagging), Encode(c.tagging.spec(c.tagging.attach)))
+		root.Set(key(&top.Tagging), Encode(c.tagging))
 	} else {
 		root.Set(key(&top.Tagging), Encode(disabledTagging()))
 	}
-	scps := NewNode()
-	for _, s := range c.scps {
-		p := orglayer.SCP{Description: s.description, Attach: s.attach}
-		switch {
-		case s.file != "" && placeholders:
-			p.Library = []string{"PreventMemberLeaveOrg"}
-		case s.file != "":
-			p.File = s.file
-		default:
-			p.Library = s.library
-		}
-		scps.Set(s.name, encodeFields(&p, &p.Description, &p.Library, &p.File, &p.Attach))
-	}
-	root.Set(orglayer.PoliciesKey, policiesNode(scps, c.protectedPaths))
-	root.Set(orglayer.ServicesKey, Encode(orglayer.Services{TrustedAccess: c.trusted, DelegatedAdmins: c.delegated}))
-	for _, s := range im.order {
+	for _, s := range im.layout {
 		w, ok := im.written[s.Key]
+		value := w.value
+		if f, isFiles := value.(WithFiles); isFiles && !placeholders {
+			value = absentIfNil(f.Value)
+		} else {
+			value = placeholder(value)
+		}
 		switch {
 		case !ok:
-		case w.value != nil:
-			root.Set(s.Key, Encode(w.value))
+		case value != nil:
+			root.Set(s.Key, Encode(value))
 		case w.note != "":
 			root.Comment(w.note)
 		}
-	}
-	if c.contacts != nil {
-		root.Set(orglayer.ContactsKey, Encode(c.contacts))
 	}
 	return root
 }
@@ -129,7 +123,7 @@ func (im *importer) unitsNode(parent string) *Node {
 		if len(u.Tags) > 0 {
 			su.Tags = u.Tags
 		}
-		un := encodeFields(&su, &su.Guardrails, &su.Tags)
+		un := EncodeFields(&su, &su.Guardrails, &su.Tags)
 		if children := im.unitsNode(path); children.Len() > 0 {
 			un.Set(FieldKey(&su, &su.Units), children)
 		}
@@ -139,12 +133,11 @@ func (im *importer) unitsNode(parent string) *Node {
 }
 
 func (im *importer) accountNode(a *account) *Node {
-	sa := spec.Account{Unit: a.src.Unit, Role: a.role, Name: a.src.Name, Email: a.src.Email,
-		ExemptFromNaming: a.exempt, Contacts: a.contacts}
-	if len(a.tags) > 0 {
-		sa.Tags = a.tags
+	sa := a.spec
+	if len(sa.Tags) == 0 {
+		sa.Tags = nil
 	}
-	return encodeFields(&sa, &sa.Unit, &sa.Role, &sa.Name, &sa.Email, &sa.ExemptFromNaming, &sa.Tags, &sa.Contacts)
+	return EncodeFields(&sa, &sa.Unit, &sa.Role, &sa.Name, &sa.Email, &sa.ExemptFromNaming, &sa.Tags, &sa.Contacts)
 }
 
 // result renders the spec, after checking that it loads.
@@ -166,9 +159,9 @@ func (im *Import) result() (Result, error) {
 	}
 	im.spec(false).render(&b, 0)
 	files := map[string][]byte{}
-	for _, s := range c.scps {
-		if s.file != "" {
-			files[s.file] = s.content
+	for _, w := range im.written {
+		if f, ok := w.value.(WithFiles); ok {
+			maps.Copy(files, f.Files)
 		}
 	}
 	return Result{YAML: []byte(b.String()), Files: files, Warnings: c.warnings}, nil

@@ -1,4 +1,4 @@
-package importer_test
+package all_test
 
 import (
 	"context"
@@ -28,9 +28,9 @@ func init() {
 	importer.RegisterSection(importer.SectionType{
 		Key: toyKey, Order: 1000,
 		Read: func(context.Context, inventory.Reader, *importer.Import) error { return nil },
-		Write: func(im *importer.Import) (any, string) {
+		Write: func(im *importer.Import) (any, string, error) {
 			if im.Options().PolicyDir != toyPolicyDir {
-				return nil, ""
+				return nil, "", nil
 			}
 			toySaw.logging = im.Section("logging") != nil
 			_, toySaw.bare = im.Probe(toyKey, nil)
@@ -39,7 +39,7 @@ func init() {
 			}{3})
 			_, toySaw.none = im.Probe("no-such-section", nil)
 			im.Warnf("the toy layer is %s", "left off")
-			return nil, "toy: the toy layer stays off."
+			return nil, "toy: the toy layer stays off.", nil
 		},
 	})
 }
@@ -93,7 +93,7 @@ func TestSection(t *testing.T) {
 }
 
 func TestRegisterSectionRefuses(t *testing.T) {
-	write := func(*importer.Import) (any, string) { return nil, "" }
+	write := func(*importer.Import) (any, string, error) { return nil, "", nil }
 	for name, s := range map[string]importer.SectionType{
 		"an empty key":    {Write: write},
 		"no Write":        {Key: "toy-without-write"},

@@ -1,11 +1,10 @@
-package importer_test
+package all_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -96,17 +95,17 @@ func withLayers(monitoring, hardening string, mutate func(e *estate.Estate)) fun
 
 func TestLayerHints(t *testing.T) {
 	e := withLayers("", "", nil)(t)
-	m, err := importer.MonitoringHint(e, opts)
+	m, err := monitoringHint(e, opts)
 	if err != nil || m == nil || len(m.Topics) == 0 || len(m.Alarms) == 0 {
 		t.Errorf("MonitoringHint = %v, %v; want the layer of monitoring: {}", m, err)
 	}
-	h, err := importer.HardeningHint(e, opts)
+	h, err := hardeningHint(e, opts)
 	if err != nil || h == nil || len(h.Accounts) != 5 || !strings.Contains(strings.Join(h.Accounts, " "), estate.ManagementKey) {
 		t.Errorf("HardeningHint = %+v, %v; want every account", h, err)
 	}
 	// Without logging there is no monitoring to look for.
 	e.Logging = nil
-	if m, err := importer.MonitoringHint(e, opts); err != nil || m != nil {
+	if m, err := monitoringHint(e, opts); err != nil || m != nil {
 		t.Errorf("MonitoringHint without logging = %v, %v; want nil", m, err)
 	}
 }

@@ -1,4 +1,4 @@
-package importer
+package monitoring
 
 import (
 	"context"
@@ -7,17 +7,18 @@ import (
 	"slices"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 )
 
 // monitoringKey is the monitoring section's key.
-const monitoringKey = monitoring.SpecKey
+const monitoringKey = SpecKey
 
 func init() {
 	// After logging: the layer watches the logging layer's trail.
-	RegisterSection(SectionType{Key: monitoringKey, Order: 200, Read: readMonitoring, Write: writeMonitoring})
+	importer.RegisterSection(importer.SectionType{Key: monitoringKey, Order: 200, Read: readMonitoring, Write: writeMonitoring})
 }
 
 // Written where the monitoring section would be when the import leaves
@@ -34,31 +35,31 @@ const (
 // monitoringKinds are the kinds that carry out the monitoring layer.
 var monitoringKinds = map[string]bool{kinds.KindTopic: true, kinds.KindMetricFilter: true, kinds.KindAlarm: true, kinds.KindEventRule: true}
 
-// monitoringHint returns where groundwork's monitoring layer would be:
+// ImportHint returns where groundwork's monitoring layer would be:
 // the desired monitoring layer of the would-be spec with `monitoring: {}`.
 // The layer watches the logging layer's trail, so it returns nil when the
 // import leaves logging off.
-func monitoringHint(im *Import) *estate.Monitoring {
-	if im.Section(loggingKey) == nil {
+func ImportHint(im *importer.Import) *estate.Monitoring {
+	if im.Section(logging.SpecKey) == nil {
 		return nil
 	}
-	f, err := im.Probe(monitoringKey, &monitoring.Spec{})
+	f, err := im.Probe(monitoringKey, &Spec{})
 	if err != nil {
 		return nil // the logging section turns off what monitoring watches
 	}
 	return f.Desired().Monitoring
 }
 
-// readMonitoring reads the monitoring layer where monitoringHint says. A
+// readMonitoring reads the monitoring layer where ImportHint says. A
 // read that fails is passed to r.Warn and leaves actual.Monitoring nil:
 // the import then leaves the layer off.
-func readMonitoring(ctx context.Context, r inventory.Reader, im *Import) error {
-	hint := monitoringHint(im)
+func readMonitoring(ctx context.Context, r inventory.Reader, im *importer.Import) error {
+	hint := ImportHint(im)
 	if hint == nil {
 		return nil
 	}
 	actual := im.Actual()
-	if err := monitoring.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, hint); err != nil {
+	if err := Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, hint); err != nil {
 		actual.Monitoring = nil
 		r.Warn(fmt.Errorf("the monitoring layer was not read, so the spec leaves it off: %w", err))
 	}
@@ -69,18 +70,18 @@ func readMonitoring(ctx context.Context, r inventory.Reader, im *Import) error {
 // is written and the security topic exists: `monitoring: {}` with the
 // values that differ from the actual layer (subscribers, alarms,
 // namespace, root sign-in rule). What still differs is warned about.
-func writeMonitoring(im *Import) (any, string) {
-	if im.Section(loggingKey) == nil {
-		return nil, monitoringNoLogging + monitoringHowTo
+func writeMonitoring(im *importer.Import) (any, string, error) {
+	if im.Section(logging.SpecKey) == nil {
+		return nil, monitoringNoLogging + monitoringHowTo, nil
 	}
 	m := im.Actual().Monitoring
 	if m == nil {
-		return nil, monitoringNotRead + monitoringHowTo
+		return nil, monitoringNotRead + monitoringHowTo, nil
 	}
-	defaults, err := im.Probe(monitoringKey, &monitoring.Spec{})
+	defaults, err := im.Probe(monitoringKey, &Spec{})
 	if err != nil {
-		im.Warnf("the monitoring layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
-		return nil, monitoringLeftOff + monitoringHowTo
+		im.Warnf("the monitoring layer cannot be written in the spec, which refuses it (%v); it is left off", importer.OneLine(err))
+		return nil, monitoringLeftOff + monitoringHowTo, nil
 	}
 	want := defaults.Desired().Monitoring
 	var topic *estate.Topic
@@ -91,10 +92,10 @@ func writeMonitoring(im *Import) (any, string) {
 		}
 	}
 	if topic == nil {
-		return nil, monitoringNotFound + monitoringHowTo
+		return nil, monitoringNotFound + monitoringHowTo, nil
 	}
-	def := monitoring.SpecOf(defaults)
-	s := &monitoring.Spec{}
+	def := SpecOf(defaults)
+	s := &Spec{}
 	namespace := ""
 	for _, key := range slices.Sorted(maps.Keys(want.MetricFilters)) {
 		if fl := m.MetricFilters[key]; fl != nil {
@@ -111,7 +112,7 @@ func writeMonitoring(im *Import) (any, string) {
 			subs = append(subs, sub.Endpoint)
 		}
 	}
-	if len(subs) > 0 && !SameSet(subs, def.SecurityTopic.Subscribers) {
+	if len(subs) > 0 && !importer.SameSet(subs, def.SecurityTopic.Subscribers) {
 		s.SecurityTopic.Subscribers = slices.Compact(slices.Sorted(slices.Values(subs)))
 	}
 	deployed := map[string]bool{}
@@ -140,9 +141,9 @@ func writeMonitoring(im *Import) (any, string) {
 	}
 	f, err := im.Probe(monitoringKey, s)
 	if err != nil {
-		im.Warnf("the monitoring layer of topic %s cannot be written in the spec, which refuses it (%v); it is left off", topic.Name, OneLine(err))
-		return nil, monitoringLeftOff + monitoringHowTo
+		im.Warnf("the monitoring layer of topic %s cannot be written in the spec, which refuses it (%v); it is left off", topic.Name, importer.OneLine(err))
+		return nil, monitoringLeftOff + monitoringHowTo, nil
 	}
 	im.WarnChanges(monitoringKey, f, func(kind string) bool { return monitoringKinds[kind] })
-	return s, ""
+	return s, "", nil
 }

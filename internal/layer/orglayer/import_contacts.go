@@ -1,21 +1,14 @@
-package importer
+package orglayer
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
-
-// contactFields are the spec's names of the contact types, in
-// estate.ContactTypes order.
-var contactFields = []string{"billing", "operations", "security"}
-
-// phoneRE is the phone number shape the spec accepts (spec's phoneRE).
-var phoneRE = regexp.MustCompile(`^[+]?[\s0-9()-]{7,25}$`)
 
 // unusableContacts says why an account's contacts cannot be written in the
 // spec, or "" when they can. The spec manages all three types of an
@@ -34,57 +27,59 @@ func unusableContacts(c map[string]estate.Contact) string {
 			return fmt.Sprintf("its %s contact has an empty field", field)
 		case !phoneRE.MatchString(x.Phone):
 			return fmt.Sprintf("its %s phone %q is not one the spec accepts", field, x.Phone)
-		case !emailRE.MatchString(x.Email):
+		case !spec.IsEmail(x.Email):
 			return fmt.Sprintf("its %s e-mail %q is not one the spec accepts", field, x.Email)
 		}
 	}
 	return ""
 }
 
-// importContacts writes the alternate contacts. When every account,
+// writeContacts writes the alternate contacts. When every account,
 // management included, has all three, the spec gets a contacts section:
 // the most common phone, and the management account's differences from
 // the defaults (the spec has no contacts of its own for it). Otherwise a
 // contacts section would make groundwork set contacts on accounts that
 // have none, so only accounts with complete contacts get them, as their
 // own overrides, and the management account's are left out.
-func (im *importer) importContacts() {
-	keys := sortedKeys(im.accounts)
-	some := len(im.mgmt.Contacts) > 0
-	all := unusableContacts(im.mgmt.Contacts) == ""
-	sets := []map[string]estate.Contact{im.mgmt.Contacts}
+func writeContacts(im *importer.Import) (any, string, error) {
+	mgmt := im.Management()
+	keys := im.AccountKeys()
+	some := len(mgmt.Contacts) > 0
+	all := unusableContacts(mgmt.Contacts) == ""
+	sets := []map[string]estate.Contact{mgmt.Contacts}
 	for _, key := range keys {
-		c := im.accounts[key].src.Contacts
-		some = some || len(c) > 0
-		all = all && unusableContacts(c) == ""
-		sets = append(sets, c)
+		src, _ := im.Account(key)
+		some = some || len(src.Contacts) > 0
+		all = all && unusableContacts(src.Contacts) == ""
+		sets = append(sets, src.Contacts)
 	}
 	if !some {
-		return
+		return nil, "", nil
 	}
+	domain := im.Options().Domain
 	var org *spec.Contacts
 	if all {
 		org = &spec.Contacts{Phone: commonPhone(sets...)}
 		for i, ct := range estate.ContactTypes {
-			*contactSlots(org)[i] = diffContact(im.mgmt.Contacts[ct], im.defaultContact(im.mgmt.Name, i, org, nil))
+			*contactSlots(org)[i] = diffContact(mgmt.Contacts[ct], defaultContact(domain, mgmt.Name, i, org, nil))
 		}
-		im.contacts = org
-	} else if len(im.mgmt.Contacts) > 0 {
-		im.warnf("the management account's alternate contacts are left out of the spec: its contacts section would apply to every account, and not every account has all three contacts")
+	} else if len(mgmt.Contacts) > 0 {
+		im.Warnf("the management account's alternate contacts are left out of the spec: its contacts section would apply to every account, and not every account has all three contacts")
 	}
 	for _, key := range keys {
-		a := im.accounts[key]
-		if why := unusableContacts(a.src.Contacts); why != "" {
-			im.warnf("account %s: %s; the spec does not manage its alternate contacts", key, why)
+		src, written := im.Account(key)
+		if why := unusableContacts(src.Contacts); why != "" {
+			im.Warnf("account %s: %s; the spec does not manage its alternate contacts", key, why)
 			continue
 		}
-		a.contacts = im.overrides(a.src, org)
+		written.Contacts = overrides(domain, src, org)
 	}
+	return org, "", nil
 }
 
 // overrides returns what an account's contacts must override of the
 // organization-wide ones (nil when nothing).
-func (im *importer) overrides(a *estate.Account, org *spec.Contacts) *spec.Contacts {
+func overrides(domain string, a *estate.Account, org *spec.Contacts) *spec.Contacts {
 	own := &spec.Contacts{}
 	orgPhone := ""
 	if org != nil {
@@ -95,7 +90,7 @@ func (im *importer) overrides(a *estate.Account, org *spec.Contacts) *spec.Conta
 	}
 	empty := own.Phone == ""
 	for i, ct := range estate.ContactTypes {
-		d := diffContact(a.Contacts[ct], im.defaultContact(a.Name, i, org, own))
+		d := diffContact(a.Contacts[ct], defaultContact(domain, a.Name, i, org, own))
 		*contactSlots(own)[i] = d
 		empty = empty && d == nil
 	}
@@ -106,9 +101,10 @@ func (im *importer) overrides(a *estate.Account, org *spec.Contacts) *spec.Conta
 }
 
 // defaultContact is the contact of type i the spec resolves for an account
-// named name from the organization-wide contacts and the account's own
-// (spec's resolveContacts): defaults, then org, then own, field by field.
-func (im *importer) defaultContact(name string, i int, org, own *spec.Contacts) estate.Contact {
+// named name, in an organization of e-mail domain domain, from the
+// organization-wide contacts and the account's own (see ResolveContacts):
+// defaults, then org, then own, field by field.
+func defaultContact(domain, name string, i int, org, own *spec.Contacts) estate.Contact {
 	field := contactFields[i]
 	title := strings.ToUpper(field[:1]) + field[1:]
 	var orgPhone, ownPhone string
@@ -118,7 +114,7 @@ func (im *importer) defaultContact(name string, i int, org, own *spec.Contacts) 
 	if own != nil {
 		ownPhone = own.Phone
 	}
-	c := estate.Contact{Name: title, Title: title + " contact", Email: fmt.Sprintf("%s-%s@%s", name, field, im.opts.Domain),
+	c := estate.Contact{Name: title, Title: title + " contact", Email: fmt.Sprintf("%s-%s@%s", name, field, domain),
 		Phone: firstNonEmpty(ownPhone, orgPhone)}
 	for _, src := range []*spec.Contacts{org, own} {
 		if src == nil {
@@ -176,13 +172,4 @@ func commonPhone(sets ...map[string]estate.Contact) string {
 		return ""
 	}
 	return phones[0]
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -1,4 +1,4 @@
-package importer
+package hardening
 
 import (
 	"context"
@@ -7,16 +7,16 @@ import (
 	"slices"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
 )
 
 // hardeningKey is the hardening section's key.
-const hardeningKey = hardening.SpecKey
+const hardeningKey = SpecKey
 
 func init() {
-	RegisterSection(SectionType{Key: hardeningKey, Order: 300, Read: readHardening, Write: writeHardening})
+	importer.RegisterSection(importer.SectionType{Key: hardeningKey, Order: 300, Read: readHardening, Write: writeHardening})
 }
 
 // Written where the hardening section would be when the import leaves the
@@ -35,26 +35,26 @@ var hardeningKinds = map[string]bool{
 	kinds.KindDefaultVPC: true, kinds.KindManagementIAMUser: true,
 }
 
-// hardeningHint returns where groundwork's hardening layer would be: the
+// ImportHint returns where groundwork's hardening layer would be: the
 // desired hardening layer of the would-be spec with `hardening: {}`.
-func hardeningHint(im *Import) (*estate.Hardening, error) {
-	f, err := im.Probe(hardeningKey, &hardening.Spec{})
+func ImportHint(im *importer.Import) (*estate.Hardening, error) {
+	f, err := im.Probe(hardeningKey, &Spec{})
 	if err != nil {
 		return nil, fmt.Errorf("import: the hardening layer's probe spec does not validate (a groundwork bug; please report it with these messages):\n%v", err)
 	}
 	return f.Desired().Hardening, nil
 }
 
-// readHardening reads the hardening layer where hardeningHint says. A
+// readHardening reads the hardening layer where ImportHint says. A
 // read that fails is passed to r.Warn and leaves actual.Hardening nil: the
 // import then leaves the layer off.
-func readHardening(ctx context.Context, r inventory.Reader, im *Import) error {
-	hint, err := hardeningHint(im)
+func readHardening(ctx context.Context, r inventory.Reader, im *importer.Import) error {
+	hint, err := ImportHint(im)
 	if err != nil || hint == nil {
 		return err
 	}
 	actual := im.Actual()
-	if err := hardening.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, hint); err != nil {
+	if err := Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, hint); err != nil {
 		actual.Hardening = nil
 		r.Warn(fmt.Errorf("the hardening layer was not read, so the spec leaves it off: %w", err))
 	}
@@ -66,22 +66,22 @@ func readHardening(ctx context.Context, r inventory.Reader, im *Import) error {
 // share and S3 Block Public Access as the accounts have it. Default VPCs
 // are not looked at: the spec deletes them, and the warning about the
 // changes names them.
-func writeHardening(im *Import) (any, string) {
+func writeHardening(im *importer.Import) (any, string, error) {
 	h := im.Actual().Hardening
 	if h == nil {
-		return nil, hardeningNotRead + hardeningHowTo
+		return nil, hardeningNotRead + hardeningHowTo, nil
 	}
 	common := commonPolicy(h)
 	if common == nil {
-		return nil, hardeningNotFound + hardeningHowTo
+		return nil, hardeningNotFound + hardeningHowTo, nil
 	}
-	defaults, err := im.Probe(hardeningKey, &hardening.Spec{})
+	defaults, err := im.Probe(hardeningKey, &Spec{})
 	if err != nil {
-		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
-		return nil, hardeningLeftOff + hardeningHowTo
+		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", importer.OneLine(err))
+		return nil, hardeningLeftOff + hardeningHowTo, nil
 	}
-	def := hardening.SpecOf(defaults).PasswordPolicy
-	s := &hardening.Spec{}
+	def := SpecOf(defaults).PasswordPolicy
+	s := &Spec{}
 	pp := &s.PasswordPolicy
 	if common.MinLength != def.MinLength {
 		pp.MinLength = common.MinLength
@@ -123,11 +123,11 @@ func writeHardening(im *Import) (any, string) {
 	}
 	f, err := im.Probe(hardeningKey, s)
 	if err != nil {
-		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
-		return nil, hardeningLeftOff + hardeningHowTo
+		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", importer.OneLine(err))
+		return nil, hardeningLeftOff + hardeningHowTo, nil
 	}
 	im.WarnChanges(hardeningKey, f, func(kind string) bool { return hardeningKinds[kind] })
-	return s, ""
+	return s, "", nil
 }
 
 // commonPolicy is the password policy most accounts have, the management

@@ -1,4 +1,4 @@
-package importer_test
+package all_test
 
 import (
 	"fmt"
@@ -142,7 +142,7 @@ func TestLoggingHint(t *testing.T) {
 	e.Org.DelegatedAdmins[orglayer.ServiceCloudTrail] = securityTooling
 	e.Org.DelegatedAdmins[orglayer.ServiceConfigMulti] = securityTooling
 	e.Org.DelegatedAdmins[orglayer.ServiceConfig] = "aws-log-archive-primary@example.com"
-	hint, err := importer.LoggingHint(e, opts)
+	hint, err := loggingHint(e, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,12 +171,12 @@ func TestLoggingHint(t *testing.T) {
 	e = newEstate()
 	addUnit(e, "Workloads", nil)
 	addAccount(e, "app-primary", "aws-app-primary@example.com", "Workloads", nil)
-	if hint, err := importer.LoggingHint(e, opts); err != nil || hint != nil {
+	if hint, err := loggingHint(e, opts); err != nil || hint != nil {
 		t.Errorf("LoggingHint without log-archive and security-tooling = %v, %v; want nil", hint, err)
 	}
 	// Its errors are those of Spec.
 	e.Accounts[mgmtEmail].Name = "master"
-	if _, err := importer.LoggingHint(e, importer.Options{HomeRegion: "us-east-1"}); err == nil || !strings.Contains(err.Error(), "--org-id") {
+	if _, err := loggingHint(e, importer.Options{HomeRegion: "us-east-1"}); err == nil || !strings.Contains(err.Error(), "--org-id") {
 		t.Errorf("LoggingHint without an organization identifier: %v", err)
 	}
 }

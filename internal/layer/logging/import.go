@@ -1,4 +1,4 @@
-package importer
+package logging
 
 import (
 	"context"
@@ -9,17 +9,17 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 )
 
 // loggingKey is the logging section's key.
-const loggingKey = logging.SpecKey
+const loggingKey = SpecKey
 
 func init() {
-	RegisterSection(SectionType{Key: loggingKey, Order: 100, Read: readLogging, Write: writeLogging})
+	importer.RegisterSection(importer.SectionType{Key: loggingKey, Order: 100, Read: readLogging, Write: writeLogging})
 }
 
 // Written where the logging section would be when the import leaves
@@ -45,10 +45,6 @@ var loggingKinds = map[string]bool{
 // custom rules (a Lambda ARN) are outside the spec, which leaves them.
 var managedRuleRE = regexp.MustCompile(`^[A-Z0-9_]+$`)
 
-// orgRulePrefix marks an organization Config rule among the estate's rules
-// (see spec.desiredLogging).
-const orgRulePrefix = "org/"
-
 // loggingCore is what the logging layer needs to know of the core of
 // the import: the accounts and delegated administrators of the spec.
 type loggingCore struct {
@@ -60,7 +56,7 @@ type loggingCore struct {
 
 // coreOfLogging asks the spec imported so far for its accounts and
 // delegated administrators.
-func coreOfLogging(im *Import) (loggingCore, error) {
+func coreOfLogging(im *importer.Import) (loggingCore, error) {
 	f, err := im.Probe(loggingKey, nil)
 	if err != nil {
 		return loggingCore{}, fmt.Errorf("import: the spec without logging does not validate (a groundwork bug; please report it with these messages):\n%v", err)
@@ -76,17 +72,17 @@ func coreOfLogging(im *Import) (loggingCore, error) {
 	return c, nil
 }
 
-// loggingHint returns where groundwork's logging layer would be: the
+// ImportHint returns where groundwork's logging layer would be: the
 // desired logging layer of the would-be spec with `logging: {}`, plus the
 // trail in CloudTrail's delegated administrator, the aggregator in
 // Config's, and the organization Config rules where the spec would put
 // them, when the import delegates those services. Read with
-// logging.Read, it gives writeLogging what it needs; its
+// Read, it gives writeLogging what it needs; its
 // organization rules (named "org/...") may be read on their own, as not
 // every endpoint answers for them. It returns nil when the import has no
 // accounts with roles log-archive and security-tooling, which the layer
 // needs.
-func loggingHint(im *Import) (*estate.Logging, error) {
+func ImportHint(im *importer.Import) (*estate.Logging, error) {
 	c, err := coreOfLogging(im)
 	if err != nil {
 		return nil, err
@@ -95,15 +91,15 @@ func loggingHint(im *Import) (*estate.Logging, error) {
 	if c.byRole[string(estate.RoleLogArchive)] == "" || st == "" {
 		return nil, nil
 	}
-	variants := []*logging.Spec{{}}
+	variants := []*Spec{{}}
 	if k := c.delegated[orglayer.ServiceCloudTrail]; k != "" {
-		variants = append(variants, &logging.Spec{Trail: logging.TrailSpec{Account: k}})
+		variants = append(variants, &Spec{Trail: TrailSpec{Account: k}})
 	}
 	if c.delegated[orglayer.ServiceConfigMulti] == st {
-		variants = append(variants, &logging.Spec{Config: logging.ConfigService{OrganizationRules: true}})
+		variants = append(variants, &Spec{Config: ConfigService{OrganizationRules: true}})
 	}
 	if k := c.delegated[orglayer.ServiceConfig]; k != "" && k != st {
-		variants = append(variants, &logging.Spec{Config: logging.ConfigService{Aggregator: k}})
+		variants = append(variants, &Spec{Config: ConfigService{Aggregator: k}})
 	}
 	var hint *estate.Logging
 	for _, v := range variants {
@@ -135,18 +131,18 @@ func mergeLogging(dst, src *estate.Logging) *estate.Logging {
 }
 
 // readLogging reads the logging layer where the import's spec would put
-// groundwork's (loggingHint) into actual.Logging. Without the accounts
+// groundwork's (ImportHint) into actual.Logging. Without the accounts
 // the layer needs there is nothing to read. A read that fails is passed
 // to r.Warn and leaves actual.Logging nil: the import then leaves logging
 // off.
-func readLogging(ctx context.Context, r inventory.Reader, im *Import) error {
-	hint, err := loggingHint(im)
+func readLogging(ctx context.Context, r inventory.Reader, im *importer.Import) error {
+	hint, err := ImportHint(im)
 	if err != nil || hint == nil {
 		return err
 	}
 	actual := im.Actual()
 	layer, orgRules := splitOrgRules(hint)
-	if err := logging.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, layer); err != nil {
+	if err := Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress}, actual, layer); err != nil {
 		r.Warn(fmt.Errorf("the logging layer was not read, so the spec leaves it off: %w", err))
 		return nil
 	}
@@ -157,7 +153,7 @@ func readLogging(ctx context.Context, r inventory.Reader, im *Import) error {
 	// them (moto) fails the read only after the SDK's retries, and a
 	// failure here costs only the rules.
 	read := actual.Logging
-	err = logging.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width}, actual, orgRules)
+	err = Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width}, actual, orgRules)
 	org := actual.Logging
 	actual.Logging = read
 	if err != nil {
@@ -203,49 +199,49 @@ func hasAny[V any](have, want map[string]V) bool {
 // differs still goes into the spec, which is the layer groundwork
 // converges to, and a warning names the changes. Without an organization
 // trail the layer stays off.
-func writeLogging(im *Import) (any, string) {
+func writeLogging(im *importer.Import) (any, string, error) {
 	l := im.Actual().Logging
 	if l == nil {
-		return nil, loggingNotRead + loggingHowTo
+		return nil, loggingNotRead + loggingHowTo, nil
 	}
-	t := orgTrail(im, l)
+	t := importOrgTrail(im, l)
 	if t == nil {
-		return nil, loggingNotFound + loggingHowTo
+		return nil, loggingNotFound + loggingHowTo, nil
 	}
 	const leftOff = loggingLeftOff + loggingHowTo
 	c, err := coreOfLogging(im)
 	if err != nil {
-		im.Warnf("the logging layer cannot be written in the spec (%v); it is left off", OneLine(err))
-		return nil, leftOff
+		im.Warnf("the logging layer cannot be written in the spec (%v); it is left off", importer.OneLine(err))
+		return nil, leftOff, nil
 	}
 	for _, role := range []estate.Role{estate.RoleLogArchive, estate.RoleSecurityTooling} {
 		if c.byRole[string(role)] == "" {
 			im.Warnf("organization trail %s is in the organization, but no account of the spec has role %s, which groundwork's logging layer needs; the layer is left off (give accounts roles log-archive and security-tooling, add logging: {} and plan)", t.Name, role)
-			return nil, leftOff
+			return nil, leftOff, nil
 		}
 	}
-	defaults, err := im.Probe(loggingKey, &logging.Spec{})
+	defaults, err := im.Probe(loggingKey, &Spec{})
 	if err != nil {
-		im.Warnf("the logging layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
-		return nil, leftOff
+		im.Warnf("the logging layer cannot be written in the spec, which refuses it (%v); it is left off", importer.OneLine(err))
+		return nil, leftOff, nil
 	}
-	section, ok := loggingSection(im, c, l, t, logging.SpecOf(defaults))
+	section, ok := loggingSection(im, c, l, t, SpecOf(defaults))
 	if !ok {
-		return nil, leftOff
+		return nil, leftOff, nil
 	}
 	f, err := im.Probe(loggingKey, section)
 	if err != nil {
-		im.Warnf("the logging layer of trail %s cannot be written in the spec, which refuses it (%v); it is left off", t.Name, OneLine(err))
-		return nil, leftOff
+		im.Warnf("the logging layer of trail %s cannot be written in the spec, which refuses it (%v); it is left off", t.Name, importer.OneLine(err))
+		return nil, leftOff, nil
 	}
 	im.WarnChanges(loggingKey, f, func(kind string) bool { return loggingKinds[kind] })
-	return section, ""
+	return section, "", nil
 }
 
-// orgTrail returns the organization trail to import: the management
+// importOrgTrail returns the organization trail to import: the management
 // account's, else the first by key; nil when there is none. Other
 // organization trails are left out, with a warning.
-func orgTrail(im *Import, l *estate.Logging) *estate.Trail {
+func importOrgTrail(im *importer.Import, l *estate.Logging) *estate.Trail {
 	var trails []*estate.Trail
 	for _, key := range slices.Sorted(maps.Keys(l.Trails)) {
 		if t := l.Trails[key]; t.Organization {
@@ -270,8 +266,8 @@ func orgTrail(im *Import, l *estate.Logging) *estate.Trail {
 // loggingSection writes the section for trail t; defaults are the spec's
 // values for `logging: {}`. ok is false, after a warning, when the
 // trail's account cannot be written.
-func loggingSection(im *Import, c loggingCore, l *estate.Logging, t *estate.Trail, defaults *logging.Spec) (*logging.Spec, bool) {
-	s := &logging.Spec{}
+func loggingSection(im *importer.Import, c loggingCore, l *estate.Logging, t *estate.Trail, defaults *Spec) (*Spec, bool) {
+	s := &Spec{}
 	trail := &s.Trail
 	if t.Name != defaults.Trail.Name {
 		trail.Name = t.Name
@@ -297,11 +293,11 @@ func loggingSection(im *Import, c loggingCore, l *estate.Logging, t *estate.Trai
 			trail.LogRetentionDays = g.RetentionDays
 		}
 	}
-	if b := logBucket(l, t.Bucket); b != nil && b.ExpireDays != *defaults.Buckets.RetentionDays {
+	if b := importLogBucket(l, t.Bucket); b != nil && b.ExpireDays != *defaults.Buckets.RetentionDays {
 		s.Buckets.RetentionDays = &b.ExpireDays
 	}
 	rules, organization := configRules(l, im.Options().HomeRegion)
-	if len(rules) > 0 && !SameSet(rules, defaults.Config.Rules) {
+	if len(rules) > 0 && !importer.SameSet(rules, defaults.Config.Rules) {
 		s.Config.Rules = rules
 	}
 	s.Config.OrganizationRules = organization
@@ -321,9 +317,9 @@ func logGroupName(arn string) string {
 	return strings.TrimSuffix(name, ":*")
 }
 
-// logBucket is the bucket the trail delivers to or, when that was not
+// importLogBucket is the bucket the trail delivers to or, when that was not
 // found, another log bucket: the spec gives both one retention.
-func logBucket(l *estate.Logging, name string) *estate.Bucket {
+func importLogBucket(l *estate.Logging, name string) *estate.Bucket {
 	if b := l.Buckets[name]; b != nil && b.Exists {
 		return b
 	}
@@ -357,8 +353,8 @@ func configRules(l *estate.Logging, homeRegion string) (rules []string, organiza
 		rules, organization = org, true
 	}
 	order := map[string]int{}
-	for i, b := range logging.BaselineRules {
-		order[b.Identifier] = i - len(logging.BaselineRules)
+	for i, b := range BaselineRules {
+		order[b.Identifier] = i - len(BaselineRules)
 	}
 	slices.SortFunc(rules, func(a, b string) int {
 		if oa, ob := order[a], order[b]; oa != ob {

@@ -1,4 +1,4 @@
-package importer
+package billing
 
 import (
 	"context"
@@ -10,17 +10,17 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 // billingKey is the billing section's key.
-const billingKey = billing.SpecKey
+const billingKey = SpecKey
 
 func init() {
-	RegisterSection(SectionType{Key: billingKey, Order: 400, Read: readBilling, Write: writeBilling})
+	importer.RegisterSection(importer.SectionType{Key: billingKey, Order: 400, Read: readBilling, Write: writeBilling})
 }
 
 // Written where the billing section would be when the import leaves the
@@ -76,9 +76,9 @@ const placeholderUSD = 1
 // topicARNPattern is an SNS topic's ARN from its Region, account and name.
 const topicARNPattern = "arn:aws:sns:%s:%s:%s"
 
-// billingHint returns where groundwork's billing layer would be: the
+// ImportHint returns where groundwork's billing layer would be: the
 // desired billing layer of the would-be spec with a budget, a billing
-// alarm and a report, for billing.Read. It names groundwork's
+// alarm and a report, for Read. It names groundwork's
 // defaults until actual.Billing has been read; then it names what the
 // import would take as groundwork's (a budget or alarm notifying the
 // billing topic, the account's only report and its bucket) and every
@@ -86,7 +86,7 @@ const topicARNPattern = "arn:aws:sns:%s:%s:%s"
 // can find names the one before could not see (a budget's subscribers
 // name the billing topic), so readBilling reads again until the hint
 // names nothing new.
-func billingHint(im *Import) (*estate.Billing, error) {
+func ImportHint(im *importer.Import) (*estate.Billing, error) {
 	names := findBillingNames(im)
 	f, err := im.Probe(billingKey, billingProbe(im, names))
 	if err != nil {
@@ -113,7 +113,7 @@ func billingHint(im *Import) (*estate.Billing, error) {
 // every budget, then the topic they notify.
 const maxBillingReads = 3
 
-// readBilling reads the billing layer where billingHint says into
+// readBilling reads the billing layer where ImportHint says into
 // actual.Billing. The first read looks under groundwork's names; when the
 // organization's layer turns out to be named otherwise (a budget that
 // notifies the billing topic under another name, say), the next read
@@ -123,17 +123,17 @@ const maxBillingReads = 3
 // actual.Billing.Unread, which writeBilling writes into the spec. A read
 // that fails is passed to r.Warn and leaves actual.Billing nil: the
 // import then leaves billing off.
-func readBilling(ctx context.Context, r inventory.Reader, im *Import) error {
+func readBilling(ctx context.Context, r inventory.Reader, im *importer.Import) error {
 	actual := im.Actual()
 	var last *estate.Billing
 	for range maxBillingReads {
-		hint, err := billingHint(im)
+		hint, err := ImportHint(im)
 		if err != nil || hint == nil || (last != nil && sameBillingNames(hint, last)) {
 			return err
 		}
 		// Warn is set so that an unreadable part does not fail the read;
 		// what it would say is in actual.Billing.Unread already.
-		err = billing.Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress, Warn: func(error) {}}, actual, hint)
+		err = Read(ctx, inventory.Reader{Session: r.Session, Width: r.Width, Progress: r.Progress, Warn: func(error) {}}, actual, hint)
 		if err != nil {
 			actual.Billing = nil
 			r.Warn(fmt.Errorf("the billing layer was not read, so the spec leaves it off: %w", err))
@@ -163,12 +163,12 @@ func sameBillingNames(a, b *estate.Billing) bool {
 // billingProbe is a billing section with every part, under the given
 // names. Its amounts and subscriber are placeholders: reading needs names
 // only.
-func billingProbe(im *Import, names billingNames) *billing.Spec {
-	return &billing.Spec{
-		Topic:        billing.BillingTopicSpec{Name: names.topic, Subscribers: []string{managementEmail(im.Actual())}},
-		Budget:       &billing.BudgetSpec{Name: names.budget, MonthlyUSD: placeholderUSD},
-		BillingAlarm: &billing.BillingAlarmSpec{Name: names.alarm, ThresholdUSD: placeholderUSD},
-		CUR:          billing.CostReportSpec{Name: names.report, Bucket: names.bucket},
+func billingProbe(im *importer.Import, names billingNames) *Spec {
+	return &Spec{
+		Topic:        BillingTopicSpec{Name: names.topic, Subscribers: []string{managementEmail(im.Actual())}},
+		Budget:       &BudgetSpec{Name: names.budget, MonthlyUSD: placeholderUSD},
+		BillingAlarm: &BillingAlarmSpec{Name: names.alarm, ThresholdUSD: placeholderUSD},
+		CUR:          CostReportSpec{Name: names.report, Bucket: names.bucket},
 	}
 }
 
@@ -192,8 +192,8 @@ type billingNames struct {
 }
 
 func defaultBillingNames() billingNames {
-	return billingNames{topic: billing.DefaultBillingTopic, budget: billing.DefaultBudgetName,
-		alarm: billing.DefaultBillingAlarm, report: billing.DefaultCostReport}
+	return billingNames{topic: DefaultBillingTopic, budget: DefaultBudgetName,
+		alarm: DefaultBillingAlarm, report: DefaultCostReport}
 }
 
 // billingNames finds groundwork's billing layer in actual.Billing: the
@@ -204,7 +204,7 @@ func defaultBillingNames() billingNames {
 // account's only report. What is not found keeps its default name. When
 // the subscribers of budgets could not be read (moto lacks the
 // operation), the budget is the only one shaped like groundwork's.
-func findBillingNames(im *Import) billingNames {
+func findBillingNames(im *importer.Import) billingNames {
 	n := defaultBillingNames()
 	actual, home := im.Actual(), im.Options().HomeRegion
 	b := actual.Billing
@@ -259,10 +259,10 @@ func findBillingNames(im *Import) billingNames {
 // billing alarm or budget; "" when none does.
 func notifiedTopic(b *estate.Billing, mgmtID string) string {
 	var arns []string
-	if a := b.Alarms[billing.DefaultBillingAlarm]; a != nil {
+	if a := b.Alarms[DefaultBillingAlarm]; a != nil {
 		arns = append(arns, a.Actions...)
 	}
-	if bud := b.Budgets[billing.DefaultBudgetName]; bud != nil {
+	if bud := b.Budgets[DefaultBudgetName]; bud != nil {
 		arns = append(arns, budgetTopics(bud)...)
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.Alarms)) {
@@ -315,8 +315,8 @@ func budgetTopics(b *estate.Budget) []string {
 }
 
 // defaultReportBucket is the bucket the spec delivers the report to
-// unless told otherwise (see billing.CostReportSpec.Bucket).
-func defaultReportBucket(im *Import) string {
+// unless told otherwise (see CostReportSpec.Bucket).
+func defaultReportBucket(im *importer.Import) string {
 	return fmt.Sprintf("aws-cur-%s-%s", im.Actual().Organization.ManagementAccountID, im.Options().HomeRegion)
 }
 
@@ -329,28 +329,28 @@ func defaultReportBucket(im *Import) string {
 // budget or alarm the spec cannot write (a limit in cents, say) is left
 // out with a warning, and groundwork leaves it alone. What still differs
 // is warned about.
-func writeBilling(im *Import) (any, string) {
+func writeBilling(im *importer.Import) (any, string, error) {
 	b := im.Actual().Billing
 	if b == nil {
-		return nil, billingNotRead + billingHowTo
+		return nil, billingNotRead + billingHowTo, nil
 	}
 	names := findBillingNames(im)
 	home := estate.Where{Account: estate.ManagementKey, Region: im.Options().HomeRegion}
 	topic := b.Topics[home.Key(names.topic)]
 	if topic == nil || !topic.Exists {
-		return nil, billingNotFound + billingHowTo
+		return nil, billingNotFound + billingHowTo, nil
 	}
-	defaults, err := im.Probe(billingKey, &billing.Spec{
-		Budget:       &billing.BudgetSpec{MonthlyUSD: placeholderUSD},
-		BillingAlarm: &billing.BillingAlarmSpec{ThresholdUSD: placeholderUSD},
+	defaults, err := im.Probe(billingKey, &Spec{
+		Budget:       &BudgetSpec{MonthlyUSD: placeholderUSD},
+		BillingAlarm: &BillingAlarmSpec{ThresholdUSD: placeholderUSD},
 	})
 	if err != nil {
-		im.Warnf("the billing layer cannot be written in the spec, which refuses it (%v); it is left off", OneLine(err))
-		return nil, billingLeftOff + billingHowTo
+		im.Warnf("the billing layer cannot be written in the spec, which refuses it (%v); it is left off", importer.OneLine(err))
+		return nil, billingLeftOff + billingHowTo, nil
 	}
-	def := billing.SpecOf(defaults)
+	def := SpecOf(defaults)
 
-	s := &billing.Spec{}
+	s := &Spec{}
 	if names.topic != def.Topic.Name {
 		s.Topic.Name = names.topic
 	}
@@ -360,7 +360,7 @@ func writeBilling(im *Import) (any, string) {
 			subs = append(subs, sub.Endpoint)
 		}
 	}
-	if len(subs) > 0 && !SameSet(subs, def.Topic.Subscribers) {
+	if len(subs) > 0 && !importer.SameSet(subs, def.Topic.Subscribers) {
 		s.Topic.Subscribers = slices.Compact(slices.Sorted(slices.Values(subs)))
 	}
 	var budgetNote string
@@ -374,26 +374,26 @@ func writeBilling(im *Import) (any, string) {
 	s.CUR, reportNote = reportSpec(im, b, names, def.CUR)
 	s.CostAllocationTags, tagsNote = costTags(b, defaults)
 
-	n := Encode(s)
+	n := importer.Encode(s)
 	if budgetNote != "" {
-		n.Lookup(FieldKey(s, &s.Budget)).Comment(budgetNote)
+		n.Lookup(importer.FieldKey(s, &s.Budget)).Comment(budgetNote)
 	}
 	if reportNote != "" {
-		n.CommentBefore(FieldKey(s, &s.CUR), reportNote)
+		n.CommentBefore(importer.FieldKey(s, &s.CUR), reportNote)
 	}
 	if tagsNote != "" {
-		n.CommentBefore(FieldKey(s, &s.CostAllocationTags), tagsNote)
+		n.CommentBefore(importer.FieldKey(s, &s.CostAllocationTags), tagsNote)
 	}
 	f, err := im.Probe(billingKey, n)
 	if err != nil {
-		im.Warnf("the billing layer of topic %s cannot be written in the spec, which refuses it (%v); it is left off", topic.Name, OneLine(err))
-		return nil, billingLeftOff + billingHowTo
+		im.Warnf("the billing layer of topic %s cannot be written in the spec, which refuses it (%v); it is left off", topic.Name, importer.OneLine(err))
+		return nil, billingLeftOff + billingHowTo, nil
 	}
 	for _, u := range b.Unread {
 		im.Warnf("billing layer: %s; the billing section says what the spec does about it", u)
 	}
 	im.WarnChanges(billingKey, f, func(kind string) bool { return billingKinds[kind] })
-	return n, ""
+	return n, "", nil
 }
 
 // budgetSpec writes a budget of the spec's kind (a monthly cost budget in
@@ -401,8 +401,8 @@ func writeBilling(im *Import) (any, string) {
 // for any other. byShape says the budget was taken as groundwork's by its
 // shape (see findBillingNames), and note then says so; note also says when
 // the budget's subscribers were not read.
-func budgetSpec(im *Import, b *estate.Budget, def *billing.BudgetSpec, byShape bool) (_ *billing.BudgetSpec, note string) {
-	leave := func(why string) (*billing.BudgetSpec, string) {
+func budgetSpec(im *importer.Import, b *estate.Budget, def *BudgetSpec, byShape bool) (_ *BudgetSpec, note string) {
+	leave := func(why string) (*BudgetSpec, string) {
 		im.Warnf("budget %s %s, which the spec cannot write; it is left out, and groundwork leaves it alone", b.Name, why)
 		return nil, ""
 	}
@@ -413,7 +413,7 @@ func budgetSpec(im *Import, b *estate.Budget, def *billing.BudgetSpec, byShape b
 	if b.LimitUnit != budgetCurrency || !ok || amount < 1 {
 		return leave(fmt.Sprintf("has a limit of %s %s, not whole US dollars", b.Limit, b.LimitUnit))
 	}
-	s := &billing.BudgetSpec{MonthlyUSD: amount}
+	s := &BudgetSpec{MonthlyUSD: amount}
 	if b.Name != def.Name {
 		s.Name = b.Name
 	}
@@ -452,14 +452,14 @@ func budgetSpec(im *Import, b *estate.Budget, def *billing.BudgetSpec, byShape b
 
 // alarmSpec writes the billing alarm's name and threshold; nil, with a
 // warning, when the threshold is not whole US dollars.
-func alarmSpec(im *Import, a *estate.BillingAlarm, def *billing.BillingAlarmSpec) *billing.BillingAlarmSpec {
+func alarmSpec(im *importer.Import, a *estate.BillingAlarm, def *BillingAlarmSpec) *BillingAlarmSpec {
 	threshold, ok := wholeAmount(estate.FormatAmount(a.Threshold))
 	if !ok || threshold < 1 {
 		im.Warnf("billing alarm %s has a threshold of %s, not whole US dollars, which the spec cannot write; it is left out, and groundwork leaves it alone",
 			a.Name, estate.FormatAmount(a.Threshold))
 		return nil
 	}
-	s := &billing.BillingAlarmSpec{ThresholdUSD: threshold}
+	s := &BillingAlarmSpec{ThresholdUSD: threshold}
 	if a.Name != def.Name {
 		s.Name = a.Name
 	}
@@ -470,9 +470,9 @@ func alarmSpec(im *Import, a *estate.BillingAlarm, def *billing.BillingAlarmSpec
 // where they are not the defaults; `enabled: false` when the account has
 // no report the import takes as groundwork's, or when the definitions
 // were not read, which note then says.
-func reportSpec(im *Import, b *estate.Billing, names billingNames, def billing.CostReportSpec) (s billing.CostReportSpec, note string) {
+func reportSpec(im *importer.Import, b *estate.Billing, names billingNames, def CostReportSpec) (s CostReportSpec, note string) {
 	if b.Reports == nil {
-		return billing.CostReportSpec{Enabled: new(false)}, billingReportsUnread
+		return CostReportSpec{Enabled: new(false)}, billingReportsUnread
 	}
 	r := b.Reports[names.report]
 	if r == nil {
@@ -480,7 +480,7 @@ func reportSpec(im *Import, b *estate.Billing, names billingNames, def billing.C
 			note = fmt.Sprintf("The account's Cost and Usage Reports (%s) are not groundwork's; groundwork leaves them alone.\n"+
 				"Set cur.name to one of them to have groundwork manage it.", strings.Join(slices.Sorted(maps.Keys(b.Reports)), ", "))
 		}
-		return billing.CostReportSpec{Enabled: new(false)}, note
+		return CostReportSpec{Enabled: new(false)}, note
 	}
 	if r.Name != def.Name {
 		s.Name = r.Name

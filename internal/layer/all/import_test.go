@@ -1,4 +1,4 @@
-package importer_test
+package all_test
 
 import (
 	"bytes"
@@ -16,7 +16,10 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/all" // the kinds the round trips plan with
+	"github.com/groundwork-aws/groundwork/internal/layer/billing"
+	"github.com/groundwork-aws/groundwork/internal/layer/hardening"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
+	"github.com/groundwork-aws/groundwork/internal/layer/monitoring"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
@@ -690,4 +693,39 @@ func TestSpecOptions(t *testing.T) {
 			roundTrip(t, tc.estate, res, nil)
 		})
 	}
+}
+
+// The hints of the built-in sections, as the import of actual with o
+// finds them when the section runs.
+
+func loggingHint(actual *estate.Estate, o importer.Options) (*estate.Logging, error) {
+	im, err := importer.Prepare(actual, o, logging.SpecKey)
+	if err != nil {
+		return nil, err
+	}
+	return logging.ImportHint(im)
+}
+
+func monitoringHint(actual *estate.Estate, o importer.Options) (*estate.Monitoring, error) {
+	im, err := importer.Prepare(actual, o, monitoring.SpecKey)
+	if err != nil {
+		return nil, err
+	}
+	return monitoring.ImportHint(im), nil
+}
+
+func hardeningHint(actual *estate.Estate, o importer.Options) (*estate.Hardening, error) {
+	im, err := importer.Prepare(actual, o, hardening.SpecKey)
+	if err != nil {
+		return nil, err
+	}
+	return hardening.ImportHint(im)
+}
+
+func billingHint(actual *estate.Estate, o importer.Options) (*estate.Billing, error) {
+	im, err := importer.Prepare(actual, o, billing.SpecKey)
+	if err != nil {
+		return nil, err
+	}
+	return billing.ImportHint(im)
 }

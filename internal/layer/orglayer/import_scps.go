@@ -1,4 +1,4 @@
-package importer
+package orglayer
 
 import (
 	"bytes"
@@ -11,15 +11,77 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
-	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
-// scp is a service control policy as the spec will write it: either a
+// writePolicies writes the policies section: the SCPs, as compositions of
+// the library where the spec would render them exactly, else as files
+// beside the spec. It also recovers the tag policy, which it gives the
+// core's tagging section (see importTagPolicy).
+func writePolicies(im *importer.Import) (any, string, error) {
+	if im.Actual().Org == nil {
+		return nil, "", errNotRead
+	}
+	p := &policiesImport{Import: im}
+	if err := p.importSCPs(); err != nil {
+		return nil, "", err
+	}
+	importTagPolicy(im)
+	files := map[string][]byte{}
+	for _, s := range p.scps {
+		if s.file != "" {
+			files[s.file] = s.content
+		}
+	}
+	return importer.WithFiles{Value: p.node(false), Placeholder: p.node(true), Files: files}, "", nil
+}
+
+// policiesImport is the import of the SCPs in progress.
+type policiesImport struct {
+	*importer.Import
+	protectedPaths []string // written only when not the default
+	scps           []*importedSCP
+}
+
+// node writes the section. With placeholders, SCP files are replaced by a
+// library policy, so that the spec can be validated without the files
+// (which are checked on their own, see checkSCP).
+func (im *policiesImport) node(placeholders bool) *importer.Node {
+	scps := importer.NewNode()
+	for _, s := range im.scps {
+		p := SCP{Description: s.description, Attach: s.attach}
+		switch {
+		case s.file != "" && placeholders:
+			p.Library = []string{"PreventMemberLeaveOrg"}
+		case s.file != "":
+			p.File = s.file
+		default:
+			p.Library = s.library
+		}
+		scps.Set(s.name, importer.EncodeFields(&p, &p.Description, &p.Library, &p.File, &p.Attach))
+	}
+	return policiesNode(scps, im.protectedPaths)
+}
+
+// policiesNode writes the policies section: scps is a mapping of SCPs by
+// name (nil: none), written after the role paths.
+func policiesNode(scps *importer.Node, protected []string) *importer.Node {
+	p := Policies{}
+	if len(protected) > 0 {
+		p.ProtectedRolePaths = protected
+	}
+	if scps == nil {
+		scps = importer.NewNode()
+	}
+	return importer.EncodeFields(&p, &p.ProtectedRolePaths).Set(importer.FieldKey(&p, &p.SCPs), scps)
+}
+
+// importedSCP is a service control policy as the spec will write it: either a
 // composition of library policies or a file.
-type scp struct {
+type importedSCP struct {
 	name, description string
 	library           []string
 	file              string // as the spec writes it
@@ -35,9 +97,9 @@ var (
 	regionsLibrary = "DenyOutsideOperationalRegions"
 )
 
-func (im *importer) importSCPs() error {
+func (im *policiesImport) importSCPs() error {
 	var customer []*estate.Policy
-	for _, p := range im.actual.Org.SortedPolicies() {
+	for _, p := range im.Actual().Org.SortedPolicies() {
 		if p.Type == estate.PolicyTypeSCP && !p.AWSManaged {
 			customer = append(customer, p)
 		}
@@ -56,7 +118,7 @@ func (im *importer) importSCPs() error {
 	files := map[string]bool{}
 	for _, p := range customer {
 		what := "SCP " + p.Name
-		s := &scp{name: p.Name, description: p.Description, attach: im.targets(what, p.Targets)}
+		s := &importedSCP{name: p.Name, description: p.Description, attach: importTargets(im.Import, what, p.Targets)}
 		if libs, ok := matched[p.Name]; ok {
 			s.library = libs
 			if lp, _ := policy.LibraryPolicyNamed(libs[0]); len(libs) == 1 && lp.Description == s.description {
@@ -67,9 +129,9 @@ func (im *importer) importSCPs() error {
 		}
 		im.regionsHint(p, docs[p.Name])
 		base := fileName(p.Name)
-		s.file = path.Join(filepath.ToSlash(im.opts.PolicyDir), base+".json")
+		s.file = path.Join(filepath.ToSlash(im.Options().PolicyDir), base+".json")
 		for i := 2; files[s.file]; i++ {
-			s.file = path.Join(filepath.ToSlash(im.opts.PolicyDir), fmt.Sprintf("%s-%d.json", base, i))
+			s.file = path.Join(filepath.ToSlash(im.Options().PolicyDir), fmt.Sprintf("%s-%d.json", base, i))
 		}
 		s.content = prettyDocument(p.Content)
 		if problems := checkSCP(s.content); len(problems) > 0 {
@@ -77,7 +139,7 @@ func (im *importer) importSCPs() error {
 			for i, prob := range problems {
 				msgs[i] = prob.Error()
 			}
-			im.warnf("%s cannot be in the spec, which refuses it (%s); it is left out, so plan will propose deleting it (held unless --allow-delete)",
+			im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out, so plan will propose deleting it (held unless --allow-delete)",
 				what, strings.Join(msgs, "; "))
 			continue
 		}
@@ -117,7 +179,7 @@ func inferProtectedPaths(policies []*estate.Policy, docs map[string]*policy.Docu
 			}
 		}
 		if len(paths) > 0 {
-			if slices.Equal(paths, orglayer.DefaultProtectedRolePaths) {
+			if slices.Equal(paths, DefaultProtectedRolePaths) {
 				return nil
 			}
 			return paths
@@ -179,7 +241,7 @@ func librarySids(params policy.Params) map[string]string {
 // would render to the same document and description, if any. It asks the
 // spec itself: all candidates go into one probe spec, whose desired estate
 // holds the documents exactly as plan would compare them.
-func (im *importer) matchLibrary(policies []*estate.Policy, docs map[string]*policy.Document) (map[string][]string, error) {
+func (im *policiesImport) matchLibrary(policies []*estate.Policy, docs map[string]*policy.Document) (map[string][]string, error) {
 	matched := map[string][]string{}
 	if len(policies) == 0 {
 		return matched, nil
@@ -189,21 +251,21 @@ func (im *importer) matchLibrary(policies []*estate.Policy, docs map[string]*pol
 		libs []string
 	}
 	var cands []cand
-	sids := librarySids(policy.Params{Regions: im.opts.Regions, ProtectedRolePaths: im.protectedPaths, AccessRole: spec.DefaultAccessRole})
-	scps := NewNode()
+	sids := librarySids(policy.Params{Regions: im.Options().Regions, ProtectedRolePaths: im.protectedPaths, AccessRole: spec.DefaultAccessRole})
+	scps := importer.NewNode()
 	for _, p := range policies {
 		for _, libs := range candidates(docs[p.Name], sids) {
-			c := orglayer.SCP{Library: libs, Attach: []string{}}
+			c := SCP{Library: libs, Attach: []string{}}
 			// description is written even when empty: the spec gives an
 			// SCP without one its library policy's description.
-			scps.Set(fmt.Sprintf("c%d", len(cands)), Encode(c).Set(FieldKey(&c, &c.Description), p.Description))
+			scps.Set(fmt.Sprintf("c%d", len(cands)), importer.Encode(c).Set(importer.FieldKey(&c, &c.Description), p.Description))
 			cands = append(cands, cand{p, libs})
 		}
 	}
-	f, err := im.probe(scps, nil, im.protectedPaths)
+	f, err := im.ProbeBare(nil, map[string]any{PoliciesKey: policiesNode(scps, im.protectedPaths)})
 	if err != nil && im.protectedPaths != nil {
 		im.protectedPaths = nil // an unusual path the spec refuses: compare with the default
-		f, err = im.probe(scps, nil, nil)
+		f, err = im.ProbeBare(nil, map[string]any{PoliciesKey: policiesNode(scps, nil)})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("import: compare SCPs with the library: %v", err)
@@ -223,7 +285,7 @@ func (im *importer) matchLibrary(policies []*estate.Policy, docs map[string]*pol
 
 // regionsHint tells when an SCP would be the library's Region guardrail
 // with other Regions than the import's.
-func (im *importer) regionsHint(p *estate.Policy, doc *policy.Document) {
+func (im *policiesImport) regionsHint(p *estate.Policy, doc *policy.Document) {
 	if doc == nil {
 		return
 	}
@@ -232,9 +294,9 @@ func (im *importer) regionsHint(p *estate.Policy, doc *policy.Document) {
 			continue
 		}
 		regions := st.Condition["StringNotEquals"]["aws:RequestedRegion"]
-		if len(regions) > 0 && !slices.Equal(slices.Sorted(slices.Values(regions)), slices.Sorted(slices.Values(im.opts.Regions))) {
-			im.warnf("SCP %s denies Regions outside %s, and the import's Regions are %s; it is written as a file (import with --regions %s to write it as library policy %s)",
-				p.Name, strings.Join(regions, ", "), strings.Join(im.opts.Regions, ", "), strings.Join(regions, ","), regionsLibrary)
+		if len(regions) > 0 && !slices.Equal(slices.Sorted(slices.Values(regions)), slices.Sorted(slices.Values(im.Options().Regions))) {
+			im.Warnf("SCP %s denies Regions outside %s, and the import's Regions are %s; it is written as a file (import with --regions %s to write it as library policy %s)",
+				p.Name, strings.Join(regions, ", "), strings.Join(im.Options().Regions, ", "), strings.Join(regions, ","), regionsLibrary)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package importer_test
+package all_test
 
 import (
 	"fmt"
@@ -99,7 +99,7 @@ func addBilling(t *testing.T, e *estate.Estate, section string) {
 		b.CostAllocationTags[k] = v
 	}
 	if want.CostAllocationTags == nil {
-		hint, err := importer.BillingHint(e, opts)
+		hint, err := billingHint(e, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +206,7 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 
 func TestBillingHint(t *testing.T) {
 	e := groundworkFoundation(t)
-	h, err := importer.BillingHint(e, opts)
+	h, err := billingHint(e, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestBillingHint(t *testing.T) {
 	// Once read, the hint names what the organization has: the topic its
 	// alarm notifies, the budget that notifies the topic, its only report.
 	addBilling(t, e, allBilling)
-	h, err = importer.BillingHint(e, opts)
+	h, err = billingHint(e, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,16 +230,16 @@ func TestBillingHint(t *testing.T) {
 	// Every budget is named, so that the next read gets their
 	// subscribers, which tell groundwork's budget.
 	e.Billing.Budgets["team"] = &estate.Budget{Name: "team", Type: "COST", TimeUnit: "MONTHLY", Limit: "50", LimitUnit: "USD"}
-	if h, err = importer.BillingHint(e, opts); err != nil || h.Budgets["team"] == nil || h.Budgets["company-cap"] == nil {
+	if h, err = billingHint(e, opts); err != nil || h.Budgets["team"] == nil || h.Budgets["company-cap"] == nil {
 		t.Errorf("BillingHint with another budget = %s, %v; want it named too", billingDump(h), err)
 	}
 	// A bucket name the spec refuses (S3 once allowed capitals in
 	// us-east-1): the hint looks where groundwork's would be.
 	e.Billing.Reports["hourly-report"].Bucket = "Legacy_Reports"
-	if h, err = importer.BillingHint(e, opts); err != nil || h.ReportBucket == nil || !strings.HasPrefix(h.ReportBucket.Name, "aws-cur-") {
+	if h, err = billingHint(e, opts); err != nil || h.ReportBucket == nil || !strings.HasPrefix(h.ReportBucket.Name, "aws-cur-") {
 		t.Errorf("BillingHint with a bucket the spec refuses = %s, %v; want the default bucket", billingDump(h), err)
 	}
-	if _, err := importer.BillingHint(estate.New(), opts); err == nil {
+	if _, err := billingHint(estate.New(), opts); err == nil {
 		t.Error("BillingHint of an estate without an organization succeeded")
 	}
 }
