@@ -120,7 +120,8 @@ func encodeValue(v reflect.Value, forced bool) (any, bool) {
 }
 
 // FieldKey returns the key Encode writes for a field of a struct, given
-// pointers to both: FieldKey(s, &s.CUR) is "cur" for a *spec.Billing s.
+// pointers to both: FieldKey(a, &a.ExemptFromNaming) is
+// "exempt_from_naming" for a *spec.Account a.
 // Sections use it to place a comment (see Node.CommentBefore) without
 // spelling the spec's key a second time. It panics when field is not a
 // field of *structPtr.

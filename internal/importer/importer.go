@@ -35,8 +35,9 @@ type Options struct {
 	HomeRegion string
 	// Regions are the operational Regions. Default: the home Region.
 	Regions []string
-	// PolicyDir is where SCP documents that are not library compositions
-	// are written, relative to the spec (or absolute). Default "policies".
+	// PolicyDir is where the policy documents the spec refers to as files
+	// are written (see WithFiles), relative to the spec (or absolute).
+	// Default "policies".
 	PolicyDir string
 	// Now dates the header comment; zero means the current time.
 	Now time.Time

@@ -76,8 +76,8 @@ const placeholderUSD = 1
 // topicARNPattern is an SNS topic's ARN from its Region, account and name.
 const topicARNPattern = "arn:aws:sns:%s:%s:%s"
 
-// ImportHint returns where groundwork's billing layer would be: the
-// desired billing layer of the would-be spec with a budget, a billing
+// ImportHint returns where groundwork's billing layer would be in the
+// organization im imports: the desired billing layer of the would-be spec with a budget, a billing
 // alarm and a report, for Read. It names groundwork's
 // defaults until actual.Billing has been read; then it names what the
 // import would take as groundwork's (a budget or alarm notifying the

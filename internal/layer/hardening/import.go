@@ -35,8 +35,8 @@ var hardeningKinds = map[string]bool{
 	kinds.KindDefaultVPC: true, kinds.KindManagementIAMUser: true,
 }
 
-// ImportHint returns where groundwork's hardening layer would be: the
-// desired hardening layer of the would-be spec with `hardening: {}`.
+// ImportHint returns where groundwork's hardening layer would be in the
+// organization im imports: the desired hardening layer of the would-be spec with `hardening: {}`.
 func ImportHint(im *importer.Import) (*estate.Hardening, error) {
 	f, err := im.Probe(hardeningKey, &Spec{})
 	if err != nil {

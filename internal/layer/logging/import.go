@@ -72,12 +72,12 @@ func coreOfLogging(im *importer.Import) (loggingCore, error) {
 	return c, nil
 }
 
-// ImportHint returns where groundwork's logging layer would be: the
-// desired logging layer of the would-be spec with `logging: {}`, plus the
-// trail in CloudTrail's delegated administrator, the aggregator in
-// Config's, and the organization Config rules where the spec would put
-// them, when the import delegates those services. Read with
-// Read, it gives writeLogging what it needs; its
+// ImportHint returns where groundwork's logging layer would be in the
+// organization im imports: the desired logging layer of the would-be spec
+// with `logging: {}`, plus the trail in CloudTrail's delegated
+// administrator, the aggregator in Config's, and the organization Config
+// rules where the spec would put them, when the import delegates those
+// services. Read there, it gives writeLogging what it needs; its
 // organization rules (named "org/...") may be read on their own, as not
 // every endpoint answers for them. It returns nil when the import has no
 // accounts with roles log-archive and security-tooling, which the layer

@@ -35,8 +35,8 @@ const (
 // monitoringKinds are the kinds that carry out the monitoring layer.
 var monitoringKinds = map[string]bool{kinds.KindTopic: true, kinds.KindMetricFilter: true, kinds.KindAlarm: true, kinds.KindEventRule: true}
 
-// ImportHint returns where groundwork's monitoring layer would be:
-// the desired monitoring layer of the would-be spec with `monitoring: {}`.
+// ImportHint returns where groundwork's monitoring layer would be in the
+// organization im imports: the desired monitoring layer of the would-be spec with `monitoring: {}`.
 // The layer watches the logging layer's trail, so it returns nil when the
 // import leaves logging off.
 func ImportHint(im *importer.Import) *estate.Monitoring {
