@@ -186,12 +186,12 @@ func init() {
 			a.Extra = with(a.Extra, svc.list())
 			return nil
 		},
-		Write: func(im *importer.Import) (any, string) {
+		Write: func(im *importer.Import) (any, string, error) {
 			names, _ := beacons(im.Actual())
 			if len(names) == 0 {
-				return nil, "beacons: none is lit."
+				return nil, "beacons: none is lit.", nil
 			}
-			return &section{Names: names}, ""
+			return &section{Names: names}, "", nil
 		},
 	})
 }
