@@ -12,7 +12,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
-	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -51,8 +50,8 @@ const (
 
 // billingKinds are the kinds that carry out the billing layer.
 var billingKinds = map[string]bool{
-	kinds.KindBillingTopic: true, kinds.KindBudget: true, kinds.KindBillingAlarm: true,
-	kinds.KindCostReport: true, kinds.KindCostReportBucket: true, kinds.KindCostAllocationTags: true,
+	KindBillingTopic: true, KindBudget: true, KindBillingAlarm: true,
+	KindCostReport: true, KindCostReportBucket: true, KindCostAllocationTags: true,
 }
 
 // The budget the spec builds: a monthly cost budget in US dollars that

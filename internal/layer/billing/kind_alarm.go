@@ -17,17 +17,26 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindBillingAlarm manages the estimated-charges alarm of guidance 001: a
+// CloudWatch alarm in us-east-1, where AWS publishes the AWS/Billing
+// EstimatedCharges metric, that notifies the billing topic of that
+// Region. PutMetricAlarm creates or replaces an alarm by name, so the
+// change is idempotent. AWS publishes the metric only after the
+// management account turns on "Receive CloudWatch Billing Alerts" in its
+// Billing preferences, which no API does: the plan says so.
+const KindBillingAlarm = "billing-alarm"
+
 // billingAlertsNote is the manual step the billing alarm needs.
 const billingAlertsNote = "manual step: turn on Billing preferences > Alert preferences > Receive CloudWatch Billing Alerts in the " +
 	"management account's console; until then AWS publishes no AWS/Billing EstimatedCharges metric and the billing alarm never fires"
 
 // BillingAlarmAddress is the address of a billing alarm.
 func BillingAlarmAddress(region, name string) string {
-	return kinds.Address(kinds.KindBillingAlarm, region+"/"+name)
+	return kinds.Address(KindBillingAlarm, region+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindBillingAlarm, Diff: diffBillingAlarms, Apply: applyBillingAlarm})
+	kinds.Register(kinds.Registration{Name: KindBillingAlarm, Diff: diffBillingAlarms, Apply: applyBillingAlarm})
 }
 
 // billingAlarmValue is the alarm a billing alarm change puts, with its
@@ -79,7 +88,7 @@ func diffBillingAlarms(desired, actual *estate.Estate) ([]plan.Change, []string)
 		}
 		want := *d
 		want.Actions = billingAlarmActions(d, actual)
-		ch := plan.SetValue(plan.Change{Address: BillingAlarmAddress(d.Region, d.Name), Kind: kinds.KindBillingAlarm,
+		ch := plan.SetValue(plan.Change{Address: BillingAlarmAddress(d.Region, d.Name), Kind: KindBillingAlarm,
 			Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: billingDeps(deps...)}, billingAlarmValue{Alarm: want})
 		a, exists := have[name]
 		if !exists {

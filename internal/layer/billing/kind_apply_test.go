@@ -37,7 +37,7 @@ func billingChange(t *testing.T, p *plan.Plan, kind string) plan.Change {
 // notifications it lacks.
 func TestApplyBudgetAdoptsOneMadeSinceThePlan(t *testing.T) {
 	desired, actual := billingEstates(t, billingSpec)
-	create := billingChange(t, billingPlan(t, desired, actual), kinds.KindBudget)
+	create := billingChange(t, billingPlan(t, desired, actual), billing.KindBudget)
 	f := newBillingFake(billingMgmt)
 	f.budgets[billingBudget] = &billingFakeBudget{
 		def: budgettypes.Budget{BudgetName: aws.String(billingBudget), BudgetType: "COST", TimeUnit: "MONTHLY",
@@ -64,7 +64,7 @@ func TestApplyBudgetAdoptsOneMadeSinceThePlan(t *testing.T) {
 // gap).
 func TestApplyCostReportMadeSinceThePlanIsModified(t *testing.T) {
 	desired, actual := billingEstates(t, billingSpec)
-	create := billingChange(t, billingPlan(t, desired, actual), kinds.KindCostReport)
+	create := billingChange(t, billingPlan(t, desired, actual), billing.KindCostReport)
 	f := newBillingFake(billingMgmt)
 	f.reports[billing.DefaultCostReport] = f.reports["x"] // the zero definition, under the name
 	if err := kindstest.ApplyChange(t, billingEnv(t, f, actual), create); err != nil {
@@ -91,7 +91,7 @@ func TestApplyCostAllocationTagsInBatches(t *testing.T) {
 	src := strings.Replace(billingSpec, "units: {Security: {}}\n", "units: {Security: {}}\ntagging: {required: ["+strings.Join(keys, ", ")+"], values: {}}\n", 1)
 	desired, actual := billingEstates(t, src)
 	// Planned before the billing layer was read: every key.
-	ch := billingChange(t, billingPlan(t, desired, actual), kinds.KindCostAllocationTags)
+	ch := billingChange(t, billingPlan(t, desired, actual), billing.KindCostAllocationTags)
 	if ch.Action != plan.Create || len(ch.After) != 46 {
 		t.Fatalf("change %s with %d attributes", ch.Action, len(ch.After))
 	}
@@ -139,7 +139,7 @@ func (c billingTagErrorClients) CostAllocationTags() billing.CostAllocationTagsA
 func TestApplyCostAllocationTagsReportsPerKeyErrors(t *testing.T) {
 	f, desired, actual := billingBuilt(t)
 	f.tags["Owner"] = cetypes.CostAllocationTagStatusInactive
-	ch := billingChange(t, billingPlan(t, desired, f.observe(actual, desired.Billing)), kinds.KindCostAllocationTags)
+	ch := billingChange(t, billingPlan(t, desired, f.observe(actual, desired.Billing)), billing.KindCostAllocationTags)
 	env := billingEnv(t, f, actual)
 	kinds.SetClients[billing.Clients](env, billingTagErrorClients{billingFakeClients{f}})
 	err := kindstest.ApplyChange(t, env, ch)
@@ -155,7 +155,7 @@ func TestApplyBillingWithoutTheOrganizationFails(t *testing.T) {
 	// As planned before the organization existed: references stay.
 	p := kinds.Plan(desired, estate.New())
 	env := billingEnv(t, newBillingFake(billingMgmt), estate.New())
-	for _, kind := range []string{kinds.KindBudget, kinds.KindBillingAlarm, kinds.KindBillingTopic, kinds.KindCostReport} {
+	for _, kind := range []string{billing.KindBudget, billing.KindBillingAlarm, billing.KindBillingTopic, billing.KindCostReport} {
 		ch := billingChange(t, p, kind)
 		if !strings.Contains(fmt.Sprintf("%#v", ch.Value), estate.AccountIDRef(estate.ManagementKey)) {
 			t.Errorf("%s: the value %+v holds no reference to the management account's ID", ch.Address, ch.Value)

@@ -16,11 +16,30 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindBudget manages the cost budgets of the spec (guidance 003: budgets
+// with notifications when forecasted spending exceeds the budget): the
+// limit, and notifications whose one subscriber is the billing topic.
+//
+// A new budget is made with its notifications in one CreateBudget call.
+// Changes to a budget are UpdateBudget for the limit, CreateNotification
+// and DeleteNotification for notifications the spec adds or drops (a
+// notification is known by its trigger: type, comparison, threshold), and
+// CreateSubscriber and DeleteSubscriber for a notification's
+// subscribers. The budget is groundwork's, named by the spec, so a
+// notification on it the spec does not list is removed. Budgets the spec
+// does not name are left alone.
+//
+// moto 5.2 lacks UpdateBudget, CreateSubscriber, DeleteSubscriber and
+// DescribeSubscribersForNotification; the kinds tests cover them with a
+// fake. Where the inventory could not read a notification's subscribers
+// they are not compared, and the plan says so.
+const KindBudget = "budget"
+
 // BudgetAddress is the address of a budget.
-func BudgetAddress(name string) string { return kinds.Address(kinds.KindBudget, name) }
+func BudgetAddress(name string) string { return kinds.Address(KindBudget, name) }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindBudget, Diff: diffBudgets, Apply: applyBudget})
+	kinds.Register(kinds.Registration{Name: KindBudget, Diff: diffBudgets, Apply: applyBudget})
 }
 
 // budgetNotificationPrefix starts the attribute of each notification:
@@ -95,7 +114,7 @@ func diffBudgets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		after := budgetAttrs(d, actual)
 		deps := budgetTopicDeps(d)
 		v := budgetValue{Budget: *budgetResolved(d, actual)}
-		ch := plan.Change{Address: BudgetAddress(d.Name), Kind: kinds.KindBudget, Group: kinds.UnitOf(desired, estate.ManagementKey),
+		ch := plan.Change{Address: BudgetAddress(d.Name), Kind: KindBudget, Group: kinds.UnitOf(desired, estate.ManagementKey),
 			After: after, DependsOn: billingDeps(deps...)}
 		if actual.Billing != nil && have == nil {
 			notes = append(notes, fmt.Sprintf("budget %s: the budgets were not read, so it is not planned", d.Name))

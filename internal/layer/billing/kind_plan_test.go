@@ -41,8 +41,8 @@ const (
 	forecastTrig   = "FORECASTED/GREATER_THAN/100/PERCENTAGE"
 )
 
-var billingKinds = []string{kinds.KindBillingTopic, kinds.KindBudget, kinds.KindBillingAlarm,
-	kinds.KindCostReportBucket, kinds.KindCostReport, kinds.KindCostAllocationTags}
+var billingKinds = []string{billing.KindBillingTopic, billing.KindBudget, billing.KindBillingAlarm,
+	billing.KindCostReportBucket, billing.KindCostReport, billing.KindCostAllocationTags}
 
 // billingEstates returns the desired estate of src and an actual estate
 // where the organization exists and nothing of the billing layer does.
@@ -179,7 +179,7 @@ func TestPlanBillingNothingWhenNotAskedFor(t *testing.T) {
 	}
 	desired, actual = billingEstates(t, billingSpec+"  cur: {enabled: false}\n  cost_allocation_tags: false\n")
 	for _, ch := range billingPlan(t, desired, actual).Changes {
-		if ch.Kind == kinds.KindCostReport || ch.Kind == kinds.KindCostReportBucket || ch.Kind == kinds.KindCostAllocationTags {
+		if ch.Kind == billing.KindCostReport || ch.Kind == billing.KindCostReportBucket || ch.Kind == billing.KindCostAllocationTags {
 			t.Errorf("%s planned although turned off", ch.Address)
 		}
 	}

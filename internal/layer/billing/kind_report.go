@@ -19,17 +19,37 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindCostReport manages the Cost and Usage Report of guidance 000
+// ("Setup Cost and Usage Reports"): hourly, with resource IDs, in Parquet
+// with the Amazon Athena integration, delivered under a prefix of the
+// report bucket. PutReportDefinition creates it and
+// ModifyReportDefinition replaces it, so the change is idempotent; a
+// report made since the plan read the account is modified instead.
+// Reports the spec does not name are left alone. moto 5.2 has no Cost and
+// Usage Report API: the kinds tests cover it with a fake.
+const KindCostReport = "cost-report"
+
+// KindCostReportBucket manages the bucket the report is delivered to, in
+// the management account (AWS delivers a report only to a bucket of the
+// account that defines it): the policy that lets the billing reports
+// service check it and write, default encryption (SSE-S3) and the public
+// access block. The policy put replaces any other on the bucket. Its
+// lifecycle is left as it is. It is a bucket like the log buckets and
+// applies the same way (see logging.KindBucket); its own kind keeps it in the
+// billing layer.
+const KindCostReportBucket = "cost-report-bucket"
+
 // CostReportAddress is the address of a report definition.
-func CostReportAddress(name string) string { return kinds.Address(kinds.KindCostReport, name) }
+func CostReportAddress(name string) string { return kinds.Address(KindCostReport, name) }
 
 // CostReportBucketAddress is the address of the report bucket.
 func CostReportBucketAddress(name string) string {
-	return kinds.Address(kinds.KindCostReportBucket, name)
+	return kinds.Address(KindCostReportBucket, name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindCostReport, Diff: diffCostReports, Apply: applyCostReport})
-	kinds.Register(kinds.Registration{Name: kinds.KindCostReportBucket, Diff: diffCostReportBucket, Apply: logging.ApplyBucket})
+	kinds.Register(kinds.Registration{Name: KindCostReport, Diff: diffCostReports, Apply: applyCostReport})
+	kinds.Register(kinds.Registration{Name: KindCostReportBucket, Diff: diffCostReportBucket, Apply: logging.ApplyBucket})
 }
 
 // costReportValue is the report definition a cost report change puts,
@@ -66,7 +86,7 @@ func diffCostReports(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		after := costReportAttrs(d, actual)
 		want := *d
 		want.Bucket = after["bucket"]
-		ch := plan.SetValue(plan.Change{Address: CostReportAddress(name), Kind: kinds.KindCostReport, Group: kinds.UnitOf(desired, estate.ManagementKey),
+		ch := plan.SetValue(plan.Change{Address: CostReportAddress(name), Kind: KindCostReport, Group: kinds.UnitOf(desired, estate.ManagementKey),
 			After: after, DependsOn: billingDeps(CostReportBucketAddress(after["bucket"]))}, costReportValue{Report: want})
 		if actual.Billing != nil && have == nil {
 			notes = append(notes, fmt.Sprintf("cost and usage report %s: the report definitions were not read, so it is not planned", name))
@@ -144,7 +164,7 @@ func diffCostReportBucket(desired, actual *estate.Estate) ([]plan.Change, []stri
 	after := logging.BucketAttrs(d, actual)
 	deps := logging.ReferenceDeps(d.Account, d.Name, d.Policy)
 	slices.Sort(deps)
-	ch := plan.Change{Address: CostReportBucketAddress(after["name"]), Kind: kinds.KindCostReportBucket,
+	ch := plan.Change{Address: CostReportBucketAddress(after["name"]), Kind: KindCostReportBucket,
 		Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: deps}
 	var a *estate.Bucket
 	if actual.Billing != nil {

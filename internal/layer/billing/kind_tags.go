@@ -16,9 +16,21 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindCostAllocationTags activates the tagging dictionary's keys as cost
+// allocation tags in the management account (guidance 000 "Enable Cost
+// Allocation Tags"), so that Cost Explorer and the Cost and Usage Report
+// break costs down by them. AWS can activate a user-defined key only
+// after it has seen it on a resource (up to 24 hours after tagging): such
+// keys are noted, not planned, and a later apply activates them. Apply
+// reads the keys' status again first and activates those still inactive;
+// activating an active key changes nothing, so the change is idempotent.
+// groundwork never deactivates a tag. moto 5.2 has no cost allocation tag
+// API: the kinds tests cover it with a fake.
+const KindCostAllocationTags = "cost-allocation-tags"
+
 // CostAllocationTagsAddress is the address of the management account's
 // cost allocation tags.
-const CostAllocationTagsAddress = kinds.KindCostAllocationTags + "/" + estate.ManagementKey
+const CostAllocationTagsAddress = KindCostAllocationTags + "/" + estate.ManagementKey
 
 // The limits of the Cost Explorer calls: UpdateCostAllocationTagsStatus
 // takes 20 keys, ListCostAllocationTags filters on 100.
@@ -36,7 +48,7 @@ type costAllocationTagsValue struct {
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindCostAllocationTags, Diff: diffCostAllocationTags, Apply: applyCostAllocationTags})
+	kinds.Register(kinds.Registration{Name: KindCostAllocationTags, Diff: diffCostAllocationTags, Apply: applyCostAllocationTags})
 }
 
 func diffCostAllocationTags(desired, actual *estate.Estate) ([]plan.Change, []string) {
@@ -44,7 +56,7 @@ func diffCostAllocationTags(desired, actual *estate.Estate) ([]plan.Change, []st
 		return nil, nil
 	}
 	want := desired.Billing.CostAllocationTags
-	ch := plan.Change{Address: CostAllocationTagsAddress, Kind: kinds.KindCostAllocationTags,
+	ch := plan.Change{Address: CostAllocationTagsAddress, Kind: KindCostAllocationTags,
 		Group: kinds.UnitOf(desired, estate.ManagementKey), After: plan.Attrs{"account": estate.ManagementKey}, DependsOn: billingDeps()}
 	if actual.Billing == nil {
 		// Nothing read (no organization yet): every key, as far as is

@@ -15,13 +15,25 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindBillingTopic manages the billing SNS topic of the management account
+// (guidance 003: a topic for budget notifications with the billing
+// distribution list subscribed; 001: someone must subscribe): the topic,
+// its policy (AWS Budgets and CloudWatch alarms of the account may
+// publish), and an e-mail subscription per subscriber. CreateTopic returns
+// the existing topic of a name and SetTopicAttributes is a put, so the
+// change is idempotent. Subscribing an address that has a subscription
+// already, confirmed or pending, is left out: SNS would send a pending
+// one another confirmation e-mail. Subscriptions outside the spec are
+// left alone and noted; groundwork never unsubscribes anyone.
+const KindBillingTopic = "billing-topic"
+
 // BillingTopicAddress is the address of the billing topic in a Region.
 func BillingTopicAddress(region, name string) string {
-	return kinds.Address(kinds.KindBillingTopic, region+"/"+name)
+	return kinds.Address(KindBillingTopic, region+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindBillingTopic, Diff: diffBillingTopics, Apply: applyBillingTopic})
+	kinds.Register(kinds.Registration{Name: KindBillingTopic, Diff: diffBillingTopics, Apply: applyBillingTopic})
 }
 
 // billingTopicEndpoints are the e-mail endpoints subscribed to a topic,
@@ -68,7 +80,7 @@ func diffBillingTopics(desired, actual *estate.Estate) ([]plan.Change, []string)
 	for _, key := range slices.Sorted(maps.Keys(desired.Billing.Topics)) {
 		d := desired.Billing.Topics[key]
 		after := billingTopicAttrs(d, actual)
-		ch := plan.Change{Address: BillingTopicAddress(d.Region, d.Name), Kind: kinds.KindBillingTopic,
+		ch := plan.Change{Address: BillingTopicAddress(d.Region, d.Name), Kind: KindBillingTopic,
 			Group: kinds.UnitOf(desired, d.Account), After: after, DependsOn: billingDeps()}
 		v := billingTopicValue{Region: d.Region, Name: d.Name, Policy: after["policy"]}
 		a, exists := have[key]

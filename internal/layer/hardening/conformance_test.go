@@ -44,10 +44,10 @@ func TestConformance(t *testing.T) {
 		}},
 	}
 	cases := []kindstest.Case{
-		{Kind: kinds.KindPasswordPolicy, Desired: desired, Starts: starts},
-		{Kind: kinds.KindAccountPublicAccessBlock, Desired: desired, Starts: starts},
-		{Kind: kinds.KindDefaultVPC, Desired: desired, Starts: starts, Deletes: true},
-		{Kind: kinds.KindManagementIAMUser, Desired: desired, Starts: starts, Deletes: true},
+		{Kind: hardening.KindPasswordPolicy, Desired: desired, Starts: starts},
+		{Kind: hardening.KindAccountPublicAccessBlock, Desired: desired, Starts: starts},
+		{Kind: hardening.KindDefaultVPC, Desired: desired, Starts: starts, Deletes: true},
+		{Kind: hardening.KindManagementIAMUser, Desired: desired, Starts: starts, Deletes: true},
 	}
 	kindstest.RunPackage(t, "github.com/groundwork-aws/groundwork/internal/layer/hardening", cases)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
-	"github.com/groundwork-aws/groundwork/internal/kinds"
 )
 
 // hardeningKey is the hardening section's key.
@@ -31,8 +30,8 @@ const (
 
 // hardeningKinds are the kinds that carry out the hardening layer.
 var hardeningKinds = map[string]bool{
-	kinds.KindPasswordPolicy: true, kinds.KindAccountPublicAccessBlock: true,
-	kinds.KindDefaultVPC: true, kinds.KindManagementIAMUser: true,
+	KindPasswordPolicy: true, KindAccountPublicAccessBlock: true,
+	KindDefaultVPC: true, KindManagementIAMUser: true,
 }
 
 // ImportHint returns where groundwork's hardening layer would be in the

@@ -17,10 +17,20 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindDefaultVPC deletes the default VPC of one account and Region
+// (guidance 000 "Delete default network resources": a public subnet in
+// every Availability Zone and an internet gateway that nobody asked for).
+// It is only ever a delete, planned when hardening.delete_default_vpcs is
+// on and only for a VPC without network interfaces: anything running in
+// it (instances, load balancers, Lambda functions, NAT gateways,
+// endpoints) has one, and such a VPC is kept with a plan note. Being a
+// delete, it runs only with --allow-delete.
+const KindDefaultVPC = "default-vpc"
+
 // DefaultVPCAddress is the address of the default VPC of an account and
 // Region.
 func DefaultVPCAddress(w estate.Where) string {
-	return kinds.Address(kinds.KindDefaultVPC, kinds.WhereAddress(w))
+	return kinds.Address(KindDefaultVPC, kinds.WhereAddress(w))
 }
 
 // DefaultVPCAPI is the part of the EC2 client the kind calls.
@@ -38,7 +48,7 @@ type DefaultVPCAPI interface {
 var _ DefaultVPCAPI = (*ec2.Client)(nil)
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindDefaultVPC, Diff: diffDefaultVPCs, Apply: applyDefaultVPC})
+	kinds.Register(kinds.Registration{Name: KindDefaultVPC, Diff: diffDefaultVPCs, Apply: applyDefaultVPC})
 }
 
 // defaultVPCValue names the default VPC a change deletes. An empty VPCID
@@ -72,7 +82,7 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 				"move or delete what runs there and plan again", v.ID, v.Account, v.Region, v.NetworkInterfaces))
 			continue
 		}
-		changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(v.Where), Kind: kinds.KindDefaultVPC, Action: plan.Delete,
+		changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(v.Where), Kind: KindDefaultVPC, Action: plan.Delete,
 			Group: kinds.UnitOf(desired, v.Account), Reason: defaultVPCReason, NeedsAllowDelete: true,
 			Before: plan.Attrs{"account": v.Account, "region": v.Region, "vpc_id": v.ID, "cidr": v.CIDR,
 				"network_interfaces": strconv.Itoa(v.NetworkInterfaces)}},
@@ -92,7 +102,7 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		}
 		for _, region := range d.Regions {
 			w := estate.Where{Account: key, Region: region}
-			changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(w), Kind: kinds.KindDefaultVPC, Action: plan.Delete,
+			changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(w), Kind: KindDefaultVPC, Action: plan.Delete,
 				Group: kinds.UnitOf(desired, key), Reason: defaultVPCReason + "; AWS creates one in every new account",
 				NeedsAllowDelete: true, DependsOn: kinds.AccountDeps(key),
 				Before: plan.Attrs{"account": key, "region": region, "vpc_id": "(created with the account)"}},

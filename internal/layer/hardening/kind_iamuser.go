@@ -14,10 +14,19 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindManagementIAMUser deletes an IAM user of the management account
+// (guidance 000 "Remove unnecessary IAM users": people sign in through
+// IAM Identity Center). It is planned only with
+// hardening.management_iam_users: delete, never for a break-glass user
+// the spec lists nor for the user groundwork runs as, and runs only with
+// --allow-delete. With report (the default) users are plan notes and
+// audit findings.
+const KindManagementIAMUser = "management-iam-user"
+
 // ManagementIAMUserAddress is the address of an IAM user of the
 // management account.
 func ManagementIAMUserAddress(name string) string {
-	return kinds.Address(kinds.KindManagementIAMUser, name)
+	return kinds.Address(KindManagementIAMUser, name)
 }
 
 // IAMUserAPI is the part of the IAM client the kind calls: a user can be
@@ -48,7 +57,7 @@ type IAMUserAPI interface {
 var _ IAMUserAPI = (*iam.Client)(nil)
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindManagementIAMUser, Diff: diffManagementUsers, Apply: applyManagementUser})
+	kinds.Register(kinds.Registration{Name: KindManagementIAMUser, Diff: diffManagementUsers, Apply: applyManagementUser})
 }
 
 // managementUserValue names the management account's IAM user a change
@@ -79,7 +88,7 @@ func diffManagementUsers(desired, actual *estate.Estate) ([]plan.Change, []strin
 			notes = append(notes, fmt.Sprintf("IAM user %s of the management account kept: groundwork runs as it; "+
 				"run groundwork through IAM Identity Center or a role and plan again", u.Name))
 		default:
-			changes = append(changes, plan.SetValue(plan.Change{Address: ManagementIAMUserAddress(u.Name), Kind: kinds.KindManagementIAMUser,
+			changes = append(changes, plan.SetValue(plan.Change{Address: ManagementIAMUserAddress(u.Name), Kind: KindManagementIAMUser,
 				Action: plan.Delete, Group: estate.RootPath, Reason: managementUserReason, NeedsAllowDelete: true,
 				Before: plan.Attrs{"account": estate.ManagementKey, "name": u.Name, "arn": u.ARN, "path": u.Path}},
 				managementUserValue{Name: u.Name}))

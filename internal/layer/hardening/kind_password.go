@@ -15,9 +15,15 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindPasswordPolicy sets the IAM account password policy of one account
+// (guidance 000 "Configure IAM password policy", 002 IAM-030).
+// UpdateAccountPasswordPolicy replaces the whole policy, so the change is
+// idempotent.
+const KindPasswordPolicy = "password-policy"
+
 // PasswordPolicyAddress is the address of an account's password policy.
 func PasswordPolicyAddress(accountKey string) string {
-	return kinds.Address(kinds.KindPasswordPolicy, accountKey)
+	return kinds.Address(KindPasswordPolicy, accountKey)
 }
 
 // PasswordPolicyAPI is the part of the IAM client the kind calls.
@@ -28,7 +34,7 @@ type PasswordPolicyAPI interface {
 var _ PasswordPolicyAPI = (*iam.Client)(nil)
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindPasswordPolicy, Diff: diffPasswordPolicies, Apply: applyPasswordPolicy})
+	kinds.Register(kinds.Registration{Name: KindPasswordPolicy, Diff: diffPasswordPolicies, Apply: applyPasswordPolicy})
 }
 
 // passwordPolicyValue is the policy a password policy change puts in an
@@ -71,7 +77,7 @@ func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []stri
 			continue
 		}
 		after := passwordPolicyAttrs(acct, d.PasswordPolicies[acct])
-		ch := plan.SetValue(plan.Change{Address: PasswordPolicyAddress(acct), Kind: kinds.KindPasswordPolicy, Group: kinds.UnitOf(desired, acct),
+		ch := plan.SetValue(plan.Change{Address: PasswordPolicyAddress(acct), Kind: KindPasswordPolicy, Group: kinds.UnitOf(desired, acct),
 			After: after, DependsOn: kinds.AccountDeps(acct)}, passwordPolicyValue{Account: acct, Policy: *d.PasswordPolicies[acct]})
 		a, ok := have[acct]
 		if !ok {

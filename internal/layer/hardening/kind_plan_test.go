@@ -28,7 +28,7 @@ const (
 	hrdCaller                    = "arn:aws:iam::111111111111:user/ci"
 )
 
-var hrdKinds = []string{kinds.KindPasswordPolicy, kinds.KindAccountPublicAccessBlock, kinds.KindDefaultVPC, kinds.KindManagementIAMUser}
+var hrdKinds = []string{hardening.KindPasswordPolicy, hardening.KindAccountPublicAccessBlock, hardening.KindDefaultVPC, hardening.KindManagementIAMUser}
 
 // hrdEstates returns the desired estate of hrdSpec with the hardening
 // section given, and an actual estate where the organization and both
@@ -115,12 +115,12 @@ func blockAll(account string) plan.Attrs {
 }
 
 func setPolicy(account, group string, action plan.Action, before plan.Attrs) plan.Change {
-	return plan.Change{Address: hardening.PasswordPolicyAddress(account), Kind: kinds.KindPasswordPolicy, Action: action,
+	return plan.Change{Address: hardening.PasswordPolicyAddress(account), Kind: hardening.KindPasswordPolicy, Action: action,
 		Group: group, Before: before, After: strongPolicy(account), DependsOn: hrdAccountDeps(account)}
 }
 
 func setBlock(account, group string, action plan.Action, before plan.Attrs) plan.Change {
-	return plan.Change{Address: hardening.AccountPublicAccessBlockAddress(account), Kind: kinds.KindAccountPublicAccessBlock,
+	return plan.Change{Address: hardening.AccountPublicAccessBlockAddress(account), Kind: hardening.KindAccountPublicAccessBlock,
 		Action: action, Group: group, Before: before, After: blockAll(account), DependsOn: hrdAccountDeps(account)}
 }
 
@@ -232,7 +232,7 @@ func TestPlanHardening(t *testing.T) {
 				addDefaultVPC(e, mgmt, "ap-southeast-2", "vpc-far", 0) // not an operational Region
 			},
 			want: []plan.Change{{
-				Address: hardening.DefaultVPCAddress(estate.Where{Account: hrdLA, Region: "us-east-1"}), Kind: kinds.KindDefaultVPC,
+				Address: hardening.DefaultVPCAddress(estate.Where{Account: hrdLA, Region: "us-east-1"}), Kind: hardening.KindDefaultVPC,
 				Action: plan.Delete, Group: "Security", NeedsAllowDelete: true,
 				Reason: "hardening.delete_default_vpcs: its subnets and internet gateway are deleted first; a delete, so it runs only with --allow-delete",
 				Before: plan.Attrs{"account": hrdLA, "region": "us-east-1", "vpc_id": "vpc-la", "cidr": "172.31.0.0/16", "network_interfaces": "0"},
@@ -257,7 +257,7 @@ func TestPlanHardening(t *testing.T) {
 			hardening: "{management_iam_users: delete, break_glass_users: [break-glass]}",
 			actual:    func(e *estate.Estate) { addUsers(e, "alice", "break-glass", "ci") },
 			want: []plan.Change{{
-				Address: hardening.ManagementIAMUserAddress("alice"), Kind: kinds.KindManagementIAMUser, Action: plan.Delete,
+				Address: hardening.ManagementIAMUserAddress("alice"), Kind: hardening.KindManagementIAMUser, Action: plan.Delete,
 				NeedsAllowDelete: true, Reason: "hardening.management_iam_users: delete; its access keys, password, MFA devices, " +
 					"certificates, SSH keys, policies and group memberships go first; a delete, so it runs only with --allow-delete",
 				Before: plan.Attrs{"account": mgmt, "name": "alice", "arn": "arn:aws:iam::111111111111:user/alice", "path": "/"},
@@ -320,7 +320,7 @@ func TestPlanHardeningWaitsForNewAccounts(t *testing.T) {
 		for _, ch := range kindstest.ChangesOfKind(p, kind) {
 			switch {
 			case ch.Address == hardening.PasswordPolicyAddress(hrdWeb), ch.Address == hardening.AccountPublicAccessBlockAddress(hrdWeb):
-			case ch.Kind == kinds.KindDefaultVPC && ch.Before["account"] == hrdWeb:
+			case ch.Kind == hardening.KindDefaultVPC && ch.Before["account"] == hrdWeb:
 				newVPCs++
 				if ch.Action != plan.Delete || !ch.NeedsAllowDelete || !slices.Contains(ch.DependsOn, kinds.AccountAddress(hrdWeb)) {
 					t.Errorf("new account's default VPC: %+v", ch)

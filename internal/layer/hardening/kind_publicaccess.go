@@ -16,10 +16,17 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindAccountPublicAccessBlock turns account-level S3 Block Public Access
+// on (all four settings) in one account (guidance 000 "Set Amazon S3
+// public block access in accounts"). PutPublicAccessBlock replaces the
+// configuration, so the change is idempotent. Accounts the spec exempts
+// are left alone, whatever their setting.
+const KindAccountPublicAccessBlock = "account-public-access-block"
+
 // AccountPublicAccessBlockAddress is the address of an account's S3 Block
 // Public Access.
 func AccountPublicAccessBlockAddress(accountKey string) string {
-	return kinds.Address(kinds.KindAccountPublicAccessBlock, accountKey)
+	return kinds.Address(KindAccountPublicAccessBlock, accountKey)
 }
 
 // PublicAccessBlockAPI is the part of the S3 Control client the kind
@@ -31,7 +38,7 @@ type PublicAccessBlockAPI interface {
 var _ PublicAccessBlockAPI = (*s3control.Client)(nil)
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindAccountPublicAccessBlock, Diff: diffPublicAccessBlocks, Apply: applyPublicAccessBlock})
+	kinds.Register(kinds.Registration{Name: KindAccountPublicAccessBlock, Diff: diffPublicAccessBlocks, Apply: applyPublicAccessBlock})
 }
 
 // publicAccessBlockValue is the configuration a Block Public Access
@@ -67,7 +74,7 @@ func diffPublicAccessBlocks(desired, actual *estate.Estate) ([]plan.Change, []st
 			continue
 		}
 		after := publicAccessBlockAttrs(acct, d.PublicAccessBlocks[acct])
-		ch := plan.SetValue(plan.Change{Address: AccountPublicAccessBlockAddress(acct), Kind: kinds.KindAccountPublicAccessBlock,
+		ch := plan.SetValue(plan.Change{Address: AccountPublicAccessBlockAddress(acct), Kind: KindAccountPublicAccessBlock,
 			Group: kinds.UnitOf(desired, acct), After: after, DependsOn: kinds.AccountDeps(acct)},
 			publicAccessBlockValue{Account: acct, Block: *d.PublicAccessBlocks[acct]})
 		a := have[acct]

@@ -268,8 +268,8 @@ func (a loggingCloudIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyI
 }
 
 // loggingKinds are the kinds the logging layer registers.
-var loggingKinds = []string{kinds.KindKey, kinds.KindBucket, kinds.KindTrail, kinds.KindLogGroup, kinds.KindRole,
-	kinds.KindRecorder, kinds.KindConfigRule, kinds.KindAggregator}
+var loggingKinds = []string{logging.KindKey, logging.KindBucket, logging.KindTrail, logging.KindLogGroup, logging.KindRole,
+	logging.KindRecorder, logging.KindConfigRule, logging.KindAggregator}
 
 // Every logging kind passes the kinds conformance suite: from nothing,
 // and from a logging layer changed by hand in every kind.

@@ -11,7 +11,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
-	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 )
 
@@ -37,8 +36,8 @@ const (
 
 // loggingKinds are the kinds that carry out the logging layer.
 var loggingKinds = map[string]bool{
-	kinds.KindKey: true, kinds.KindBucket: true, kinds.KindTrail: true, kinds.KindLogGroup: true,
-	kinds.KindRole: true, kinds.KindRecorder: true, kinds.KindConfigRule: true, kinds.KindAggregator: true,
+	KindKey: true, KindBucket: true, KindTrail: true, KindLogGroup: true,
+	KindRole: true, KindRecorder: true, KindConfigRule: true, KindAggregator: true,
 }
 
 // managedRuleRE is the identifier shape of an AWS managed Config rule;

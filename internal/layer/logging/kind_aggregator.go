@@ -17,6 +17,12 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindAggregator puts the organization-wide Config aggregator (guidance
+// 000): every account and Region of the organization, read through the
+// aggregator role. PutConfigurationAggregator creates or updates by name,
+// so the change is idempotent.
+const KindAggregator = "config-aggregator"
+
 // aggregatorAdminService is the service principal an account outside the
 // management account must be delegated administrator of to aggregate the
 // organization.
@@ -25,11 +31,11 @@ const aggregatorAdminService = "config.amazonaws.com"
 // AggregatorAddress is the address of an aggregator:
 // "config-aggregator/ACCOUNT/REGION/NAME".
 func AggregatorAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindAggregator, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindAggregator, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindAggregator, Diff: diffAggregators, Apply: applyAggregator})
+	kinds.Register(kinds.Registration{Name: KindAggregator, Diff: diffAggregators, Apply: applyAggregator})
 }
 
 func aggregatorAttrs(g *estate.Aggregator, actual *estate.Estate) plan.Attrs {
@@ -63,7 +69,7 @@ func diffAggregators(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Aggregators)) {
 		d := desired.Logging.Aggregators[key]
 		after := aggregatorAttrs(d, actual)
-		ch := plan.SetValue(plan.Change{Address: AggregatorAddress(d.Where, d.Name), Kind: kinds.KindAggregator, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: AggregatorAddress(d.Where, d.Name), Kind: KindAggregator, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: aggregatorDeps(d)}, aggregatorValue{Account: d.Account, Region: d.Region, Name: d.Name,
 			Organization: d.Organization, RoleARN: kinds.ResolveActual(d.RoleARN, actual), AllRegions: d.AllRegions})
 		a, exists := have[key]

@@ -19,8 +19,22 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindBucket manages the Log Archive buckets: public access blocked,
+// versioning on, default encryption with the logging layer's KMS key (and
+// an S3 Bucket Key, which cuts the KMS requests of log delivery), the
+// bucket policy that lets CloudTrail and Config deliver, and the
+// retention lifecycle (guidance 000 and 002).
+//
+// groundwork never loosens a log bucket: a setting the desired bucket
+// leaves off (no policy, no encryption, versioning or public access block
+// off) is not managed. The retention is managed both ways, because keeping
+// logs forever is something a spec asks for. groundwork owns the
+// lifecycle configuration of its buckets: putting it replaces any other
+// rules.
+const KindBucket = "bucket"
+
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindBucket, Diff: diffBuckets, Apply: ApplyBucket})
+	kinds.Register(kinds.Registration{Name: KindBucket, Diff: diffBuckets, Apply: ApplyBucket})
 }
 
 // bucketRuleID names the lifecycle rule groundwork puts.
@@ -121,7 +135,7 @@ func diffBuckets(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		// bucket the same way (recorder.go).
 		deps := append(ReferenceDeps(d.Account, d.Name, d.Policy, d.KMSKey), keyDeps(desired, d.KMSKey)...)
 		slices.Sort(deps)
-		ch := plan.Change{Address: BucketAddress(after["name"]), Kind: kinds.KindBucket, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.Change{Address: BucketAddress(after["name"]), Kind: KindBucket, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: slices.Compact(deps)}
 		a, exists := have[after["name"]]
 		if !exists || !a.Exists {

@@ -19,7 +19,7 @@ import (
 
 func TestPlanBucketsCreate(t *testing.T) {
 	desired, actual := kbEstates(t, kbSpec)
-	changes := kbDiff(t, kinds.KindBucket, desired, actual)
+	changes := kbDiff(t, logging.KindBucket, desired, actual)
 	want := []string{"create " + logging.BucketAddress(kbTrailBucket), "create " + logging.BucketAddress(kbCfgBucket)}
 	if got := kbAddresses(changes); !reflect.DeepEqual(got, want) {
 		t.Fatalf("changes %v, want %v", got, want)
@@ -55,7 +55,7 @@ func TestPlanBucketAddressBeforeTheAccountExists(t *testing.T) {
 	p := kinds.Plan(desired, actual)
 	var buckets []string
 	for _, ch := range p.Changes {
-		if ch.Kind == kinds.KindBucket {
+		if ch.Kind == logging.KindBucket {
 			buckets = append(buckets, ch.Address)
 			if !slices.Contains(ch.DependsOn, kinds.AccountAddress(kbLA)) {
 				t.Errorf("%s does not wait for the Log Archive account: %v", ch.Address, ch.DependsOn)
@@ -67,7 +67,7 @@ func TestPlanBucketAddressBeforeTheAccountExists(t *testing.T) {
 		t.Fatalf("buckets %v, want %s among them", buckets, cfg)
 	}
 	for _, ch := range p.Changes {
-		if ch.Kind == kinds.KindRecorder && !slices.Contains(ch.DependsOn, cfg) {
+		if ch.Kind == logging.KindRecorder && !slices.Contains(ch.DependsOn, cfg) {
 			t.Errorf("%s does not wait for the bucket it delivers to: %v", ch.Address, ch.DependsOn)
 		}
 	}
@@ -121,7 +121,7 @@ func TestPlanBucketsDrift(t *testing.T) {
 			desired, actual := kbEstates(t, kbSpec)
 			kbMatching(t, desired, actual)
 			tc.drift(actual.Logging.Buckets[kbTrailBucket])
-			changes := kbDiff(t, kinds.KindBucket, desired, actual)
+			changes := kbDiff(t, logging.KindBucket, desired, actual)
 			if tc.want == nil {
 				if len(changes) > 0 {
 					t.Fatalf("changes when everything is in place: %+v", changes)
@@ -156,7 +156,7 @@ func TestPlanBucketLeavesUnmanagedSettingsAlone(t *testing.T) {
 	kbMatching(t, desired, actual)
 	d := desired.Logging.Buckets["aws-logs-cloudtrail-"+estate.AccountIDRef(kbLA)+"-us-east-1"]
 	d.Versioning, d.BlockPublicAccess, d.Policy = false, false, ""
-	if changes := kbDiff(t, kinds.KindBucket, desired, actual); len(changes) > 0 {
+	if changes := kbDiff(t, logging.KindBucket, desired, actual); len(changes) > 0 {
 		t.Errorf("changes: %+v", changes)
 	}
 }

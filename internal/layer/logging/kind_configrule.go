@@ -22,17 +22,26 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindConfigRule puts an AWS managed Config rule (guidance 000 and 003).
+// A rule named "org/NAME" is an organization Config rule NAME, put once
+// from the rule's account (the Config delegated administrator, or the
+// management account) and deployed by AWS to every member account; any
+// other rule is put in its own account and Region. Both are puts that
+// create or update by name, so the change is idempotent. Rules outside
+// the spec are left alone.
+const KindConfigRule = "config-rule"
+
 // ruleAdminService is the service principal whose delegated administrator
 // puts organization Config rules.
 const ruleAdminService = "config-multiaccountsetup.amazonaws.com"
 
 // ConfigRuleAddress is the address of a rule: "config-rule/ACCOUNT/REGION/NAME".
 func ConfigRuleAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindConfigRule, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindConfigRule, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindConfigRule, Diff: diffConfigRules, Apply: applyConfigRule})
+	kinds.Register(kinds.Registration{Name: KindConfigRule, Diff: diffConfigRules, Apply: applyConfigRule})
 }
 
 func configRuleAttrs(r *estate.ConfigRule) plan.Attrs {
@@ -90,7 +99,7 @@ func diffConfigRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Rules)) {
 		d := desired.Logging.Rules[key]
 		after := configRuleAttrs(d)
-		ch := plan.Change{Address: ConfigRuleAddress(d.Where, d.Name), Kind: kinds.KindConfigRule, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.Change{Address: ConfigRuleAddress(d.Where, d.Name), Kind: KindConfigRule, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: configRuleDeps(desired, d)}
 		v := newConfigRuleValue(d)
 		a, exists := have[key]

@@ -104,7 +104,7 @@ func configMatching(org bool) *estate.Estate {
 	return e
 }
 
-var cfgPlanKinds = []string{kinds.KindRecorder, kinds.KindConfigRule, kinds.KindAggregator}
+var cfgPlanKinds = []string{logging.KindRecorder, logging.KindConfigRule, logging.KindAggregator}
 
 // configPlan is kinds.Plan cut down to Config: recorders, rules and
 // aggregators, with dependencies on anything else dropped, so that the
@@ -130,7 +130,7 @@ func configPlan(desired, actual *estate.Estate) *plan.Plan {
 func cfgRuleChanges(p *plan.Plan) []plan.Change {
 	var out []plan.Change
 	for _, ch := range p.Changes {
-		if ch.Kind == kinds.KindConfigRule || ch.Kind == kinds.KindAggregator {
+		if ch.Kind == logging.KindConfigRule || ch.Kind == logging.KindAggregator {
 			out = append(out, ch)
 		}
 	}
@@ -168,7 +168,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 	allRules := func() []plan.Change {
 		var out []plan.Change
 		for _, r := range configDesired(false).Logging.Rules {
-			out = append(out, plan.Change{Address: logging.ConfigRuleAddress(r.Where, r.Name), Kind: kinds.KindConfigRule,
+			out = append(out, plan.Change{Address: logging.ConfigRuleAddress(r.Where, r.Name), Kind: logging.KindConfigRule,
 				Action: plan.Create, Group: cfgGroupOf(r.Account), After: cfgRuleAttrs(r.Where, r.Name, r.Identifier, r.Input),
 				DependsOn: []string{logging.RecorderAddress(r.Where)}})
 		}
@@ -182,7 +182,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 	}{
 		"rules wait for their recorder; the aggregator for nothing that is planned": {
 			actual: func(e *estate.Estate) { e.Logging = nil },
-			want: append(allRules(), plan.Change{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: kinds.KindAggregator,
+			want: append(allRules(), plan.Change{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: logging.KindAggregator,
 				Action: plan.Create, Group: "Security", After: cfgAggregatorAttrs(aggregatorARN, true)}),
 		},
 		"nothing when equal, input in another order and rules outside the spec left alone": {
@@ -200,7 +200,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 			actual: func(e *estate.Estate) {
 				e.Logging.Rules[paymentsOther.Key("restricted-incoming-traffic")].Input = `{"blockedPort1":"23"}`
 			},
-			want: []plan.Change{{Address: logging.ConfigRuleAddress(paymentsOther, "restricted-incoming-traffic"), Kind: kinds.KindConfigRule,
+			want: []plan.Change{{Address: logging.ConfigRuleAddress(paymentsOther, "restricted-incoming-traffic"), Kind: logging.KindConfigRule,
 				Action: plan.Update, Group: "Workloads/Prod",
 				Before: cfgRuleAttrs(paymentsOther, "restricted-incoming-traffic", "RESTRICTED_INCOMING_TRAFFIC", `{"blockedPort1":"23"}`),
 				After:  cfgRuleAttrs(paymentsOther, "restricted-incoming-traffic", "RESTRICTED_INCOMING_TRAFFIC", portsInput)}},
@@ -209,7 +209,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 			actual: func(e *estate.Estate) {
 				e.Logging.Rules[paymentsOther.Key("s3-bucket-public-read-prohibited")].Input = `{"x":"1"}`
 			},
-			want: []plan.Change{{Address: logging.ConfigRuleAddress(paymentsOther, "s3-bucket-public-read-prohibited"), Kind: kinds.KindConfigRule,
+			want: []plan.Change{{Address: logging.ConfigRuleAddress(paymentsOther, "s3-bucket-public-read-prohibited"), Kind: logging.KindConfigRule,
 				Action: plan.Update, Group: "Workloads/Prod",
 				Before: cfgRuleAttrs(paymentsOther, "s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", `{"x":"1"}`),
 				After:  cfgRuleAttrs(paymentsOther, "s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "")}},
@@ -218,7 +218,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 			actual: func(e *estate.Estate) {
 				e.Logging.Rules[ruleAdmin.Key("iam-user-mfa-enabled")].Identifier = "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS"
 			},
-			want: []plan.Change{{Address: logging.ConfigRuleAddress(ruleAdmin, "iam-user-mfa-enabled"), Kind: kinds.KindConfigRule,
+			want: []plan.Change{{Address: logging.ConfigRuleAddress(ruleAdmin, "iam-user-mfa-enabled"), Kind: logging.KindConfigRule,
 				Action: plan.Update, Group: "Security",
 				Before: cfgRuleAttrs(ruleAdmin, "iam-user-mfa-enabled", "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", ""),
 				After:  cfgRuleAttrs(ruleAdmin, "iam-user-mfa-enabled", "IAM_USER_MFA_ENABLED", "")}},
@@ -228,7 +228,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 				delete(e.Logging.Rules, paymentsOther.Key("s3-bucket-public-read-prohibited"))
 				delete(e.Logging.Recorders, paymentsOther.Key("default"))
 			},
-			want: []plan.Change{{Address: logging.ConfigRuleAddress(paymentsOther, "s3-bucket-public-read-prohibited"), Kind: kinds.KindConfigRule,
+			want: []plan.Change{{Address: logging.ConfigRuleAddress(paymentsOther, "s3-bucket-public-read-prohibited"), Kind: logging.KindConfigRule,
 				Action: plan.Create, Group: "Workloads/Prod",
 				After:     cfgRuleAttrs(paymentsOther, "s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", ""),
 				DependsOn: []string{logging.RecorderAddress(paymentsOther)}}},
@@ -237,13 +237,13 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 			actual: func(e *estate.Estate) {
 				e.Logging.Aggregators[ruleAdmin.Key(aggregatorName)].RoleARN = "arn:aws:iam::" + kindstest.LogID + ":role/Other"
 			},
-			want: []plan.Change{{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: kinds.KindAggregator,
+			want: []plan.Change{{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: logging.KindAggregator,
 				Action: plan.Update, Group: "Security",
 				Before: cfgAggregatorAttrs("arn:aws:iam::"+kindstest.LogID+":role/Other", true), After: cfgAggregatorAttrs(aggregatorARN, true)}},
 		},
 		"an aggregator over some Regions is an update": {
 			actual: func(e *estate.Estate) { e.Logging.Aggregators[ruleAdmin.Key(aggregatorName)].AllRegions = false },
-			want: []plan.Change{{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: kinds.KindAggregator,
+			want: []plan.Change{{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: logging.KindAggregator,
 				Action: plan.Update, Group: "Security",
 				Before: cfgAggregatorAttrs(aggregatorARN, false), After: cfgAggregatorAttrs(aggregatorARN, true)}},
 		},
@@ -259,7 +259,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 				e.Org = estate.NewOrgLayer()
 				delete(e.Logging.Aggregators, ruleAdmin.Key(aggregatorName))
 			},
-			want: []plan.Change{{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: kinds.KindAggregator,
+			want: []plan.Change{{Address: logging.AggregatorAddress(ruleAdmin, aggregatorName), Kind: logging.KindAggregator,
 				Action: plan.Create, Group: "Security", After: cfgAggregatorAttrs(aggregatorARN, true),
 				DependsOn: []string{logging.RoleAddress(kindstest.LogEmail, "OrgConfigRole"), orglayer.TrustedAccessAddress(configSvc),
 					orglayer.DelegatedAdminAddress(configSvc)}}},
@@ -288,7 +288,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 					if r[1] == "RESTRICTED_INCOMING_TRAFFIC" {
 						input = portsInput
 					}
-					out = append(out, plan.Change{Address: logging.ConfigRuleAddress(ruleAdmin, "org/"+r[0]), Kind: kinds.KindConfigRule,
+					out = append(out, plan.Change{Address: logging.ConfigRuleAddress(ruleAdmin, "org/"+r[0]), Kind: logging.KindConfigRule,
 						Action: plan.Create, Group: "Security", After: cfgRuleAttrs(ruleAdmin, "org/"+r[0], r[1], input), DependsOn: deps})
 				}
 				return out
@@ -300,7 +300,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 				delete(e.Logging.Rules, ruleAdmin.Key("org/iam-user-mfa-enabled"))
 				delete(e.Logging.Recorders, paymentsOther.Key("default"))
 			},
-			want: []plan.Change{{Address: logging.ConfigRuleAddress(ruleAdmin, "org/iam-user-mfa-enabled"), Kind: kinds.KindConfigRule,
+			want: []plan.Change{{Address: logging.ConfigRuleAddress(ruleAdmin, "org/iam-user-mfa-enabled"), Kind: logging.KindConfigRule,
 				Action: plan.Create, Group: "Security", After: cfgRuleAttrs(ruleAdmin, "org/iam-user-mfa-enabled", "IAM_USER_MFA_ENABLED", ""),
 				DependsOn: []string{logging.RecorderAddress(paymentsOther)}}},
 		},
@@ -350,7 +350,7 @@ logging: {config: {organization_rules: %v}}
 			}
 			var rules []plan.Change
 			for _, ch := range kinds.Plan(f.Desired(), estate.New()).Changes {
-				if ch.Kind == kinds.KindConfigRule {
+				if ch.Kind == logging.KindConfigRule {
 					rules = append(rules, ch)
 				}
 			}
@@ -372,7 +372,7 @@ logging: {config: {organization_rules: %v}}
 				// of the plan (three accounts, two Regions).
 				recorders := 0
 				for _, d := range ch.DependsOn {
-					if strings.HasPrefix(d, kinds.KindRecorder+"/") {
+					if strings.HasPrefix(d, logging.KindRecorder+"/") {
 						recorders++
 					}
 				}
@@ -410,7 +410,7 @@ func TestApplyConfigRulesAfterRecordersTwice(t *testing.T) {
 
 	// The fake refuses a rule before its recorder, as AWS does.
 	for _, ch := range p.Changes {
-		if ch.Kind == kinds.KindConfigRule {
+		if ch.Kind == logging.KindConfigRule {
 			err := kindstest.ApplyChange(t, env, ch)
 			if !strings.Contains(fmt.Sprint(err), "NoAvailableConfigurationRecorder") {
 				t.Fatalf("a rule without its recorder: %v, want NoAvailableConfigurationRecorderException", err)
@@ -508,7 +508,7 @@ func TestApplyOrganizationConfigRules_MotoGap(t *testing.T) {
 	after := kindstest.MatchingEstate()
 	after.Logging = fake.logging(cfgRuleKeys())
 	for _, ch := range kinds.Plan(desired, after).Changes {
-		if ch.Kind == kinds.KindConfigRule {
+		if ch.Kind == logging.KindConfigRule {
 			t.Errorf("second plan: %+v", ch)
 		}
 	}
@@ -532,7 +532,7 @@ func TestApplyAggregatorResolvesRoleARN(t *testing.T) {
 	delete(actual.Accounts, kindstest.LogEmail)
 	var ch plan.Change
 	for _, c := range cfgRuleChanges(kinds.Plan(desired, actual)) {
-		if c.Kind == kinds.KindAggregator {
+		if c.Kind == logging.KindAggregator {
 			ch = c
 		}
 	}
@@ -583,7 +583,7 @@ func TestApplyClearsRuleInput(t *testing.T) {
 	after := kindstest.MatchingEstate()
 	after.Logging = fake.logging(cfgRuleKeys())
 	for _, ch := range kinds.Plan(desired, after).Changes {
-		if ch.Kind == kinds.KindConfigRule && ch.Address == changes[0].Address {
+		if ch.Kind == logging.KindConfigRule && ch.Address == changes[0].Address {
 			t.Errorf("still planned after clearing: %+v", ch)
 		}
 	}

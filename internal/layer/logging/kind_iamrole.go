@@ -17,13 +17,19 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindRole manages the IAM roles the logging layer needs (CloudTrail to
+// CloudWatch Logs, the Config recorder, the organization aggregator): the
+// trust policy, the managed policies groundwork attaches and the inline
+// policies it puts. Other policies on the role are left alone.
+const KindRole = "role"
+
 // RoleAddress is the address of a role in an account.
 func RoleAddress(accountKey, name string) string {
-	return kinds.Address(kinds.KindRole, accountKey+"/"+name)
+	return kinds.Address(KindRole, accountKey+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindRole, Diff: diffRoles, Apply: applyRole})
+	kinds.Register(kinds.Registration{Name: KindRole, Diff: diffRoles, Apply: applyRole})
 }
 
 // roleValue is what a role change applies: the trust and inline
@@ -63,7 +69,7 @@ func diffRoles(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			}
 			v.Inline[name] = policyDoc(doc, actual)
 		}
-		ch := plan.SetValue(plan.Change{Address: RoleAddress(d.Account, d.Name), Kind: kinds.KindRole, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: RoleAddress(d.Account, d.Name), Kind: KindRole, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: kinds.AccountDeps(d.Account)}, v)
 		a, exists := have[key]
 		if !exists {

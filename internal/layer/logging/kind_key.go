@@ -17,8 +17,19 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindKey manages the customer-managed KMS keys of the logging layer, one
+// per alias in an account and Region: the key policy, the description,
+// yearly rotation, and the key being usable. A key is found by its alias,
+// so a re-run adopts the key an earlier, interrupted run made.
+//
+// A key is never disabled, scheduled for deletion or stripped of
+// rotation: the spec cannot ask for that, and a key the trail writes with
+// must stay usable. A key found disabled or pending deletion is enabled
+// again, which the plan shows as a change of state.
+const KindKey = "key"
+
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindKey, Diff: diffKeys, Apply: applyKey})
+	kinds.Register(kinds.Registration{Name: KindKey, Diff: diffKeys, Apply: applyKey})
 }
 
 // keyDriftFields are the attributes whose difference is drift.
@@ -64,7 +75,7 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		d := desired.Logging.Keys[key]
 		// The policy names the organization and the accounts whose trail
 		// uses the key; the key waits for all of them.
-		ch := plan.Change{Address: KeyAddress(d.Where, d.Alias), Kind: kinds.KindKey, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.Change{Address: KeyAddress(d.Where, d.Alias), Kind: KindKey, Group: kinds.UnitOf(desired, d.Account),
 			After: keyAttrs(d, actual), DependsOn: ReferenceDeps(d.Account, d.Policy)}
 		a, exists := have[key]
 		if !exists {
@@ -236,7 +247,7 @@ func ReferenceDeps(accountKey string, values ...string) []string {
 				deps = append(deps, kinds.OrganizationAddress)
 			case estate.RefKeyARN:
 				// arg is Where.Key(alias): "account/region/alias".
-				deps = append(deps, kinds.Address(kinds.KindKey, arg))
+				deps = append(deps, kinds.Address(KindKey, arg))
 			}
 			return "", false
 		})

@@ -160,8 +160,8 @@ func kbDiff(t *testing.T, kind string, desired, actual *estate.Estate) []plan.Ch
 func kbPlan(t *testing.T, desired, actual *estate.Estate) *plan.Plan {
 	t.Helper()
 	p := &plan.Plan{FormatVersion: plan.FormatVersion, Changes: []plan.Change{}}
-	p.Changes = append(p.Changes, kbDiff(t, kinds.KindKey, desired, actual)...)
-	p.Changes = append(p.Changes, kbDiff(t, kinds.KindBucket, desired, actual)...)
+	p.Changes = append(p.Changes, kbDiff(t, logging.KindKey, desired, actual)...)
+	p.Changes = append(p.Changes, kbDiff(t, logging.KindBucket, desired, actual)...)
 	planned := map[string]bool{}
 	for _, ch := range p.Changes {
 		planned[ch.Address] = true
@@ -215,7 +215,7 @@ func kbAddresses(changes []plan.Change) []string {
 
 func TestPlanKeysCreate(t *testing.T) {
 	desired, actual := kbEstates(t, kbSpec)
-	changes := kbDiff(t, kinds.KindKey, desired, actual)
+	changes := kbDiff(t, logging.KindKey, desired, actual)
 	want := []string{
 		"create " + logging.KeyAddress(kbKeys, logging.CloudTrailKeyAlias),
 		"create " + logging.KeyAddress(kbKeys, logging.ConfigKeyAlias),
@@ -246,7 +246,7 @@ func TestPlanKeysWaitForAccountsNotYetCreated(t *testing.T) {
 	delete(actual.Accounts, kbST)
 	p := kinds.Plan(desired, actual)
 	for _, ch := range p.Changes {
-		if ch.Kind != kinds.KindKey {
+		if ch.Kind != logging.KindKey {
 			continue
 		}
 		if !slices.Contains(ch.DependsOn, kinds.AccountAddress(kbST)) {
@@ -290,7 +290,7 @@ func TestPlanKeysDrift(t *testing.T) {
 			desired, actual := kbEstates(t, kbSpec)
 			kbMatching(t, desired, actual)
 			tc.drift(actual.Logging.Keys[kbTrailKey])
-			changes := kbDiff(t, kinds.KindKey, desired, actual)
+			changes := kbDiff(t, logging.KindKey, desired, actual)
 			if tc.want == nil {
 				if len(changes) > 0 {
 					t.Fatalf("changes when everything is in place: %+v", changes)

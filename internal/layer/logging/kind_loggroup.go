@@ -17,15 +17,21 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindLogGroup manages the CloudWatch Logs log groups of the logging layer
+// (the organization trail's, guidance 001): the group and its retention.
+// Creating an existing group is taken as success and retention is a put,
+// so applying a change again is harmless.
+const KindLogGroup = "log-group"
+
 // LogGroupAddress is the address of a log group at w:
 // "log-group/<account>/<region>/<name>". Log group names usually start
 // with "/", which the address keeps as written.
 func LogGroupAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindLogGroup, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindLogGroup, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindLogGroup, Diff: diffLogGroups, Apply: applyLogGroup})
+	kinds.Register(kinds.Registration{Name: KindLogGroup, Diff: diffLogGroups, Apply: applyLogGroup})
 }
 
 func logGroupAttrs(g *estate.LogGroup) plan.Attrs {
@@ -53,7 +59,7 @@ func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var changes []plan.Change
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.LogGroups)) {
 		d := desired.Logging.LogGroups[key]
-		ch := plan.SetValue(plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: kinds.KindLogGroup, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: LogGroupAddress(d.Where, d.Name), Kind: KindLogGroup, Group: kinds.UnitOf(desired, d.Account),
 			After: logGroupAttrs(d), DependsOn: kinds.AccountDeps(d.Account)},
 			logGroupValue{Account: d.Account, Region: d.Region, Name: d.Name, RetentionDays: d.RetentionDays})
 		a, exists := have[key]

@@ -7,6 +7,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
+	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -43,7 +44,7 @@ func TestPlanConfigEverywhere(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	recorders := kindstest.ChangesOfKind(p, kinds.KindRecorder)
+	recorders := kindstest.ChangesOfKind(p, logging.KindRecorder)
 	// Management, Log Archive and Security Tooling, in both Regions.
 	if len(recorders) != 6 {
 		t.Fatalf("%d recorder changes, want 6", len(recorders))
@@ -69,7 +70,7 @@ func TestPlanConfigEverywhere(t *testing.T) {
 	if global != 3 {
 		t.Errorf("%d recorders record global resources, want one per account", global)
 	}
-	roles := kindstest.ChangesOfKind(p, kinds.KindRole)
+	roles := kindstest.ChangesOfKind(p, logging.KindRole)
 	var names []string
 	for _, ch := range roles {
 		names = append(names, ch.Address)
@@ -111,7 +112,7 @@ func TestPlanConfigNoChangesWhenInPlace(t *testing.T) {
 	actual.Logging.Keys["aws-security-tooling-primary@example.com/us-east-1/alias/groundwork-config"] = &estate.Key{
 		ARN: "arn:aws:kms:us-east-1:333333333333:key/k-config"}
 	p := kinds.Plan(desired, actual)
-	for _, kind := range []string{kinds.KindRecorder, kinds.KindRole} {
+	for _, kind := range []string{logging.KindRecorder, logging.KindRole} {
 		if chs := kindstest.ChangesOfKind(p, kind); len(chs) != 0 {
 			t.Errorf("%d %s changes when everything is in place: %+v", len(chs), kind, chs[0])
 		}
@@ -123,7 +124,7 @@ func TestPlanConfigNoChangesWhenInPlace(t *testing.T) {
 		}
 	}
 	p = kinds.Plan(desired, actual)
-	chs := kindstest.ChangesOfKind(p, kinds.KindRecorder)
+	chs := kindstest.ChangesOfKind(p, logging.KindRecorder)
 	if len(chs) != 1 || chs[0].Action != plan.Update || chs[0].Before["recording"] != "false" {
 		t.Errorf("stopped recorder: %+v", chs)
 	}

@@ -16,9 +16,15 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindRecorder turns AWS Config on in one account and Region: the
+// configuration recorder (all supported resources; global resources only
+// in the home Region), the delivery channel to the central bucket, and
+// recording started. Every call is a put, so the change is idempotent.
+const KindRecorder = "config-recorder"
+
 // RecorderAddress is the address of Config in an account and Region.
 func RecorderAddress(w estate.Where) string {
-	return kinds.Address(kinds.KindRecorder, kinds.WhereAddress(w))
+	return kinds.Address(KindRecorder, kinds.WhereAddress(w))
 }
 
 // BucketAddress is the address of a bucket.
@@ -30,7 +36,7 @@ func KeyAddress(w estate.Where, alias string) string {
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindRecorder, Diff: diffRecorders, Apply: applyRecorder})
+	kinds.Register(kinds.Registration{Name: KindRecorder, Diff: diffRecorders, Apply: applyRecorder})
 }
 
 func recorderAttrs(r *estate.Recorder, actual *estate.Estate) plan.Attrs {
@@ -81,7 +87,7 @@ func diffRecorders(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			BucketAddress(after["channel_bucket"]),
 		)
 		deps = append(deps, keyDeps(desired, d.ChannelKMSKey)...)
-		ch := plan.SetValue(plan.Change{Address: RecorderAddress(d.Where), Kind: kinds.KindRecorder, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: RecorderAddress(d.Where), Kind: KindRecorder, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: deps}, recorderValue{Account: d.Account, Region: d.Region, Name: d.Name,
 			RoleARN: kinds.ResolveActual(d.RoleARN, actual), AllSupported: d.AllSupported, GlobalTypes: d.GlobalTypes,
 			Recording: d.Recording, Channel: d.Channel, ChannelBucket: kinds.ResolveActual(d.ChannelBucket, actual),

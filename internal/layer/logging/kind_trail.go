@@ -19,17 +19,33 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindTrail manages the organization trail (guidance 000 and 001): one
+// multi-Region trail with global service events and log file validation,
+// encrypted with the CloudTrail key, delivering to the Log Archive bucket
+// and to a CloudWatch Logs group, and logging. A trail stopped by hand is
+// drift that apply starts again.
+//
+// CreateTrail is not idempotent (AWS answers TrailAlreadyExistsException;
+// moto 5.2.5 silently replaces the trail with one built from the new
+// arguments alone), so apply looks the trail up first and updates one that
+// exists. UpdateTrail and StartLogging are idempotent.
+//
+// Event selectors are left alone: a new trail logs all management events
+// by default, and a trail whose selectors were narrowed by hand is noted,
+// not changed.
+const KindTrail = "trail"
+
 // cloudTrailService is the service principal whose trusted access an
 // organization trail needs (CloudTrailAccessNotEnabledException without).
 const cloudTrailService = "cloudtrail.amazonaws.com"
 
 // TrailAddress is the address of a trail at w: "trail/<account>/<region>/<name>".
 func TrailAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindTrail, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindTrail, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindTrail, Diff: diffTrails, Apply: applyTrail})
+	kinds.Register(kinds.Registration{Name: KindTrail, Diff: diffTrails, Apply: applyTrail})
 }
 
 // trailAttrs are what a reviewer compares and what apply needs; references
@@ -90,7 +106,7 @@ func diffTrails(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Trails)) {
 		d := desired.Logging.Trails[key]
 		after := trailAttrs(d, actual)
-		ch := plan.SetValue(plan.Change{Address: TrailAddress(d.Where, d.Name), Kind: kinds.KindTrail, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: TrailAddress(d.Where, d.Name), Kind: KindTrail, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: trailDeps(desired, d, after)}, newTrailValue(d, actual))
 		a, exists := have[key]
 		if !exists {

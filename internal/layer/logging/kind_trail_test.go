@@ -64,7 +64,7 @@ func trailInPlace() *estate.Trail {
 
 func TestTrailDependsOnWhatItNeeds(t *testing.T) {
 	desired, actual := loggingEstates(t)
-	k, _ := kinds.Lookup(kinds.KindTrail)
+	k, _ := kinds.Lookup(logging.KindTrail)
 	// The kind's own diff names everything; kinds.Plan then drops what no
 	// change is planned for.
 	changes, _ := k.Diff(desired, actual)
@@ -112,7 +112,7 @@ func TestTrailDependsOnWhatItNeeds(t *testing.T) {
 		if err := p.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		trails := kindstest.ChangesOfKind(p, kinds.KindTrail)
+		trails := kindstest.ChangesOfKind(p, logging.KindTrail)
 		if len(trails) != 1 {
 			t.Fatalf("%d trail changes", len(trails))
 		}
@@ -154,7 +154,7 @@ func TestPlanTrail(t *testing.T) {
 			if tc.actual != nil {
 				actual.Logging.Trails[trailAt.Key(trailName)] = tc.actual(trailInPlace())
 			}
-			chs := kindstest.ChangesOfKind(kinds.Plan(desired, actual), kinds.KindTrail)
+			chs := kindstest.ChangesOfKind(kinds.Plan(desired, actual), logging.KindTrail)
 			if tc.action == plan.NoOp {
 				if len(chs) != 0 {
 					t.Fatalf("changes %+v, want none", chs)
@@ -182,7 +182,7 @@ func TestPlanTrailNotesNarrowedEventSelectors(t *testing.T) {
 	tr.ManagementEventsLogged = false
 	actual.Logging.Trails[trailAt.Key(trailName)] = tr
 	p := kinds.Plan(desired, actual)
-	if chs := kindstest.ChangesOfKind(p, kinds.KindTrail); len(chs) != 0 {
+	if chs := kindstest.ChangesOfKind(p, logging.KindTrail); len(chs) != 0 {
 		t.Errorf("changes %+v: event selectors are not groundwork's", chs)
 	}
 	if n := len(slices.DeleteFunc(slices.Clone(p.Notes), func(n string) bool { return !strings.Contains(n, "event selectors") })); n != 1 {
@@ -206,7 +206,7 @@ func TestPlanLogGroup(t *testing.T) {
 				actual.Logging.LogGroups[trailAt.Key(trailGroup)] = &estate.LogGroup{Where: trailAt, Name: trailGroup,
 					ARN: "arn:aws:logs:us-east-1:111111111111:log-group:/groundwork/cloudtrail:*", RetentionDays: tc.retention}
 			}
-			chs := kindstest.ChangesOfKind(kinds.Plan(desired, actual), kinds.KindLogGroup)
+			chs := kindstest.ChangesOfKind(kinds.Plan(desired, actual), logging.KindLogGroup)
 			if tc.action == plan.NoOp {
 				if len(chs) != 0 {
 					t.Fatalf("changes %+v, want none", chs)
@@ -253,7 +253,7 @@ func readTrailActual(f *fakeTrailCloud, actual *estate.Estate) *estate.Estate {
 func trailPlan(desired, actual *estate.Estate) *plan.Plan {
 	p := kinds.Plan(desired, actual)
 	p.Changes = slices.DeleteFunc(p.Changes, func(ch plan.Change) bool {
-		return ch.Kind != kinds.KindTrail && ch.Kind != kinds.KindLogGroup
+		return ch.Kind != logging.KindTrail && ch.Kind != logging.KindLogGroup
 	})
 	for i := range p.Changes {
 		p.Changes[i].DependsOn = slices.DeleteFunc(p.Changes[i].DependsOn, func(dep string) bool {
@@ -343,7 +343,7 @@ func TestApplyTrailAdoptsExisting(t *testing.T) {
 			}
 			p := trailPlan(desired, actual)
 			want := map[bool]plan.Action{true: plan.Update, false: plan.Create}[tc.seen]
-			if chs := kindstest.ChangesOfKind(p, kinds.KindTrail); len(chs) != 1 || chs[0].Action != want {
+			if chs := kindstest.ChangesOfKind(p, logging.KindTrail); len(chs) != 1 || chs[0].Action != want {
 				t.Fatalf("trail changes %+v, want one %s", chs, want)
 			}
 			applyTrailPlan(t, trailEnv(t, f, actual), p)
@@ -373,7 +373,7 @@ func TestApplyTrailStartsStoppedTrail(t *testing.T) {
 
 	stopped := readTrailActual(f, actual)
 	p := trailPlan(desired, stopped)
-	chs := kindstest.ChangesOfKind(p, kinds.KindTrail)
+	chs := kindstest.ChangesOfKind(p, logging.KindTrail)
 	if len(chs) != 1 || chs[0].Action != plan.Update || chs[0].Before["logging"] != "false" {
 		t.Fatalf("changes %+v, want an update that starts logging", chs)
 	}
@@ -391,7 +391,7 @@ func TestApplyTrailErrors(t *testing.T) {
 		desired, actual := trailEstates(t)
 		f := newFakeTrailCloud()
 		f.noTrusted = true
-		ch := kindstest.ChangesOfKind(trailPlan(desired, actual), kinds.KindTrail)[0]
+		ch := kindstest.ChangesOfKind(trailPlan(desired, actual), logging.KindTrail)[0]
 		err := kindstest.ApplyChange(t, trailEnv(t, f, actual), ch)
 		var off *cttypes.CloudTrailAccessNotEnabledException
 		if !errors.As(err, &off) {
@@ -402,7 +402,7 @@ func TestApplyTrailErrors(t *testing.T) {
 		desired, actual := trailEstates(t)
 		actual.Logging.Keys = map[string]*estate.Key{}
 		f := newFakeTrailCloud()
-		ch := kindstest.ChangesOfKind(trailPlan(desired, actual), kinds.KindTrail)[0]
+		ch := kindstest.ChangesOfKind(trailPlan(desired, actual), logging.KindTrail)[0]
 		if err := kindstest.ApplyChange(t, trailEnv(t, f, actual), ch); err == nil {
 			t.Fatal("applied with an unresolved key reference")
 		}
@@ -420,7 +420,7 @@ func TestApplyLogGroupRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	actual = readTrailActual(f, actual) // the group exists, never expiring
-	chs := kindstest.ChangesOfKind(trailPlan(desired, actual), kinds.KindLogGroup)
+	chs := kindstest.ChangesOfKind(trailPlan(desired, actual), logging.KindLogGroup)
 	if len(chs) != 1 || chs[0].Action != plan.Update {
 		t.Fatalf("changes %+v, want one update", chs)
 	}

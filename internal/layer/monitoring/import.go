@@ -9,7 +9,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
-	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 )
 
@@ -33,7 +32,7 @@ const (
 )
 
 // monitoringKinds are the kinds that carry out the monitoring layer.
-var monitoringKinds = map[string]bool{kinds.KindTopic: true, kinds.KindMetricFilter: true, kinds.KindAlarm: true, kinds.KindEventRule: true}
+var monitoringKinds = map[string]bool{KindTopic: true, KindMetricFilter: true, KindAlarm: true, KindEventRule: true}
 
 // ImportHint returns where groundwork's monitoring layer would be in the
 // organization im imports: the desired monitoring layer of the would-be spec with `monitoring: {}`.

@@ -17,13 +17,19 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindAlarm manages the CloudWatch alarms on the metric filters' metrics
+// (guidance 000: Sum over 5 minutes, static threshold >= 1), each
+// notifying the security topic. PutMetricAlarm creates or replaces the
+// alarm of that name, so the change is idempotent.
+const KindAlarm = "alarm"
+
 // AlarmAddress is the address of an alarm at w: "alarm/<account>/<region>/<name>".
 func AlarmAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindAlarm, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindAlarm, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindAlarm, Diff: diffAlarms, Apply: applyAlarm})
+	kinds.Register(kinds.Registration{Name: KindAlarm, Diff: diffAlarms, Apply: applyAlarm})
 }
 
 // alarmValue is the alarm an alarm change puts. Its actions are resolved
@@ -66,7 +72,7 @@ func diffAlarms(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		after := alarmAttrs(d, actual)
 		want := *d
 		want.AlarmActions = resolvedActions(d, actual)
-		ch := plan.SetValue(plan.Change{Address: AlarmAddress(d.Where, d.Name), Kind: kinds.KindAlarm, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: AlarmAddress(d.Where, d.Name), Kind: KindAlarm, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: alarmDeps(desired.Monitoring, d)}, alarmValue{Alarm: want})
 		a, exists := have[key]
 		if !exists {

@@ -17,17 +17,25 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindMetricFilter manages the metric filters on the organization trail's
+// log group: each counts the events that match a pattern of the
+// filter-pattern library as a metric (value 1 per match, no default value,
+// guidance 000). PutMetricFilter replaces a filter of the same name on
+// AWS; apply reads the filter first and writes only when it differs,
+// because moto 5.2.5 appends a second filter of the same name instead.
+const KindMetricFilter = "metric-filter"
+
 // metricValue is what a filter publishes per matching event.
 const metricValue = "1"
 
 // MetricFilterAddress is the address of a metric filter:
 // "metric-filter/<account>/<region>/<log group>:<name>".
 func MetricFilterAddress(w estate.Where, logGroup, name string) string {
-	return kinds.Address(kinds.KindMetricFilter, kinds.WhereAddress(w)+"/"+estate.FilterKey(logGroup, name))
+	return kinds.Address(KindMetricFilter, kinds.WhereAddress(w)+"/"+estate.FilterKey(logGroup, name))
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindMetricFilter, Diff: diffMetricFilters, Apply: applyMetricFilter})
+	kinds.Register(kinds.Registration{Name: KindMetricFilter, Diff: diffMetricFilters, Apply: applyMetricFilter})
 }
 
 // metricFilterValue is the filter a metric filter change puts: each
@@ -53,7 +61,7 @@ func diffMetricFilters(desired, actual *estate.Estate) ([]plan.Change, []string)
 	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.MetricFilters)) {
 		d := desired.Monitoring.MetricFilters[key]
 		after := metricFilterAttrs(d)
-		ch := plan.SetValue(plan.Change{Address: MetricFilterAddress(d.Where, d.LogGroup, d.Name), Kind: kinds.KindMetricFilter,
+		ch := plan.SetValue(plan.Change{Address: MetricFilterAddress(d.Where, d.LogGroup, d.Name), Kind: KindMetricFilter,
 			Group: kinds.UnitOf(desired, d.Account), After: after,
 			DependsOn: append(kinds.AccountDeps(d.Account), logging.LogGroupAddress(d.Where, d.LogGroup))}, metricFilterValue{Filter: *d})
 		a, exists := have[key]

@@ -17,13 +17,20 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindEventRule manages EventBridge rules on the default event bus and
+// the targets groundwork gives them: the root sign-in rule of guidance
+// 001, which notifies the security topic. PutRule and PutTargets create or
+// replace by name and target ID, so the change is idempotent. Targets the
+// spec does not name are left alone.
+const KindEventRule = "event-rule"
+
 // EventRuleAddress is the address of a rule at w: "event-rule/<account>/<region>/<name>".
 func EventRuleAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindEventRule, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindEventRule, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindEventRule, Diff: diffEventRules, Apply: applyEventRule})
+	kinds.Register(kinds.Registration{Name: KindEventRule, Diff: diffEventRules, Apply: applyEventRule})
 }
 
 // eventRuleValue is the rule an event rule change puts, with its pattern
@@ -62,7 +69,7 @@ func diffEventRules(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		after := eventRuleAttrs(d, want)
 		v := eventRuleValue{Rule: *d}
 		v.Rule.EventPattern, v.Rule.Targets = after["event_pattern"], want
-		ch := plan.SetValue(plan.Change{Address: EventRuleAddress(d.Where, d.Name), Kind: kinds.KindEventRule, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: EventRuleAddress(d.Where, d.Name), Kind: KindEventRule, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: append(kinds.AccountDeps(d.Account), topicDeps(desired.Monitoring, d.Targets)...)}, v)
 		a, exists := have[key]
 		if !exists {

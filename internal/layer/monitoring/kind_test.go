@@ -18,7 +18,7 @@ import (
 
 // monitoringKinds are the kinds of the monitoring layer, in the order
 // their dependencies allow applying them.
-var monitoringKinds = []string{kinds.KindTopic, kinds.KindMetricFilter, kinds.KindAlarm, kinds.KindEventRule}
+var monitoringKinds = []string{monitoring.KindTopic, monitoring.KindMetricFilter, monitoring.KindAlarm, monitoring.KindEventRule}
 
 const (
 	monMgmtID = "111111111111"

@@ -16,13 +16,26 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
+// KindTopic manages the security notification topic (guidance 000, 001,
+// 003): the topic, its access policy and the e-mail subscriptions the spec
+// lists. CreateTopic returns the existing topic of that name, the policy
+// is a put, and an address is subscribed only when the topic has no
+// subscription for it yet (pending ones included), so applying a change
+// again sends no second confirmation e-mail. Subscriptions the spec does
+// not list are left alone.
+//
+// An e-mail subscription delivers nothing until someone follows the link
+// in the confirmation message AWS sends; the plan notes each one still
+// pending, and the audit reports a topic without a confirmed subscription.
+const KindTopic = "topic"
+
 // TopicAddress is the address of a topic at w: "topic/<account>/<region>/<name>".
 func TopicAddress(w estate.Where, name string) string {
-	return kinds.Address(kinds.KindTopic, kinds.WhereAddress(w)+"/"+name)
+	return kinds.Address(KindTopic, kinds.WhereAddress(w)+"/"+name)
 }
 
 func init() {
-	kinds.Register(kinds.Registration{Name: kinds.KindTopic, Diff: diffTopics, Apply: applyTopic})
+	kinds.Register(kinds.Registration{Name: KindTopic, Diff: diffTopics, Apply: applyTopic})
 }
 
 // emailProtocol is the only protocol the spec subscribes.
@@ -76,7 +89,7 @@ func diffTopics(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.Topics)) {
 		d := desired.Monitoring.Topics[key]
 		after, want := topicAttrs(d, actual), topicValueOf(d, actual)
-		ch := plan.SetValue(plan.Change{Address: TopicAddress(d.Where, d.Name), Kind: kinds.KindTopic, Group: kinds.UnitOf(desired, d.Account),
+		ch := plan.SetValue(plan.Change{Address: TopicAddress(d.Where, d.Name), Kind: KindTopic, Group: kinds.UnitOf(desired, d.Account),
 			After: after, DependsOn: kinds.AccountDeps(d.Account)}, want)
 		a, exists := have[key]
 		if !exists {
