@@ -104,7 +104,7 @@ since it was made.`,
 			if err != nil {
 				return err
 			}
-			env := &kinds.Env{Org: awsx.ConfigFor{Session: s}.Organizations(),
+			env := &kinds.Env{Organizations: awsx.ConfigFor{Session: s}.Organizations(),
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			seedIDs(env, actual)
 			env.SeedActual(actual)

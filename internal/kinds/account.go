@@ -140,18 +140,18 @@ func applyAccount(ctx context.Context, env *Env, ch plan.Change) error {
 func createAccount(ctx context.Context, env *Env, v accountValue) error {
 	email, name := v.Email, v.Name
 	key := estate.EmailKey(email)
-	id, err := env.lookups.existing(ctx, env.Org, key)
+	id, err := env.lookups.existing(ctx, env.Organizations, key)
 	if err != nil {
 		return fmt.Errorf("create account %s: %w", email, err)
 	}
 	if id == "" {
-		reqID, err := env.lookups.inFlight(ctx, env.Org, name)
+		reqID, err := env.lookups.inFlight(ctx, env.Organizations, name)
 		if err != nil {
 			return fmt.Errorf("create account %s: %w", email, err)
 		}
 		if reqID == "" {
 			env.Logf("creating account %s <%s>", name, email)
-			out, err := env.Org.CreateAccount(ctx, &organizations.CreateAccountInput{
+			out, err := env.Organizations.CreateAccount(ctx, &organizations.CreateAccountInput{
 				AccountName: aws.String(name), Email: aws.String(email),
 				RoleName: aws.String(env.AccessRole), Tags: orgTags(v.Tags),
 			})
@@ -196,7 +196,7 @@ func waitForAccount(ctx context.Context, env *Env, reqID, emailKey string) (id s
 	ctx, cancel := context.WithTimeout(ctx, MaxCreateWait)
 	defer cancel()
 	for {
-		out, err := env.Org.DescribeCreateAccountStatus(ctx, &organizations.DescribeCreateAccountStatusInput{CreateAccountRequestId: aws.String(reqID)})
+		out, err := env.Organizations.DescribeCreateAccountStatus(ctx, &organizations.DescribeCreateAccountStatusInput{CreateAccountRequestId: aws.String(reqID)})
 		if err != nil {
 			return "", false, err
 		}
@@ -208,7 +208,7 @@ func waitForAccount(ctx context.Context, env *Env, reqID, emailKey string) (id s
 			if st.FailureReason == types.CreateAccountFailureReasonEmailAlreadyExists {
 				// Created by someone else meanwhile: adopt it.
 				env.lookups.invalidate()
-				if id, err := env.lookups.existing(ctx, env.Org, emailKey); err == nil && id != "" {
+				if id, err := env.lookups.existing(ctx, env.Organizations, emailKey); err == nil && id != "" {
 					return id, true, nil
 				}
 			}
@@ -229,7 +229,7 @@ func moveAccount(ctx context.Context, env *Env, id, path string) error {
 	if err != nil {
 		return err
 	}
-	parents, err := env.Org.ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String(id)})
+	parents, err := env.Organizations.ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String(id)})
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func moveAccount(ctx context.Context, env *Env, id, path string) error {
 	if from == to {
 		return nil
 	}
-	_, err = env.Org.MoveAccount(ctx, &organizations.MoveAccountInput{
+	_, err = env.Organizations.MoveAccount(ctx, &organizations.MoveAccountInput{
 		AccountId: aws.String(id), SourceParentId: aws.String(from), DestinationParentId: aws.String(to),
 	})
 	var already *types.DuplicateAccountException

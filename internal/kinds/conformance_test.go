@@ -45,7 +45,7 @@ func TestConformance(t *testing.T) {
 	fake := func(f *kindstest.FakeOrg) kindstest.Fake {
 		f.CreatePolls = 1
 		return kindstest.FakeFuncs{
-			InstallFunc: func(env *kinds.Env) { env.Org = f },
+			InstallFunc: func(env *kinds.Env) { env.Organizations = f },
 			ObserveFunc: func() *estate.Estate { return observeOrg(f) },
 			WritesFunc: func() int {
 				n := 0

@@ -37,7 +37,7 @@ var _ OrganizationsAPI = (*organizations.Client)(nil)
 // Env is what kinds need to apply changes. IDs are resolved as apply goes:
 // a unit created by one change is the parent of the next.
 type Env struct {
-	Org OrganizationsAPI
+	Organizations OrganizationsAPI
 	// AccessRole is the role CreateAccount creates in new accounts.
 	AccessRole string
 	// PollInterval is the first wait between DescribeCreateAccountStatus
@@ -149,7 +149,7 @@ func (e *Env) ParentID(ctx context.Context, path string) (string, error) {
 		if root != "" {
 			return root, nil
 		}
-		out, err := e.Org.ListRoots(ctx, &organizations.ListRootsInput{})
+		out, err := e.Organizations.ListRoots(ctx, &organizations.ListRootsInput{})
 		if err != nil {
 			return "", err
 		}

@@ -64,13 +64,13 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 	switch ch.Action {
 	case plan.Create:
 		// Guard: another run may have created it after the plan was made.
-		_, err := env.Org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		_, err := env.Organizations.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 		var notInUse *types.AWSOrganizationsNotInUseException
 		switch {
 		case err == nil:
 			env.Logf("organization already exists")
 		case errors.As(err, &notInUse):
-			if _, err := env.Org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: v.FeatureSet}); err != nil {
+			if _, err := env.Organizations.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: v.FeatureSet}); err != nil {
 				var exists *types.AlreadyInOrganizationException
 				if !errors.As(err, &exists) {
 					return fmt.Errorf("create organization: %w", err)
@@ -79,7 +79,7 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 		default:
 			return fmt.Errorf("describe organization: %w", err)
 		}
-		roots, err := env.Org.ListRoots(ctx, &organizations.ListRootsInput{})
+		roots, err := env.Organizations.ListRoots(ctx, &organizations.ListRootsInput{})
 		if err != nil {
 			return fmt.Errorf("list roots: %w", err)
 		}
@@ -89,14 +89,14 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 		env.setRoot(aws.ToString(roots.Roots[0].Id))
 		// Later changes refer to the organization and management account
 		// IDs (bucket and key policies).
-		desc, err := env.Org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		desc, err := env.Organizations.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 		if err != nil {
 			return fmt.Errorf("describe organization: %w", err)
 		}
 		env.setOrg(aws.ToString(desc.Organization.Id), aws.ToString(desc.Organization.MasterAccountId))
 		return nil
 	case plan.Update:
-		if _, err := env.Org.EnableAllFeatures(ctx, &organizations.EnableAllFeaturesInput{}); err != nil {
+		if _, err := env.Organizations.EnableAllFeatures(ctx, &organizations.EnableAllFeaturesInput{}); err != nil {
 			var started *types.HandshakeConstraintViolationException
 			if errors.As(err, &started) {
 				return nil // already requested; members still have to accept

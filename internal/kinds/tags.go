@@ -62,6 +62,6 @@ func tagResource(ctx context.Context, env *Env, id string, tags map[string]strin
 	if len(tags) == 0 {
 		return nil
 	}
-	_, err := env.Org.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: orgTags(tags)})
+	_, err := env.Organizations.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: orgTags(tags)})
 	return err
 }

@@ -146,12 +146,12 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 		}
 		// Guard: CreateOrganizationalUnit fails on a duplicate name, so
 		// look first and adopt a unit a previous run already created.
-		id, err := findUnit(ctx, env.Org, parent, estate.PathName(path))
+		id, err := findUnit(ctx, env.Organizations, parent, estate.PathName(path))
 		if err != nil {
 			return fmt.Errorf("create OU %s: %w", path, err)
 		}
 		if id == "" {
-			out, err := env.Org.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{
+			out, err := env.Organizations.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{
 				ParentId: aws.String(parent), Name: aws.String(estate.PathName(path)), Tags: orgTags(v.Tags),
 			})
 			if err != nil {
@@ -170,7 +170,7 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 		}
 		return tagResource(ctx, env, id, v.Tags)
 	case plan.Delete:
-		if _, err := env.Org.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(v.ID)}); err != nil {
+		if _, err := env.Organizations.DeleteOrganizationalUnit(ctx, &organizations.DeleteOrganizationalUnitInput{OrganizationalUnitId: aws.String(v.ID)}); err != nil {
 			var gone *types.OrganizationalUnitNotFoundException
 			if errors.As(err, &gone) {
 				return nil

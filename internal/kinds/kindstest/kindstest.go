@@ -70,7 +70,7 @@ const AccessRole = "OrganizationAccountAccessRole"
 // NewEnv is an Env on the fake organization that polls without waiting
 // and logs to the test.
 func NewEnv(t *testing.T, f *FakeOrg) *kinds.Env {
-	return &kinds.Env{Org: f, AccessRole: AccessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf}
+	return &kinds.Env{Organizations: f, AccessRole: AccessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf}
 }
 
 // ApplyChange applies one change with its kind's Apply.

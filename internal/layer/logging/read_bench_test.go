@@ -74,7 +74,7 @@ func BenchmarkCollectLoggingMoto(b *testing.B) {
 	// Build the foundation, logging layer included, so that the read
 	// measured is of a layer that exists: recorders, channels and rules
 	// in every account and Region.
-	env := &kinds.Env{Org: org, AccessRole: spec.DefaultAccessRole, Session: s}
+	env := &kinds.Env{Organizations: org, AccessRole: spec.DefaultAccessRole, Session: s}
 	units, accounts := map[string]string{}, map[string]string{}
 	for path, u := range actual.Units {
 		units[path] = u.ID

@@ -25,7 +25,7 @@ func TestConformance(t *testing.T) {
 	fake := func(org *kindstest.FakeOrg, l *fakeOrgLayer) kindstest.Fake {
 		return kindstest.FakeFuncs{
 			InstallFunc: func(env *kinds.Env) {
-				env.Org = org
+				env.Organizations = org
 				kinds.SetClients(env, orglayer.Clients{Org: l, Account: l})
 			},
 			ObserveFunc: func() *estate.Estate { return actualEstate(org, l) },
