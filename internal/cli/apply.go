@@ -16,6 +16,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/plan"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -84,7 +85,7 @@ since it was made.`,
 				p.Spec, p.AccessRole, p.Reads = g.config, f.Organization.AccessRole, reads
 			}
 			if p.AccessRole == "" {
-				p.AccessRole = spec.DefaultAccessRole
+				p.AccessRole = policy.DefaultAccessRole
 			}
 			if output != "json" {
 				plan.Render(g.io.Out, p, allow)

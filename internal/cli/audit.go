@@ -17,6 +17,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/report"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -116,7 +117,7 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 		f       *spec.Foundation
 		desired *estate.Estate
 	)
-	role := spec.DefaultAccessRole
+	role := policy.DefaultAccessRole
 	switch f, err = spec.Load(g.config); {
 	case err == nil:
 		desired, role = f.Desired(), f.Organization.AccessRole

@@ -26,7 +26,7 @@ import (
 	s3controltypes "github.com/aws/aws-sdk-go-v2/service/s3control/types"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
-	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
 
@@ -268,7 +268,7 @@ func multisetDiff(want, got []knownFinding) (missing, extra []string) {
 func buildKnownEstate(t *testing.T) knownEstate {
 	t.Helper()
 	ctx := context.Background()
-	s, err := awsx.Load(ctx, awsx.Options{Region: testenv.Region, AccessRole: spec.DefaultAccessRole})
+	s, err := awsx.Load(ctx, awsx.Options{Region: testenv.Region, AccessRole: policy.DefaultAccessRole})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/checklist"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -52,7 +53,7 @@ missing credentials or an organization that cannot be read.`,
 			if err != nil {
 				return fmt.Errorf("--output: %w", err)
 			}
-			role, home := spec.DefaultAccessRole, ""
+			role, home := policy.DefaultAccessRole, ""
 			f, err := spec.Load(g.config)
 			switch {
 			case err == nil:

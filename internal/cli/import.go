@@ -17,6 +17,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -60,7 +61,7 @@ file unless --force is given. It writes nothing to AWS.`,
 			// Each layer reads itself where the spec would put it; a part
 			// that cannot be read is a warning, and the spec leaves it off.
 			warn := func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }
-			actual, r, err := g.collect(cmd.Context(), spec.DefaultAccessRole, warn)
+			actual, r, err := g.collect(cmd.Context(), policy.DefaultAccessRole, warn)
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,9 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,7 +113,7 @@ func (im *importer) importAccounts() {
 	}
 	for _, role := range roleHints {
 		var with []string
-		for _, key := range sortedKeys(im.accounts) {
+		for _, key := range slices.Sorted(maps.Keys(im.accounts)) {
 			if strings.Contains(key, string(role)) {
 				with = append(with, key)
 			}
@@ -131,7 +133,7 @@ func (im *Import) Management() *estate.Account { return im.core.mgmt }
 
 // AccountKeys are the keys of the member accounts the spec declares, in
 // sorted order.
-func (im *Import) AccountKeys() []string { return sortedKeys(im.core.accounts) }
+func (im *Import) AccountKeys() []string { return slices.Sorted(maps.Keys(im.core.accounts)) }
 
 // Account returns the member account the spec declares under key: as the
 // estate has it (src), and as the spec will write it (written), to which a

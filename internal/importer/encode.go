@@ -2,7 +2,9 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -66,7 +68,7 @@ func encodeMap(rv reflect.Value) *Node {
 	for _, k := range rv.MapKeys() {
 		keys[k.String()] = k
 	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		if val, ok := encodeValue(rv.MapIndex(keys[k]), true); ok {
 			n.Set(k, val)
 		}

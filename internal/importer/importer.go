@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -229,8 +228,6 @@ func (im *importer) defaults(opts Options) (Options, error) {
 	}
 	return opts, nil
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // optionFlags name the option behind each organization field.
 var optionFlags = map[string]string{

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -29,7 +30,7 @@ func (im *Import) SetTagging(t *spec.Tagging) {
 	}
 	filter := func(what string, tags map[string]string) map[string]string {
 		out := map[string]string{}
-		for _, k := range sortedKeys(tags) {
+		for _, k := range slices.Sorted(maps.Keys(tags)) {
 			if allowed, ok := t.Values[k]; ok && len(allowed) > 0 && !slices.Contains(allowed, tags[k]) {
 				c.warnf("%s has tag %s=%q, which tag policy %s does not allow; the tag is left out of the spec and groundwork leaves it", what, k, tags[k], t.Policy.Name)
 				continue
@@ -38,7 +39,7 @@ func (im *Import) SetTagging(t *spec.Tagging) {
 		}
 		return out
 	}
-	for _, path := range sortedKeys(c.units) {
+	for _, path := range slices.Sorted(maps.Keys(c.units)) {
 		u := c.units[path]
 		if len(u.Tags) > 0 {
 			clone := *u
@@ -46,7 +47,7 @@ func (im *Import) SetTagging(t *spec.Tagging) {
 			c.units[path] = &clone
 		}
 	}
-	for _, key := range sortedKeys(c.accounts) {
+	for _, key := range slices.Sorted(maps.Keys(c.accounts)) {
 		a := c.accounts[key]
 		a.spec.Tags = filter("account "+key, a.spec.Tags)
 	}

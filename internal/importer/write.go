@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -80,7 +81,7 @@ func (im *Import) spec(placeholders bool) *Node {
 	root.Set(key(&top.Organization), c.organization(true))
 	root.Set(key(&top.Units), c.unitsNode(estate.RootPath))
 	accounts := NewNode()
-	for _, key := range sortedKeys(c.accounts) {
+	for _, key := range slices.Sorted(maps.Keys(c.accounts)) {
 		accounts.Set(key, c.accountNode(c.accounts[key]))
 	}
 	root.Set(key(&top.Accounts), accounts)
@@ -111,7 +112,7 @@ func (im *Import) spec(placeholders bool) *Node {
 // unitsNode writes the units under parent, recursively.
 func (im *importer) unitsNode(parent string) *Node {
 	n := NewNode()
-	for _, path := range sortedKeys(im.units) {
+	for _, path := range slices.Sorted(maps.Keys(im.units)) {
 		u := im.units[path]
 		if u.Parent() != parent {
 			continue

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -77,7 +78,7 @@ type comment string
 
 // SetSorted appends the entries of m in key order.
 func SetSorted[V any](n *Node, m map[string]V, val func(V) any) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		n.Set(k, val(m[k]))
 	}
 }

@@ -191,14 +191,14 @@ func decodeCondition(i int, sid string, v json.RawMessage, c *collector) map[str
 		return nil
 	}
 	out := make(map[string]map[string][]string, len(ops))
-	for _, op := range sortedKeys(ops) {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
 		var keys map[string]json.RawMessage
 		if firstByte(ops[op]) != '{' || json.Unmarshal(ops[op], &keys) != nil {
 			c.add(i, sid, "Condition", "%s must map condition keys to values", op)
 			continue
 		}
 		out[op] = make(map[string][]string, len(keys))
-		for _, key := range sortedKeys(keys) {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			vals, err := conditionValues(keys[key])
 			if err != nil {
 				c.add(i, sid, "Condition", "%s %s: %v", op, key, err)
@@ -336,10 +336,6 @@ func firstByte(v json.RawMessage) byte {
 }
 
 func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
-
-// sortedKeys returns a map's keys sorted, so that problems come out in the
-// same order every run.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // thousands formats n with thousands separators, as AWS writes its limits.
 func thousands(n int) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -86,7 +87,7 @@ func lintIAM(c *collector, src []byte, kind Kind) {
 	if raw.top == nil {
 		return
 	}
-	for _, k := range sortedKeys(raw.top) {
+	for _, k := range slices.Sorted(maps.Keys(raw.top)) {
 		if !slices.Contains(topLevelKeys, k) {
 			c.add(-1, "", k, "unknown top-level key%s; a policy has only Version, Id and Statement", suggest(k, topLevelKeys))
 		}
@@ -117,7 +118,7 @@ func lintIAM(c *collector, src []byte, kind Kind) {
 }
 
 func lintStatement(c *collector, i int, st Statement, m map[string]json.RawMessage, kind Kind) {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(statementKeys, k) {
 			c.add(i, st.Sid, k, "unknown statement key%s; a statement has %s", suggest(k, statementKeys),
 				strings.Join(statementKeys, ", "))
@@ -249,7 +250,7 @@ func conditionOperator(op string) (set, base string, ifExists, ok bool) {
 }
 
 func lintCondition(c *collector, i int, st Statement) {
-	for _, op := range sortedKeys(st.Condition) {
+	for _, op := range slices.Sorted(maps.Keys(st.Condition)) {
 		_, base, ifExists, ok := conditionOperator(op)
 		if !ok {
 			switch {
@@ -264,7 +265,7 @@ func lintCondition(c *collector, i int, st Statement) {
 		if len(keys) == 0 {
 			c.add(i, st.Sid, "Condition", "%s has no condition keys", op)
 		}
-		for _, key := range sortedKeys(keys) {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			if !strings.Contains(key, ":") {
 				c.add(i, st.Sid, "Condition", "%s: %q is not a condition key: expected prefix:name, like aws:PrincipalArn", op, key)
 			}

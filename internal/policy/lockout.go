@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -163,9 +164,9 @@ type conditionVerdict struct {
 // role (aws:PrincipalArn = roleARN); only aws:PrincipalArn can be judged.
 func evaluateConditions(cond map[string]map[string][]string, roleARN string) conditionVerdict {
 	var v conditionVerdict
-	for _, op := range sortedKeys(cond) {
+	for _, op := range slices.Sorted(maps.Keys(cond)) {
 		set, base, _, known := conditionOperator(op)
-		for _, key := range sortedKeys(cond[op]) {
+		for _, key := range slices.Sorted(maps.Keys(cond[op])) {
 			vals := cond[op][key]
 			if !known || set != "" || !strings.EqualFold(key, "aws:PrincipalArn") {
 				v.unknown = append(v.unknown, op+" "+key)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -39,7 +40,7 @@ func lintTagPolicy(c *collector, src []byte) {
 		c.add(-1, "", "", `a tag policy must be a JSON object with a "tags" key`)
 		return
 	}
-	for _, k := range sortedKeys(top) {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
 		if k != "tags" {
 			c.add(-1, "", k, `unknown top-level key%s; a tag policy has only "tags"`, suggest(k, []string{"tags"}))
 		}
@@ -57,7 +58,7 @@ func lintTagPolicy(c *collector, src []byte) {
 	if len(tags) == 0 {
 		c.add(-1, "", "tags", "empty; name at least one tag key")
 	}
-	for _, policyKey := range sortedKeys(tags) {
+	for _, policyKey := range slices.Sorted(maps.Keys(tags)) {
 		lintTagRule(c, policyKey, tags[policyKey])
 	}
 }
@@ -72,7 +73,7 @@ func lintTagRule(c *collector, policyKey string, v json.RawMessage) {
 	if len(policyKey) > maxTagKeyLength {
 		c.add(-1, "", path, "a tag key has at most %d characters", maxTagKeyLength)
 	}
-	for _, k := range sortedKeys(rule) {
+	for _, k := range slices.Sorted(maps.Keys(rule)) {
 		switch {
 		case k == childControl:
 			lintChildControl(c, path+"."+k, rule[k])
@@ -92,7 +93,7 @@ func lintTagKey(c *collector, policyKey, path string, v json.RawMessage) {
 		c.add(-1, "", path, `must be an object like {"@@assign": "CostCenter"}`)
 		return
 	}
-	for _, op := range sortedKeys(ops) {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
 		switch op {
 		case childControl:
 			lintChildControl(c, path+"."+op, ops[op])
@@ -117,7 +118,7 @@ func lintTagList(c *collector, element, path string, v json.RawMessage) {
 		c.add(-1, "", path, `must be an object like {"@@assign": ["..."]}`)
 		return
 	}
-	for _, op := range sortedKeys(ops) {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
 		if op == childControl {
 			lintChildControl(c, path+"."+op, ops[op])
 			continue

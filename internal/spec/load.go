@@ -12,11 +12,8 @@ import (
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 )
-
-// DefaultAccessRole is the role AWS Organizations creates in every account
-// it creates, and the one groundwork assumes in member accounts by default.
-const DefaultAccessRole = "OrganizationAccountAccessRole"
 
 // DefaultTagKeys is the tagging dictionary of guidance 000.
 var DefaultTagKeys = []string{"Owner", "BusinessUnit", "Environment", "CostCenter", "FinancialOwner", "Compliance"}
@@ -102,7 +99,7 @@ func (f *Foundation) applyDefaults(func(string) bool) {
 	def(&n.WorkloadEmail, DefaultWorkloadEmail)
 	def(&n.SandboxAccount, DefaultSandboxAccount)
 	def(&n.SandboxEmail, DefaultSandboxEmail)
-	def(&f.Organization.AccessRole, DefaultAccessRole)
+	def(&f.Organization.AccessRole, policy.DefaultAccessRole)
 	o := &f.Organization
 	if len(o.Regions) == 0 && o.HomeRegion != "" {
 		o.Regions = []string{o.HomeRegion}

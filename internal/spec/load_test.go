@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -66,8 +67,8 @@ accounts:
   sb-alice: {unit: Sandbox, role: sandbox, username: alice}
 `)
 	o := f.Organization
-	if o.AccessRole != spec.DefaultAccessRole {
-		t.Errorf("AccessRole = %q, want %q", o.AccessRole, spec.DefaultAccessRole)
+	if o.AccessRole != policy.DefaultAccessRole {
+		t.Errorf("AccessRole = %q, want %q", o.AccessRole, policy.DefaultAccessRole)
 	}
 	if !slices.Equal(o.Regions, []string{"eu-west-1"}) {
 		t.Errorf("Regions = %q, want the home Region alone", o.Regions)

@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/budgets/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // budgetsPageSize is the largest page DescribeBudgets and the notification
@@ -41,7 +41,7 @@ func collectBudgets(ctx context.Context, g *errgroup.Group, r *billingRead) {
 			MaxResults: aws.Int32(budgetsPageSize)})
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
-			if inventory.ErrorCodeIs(err, budgetsNotFound) {
+			if awsx.ErrorCodeIs(err, budgetsNotFound) {
 				break
 			}
 			if err != nil {
@@ -91,7 +91,7 @@ func readBudgetNotifications(ctx context.Context, r *billingRead, api budgetsRea
 	var raw []types.Notification
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, budgetsNotFound) {
+		if awsx.ErrorCodeIs(err, budgetsNotFound) {
 			break
 		}
 		if err != nil {
@@ -112,7 +112,7 @@ func readBudgetNotifications(ctx context.Context, r *billingRead, api budgetsRea
 	// operation, the first answer says so for all of them.
 	for _, n := range raw {
 		subs, err := readBudgetSubscribers(ctx, r, api, b.Name, n)
-		if inventory.Unimplemented(err) {
+		if awsx.Unimplemented(err) {
 			for j := range b.Notifications {
 				b.Notifications[j].Subscribers = nil
 			}
@@ -142,10 +142,10 @@ func readBudgetSubscribers(ctx context.Context, r *billingRead, api budgetsReadA
 	subs := []estate.BudgetSubscriber{}
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if inventory.Unimplemented(err) {
+		if awsx.Unimplemented(err) {
 			return nil, err
 		}
-		if inventory.ErrorCodeIs(err, budgetsNotFound) {
+		if awsx.ErrorCodeIs(err, budgetsNotFound) {
 			break
 		}
 		if err != nil {

@@ -11,8 +11,8 @@ import (
 	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 )
 
@@ -37,7 +37,7 @@ func collectCostReports(ctx context.Context, g *errgroup.Group, r *billingRead) 
 		reports := map[string]*estate.CostReport{}
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
-			if inventory.Unimplemented(err) {
+			if awsx.Unimplemented(err) {
 				r.gap(true, "the Cost and Usage Report definitions", "DescribeReportDefinitions",
 					"the report cannot be planned, and its check is skipped", err)
 				return nil
@@ -102,7 +102,7 @@ func collectCostAllocationTags(ctx context.Context, g *errgroup.Group, r *billin
 				TagKeys: batch, Type: cetypes.CostAllocationTagTypeUserDefined})
 			for pages.HasMorePages() {
 				page, err := pages.NextPage(ctx)
-				if inventory.Unimplemented(err) {
+				if awsx.Unimplemented(err) {
 					r.gap(true, "the cost allocation tags", "ListCostAllocationTags",
 						"their activation cannot be planned, and their check is skipped", err)
 					return nil

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // collectBillingTopics reads each topic the desired layer names: its
@@ -36,7 +36,7 @@ func collectBillingTopics(ctx context.Context, g *errgroup.Group, r *billingRead
 func readBillingTopic(ctx context.Context, api topicReadAPI, want *estate.BillingTopic, arn string) (*estate.BillingTopic, error) {
 	t := &estate.BillingTopic{Where: want.Where, Name: want.Name}
 	attrs, err := api.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
-	if inventory.ErrorCodeIs(err, "NotFound", "NotFoundException") {
+	if awsx.ErrorCodeIs(err, "NotFound", "NotFoundException") {
 		return t, nil
 	}
 	if err != nil {

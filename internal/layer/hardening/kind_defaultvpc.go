@@ -2,7 +2,6 @@ package hardening
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
@@ -140,7 +139,7 @@ func applyDefaultVPC(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		id = aws.ToString(found.Vpcs[0].VpcId)
 	}
 	out, err := api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{id}})
-	if errorCodeIs(err, "InvalidVpcID.NotFound") {
+	if awsx.ErrorCodeIs(err, "InvalidVpcID.NotFound") {
 		return nil
 	}
 	if err != nil {
@@ -172,7 +171,7 @@ func applyDefaultVPC(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		}
 	}
 	for _, s := range subnetIDs {
-		if _, err := api.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(s)}); err != nil && !errorCodeIs(err, "InvalidSubnetID.NotFound") {
+		if _, err := api.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(s)}); err != nil && !awsx.ErrorCodeIs(err, "InvalidSubnetID.NotFound") {
 			return fmt.Errorf("delete subnet %s of VPC %s in %s: %w", s, id, w, err)
 		}
 	}
@@ -190,16 +189,16 @@ func applyDefaultVPC(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	}
 	for _, g := range gatewayIDs {
 		if _, err := api.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: aws.String(g), VpcId: aws.String(id)}); err != nil &&
-			!errorCodeIs(err, "Gateway.NotAttached", "InvalidInternetGatewayID.NotFound") {
+			!awsx.ErrorCodeIs(err, "Gateway.NotAttached", "InvalidInternetGatewayID.NotFound") {
 			return fmt.Errorf("detach internet gateway %s from VPC %s in %s: %w", g, id, w, err)
 		}
 		if _, err := api.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: aws.String(g)}); err != nil &&
-			!errorCodeIs(err, "InvalidInternetGatewayID.NotFound") {
+			!awsx.ErrorCodeIs(err, "InvalidInternetGatewayID.NotFound") {
 			return fmt.Errorf("delete internet gateway %s of VPC %s in %s: %w", g, id, w, err)
 		}
 	}
-	if _, err := api.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)}); err != nil && !errorCodeIs(err, "InvalidVpcID.NotFound") {
-		if errorCodeIs(err, "DependencyViolation") {
+	if _, err := api.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)}); err != nil && !awsx.ErrorCodeIs(err, "InvalidVpcID.NotFound") {
+		if awsx.ErrorCodeIs(err, "DependencyViolation") {
 			return fmt.Errorf("delete VPC %s in %s: something else still uses it (security groups, route tables, "+
 				"network ACLs or endpoints created in it); delete those and apply again: %w", id, w, err)
 		}
@@ -221,11 +220,4 @@ func networkInterfaces(ctx context.Context, api DefaultVPCAPI, vpcID string) (in
 		n += len(page.NetworkInterfaces)
 	}
 	return n, nil
-}
-
-// errorCodeIs reports whether err is an AWS error with one of the codes: EC2
-// answers every "no such thing" and conflict with a code, not a type.
-func errorCodeIs(err error, codes ...string) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && slices.Contains(codes, ae.ErrorCode())
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
@@ -111,7 +112,7 @@ func drain[T any](what string, list func() ([]T, bool, error), remove func(T) er
 			return fmt.Errorf("list %s: %w", what, err)
 		}
 		for _, it := range items {
-			if err := remove(it); err != nil && !errorCodeIs(err, "NoSuchEntity") {
+			if err := remove(it); err != nil && !awsx.ErrorCodeIs(err, "NoSuchEntity") {
 				return fmt.Errorf("remove %s: %w", what, err)
 			}
 		}
@@ -138,7 +139,7 @@ func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) er
 		return fmt.Errorf("IAM user: %w", err)
 	}
 	api, name := clients.IAMUsers(w), aws.String(v.Name)
-	if _, err := api.GetUser(ctx, &iam.GetUserInput{UserName: name}); errorCodeIs(err, "NoSuchEntity") {
+	if _, err := api.GetUser(ctx, &iam.GetUserInput{UserName: name}); awsx.ErrorCodeIs(err, "NoSuchEntity") {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("read IAM user %s: %w", *name, err)
@@ -161,7 +162,7 @@ func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) er
 			})
 		},
 		func() error {
-			if _, err := api.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: name}); err != nil && !errorCodeIs(err, "NoSuchEntity") {
+			if _, err := api.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: name}); err != nil && !awsx.ErrorCodeIs(err, "NoSuchEntity") {
 				return fmt.Errorf("delete the password: %w", err)
 			}
 			return nil
@@ -179,7 +180,7 @@ func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) er
 				return serials, out.IsTruncated, nil
 			}, func(serial string) error {
 				_, err := api.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: name, SerialNumber: aws.String(serial)})
-				if err != nil && !errorCodeIs(err, "NoSuchEntity") {
+				if err != nil && !awsx.ErrorCodeIs(err, "NoSuchEntity") {
 					return err
 				}
 				// A virtual device is an IAM resource of its own (its
@@ -273,7 +274,7 @@ func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) er
 		}
 	}
 	_, err = api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: name})
-	if errorCodeIs(err, "DeleteConflict") {
+	if awsx.ErrorCodeIs(err, "DeleteConflict") {
 		// Service-specific credentials (CodeCommit, Keyspaces, Bedrock)
 		// are rare; they are looked for only when IAM says something is
 		// left, which spares a call per user, and an operation some AWS
@@ -296,7 +297,7 @@ func applyManagementUser(ctx context.Context, env *kinds.Env, ch plan.Change) er
 		}
 		_, err = api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: name})
 	}
-	if err != nil && !errorCodeIs(err, "NoSuchEntity") {
+	if err != nil && !awsx.ErrorCodeIs(err, "NoSuchEntity") {
 		return fmt.Errorf("delete IAM user %s: %w", *name, err)
 	}
 	return nil

@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // iamReadAPI is the part of the IAM client the hardening layer
@@ -26,7 +26,7 @@ var _ iamReadAPI = (*iam.Client)(nil)
 // one (NoSuchEntity) gets no entry.
 func (r *hardeningRead) passwordPolicy(ctx context.Context, key string, w estate.Where) error {
 	out, err := r.clients.IAM(w).GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
-	if inventory.ErrorCodeIs(err, "NoSuchEntity") {
+	if awsx.ErrorCodeIs(err, "NoSuchEntity") {
 		return nil
 	}
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // publicAccessBlockReadAPI is the part of the S3 Control client the
@@ -25,7 +25,7 @@ func (r *hardeningRead) publicAccessBlock(ctx context.Context, key string, w est
 	out, err := r.clients.S3Control(w).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(w.Account)})
 	pab := &estate.PublicAccessBlock{}
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
+	case awsx.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
 	case err != nil:
 		return fmt.Errorf("read S3 Block Public Access of %s: %w", w.Account, err)
 	case out.PublicAccessBlockConfiguration != nil:

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
@@ -236,7 +236,7 @@ func ensureBucket(ctx context.Context, api S3API, name, region string) (bool, er
 	switch {
 	case err == nil:
 		return false, nil
-	case !errors.As(err, &missing) && !s3ErrorIs(err, "NotFound", "NoSuchBucket"):
+	case !errors.As(err, &missing) && !awsx.ErrorCodeIs(err, "NotFound", "NoSuchBucket"):
 		return false, fmt.Errorf("read bucket %s: %w", name, err)
 	}
 	in := &s3.CreateBucketInput{Bucket: aws.String(name)}
@@ -300,10 +300,4 @@ func putBucketRetention(ctx context.Context, api S3API, name string, days int) e
 		return fmt.Errorf("put lifecycle of bucket %s: %w", name, err)
 	}
 	return nil
-}
-
-// s3ErrorIs reports whether err is an S3 error with one of the codes.
-func s3ErrorIs(err error, codes ...string) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && slices.Contains(codes, ae.ErrorCode())
 }

@@ -3,19 +3,16 @@ package logging
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/configservice/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
@@ -189,9 +186,7 @@ func applyConfigRule(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 // organization Config rule operations, and answers an HTML error page),
 // where an AWS fault carries a code such as InternalFailure.
 func unimplementedHint(err error, op string) string {
-	var re *awshttp.ResponseError
-	var ae smithy.APIError
-	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusInternalServerError && !errors.As(err, &ae) {
+	if awsx.Unimplemented(err) {
 		return fmt.Sprintf(" (the endpoint answered HTTP 500: it may not implement %s, as the local AWS API moto does not)", op)
 	}
 	return ""

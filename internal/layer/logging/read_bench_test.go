@@ -14,6 +14,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
@@ -54,7 +55,7 @@ func BenchmarkCollectLoggingMoto(b *testing.B) {
 	}
 	desired := f.Desired()
 
-	s, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1", AccessRole: spec.DefaultAccessRole})
+	s, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1", AccessRole: policy.DefaultAccessRole})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func BenchmarkCollectLoggingMoto(b *testing.B) {
 	// Build the foundation, logging layer included, so that the read
 	// measured is of a layer that exists: recorders, channels and rules
 	// in every account and Region.
-	env := &kinds.Env{Organizations: org, AccessRole: spec.DefaultAccessRole, Session: s}
+	env := &kinds.Env{Organizations: org, AccessRole: policy.DefaultAccessRole, Session: s}
 	units, accounts := map[string]string{}, map[string]string{}
 	for path, u := range actual.Units {
 		units[path] = u.ID
@@ -99,7 +100,7 @@ func BenchmarkCollectLoggingMoto(b *testing.B) {
 	for _, width := range []int{1, inventory.DefaultWidth} {
 		b.Run(fmt.Sprintf("width=%d", width), func(b *testing.B) {
 			counter := &awsx.Counter{}
-			sess, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1", AccessRole: spec.DefaultAccessRole, Counter: counter})
+			sess, err := awsx.Load(ctx, awsx.Options{Region: "us-east-1", AccessRole: policy.DefaultAccessRole, Counter: counter})
 			if err != nil {
 				b.Fatal(err)
 			}

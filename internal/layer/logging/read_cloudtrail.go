@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 func init() { registerLoggingCollector(collectTrails) }
@@ -51,7 +51,7 @@ func collectTrails(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 // organization trails other accounts own; those are not theirs.
 func readTrail(ctx context.Context, api trailReadAPI, w estate.Where, want *estate.Trail) (*estate.Trail, error) {
 	out, err := api.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{TrailNameList: []string{want.Name}, IncludeShadowTrails: aws.Bool(false)})
-	if inventory.ErrorCodeIs(err, "TrailNotFoundException") {
+	if awsx.ErrorCodeIs(err, "TrailNotFoundException") {
 		return nil, nil
 	}
 	if err != nil {
@@ -75,7 +75,7 @@ func readTrail(ctx context.Context, api trailReadAPI, w estate.Where, want *esta
 		name = t.Name
 	}
 	status, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(name)})
-	if inventory.ErrorCodeIs(err, "TrailNotFoundException") {
+	if awsx.ErrorCodeIs(err, "TrailNotFoundException") {
 		return nil, nil // deleted since DescribeTrails
 	}
 	if err != nil {

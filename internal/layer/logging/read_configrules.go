@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // orgRulePrefix marks an organization Config rule in estate rule names
@@ -92,10 +92,10 @@ func collectOrgRules(ctx context.Context, r *loggingRead, at, w estate.Where) er
 	var rules []*estate.ConfigRule
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, "OrganizationAccessDeniedException", "NoAvailableOrganizationException") {
+		if awsx.ErrorCodeIs(err, "OrganizationAccessDeniedException", "NoAvailableOrganizationException") {
 			return nil
 		}
-		if inventory.Unimplemented(err) {
+		if awsx.Unimplemented(err) {
 			return fmt.Errorf("read organization Config rules in %s: unreadable: HTTP 500 with no AWS error code is how an endpoint lacking DescribeOrganizationConfigRules answers (a moto gap); the spec's organization rules cannot be compared: %w", w, err)
 		}
 		if err != nil {
@@ -133,7 +133,7 @@ func collectAggregators(ctx context.Context, g *errgroup.Group, r *loggingRead) 
 		g.Go(func() error {
 			out, err := r.clients.Config(w).DescribeConfigurationAggregators(ctx, &configservice.DescribeConfigurationAggregatorsInput{
 				ConfigurationAggregatorNames: []string{want.Name}})
-			if inventory.ErrorCodeIs(err, "NoSuchConfigurationAggregatorException") {
+			if awsx.ErrorCodeIs(err, "NoSuchConfigurationAggregatorException") {
 				return nil
 			}
 			if err != nil {

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // iamReadAPI is the part of the IAM client the inventory uses.
@@ -36,7 +36,7 @@ func collectRoles(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 		g.Go(func() error {
 			api := r.clients.IAM(w)
 			out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(want.Name)})
-			if inventory.ErrorCodeIs(err, "NoSuchEntity") {
+			if awsx.ErrorCodeIs(err, "NoSuchEntity") {
 				return nil
 			}
 			if err != nil {
@@ -58,7 +58,7 @@ func collectRoles(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 			sort.Strings(role.Managed)
 			for name := range want.Inline {
 				doc, err := api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(want.Name), PolicyName: aws.String(name)})
-				if inventory.ErrorCodeIs(err, "NoSuchEntity") {
+				if awsx.ErrorCodeIs(err, "NoSuchEntity") {
 					continue
 				}
 				if err != nil {

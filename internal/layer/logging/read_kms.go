@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 func init() { registerLoggingCollector(collectKeys) }
@@ -94,7 +94,7 @@ func readKey(ctx context.Context, api kmsReadAPI, want *estate.Key, id string) (
 	k.Policy = aws.ToString(pol.Policy)
 	rot, err := api.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(id)})
 	switch {
-	case inventory.ErrorCodeIs(err, "KMSInvalidStateException"):
+	case awsx.ErrorCodeIs(err, "KMSInvalidStateException"):
 		// AWS may refuse the question for a key whose state does not
 		// allow it (pending deletion, pending import); moto always
 		// answers. Such a key is drift whatever its rotation, which reads

@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 func init() { registerLoggingCollector(collectBuckets) }
@@ -52,7 +52,7 @@ func ReadBucket(ctx context.Context, api BucketReadAPI, want *estate.Bucket, nam
 	bucket := aws.String(name)
 	// HeadBucket has no body: a missing bucket is a bare 404, which the SDK
 	// reports as NotFound.
-	if _, err := api.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}); inventory.ErrorCodeIs(err, "NotFound", "NoSuchBucket") {
+	if _, err := api.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket}); awsx.ErrorCodeIs(err, "NotFound", "NoSuchBucket") {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func ReadBucket(ctx context.Context, api BucketReadAPI, want *estate.Bucket, nam
 	b := &estate.Bucket{Where: want.Where, Name: name, Exists: true}
 	pol, err := api.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: bucket})
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchBucketPolicy"):
+	case awsx.ErrorCodeIs(err, "NoSuchBucketPolicy"):
 	case err != nil:
 		return nil, fmt.Errorf("policy: %w", err)
 	default:
@@ -73,7 +73,7 @@ func ReadBucket(ctx context.Context, api BucketReadAPI, want *estate.Bucket, nam
 	b.Versioning = ver.Status == types.BucketVersioningStatusEnabled
 	enc, err := api.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: bucket})
 	switch {
-	case inventory.ErrorCodeIs(err, "ServerSideEncryptionConfigurationNotFoundError"):
+	case awsx.ErrorCodeIs(err, "ServerSideEncryptionConfigurationNotFoundError"):
 	case err != nil:
 		return nil, fmt.Errorf("encryption: %w", err)
 	case enc.ServerSideEncryptionConfiguration != nil:
@@ -86,7 +86,7 @@ func ReadBucket(ctx context.Context, api BucketReadAPI, want *estate.Bucket, nam
 	}
 	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: bucket})
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
+	case awsx.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
 	case err != nil:
 		return nil, fmt.Errorf("public access block: %w", err)
 	case pab.PublicAccessBlockConfiguration != nil:
@@ -96,7 +96,7 @@ func ReadBucket(ctx context.Context, api BucketReadAPI, want *estate.Bucket, nam
 	}
 	lc, err := api.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket})
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchLifecycleConfiguration"):
+	case awsx.ErrorCodeIs(err, "NoSuchLifecycleConfiguration"):
 	case err != nil:
 		return nil, fmt.Errorf("lifecycle: %w", err)
 	default:

@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // readEventRules reads each EventBridge rule the desired layer names, on
@@ -34,7 +34,7 @@ func readEventRules(ctx context.Context, g *errgroup.Group, r *monitoringRead) {
 
 func readEventRule(ctx context.Context, api eventBridgeReadAPI, w estate.Where, want *estate.EventRule) (*estate.EventRule, error) {
 	out, err := api.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(want.Name)})
-	if inventory.ErrorCodeIs(err, "ResourceNotFoundException") {
+	if awsx.ErrorCodeIs(err, "ResourceNotFoundException") {
 		return nil, nil
 	}
 	if err != nil {
@@ -45,7 +45,7 @@ func readEventRule(ctx context.Context, api eventBridgeReadAPI, w estate.Where, 
 	in := &eventbridge.ListTargetsByRuleInput{Rule: aws.String(want.Name)}
 	for {
 		page, err := api.ListTargetsByRule(ctx, in)
-		if inventory.ErrorCodeIs(err, "ResourceNotFoundException") {
+		if awsx.ErrorCodeIs(err, "ResourceNotFoundException") {
 			return nil, nil // deleted since DescribeRule
 		}
 		if err != nil {

@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // readMetricFilters reads every metric filter on each log group the
@@ -35,7 +35,7 @@ func readMetricFilters(ctx context.Context, g *errgroup.Group, r *monitoringRead
 			found := map[string]*estate.MetricFilter{}
 			for pages.HasMorePages() {
 				page, err := pages.NextPage(ctx)
-				if inventory.ErrorCodeIs(err, "ResourceNotFoundException") {
+				if awsx.ErrorCodeIs(err, "ResourceNotFoundException") {
 					return nil // no log group, no filters
 				}
 				if err != nil {

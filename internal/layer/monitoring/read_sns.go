@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // readTopics reads each topic the desired layer names, at the ARN it
@@ -42,7 +42,7 @@ func readTopics(ctx context.Context, g *errgroup.Group, r *monitoringRead) {
 // readTopic returns the topic with the ARN, or nil when there is none.
 func readTopic(ctx context.Context, api snsReadAPI, w estate.Where, want *estate.Topic, arn string) (*estate.Topic, error) {
 	attrs, err := api.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
-	if inventory.ErrorCodeIs(err, "NotFound", "NotFoundException") {
+	if awsx.ErrorCodeIs(err, "NotFound", "NotFoundException") {
 		return nil, nil
 	}
 	if err != nil {
@@ -55,7 +55,7 @@ func readTopic(ctx context.Context, api snsReadAPI, w estate.Where, want *estate
 	pages := sns.NewListSubscriptionsByTopicPaginator(api, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, "NotFound", "NotFoundException") {
+		if awsx.ErrorCodeIs(err, "NotFound", "NotFoundException") {
 			return nil, nil // deleted since GetTopicAttributes
 		}
 		if err != nil {

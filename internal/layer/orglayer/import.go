@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -91,7 +92,7 @@ func writeServices(im *importer.Import) (any, string, error) {
 		s.TrustedAccess = append(s.TrustedAccess, svc)
 	}
 	slices.Sort(s.TrustedAccess)
-	for _, svc := range sortedKeys(l.DelegatedAdmins) {
+	for _, svc := range slices.Sorted(maps.Keys(l.DelegatedAdmins)) {
 		email := l.DelegatedAdmins[svc]
 		key, ok := im.AccountKey(email)
 		switch {

@@ -2,6 +2,8 @@ package orglayer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -166,7 +168,7 @@ func commonPhone(sets ...map[string]estate.Contact) string {
 			}
 		}
 	}
-	phones := sortedKeys(count)
+	phones := slices.Sorted(maps.Keys(count))
 	sort.SliceStable(phones, func(i, j int) bool { return count[phones[i]] > count[phones[j]] })
 	if len(phones) == 0 {
 		return ""

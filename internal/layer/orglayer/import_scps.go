@@ -14,7 +14,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/policy"
-	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
 // writePolicies writes the policies section: the SCPs, as compositions of
@@ -158,7 +157,7 @@ func checkSCP(content []byte) []policy.Problem {
 	if err != nil {
 		return []policy.Problem{{Statement: -1, Message: err.Error()}}
 	}
-	return policy.DeniesAccess(doc, spec.DefaultAccessRole, "*")
+	return policy.DeniesAccess(doc, policy.DefaultAccessRole, "*")
 }
 
 // inferProtectedPaths returns the role paths the first SCP with
@@ -251,7 +250,7 @@ func (im *policiesImport) matchLibrary(policies []*estate.Policy, docs map[strin
 		libs []string
 	}
 	var cands []cand
-	sids := librarySids(policy.Params{Regions: im.Options().Regions, ProtectedRolePaths: im.protectedPaths, AccessRole: spec.DefaultAccessRole})
+	sids := librarySids(policy.Params{Regions: im.Options().Regions, ProtectedRolePaths: im.protectedPaths, AccessRole: policy.DefaultAccessRole})
 	scps := importer.NewNode()
 	for _, p := range policies {
 		for _, libs := range candidates(docs[p.Name], sids) {

@@ -3,6 +3,7 @@ package orglayer
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -88,7 +89,7 @@ func parseTagPolicy(p *estate.Policy) (*tagging, string) {
 	}
 	t := &tagging{name: p.Name, values: map[string][]string{}}
 	first := true
-	for _, key := range sortedKeys(doc["tags"]) {
+	for _, key := range slices.Sorted(maps.Keys(doc["tags"])) {
 		rule := doc["tags"][key]
 		for elem, ops := range rule {
 			if len(ops) != 1 || ops["@@assign"] == nil {

@@ -161,7 +161,7 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 		}
 	}
 	perTarget := map[string][]string{}
-	for _, name := range sortedKeys(ps.SCPs) {
+	for _, name := range slices.Sorted(maps.Keys(ps.SCPs)) {
 		s := ps.SCPs[name]
 		p := "policies.scps." + name
 		switch {
@@ -218,7 +218,7 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 		s.Content = content
 	}
 	var targets []policy.Target
-	for _, t := range sortedKeys(perTarget) {
+	for _, t := range slices.Sorted(maps.Keys(perTarget)) {
 		targets = append(targets, policy.Target{Name: t, Policies: append(perTarget[t], estate.FullAWSAccess)})
 	}
 	for _, prob := range policy.CheckTargets(targets) {
@@ -256,8 +256,6 @@ func libraryNames() []string {
 	}
 	return out
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Desired adds the SCPs and the tag policy to the organization layer.
 func (ps *Policies) Desired(f *spec.Foundation, e *estate.Estate) {

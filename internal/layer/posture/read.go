@@ -179,7 +179,7 @@ func (p placeRef) placeKey() string { return p.where().String() }
 // unknown: the error goes to opts.Warn and unknown reports true, so the
 // caller records nothing. Any other error is the caller's to return.
 func (r *postureRead) unknown(err error, what string) bool {
-	if !inventory.Unsupported(err) {
+	if !awsx.Unsupported(err) {
 		return false
 	}
 	if r.opts.Warn != nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // iamReadAPI is the part of the IAM client the posture layer
@@ -80,7 +80,7 @@ func fetchCredentialReport(ctx context.Context, api iamReadAPI) ([]byte, error) 
 			if err == nil {
 				return out.Content, nil
 			}
-			if !inventory.ErrorCodeIs(err, "ReportInProgress", "ReportNotPresent", "ReportExpired") {
+			if !awsx.ErrorCodeIs(err, "ReportInProgress", "ReportNotPresent", "ReportExpired") {
 				return nil, err
 			}
 		}
@@ -171,7 +171,7 @@ func (r *postureRead) userPolicies(ctx context.Context, u userRef) error {
 	attached := iam.NewListAttachedUserPoliciesPaginator(api, &iam.ListAttachedUserPoliciesInput{UserName: name})
 	for attached.HasMorePages() {
 		page, err := attached.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
+		if awsx.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
 			return nil // deleted since the report, or not answerable: unknown
 		}
 		if err != nil {
@@ -184,7 +184,7 @@ func (r *postureRead) userPolicies(ctx context.Context, u userRef) error {
 	inline := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: name})
 	for inline.HasMorePages() {
 		page, err := inline.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
+		if awsx.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
 			return nil
 		}
 		if err != nil {

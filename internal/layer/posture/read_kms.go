@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // kmsReadAPI is the part of the KMS client the posture layer
@@ -56,7 +56,7 @@ func (r *postureRead) keys(ctx context.Context, p placeRef) error {
 // key describes one key; nil when it is not one CIS 3.6 is about.
 func (r *postureRead) key(ctx context.Context, api kmsReadAPI, p placeRef, id string) (*estate.PostureKey, error) {
 	d, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
-	if inventory.ErrorCodeIs(err, "NotFoundException") {
+	if awsx.ErrorCodeIs(err, "NotFoundException") {
 		return nil, nil // deleted since the list
 	}
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // monitoringClients builds the clients of the posture layer's read
@@ -130,7 +130,7 @@ func (r *postureRead) logGroup(ctx context.Context, mc monitoringClients, lg est
 		&cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(lg.Name)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, "ResourceNotFoundException") {
+		if awsx.ErrorCodeIs(err, "ResourceNotFoundException") {
 			break
 		}
 		if r.unknown(err, what) {
@@ -204,7 +204,7 @@ func (r *postureRead) topic(ctx context.Context, mc monitoringClients, arn strin
 	pages := sns.NewListSubscriptionsByTopicPaginator(mc.SNS(at), &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})
 	for pages.HasMorePages() && !t.Confirmed {
 		page, err := pages.NextPage(ctx)
-		if inventory.ErrorCodeIs(err, "NotFound", "NotFoundException") {
+		if awsx.ErrorCodeIs(err, "NotFound", "NotFoundException") {
 			break
 		}
 		if r.unknown(err, what) {

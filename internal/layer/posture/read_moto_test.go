@@ -30,7 +30,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/filterpattern"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
-	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
 
@@ -51,7 +51,7 @@ func TestCollectPostureMoto(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
 	ctx := context.Background()
-	s, err := awsx.Load(ctx, awsx.Options{Region: testenv.Region, AccessRole: spec.DefaultAccessRole})
+	s, err := awsx.Load(ctx, awsx.Options{Region: testenv.Region, AccessRole: policy.DefaultAccessRole})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // s3ReadAPI is the part of the S3 client the posture layer reads:
@@ -58,7 +58,7 @@ func (r *postureRead) listBuckets(ctx context.Context, key string, w estate.Wher
 			name, region := aws.ToString(b.Name), aws.ToString(b.BucketRegion)
 			if region == "" {
 				loc, err := api.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: b.Name})
-				if inventory.ErrorCodeIs(err, "NoSuchBucket") {
+				if awsx.ErrorCodeIs(err, "NoSuchBucket") {
 					continue // deleted since the list
 				}
 				if err != nil {
@@ -101,9 +101,9 @@ func (r *postureRead) bucket(ctx context.Context, ref bucketRef) error {
 	var block *estate.PublicAccessBlock
 	pab, err := api.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: name})
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
+	case awsx.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
 		block = &estate.PublicAccessBlock{}
-	case inventory.ErrorCodeIs(err, "NoSuchBucket"):
+	case awsx.ErrorCodeIs(err, "NoSuchBucket"):
 		return nil
 	case r.unknown(err, what("the Block Public Access")):
 	case err != nil:
@@ -120,9 +120,9 @@ func (r *postureRead) bucket(ctx context.Context, ref bucketRef) error {
 	var policyPublic *bool
 	st, err := api.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: name})
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchBucketPolicy"):
+	case awsx.ErrorCodeIs(err, "NoSuchBucketPolicy"):
 		policyPublic = aws.Bool(false)
-	case inventory.ErrorCodeIs(err, "NoSuchBucket"):
+	case awsx.ErrorCodeIs(err, "NoSuchBucket"):
 		return nil
 	case r.unknown(err, what("the policy status")):
 	case err != nil:
@@ -135,7 +135,7 @@ func (r *postureRead) bucket(ctx context.Context, ref bucketRef) error {
 	aclRead := false
 	acl, err := api.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: name})
 	switch {
-	case inventory.ErrorCodeIs(err, "NoSuchBucket"):
+	case awsx.ErrorCodeIs(err, "NoSuchBucket"):
 		return nil
 	case r.unknown(err, what("the ACL")):
 	case err != nil:

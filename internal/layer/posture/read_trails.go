@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // trailReadAPI is the part of the CloudTrail client the posture
@@ -51,7 +51,7 @@ func (r *postureRead) trails(ctx context.Context, p placeRef) error {
 		if t.HomeRegion == p.at.Region && (t.Owner() == "" || t.Owner() == p.at.Account) {
 			st, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(cmp.Or(t.ARN, t.Name))})
 			switch {
-			case inventory.ErrorCodeIs(err, "TrailNotFoundException"):
+			case awsx.ErrorCodeIs(err, "TrailNotFoundException"):
 				continue // deleted since the list
 			case r.unknown(err, "the status of trail "+t.Name):
 			case err != nil:

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -178,7 +179,7 @@ func TestSectionLifecycle(t *testing.T) {
 	if w.Name != "custom" || !w.nameWritten || len(w.Items) != 1 || w.Items[0] != (widgetItem{"a", 2}) || w.Size.Max != 10 {
 		t.Errorf("decoded and defaulted = %+v", *w)
 	}
-	if !w.defaulted || w.coreAccessRole != spec.DefaultAccessRole {
+	if !w.defaulted || w.coreAccessRole != policy.DefaultAccessRole {
 		t.Errorf("Defaults ran: %v, saw access role %q; want it run after the core defaults", w.defaulted, w.coreAccessRole)
 	}
 	if !w.validated || w.validatorSpec != f {
