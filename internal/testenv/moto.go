@@ -3,6 +3,7 @@ package testenv
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -18,6 +19,9 @@ import (
 
 // Region is the Region tests and the CLI use by default.
 const Region = "us-east-1"
+
+//go:embed moto_server.py
+var motoServer string
 
 // Server is a running moto server on loopback.
 type Server struct {
@@ -79,7 +83,9 @@ func start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	// The venv's python runs moto's server through motoServer, which takes
+	// out costs moto pays for nothing (see moto_server.py).
+	cmd := exec.Command(filepath.Join(venv, "bin", "python"), "-c", motoServer, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	// The server lives as long as the test binary and is killed with it
 	// (see stopWithParent), so no server outlives a test run.
 	stopWithParent(cmd)
