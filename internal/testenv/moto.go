@@ -1,8 +1,6 @@
 package testenv
 
 import (
-	"bytes"
-	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -27,6 +25,10 @@ var motoServer string
 type Server struct {
 	Endpoint string // http://127.0.0.1:PORT
 	venv     string
+	cli      *awsCLI
+
+	mu    sync.Mutex
+	roles map[string]roleCredentials // by account ID, until the next reset
 }
 
 var (
@@ -96,7 +98,8 @@ func start() (*Server, error) {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
 	go cmd.Wait() //nolint:errcheck // exit status is irrelevant; readiness is checked below
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), venv: venv}
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), venv: venv, cli: &awsCLI{venv: venv},
+		roles: map[string]roleCredentials{}}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get(s.Endpoint + "/moto-api/")
@@ -132,6 +135,9 @@ func (s *Server) Reset(t testing.TB) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("reset moto: HTTP %d", resp.StatusCode)
 	}
+	s.mu.Lock()
+	clear(s.roles)
+	s.mu.Unlock()
 }
 
 // Env is the environment that points AWS SDKs and the CLI at the server
@@ -181,48 +187,52 @@ func (s *Server) AWS(t testing.TB, args ...string) []byte {
 
 // TryAWS is AWS returning the error instead of failing the test.
 func (s *Server) TryAWS(args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(s.venv, "bin", "aws"), append(args, "--output", "json")...)
-	cmd.Env = s.Env()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
+	return s.cli.run(args, s.Env())
 }
 
 // AWSAs runs the AWS CLI as the access role of a member account, the way
 // an operator would check a member: sts assume-role, then the command with
-// the temporary credentials.
+// the temporary credentials. The credentials are kept for the account's
+// later commands until the server is reset.
 func (s *Server) AWSAs(t testing.TB, accountID string, args ...string) []byte {
 	t.Helper()
-	out := s.AWS(t, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+accountID+":role/OrganizationAccountAccessRole",
-		"--role-session-name", "groundwork-test")
-	var creds struct {
-		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
-	}
-	if err := json.Unmarshal(out, &creds); err != nil {
-		t.Fatalf("assume-role: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(s.venv, "bin", "aws"), append(args, "--output", "json")...)
+	creds := s.assumeRole(t, accountID)
 	env := []string{}
 	for _, kv := range s.Env() {
 		if !strings.HasPrefix(kv, "AWS_ACCESS_KEY_ID=") && !strings.HasPrefix(kv, "AWS_SECRET_ACCESS_KEY=") {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "AWS_ACCESS_KEY_ID="+creds.Credentials.AccessKeyId,
-		"AWS_SECRET_ACCESS_KEY="+creds.Credentials.SecretAccessKey, "AWS_SESSION_TOKEN="+creds.Credentials.SessionToken)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	res, err := cmd.Output()
+	env = append(env, "AWS_ACCESS_KEY_ID="+creds.AccessKeyId,
+		"AWS_SECRET_ACCESS_KEY="+creds.SecretAccessKey, "AWS_SESSION_TOKEN="+creds.SessionToken)
+	res, err := s.cli.run(args, env)
 	if err != nil {
-		t.Fatalf("aws %s (as %s): %v: %s", strings.Join(args, " "), accountID, err, strings.TrimSpace(stderr.String()))
+		t.Fatalf("aws %s (as %s): %v", strings.Join(args, " "), accountID, err)
 	}
 	return res
+}
+
+// roleCredentials are the temporary credentials of sts assume-role.
+type roleCredentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+
+// assumeRole returns the credentials of the account's access role,
+// asking STS through the AWS CLI the first time after a reset.
+func (s *Server) assumeRole(t testing.TB, accountID string) roleCredentials {
+	t.Helper()
+	s.mu.Lock()
+	creds, ok := s.roles[accountID]
+	s.mu.Unlock()
+	if ok {
+		return creds
+	}
+	out := s.AWS(t, "sts", "assume-role", "--role-arn", "arn:aws:iam::"+accountID+":role/OrganizationAccountAccessRole",
+		"--role-session-name", "groundwork-test")
+	var res struct{ Credentials roleCredentials }
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("assume-role: %v", err)
+	}
+	s.mu.Lock()
+	s.roles[accountID] = res.Credentials
+	s.mu.Unlock()
+	return res.Credentials
 }
