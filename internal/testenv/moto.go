@@ -93,7 +93,13 @@ func start() (*Server, error) {
 	stopWithParent(cmd)
 	// AWS's managed policies (AWS_ConfigRole, AWSConfigRoleForOrganizations)
 	// exist in every real account; moto loads them only when asked.
-	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false", "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	// amis.json is moto's own default list of AMIs: naming it leaves out
+	// the ~1,250 latest and ECS-optimized AMIs per Region that moto would
+	// otherwise copy, each with a volume and a snapshot, into every account
+	// and Region it touches, a third of its time in the e2e suite; no test
+	// needs more than one Amazon AMI.
+	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false", "MOTO_IAM_LOAD_MANAGED_POLICIES=true",
+		"MOTO_AMIS_PATH="+filepath.Join(root, "internal", "testenv", "amis.json"))
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}

@@ -1,5 +1,5 @@
-"""Runs moto's server for groundwork's tests, less two costs moto 5.2 pays
-for nothing; what the server answers stays the same.
+"""Runs moto's server for groundwork's tests, less three costs moto 5.2
+pays for nothing; what the server answers stays the same.
 
 Every request looks for the caller's access key in the IAM backend of every
 partition of every account (moto.iam.models.get_account_id_from), and
@@ -10,12 +10,19 @@ holds no access keys, so the search here looks only in those that exist,
 and the policies' JSON is parsed once per process instead of once per
 backend.
 
+A reset (POST /moto-api/reset) re-ran the constructor of every backend in
+use, loading every IAM backend's managed policies and every EC2 backend's
+AMIs again, only to drop them all right after; it was a fifth of the
+server's time. Here it only drops them: every request finds its backend in
+these dictionaries, so the next one gets a new, empty backend either way.
+
 Run as: python -c <this file> [moto_server arguments].
 """
 
 import json
 import sys
 
+from moto.core.base_backend import BackendDict, backend_lock
 from moto.iam import models as iam
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from moto.server import main
@@ -44,8 +51,18 @@ def _init_aws_policies(self):
     ]
 
 
+def reset(cls):
+    with backend_lock:
+        for backends in BackendDict._instances:
+            for account in backends.values():
+                dict.clear(account)
+            backends.clear()
+        BackendDict._instances.clear()
+
+
 iam.get_account_id_from = get_account_id_from
 iam.IAMBackend._init_aws_policies = _init_aws_policies
+BackendDict.reset = classmethod(reset)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
