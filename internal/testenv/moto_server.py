@@ -1,5 +1,5 @@
-"""Runs moto's server for groundwork's tests, less three costs moto 5.2
-pays for nothing; what the server answers stays the same.
+"""Runs moto's server for groundwork's tests, less the costs moto 5.2 pays
+for nothing; what the server answers stays the same.
 
 Every request looks for the caller's access key in the IAM backend of every
 partition of every account (moto.iam.models.get_account_id_from), and
@@ -16,15 +16,22 @@ AMIs again, only to drop them all right after; it was a fifth of the
 server's time. Here it only drops them: every request finds its backend in
 these dictionaries, so the next one gets a new, empty backend either way.
 
+Every request listed the directories of the moto package, under a lock
+that serializes requests, to see whether the host names a service
+(moto.backends.list_of_moto_modules); the list is made once here. And
+every request was logged to a standard error nobody reads.
+
 Run as: python -c <this file> [moto_server arguments].
 """
 
 import json
 import sys
 
+from moto import backends as moto_backends
 from moto.core.base_backend import BackendDict, backend_lock
 from moto.iam import models as iam
 from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.moto_server.werkzeug_app import MotoRequestHandler
 from moto.server import main
 from moto.settings import load_iam_aws_managed_policies
 
@@ -60,9 +67,22 @@ def reset(cls):
         BackendDict._instances.clear()
 
 
+_moto_modules = tuple(moto_backends.list_of_moto_modules())
+
+
+def list_of_moto_modules():
+    return iter(_moto_modules)
+
+
+def log_request(self, code="-", size="-"):
+    pass
+
+
 iam.get_account_id_from = get_account_id_from
 iam.IAMBackend._init_aws_policies = _init_aws_policies
 BackendDict.reset = classmethod(reset)
+moto_backends.list_of_moto_modules = list_of_moto_modules
+MotoRequestHandler.log_request = log_request
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
