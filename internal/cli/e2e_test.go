@@ -14,9 +14,20 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/groundwork-aws/groundwork/internal/layer/posture"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
+
+// TestMain shortens the audit's wait for an IAM credential report: moto
+// answers STARTED to an account's first request for one and COMPLETE to
+// the next, so the read still polls, and the 2 s wait sized for AWS would
+// add 2 s to the first audit or import of every test.
+func TestMain(m *testing.M) {
+	posture.SetCredentialReportPoll(50 * time.Millisecond)
+	os.Exit(m.Run())
+}
 
 // run executes groundwork with args in dir and returns its exit code,
 // stdout and stderr.

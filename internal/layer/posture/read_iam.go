@@ -38,6 +38,17 @@ var (
 	credentialReportPolls = 30
 )
 
+// SetCredentialReportPoll sets the wait between reads of a credential
+// report IAM is still building and returns a func that restores it. It is
+// for the tests of other packages against an API server that builds the
+// report at once (moto answers STARTED to the first request only); call
+// it before any read starts.
+func SetCredentialReportPoll(d time.Duration) (restore func()) {
+	d0 := credentialReportPoll
+	credentialReportPoll = d
+	return func() { credentialReportPoll = d0 }
+}
+
 // userRef is a user whose directly attached policies are still to read.
 type userRef struct {
 	at   estate.Where // the account by AWS ID, in the home Region
