@@ -77,11 +77,27 @@ func apiOptions(c *Counter) []func(*middleware.Stack) error {
 	return []func(*middleware.Stack) error{c.middleware}
 }
 
+// retryBaseDelay is the base of the backoff before retrying an error
+// other than throttling; zero keeps the SDK's (50 ms).
+var retryBaseDelay time.Duration
+
+// SetRetryBaseDelay sets the base of the backoff before retrying an error
+// other than throttling and returns a func that restores the SDK's. It is
+// for the tests of other packages against a local API server that answers
+// every call of an operation it lacks with HTTP 500, which groundwork
+// retries MaxAttempts times; call it before any Session is loaded.
+func SetRetryBaseDelay(d time.Duration) (restore func()) {
+	d0 := retryBaseDelay
+	retryBaseDelay = d
+	return func() { retryBaseDelay = d0 }
+}
+
 func newRetryer() aws.Retryer {
 	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
 			so.MaxAttempts = MaxAttempts
 			so.MaxBackoff = MaxBackoff
+			so.BaseDelay = retryBaseDelay
 			so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, so.Retryables...)
 		})
 	})

@@ -16,16 +16,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/layer/posture"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
 
-// TestMain shortens the audit's wait for an IAM credential report: moto
-// answers STARTED to an account's first request for one and COMPLETE to
-// the next, so the read still polls, and the 2 s wait sized for AWS would
-// add 2 s to the first audit or import of every test.
+// TestMain shortens two waits sized for AWS that moto does not need.
+// moto answers STARTED to an account's first request for an IAM credential
+// report and COMPLETE to the next, so the read still polls, but the 2 s
+// wait would add 2 s to the first audit or import of every test. And moto
+// answers every call of an operation it lacks (motoGap and the billing and
+// logging layers' unread parts) with HTTP 500, which groundwork still
+// retries MaxAttempts times, but with a 50 ms base the backoff would add
+// about 0.8 s to every plan, apply, audit and import that reads one.
 func TestMain(m *testing.M) {
 	posture.SetCredentialReportPoll(50 * time.Millisecond)
+	awsx.SetRetryBaseDelay(time.Millisecond)
 	os.Exit(m.Run())
 }
 
