@@ -9,18 +9,19 @@ import (
 )
 
 // Where a layer's resources live. A layer's estate places each resource in
-// an account and Region (estate.Where), naming the account by its e-mail
-// key, or estate.ManagementKey for the management account, or, in some
-// layers, by its AWS ID. These helpers turn such a place into the account,
+// an account and Region (estate.Where), naming the account by its
+// estate.AccountKey: its e-mail key, or estate.ManagementKey for the
+// management account. The posture layer's sightings in accounts outside
+// the estate carry the account's ID in place of a key. These helpers turn such a place into the account,
 // the names and the findings the checks report. Resources in accounts that
 // are not in use are ignored, as everywhere in the audit.
 
 // WhereAccount finds the account a Where key names: an e-mail key, or
 // estate.ManagementKey for the management account. It returns nil for an
 // account the estate does not know.
-func WhereAccount(e *estate.Estate, key string) *estate.Account {
+func WhereAccount(e *estate.Estate, key estate.AccountKey) *estate.Account {
 	if key != estate.ManagementKey {
-		return e.Accounts[key]
+		return e.Accounts[string(key)]
 	}
 	for _, a := range e.Accounts {
 		if e.IsManagement(a) { // at most one account is
@@ -49,7 +50,7 @@ func managementID(e *estate.Estate) string {
 
 // WhereID is the ID of the account a Where key names (an e-mail key, or
 // estate.ManagementKey); "" when the account has no ID yet.
-func WhereID(e *estate.Estate, key string) string {
+func WhereID(e *estate.Estate, key estate.AccountKey) string {
 	if a := WhereAccount(e, key); a != nil {
 		return a.ID
 	}
@@ -62,17 +63,17 @@ func WhereID(e *estate.Estate, key string) string {
 // AccountID is the AWS ID of the account a key names, for a finding's
 // Account; the key itself when the estate does not know it (a key that is
 // already an ID, or an account outside the estate).
-func AccountID(e *estate.Estate, key string) string {
-	if id, ok := e.Lookup(estate.RefAccountID, key); ok {
+func AccountID(e *estate.Estate, key estate.AccountKey) string {
+	if id, ok := e.Lookup(estate.RefAccountID, string(key)); ok {
 		return id
 	}
-	return key
+	return string(key)
 }
 
 // WhereLabel names a place inside a message or resource: "security-tooling
 // eu-west-1".
 func WhereLabel(e *estate.Estate, w estate.Where) string {
-	name := w.Account
+	name := string(w.Account)
 	if a := WhereAccount(e, w.Account); a != nil {
 		name = AccountLabel(a)
 	}
@@ -82,11 +83,11 @@ func WhereLabel(e *estate.Estate, w estate.Where) string {
 // WhereAccountResource names the account a Where key names as
 // AccountResource does; "account/<key>" for an account the estate does
 // not know.
-func WhereAccountResource(e *estate.Estate, key string) string {
+func WhereAccountResource(e *estate.Estate, key estate.AccountKey) string {
 	if a := WhereAccount(e, key); a != nil {
 		return AccountResource(a)
 	}
-	return "account/" + key
+	return "account/" + string(key)
 }
 
 // PlacedResource names a resource that lives in an account and Region:
@@ -110,8 +111,8 @@ func ManagementFinding(e *estate.Estate, msg string) Finding {
 // the order the accounts first appear, and drops accounts not in use. The
 // callers pass places sorted by account and Region, so reports read in a
 // stable order.
-func RegionsByAccount(e *estate.Estate, ws []estate.Where) (accounts []string, regions map[string][]string) {
-	regions = map[string][]string{}
+func RegionsByAccount(e *estate.Estate, ws []estate.Where) (accounts []estate.AccountKey, regions map[estate.AccountKey][]string) {
+	regions = map[estate.AccountKey][]string{}
 	for _, w := range ws {
 		if Leaving(e, w) {
 			continue

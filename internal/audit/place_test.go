@@ -19,10 +19,10 @@ func TestWhereAccount(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := audit.WhereAccountResource(e, tt.key); got != tt.resource {
+			if got := audit.WhereAccountResource(e, estate.AccountKey(tt.key)); got != tt.resource {
 				t.Errorf("WhereAccountResource = %q, want %q", got, tt.resource)
 			}
-			if got := audit.WhereLabel(e, estate.Where{Account: tt.key, Region: audittest.Home}); got != tt.label {
+			if got := audit.WhereLabel(e, estate.Where{Account: estate.AccountKey(tt.key), Region: audittest.Home}); got != tt.label {
 				t.Errorf("WhereLabel = %q, want %q", got, tt.label)
 			}
 		})

@@ -31,21 +31,48 @@ func NewLogging() *Logging {
 	}
 }
 
-// Where is an account (e-mail key) and a Region; IAM resources, which are
-// global, leave Region empty.
+// AccountKey names an account in the estate: the EmailKey of its root
+// e-mail address, or ManagementKey for the management account in desired
+// layers. It is what Where holds and what layers record resources by.
+type AccountKey string
+
+// AccountID is the 12-digit number AWS gives an account, which clients,
+// ARNs and AWS APIs use. Location holds it.
+type AccountID string
+
+// Where is an account (by AccountKey) and a Region; IAM resources, which
+// are global, leave Region empty.
 type Where struct {
-	Account string
+	Account AccountKey
 	Region  string
 }
 
 // Key of a resource named name at w: "account/region/name".
-func (w Where) Key(name string) string { return w.Account + "/" + w.Region + "/" + name }
+func (w Where) Key(name string) string { return string(w.Account) + "/" + w.Region + "/" + name }
 
 func (w Where) String() string {
 	if w.Region == "" {
-		return w.Account
+		return string(w.Account)
 	}
-	return w.Account + " " + w.Region
+	return string(w.Account) + " " + w.Region
+}
+
+// Location is an account by its AWS ID and a Region: where clients are
+// built and what ARNs name. Env.At and inventory.Account.In turn a Where
+// into one.
+type Location struct {
+	Account AccountID
+	Region  string
+}
+
+// Key of a resource named name at l: "account-id/region/name".
+func (l Location) Key(name string) string { return string(l.Account) + "/" + l.Region + "/" + name }
+
+func (l Location) String() string {
+	if l.Region == "" {
+		return string(l.Account)
+	}
+	return string(l.Account) + " " + l.Region
 }
 
 // Key is a customer-managed KMS key, known by its alias.

@@ -239,7 +239,9 @@ func (t *PostureTrail) Owner() string {
 }
 
 // PlaceKey is the key of a regional part of the layer: Where.String().
-func PlaceKey(account, region string) string { return Where{Account: account, Region: region}.String() }
+func PlaceKey(account AccountKey, region string) string {
+	return Where{Account: account, Region: region}.String()
+}
 
 // SortedTrails returns every trail sighting, by place and name.
 func (p *Posture) SortedTrails() []*PostureTrail {
@@ -265,7 +267,7 @@ func sortedSightings[T interface{ place() Where }](m map[string][]T, name func(T
 	}
 	slices.SortFunc(out, func(a, b T) int {
 		wa, wb := a.place(), b.place()
-		return cmp.Or(strings.Compare(wa.Account, wb.Account), strings.Compare(wa.Region, wb.Region),
+		return cmp.Or(cmp.Compare(wa.Account, wb.Account), strings.Compare(wa.Region, wb.Region),
 			strings.Compare(name(a), name(b)))
 	})
 	return out

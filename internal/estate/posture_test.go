@@ -36,7 +36,7 @@ func TestPostureSortedViews(t *testing.T) {
 	p.Trails[a1.String()] = []*PostureTrail{{Where: a1, Name: "w"}}
 	var got []string
 	for _, tr := range p.SortedTrails() {
-		got = append(got, tr.Account+" "+tr.Region+" "+tr.Name)
+		got = append(got, string(tr.Account)+" "+tr.Region+" "+tr.Name)
 	}
 	want := []string{"a eu-west-1 w", "a us-east-1 y", "a us-east-1 z", "b eu-west-1 x"}
 	if !slices.Equal(got, want) {

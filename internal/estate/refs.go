@@ -25,7 +25,9 @@ const ManagementKey = "management"
 var refRE = regexp.MustCompile(`\$\{([a-z-]+)(?::([^}]*))?\}`)
 
 // AccountIDRef refers to the ID of the account with the e-mail key.
-func AccountIDRef(accountKey string) string { return "${" + RefAccountID + ":" + accountKey + "}" }
+func AccountIDRef(accountKey AccountKey) string {
+	return "${" + RefAccountID + ":" + string(accountKey) + "}"
+}
 
 // OrgIDRef refers to the organization ID.
 func OrgIDRef() string { return "${" + RefOrgID + "}" }

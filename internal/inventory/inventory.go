@@ -1,9 +1,9 @@
 package inventory
 
 import (
+	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -63,12 +63,15 @@ func (o Options) Group(ctx context.Context) (*errgroup.Group, context.Context) {
 
 // Account is an account a layer reads in: Key names it in the estate and
 // in what the layer records, ID addresses its clients.
-type Account struct{ Key, ID string }
+type Account struct {
+	Key estate.AccountKey
+	ID  estate.AccountID
+}
 
 // In returns where the account is in region: by key, as a layer records
 // it, and by AWS ID, as its clients are built.
-func (a Account) In(region string) (byKey, byID estate.Where) {
-	return estate.Where{Account: a.Key, Region: region}, estate.Where{Account: a.ID, Region: region}
+func (a Account) In(region string) (byKey estate.Where, byID estate.Location) {
+	return estate.Where{Account: a.Key, Region: region}, estate.Location{Account: a.ID, Region: region}
 }
 
 // ActiveAccounts returns the accounts among keys that e has and that are
@@ -86,9 +89,9 @@ func ActiveAccounts(e *estate.Estate, keys []string) []Account {
 		if a := e.Accounts[key]; a != nil && !a.Active() {
 			continue
 		}
-		out = append(out, Account{Key: key, ID: id})
+		out = append(out, Account{Key: estate.AccountKey(key), ID: estate.AccountID(id)})
 	}
-	slices.SortFunc(out, func(a, b Account) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b Account) int { return cmp.Compare(a.Key, b.Key) })
 	return slices.CompactFunc(out, func(a, b Account) bool { return a.Key == b.Key })
 }
 

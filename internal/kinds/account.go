@@ -309,9 +309,9 @@ func (l *accountLookups) invalidate() {
 
 // AccountDeps are the changes a resource in an account waits for: the
 // account's creation, or the organization's for the management account.
-func AccountDeps(accountKey string) []string {
+func AccountDeps(accountKey estate.AccountKey) []string {
 	if accountKey == estate.ManagementKey {
 		return []string{OrganizationAddress}
 	}
-	return []string{AccountAddress(accountKey), OrganizationAddress}
+	return []string{AccountAddress(string(accountKey)), OrganizationAddress}
 }

@@ -12,13 +12,14 @@ import (
 // from what this apply recorded and then from the actual estate the plan
 // was made against.
 
-// At resolves a Where's account key to the account ID clients need.
-func (e *Env) At(w estate.Where) (estate.Where, error) {
-	id, ok := e.Lookup(estate.RefAccountID, w.Account)
+// At resolves a Where's account key to the account ID clients need: the
+// Location its clients are built for.
+func (e *Env) At(w estate.Where) (estate.Location, error) {
+	id, ok := e.Lookup(estate.RefAccountID, string(w.Account))
 	if !ok {
-		return w, fmt.Errorf("account %s does not exist yet; it should have been created earlier in this apply", w.Account)
+		return estate.Location{}, fmt.Errorf("account %s does not exist yet; it should have been created earlier in this apply", w.Account)
 	}
-	return estate.Where{Account: id, Region: w.Region}, nil
+	return estate.Location{Account: estate.AccountID(id), Region: w.Region}, nil
 }
 
 // ManagementID resolves the management account's ID, which some APIs
@@ -118,8 +119,8 @@ func ResolveActual(s string, actual *estate.Estate) string {
 }
 
 // UnitOf is the OU a change about an account is shown under (its Group).
-func UnitOf(desired *estate.Estate, accountKey string) string {
-	if a, ok := desired.Accounts[accountKey]; ok {
+func UnitOf(desired *estate.Estate, accountKey estate.AccountKey) string {
+	if a, ok := desired.Accounts[string(accountKey)]; ok {
 		return a.Unit
 	}
 	return estate.RootPath
@@ -128,5 +129,5 @@ func UnitOf(desired *estate.Estate, accountKey string) string {
 // WhereAddress renders a Where for addresses: "account/region", or just
 // the account when the Region is empty.
 func WhereAddress(w estate.Where) string {
-	return strings.TrimSuffix(w.Account+"/"+w.Region, "/")
+	return strings.TrimSuffix(string(w.Account)+"/"+w.Region, "/")
 }

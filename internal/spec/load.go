@@ -190,7 +190,7 @@ func (f *Foundation) Where(accountKey, region string) estate.Where {
 	if accountKey == estate.ManagementKey {
 		return estate.Where{Account: estate.ManagementKey, Region: region}
 	}
-	return estate.Where{Account: estate.EmailKey(f.Accounts[accountKey].Email), Region: region}
+	return estate.Where{Account: estate.AccountKey(estate.EmailKey(f.Accounts[accountKey].Email)), Region: region}
 }
 
 // ResolvePath makes a path written in the spec relative to the spec's

@@ -59,7 +59,7 @@ func addLogging(t *testing.T, e *estate.Estate, services, logging string) {
 	for key, k := range want.Keys {
 		c := *k
 		c.ID = strings.TrimPrefix(k.Alias, "alias/")
-		c.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", k.Region, id(k.Account), c.ID)
+		c.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", k.Region, id(string(k.Account)), c.ID)
 		l.Keys[key] = &c
 	}
 	resolve := func(s string) string {
@@ -80,19 +80,19 @@ func addLogging(t *testing.T, e *estate.Estate, services, logging string) {
 	}
 	for key, tr := range want.Trails {
 		c := *tr
-		c.ARN = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", tr.Region, id(tr.Account), tr.Name)
+		c.ARN = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", tr.Region, id(string(tr.Account)), tr.Name)
 		c.KMSKey, c.Bucket = resolve(tr.KMSKey), resolve(tr.Bucket)
 		c.LogGroupARN, c.LogsRoleARN = resolve(tr.LogGroupARN), resolve(tr.LogsRoleARN)
 		l.Trails[key] = &c
 	}
 	for key, g := range want.LogGroups {
 		c := *g
-		c.ARN = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", g.Region, id(g.Account), g.Name)
+		c.ARN = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", g.Region, id(string(g.Account)), g.Name)
 		l.LogGroups[key] = &c
 	}
 	for key, r := range want.Roles {
 		c := *r
-		c.ARN = fmt.Sprintf("arn:aws:iam::%s:role/%s", id(r.Account), r.Name)
+		c.ARN = fmt.Sprintf("arn:aws:iam::%s:role/%s", id(string(r.Account)), r.Name)
 		c.Trust = resolve(r.Trust)
 		c.Inline = map[string]string{}
 		for n, doc := range r.Inline {
@@ -147,7 +147,7 @@ func TestLoggingHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := func(account, name string) string {
-		return estate.Where{Account: account, Region: "us-east-1"}.Key(name)
+		return estate.Where{Account: estate.AccountKey(account), Region: "us-east-1"}.Key(name)
 	}
 	for what, ok := range map[string]bool{
 		"the trail in the management account":             hint.Trails[home(estate.ManagementKey, logging.DefaultTrailName)] != nil,

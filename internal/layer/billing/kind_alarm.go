@@ -56,7 +56,7 @@ func billingAlarmActions(a *estate.BillingAlarm, actual *estate.Estate) []string
 
 func billingAlarmAttrs(a *estate.BillingAlarm, actual *estate.Estate) plan.Attrs {
 	actions := billingAlarmActions(a, actual)
-	return plan.Attrs{"account": a.Account, "region": a.Region, "name": a.Name,
+	return plan.Attrs{"account": string(a.Account), "region": a.Region, "name": a.Name,
 		"metric":             billingNamespace + " " + billingMetric + " Currency=" + a.Currency,
 		"statistic":          a.Statistic,
 		"period":             strconv.Itoa(a.Period),

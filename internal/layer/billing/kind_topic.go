@@ -62,7 +62,7 @@ type billingTopicValue struct {
 }
 
 func billingTopicAttrs(t *estate.BillingTopic, actual *estate.Estate) plan.Attrs {
-	return plan.Attrs{"account": t.Account, "region": t.Region, "name": t.Name,
+	return plan.Attrs{"account": string(t.Account), "region": t.Region, "name": t.Name,
 		"policy":      kinds.PrettyJSON(kinds.ResolveActual(t.Policy, actual)),
 		"subscribers": strings.Join(billingTopicEndpoints(t), ",")}
 }

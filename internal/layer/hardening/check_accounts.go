@@ -119,7 +119,7 @@ func hardenedAccounts(e *estate.Estate) []string {
 	}
 	var out []string
 	for _, key := range e.Hardening.Accounts {
-		if !audit.Leaving(e, estate.Where{Account: key}) {
+		if !audit.Leaving(e, estate.Where{Account: estate.AccountKey(key)}) {
 			out = append(out, key)
 		}
 	}
@@ -131,8 +131,8 @@ func checkPasswordPolicySet(e *estate.Estate) []audit.Finding {
 	for _, acct := range hardenedAccounts(e) {
 		if e.Hardening.PasswordPolicies[acct] == nil {
 			out = append(out, audit.Finding{
-				Resource: audit.WhereAccountResource(e, acct),
-				Account:  audit.WhereID(e, acct),
+				Resource: audit.WhereAccountResource(e, estate.AccountKey(acct)),
+				Account:  audit.WhereID(e, estate.AccountKey(acct)),
 				Message: "no IAM password policy: IAM users' passwords need only 8 characters of any kind, never expire " +
 					"and may be reused",
 			})
@@ -150,8 +150,8 @@ func checkPasswordPolicyStrength(e *estate.Estate) []audit.Finding {
 		}
 		if weak := passwordShortfalls(p); len(weak) > 0 {
 			out = append(out, audit.Finding{
-				Resource: audit.WhereAccountResource(e, acct),
-				Account:  audit.WhereID(e, acct),
+				Resource: audit.WhereAccountResource(e, estate.AccountKey(acct)),
+				Account:  audit.WhereID(e, estate.AccountKey(acct)),
 				Message:  "the IAM password policy is weaker than the guidance: " + strings.Join(weak, "; "),
 			})
 		}
@@ -205,7 +205,7 @@ func checkAccountPublicAccessBlock(e *estate.Estate) []audit.Finding {
 			msg = "S3 Block Public Access is only partly on for the account (" + strings.Join(offSettings(p), ", ") +
 				" off): some bucket policies or ACLs can still make data public"
 		}
-		out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, acct), Account: audit.WhereID(e, acct), Message: msg})
+		out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, estate.AccountKey(acct)), Account: audit.WhereID(e, estate.AccountKey(acct)), Message: msg})
 	}
 	return out
 }
@@ -281,7 +281,7 @@ func checkRoot(ok func(*estate.RootCredentials) bool, message string) func(*esta
 		var out []audit.Finding
 		for _, acct := range hardenedAccounts(e) {
 			if r := e.Hardening.Roots[acct]; r != nil && !ok(r) {
-				out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, acct), Account: audit.WhereID(e, acct), Message: message})
+				out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, estate.AccountKey(acct)), Account: audit.WhereID(e, estate.AccountKey(acct)), Message: message})
 			}
 		}
 		return out

@@ -39,7 +39,7 @@ func hardened() *estate.Estate {
 
 func withDefaultVPC(acct, region, id string, enis int) func(e *estate.Estate) {
 	return func(e *estate.Estate) {
-		w := estate.Where{Account: acct, Region: region}
+		w := estate.Where{Account: estate.AccountKey(acct), Region: region}
 		e.Hardening.DefaultVPCs[w.Key(id)] = &estate.DefaultVPC{Where: w, ID: id, NetworkInterfaces: enis}
 	}
 }

@@ -13,10 +13,10 @@ import (
 // kinds.SetClients[hardening.Clients]. Each kind declares
 // the narrow interface it calls, in its own file.
 type Clients interface {
-	PasswordPolicy(w estate.Where) PasswordPolicyAPI
-	PublicAccessBlock(w estate.Where) PublicAccessBlockAPI
-	DefaultVPC(w estate.Where) DefaultVPCAPI
-	IAMUsers(w estate.Where) IAMUserAPI
+	PasswordPolicy(w estate.Location) PasswordPolicyAPI
+	PublicAccessBlock(w estate.Location) PublicAccessBlockAPI
+	DefaultVPC(w estate.Location) DefaultVPCAPI
+	IAMUsers(w estate.Location) IAMUserAPI
 }
 
 // sessionClients are the real clients of the hardening layer: the
@@ -26,18 +26,18 @@ type sessionClients struct{ session *awsx.Session }
 
 var _ Clients = sessionClients{}
 
-func (c sessionClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.session, Account: w.Account, Region: w.Region}
+func (c sessionClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.session, Account: string(w.Account), Region: w.Region}
 }
 
-func (c sessionClients) PasswordPolicy(w estate.Where) PasswordPolicyAPI {
+func (c sessionClients) PasswordPolicy(w estate.Location) PasswordPolicyAPI {
 	return c.cfg(w).IAM()
 }
-func (c sessionClients) PublicAccessBlock(w estate.Where) PublicAccessBlockAPI {
+func (c sessionClients) PublicAccessBlock(w estate.Location) PublicAccessBlockAPI {
 	return c.cfg(w).S3Control()
 }
-func (c sessionClients) DefaultVPC(w estate.Where) DefaultVPCAPI { return c.cfg(w).EC2() }
-func (c sessionClients) IAMUsers(w estate.Where) IAMUserAPI      { return c.cfg(w).IAM() }
+func (c sessionClients) DefaultVPC(w estate.Location) DefaultVPCAPI { return c.cfg(w).EC2() }
+func (c sessionClients) IAMUsers(w estate.Location) IAMUserAPI      { return c.cfg(w).IAM() }
 
 var errNoClients = errors.New("no hardening clients: the apply has no session and none were set")
 

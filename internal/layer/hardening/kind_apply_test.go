@@ -33,9 +33,9 @@ func hrdEnv(t *testing.T, world *hrdWorld, actual *estate.Estate) *kinds.Env {
 // account, one of them holding one of everything.
 func hrdBareWorld() *hrdWorld {
 	w := newHrdWorld()
-	w.vpcs[estate.Where{Account: hrdLAID, Region: "us-east-1"}] = &hrdFakeVPC{id: "vpc-la", isDefault: true,
+	w.vpcs[estate.Location{Account: hrdLAID, Region: "us-east-1"}] = &hrdFakeVPC{id: "vpc-la", isDefault: true,
 		subnets: []string{"subnet-a", "subnet-b"}, gateways: []string{"igw-1"}}
-	w.vpcs[estate.Where{Account: hrdWebID, Region: "eu-west-1"}] = &hrdFakeVPC{id: "vpc-web", isDefault: true, enis: 1,
+	w.vpcs[estate.Location{Account: hrdWebID, Region: "eu-west-1"}] = &hrdFakeVPC{id: "vpc-web", isDefault: true, enis: 1,
 		subnets: []string{"subnet-w"}}
 	w.users["alice"] = &hrdFakeUser{arn: "arn:aws:iam::111111111111:user/alice", password: true,
 		keys: []string{"AKIA1", "AKIA2"}, mfa: []string{"arn:aws:iam::111111111111:mfa/alice", "GAHT12345678"},
@@ -86,7 +86,7 @@ func TestApplyHardeningFromScratch(t *testing.T) {
 	if rep.Count(apply.Applied) != 6 || rep.Count(apply.Held) != 2 {
 		t.Errorf("apply without --allow-delete: %+v", rep.Results)
 	}
-	if world.vpcs[estate.Where{Account: hrdLAID, Region: "us-east-1"}] == nil || world.users["alice"] == nil {
+	if world.vpcs[estate.Location{Account: hrdLAID, Region: "us-east-1"}] == nil || world.users["alice"] == nil {
 		t.Fatalf("a held delete ran")
 	}
 
@@ -107,10 +107,10 @@ func TestApplyHardeningFromScratch(t *testing.T) {
 			t.Errorf("Block Public Access of %s = %+v", id, b)
 		}
 	}
-	if world.vpcs[estate.Where{Account: hrdLAID, Region: "us-east-1"}] != nil {
+	if world.vpcs[estate.Location{Account: hrdLAID, Region: "us-east-1"}] != nil {
 		t.Errorf("the empty default VPC is still there")
 	}
-	if world.vpcs[estate.Where{Account: hrdWebID, Region: "eu-west-1"}] == nil {
+	if world.vpcs[estate.Location{Account: hrdWebID, Region: "eu-west-1"}] == nil {
 		t.Errorf("the default VPC with an instance was deleted")
 	}
 	if _, ok := world.users["alice"]; ok {
@@ -141,7 +141,7 @@ func TestApplyHardeningFromScratch(t *testing.T) {
 }
 
 func TestApplyDefaultVPC(t *testing.T) {
-	la := estate.Where{Account: hrdLAID, Region: "us-east-1"}
+	la := estate.Location{Account: hrdLAID, Region: "us-east-1"}
 	desired, planned := hrdEstates(t, "{}")
 	addDefaultVPC(planned, hrdLA, "us-east-1", "vpc-la", 0)
 	change := hrdChange(t, desired, planned, hardening.DefaultVPCAddress(estate.Where{Account: hrdLA, Region: "us-east-1"}))

@@ -53,9 +53,9 @@ func init() {
 // defaultVPCValue names the default VPC a change deletes. An empty VPCID
 // is the default VPC of an account this apply creates: Apply finds it.
 type defaultVPCValue struct {
-	Account string `json:"account"`
-	Region  string `json:"region"`
-	VPCID   string `json:"vpc_id,omitempty"`
+	Account estate.AccountKey `json:"account"`
+	Region  string            `json:"region"`
+	VPCID   string            `json:"vpc_id,omitempty"`
 }
 
 const defaultVPCReason = "hardening.delete_default_vpcs: its subnets and internet gateway are deleted first; " +
@@ -73,7 +73,7 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		found = actual.Hardening.SortedDefaultVPCs()
 	}
 	for _, v := range found {
-		if !d.Covers(v.Account) || !slices.Contains(d.Regions, v.Region) {
+		if !d.Covers(string(v.Account)) || !slices.Contains(d.Regions, v.Region) {
 			continue
 		}
 		if v.NetworkInterfaces > 0 {
@@ -83,7 +83,7 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		}
 		changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(v.Where), Kind: KindDefaultVPC, Action: plan.Delete,
 			Group: kinds.UnitOf(desired, v.Account), Reason: defaultVPCReason, NeedsAllowDelete: true,
-			Before: plan.Attrs{"account": v.Account, "region": v.Region, "vpc_id": v.ID, "cidr": v.CIDR,
+			Before: plan.Attrs{"account": string(v.Account), "region": v.Region, "vpc_id": v.ID, "cidr": v.CIDR,
 				"network_interfaces": strconv.Itoa(v.NetworkInterfaces)}},
 			defaultVPCValue{Account: v.Account, Region: v.Region, VPCID: v.ID}))
 	}
@@ -100,12 +100,12 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			}
 		}
 		for _, region := range d.Regions {
-			w := estate.Where{Account: key, Region: region}
+			w := estate.Where{Account: estate.AccountKey(key), Region: region}
 			changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(w), Kind: KindDefaultVPC, Action: plan.Delete,
-				Group: kinds.UnitOf(desired, key), Reason: defaultVPCReason + "; AWS creates one in every new account",
-				NeedsAllowDelete: true, DependsOn: kinds.AccountDeps(key),
+				Group: kinds.UnitOf(desired, estate.AccountKey(key)), Reason: defaultVPCReason + "; AWS creates one in every new account",
+				NeedsAllowDelete: true, DependsOn: kinds.AccountDeps(estate.AccountKey(key)),
 				Before: plan.Attrs{"account": key, "region": region, "vpc_id": "(created with the account)"}},
-				defaultVPCValue{Account: key, Region: region}))
+				defaultVPCValue{Account: w.Account, Region: region}))
 		}
 	}
 	return changes, notes

@@ -33,7 +33,7 @@ type hrdWorld struct {
 	calls    map[string]int
 	policies map[string]*iam.UpdateAccountPasswordPolicyInput
 	blocks   map[string]*s3control.PutPublicAccessBlockInput
-	vpcs     map[estate.Where]*hrdFakeVPC
+	vpcs     map[estate.Location]*hrdFakeVPC
 	users    map[string]*hrdFakeUser // management account's, by name
 	// onDescribeVpcs runs when a VPC is read, to change the world between
 	// plan and apply.
@@ -61,7 +61,7 @@ func (u *hrdFakeUser) holds() bool {
 
 func newHrdWorld() *hrdWorld {
 	return &hrdWorld{calls: map[string]int{}, policies: map[string]*iam.UpdateAccountPasswordPolicyInput{},
-		blocks: map[string]*s3control.PutPublicAccessBlockInput{}, vpcs: map[estate.Where]*hrdFakeVPC{}, users: map[string]*hrdFakeUser{}}
+		blocks: map[string]*s3control.PutPublicAccessBlockInput{}, vpcs: map[estate.Location]*hrdFakeVPC{}, users: map[string]*hrdFakeUser{}}
 }
 
 func hrdAPIErr(code string) error { return &smithy.GenericAPIError{Code: code, Message: code} }
@@ -92,12 +92,14 @@ func (f *hrdWorld) writeLog() []string {
 	return slices.Clone(f.writes)
 }
 
-func (f *hrdWorld) PasswordPolicy(w estate.Where) hardening.PasswordPolicyAPI { return hrdIAMAt{f, w} }
-func (f *hrdWorld) PublicAccessBlock(w estate.Where) hardening.PublicAccessBlockAPI {
+func (f *hrdWorld) PasswordPolicy(w estate.Location) hardening.PasswordPolicyAPI {
+	return hrdIAMAt{f, w}
+}
+func (f *hrdWorld) PublicAccessBlock(w estate.Location) hardening.PublicAccessBlockAPI {
 	return hrdS3CAt{f, w}
 }
-func (f *hrdWorld) DefaultVPC(w estate.Where) hardening.DefaultVPCAPI { return hrdEC2At{f, w} }
-func (f *hrdWorld) IAMUsers(w estate.Where) hardening.IAMUserAPI      { return hrdIAMAt{f, w} }
+func (f *hrdWorld) DefaultVPC(w estate.Location) hardening.DefaultVPCAPI { return hrdEC2At{f, w} }
+func (f *hrdWorld) IAMUsers(w estate.Location) hardening.IAMUserAPI      { return hrdIAMAt{f, w} }
 
 // observe reads the world back as an actual hardening layer over base
 // (whose accounts give the IDs), as the inventory would.
@@ -127,8 +129,8 @@ func (f *hrdWorld) observe(base *estate.Estate, want *estate.Hardening) *estate.
 		}
 		h.PublicAccessBlocks[key] = pab
 		for _, region := range want.Regions {
-			if v := f.vpcs[estate.Where{Account: id, Region: region}]; v != nil && v.isDefault {
-				w := estate.Where{Account: key, Region: region}
+			if v := f.vpcs[estate.Location{Account: estate.AccountID(id), Region: region}]; v != nil && v.isDefault {
+				w := estate.Where{Account: estate.AccountKey(key), Region: region}
 				h.DefaultVPCs[w.Key(v.id)] = &estate.DefaultVPC{Where: w, ID: v.id, NetworkInterfaces: v.enis}
 			}
 		}
@@ -142,16 +144,16 @@ func (f *hrdWorld) observe(base *estate.Estate, want *estate.Hardening) *estate.
 
 type hrdIAMAt struct {
 	f *hrdWorld
-	w estate.Where
+	w estate.Location
 }
 
 func (c hrdIAMAt) UpdateAccountPasswordPolicy(_ context.Context, in *iam.UpdateAccountPasswordPolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAccountPasswordPolicyOutput, error) {
-	defer c.f.write("UpdateAccountPasswordPolicy", c.w.Account, "")()
+	defer c.f.write("UpdateAccountPasswordPolicy", string(c.w.Account), "")()
 	if n := aws.ToInt32(in.MinimumPasswordLength); n < 6 || n > 128 {
 		return nil, hrdAPIErr("ValidationError")
 	}
 	cp := *in
-	c.f.policies[c.w.Account] = &cp
+	c.f.policies[string(c.w.Account)] = &cp
 	return &iam.UpdateAccountPasswordPolicyOutput{}, nil
 }
 
@@ -407,21 +409,21 @@ func (c hrdIAMAt) DeleteUser(_ context.Context, in *iam.DeleteUserInput, _ ...fu
 
 type hrdS3CAt struct {
 	f *hrdWorld
-	w estate.Where
+	w estate.Location
 }
 
 func (c hrdS3CAt) PutPublicAccessBlock(_ context.Context, in *s3control.PutPublicAccessBlockInput, _ ...func(*s3control.Options)) (*s3control.PutPublicAccessBlockOutput, error) {
-	defer c.f.write("PutPublicAccessBlock", c.w.Account, aws.ToString(in.AccountId))()
-	if aws.ToString(in.AccountId) != c.w.Account {
+	defer c.f.write("PutPublicAccessBlock", string(c.w.Account), aws.ToString(in.AccountId))()
+	if aws.ToString(in.AccountId) != string(c.w.Account) {
 		return nil, hrdAPIErr("AccessDenied")
 	}
-	c.f.blocks[c.w.Account] = in
+	c.f.blocks[string(c.w.Account)] = in
 	return &s3control.PutPublicAccessBlockOutput{}, nil
 }
 
 type hrdEC2At struct {
 	f *hrdWorld
-	w estate.Where
+	w estate.Location
 }
 
 // vpc finds a VPC of the account and Region by ID.

@@ -40,7 +40,7 @@ func init() {
 // passwordPolicyValue is the policy a password policy change puts in an
 // account (by key).
 type passwordPolicyValue struct {
-	Account string                `json:"account"`
+	Account estate.AccountKey     `json:"account"`
 	Policy  estate.PasswordPolicy `json:"policy"`
 }
 
@@ -77,8 +77,8 @@ func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []stri
 			continue
 		}
 		after := passwordPolicyAttrs(acct, d.PasswordPolicies[acct])
-		ch := plan.SetValue(plan.Change{Address: PasswordPolicyAddress(acct), Kind: KindPasswordPolicy, Group: kinds.UnitOf(desired, acct),
-			After: after, DependsOn: kinds.AccountDeps(acct)}, passwordPolicyValue{Account: acct, Policy: *d.PasswordPolicies[acct]})
+		ch := plan.SetValue(plan.Change{Address: PasswordPolicyAddress(acct), Kind: KindPasswordPolicy, Group: kinds.UnitOf(desired, estate.AccountKey(acct)),
+			After: after, DependsOn: kinds.AccountDeps(estate.AccountKey(acct))}, passwordPolicyValue{Account: estate.AccountKey(acct), Policy: *d.PasswordPolicies[acct]})
 		a, ok := have[acct]
 		if !ok {
 			ch.Action = plan.Create

@@ -132,7 +132,7 @@ func hrdAccountDeps(account string) []string {
 }
 
 func addDefaultVPC(e *estate.Estate, account, region, id string, enis int) {
-	w := estate.Where{Account: account, Region: region}
+	w := estate.Where{Account: estate.AccountKey(account), Region: region}
 	e.Hardening.DefaultVPCs[w.Key(id)] = &estate.DefaultVPC{Where: w, ID: id, CIDR: "172.31.0.0/16", NetworkInterfaces: enis}
 }
 

@@ -44,7 +44,7 @@ func init() {
 // publicAccessBlockValue is the configuration a Block Public Access
 // change puts in an account (by key).
 type publicAccessBlockValue struct {
-	Account string                   `json:"account"`
+	Account estate.AccountKey        `json:"account"`
 	Block   estate.PublicAccessBlock `json:"block"`
 }
 
@@ -75,8 +75,8 @@ func diffPublicAccessBlocks(desired, actual *estate.Estate) ([]plan.Change, []st
 		}
 		after := publicAccessBlockAttrs(acct, d.PublicAccessBlocks[acct])
 		ch := plan.SetValue(plan.Change{Address: AccountPublicAccessBlockAddress(acct), Kind: KindAccountPublicAccessBlock,
-			Group: kinds.UnitOf(desired, acct), After: after, DependsOn: kinds.AccountDeps(acct)},
-			publicAccessBlockValue{Account: acct, Block: *d.PublicAccessBlocks[acct]})
+			Group: kinds.UnitOf(desired, estate.AccountKey(acct)), After: after, DependsOn: kinds.AccountDeps(estate.AccountKey(acct))},
+			publicAccessBlockValue{Account: estate.AccountKey(acct), Block: *d.PublicAccessBlocks[acct]})
 		a := have[acct]
 		switch {
 		case a == nil || *a == (estate.PublicAccessBlock{}):
@@ -113,7 +113,7 @@ func applyPublicAccessBlock(ctx context.Context, env *kinds.Env, ch plan.Change)
 		return fmt.Errorf("S3 Block Public Access: %w", err)
 	}
 	if _, err := clients.PublicAccessBlock(w).PutPublicAccessBlock(ctx, &s3control.PutPublicAccessBlockInput{
-		AccountId: aws.String(w.Account),
+		AccountId: aws.String(string(w.Account)),
 		PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
 			BlockPublicAcls:       aws.Bool(v.Block.BlockPublicACLs),
 			IgnorePublicAcls:      aws.Bool(v.Block.IgnorePublicACLs),

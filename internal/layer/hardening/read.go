@@ -18,9 +18,9 @@ import (
 // readClients builds the read clients of the hardening layer in an
 // account (by AWS ID) and Region, and says who the session runs as.
 type readClients interface {
-	IAM(w estate.Where) iamReadAPI
-	S3Control(w estate.Where) publicAccessBlockReadAPI
-	EC2(w estate.Where) defaultVPCReadAPI
+	IAM(w estate.Location) iamReadAPI
+	S3Control(w estate.Location) publicAccessBlockReadAPI
+	EC2(w estate.Location) defaultVPCReadAPI
 	// Caller is the ARN of the principal the reads run as.
 	Caller(ctx context.Context) (string, error)
 }
@@ -33,15 +33,15 @@ type sessionReadClients struct {
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
 }
 
-func (c sessionReadClients) IAM(w estate.Where) iamReadAPI { return c.cfg(w).IAM() }
-func (c sessionReadClients) S3Control(w estate.Where) publicAccessBlockReadAPI {
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.cfg(w).IAM() }
+func (c sessionReadClients) S3Control(w estate.Location) publicAccessBlockReadAPI {
 	return c.cfg(w).S3Control()
 }
-func (c sessionReadClients) EC2(w estate.Where) defaultVPCReadAPI { return c.cfg(w).EC2() }
+func (c sessionReadClients) EC2(w estate.Location) defaultVPCReadAPI { return c.cfg(w).EC2() }
 
 func (c sessionReadClients) Caller(ctx context.Context) (string, error) {
 	out, err := sts.NewFromConfig(c.Session.Config("", "", "")).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -92,7 +92,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *
 	r := &hardeningRead{clients: clients, want: want, out: out}
 	accounts := inventory.ActiveAccounts(e, want.Accounts)
 	for _, a := range accounts {
-		out.Accounts = append(out.Accounts, a.Key)
+		out.Accounts = append(out.Accounts, string(a.Key))
 	}
 	opts.Progressf("reading the hardening layer in %d accounts and %d Regions", len(accounts), len(want.Regions))
 	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {

@@ -41,11 +41,11 @@ func BenchmarkReadHardening(b *testing.B) {
 
 type benchHardening struct{ f *inventorytest.Calls }
 
-func (c benchHardening) IAM(estate.Where) iamReadAPI { return benchIAM{c.f} }
-func (c benchHardening) S3Control(estate.Where) publicAccessBlockReadAPI {
+func (c benchHardening) IAM(estate.Location) iamReadAPI { return benchIAM{c.f} }
+func (c benchHardening) S3Control(estate.Location) publicAccessBlockReadAPI {
 	return benchS3Control{c.f}
 }
-func (c benchHardening) EC2(estate.Where) defaultVPCReadAPI { return benchEC2{c.f} }
+func (c benchHardening) EC2(estate.Location) defaultVPCReadAPI { return benchEC2{c.f} }
 func (c benchHardening) Caller(context.Context) (string, error) {
 	c.f.Call()
 	return "arn:aws:iam::" + inventorytest.BenchMgmtID + ":role/groundwork", nil

@@ -23,7 +23,7 @@ var _ defaultVPCReadAPI = (*ec2.Client)(nil)
 // defaultVPC looks for the default VPC of one account and Region (at: the
 // account by key; w: by ID) and counts its network interfaces, which tell
 // whether anything runs in it.
-func (r *hardeningRead) defaultVPC(ctx context.Context, at, w estate.Where) error {
+func (r *hardeningRead) defaultVPC(ctx context.Context, at estate.Where, w estate.Location) error {
 	api := r.clients.EC2(w)
 	out, err := api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{
 		Filters: []types.Filter{{Name: aws.String("isDefault"), Values: []string{"true"}}}})

@@ -24,7 +24,7 @@ var _ iamReadAPI = (*iam.Client)(nil)
 
 // passwordPolicy reads the account's password policy; an account without
 // one (NoSuchEntity) gets no entry.
-func (r *hardeningRead) passwordPolicy(ctx context.Context, key string, w estate.Where) error {
+func (r *hardeningRead) passwordPolicy(ctx context.Context, key estate.AccountKey, w estate.Location) error {
 	out, err := r.clients.IAM(w).GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
 	if awsx.ErrorCodeIs(err, "NoSuchEntity") {
 		return nil
@@ -43,13 +43,13 @@ func (r *hardeningRead) passwordPolicy(ctx context.Context, key string, w estate
 		MaxAgeDays: int(aws.ToInt32(p.MaxPasswordAge)), ReusePrevention: int(aws.ToInt32(p.PasswordReusePrevention)),
 		AllowUsersToChange: p.AllowUsersToChangePassword, HardExpiry: aws.ToBool(p.HardExpiry),
 	}
-	r.locked(func(h *estate.Hardening) { h.PasswordPolicies[key] = pp })
+	r.locked(func(h *estate.Hardening) { h.PasswordPolicies[string(key)] = pp })
 	return nil
 }
 
 // rootCredentials reads what IAM's account summary says about the root
 // user: whether it has access keys and MFA.
-func (r *hardeningRead) rootCredentials(ctx context.Context, key string, w estate.Where) error {
+func (r *hardeningRead) rootCredentials(ctx context.Context, key estate.AccountKey, w estate.Location) error {
 	out, err := r.clients.IAM(w).GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
 	if err != nil {
 		return fmt.Errorf("read the account summary of %s: %w", w.Account, err)
@@ -58,13 +58,13 @@ func (r *hardeningRead) rootCredentials(ctx context.Context, key string, w estat
 		AccessKeys: out.SummaryMap["AccountAccessKeysPresent"] > 0,
 		MFA:        out.SummaryMap["AccountMFAEnabled"] > 0,
 	}
-	r.locked(func(h *estate.Hardening) { h.Roots[key] = root })
+	r.locked(func(h *estate.Hardening) { h.Roots[string(key)] = root })
 	return nil
 }
 
 // users lists the IAM users of the management account, marking those the
 // spec keeps as break-glass access.
-func (r *hardeningRead) users(ctx context.Context, w estate.Where) error {
+func (r *hardeningRead) users(ctx context.Context, w estate.Location) error {
 	pages := iam.NewListUsersPaginator(r.clients.IAM(w), &iam.ListUsersInput{})
 	var users []*estate.IAMUser
 	for pages.HasMorePages() {

@@ -21,8 +21,8 @@ var _ publicAccessBlockReadAPI = (*s3control.Client)(nil)
 
 // publicAccessBlock reads the account-level S3 Block Public Access; an
 // account without the configuration blocks nothing.
-func (r *hardeningRead) publicAccessBlock(ctx context.Context, key string, w estate.Where) error {
-	out, err := r.clients.S3Control(w).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(w.Account)})
+func (r *hardeningRead) publicAccessBlock(ctx context.Context, key estate.AccountKey, w estate.Location) error {
+	out, err := r.clients.S3Control(w).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(string(w.Account))})
 	pab := &estate.PublicAccessBlock{}
 	switch {
 	case awsx.ErrorCodeIs(err, "NoSuchPublicAccessBlockConfiguration"):
@@ -35,6 +35,6 @@ func (r *hardeningRead) publicAccessBlock(ctx context.Context, key string, w est
 			BlockPublicPolicy: aws.ToBool(c.BlockPublicPolicy), RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
 		}
 	}
-	r.locked(func(h *estate.Hardening) { h.PublicAccessBlocks[key] = pab })
+	r.locked(func(h *estate.Hardening) { h.PublicAccessBlocks[string(key)] = pab })
 	return nil
 }

@@ -82,7 +82,7 @@ type hrdFake struct {
 	blocks   map[string]*s3ctypes.PublicAccessBlockConfiguration
 	summary  map[string]map[string]int32
 	users    []iamtypes.User
-	vpcs     map[estate.Where][]hrdVPC
+	vpcs     map[estate.Location][]hrdVPC
 	failOp   string // an operation that answers AccessDenied everywhere
 	caller   string
 }
@@ -90,7 +90,7 @@ type hrdFake struct {
 func newHrdFake() *hrdFake {
 	return &hrdFake{calls: map[string]int{}, policies: map[string]*iamtypes.PasswordPolicy{},
 		blocks: map[string]*s3ctypes.PublicAccessBlockConfiguration{}, summary: map[string]map[string]int32{},
-		vpcs: map[estate.Where][]hrdVPC{}, caller: "arn:aws:iam::" + hrdMgmtID + ":user/ci"}
+		vpcs: map[estate.Location][]hrdVPC{}, caller: "arn:aws:iam::" + hrdMgmtID + ":user/ci"}
 }
 
 // enter counts a call and checks the failure switch; the returned func
@@ -120,11 +120,11 @@ func (f *hrdFake) count(op string) int {
 	return n
 }
 
-func (f *hrdFake) IAM(w estate.Where) iamReadAPI { return hrdIAM{f, w} }
-func (f *hrdFake) S3Control(w estate.Where) publicAccessBlockReadAPI {
+func (f *hrdFake) IAM(w estate.Location) iamReadAPI { return hrdIAM{f, w} }
+func (f *hrdFake) S3Control(w estate.Location) publicAccessBlockReadAPI {
 	return hrdS3Control{f, w}
 }
-func (f *hrdFake) EC2(w estate.Where) defaultVPCReadAPI { return hrdEC2{f, w} }
+func (f *hrdFake) EC2(w estate.Location) defaultVPCReadAPI { return hrdEC2{f, w} }
 func (f *hrdFake) Caller(context.Context) (string, error) {
 	done, err := f.enter("GetCallerIdentity", "")
 	defer done()
@@ -133,16 +133,16 @@ func (f *hrdFake) Caller(context.Context) (string, error) {
 
 type hrdIAM struct {
 	f *hrdFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c hrdIAM) GetAccountPasswordPolicy(context.Context, *iam.GetAccountPasswordPolicyInput, ...func(*iam.Options)) (*iam.GetAccountPasswordPolicyOutput, error) {
-	done, err := c.f.enter("GetAccountPasswordPolicy", c.w.Account)
+	done, err := c.f.enter("GetAccountPasswordPolicy", string(c.w.Account))
 	defer done()
 	if err != nil {
 		return nil, err
 	}
-	p := c.f.policies[c.w.Account]
+	p := c.f.policies[string(c.w.Account)]
 	if p == nil {
 		return nil, inventorytest.APIError("NoSuchEntity")
 	}
@@ -150,22 +150,22 @@ func (c hrdIAM) GetAccountPasswordPolicy(context.Context, *iam.GetAccountPasswor
 }
 
 func (c hrdIAM) GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error) {
-	done, err := c.f.enter("GetAccountSummary", c.w.Account)
+	done, err := c.f.enter("GetAccountSummary", string(c.w.Account))
 	defer done()
 	if err != nil {
 		return nil, err
 	}
-	return &iam.GetAccountSummaryOutput{SummaryMap: c.f.summary[c.w.Account]}, nil
+	return &iam.GetAccountSummaryOutput{SummaryMap: c.f.summary[string(c.w.Account)]}, nil
 }
 
 // ListUsers answers one user per page, so that paging is exercised.
 func (c hrdIAM) ListUsers(_ context.Context, in *iam.ListUsersInput, _ ...func(*iam.Options)) (*iam.ListUsersOutput, error) {
-	done, err := c.f.enter("ListUsers", c.w.Account)
+	done, err := c.f.enter("ListUsers", string(c.w.Account))
 	defer done()
 	if err != nil {
 		return nil, err
 	}
-	if c.w.Account != hrdMgmtID {
+	if string(c.w.Account) != hrdMgmtID {
 		return nil, errors.New("ListUsers outside the management account")
 	}
 	i := 0
@@ -184,19 +184,19 @@ func (c hrdIAM) ListUsers(_ context.Context, in *iam.ListUsersInput, _ ...func(*
 
 type hrdS3Control struct {
 	f *hrdFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c hrdS3Control) GetPublicAccessBlock(_ context.Context, in *s3control.GetPublicAccessBlockInput, _ ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error) {
-	done, err := c.f.enter("GetPublicAccessBlock", c.w.Account)
+	done, err := c.f.enter("GetPublicAccessBlock", string(c.w.Account))
 	defer done()
 	if err != nil {
 		return nil, err
 	}
-	if aws.ToString(in.AccountId) != c.w.Account {
+	if aws.ToString(in.AccountId) != string(c.w.Account) {
 		return nil, inventorytest.APIError("AccessDenied") // as S3 Control answers for another account's ID
 	}
-	b := c.f.blocks[c.w.Account]
+	b := c.f.blocks[string(c.w.Account)]
 	if b == nil {
 		return nil, inventorytest.APIError("NoSuchPublicAccessBlockConfiguration")
 	}
@@ -205,11 +205,11 @@ func (c hrdS3Control) GetPublicAccessBlock(_ context.Context, in *s3control.GetP
 
 type hrdEC2 struct {
 	f *hrdFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c hrdEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {
-	done, err := c.f.enter("DescribeVpcs", c.w.Account)
+	done, err := c.f.enter("DescribeVpcs", string(c.w.Account))
 	defer done()
 	if err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func (c hrdEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...
 
 // DescribeNetworkInterfaces answers two interfaces per page.
 func (c hrdEC2) DescribeNetworkInterfaces(_ context.Context, in *ec2.DescribeNetworkInterfacesInput, _ ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error) {
-	done, err := c.f.enter("DescribeNetworkInterfaces", c.w.Account)
+	done, err := c.f.enter("DescribeNetworkInterfaces", string(c.w.Account))
 	defer done()
 	if err != nil {
 		return nil, err
@@ -273,8 +273,8 @@ func hrdState(f *hrdFake) {
 		{UserName: aws.String("alice"), Arn: aws.String("arn:aws:iam::" + hrdMgmtID + ":user/people/alice"), Path: aws.String("/people/")},
 		{UserName: aws.String("break-glass"), Arn: aws.String("arn:aws:iam::" + hrdMgmtID + ":user/break-glass"), Path: aws.String("/")},
 	}
-	f.vpcs[estate.Where{Account: hrdLAID, Region: "us-east-1"}] = []hrdVPC{{id: "vpc-la1", isDefault: true, enis: 5}, {id: "vpc-own", enis: 1}}
-	f.vpcs[estate.Where{Account: hrdWebID, Region: "eu-west-1"}] = []hrdVPC{{id: "vpc-web2", isDefault: true}}
+	f.vpcs[estate.Location{Account: hrdLAID, Region: "us-east-1"}] = []hrdVPC{{id: "vpc-la1", isDefault: true, enis: 5}, {id: "vpc-own", enis: 1}}
+	f.vpcs[estate.Location{Account: hrdWebID, Region: "eu-west-1"}] = []hrdVPC{{id: "vpc-web2", isDefault: true}}
 }
 
 func TestCollectHardening(t *testing.T) {

@@ -192,12 +192,12 @@ func (h *Spec) desired(f *spec.Foundation) *estate.Hardening {
 	exception := map[string]bool{}
 	for _, key := range h.S3BlockPublicAccess.Exceptions {
 		exception[key] = true
-		out.PublicAccessExceptions = append(out.PublicAccessExceptions, f.Where(key, "").Account)
+		out.PublicAccessExceptions = append(out.PublicAccessExceptions, string(f.Where(key, "").Account))
 	}
 	sort.Strings(out.PublicAccessExceptions)
 	p := h.PasswordPolicy
 	for _, key := range append([]string{estate.ManagementKey}, f.AccountKeys()...) {
-		acct := f.Where(key, "").Account
+		acct := string(f.Where(key, "").Account)
 		out.Accounts = append(out.Accounts, acct)
 		if *p.Enabled {
 			out.PasswordPolicies[acct] = &estate.PasswordPolicy{

@@ -168,7 +168,7 @@ func checkRecording(e *estate.Estate) []audit.Finding {
 // of its recorders and of those that include global resource types. It
 // judges the recorders' configuration: whether they record is
 // GW-LOG-020's.
-func recordingGlobal(e *estate.Estate) (accounts []string, all, global map[string][]string) {
+func recordingGlobal(e *estate.Estate) (accounts []estate.AccountKey, all, global map[estate.AccountKey][]string) {
 	var places, globalPlaces []estate.Where
 	for _, r := range e.Logging.SortedRecorders() {
 		places = append(places, r.Where)
@@ -365,5 +365,5 @@ func sortedScope(l *estate.Logging) []estate.Where {
 }
 
 func compareWhere(a, b estate.Where) int {
-	return cmp.Or(strings.Compare(a.Account, b.Account), strings.Compare(a.Region, b.Region))
+	return cmp.Or(cmp.Compare(a.Account, b.Account), strings.Compare(a.Region, b.Region))
 }

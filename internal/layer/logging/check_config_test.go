@@ -20,14 +20,14 @@ const (
 // dropRecorder removes the recorder of acct in region.
 func dropRecorder(acct, region string) func(e *estate.Estate) {
 	return func(e *estate.Estate) {
-		delete(e.Logging.Recorders, estate.Where{Account: acct, Region: region}.Key("default"))
+		delete(e.Logging.Recorders, estate.Where{Account: estate.AccountKey(acct), Region: region}.Key("default"))
 	}
 }
 
 // moveAggregator puts the organization aggregator in acct.
 func moveAggregator(acct string) func(e *estate.Estate) {
 	return func(e *estate.Estate) {
-		w := estate.Where{Account: acct, Region: audittest.Home}
+		w := estate.Where{Account: estate.AccountKey(acct), Region: audittest.Home}
 		e.Logging.Aggregators = map[string]*estate.Aggregator{
 			w.Key(aggName): {Where: w, Name: aggName, Organization: true, AllRegions: true},
 		}
@@ -51,7 +51,7 @@ func onlyOrganizationRules(ids ...string) func(e *estate.Estate) {
 func dropRules(acct, region string, ids ...string) func(e *estate.Estate) {
 	return func(e *estate.Estate) {
 		for k, r := range e.Logging.Rules {
-			if r.Where == (estate.Where{Account: acct, Region: region}) {
+			if r.Where == (estate.Where{Account: estate.AccountKey(acct), Region: region}) {
 				for _, id := range ids {
 					if r.Identifier == id {
 						delete(e.Logging.Rules, k)
@@ -188,7 +188,7 @@ func TestConfigChecks(t *testing.T) {
 			Edit: func(e *estate.Estate) {
 				onlyOrganizationRules(baselineRules[:3]...)(e)
 				for _, a := range audittest.AccountKeys() {
-					w := estate.Where{Account: a, Region: audittest.Home}
+					w := estate.Where{Account: estate.AccountKey(a), Region: audittest.Home}
 					for _, id := range baselineRules[3:] {
 						e.Logging.Rules[w.Key(id)] = &estate.ConfigRule{Where: w, Name: id, Identifier: id}
 					}

@@ -62,7 +62,7 @@ func logged() *estate.Estate {
 
 	for _, acct := range audittest.AccountKeys() {
 		for _, region := range e.Regions {
-			w := estate.Where{Account: acct, Region: region}
+			w := estate.Where{Account: estate.AccountKey(acct), Region: region}
 			l.Scope = append(l.Scope, w)
 			l.Recorders[w.Key("default")] = &estate.Recorder{Where: w, Name: "default", AllSupported: true,
 				GlobalTypes: region == audittest.Home, Recording: true, Channel: "default", ChannelBucket: cfgBucket}
@@ -91,7 +91,7 @@ func logKey(e *estate.Estate, alias string) *estate.Key {
 }
 
 func recorder(e *estate.Estate, acct, region string) *estate.Recorder {
-	return e.Logging.Recorders[estate.Where{Account: acct, Region: region}.Key("default")]
+	return e.Logging.Recorders[estate.Where{Account: estate.AccountKey(acct), Region: region}.Key("default")]
 }
 
 // loggingChecks are the checks that judge e.Logging.

@@ -11,7 +11,7 @@ import (
 // name in acct's home Region, and returns it for editing.
 func addTrail(e *estate.Estate, acct, name string) *estate.Trail {
 	t := *loggedTrail(e)
-	t.Where, t.Name = estate.Where{Account: acct, Region: audittest.Home}, name
+	t.Where, t.Name = estate.Where{Account: estate.AccountKey(acct), Region: audittest.Home}, name
 	e.Logging.Trails[t.Key(name)] = &t
 	return &t
 }
@@ -20,7 +20,7 @@ func addTrail(e *estate.Estate, acct, name string) *estate.Trail {
 func moveTrail(e *estate.Estate, acct string) {
 	t := loggedTrail(e)
 	delete(e.Logging.Trails, t.Key(t.Name))
-	t.Where = estate.Where{Account: acct, Region: audittest.Home}
+	t.Where = estate.Where{Account: estate.AccountKey(acct), Region: audittest.Home}
 	e.Logging.Trails[t.Key(t.Name)] = t
 }
 

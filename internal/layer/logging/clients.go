@@ -84,12 +84,12 @@ var (
 // use. w.Account is an AWS account ID here, resolved by kinds.Env.At.
 // Tests set fakes with kinds.SetClients[logging.Clients].
 type Clients interface {
-	KMS(w estate.Where) KMSAPI
-	S3(w estate.Where) S3API
-	CloudTrail(w estate.Where) CloudTrailAPI
-	Config(w estate.Where) ConfigAPI
-	IAM(w estate.Where) IAMAPI
-	Logs(w estate.Where) LogsAPI
+	KMS(w estate.Location) KMSAPI
+	S3(w estate.Location) S3API
+	CloudTrail(w estate.Location) CloudTrailAPI
+	Config(w estate.Location) ConfigAPI
+	IAM(w estate.Location) IAMAPI
+	Logs(w estate.Location) LogsAPI
 }
 
 // sessionClients are the real clients: the management account's own
@@ -98,16 +98,16 @@ type sessionClients struct{ session *awsx.Session }
 
 var _ Clients = sessionClients{}
 
-func (c sessionClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.session, Account: w.Account, Region: w.Region}
+func (c sessionClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.session, Account: string(w.Account), Region: w.Region}
 }
 
-func (c sessionClients) KMS(w estate.Where) KMSAPI               { return c.cfg(w).KMS() }
-func (c sessionClients) S3(w estate.Where) S3API                 { return c.cfg(w).S3() }
-func (c sessionClients) CloudTrail(w estate.Where) CloudTrailAPI { return c.cfg(w).CloudTrail() }
-func (c sessionClients) Config(w estate.Where) ConfigAPI         { return c.cfg(w).ConfigService() }
-func (c sessionClients) IAM(w estate.Where) IAMAPI               { return c.cfg(w).IAM() }
-func (c sessionClients) Logs(w estate.Where) LogsAPI             { return c.cfg(w).Logs() }
+func (c sessionClients) KMS(w estate.Location) KMSAPI               { return c.cfg(w).KMS() }
+func (c sessionClients) S3(w estate.Location) S3API                 { return c.cfg(w).S3() }
+func (c sessionClients) CloudTrail(w estate.Location) CloudTrailAPI { return c.cfg(w).CloudTrail() }
+func (c sessionClients) Config(w estate.Location) ConfigAPI         { return c.cfg(w).ConfigService() }
+func (c sessionClients) IAM(w estate.Location) IAMAPI               { return c.cfg(w).IAM() }
+func (c sessionClients) Logs(w estate.Location) LogsAPI             { return c.cfg(w).Logs() }
 
 var errNoClients = errors.New("no logging clients: the apply has no session and none were set")
 

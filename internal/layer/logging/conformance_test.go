@@ -34,31 +34,31 @@ type loggingCloud struct {
 	config *configFake
 
 	mu        sync.Mutex
-	recorders map[estate.Where]*estate.Recorder
-	roles     map[estate.Where]map[string]*estate.IAMRole // Region empty
+	recorders map[estate.Location]*estate.Recorder
+	roles     map[estate.Location]map[string]*estate.IAMRole // Region empty
 	iamWrites int
 }
 
 func newLoggingCloud() *loggingCloud {
 	return &loggingCloud{keys: loggingtest.NewKeyStore(), trails: newFakeTrailCloud(), config: newConfigFake(),
-		recorders: map[estate.Where]*estate.Recorder{}, roles: map[estate.Where]map[string]*estate.IAMRole{}}
+		recorders: map[estate.Location]*estate.Recorder{}, roles: map[estate.Location]map[string]*estate.IAMRole{}}
 }
 
 var _ logging.Clients = (*loggingCloud)(nil)
 
-func (c *loggingCloud) KMS(w estate.Where) logging.KMSAPI { return c.keys.Clients().KMS(w) }
-func (c *loggingCloud) S3(w estate.Where) logging.S3API   { return c.keys.Clients().S3(w) }
-func (c *loggingCloud) CloudTrail(w estate.Where) logging.CloudTrailAPI {
+func (c *loggingCloud) KMS(w estate.Location) logging.KMSAPI { return c.keys.Clients().KMS(w) }
+func (c *loggingCloud) S3(w estate.Location) logging.S3API   { return c.keys.Clients().S3(w) }
+func (c *loggingCloud) CloudTrail(w estate.Location) logging.CloudTrailAPI {
 	return fakeTrailServices{c.trails}.CloudTrail(w)
 }
-func (c *loggingCloud) Logs(w estate.Where) logging.LogsAPI {
+func (c *loggingCloud) Logs(w estate.Location) logging.LogsAPI {
 	return fakeTrailServices{c.trails}.Logs(w)
 }
-func (c *loggingCloud) Config(w estate.Where) logging.ConfigAPI {
+func (c *loggingCloud) Config(w estate.Location) logging.ConfigAPI {
 	return loggingCloudConfig{ConfigAPI: c.config.at(w), c: c, w: w}
 }
-func (c *loggingCloud) IAM(w estate.Where) logging.IAMAPI {
-	return loggingCloudIAM{c, estate.Where{Account: w.Account}}
+func (c *loggingCloud) IAM(w estate.Location) logging.IAMAPI {
+	return loggingCloudIAM{c, estate.Location{Account: w.Account}}
 }
 
 // writes counts the calls that change something in every service.
@@ -95,17 +95,17 @@ func (c *loggingCloud) observe(base *estate.Estate, want *estate.Logging, keys m
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for w, r := range c.recorders {
-		at := estate.Where{Account: keys[w.Account], Region: w.Region}
+		at := estate.Where{Account: estate.AccountKey(keys[string(w.Account)]), Region: w.Region}
 		cp := *r
 		cp.Where = at
 		l.Recorders[at.Key(cp.Name)] = &cp
 	}
 	for key, r := range want.Roles {
-		id, ok := base.Lookup(estate.RefAccountID, r.Account)
+		id, ok := base.Lookup(estate.RefAccountID, string(r.Account))
 		if !ok {
 			continue
 		}
-		got := c.roles[estate.Where{Account: id}][r.Name]
+		got := c.roles[estate.Location{Account: estate.AccountID(id)}][r.Name]
 		if got == nil {
 			continue
 		}
@@ -126,7 +126,7 @@ func (c *loggingCloud) observe(base *estate.Estate, want *estate.Logging, keys m
 type loggingCloudConfig struct {
 	logging.ConfigAPI
 	c *loggingCloud
-	w estate.Where
+	w estate.Location
 }
 
 func (a loggingCloudConfig) recorder() *estate.Recorder {
@@ -180,7 +180,7 @@ func (a loggingCloudConfig) StartConfigurationRecorder(ctx context.Context, in *
 // as IAM does.
 type loggingCloudIAM struct {
 	c *loggingCloud
-	w estate.Where
+	w estate.Location
 }
 
 func (a loggingCloudIAM) role(name *string) (*estate.IAMRole, error) {

@@ -272,7 +272,7 @@ func loggingSection(im *importer.Import, c loggingCore, l *estate.Logging, t *es
 		trail.Name = t.Name
 	}
 	if t.Account != estate.ManagementKey {
-		key, ok := c.byEmail[t.Account]
+		key, ok := c.byEmail[string(t.Account)]
 		if !ok || c.delegated[orglayer.ServiceCloudTrail] != key {
 			im.Warnf("organization trail %s belongs to %s, which the spec can name as the trail's account only when it is CloudTrail's delegated administrator; the logging layer is left off", t.Name, t.Account)
 			return nil, false
@@ -370,7 +370,7 @@ func configRules(l *estate.Logging, homeRegion string) (rules []string, organiza
 func aggregatorAccount(c loggingCore, l *estate.Logging, def string) string {
 	var keys []string
 	for _, a := range l.Aggregators {
-		if key, ok := c.byEmail[a.Account]; ok && a.Organization {
+		if key, ok := c.byEmail[string(a.Account)]; ok && a.Organization {
 			keys = append(keys, key)
 		}
 	}

@@ -40,7 +40,7 @@ func init() {
 
 func aggregatorAttrs(g *estate.Aggregator, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{
-		"account": g.Account, "region": g.Region, "name": g.Name,
+		"account": string(g.Account), "region": g.Region, "name": g.Name,
 		"organization": strconv.FormatBool(g.Organization),
 		"role_arn":     kinds.ResolveActual(g.RoleARN, actual),
 		"all_regions":  strconv.FormatBool(g.AllRegions),
@@ -49,12 +49,12 @@ func aggregatorAttrs(g *estate.Aggregator, actual *estate.Estate) plan.Attrs {
 
 // aggregatorValue is what an aggregator change applies.
 type aggregatorValue struct {
-	Account      string `json:"account"`
-	Region       string `json:"region"`
-	Name         string `json:"name"`
-	Organization bool   `json:"organization"`
-	RoleARN      string `json:"role_arn"`
-	AllRegions   bool   `json:"all_regions"`
+	Account      estate.AccountKey `json:"account"`
+	Region       string            `json:"region"`
+	Name         string            `json:"name"`
+	Organization bool              `json:"organization"`
+	RoleARN      string            `json:"role_arn"`
+	AllRegions   bool              `json:"all_regions"`
 }
 
 func diffAggregators(desired, actual *estate.Estate) ([]plan.Change, []string) {

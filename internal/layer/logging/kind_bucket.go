@@ -45,7 +45,7 @@ const bucketRuleID = "groundwork-log-retention"
 // its report bucket with them too, so that ApplyBucket applies it.
 func BucketAttrs(b *estate.Bucket, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{
-		"account": b.Account, "region": b.Region,
+		"account": string(b.Account), "region": b.Region,
 		"name":                kinds.ResolveActual(b.Name, actual),
 		"policy":              kinds.PrettyJSON(kinds.ResolveActual(b.Policy, actual)),
 		"versioning":          strconv.FormatBool(b.Versioning),
@@ -60,15 +60,15 @@ func BucketAttrs(b *estate.Bucket, actual *estate.Estate) plan.Attrs {
 // the references the actual estate knows resolved, and for an update the
 // settings that differ.
 type bucketValue struct {
-	Account           string `json:"account"`
-	Region            string `json:"region"`
-	Name              string `json:"name"`
-	Policy            string `json:"policy,omitempty"`
-	Versioning        bool   `json:"versioning"`
-	SSE               string `json:"sse,omitempty"`
-	KMSKey            string `json:"kms_key,omitempty"`
-	BlockPublicAccess bool   `json:"block_public_access"`
-	ExpireDays        int    `json:"expire_days"`
+	Account           estate.AccountKey `json:"account"`
+	Region            string            `json:"region"`
+	Name              string            `json:"name"`
+	Policy            string            `json:"policy,omitempty"`
+	Versioning        bool              `json:"versioning"`
+	SSE               string            `json:"sse,omitempty"`
+	KMSKey            string            `json:"kms_key,omitempty"`
+	BlockPublicAccess bool              `json:"block_public_access"`
+	ExpireDays        int               `json:"expire_days"`
 	// Differs names the settings an update puts, as BucketDrift names
 	// them; a created or adopted bucket gets every setting.
 	Differs []string `json:"differs,omitempty"`

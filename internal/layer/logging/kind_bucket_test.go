@@ -165,7 +165,7 @@ func TestApplyKeysAndBucketsFromScratch(t *testing.T) {
 	desired, actual := kbEstates(t, kbSpec)
 	store := loggingtest.NewKeyStore()
 	kbMustApply(t, store, actual, kbPlan(t, desired, actual))
-	at := estate.Where{Account: kbSTID, Region: "us-east-1"}
+	at := estate.Location{Account: kbSTID, Region: "us-east-1"}
 	for name, alias := range map[string]string{kbTrailBucket: logging.CloudTrailKeyAlias, kbCfgBucket: logging.ConfigKeyAlias} {
 		b := store.Bucket(name)
 		if b == nil {
@@ -275,7 +275,7 @@ func TestApplyBucketOutsideUSEast1(t *testing.T) {
 	if b == nil || b.Region != "eu-west-1" {
 		t.Fatalf("bucket %s: %+v", name, b)
 	}
-	if k := store.KeyByAlias(estate.Where{Account: kbSTID, Region: "eu-west-1"}, logging.CloudTrailKeyAlias); k == nil || b.KMSKey != k.ARN {
+	if k := store.KeyByAlias(estate.Location{Account: kbSTID, Region: "eu-west-1"}, logging.CloudTrailKeyAlias); k == nil || b.KMSKey != k.ARN {
 		t.Errorf("bucket encrypts with %q, want the eu-west-1 key", b.KMSKey)
 	}
 }

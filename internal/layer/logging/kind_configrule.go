@@ -42,7 +42,7 @@ func init() {
 }
 
 func configRuleAttrs(r *estate.ConfigRule) plan.Attrs {
-	a := plan.Attrs{"account": r.Account, "region": r.Region, "name": r.Name, "identifier": r.Identifier}
+	a := plan.Attrs{"account": string(r.Account), "region": r.Region, "name": r.Name, "identifier": r.Identifier}
 	if in := ruleInput(r.Input); in != "" {
 		a["input"] = in
 	}
@@ -55,13 +55,13 @@ func configRuleAttrs(r *estate.ConfigRule) plan.Attrs {
 // configRuleValue is what a rule change applies. ClearInput asks an
 // update to remove the parameters the rule has and the spec does not.
 type configRuleValue struct {
-	Account      string `json:"account"`
-	Region       string `json:"region"`
-	Name         string `json:"name"`
-	Identifier   string `json:"identifier"`
-	Input        string `json:"input,omitempty"`
-	Organization bool   `json:"organization,omitempty"`
-	ClearInput   bool   `json:"clear_input,omitempty"`
+	Account      estate.AccountKey `json:"account"`
+	Region       string            `json:"region"`
+	Name         string            `json:"name"`
+	Identifier   string            `json:"identifier"`
+	Input        string            `json:"input,omitempty"`
+	Organization bool              `json:"organization,omitempty"`
+	ClearInput   bool              `json:"clear_input,omitempty"`
 }
 
 func newConfigRuleValue(r *estate.ConfigRule) configRuleValue {

@@ -51,7 +51,7 @@ func configDesired(org bool) *estate.Estate {
 	l := estate.NewLogging()
 	for _, key := range slices.Sorted(maps.Keys(ruleAccounts)) {
 		for _, region := range []string{ruleHome, ruleOther} {
-			w := estate.Where{Account: key, Region: region}
+			w := estate.Where{Account: estate.AccountKey(key), Region: region}
 			l.Scope = append(l.Scope, w)
 			l.Recorders[w.Key("default")] = &estate.Recorder{Where: w, Name: "default", RoleARN: "arn:aws:iam::" + ruleAccounts[key] + ":role/recorder",
 				AllSupported: true, GlobalTypes: region == ruleHome, Recording: true, Channel: "default", ChannelBucket: "config-bucket"}
@@ -138,7 +138,7 @@ func cfgRuleChanges(p *plan.Plan) []plan.Change {
 }
 
 func cfgRuleAttrs(w estate.Where, name, id, input string) plan.Attrs {
-	a := plan.Attrs{"account": w.Account, "region": w.Region, "name": name, "identifier": id}
+	a := plan.Attrs{"account": string(w.Account), "region": w.Region, "name": name, "identifier": id}
 	if input != "" {
 		a["input"] = input
 	}
@@ -169,7 +169,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 		var out []plan.Change
 		for _, r := range configDesired(false).Logging.Rules {
 			out = append(out, plan.Change{Address: logging.ConfigRuleAddress(r.Where, r.Name), Kind: logging.KindConfigRule,
-				Action: plan.Create, Group: cfgGroupOf(r.Account), After: cfgRuleAttrs(r.Where, r.Name, r.Identifier, r.Input),
+				Action: plan.Create, Group: cfgGroupOf(string(r.Account)), After: cfgRuleAttrs(r.Where, r.Name, r.Identifier, r.Input),
 				DependsOn: []string{logging.RecorderAddress(r.Where)}})
 		}
 		return out
@@ -426,11 +426,11 @@ func TestApplyConfigRulesAfterRecordersTwice(t *testing.T) {
 	if got := cfgRuleChanges(p); len(got) != 16 { // 15 rules and the aggregator
 		t.Fatalf("%d rule and aggregator changes, want 16", len(got))
 	}
-	home := estate.Where{Account: kindstest.PaymentsID, Region: ruleHome}
+	home := estate.Location{Account: kindstest.PaymentsID, Region: ruleHome}
 	if got, want := fake.ruleNames(home), []string{"iam-user-mfa-enabled", "restricted-incoming-traffic", "s3-bucket-public-read-prohibited"}; !slices.Equal(got, want) {
 		t.Errorf("rules in payments %s: %v, want %v", ruleHome, got, want)
 	}
-	other := estate.Where{Account: kindstest.PaymentsID, Region: ruleOther}
+	other := estate.Location{Account: kindstest.PaymentsID, Region: ruleOther}
 	if got, want := fake.ruleNames(other), []string{"restricted-incoming-traffic", "s3-bucket-public-read-prohibited"}; !slices.Equal(got, want) {
 		t.Errorf("rules in payments %s: %v (global rules run in the home Region only), want %v", ruleOther, got, want)
 	}
@@ -491,7 +491,7 @@ func TestApplyOrganizationConfigRules_MotoGap(t *testing.T) {
 	if n := fake.count("PutConfigRule"); n != 0 {
 		t.Errorf("%d PutConfigRule calls; organization rules are put once, for the organization", n)
 	}
-	admin := estate.Where{Account: kindstest.LogID, Region: ruleHome}
+	admin := estate.Location{Account: kindstest.LogID, Region: ruleHome}
 	fake.mu.Lock()
 	got := fake.orgRules[admin]
 	fake.mu.Unlock()
@@ -550,7 +550,7 @@ func TestApplyAggregatorResolvesRoleARN(t *testing.T) {
 		}
 	}
 	fake.mu.Lock()
-	got, ok := fake.aggregators[estate.Where{Account: kindstest.LogID, Region: ruleHome}][aggregatorName]
+	got, ok := fake.aggregators[estate.Location{Account: kindstest.LogID, Region: ruleHome}][aggregatorName]
 	fake.mu.Unlock()
 	if !ok || aws.ToString(got.RoleArn) != aggregatorARN || !got.AllAwsRegions {
 		t.Errorf("aggregator in log-archive = %+v (found %v), want role %s over all Regions", got, ok, aggregatorARN)
@@ -562,7 +562,7 @@ func TestApplyAggregatorResolvesRoleARN(t *testing.T) {
 
 func TestApplyClearsRuleInput(t *testing.T) {
 	fake := newConfigFake()
-	w := estate.Where{Account: kindstest.PaymentsID, Region: ruleOther}
+	w := estate.Location{Account: kindstest.PaymentsID, Region: ruleOther}
 	fake.recorders[w] = true
 	desired, actual := configDesired(false), configMatching(false)
 	at := estate.Where{Account: kindstest.PaymentsEmail, Region: ruleOther}

@@ -28,10 +28,10 @@ import (
 // Wheres of account IDs. Safe for concurrent use.
 type configFake struct {
 	mu          sync.Mutex
-	recorders   map[estate.Where]bool
-	rules       map[estate.Where]map[string]types.ConfigRule
-	orgRules    map[estate.Where]map[string]types.OrganizationManagedRuleMetadata
-	aggregators map[estate.Where]map[string]types.OrganizationAggregationSource
+	recorders   map[estate.Location]bool
+	rules       map[estate.Location]map[string]types.ConfigRule
+	orgRules    map[estate.Location]map[string]types.OrganizationManagedRuleMetadata
+	aggregators map[estate.Location]map[string]types.OrganizationAggregationSource
 	orgAdmins   map[string]bool // account IDs that may put organization rules
 	// unimplemented makes PutOrganizationConfigRule answer as moto does.
 	unimplemented bool
@@ -39,15 +39,15 @@ type configFake struct {
 }
 
 func newConfigFake() *configFake {
-	return &configFake{recorders: map[estate.Where]bool{}, rules: map[estate.Where]map[string]types.ConfigRule{},
-		orgRules:    map[estate.Where]map[string]types.OrganizationManagedRuleMetadata{},
-		aggregators: map[estate.Where]map[string]types.OrganizationAggregationSource{}, orgAdmins: map[string]bool{}}
+	return &configFake{recorders: map[estate.Location]bool{}, rules: map[estate.Location]map[string]types.ConfigRule{},
+		orgRules:    map[estate.Location]map[string]types.OrganizationManagedRuleMetadata{},
+		aggregators: map[estate.Location]map[string]types.OrganizationAggregationSource{}, orgAdmins: map[string]bool{}}
 }
 
 // at is the client of one account (ID) and Region.
-func (f *configFake) at(w estate.Where) logging.ConfigAPI { return &configFakeAt{f: f, w: w} }
+func (f *configFake) at(w estate.Location) logging.ConfigAPI { return &configFakeAt{f: f, w: w} }
 
-func (f *configFake) record(op string, w estate.Where) {
+func (f *configFake) record(op string, w estate.Location) {
 	f.calls = append(f.calls, fmt.Sprintf("%s %s %s", op, w.Account, w.Region))
 }
 
@@ -69,7 +69,9 @@ func (f *configFake) logging(keys map[string]string) *estate.Logging {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	l := estate.NewLogging()
-	back := func(w estate.Where) estate.Where { return estate.Where{Account: keys[w.Account], Region: w.Region} }
+	back := func(w estate.Location) estate.Where {
+		return estate.Where{Account: estate.AccountKey(keys[string(w.Account)]), Region: w.Region}
+	}
 	for w := range f.recorders {
 		at := back(w)
 		l.Recorders[at.Key("default")] = &estate.Recorder{Where: at, Name: "default"}
@@ -99,7 +101,7 @@ func (f *configFake) logging(keys map[string]string) *estate.Logging {
 }
 
 // ruleNames lists the rules in an account (ID) and Region, sorted.
-func (f *configFake) ruleNames(w estate.Where) []string {
+func (f *configFake) ruleNames(w estate.Location) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []string
@@ -116,7 +118,7 @@ func (f *configFake) ruleNames(w estate.Where) []string {
 type configFakeAt struct {
 	logging.ConfigAPI
 	f *configFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c *configFakeAt) PutConfigurationRecorder(context.Context, *configservice.PutConfigurationRecorderInput, ...func(*configservice.Options)) (*configservice.PutConfigurationRecorderOutput, error) {
@@ -183,7 +185,7 @@ func (c *configFakeAt) PutOrganizationConfigRule(_ context.Context, in *configse
 	if c.f.unimplemented {
 		return nil, motoUnimplemented("PutOrganizationConfigRule")
 	}
-	if !c.f.orgAdmins[c.w.Account] {
+	if !c.f.orgAdmins[string(c.w.Account)] {
 		return nil, &types.OrganizationAccessDeniedException{Message: aws.String("not the management account or a delegated administrator")}
 	}
 	m := in.OrganizationManagedRuleMetadata
@@ -194,7 +196,7 @@ func (c *configFakeAt) PutOrganizationConfigRule(_ context.Context, in *configse
 		c.f.orgRules[c.w] = map[string]types.OrganizationManagedRuleMetadata{}
 	}
 	c.f.orgRules[c.w][aws.ToString(in.OrganizationConfigRuleName)] = *m
-	return &configservice.PutOrganizationConfigRuleOutput{OrganizationConfigRuleArn: aws.String("arn:aws:config:" + c.w.Region + ":" + c.w.Account + ":organization-config-rule/x")}, nil
+	return &configservice.PutOrganizationConfigRuleOutput{OrganizationConfigRuleArn: aws.String("arn:aws:config:" + c.w.Region + ":" + string(c.w.Account) + ":organization-config-rule/x")}, nil
 }
 
 // motoUnimplemented is the error the SDK returns for an operation moto
@@ -214,9 +216,9 @@ type configServices struct {
 	config *configFake
 }
 
-func (s configServices) KMS(estate.Where) logging.KMSAPI               { return nil }
-func (s configServices) S3(estate.Where) logging.S3API                 { return nil }
-func (s configServices) CloudTrail(estate.Where) logging.CloudTrailAPI { return nil }
-func (s configServices) Config(w estate.Where) logging.ConfigAPI       { return s.config.at(w) }
-func (s configServices) IAM(estate.Where) logging.IAMAPI               { return nil }
-func (s configServices) Logs(estate.Where) logging.LogsAPI             { return nil }
+func (s configServices) KMS(estate.Location) logging.KMSAPI               { return nil }
+func (s configServices) S3(estate.Location) logging.S3API                 { return nil }
+func (s configServices) CloudTrail(estate.Location) logging.CloudTrailAPI { return nil }
+func (s configServices) Config(w estate.Location) logging.ConfigAPI       { return s.config.at(w) }
+func (s configServices) IAM(estate.Location) logging.IAMAPI               { return nil }
+func (s configServices) Logs(estate.Location) logging.LogsAPI             { return nil }

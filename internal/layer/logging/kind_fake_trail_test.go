@@ -36,7 +36,7 @@ import (
 // are keyed by account ID, Region and name. It counts calls per operation.
 type fakeTrailCloud struct {
 	mu        sync.Mutex
-	trails    map[string]*fakeTrail // by estate.Where.Key(name), Where by account ID
+	trails    map[string]*fakeTrail // by estate.Location.Key(name), Where by account ID
 	groups    map[string]*int32     // retention by key; nil pointer: never expire
 	buckets   map[string]bool       // nil: every bucket exists
 	noTrusted bool                  // trusted access for CloudTrail is off
@@ -65,7 +65,7 @@ func (f *fakeTrailCloud) enter(op string) {
 }
 
 // addTrail puts a trail in place as if made outside groundwork.
-func (f *fakeTrailCloud) addTrail(w estate.Where, t cttypes.Trail, logging bool) {
+func (f *fakeTrailCloud) addTrail(w estate.Location, t cttypes.Trail, logging bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	t.TrailARN = aws.String(fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", w.Region, w.Account, aws.ToString(t.Name)))
@@ -73,7 +73,7 @@ func (f *fakeTrailCloud) addTrail(w estate.Where, t cttypes.Trail, logging bool)
 	f.trails[w.Key(aws.ToString(t.Name))] = &fakeTrail{t: t, logging: logging}
 }
 
-func (f *fakeTrailCloud) trail(w estate.Where, name string) (cttypes.Trail, bool, bool) {
+func (f *fakeTrailCloud) trail(w estate.Location, name string) (cttypes.Trail, bool, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	t, ok := f.trails[w.Key(name)]
@@ -83,7 +83,7 @@ func (f *fakeTrailCloud) trail(w estate.Where, name string) (cttypes.Trail, bool
 	return t.t, t.logging, true
 }
 
-func (f *fakeTrailCloud) retention(w estate.Where, name string) (days int32, exists bool) {
+func (f *fakeTrailCloud) retention(w estate.Location, name string) (days int32, exists bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, ok := f.groups[w.Key(name)]
@@ -98,7 +98,7 @@ func (f *fakeTrailCloud) logging(keys map[string]string) *estate.Logging {
 	l := estate.NewLogging()
 	for key, ft := range f.trails {
 		id, region, name := splitTrailKey(key)
-		w := estate.Where{Account: keys[id], Region: region}
+		w := estate.Where{Account: estate.AccountKey(keys[id]), Region: region}
 		t := ft.t
 		l.Trails[w.Key(name)] = &estate.Trail{Where: w, Name: name, ARN: aws.ToString(t.TrailARN),
 			Organization: aws.ToBool(t.IsOrganizationTrail), MultiRegion: aws.ToBool(t.IsMultiRegionTrail),
@@ -108,14 +108,14 @@ func (f *fakeTrailCloud) logging(keys map[string]string) *estate.Logging {
 	}
 	for key, r := range f.groups {
 		id, region, name := splitTrailKey(key)
-		w := estate.Where{Account: keys[id], Region: region}
+		w := estate.Where{Account: estate.AccountKey(keys[id]), Region: region}
 		l.LogGroups[w.Key(name)] = &estate.LogGroup{Where: w, Name: name, RetentionDays: int(aws.ToInt32(r)),
 			ARN: fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", region, id, name)}
 	}
 	return l
 }
 
-// splitTrailKey undoes estate.Where.Key; names may hold "/".
+// splitTrailKey undoes estate.Location.Key; names may hold "/".
 func splitTrailKey(key string) (account, region, name string) {
 	parts := strings.SplitN(key, "/", 3)
 	return parts[0], parts[1], parts[2]
@@ -127,19 +127,19 @@ type fakeTrailServices struct{ f *fakeTrailCloud }
 
 var _ logging.Clients = fakeTrailServices{}
 
-func (s fakeTrailServices) KMS(estate.Where) logging.KMSAPI       { return nil }
-func (s fakeTrailServices) S3(estate.Where) logging.S3API         { return nil }
-func (s fakeTrailServices) Config(estate.Where) logging.ConfigAPI { return nil }
-func (s fakeTrailServices) IAM(estate.Where) logging.IAMAPI       { return nil }
-func (s fakeTrailServices) CloudTrail(w estate.Where) logging.CloudTrailAPI {
+func (s fakeTrailServices) KMS(estate.Location) logging.KMSAPI       { return nil }
+func (s fakeTrailServices) S3(estate.Location) logging.S3API         { return nil }
+func (s fakeTrailServices) Config(estate.Location) logging.ConfigAPI { return nil }
+func (s fakeTrailServices) IAM(estate.Location) logging.IAMAPI       { return nil }
+func (s fakeTrailServices) CloudTrail(w estate.Location) logging.CloudTrailAPI {
 	return fakeCloudTrailClient{s.f, w}
 }
-func (s fakeTrailServices) Logs(w estate.Where) logging.LogsAPI { return fakeLogsClient{s.f, w} }
+func (s fakeTrailServices) Logs(w estate.Location) logging.LogsAPI { return fakeLogsClient{s.f, w} }
 
 // fakeCloudTrailClient is the fake's CloudTrail in one account and Region.
 type fakeCloudTrailClient struct {
 	f *fakeTrailCloud
-	w estate.Where
+	w estate.Location
 }
 
 var _ logging.CloudTrailAPI = fakeCloudTrailClient{}
@@ -150,7 +150,7 @@ func (c fakeCloudTrailClient) DescribeTrails(_ context.Context, in *cloudtrail.D
 	out := &cloudtrail.DescribeTrailsOutput{}
 	for key, t := range c.f.trails {
 		id, region, name := splitTrailKey(key)
-		if id != c.w.Account || region != c.w.Region {
+		if id != string(c.w.Account) || region != c.w.Region {
 			continue
 		}
 		if len(in.TrailNameList) > 0 && !slices.Contains(in.TrailNameList, name) {
@@ -174,7 +174,7 @@ func (c fakeCloudTrailClient) CreateTrail(_ context.Context, in *cloudtrail.Crea
 	if b := aws.ToString(in.S3BucketName); c.f.buckets != nil && !c.f.buckets[b] {
 		return nil, &cttypes.S3BucketDoesNotExistException{Message: aws.String("S3 bucket " + b + " does not exist!")}
 	}
-	arn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", c.w.Region, c.w.Account, name)
+	arn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", c.w.Region, string(c.w.Account), name)
 	t := cttypes.Trail{Name: in.Name, TrailARN: aws.String(arn), HomeRegion: aws.String(c.w.Region),
 		S3BucketName: in.S3BucketName, IsOrganizationTrail: aws.Bool(aws.ToBool(in.IsOrganizationTrail)),
 		IsMultiRegionTrail: aws.Bool(aws.ToBool(in.IsMultiRegionTrail)),
@@ -238,7 +238,7 @@ func (c fakeCloudTrailClient) StartLogging(_ context.Context, in *cloudtrail.Sta
 // fakeLogsClient is the fake's CloudWatch Logs in one account and Region.
 type fakeLogsClient struct {
 	f *fakeTrailCloud
-	w estate.Where
+	w estate.Location
 }
 
 var _ logging.LogsAPI = fakeLogsClient{}

@@ -24,8 +24,8 @@ import (
 const KindRole = "role"
 
 // RoleAddress is the address of a role in an account.
-func RoleAddress(accountKey, name string) string {
-	return kinds.Address(KindRole, accountKey+"/"+name)
+func RoleAddress(accountKey estate.AccountKey, name string) string {
+	return kinds.Address(KindRole, string(accountKey)+"/"+name)
 }
 
 func init() {
@@ -35,7 +35,7 @@ func init() {
 // roleValue is what a role change applies: the trust and inline
 // documents as apply sends them, and the managed policies to attach.
 type roleValue struct {
-	Account string            `json:"account"`
+	Account estate.AccountKey `json:"account"`
 	Name    string            `json:"name"`
 	Path    string            `json:"path"`
 	Trust   string            `json:"trust"`
@@ -54,7 +54,7 @@ func diffRoles(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var changes []plan.Change
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Roles)) {
 		d := desired.Logging.Roles[key]
-		after := plan.Attrs{"account": d.Account, "name": d.Name, "path": d.Path,
+		after := plan.Attrs{"account": string(d.Account), "name": d.Name, "path": d.Path,
 			"trust": kinds.PrettyJSON(kinds.ResolveActual(d.Trust, actual))}
 		if len(d.Managed) > 0 {
 			after["managed"] = strings.Join(d.Managed, ",")
@@ -77,7 +77,7 @@ func diffRoles(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, ch)
 			continue
 		}
-		before := plan.Attrs{"account": a.Account, "name": a.Name, "path": a.Path, "trust": kinds.PrettyJSON(a.Trust)}
+		before := plan.Attrs{"account": string(a.Account), "name": a.Name, "path": a.Path, "trust": kinds.PrettyJSON(a.Trust)}
 		var missing []string
 		for _, m := range d.Managed {
 			if !slices.Contains(a.Managed, m) {

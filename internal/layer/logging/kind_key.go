@@ -37,7 +37,7 @@ var keyDriftFields = []string{"description", "policy", "rotation", "state"}
 
 func keyAttrs(k *estate.Key, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{
-		"account": k.Account, "region": k.Region, "alias": k.Alias,
+		"account": string(k.Account), "region": k.Region, "alias": k.Alias,
 		"description": k.Description,
 		"policy":      kinds.PrettyJSON(kinds.ResolveActual(k.Policy, actual)),
 		"rotation":    strconv.FormatBool(k.Rotation),
@@ -48,13 +48,13 @@ func keyAttrs(k *estate.Key, actual *estate.Estate) plan.Attrs {
 // keyValue is what a key change applies; Differs names the settings an
 // update puts (keyDriftFields), where an adopted key gets every setting.
 type keyValue struct {
-	Account     string   `json:"account"`
-	Region      string   `json:"region"`
-	Alias       string   `json:"alias"`
-	Description string   `json:"description"`
-	Policy      string   `json:"policy,omitempty"`
-	Rotation    bool     `json:"rotation"`
-	Differs     []string `json:"differs,omitempty"`
+	Account     estate.AccountKey `json:"account"`
+	Region      string            `json:"region"`
+	Alias       string            `json:"alias"`
+	Description string            `json:"description"`
+	Policy      string            `json:"policy,omitempty"`
+	Rotation    bool              `json:"rotation"`
+	Differs     []string          `json:"differs,omitempty"`
 }
 
 func newKeyValue(k *estate.Key, actual *estate.Estate, drift []string) keyValue {
@@ -236,13 +236,13 @@ func enableKey(ctx context.Context, api KMSAPI, keyID string, state types.KeySta
 // account, and whatever the references in its values name (other
 // accounts, the organization, keys). kinds.Plan drops those that are not
 // planned.
-func ReferenceDeps(accountKey string, values ...string) []string {
+func ReferenceDeps(accountKey estate.AccountKey, values ...string) []string {
 	deps := kinds.AccountDeps(accountKey)
 	for _, v := range values {
 		estate.Resolve(v, func(kind, arg string) (string, bool) {
 			switch kind {
 			case estate.RefAccountID:
-				deps = append(deps, kinds.AccountDeps(arg)...)
+				deps = append(deps, kinds.AccountDeps(estate.AccountKey(arg))...)
 			case estate.RefOrgID:
 				deps = append(deps, kinds.OrganizationAddress)
 			case estate.RefKeyARN:

@@ -337,7 +337,7 @@ func TestApplyKeyUpdateWritesOnlyWhatDiffers(t *testing.T) {
 			desired, actual := kbEstates(t, kbSpec)
 			store := loggingtest.NewKeyStore()
 			kbMustApply(t, store, actual, kbPlan(t, desired, actual))
-			tc.drift(store.KeyByAlias(estate.Where{Account: kbSTID, Region: "us-east-1"}, logging.CloudTrailKeyAlias))
+			tc.drift(store.KeyByAlias(estate.Location{Account: kbSTID, Region: "us-east-1"}, logging.CloudTrailKeyAlias))
 			store.ResetCalls()
 			p := kbPlan(t, desired, store.Observe(actual, desired.Logging))
 			if got := kbAddresses(p.Changes); len(got) != 1 {
@@ -364,7 +364,7 @@ func TestApplyKeyAdoptsExistingAlias(t *testing.T) {
 			// a page, an AWS-managed one first).
 			p := kbPlan(t, desired, actual)
 			store := loggingtest.NewKeyStore()
-			at := estate.Where{Account: kbSTID, Region: "us-east-1"}
+			at := estate.Location{Account: kbSTID, Region: "us-east-1"}
 			old := store.AddKey(at, logging.CloudTrailKeyAlias, loggingtest.Key{Description: "half made", Policy: `{"Statement":[]}`, State: state})
 			kbMustApply(t, store, actual, p)
 			if n := store.Count("CreateKey"); n != 1 {
@@ -416,7 +416,7 @@ func TestApplyKeyCreates(t *testing.T) {
 	desired, actual := kbEstates(t, kbSpec)
 	store := loggingtest.NewKeyStore()
 	kbMustApply(t, store, actual, kbPlan(t, desired, actual))
-	at := estate.Where{Account: kbSTID, Region: "us-east-1"}
+	at := estate.Location{Account: kbSTID, Region: "us-east-1"}
 	for _, alias := range []string{logging.CloudTrailKeyAlias, logging.ConfigKeyAlias} {
 		k := store.KeyByAlias(at, alias)
 		if k == nil {

@@ -35,17 +35,17 @@ func init() {
 }
 
 func logGroupAttrs(g *estate.LogGroup) plan.Attrs {
-	return plan.Attrs{"account": g.Account, "region": g.Region, "name": g.Name,
+	return plan.Attrs{"account": string(g.Account), "region": g.Region, "name": g.Name,
 		"retention_days": strconv.Itoa(g.RetentionDays)}
 }
 
 // logGroupValue is what a log group change applies; RetentionDays 0 is
 // "never expire".
 type logGroupValue struct {
-	Account       string `json:"account"`
-	Region        string `json:"region"`
-	Name          string `json:"name"`
-	RetentionDays int    `json:"retention_days"`
+	Account       estate.AccountKey `json:"account"`
+	Region        string            `json:"region"`
+	Name          string            `json:"name"`
+	RetentionDays int               `json:"retention_days"`
 }
 
 func diffLogGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {

@@ -44,7 +44,7 @@ func recorderAttrs(r *estate.Recorder, actual *estate.Estate) plan.Attrs {
 		return plan.Attrs{}
 	}
 	return plan.Attrs{
-		"account": r.Account, "region": r.Region, "name": r.Name,
+		"account": string(r.Account), "region": r.Region, "name": r.Name,
 		"role_arn":       kinds.ResolveActual(r.RoleARN, actual),
 		"all_supported":  strconv.FormatBool(r.AllSupported),
 		"global_types":   strconv.FormatBool(r.GlobalTypes),
@@ -59,16 +59,16 @@ func recorderAttrs(r *estate.Recorder, actual *estate.Estate) plan.Attrs {
 // delivery channel, with references resolved as far as the actual estate
 // allows.
 type recorderValue struct {
-	Account       string `json:"account"`
-	Region        string `json:"region"`
-	Name          string `json:"name"`
-	RoleARN       string `json:"role_arn"`
-	AllSupported  bool   `json:"all_supported"`
-	GlobalTypes   bool   `json:"global_types"`
-	Recording     bool   `json:"recording"`
-	Channel       string `json:"channel"`
-	ChannelBucket string `json:"channel_bucket"`
-	ChannelKMSKey string `json:"channel_kms,omitempty"`
+	Account       estate.AccountKey `json:"account"`
+	Region        string            `json:"region"`
+	Name          string            `json:"name"`
+	RoleARN       string            `json:"role_arn"`
+	AllSupported  bool              `json:"all_supported"`
+	GlobalTypes   bool              `json:"global_types"`
+	Recording     bool              `json:"recording"`
+	Channel       string            `json:"channel"`
+	ChannelBucket string            `json:"channel_bucket"`
+	ChannelKMSKey string            `json:"channel_kms,omitempty"`
 }
 
 func diffRecorders(desired, actual *estate.Estate) ([]plan.Change, []string) {

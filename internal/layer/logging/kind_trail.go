@@ -52,7 +52,7 @@ func init() {
 // are resolved as far as the actual estate allows.
 func trailAttrs(t *estate.Trail, actual *estate.Estate) plan.Attrs {
 	return plan.Attrs{
-		"account": t.Account, "region": t.Region, "name": t.Name,
+		"account": string(t.Account), "region": t.Region, "name": t.Name,
 		"organization":          strconv.FormatBool(t.Organization),
 		"multi_region":          strconv.FormatBool(t.MultiRegion),
 		"global_service_events": strconv.FormatBool(t.GlobalServiceEvents),
@@ -68,18 +68,18 @@ func trailAttrs(t *estate.Trail, actual *estate.Estate) plan.Attrs {
 // trailValue is what a trail change applies, with references resolved
 // as far as the actual estate allows.
 type trailValue struct {
-	Account             string `json:"account"`
-	Region              string `json:"region"`
-	Name                string `json:"name"`
-	Organization        bool   `json:"organization"`
-	MultiRegion         bool   `json:"multi_region"`
-	GlobalServiceEvents bool   `json:"global_service_events"`
-	LogFileValidation   bool   `json:"log_file_validation"`
-	KMSKey              string `json:"kms_key,omitempty"`
-	Bucket              string `json:"bucket"`
-	LogGroupARN         string `json:"log_group_arn,omitempty"`
-	LogsRoleARN         string `json:"logs_role_arn,omitempty"`
-	Logging             bool   `json:"logging"`
+	Account             estate.AccountKey `json:"account"`
+	Region              string            `json:"region"`
+	Name                string            `json:"name"`
+	Organization        bool              `json:"organization"`
+	MultiRegion         bool              `json:"multi_region"`
+	GlobalServiceEvents bool              `json:"global_service_events"`
+	LogFileValidation   bool              `json:"log_file_validation"`
+	KMSKey              string            `json:"kms_key,omitempty"`
+	Bucket              string            `json:"bucket"`
+	LogGroupARN         string            `json:"log_group_arn,omitempty"`
+	LogsRoleARN         string            `json:"logs_role_arn,omitempty"`
+	Logging             bool              `json:"logging"`
 }
 
 func newTrailValue(t *estate.Trail, actual *estate.Estate) trailValue {
@@ -184,7 +184,7 @@ func applyTrail(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		}
 	}
 	api := cl.CloudTrail(w)
-	exists, err := trailExists(ctx, api, w.Account, v.Name)
+	exists, err := trailExists(ctx, api, string(w.Account), v.Name)
 	if err != nil {
 		return err
 	}

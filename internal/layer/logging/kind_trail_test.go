@@ -34,7 +34,7 @@ const (
 
 var (
 	trailAt     = estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
-	trailMgmtAt = estate.Where{Account: trailMgmtID, Region: "us-east-1"} // as the clients see it
+	trailMgmtAt = estate.Location{Account: trailMgmtID, Region: "us-east-1"} // as the clients see it
 	trailKeyAt  = estate.Where{Account: trailSecKey, Region: "us-east-1"}
 )
 

@@ -187,15 +187,17 @@ type recordingCloud struct {
 
 type recordingAt struct {
 	c *recordingCloud
-	w estate.Where
+	w estate.Location
 }
 
-func (c *recordingCloud) KMS(w estate.Where) logging.KMSAPI               { return recordingAt{c, w} }
-func (c *recordingCloud) S3(w estate.Where) logging.S3API                 { return recordingAt{c, w} }
-func (c *recordingCloud) CloudTrail(w estate.Where) logging.CloudTrailAPI { return recordingAt{c, w} }
-func (c *recordingCloud) Config(w estate.Where) logging.ConfigAPI         { return recordingAt{c, w} }
-func (c *recordingCloud) IAM(w estate.Where) logging.IAMAPI               { return recordingAt{c, w} }
-func (c *recordingCloud) Logs(w estate.Where) logging.LogsAPI             { return recordingAt{c, w} }
+func (c *recordingCloud) KMS(w estate.Location) logging.KMSAPI { return recordingAt{c, w} }
+func (c *recordingCloud) S3(w estate.Location) logging.S3API   { return recordingAt{c, w} }
+func (c *recordingCloud) CloudTrail(w estate.Location) logging.CloudTrailAPI {
+	return recordingAt{c, w}
+}
+func (c *recordingCloud) Config(w estate.Location) logging.ConfigAPI { return recordingAt{c, w} }
+func (c *recordingCloud) IAM(w estate.Location) logging.IAMAPI       { return recordingAt{c, w} }
+func (c *recordingCloud) Logs(w estate.Location) logging.LogsAPI     { return recordingAt{c, w} }
 
 func (r recordingAt) record(op string, in any) {
 	b, err := json.Marshal(in)
@@ -204,11 +206,11 @@ func (r recordingAt) record(op string, in any) {
 	}
 	r.c.mu.Lock()
 	defer r.c.mu.Unlock()
-	r.c.calls = append(r.c.calls, fmt.Sprintf("%s %s %s %s", op, r.w.Account, r.w.Region, b))
+	r.c.calls = append(r.c.calls, fmt.Sprintf("%s %s %s %s", op, string(r.w.Account), r.w.Region, b))
 }
 
 func (r recordingAt) keyARN(id string) *string {
-	return aws.String("arn:aws:kms:" + r.w.Region + ":" + r.w.Account + ":key/" + id)
+	return aws.String("arn:aws:kms:" + r.w.Region + ":" + string(r.w.Account) + ":key/" + id)
 }
 
 func (r recordingAt) CreateKey(_ context.Context, in *kms.CreateKeyInput, _ ...func(*kms.Options)) (*kms.CreateKeyOutput, error) {
@@ -308,7 +310,7 @@ func (r recordingAt) DescribeTrails(_ context.Context, in *cloudtrail.DescribeTr
 	if r.c.exists {
 		for _, name := range in.TrailNameList {
 			out.TrailList = append(out.TrailList, cttypes.Trail{Name: aws.String(name),
-				TrailARN: aws.String("arn:aws:cloudtrail:" + r.w.Region + ":" + r.w.Account + ":trail/" + name)})
+				TrailARN: aws.String("arn:aws:cloudtrail:" + r.w.Region + ":" + string(r.w.Account) + ":trail/" + name)})
 		}
 	}
 	return out, nil

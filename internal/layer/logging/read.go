@@ -15,12 +15,12 @@ import (
 // readClients builds read clients in an account (by AWS ID) and
 // Region.
 type readClients interface {
-	KMS(w estate.Where) kmsReadAPI
-	S3(w estate.Where) BucketReadAPI
-	CloudTrail(w estate.Where) trailReadAPI
-	Config(w estate.Where) configReadAPI
-	IAM(w estate.Where) iamReadAPI
-	Logs(w estate.Where) logsReadAPI
+	KMS(w estate.Location) kmsReadAPI
+	S3(w estate.Location) BucketReadAPI
+	CloudTrail(w estate.Location) trailReadAPI
+	Config(w estate.Location) configReadAPI
+	IAM(w estate.Location) iamReadAPI
+	Logs(w estate.Location) logsReadAPI
 }
 
 // sessionReadClients are the real read clients of a session.
@@ -29,20 +29,20 @@ type sessionReadClients struct {
 	ManagementID string
 }
 
-func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
 }
 
-func (c sessionReadClients) KMS(w estate.Where) kmsReadAPI   { return c.cfg(w).KMS() }
-func (c sessionReadClients) S3(w estate.Where) BucketReadAPI { return c.cfg(w).S3() }
-func (c sessionReadClients) CloudTrail(w estate.Where) trailReadAPI {
+func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI   { return c.cfg(w).KMS() }
+func (c sessionReadClients) S3(w estate.Location) BucketReadAPI { return c.cfg(w).S3() }
+func (c sessionReadClients) CloudTrail(w estate.Location) trailReadAPI {
 	return c.cfg(w).CloudTrail()
 }
-func (c sessionReadClients) Config(w estate.Where) configReadAPI {
+func (c sessionReadClients) Config(w estate.Location) configReadAPI {
 	return c.cfg(w).ConfigService()
 }
-func (c sessionReadClients) IAM(w estate.Where) iamReadAPI   { return c.cfg(w).IAM() }
-func (c sessionReadClients) Logs(w estate.Where) logsReadAPI { return c.cfg(w).Logs() }
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI   { return c.cfg(w).IAM() }
+func (c sessionReadClients) Logs(w estate.Location) logsReadAPI { return c.cfg(w).Logs() }
 
 // loggingRead is one collection of the logging layer: the estate being
 // filled, what to look for, and a guarded result.
@@ -56,9 +56,9 @@ type loggingRead struct {
 
 // at resolves the account of w to its ID; ok is false for an account that
 // does not exist, whose resources are therefore absent.
-func (r *loggingRead) at(w estate.Where) (estate.Where, bool) {
-	id, ok := r.e.Lookup(estate.RefAccountID, w.Account)
-	return estate.Where{Account: id, Region: w.Region}, ok
+func (r *loggingRead) at(w estate.Where) (estate.Location, bool) {
+	id, ok := r.e.Lookup(estate.RefAccountID, string(w.Account))
+	return estate.Location{Account: estate.AccountID(id), Region: w.Region}, ok
 }
 
 func (r *loggingRead) locked(f func(l *estate.Logging)) {

@@ -49,7 +49,7 @@ func collectTrails(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 // readTrail returns the trail named like want that the account of w owns
 // in the Region of w, or nil when there is none. Member accounts see
 // organization trails other accounts own; those are not theirs.
-func readTrail(ctx context.Context, api trailReadAPI, w estate.Where, want *estate.Trail) (*estate.Trail, error) {
+func readTrail(ctx context.Context, api trailReadAPI, w estate.Location, want *estate.Trail) (*estate.Trail, error) {
 	out, err := api.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{TrailNameList: []string{want.Name}, IncludeShadowTrails: aws.Bool(false)})
 	if awsx.ErrorCodeIs(err, "TrailNotFoundException") {
 		return nil, nil
@@ -58,7 +58,7 @@ func readTrail(ctx context.Context, api trailReadAPI, w estate.Where, want *esta
 		return nil, fmt.Errorf("read trail %s in %s: %w", want.Name, w, err)
 	}
 	i := slices.IndexFunc(out.TrailList, func(t types.Trail) bool {
-		return aws.ToString(t.Name) == want.Name && arnAccount(aws.ToString(t.TrailARN), w.Account)
+		return aws.ToString(t.Name) == want.Name && arnAccount(aws.ToString(t.TrailARN), string(w.Account))
 	})
 	if i < 0 {
 		return nil, nil

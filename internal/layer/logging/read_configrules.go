@@ -87,7 +87,7 @@ func orgRuleAccounts(want *estate.Logging) []estate.Where {
 // not manage organization rules yet (not the delegated administrator, or
 // the organization lacks trusted access) holds none; they are planned,
 // after the registration they wait for.
-func collectOrgRules(ctx context.Context, r *loggingRead, at, w estate.Where) error {
+func collectOrgRules(ctx context.Context, r *loggingRead, at estate.Where, w estate.Location) error {
 	pages := configservice.NewDescribeOrganizationConfigRulesPaginator(r.clients.Config(w), &configservice.DescribeOrganizationConfigRulesInput{})
 	var rules []*estate.ConfigRule
 	for pages.HasMorePages() {

@@ -33,25 +33,25 @@ const (
 // are counted under a lock.
 type cfgReadFake struct {
 	pageSize    int
-	rules       map[estate.Where][]types.ConfigRule
-	orgRules    map[estate.Where][]types.OrganizationConfigRule
+	rules       map[estate.Location][]types.ConfigRule
+	orgRules    map[estate.Location][]types.OrganizationConfigRule
 	orgErr      error // what DescribeOrganizationConfigRules answers, when set
-	aggregators map[estate.Where][]types.ConfigurationAggregator
+	aggregators map[estate.Location][]types.ConfigurationAggregator
 
 	mu    sync.Mutex
 	calls map[string]int // "Op account region"
 }
 
 func newCfgReadFake() *cfgReadFake {
-	return &cfgReadFake{pageSize: 2, rules: map[estate.Where][]types.ConfigRule{},
-		orgRules: map[estate.Where][]types.OrganizationConfigRule{}, aggregators: map[estate.Where][]types.ConfigurationAggregator{},
+	return &cfgReadFake{pageSize: 2, rules: map[estate.Location][]types.ConfigRule{},
+		orgRules: map[estate.Location][]types.OrganizationConfigRule{}, aggregators: map[estate.Location][]types.ConfigurationAggregator{},
 		calls: map[string]int{}}
 }
 
-func (f *cfgReadFake) call(op string, w estate.Where) {
+func (f *cfgReadFake) call(op string, w estate.Location) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls[op+" "+w.Account+" "+w.Region]++
+	f.calls[op+" "+string(w.Account)+" "+w.Region]++
 }
 
 func (f *cfgReadFake) count(op string) int {
@@ -90,7 +90,7 @@ func cfgPage[T any](items []T, token *string, size int) ([]T, *string, error) {
 type cfgReadAt struct {
 	configReadAPI
 	f *cfgReadFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c cfgReadAt) DescribeConfigRules(_ context.Context, in *configservice.DescribeConfigRulesInput, _ ...func(*configservice.Options)) (*configservice.DescribeConfigRulesOutput, error) {
@@ -140,12 +140,12 @@ type cfgClients struct {
 	f *cfgReadFake
 }
 
-func (c cfgClients) KMS(estate.Where) kmsReadAPI          { return nil }
-func (c cfgClients) S3(estate.Where) BucketReadAPI        { return nil }
-func (c cfgClients) CloudTrail(estate.Where) trailReadAPI { return nil }
-func (c cfgClients) Config(w estate.Where) configReadAPI  { return cfgReadAt{f: c.f, w: w} }
-func (c cfgClients) IAM(estate.Where) iamReadAPI          { return nil }
-func (c cfgClients) Logs(estate.Where) logsReadAPI        { return nil }
+func (c cfgClients) KMS(estate.Location) kmsReadAPI          { return nil }
+func (c cfgClients) S3(estate.Location) BucketReadAPI        { return nil }
+func (c cfgClients) CloudTrail(estate.Location) trailReadAPI { return nil }
+func (c cfgClients) Config(w estate.Location) configReadAPI  { return cfgReadAt{f: c.f, w: w} }
+func (c cfgClients) IAM(estate.Location) iamReadAPI          { return nil }
+func (c cfgClients) Logs(estate.Location) logsReadAPI        { return nil }
 
 // cfgCollect runs one collector over want against the fake, in an
 // organization with the management and log-archive accounts.
@@ -170,7 +170,7 @@ func managedRule(name, id, input string) types.ConfigRule {
 
 func TestCollectConfigRules(t *testing.T) {
 	f := newCfgReadFake()
-	logHome := estate.Where{Account: cfgLogID, Region: cfgHome}
+	logHome := estate.Location{Account: cfgLogID, Region: cfgHome}
 	f.rules[logHome] = []types.ConfigRule{
 		managedRule("cloudtrail-enabled", "CLOUD_TRAIL_ENABLED", ""),
 		managedRule("iam-user-mfa-enabled", "IAM_USER_MFA_ENABLED", ""),
@@ -178,7 +178,7 @@ func TestCollectConfigRules(t *testing.T) {
 		managedRule("root-account-mfa-enabled", "ROOT_ACCOUNT_MFA_ENABLED", "{}"),
 		managedRule("s3-bucket-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED", ""),
 	}
-	f.rules[estate.Where{Account: cfgMgmtID, Region: "eu-west-1"}] = []types.ConfigRule{
+	f.rules[estate.Location{Account: cfgMgmtID, Region: "eu-west-1"}] = []types.ConfigRule{
 		managedRule("s3-bucket-public-write-prohibited", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED", ""),
 	}
 	want := estate.NewLogging()
@@ -220,7 +220,7 @@ func TestCollectConfigRules(t *testing.T) {
 
 func TestCollectOrganizationConfigRules(t *testing.T) {
 	admin := estate.Where{Account: cfgLogEmail, Region: cfgHome}
-	adminID := estate.Where{Account: cfgLogID, Region: cfgHome}
+	adminID := estate.Location{Account: cfgLogID, Region: cfgHome}
 	wantOrgRules := func() *estate.Logging {
 		l := estate.NewLogging()
 		l.Rules[admin.Key("org/cloudtrail-enabled")] = &estate.ConfigRule{Where: admin, Name: "org/cloudtrail-enabled", Identifier: "CLOUD_TRAIL_ENABLED"}
@@ -307,7 +307,7 @@ func TestCollectOrganizationConfigRules(t *testing.T) {
 func TestCollectAggregators(t *testing.T) {
 	const name = "groundwork-org-aggregator"
 	log := estate.Where{Account: cfgLogEmail, Region: cfgHome}
-	logID := estate.Where{Account: cfgLogID, Region: cfgHome}
+	logID := estate.Location{Account: cfgLogID, Region: cfgHome}
 	role := "arn:aws:iam::" + cfgLogID + ":role/OrgConfigRole"
 	wanted := func(at estate.Where) *estate.Logging {
 		l := estate.NewLogging()

@@ -71,13 +71,13 @@ func kbReadErr(code string) error { return &smithy.GenericAPIError{Code: code, M
 type kbReadClients struct {
 	mu      sync.Mutex
 	calls   map[string]int
-	kms     map[estate.Where]*kbReadKMS
+	kms     map[estate.Location]*kbReadKMS
 	s3      map[string]*kbReadBucket // by name
 	s3Error map[string]error         // operation -> error for every bucket
 }
 
 func newKBReadClients() *kbReadClients {
-	return &kbReadClients{calls: map[string]int{}, kms: map[estate.Where]*kbReadKMS{}, s3: map[string]*kbReadBucket{}, s3Error: map[string]error{}}
+	return &kbReadClients{calls: map[string]int{}, kms: map[estate.Location]*kbReadKMS{}, s3: map[string]*kbReadBucket{}, s3Error: map[string]error{}}
 }
 
 func (c *kbReadClients) count(op string) {
@@ -86,19 +86,19 @@ func (c *kbReadClients) count(op string) {
 	c.calls[op]++
 }
 
-func (c *kbReadClients) KMS(w estate.Where) kmsReadAPI {
+func (c *kbReadClients) KMS(w estate.Location) kmsReadAPI {
 	if k, ok := c.kms[w]; ok {
 		return k
 	}
 	return &kbReadKMS{c: c}
 }
-func (c *kbReadClients) S3(w estate.Where) BucketReadAPI { return kbReadS3{c: c, w: w} }
-func (c *kbReadClients) CloudTrail(estate.Where) trailReadAPI {
+func (c *kbReadClients) S3(w estate.Location) BucketReadAPI { return kbReadS3{c: c, w: w} }
+func (c *kbReadClients) CloudTrail(estate.Location) trailReadAPI {
 	return nil
 }
-func (c *kbReadClients) Config(estate.Where) configReadAPI { return nil }
-func (c *kbReadClients) IAM(estate.Where) iamReadAPI       { return nil }
-func (c *kbReadClients) Logs(estate.Where) logsReadAPI     { return nil }
+func (c *kbReadClients) Config(estate.Location) configReadAPI { return nil }
+func (c *kbReadClients) IAM(estate.Location) iamReadAPI       { return nil }
+func (c *kbReadClients) Logs(estate.Location) logsReadAPI     { return nil }
 
 var _ readClients = (*kbReadClients)(nil)
 
@@ -178,7 +178,7 @@ func (k *kbReadKMS) GetKeyRotationStatus(_ context.Context, in *kms.GetKeyRotati
 // kbReadBucket is one bucket; a nil setting answers its "not configured"
 // error.
 type kbReadBucket struct {
-	owner      estate.Where
+	owner      estate.Location
 	policy     *string
 	versioning s3types.BucketVersioningStatus
 	encryption *s3types.ServerSideEncryptionConfiguration
@@ -188,7 +188,7 @@ type kbReadBucket struct {
 
 type kbReadS3 struct {
 	c *kbReadClients
-	w estate.Where
+	w estate.Location
 }
 
 // bucket answers for the owner only, as AWS does (moto answers every
@@ -274,7 +274,7 @@ func (s kbReadS3) GetBucketLifecycleConfiguration(_ context.Context, in *s3.GetB
 func TestCollectKeys(t *testing.T) {
 	want, e := kbReadWant(t)
 	c := newKBReadClients()
-	at := estate.Where{Account: kbReadSTID, Region: "us-east-1"}
+	at := estate.Location{Account: kbReadSTID, Region: "us-east-1"}
 	arn := func(id string) string { return "arn:aws:kms:us-east-1:" + kbReadSTID + ":key/" + id }
 	c.kms[at] = &kbReadKMS{c: c,
 		aliases: []kmstypes.AliasListEntry{
@@ -324,7 +324,7 @@ func TestCollectKeysAbsent(t *testing.T) {
 		// No alias: the key is absent (a key without the alias is not
 		// groundwork's).
 		"no alias": func(c *kbReadClients, e *estate.Estate) {
-			c.kms[estate.Where{Account: kbReadSTID, Region: "us-east-1"}] = &kbReadKMS{c: c,
+			c.kms[estate.Location{Account: kbReadSTID, Region: "us-east-1"}] = &kbReadKMS{c: c,
 				aliases: []kmstypes.AliasListEntry{{AliasName: aws.String("alias/aws/s3")}}}
 		},
 		// The account does not exist yet: nothing is read there.
@@ -352,7 +352,7 @@ func TestCollectKeysAbsent(t *testing.T) {
 func TestCollectBuckets(t *testing.T) {
 	want, e := kbReadWant(t)
 	c := newKBReadClients()
-	la := estate.Where{Account: kbReadLAID, Region: "us-east-1"}
+	la := estate.Location{Account: kbReadLAID, Region: "us-east-1"}
 	trail, config := "aws-logs-cloudtrail-"+kbReadLAID+"-us-east-1", "aws-logs-config-"+kbReadLAID+"-us-east-1"
 	on := aws.Bool(true)
 	c.s3[trail] = &kbReadBucket{owner: la, policy: aws.String(`{"Statement":[]}`), versioning: s3types.BucketVersioningStatusEnabled,
@@ -410,7 +410,7 @@ func TestCollectBucketsAbsent(t *testing.T) {
 		"access denied": {
 			setup: func(c *kbReadClients, e *estate.Estate) {
 				name := "aws-logs-cloudtrail-" + kbReadLAID + "-us-east-1"
-				c.s3[name] = &kbReadBucket{owner: estate.Where{Account: kbReadLAID, Region: "us-east-1"}}
+				c.s3[name] = &kbReadBucket{owner: estate.Location{Account: kbReadLAID, Region: "us-east-1"}}
 				c.s3Error["GetBucketVersioning"] = kbReadErr("AccessDenied")
 			},
 			wantErr: "read bucket aws-logs-cloudtrail-" + kbReadLAID + "-us-east-1 in " + kbReadLAID + ": versioning: ",

@@ -44,10 +44,10 @@ type fakeTrailReads struct {
 	groupPages [][]logstypes.LogGroup // DescribeLogGroups pages in order
 	err        error                  // returned by DescribeTrails
 	calls      map[string]int
-	where      []estate.Where
+	where      []estate.Location
 }
 
-func (f *fakeTrailReads) call(op string, w estate.Where) {
+func (f *fakeTrailReads) call(op string, w estate.Location) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.calls == nil {
@@ -57,18 +57,18 @@ func (f *fakeTrailReads) call(op string, w estate.Where) {
 	f.where = append(f.where, w)
 }
 
-func (f *fakeTrailReads) KMS(estate.Where) kmsReadAPI       { return nil }
-func (f *fakeTrailReads) S3(estate.Where) BucketReadAPI     { return nil }
-func (f *fakeTrailReads) Config(estate.Where) configReadAPI { return nil }
-func (f *fakeTrailReads) IAM(estate.Where) iamReadAPI       { return nil }
-func (f *fakeTrailReads) CloudTrail(w estate.Where) trailReadAPI {
+func (f *fakeTrailReads) KMS(estate.Location) kmsReadAPI       { return nil }
+func (f *fakeTrailReads) S3(estate.Location) BucketReadAPI     { return nil }
+func (f *fakeTrailReads) Config(estate.Location) configReadAPI { return nil }
+func (f *fakeTrailReads) IAM(estate.Location) iamReadAPI       { return nil }
+func (f *fakeTrailReads) CloudTrail(w estate.Location) trailReadAPI {
 	return trailReadClient{f, w}
 }
-func (f *fakeTrailReads) Logs(w estate.Where) logsReadAPI { return trailReadClient{f, w} }
+func (f *fakeTrailReads) Logs(w estate.Location) logsReadAPI { return trailReadClient{f, w} }
 
 type trailReadClient struct {
 	f *fakeTrailReads
-	w estate.Where
+	w estate.Location
 }
 
 func (c trailReadClient) DescribeTrails(_ context.Context, in *cloudtrail.DescribeTrailsInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error) {
@@ -209,7 +209,7 @@ func TestCollectTrail(t *testing.T) {
 				t.Errorf("calls %v, want %v", f.calls, tc.calls)
 			}
 			for _, w := range f.where {
-				if w != (estate.Where{Account: trailMgmtID, Region: "us-east-1"}) {
+				if w != (estate.Location{Account: trailMgmtID, Region: "us-east-1"}) {
 					t.Errorf("read in %v, want the management account's home Region", w)
 				}
 			}

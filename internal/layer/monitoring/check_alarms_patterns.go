@@ -242,10 +242,10 @@ func loggingTrailsByAccount(e *estate.Estate) (accounts []string, trails map[str
 			continue
 		}
 		seen[t.ARN] = true
-		if _, ok := trails[t.Account]; !ok {
-			accounts = append(accounts, t.Account)
+		if _, ok := trails[string(t.Account)]; !ok {
+			accounts = append(accounts, string(t.Account))
 		}
-		trails[t.Account] = append(trails[t.Account], t)
+		trails[string(t.Account)] = append(trails[string(t.Account)], t)
 	}
 	return accounts, trails
 }

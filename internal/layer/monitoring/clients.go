@@ -18,10 +18,10 @@ import (
 // account (by AWS ID, resolved by kinds.Env.At) and Region. Tests set
 // fakes with kinds.SetClients[monitoring.Clients].
 type Clients interface {
-	SNS(w estate.Where) SNSAPI
-	CloudWatch(w estate.Where) CloudWatchAPI
-	EventBridge(w estate.Where) EventBridgeAPI
-	MetricFilters(w estate.Where) MetricFilterAPI
+	SNS(w estate.Location) SNSAPI
+	CloudWatch(w estate.Location) CloudWatchAPI
+	EventBridge(w estate.Location) EventBridgeAPI
+	MetricFilters(w estate.Location) MetricFilterAPI
 }
 
 // sessionClients are the real clients of the monitoring layer: the
@@ -31,18 +31,18 @@ type sessionClients struct{ session *awsx.Session }
 
 var _ Clients = sessionClients{}
 
-func (c sessionClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.session, Account: w.Account, Region: w.Region}
+func (c sessionClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.session, Account: string(w.Account), Region: w.Region}
 }
 
-func (c sessionClients) SNS(w estate.Where) SNSAPI { return c.cfg(w).SNS() }
-func (c sessionClients) CloudWatch(w estate.Where) CloudWatchAPI {
+func (c sessionClients) SNS(w estate.Location) SNSAPI { return c.cfg(w).SNS() }
+func (c sessionClients) CloudWatch(w estate.Location) CloudWatchAPI {
 	return c.cfg(w).CloudWatch()
 }
-func (c sessionClients) EventBridge(w estate.Where) EventBridgeAPI {
+func (c sessionClients) EventBridge(w estate.Location) EventBridgeAPI {
 	return c.cfg(w).EventBridge()
 }
-func (c sessionClients) MetricFilters(w estate.Where) MetricFilterAPI {
+func (c sessionClients) MetricFilters(w estate.Location) MetricFilterAPI {
 	return c.cfg(w).Logs()
 }
 
@@ -82,7 +82,7 @@ var errNoClients = errors.New("no monitoring clients: the apply has no session a
 
 // monitoringAt returns the clients of the apply and the place they work
 // in: the account of a change's attributes, resolved, and its Region.
-func monitoringAt(env *kinds.Env, account, region string) (Clients, estate.Where, error) {
+func monitoringAt(env *kinds.Env, account estate.AccountKey, region string) (Clients, estate.Location, error) {
 	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
 		if s == nil {
 			return nil
@@ -90,7 +90,7 @@ func monitoringAt(env *kinds.Env, account, region string) (Clients, estate.Where
 		return sessionClients{s}
 	})
 	if c == nil {
-		return nil, estate.Where{}, errNoClients
+		return nil, estate.Location{}, errNoClients
 	}
 	w, err := env.At(estate.Where{Account: account, Region: region})
 	return c, w, err

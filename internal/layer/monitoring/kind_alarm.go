@@ -50,7 +50,7 @@ func resolvedActions(al *estate.Alarm, actual *estate.Estate) []string {
 
 func alarmAttrs(al *estate.Alarm, actual *estate.Estate) plan.Attrs {
 	actions := resolvedActions(al, actual)
-	return plan.Attrs{"account": al.Account, "region": al.Region, "name": al.Name, "description": al.Description,
+	return plan.Attrs{"account": string(al.Account), "region": al.Region, "name": al.Name, "description": al.Description,
 		"namespace": al.Namespace, "metric_name": al.MetricName, "statistic": al.Statistic,
 		"period": strconv.Itoa(al.Period), "threshold": strconv.FormatFloat(al.Threshold, 'g', -1, 64),
 		"comparison": al.Comparison, "evaluation_periods": strconv.Itoa(al.EvaluationPeriods),

@@ -70,16 +70,16 @@ func (f *fakeMonitoringCloud) count(op string) int {
 	return f.calls[op]
 }
 
-func (f *fakeMonitoringCloud) SNS(w estate.Where) monitoring.SNSAPI {
+func (f *fakeMonitoringCloud) SNS(w estate.Location) monitoring.SNSAPI {
 	return fakeMonitoringClient{f, w}
 }
-func (f *fakeMonitoringCloud) CloudWatch(w estate.Where) monitoring.CloudWatchAPI {
+func (f *fakeMonitoringCloud) CloudWatch(w estate.Location) monitoring.CloudWatchAPI {
 	return fakeMonitoringClient{f, w}
 }
-func (f *fakeMonitoringCloud) EventBridge(w estate.Where) monitoring.EventBridgeAPI {
+func (f *fakeMonitoringCloud) EventBridge(w estate.Location) monitoring.EventBridgeAPI {
 	return fakeMonitoringClient{f, w}
 }
-func (f *fakeMonitoringCloud) MetricFilters(w estate.Where) monitoring.MetricFilterAPI {
+func (f *fakeMonitoringCloud) MetricFilters(w estate.Location) monitoring.MetricFilterAPI {
 	return fakeMonitoringClient{f, w}
 }
 
@@ -99,13 +99,13 @@ func (f *fakeMonitoringCloud) confirmAll() {
 
 type fakeMonitoringClient struct {
 	f *fakeMonitoringCloud
-	w estate.Where
+	w estate.Location
 }
 
 func (c fakeMonitoringClient) CreateTopic(_ context.Context, in *sns.CreateTopicInput, _ ...func(*sns.Options)) (*sns.CreateTopicOutput, error) {
 	c.f.enter("CreateTopic")
 	defer c.f.mu.Unlock()
-	arn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", c.w.Region, c.w.Account, aws.ToString(in.Name))
+	arn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", c.w.Region, string(c.w.Account), aws.ToString(in.Name))
 	if _, ok := c.f.topics[arn]; !ok {
 		c.f.topics[arn] = &fakeTopic{policy: `{"Version":"2008-10-17","Statement":[]}`}
 	}
@@ -193,7 +193,7 @@ func (c fakeMonitoringClient) PutRule(_ context.Context, in *eventbridge.PutRule
 		c.f.rules[key] = r
 	}
 	r.in = *in
-	return &eventbridge.PutRuleOutput{RuleArn: aws.String("arn:aws:events:" + c.w.Region + ":" + c.w.Account + ":rule/" + aws.ToString(in.Name))}, nil
+	return &eventbridge.PutRuleOutput{RuleArn: aws.String("arn:aws:events:" + c.w.Region + ":" + string(c.w.Account) + ":rule/" + aws.ToString(in.Name))}, nil
 }
 
 func (c fakeMonitoringClient) PutTargets(_ context.Context, in *eventbridge.PutTargetsInput, _ ...func(*eventbridge.Options)) (*eventbridge.PutTargetsOutput, error) {
@@ -263,11 +263,11 @@ func (f *fakeMonitoringCloud) monitoring(keys map[string]string, expected estate
 	m.Expected = expected
 	split := func(key string) (estate.Where, string) {
 		parts := strings.SplitN(key, "/", 3)
-		return estate.Where{Account: keys[parts[0]], Region: parts[1]}, parts[2]
+		return estate.Where{Account: estate.AccountKey(keys[parts[0]]), Region: parts[1]}, parts[2]
 	}
 	for arn, t := range f.topics {
 		parts := strings.Split(arn, ":")
-		w := estate.Where{Account: keys[parts[4]], Region: parts[3]}
+		w := estate.Where{Account: estate.AccountKey(keys[parts[4]]), Region: parts[3]}
 		topic := &estate.Topic{Where: w, Name: parts[5], ARN: arn, Policy: t.policy}
 		for _, s := range t.subs {
 			topic.Subscriptions = append(topic.Subscriptions, estate.Subscription{Protocol: aws.ToString(s.Protocol),

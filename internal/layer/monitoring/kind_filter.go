@@ -45,7 +45,7 @@ type metricFilterValue struct {
 }
 
 func metricFilterAttrs(f *estate.MetricFilter) plan.Attrs {
-	return plan.Attrs{"account": f.Account, "region": f.Region, "log_group": f.LogGroup, "name": f.Name,
+	return plan.Attrs{"account": string(f.Account), "region": f.Region, "log_group": f.LogGroup, "name": f.Name,
 		"pattern": f.Pattern, "namespace": f.Namespace, "metric_name": f.MetricName, "metric_value": metricValue}
 }
 

@@ -41,7 +41,7 @@ type eventRuleValue struct {
 }
 
 func eventRuleAttrs(r *estate.EventRule, targets []string) plan.Attrs {
-	return plan.Attrs{"account": r.Account, "region": r.Region, "name": r.Name, "description": r.Description,
+	return plan.Attrs{"account": string(r.Account), "region": r.Region, "name": r.Name, "description": r.Description,
 		"event_pattern": kinds.PrettyJSON(r.EventPattern), "state": r.State, "targets": strings.Join(targets, ",")}
 }
 

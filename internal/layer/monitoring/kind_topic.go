@@ -45,11 +45,11 @@ const emailProtocol = "email"
 // policy as the plan shows it (references the plan could not resolve yet
 // are resolved by Apply) and the e-mail addresses subscribed to it.
 type topicValue struct {
-	Account     string   `json:"account"`
-	Region      string   `json:"region"`
-	Name        string   `json:"name"`
-	Policy      string   `json:"policy,omitempty"`
-	Subscribers []string `json:"subscribers,omitempty"`
+	Account     estate.AccountKey `json:"account"`
+	Region      string            `json:"region"`
+	Name        string            `json:"name"`
+	Policy      string            `json:"policy,omitempty"`
+	Subscribers []string          `json:"subscribers,omitempty"`
 }
 
 func topicValueOf(t *estate.Topic, actual *estate.Estate) topicValue {
@@ -71,7 +71,7 @@ func emailSubscribers(t *estate.Topic) []string {
 }
 
 func topicAttrs(t *estate.Topic, actual *estate.Estate) plan.Attrs {
-	return plan.Attrs{"account": t.Account, "region": t.Region, "name": t.Name,
+	return plan.Attrs{"account": string(t.Account), "region": t.Region, "name": t.Name,
 		"arn": kinds.ResolveActual(t.ARN, actual), "policy": kinds.PrettyJSON(kinds.ResolveActual(t.Policy, actual)),
 		"subscribers": strings.Join(emailSubscribers(t), ",")}
 }

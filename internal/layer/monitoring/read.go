@@ -18,10 +18,10 @@ import (
 // readClients builds the read clients of the monitoring layer in an
 // account (by AWS ID) and Region.
 type readClients interface {
-	SNS(w estate.Where) snsReadAPI
-	MetricFilters(w estate.Where) metricFilterReadAPI
-	CloudWatch(w estate.Where) alarmReadAPI
-	EventBridge(w estate.Where) eventBridgeReadAPI
+	SNS(w estate.Location) snsReadAPI
+	MetricFilters(w estate.Location) metricFilterReadAPI
+	CloudWatch(w estate.Location) alarmReadAPI
+	EventBridge(w estate.Location) eventBridgeReadAPI
 }
 
 // The read parts of the clients of the monitoring layer.
@@ -59,18 +59,18 @@ type sessionReadClients struct {
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
 }
 
-func (c sessionReadClients) SNS(w estate.Where) snsReadAPI { return c.cfg(w).SNS() }
-func (c sessionReadClients) MetricFilters(w estate.Where) metricFilterReadAPI {
+func (c sessionReadClients) SNS(w estate.Location) snsReadAPI { return c.cfg(w).SNS() }
+func (c sessionReadClients) MetricFilters(w estate.Location) metricFilterReadAPI {
 	return c.cfg(w).Logs()
 }
-func (c sessionReadClients) CloudWatch(w estate.Where) alarmReadAPI {
+func (c sessionReadClients) CloudWatch(w estate.Location) alarmReadAPI {
 	return c.cfg(w).CloudWatch()
 }
-func (c sessionReadClients) EventBridge(w estate.Where) eventBridgeReadAPI {
+func (c sessionReadClients) EventBridge(w estate.Location) eventBridgeReadAPI {
 	return c.cfg(w).EventBridge()
 }
 
@@ -96,9 +96,9 @@ type monitoringRead struct {
 
 // at resolves the account of w to its ID; ok is false for an account that
 // does not exist, whose resources are therefore absent.
-func (r *monitoringRead) at(w estate.Where) (estate.Where, bool) {
-	id, ok := r.e.Lookup(estate.RefAccountID, w.Account)
-	return estate.Where{Account: id, Region: w.Region}, ok
+func (r *monitoringRead) at(w estate.Where) (estate.Location, bool) {
+	id, ok := r.e.Lookup(estate.RefAccountID, string(w.Account))
+	return estate.Location{Account: estate.AccountID(id), Region: w.Region}, ok
 }
 
 func (r *monitoringRead) locked(f func(m *estate.Monitoring)) {

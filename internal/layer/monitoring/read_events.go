@@ -32,7 +32,7 @@ func readEventRules(ctx context.Context, g *errgroup.Group, r *monitoringRead) {
 	}
 }
 
-func readEventRule(ctx context.Context, api eventBridgeReadAPI, w estate.Where, want *estate.EventRule) (*estate.EventRule, error) {
+func readEventRule(ctx context.Context, api eventBridgeReadAPI, w estate.Location, want *estate.EventRule) (*estate.EventRule, error) {
 	out, err := api.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(want.Name)})
 	if awsx.ErrorCodeIs(err, "ResourceNotFoundException") {
 		return nil, nil

@@ -40,7 +40,7 @@ func readTopics(ctx context.Context, g *errgroup.Group, r *monitoringRead) {
 }
 
 // readTopic returns the topic with the ARN, or nil when there is none.
-func readTopic(ctx context.Context, api snsReadAPI, w estate.Where, want *estate.Topic, arn string) (*estate.Topic, error) {
+func readTopic(ctx context.Context, api snsReadAPI, w estate.Location, want *estate.Topic, arn string) (*estate.Topic, error) {
 	attrs, err := api.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 	if awsx.ErrorCodeIs(err, "NotFound", "NotFoundException") {
 		return nil, nil

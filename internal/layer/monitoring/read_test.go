@@ -47,34 +47,34 @@ type fakeMonitoringReads struct {
 	targets []ebtypes.Target
 	err     error // returned by DescribeAlarms
 	calls   map[string]int
-	where   map[string][]estate.Where
+	where   map[string][]estate.Location
 	names   [][]string // AlarmNames of each DescribeAlarms
 }
 
-func (f *fakeMonitoringReads) call(op string, w estate.Where) {
+func (f *fakeMonitoringReads) call(op string, w estate.Location) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.calls == nil {
-		f.calls, f.where = map[string]int{}, map[string][]estate.Where{}
+		f.calls, f.where = map[string]int{}, map[string][]estate.Location{}
 	}
 	f.calls[op]++
 	f.where[op] = append(f.where[op], w)
 }
 
-func (f *fakeMonitoringReads) SNS(w estate.Where) snsReadAPI { return monReadClient{f, w} }
-func (f *fakeMonitoringReads) MetricFilters(w estate.Where) metricFilterReadAPI {
+func (f *fakeMonitoringReads) SNS(w estate.Location) snsReadAPI { return monReadClient{f, w} }
+func (f *fakeMonitoringReads) MetricFilters(w estate.Location) metricFilterReadAPI {
 	return monReadClient{f, w}
 }
-func (f *fakeMonitoringReads) CloudWatch(w estate.Where) alarmReadAPI {
+func (f *fakeMonitoringReads) CloudWatch(w estate.Location) alarmReadAPI {
 	return monReadClient{f, w}
 }
-func (f *fakeMonitoringReads) EventBridge(w estate.Where) eventBridgeReadAPI {
+func (f *fakeMonitoringReads) EventBridge(w estate.Location) eventBridgeReadAPI {
 	return monReadClient{f, w}
 }
 
 type monReadClient struct {
 	f *fakeMonitoringReads
-	w estate.Where
+	w estate.Location
 }
 
 // monPage returns the index a NextToken asks for.
@@ -267,7 +267,7 @@ func TestReadMonitoring(t *testing.T) {
 	// Every read happens in the management account, by ID.
 	for op, ws := range f.where {
 		for _, w := range ws {
-			if w != (estate.Where{Account: "111111111111", Region: "us-east-1"}) {
+			if w != (estate.Location{Account: "111111111111", Region: "us-east-1"}) {
 				t.Errorf("%s read in %v", op, w)
 			}
 		}

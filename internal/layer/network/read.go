@@ -27,7 +27,7 @@ var _ ec2ReadAPI = (*ec2.Client)(nil)
 // readClients builds the read clients of the network layer in an
 // account (by AWS ID) and Region.
 type readClients interface {
-	EC2(w estate.Where) ec2ReadAPI
+	EC2(w estate.Location) ec2ReadAPI
 }
 
 // sessionReadClients are the real read clients of a session: the
@@ -39,8 +39,8 @@ type sessionReadClients struct {
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) EC2(w estate.Where) ec2ReadAPI {
-	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}.EC2()
+func (c sessionReadClients) EC2(w estate.Location) ec2ReadAPI {
+	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}.EC2()
 }
 
 // survey reads the network layer over the scope into actual.Network,
@@ -86,7 +86,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	r := &networkRead{clients: clients, out: out, flowLogs: map[string][]estate.FlowLog{}}
 	accounts := inventory.ActiveAccounts(e, scope.Accounts)
 	for _, a := range accounts {
-		out.Accounts = append(out.Accounts, a.Key)
+		out.Accounts = append(out.Accounts, string(a.Key))
 	}
 	opts.Progressf("reading the network layer in %d accounts and %d Regions", len(accounts), len(out.Regions))
 	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {

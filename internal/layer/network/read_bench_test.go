@@ -35,11 +35,11 @@ func BenchmarkReadNetwork(b *testing.B) {
 
 type benchNetwork struct{ f *inventorytest.Calls }
 
-func (c benchNetwork) EC2(w estate.Where) ec2ReadAPI { return benchEC2{c.f, w} }
+func (c benchNetwork) EC2(w estate.Location) ec2ReadAPI { return benchEC2{c.f, w} }
 
 type benchEC2 struct {
 	f *inventorytest.Calls
-	w estate.Where
+	w estate.Location
 }
 
 func (c benchEC2) DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {

@@ -21,7 +21,7 @@ const defaultGroupName = "default"
 
 // vpcs reads the VPCs of one account and Region (at: the account by key;
 // w: by ID).
-func (r *networkRead) vpcs(ctx context.Context, at, w estate.Where) error {
+func (r *networkRead) vpcs(ctx context.Context, at estate.Where, w estate.Location) error {
 	pages := ec2.NewDescribeVpcsPaginator(r.clients.EC2(w), &ec2.DescribeVpcsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -74,7 +74,7 @@ const vpcFlowLogPrefix = "vpc-"
 // vpcFlowLogs reads the flow logs of one account and Region and keeps
 // those that capture a whole VPC: a log on one subnet or interface leaves
 // the rest of the VPC unrecorded.
-func (r *networkRead) vpcFlowLogs(ctx context.Context, at, w estate.Where) error {
+func (r *networkRead) vpcFlowLogs(ctx context.Context, at estate.Where, w estate.Location) error {
 	pages := ec2.NewDescribeFlowLogsPaginator(r.clients.EC2(w), &ec2.DescribeFlowLogsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -95,7 +95,7 @@ func (r *networkRead) vpcFlowLogs(ctx context.Context, at, w estate.Where) error
 }
 
 // securityGroups reads the security groups of one account and Region.
-func (r *networkRead) securityGroups(ctx context.Context, at, w estate.Where) error {
+func (r *networkRead) securityGroups(ctx context.Context, at estate.Where, w estate.Location) error {
 	pages := ec2.NewDescribeSecurityGroupsPaginator(r.clients.EC2(w), &ec2.DescribeSecurityGroupsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -106,7 +106,7 @@ func (r *networkRead) securityGroups(ctx context.Context, at, w estate.Where) er
 			sg := &estate.SecurityGroup{
 				Where: at, ID: aws.ToString(g.GroupId), Name: aws.ToString(g.GroupName), VPC: aws.ToString(g.VpcId),
 				Default: aws.ToString(g.GroupName) == defaultGroupName,
-				Ingress: rulesOf(g.IpPermissions, w.Account), Egress: rulesOf(g.IpPermissionsEgress, w.Account),
+				Ingress: rulesOf(g.IpPermissions, string(w.Account)), Egress: rulesOf(g.IpPermissionsEgress, string(w.Account)),
 			}
 			r.locked(func(n *estate.Network) { n.SecurityGroups[at.Key(sg.ID)] = sg })
 		}
@@ -167,7 +167,7 @@ func compareTraffic(a, b estate.Traffic) int {
 
 // networkACLs reads the network ACLs of one account and Region, keeping
 // their inbound entries.
-func (r *networkRead) networkACLs(ctx context.Context, at, w estate.Where) error {
+func (r *networkRead) networkACLs(ctx context.Context, at estate.Where, w estate.Location) error {
 	pages := ec2.NewDescribeNetworkAclsPaginator(r.clients.EC2(w), &ec2.DescribeNetworkAclsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)

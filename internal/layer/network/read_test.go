@@ -52,14 +52,14 @@ type netFake struct {
 	calls       map[string]int
 	inFlight    int
 	maxInFlight int
-	places      map[estate.Where]*netPlace
+	places      map[estate.Location]*netPlace
 	failOp      string
 }
 
-func (f *netFake) enter(op string, w estate.Where) (func(), error) {
+func (f *netFake) enter(op string, w estate.Location) (func(), error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls[op+" "+w.Account]++
+	f.calls[op+" "+string(w.Account)]++
 	f.inFlight++
 	f.maxInFlight = max(f.maxInFlight, f.inFlight)
 	done := func() { f.mu.Lock(); f.inFlight--; f.mu.Unlock() }
@@ -69,11 +69,11 @@ func (f *netFake) enter(op string, w estate.Where) (func(), error) {
 	return done, nil
 }
 
-func (f *netFake) EC2(w estate.Where) ec2ReadAPI { return netEC2{f, w} }
+func (f *netFake) EC2(w estate.Location) ec2ReadAPI { return netEC2{f, w} }
 
 type netEC2 struct {
 	f *netFake
-	w estate.Where
+	w estate.Location
 }
 
 // netPage returns the item at the token's index and the next token: one item
@@ -156,11 +156,11 @@ func tcp(from, to int32) (*string, *int32, *int32) {
 // else but a flow log of a VPC that was deleted since; every other place
 // nothing.
 func netState() *netFake {
-	web := estate.Where{Account: netWebID, Region: "eu-west-1"}
-	mgmt := estate.Where{Account: netMgmtID, Region: "us-east-1"}
+	web := estate.Location{Account: netWebID, Region: "eu-west-1"}
+	mgmt := estate.Location{Account: netMgmtID, Region: "us-east-1"}
 	sshProto, sshFrom, sshTo := tcp(22, 22)
 	httpsProto, httpsFrom, httpsTo := tcp(443, 443)
-	return &netFake{calls: map[string]int{}, places: map[estate.Where]*netPlace{
+	return &netFake{calls: map[string]int{}, places: map[estate.Location]*netPlace{
 		web: {
 			vpcs: []ec2types.Vpc{{
 				VpcId: aws.String("vpc-web"), CidrBlock: aws.String("10.1.0.0/16"), IsDefault: aws.Bool(false),

@@ -41,7 +41,7 @@ func accountBlock(e *estate.Estate, key string) *estate.PublicAccessBlock {
 	if p, ok := e.Hardening.PublicAccessBlocks[key]; ok {
 		return p
 	}
-	if a := audit.WhereAccount(e, key); a != nil && e.IsManagement(a) {
+	if a := audit.WhereAccount(e, estate.AccountKey(key)); a != nil && e.IsManagement(a) {
 		for _, k := range []string{estate.ManagementKey, estate.EmailKey(a.Email)} {
 			if p, ok := e.Hardening.PublicAccessBlocks[k]; ok {
 				return p
@@ -80,7 +80,7 @@ func checkPublicBuckets(e *estate.Estate) []audit.Finding {
 				Resource: audit.PlacedResource(e, "s3-bucket", b.Name, b.Where),
 				Message: "S3 bucket " + b.Name + " is public through " + how + ", and neither the bucket's nor the " +
 					"account's Block Public Access stops it",
-				Account: audit.AccountID(e, key), Region: b.Region,
+				Account: audit.AccountID(e, estate.AccountKey(key)), Region: b.Region,
 			})
 		}
 	}

@@ -95,7 +95,7 @@ func postureAccounts(e *estate.Estate) []string {
 	}
 	var out []string
 	for _, key := range e.Posture.Accounts {
-		if !audit.Leaving(e, estate.Where{Account: key}) {
+		if !audit.Leaving(e, estate.Where{Account: estate.AccountKey(key)}) {
 			out = append(out, key)
 		}
 	}
@@ -106,8 +106,8 @@ func postureAccounts(e *estate.Estate) []string {
 // (payments-prod)".
 func userFinding(e *estate.Estate, key string, u *estate.PostureUser, msg string) audit.Finding {
 	return audit.Finding{
-		Resource: audit.PlacedResource(e, "iam-user", u.Name, estate.Where{Account: key}),
-		Message:  "IAM user " + u.Name + " " + msg, Account: audit.AccountID(e, key),
+		Resource: audit.PlacedResource(e, "iam-user", u.Name, estate.Where{Account: estate.AccountKey(key)}),
+		Message:  "IAM user " + u.Name + " " + msg, Account: audit.AccountID(e, estate.AccountKey(key)),
 	}
 }
 

@@ -35,7 +35,7 @@ func postured() *estate.Estate {
 		p.Users[key] = nil
 		p.Buckets[key] = nil
 		for _, region := range p.Regions {
-			at := estate.Where{Account: key, Region: region}
+			at := estate.Where{Account: estate.AccountKey(key), Region: region}
 			p.Keys[at.String()] = nil
 			if key == audittest.MgmtKey {
 				p.Workloads[at.String()] = nil

@@ -104,7 +104,7 @@ func checkTrailCoverage(e *estate.Estate) []audit.Finding {
 	read := map[string]bool{}
 	for _, region := range e.Posture.Regions {
 		for _, key := range postureAccounts(e) {
-			ts, ok := e.Posture.Trails[estate.PlaceKey(key, region)]
+			ts, ok := e.Posture.Trails[estate.PlaceKey(estate.AccountKey(key), region)]
 			read[key] = read[key] || ok
 			seen[key] = append(seen[key], ts...)
 		}
@@ -142,7 +142,7 @@ func checkTrailCoverage(e *estate.Estate) []audit.Finding {
 		if short = slices.Compact(slices.Sorted(slices.Values(short))); len(short) > 0 {
 			msg += " (" + strings.Join(short, "; ") + ")"
 		}
-		out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, key), Message: msg, Account: audit.AccountID(e, key)})
+		out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, estate.AccountKey(key)), Message: msg, Account: audit.AccountID(e, estate.AccountKey(key))})
 	}
 	return out
 }
@@ -203,13 +203,13 @@ func checkEveryTrail(fault func(*estate.PostureTrail) string) func(*estate.Estat
 
 // ownerKey finds the estate key of the account with an AWS ID; the ID
 // itself when the estate does not know it.
-func ownerKey(e *estate.Estate, id string) string {
+func ownerKey(e *estate.Estate, id string) estate.AccountKey {
 	for _, a := range e.SortedAccounts() {
 		if a.ID == id {
-			return estate.EmailKey(a.Email)
+			return estate.AccountKey(estate.EmailKey(a.Email))
 		}
 	}
-	return id
+	return estate.AccountKey(id) // an account outside the estate: its ID stands in for a key
 }
 
 // orgTrailLogging reports whether an organization trail that logs every

@@ -10,7 +10,7 @@ import (
 func TestWorkloadChecks(t *testing.T) {
 	put := func(key, region string, ws ...*estate.Workload) func(e *estate.Estate) {
 		return func(e *estate.Estate) {
-			at := estate.Where{Account: key, Region: region}
+			at := estate.Where{Account: estate.AccountKey(key), Region: region}
 			for _, w := range ws {
 				w.Where = at
 			}

@@ -17,15 +17,15 @@ import (
 // readClients builds the read clients of the posture layer in an
 // account (by AWS ID) and Region.
 type readClients interface {
-	IAM(w estate.Where) iamReadAPI
-	S3(w estate.Where) s3ReadAPI
-	KMS(w estate.Where) kmsReadAPI
-	CloudTrail(w estate.Where) trailReadAPI
-	EC2(w estate.Where) instanceReadAPI
-	RDS(w estate.Where) dbInstanceReadAPI
-	Lambda(w estate.Where) functionReadAPI
-	ECS(w estate.Where) ecsClusterReadAPI
-	EKS(w estate.Where) eksClusterReadAPI
+	IAM(w estate.Location) iamReadAPI
+	S3(w estate.Location) s3ReadAPI
+	KMS(w estate.Location) kmsReadAPI
+	CloudTrail(w estate.Location) trailReadAPI
+	EC2(w estate.Location) instanceReadAPI
+	RDS(w estate.Location) dbInstanceReadAPI
+	Lambda(w estate.Location) functionReadAPI
+	ECS(w estate.Location) ecsClusterReadAPI
+	EKS(w estate.Location) eksClusterReadAPI
 }
 
 // sessionReadClients are the real read clients of a session.
@@ -36,21 +36,21 @@ type sessionReadClients struct {
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) cfg(w estate.Where) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: w.Account, Management: c.ManagementID, Region: w.Region}
+func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
 }
 
-func (c sessionReadClients) IAM(w estate.Where) iamReadAPI { return c.cfg(w).IAM() }
-func (c sessionReadClients) S3(w estate.Where) s3ReadAPI   { return c.cfg(w).S3() }
-func (c sessionReadClients) KMS(w estate.Where) kmsReadAPI { return c.cfg(w).KMS() }
-func (c sessionReadClients) CloudTrail(w estate.Where) trailReadAPI {
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.cfg(w).IAM() }
+func (c sessionReadClients) S3(w estate.Location) s3ReadAPI   { return c.cfg(w).S3() }
+func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI { return c.cfg(w).KMS() }
+func (c sessionReadClients) CloudTrail(w estate.Location) trailReadAPI {
 	return c.cfg(w).CloudTrail()
 }
-func (c sessionReadClients) EC2(w estate.Where) instanceReadAPI    { return c.cfg(w).EC2() }
-func (c sessionReadClients) RDS(w estate.Where) dbInstanceReadAPI  { return c.cfg(w).RDS() }
-func (c sessionReadClients) Lambda(w estate.Where) functionReadAPI { return c.cfg(w).Lambda() }
-func (c sessionReadClients) ECS(w estate.Where) ecsClusterReadAPI  { return c.cfg(w).ECS() }
-func (c sessionReadClients) EKS(w estate.Where) eksClusterReadAPI  { return c.cfg(w).EKS() }
+func (c sessionReadClients) EC2(w estate.Location) instanceReadAPI    { return c.cfg(w).EC2() }
+func (c sessionReadClients) RDS(w estate.Location) dbInstanceReadAPI  { return c.cfg(w).RDS() }
+func (c sessionReadClients) Lambda(w estate.Location) functionReadAPI { return c.cfg(w).Lambda() }
+func (c sessionReadClients) ECS(w estate.Location) ecsClusterReadAPI  { return c.cfg(w).ECS() }
+func (c sessionReadClients) EKS(w estate.Location) eksClusterReadAPI  { return c.cfg(w).EKS() }
 
 // survey reads the posture layer over scope into actual.Posture, through
 // r's session.
@@ -68,7 +68,7 @@ type postureRead struct {
 	clients readClients
 	opts    inventory.Options
 	// accountKeys are the keys of the accounts read, by AWS ID.
-	accountKeys map[string]string
+	accountKeys map[estate.AccountID]estate.AccountKey
 	mu          sync.Mutex
 	out         *estate.Posture
 }
@@ -100,10 +100,10 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	}
 	out := estate.NewPosture(time.Now().UTC())
 	out.Regions, out.HomeRegion = slices.Clone(scope.Regions), scope.HomeRegion
-	r := &postureRead{clients: clients, opts: opts, accountKeys: map[string]string{}, out: out}
+	r := &postureRead{clients: clients, opts: opts, accountKeys: map[estate.AccountID]estate.AccountKey{}, out: out}
 	accounts := inventory.ActiveAccounts(e, scope.Accounts)
 	for _, a := range accounts {
-		out.Accounts = append(out.Accounts, a.Key)
+		out.Accounts = append(out.Accounts, string(a.Key))
 		r.accountKeys[a.ID] = a.Key
 	}
 	opts.Progressf("reading the posture of %d accounts in %d Regions", len(accounts), len(scope.Regions))
@@ -132,7 +132,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 			place := placeRef{key: a.Key, at: w}
 			g.Go(func() error { return r.keys(ctx, place) })
 			g.Go(func() error { return r.trails(ctx, place) })
-			if a.ID == e.Organization.ManagementAccountID {
+			if a.ID == estate.AccountID(e.Organization.ManagementAccountID) {
 				for _, read := range workloadReads {
 					g.Go(func() error { return r.workloads(ctx, place, read) })
 				}
@@ -163,8 +163,8 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 // placeRef is an account and Region of the scope: key names the account
 // in the layer, at addresses its clients by AWS ID.
 type placeRef struct {
-	key string
-	at  estate.Where
+	key estate.AccountKey
+	at  estate.Location
 }
 
 // where is the place as the layer records it, by account key.

@@ -53,19 +53,19 @@ func BenchmarkReadPosture(b *testing.B) {
 
 type benchPosture struct{ f *inventorytest.Calls }
 
-func (c benchPosture) IAM(w estate.Where) iamReadAPI          { return benchIAM{c.f, w} }
-func (c benchPosture) S3(w estate.Where) s3ReadAPI            { return benchS3{c.f, w} }
-func (c benchPosture) KMS(w estate.Where) kmsReadAPI          { return benchKMS{c.f, w} }
-func (c benchPosture) CloudTrail(w estate.Where) trailReadAPI { return benchTrail{c.f, w} }
-func (c benchPosture) EC2(estate.Where) instanceReadAPI       { return benchWorkloads{c.f} }
-func (c benchPosture) RDS(estate.Where) dbInstanceReadAPI     { return benchWorkloads{c.f} }
-func (c benchPosture) Lambda(estate.Where) functionReadAPI    { return benchWorkloads{c.f} }
-func (c benchPosture) ECS(estate.Where) ecsClusterReadAPI     { return benchECS{c.f} }
-func (c benchPosture) EKS(estate.Where) eksClusterReadAPI     { return benchEKS{c.f} }
+func (c benchPosture) IAM(w estate.Location) iamReadAPI          { return benchIAM{c.f, w} }
+func (c benchPosture) S3(w estate.Location) s3ReadAPI            { return benchS3{c.f, w} }
+func (c benchPosture) KMS(w estate.Location) kmsReadAPI          { return benchKMS{c.f, w} }
+func (c benchPosture) CloudTrail(w estate.Location) trailReadAPI { return benchTrail{c.f, w} }
+func (c benchPosture) EC2(estate.Location) instanceReadAPI       { return benchWorkloads{c.f} }
+func (c benchPosture) RDS(estate.Location) dbInstanceReadAPI     { return benchWorkloads{c.f} }
+func (c benchPosture) Lambda(estate.Location) functionReadAPI    { return benchWorkloads{c.f} }
+func (c benchPosture) ECS(estate.Location) ecsClusterReadAPI     { return benchECS{c.f} }
+func (c benchPosture) EKS(estate.Location) eksClusterReadAPI     { return benchEKS{c.f} }
 
 type benchIAM struct {
 	f *inventorytest.Calls
-	w estate.Where
+	w estate.Location
 }
 
 func (c benchIAM) GenerateCredentialReport(context.Context, *iam.GenerateCredentialReportInput, ...func(*iam.Options)) (*iam.GenerateCredentialReportOutput, error) {
@@ -79,10 +79,10 @@ func (c benchIAM) GetCredentialReport(context.Context, *iam.GetCredentialReportI
 	report.WriteString("user,arn,user_creation_time,password_enabled,password_last_used,mfa_active," +
 		"access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date," +
 		"access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n")
-	fmt.Fprintf(&report, "<root_account>,arn:aws:iam::%s:root,2024-01-01T00:00:00+00:00,not_supported,N/A,true,false,N/A,N/A,false,N/A,N/A\n", c.w.Account)
+	fmt.Fprintf(&report, "<root_account>,arn:aws:iam::%s:root,2024-01-01T00:00:00+00:00,not_supported,N/A,true,false,N/A,N/A,false,N/A,N/A\n", string(c.w.Account))
 	for i := range benchUsers {
 		fmt.Fprintf(&report, "user%d,arn:aws:iam::%s:user/user%d,2024-01-01T00:00:00+00:00,true,2024-06-01T00:00:00+00:00,true,"+
-			"true,2024-05-01T00:00:00+00:00,2024-06-01T00:00:00+00:00,false,N/A,N/A\n", i, c.w.Account, i)
+			"true,2024-05-01T00:00:00+00:00,2024-06-01T00:00:00+00:00,false,N/A,N/A\n", i, string(c.w.Account), i)
 	}
 	return &iam.GetCredentialReportOutput{Content: []byte(report.String()), ReportFormat: iamtypes.ReportFormatTypeTextCsv}, nil
 }
@@ -99,14 +99,14 @@ func (c benchIAM) ListUserPolicies(context.Context, *iam.ListUserPoliciesInput, 
 
 type benchS3 struct {
 	f *inventorytest.Calls
-	w estate.Where
+	w estate.Location
 }
 
 func (c benchS3) ListBuckets(context.Context, *s3.ListBucketsInput, ...func(*s3.Options)) (*s3.ListBucketsOutput, error) {
 	c.f.Call()
 	out := &s3.ListBucketsOutput{}
 	for i := range benchBuckets {
-		out.Buckets = append(out.Buckets, s3types.Bucket{Name: aws.String(fmt.Sprintf("bucket-%s-%d", c.w.Account, i)),
+		out.Buckets = append(out.Buckets, s3types.Bucket{Name: aws.String(fmt.Sprintf("bucket-%s-%d", string(c.w.Account), i)),
 			BucketRegion: aws.String(c.w.Region)})
 	}
 	return out, nil
@@ -138,18 +138,18 @@ func (c benchS3) GetBucketAcl(context.Context, *s3.GetBucketAclInput, ...func(*s
 
 type benchKMS struct {
 	f *inventorytest.Calls
-	w estate.Where
+	w estate.Location
 }
 
 func (c benchKMS) ListKeys(context.Context, *kms.ListKeysInput, ...func(*kms.Options)) (*kms.ListKeysOutput, error) {
 	c.f.Call()
-	return &kms.ListKeysOutput{Keys: []kmstypes.KeyListEntry{{KeyId: aws.String("key-" + c.w.Account)}}}, nil
+	return &kms.ListKeysOutput{Keys: []kmstypes.KeyListEntry{{KeyId: aws.String("key-" + string(c.w.Account))}}}, nil
 }
 
 func (c benchKMS) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
 	c.f.Call()
 	return &kms.DescribeKeyOutput{KeyMetadata: &kmstypes.KeyMetadata{
-		KeyId: in.KeyId, Arn: aws.String("arn:aws:kms:" + c.w.Region + ":" + c.w.Account + ":key/" + aws.ToString(in.KeyId)),
+		KeyId: in.KeyId, Arn: aws.String("arn:aws:kms:" + c.w.Region + ":" + string(c.w.Account) + ":key/" + aws.ToString(in.KeyId)),
 		KeyManager: kmstypes.KeyManagerTypeCustomer, KeyState: kmstypes.KeyStateEnabled,
 		KeySpec: kmstypes.KeySpecSymmetricDefault, Origin: kmstypes.OriginTypeAwsKms}}, nil
 }
@@ -161,7 +161,7 @@ func (c benchKMS) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatu
 
 type benchTrail struct {
 	f *inventorytest.Calls
-	w estate.Where
+	w estate.Location
 }
 
 // DescribeTrails answers with the organization trail: the management

@@ -51,16 +51,16 @@ func SetCredentialReportPoll(d time.Duration) (restore func()) {
 
 // userRef is a user whose directly attached policies are still to read.
 type userRef struct {
-	at   estate.Where // the account by AWS ID, in the home Region
+	at   estate.Location // the account by AWS ID, in the home Region
 	user *estate.PostureUser
 }
 
 // credentialReport reads the account's IAM credential report into the
 // layer and returns its users, for their policies to be read next.
-func (r *postureRead) credentialReport(ctx context.Context, key string, w estate.Where) ([]userRef, error) {
+func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKey, w estate.Location) ([]userRef, error) {
 	api := r.clients.IAM(w)
 	report, err := fetchCredentialReport(ctx, api)
-	if r.unknown(err, "the IAM credential report of "+w.Account) {
+	if r.unknown(err, "the IAM credential report of "+string(w.Account)) {
 		return nil, nil
 	}
 	if err != nil {
@@ -70,7 +70,7 @@ func (r *postureRead) credentialReport(ctx context.Context, key string, w estate
 	if err != nil {
 		return nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
 	}
-	r.locked(func(p *estate.Posture) { p.Users[key] = users })
+	r.locked(func(p *estate.Posture) { p.Users[string(key)] = users })
 	refs := make([]userRef, len(users))
 	for i, u := range users {
 		refs[i] = userRef{at: w, user: u}
@@ -177,7 +177,7 @@ func reportTime(s string) time.Time {
 func (r *postureRead) userPolicies(ctx context.Context, u userRef) error {
 	api := r.clients.IAM(u.at)
 	name := aws.String(u.user.Name)
-	what := "the policies of IAM user " + u.user.Name + " in " + u.at.Account
+	what := "the policies of IAM user " + u.user.Name + " in " + string(u.at.Account)
 	pols := &estate.UserPolicies{}
 	attached := iam.NewListAttachedUserPoliciesPaginator(api, &iam.ListAttachedUserPoliciesInput{UserName: name})
 	for attached.HasMorePages() {

@@ -25,9 +25,9 @@ import (
 // assertion: clients without it read no log groups, and the section's
 // checks then make no judgement on the posture layer.
 type monitoringClients interface {
-	MetricFilters(w estate.Where) metricFilterReadAPI
-	CloudWatch(w estate.Where) alarmReadAPI
-	SNS(w estate.Where) topicReadAPI
+	MetricFilters(w estate.Location) metricFilterReadAPI
+	CloudWatch(w estate.Location) alarmReadAPI
+	SNS(w estate.Location) topicReadAPI
 }
 
 // metricFilterReadAPI is the part of the CloudWatch Logs client the
@@ -55,13 +55,13 @@ var (
 	_ monitoringClients   = sessionReadClients{}
 )
 
-func (c sessionReadClients) MetricFilters(w estate.Where) metricFilterReadAPI {
+func (c sessionReadClients) MetricFilters(w estate.Location) metricFilterReadAPI {
 	return c.cfg(w).Logs()
 }
-func (c sessionReadClients) CloudWatch(w estate.Where) alarmReadAPI {
+func (c sessionReadClients) CloudWatch(w estate.Location) alarmReadAPI {
 	return c.cfg(w).CloudWatch()
 }
-func (c sessionReadClients) SNS(w estate.Where) topicReadAPI { return c.cfg(w).SNS() }
+func (c sessionReadClients) SNS(w estate.Location) topicReadAPI { return c.cfg(w).SNS() }
 
 // monitoring reads, once per log group, the log groups that multi-Region
 // trails that are logging deliver to, in the log group's account and
@@ -74,7 +74,7 @@ func (r *postureRead) monitoring(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	ids := map[string]string{} // AWS IDs by account key
+	ids := map[estate.AccountKey]estate.AccountID{}
 	for id, key := range r.accountKeys {
 		ids[key] = id
 	}
@@ -91,7 +91,7 @@ func (r *postureRead) monitoring(ctx context.Context) error {
 		if !ok {
 			continue // outside the read
 		}
-		g.Go(func() error { return r.logGroup(gctx, mc, lg, estate.Where{Account: id, Region: lg.Region}) })
+		g.Go(func() error { return r.logGroup(gctx, mc, lg, estate.Location{Account: id, Region: lg.Region}) })
 	}
 	if err := g.Wait(); err != nil {
 		return err
@@ -109,10 +109,12 @@ func (r *postureRead) monitoring(ctx context.Context) error {
 	g.SetLimit(r.opts.Limit())
 	for arn := range topics {
 		parts := strings.SplitN(arn, ":", 6)
-		if len(parts) < 6 || parts[2] != "sns" || r.accountKeys[parts[4]] == "" {
+		if len(parts) < 6 || parts[2] != "sns" || r.accountKeys[estate.AccountID(parts[4])] == "" {
 			continue // not a topic, or one outside the read
 		}
-		g.Go(func() error { return r.topic(gctx, mc, arn, estate.Where{Account: parts[4], Region: parts[3]}) })
+		g.Go(func() error {
+			return r.topic(gctx, mc, arn, estate.Location{Account: estate.AccountID(parts[4]), Region: parts[3]})
+		})
 	}
 	return g.Wait()
 }
@@ -122,7 +124,7 @@ func (r *postureRead) monitoring(ctx context.Context) error {
 // recorded without filters: nothing watches it. moto 5.2.5 appends a
 // filter again on every PutMetricFilter of a name that exists, where AWS
 // replaces it; the later one, the one in force, wins here.
-func (r *postureRead) logGroup(ctx context.Context, mc monitoringClients, lg estate.Placement, at estate.Where) error {
+func (r *postureRead) logGroup(ctx context.Context, mc monitoringClients, lg estate.Placement, at estate.Location) error {
 	what := fmt.Sprintf("the metric filters of log group %s in %s", lg.Name, at)
 	group := &estate.PostureLogGroup{Where: lg.Where, Name: lg.Name}
 	byName := map[string]*estate.PostureMetricFilter{}
@@ -170,7 +172,7 @@ func (r *postureRead) logGroup(ctx context.Context, mc monitoringClients, lg est
 // alarms reads the metric alarms at a place, paged, and keeps those on
 // one of metrics (namespace, name). It returns nil, nil when the service
 // cannot answer, having warned; an empty slice when no alarm matches.
-func (r *postureRead) alarms(ctx context.Context, mc monitoringClients, at estate.Where, metrics map[[2]string]bool) ([]*estate.PostureAlarm, error) {
+func (r *postureRead) alarms(ctx context.Context, mc monitoringClients, at estate.Location, metrics map[[2]string]bool) ([]*estate.PostureAlarm, error) {
 	what := "the CloudWatch alarms of " + at.String()
 	found := []*estate.PostureAlarm{}
 	pages := cloudwatch.NewDescribeAlarmsPaginator(mc.CloudWatch(at),
@@ -198,7 +200,7 @@ func (r *postureRead) alarms(ctx context.Context, mc monitoringClients, at estat
 
 // topic reads whether a topic has a confirmed subscription: one whose ARN
 // is not PendingConfirmation. A topic that does not exist has none.
-func (r *postureRead) topic(ctx context.Context, mc monitoringClients, arn string, at estate.Where) error {
+func (r *postureRead) topic(ctx context.Context, mc monitoringClients, arn string, at estate.Location) error {
 	what := "the subscriptions of topic " + arn
 	t := &estate.PostureTopic{ARN: arn}
 	pages := sns.NewListSubscriptionsByTopicPaginator(mc.SNS(at), &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})

@@ -48,12 +48,12 @@ type pwFake struct {
 
 var _ monitoringClients = (*pwFake)(nil)
 
-func (f *pwFake) CloudTrail(w estate.Where) trailReadAPI {
+func (f *pwFake) CloudTrail(w estate.Location) trailReadAPI {
 	return pwTrail{pstTrail{f.pstFake, w}}
 }
-func (f *pwFake) MetricFilters(w estate.Where) metricFilterReadAPI { return pwLogs{f, w} }
-func (f *pwFake) CloudWatch(w estate.Where) alarmReadAPI           { return pwAlarms{f, w} }
-func (f *pwFake) SNS(w estate.Where) topicReadAPI                  { return pwSNS{f, w} }
+func (f *pwFake) MetricFilters(w estate.Location) metricFilterReadAPI { return pwLogs{f, w} }
+func (f *pwFake) CloudWatch(w estate.Location) alarmReadAPI           { return pwAlarms{f, w} }
+func (f *pwFake) SNS(w estate.Location) topicReadAPI                  { return pwSNS{f, w} }
 
 // pwTrail gives pstTrail's trails their log groups.
 type pwTrail struct{ pstTrail }
@@ -75,14 +75,14 @@ func (c pwTrail) DescribeTrails(ctx context.Context, in *cloudtrail.DescribeTrai
 
 type pwLogs struct {
 	f *pwFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pwLogs) DescribeMetricFilters(_ context.Context, in *cloudwatchlogs.DescribeMetricFiltersInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeMetricFiltersOutput, error) {
 	if err := c.f.enter("DescribeMetricFilters", c.w); err != nil {
 		return nil, err
 	}
-	if c.w != (estate.Where{Account: pstMgmtID, Region: pstHome}) || aws.ToString(in.LogGroupName) != "org-logs" {
+	if c.w != (estate.Location{Account: pstMgmtID, Region: pstHome}) || aws.ToString(in.LogGroupName) != "org-logs" {
 		return nil, inventorytest.APIError("ResourceNotFoundException")
 	}
 	metric := func(ns, name string) logstypes.MetricTransformation {
@@ -105,7 +105,7 @@ func (c pwLogs) DescribeMetricFilters(_ context.Context, in *cloudwatchlogs.Desc
 
 type pwAlarms struct {
 	f *pwFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pwAlarms) DescribeAlarms(_ context.Context, in *cloudwatch.DescribeAlarmsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error) {
@@ -129,7 +129,7 @@ func (c pwAlarms) DescribeAlarms(_ context.Context, in *cloudwatch.DescribeAlarm
 
 type pwSNS struct {
 	f *pwFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pwSNS) ListSubscriptionsByTopic(_ context.Context, in *sns.ListSubscriptionsByTopicInput, _ ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error) {
@@ -137,7 +137,7 @@ func (c pwSNS) ListSubscriptionsByTopic(_ context.Context, in *sns.ListSubscript
 		return nil, err
 	}
 	arn := aws.ToString(in.TopicArn)
-	if !strings.Contains(arn, ":"+c.w.Region+":"+c.w.Account+":") {
+	if !strings.Contains(arn, ":"+c.w.Region+":"+string(c.w.Account)+":") {
 		return nil, errors.New("topic " + arn + " read from " + c.w.String())
 	}
 	pending := snstypes.Subscription{SubscriptionArn: aws.String(estate.PendingConfirmation), Protocol: aws.String("email")}
@@ -173,7 +173,7 @@ func TestCollectPostureMonitoring(t *testing.T) {
 	var groups []string
 	for _, tr := range p.SortedTrails() {
 		if tr.LogGroup != nil {
-			groups = append(groups, tr.Name+"@"+tr.Account+" "+tr.Region+" -> "+tr.LogGroup.Account+" "+tr.LogGroup.Region+" "+tr.LogGroup.Name)
+			groups = append(groups, tr.Name+"@"+string(tr.Account)+" "+tr.Region+" -> "+string(tr.LogGroup.Account)+" "+tr.LogGroup.Region+" "+tr.LogGroup.Name)
 		}
 	}
 	want := []string{

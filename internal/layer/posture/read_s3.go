@@ -34,16 +34,16 @@ const (
 // bucketRef is a bucket whose details are still to read: at is its
 // owning account by AWS ID, in the bucket's Region.
 type bucketRef struct {
-	at     estate.Where
+	at     estate.Location
 	bucket *estate.PostureBucket
 }
 
 // listBuckets lists the account's buckets into the layer and returns them
 // for their details to be read next. A bucket's Region comes with the
 // list where S3 gives it, and from GetBucketLocation otherwise.
-func (r *postureRead) listBuckets(ctx context.Context, key string, w estate.Where) ([]bucketRef, error) {
+func (r *postureRead) listBuckets(ctx context.Context, key estate.AccountKey, w estate.Location) ([]bucketRef, error) {
 	api := r.clients.S3(w)
-	what := "the S3 buckets of " + w.Account
+	what := "the S3 buckets of " + string(w.Account)
 	var refs []bucketRef
 	pages := s3.NewListBucketsPaginator(api, &s3.ListBucketsInput{})
 	for pages.HasMorePages() {
@@ -66,7 +66,7 @@ func (r *postureRead) listBuckets(ctx context.Context, key string, w estate.Wher
 				}
 				region = bucketRegion(loc.LocationConstraint)
 			}
-			refs = append(refs, bucketRef{at: estate.Where{Account: w.Account, Region: region},
+			refs = append(refs, bucketRef{at: estate.Location{Account: w.Account, Region: region},
 				bucket: &estate.PostureBucket{Where: estate.Where{Account: key, Region: region}, Name: name}})
 		}
 	}
@@ -74,7 +74,7 @@ func (r *postureRead) listBuckets(ctx context.Context, key string, w estate.Wher
 	for i, ref := range refs {
 		bs[i] = ref.bucket
 	}
-	r.locked(func(p *estate.Posture) { p.Buckets[key] = bs })
+	r.locked(func(p *estate.Posture) { p.Buckets[string(key)] = bs })
 	return refs, nil
 }
 

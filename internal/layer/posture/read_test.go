@@ -75,10 +75,10 @@ type pstFake struct {
 	failOp  string // answers AccessDenied everywhere
 }
 
-func (f *pstFake) enter(op string, w estate.Where) error {
+func (f *pstFake) enter(op string, w estate.Location) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls[op+" "+w.Account+" "+w.Region]++
+	f.calls[op+" "+string(w.Account)+" "+w.Region]++
 	if op == f.failOp {
 		return inventorytest.APIError("AccessDenied")
 	}
@@ -97,19 +97,19 @@ func (f *pstFake) count(op string) int {
 	return n
 }
 
-func (f *pstFake) IAM(w estate.Where) iamReadAPI          { return pstIAM{f, w} }
-func (f *pstFake) S3(w estate.Where) s3ReadAPI            { return pstS3{f, w} }
-func (f *pstFake) KMS(w estate.Where) kmsReadAPI          { return pstKMS{f, w} }
-func (f *pstFake) CloudTrail(w estate.Where) trailReadAPI { return pstTrail{f, w} }
-func (f *pstFake) EC2(w estate.Where) instanceReadAPI     { return pstWorkloads{f, w} }
-func (f *pstFake) RDS(w estate.Where) dbInstanceReadAPI   { return pstWorkloads{f, w} }
-func (f *pstFake) Lambda(w estate.Where) functionReadAPI  { return pstWorkloads{f, w} }
-func (f *pstFake) ECS(w estate.Where) ecsClusterReadAPI   { return pstECS{f, w} }
-func (f *pstFake) EKS(w estate.Where) eksClusterReadAPI   { return pstEKS{f, w} }
+func (f *pstFake) IAM(w estate.Location) iamReadAPI          { return pstIAM{f, w} }
+func (f *pstFake) S3(w estate.Location) s3ReadAPI            { return pstS3{f, w} }
+func (f *pstFake) KMS(w estate.Location) kmsReadAPI          { return pstKMS{f, w} }
+func (f *pstFake) CloudTrail(w estate.Location) trailReadAPI { return pstTrail{f, w} }
+func (f *pstFake) EC2(w estate.Location) instanceReadAPI     { return pstWorkloads{f, w} }
+func (f *pstFake) RDS(w estate.Location) dbInstanceReadAPI   { return pstWorkloads{f, w} }
+func (f *pstFake) Lambda(w estate.Location) functionReadAPI  { return pstWorkloads{f, w} }
+func (f *pstFake) ECS(w estate.Location) ecsClusterReadAPI   { return pstECS{f, w} }
+func (f *pstFake) EKS(w estate.Location) eksClusterReadAPI   { return pstEKS{f, w} }
 
 type pstIAM struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pstIAM) GenerateCredentialReport(context.Context, *iam.GenerateCredentialReportInput, ...func(*iam.Options)) (*iam.GenerateCredentialReportOutput, error) {
@@ -117,7 +117,7 @@ func (c pstIAM) GenerateCredentialReport(context.Context, *iam.GenerateCredentia
 		return nil, err
 	}
 	state := iamtypes.ReportStateTypeComplete
-	if c.f.count("GenerateCredentialReport "+c.w.Account) == 1 {
+	if c.f.count("GenerateCredentialReport "+string(c.w.Account)) == 1 {
 		state = iamtypes.ReportStateTypeStarted
 	}
 	return &iam.GenerateCredentialReportOutput{State: state}, nil
@@ -127,10 +127,10 @@ func (c pstIAM) GetCredentialReport(context.Context, *iam.GetCredentialReportInp
 	if err := c.f.enter("GetCredentialReport", c.w); err != nil {
 		return nil, err
 	}
-	if c.f.count("GetCredentialReport "+c.w.Account) == 1 {
+	if c.f.count("GetCredentialReport "+string(c.w.Account)) == 1 {
 		return nil, inventorytest.APIError("ReportInProgress") // even after COMPLETE, once
 	}
-	return &iam.GetCredentialReportOutput{Content: []byte(pstReportHeader + c.f.reports[c.w.Account])}, nil
+	return &iam.GetCredentialReportOutput{Content: []byte(pstReportHeader + c.f.reports[string(string(c.w.Account))])}, nil
 }
 
 func (c pstIAM) ListAttachedUserPolicies(_ context.Context, in *iam.ListAttachedUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error) {
@@ -161,7 +161,7 @@ func (c pstIAM) ListUserPolicies(_ context.Context, in *iam.ListUserPoliciesInpu
 
 type pstWorkloads struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pstWorkloads) DescribeInstances(_ context.Context, in *ec2.DescribeInstancesInput, _ ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error) {
@@ -200,19 +200,19 @@ func (c pstWorkloads) ListFunctions(context.Context, *lambda.ListFunctionsInput,
 
 type pstECS struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pstECS) ListClusters(context.Context, *ecs.ListClustersInput, ...func(*ecs.Options)) (*ecs.ListClustersOutput, error) {
 	if err := c.f.enter("ECS.ListClusters", c.w); err != nil {
 		return nil, err
 	}
-	return &ecs.ListClustersOutput{ClusterArns: []string{"arn:aws:ecs:" + c.w.Region + ":" + c.w.Account + ":cluster/tools"}}, nil
+	return &ecs.ListClustersOutput{ClusterArns: []string{"arn:aws:ecs:" + c.w.Region + ":" + string(c.w.Account) + ":cluster/tools"}}, nil
 }
 
 type pstEKS struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 func (c pstEKS) ListClusters(context.Context, *eks.ListClustersInput, ...func(*eks.Options)) (*eks.ListClustersOutput, error) {
@@ -224,7 +224,7 @@ func (c pstEKS) ListClusters(context.Context, *eks.ListClustersInput, ...func(*e
 
 type pstS3 struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 // The web account has two buckets: "www", public through its policy and
@@ -235,7 +235,7 @@ func (c pstS3) ListBuckets(context.Context, *s3.ListBucketsInput, ...func(*s3.Op
 	if err := c.f.enter("ListBuckets", c.w); err != nil {
 		return nil, err
 	}
-	if c.w.Account != pstWebID {
+	if string(c.w.Account) != pstWebID {
 		return &s3.ListBucketsOutput{}, nil
 	}
 	return &s3.ListBucketsOutput{Buckets: []s3types.Bucket{
@@ -299,7 +299,7 @@ func (c pstS3) GetBucketAcl(_ context.Context, in *s3.GetBucketAclInput, _ ...fu
 
 type pstKMS struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 // Every place holds an AWS-managed key and a customer-managed key;
@@ -316,7 +316,7 @@ func (c pstKMS) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...fu
 		return nil, err
 	}
 	id := aws.ToString(in.KeyId)
-	m := &kmstypes.KeyMetadata{KeyId: aws.String(id), Arn: aws.String("arn:aws:kms:" + c.w.Region + ":" + c.w.Account + ":key/" + id),
+	m := &kmstypes.KeyMetadata{KeyId: aws.String(id), Arn: aws.String("arn:aws:kms:" + c.w.Region + ":" + string(c.w.Account) + ":key/" + id),
 		KeyState: kmstypes.KeyStateEnabled, KeySpec: kmstypes.KeySpecSymmetricDefault, KeyManager: kmstypes.KeyManagerTypeCustomer,
 		Origin: kmstypes.OriginTypeAwsKms}
 	if id == "aws-s3" {
@@ -332,12 +332,12 @@ func (c pstKMS) GetKeyRotationStatus(_ context.Context, in *kms.GetKeyRotationSt
 	if aws.ToString(in.KeyId) == "aws-s3" {
 		return nil, errors.New("rotation status asked of an AWS-managed key")
 	}
-	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: !(c.w.Account == pstWebID && c.w.Region == pstOther)}, nil
+	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: !(string(c.w.Account) == pstWebID && c.w.Region == pstOther)}, nil
 }
 
 type pstTrail struct {
 	f *pstFake
-	w estate.Where
+	w estate.Location
 }
 
 // The organization trail lives in the management account's home Region
@@ -353,7 +353,7 @@ func (c pstTrail) DescribeTrails(_ context.Context, in *cloudtrail.DescribeTrail
 	out := &cloudtrail.DescribeTrailsOutput{TrailList: []cttypes.Trail{{Name: aws.String("org"), TrailARN: aws.String(pstOrgTrail),
 		HomeRegion: aws.String(pstHome), IsMultiRegionTrail: aws.Bool(true), IsOrganizationTrail: aws.Bool(true),
 		LogFileValidationEnabled: aws.Bool(true), KmsKeyId: aws.String("arn:aws:kms:us-east-1:111111111111:key/k")}}}
-	if c.w.Account == pstWebID && c.w.Region == pstOther {
+	if string(c.w.Account) == pstWebID && c.w.Region == pstOther {
 		out.TrailList = append(out.TrailList, cttypes.Trail{Name: aws.String("local"),
 			TrailARN: aws.String("arn:aws:cloudtrail:eu-west-1:" + pstWebID + ":trail/local"), HomeRegion: aws.String(pstOther)})
 	}
@@ -365,7 +365,7 @@ func (c pstTrail) GetTrailStatus(_ context.Context, in *cloudtrail.GetTrailStatu
 		return nil, err
 	}
 	name := aws.ToString(in.Name)
-	if name == pstOrgTrail && (c.w.Account != pstMgmtID || c.w.Region != pstHome) {
+	if name == pstOrgTrail && (string(c.w.Account) != pstMgmtID || c.w.Region != pstHome) {
 		return nil, inventorytest.APIError("TrailNotFoundException") // not readable outside its home
 	}
 	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(name == pstOrgTrail)}, nil

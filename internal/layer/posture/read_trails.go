@@ -48,7 +48,7 @@ func (r *postureRead) trails(ctx context.Context, p placeRef) error {
 		if t.HomeRegion == "" {
 			t.HomeRegion = p.at.Region
 		}
-		if t.HomeRegion == p.at.Region && (t.Owner() == "" || t.Owner() == p.at.Account) {
+		if t.HomeRegion == p.at.Region && (t.Owner() == "" || t.Owner() == string(p.at.Account)) {
 			st, err := api.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(cmp.Or(t.ARN, t.Name))})
 			switch {
 			case awsx.ErrorCodeIs(err, "TrailNotFoundException"):
@@ -74,8 +74,9 @@ func (r *postureRead) logGroupOf(arn string) *estate.Placement {
 	if len(parts) < 7 || parts[5] != "log-group" || parts[3] == "" || parts[4] == "" {
 		return nil
 	}
-	account := parts[4]
-	if key, ok := r.accountKeys[account]; ok {
+	// An account outside the read has no key: its ID stands in for one.
+	account := estate.AccountKey(parts[4])
+	if key, ok := r.accountKeys[estate.AccountID(parts[4])]; ok {
 		account = key
 	}
 	return &estate.Placement{Where: estate.Where{Account: account, Region: parts[3]}, Name: strings.TrimSuffix(parts[6], ":*")}

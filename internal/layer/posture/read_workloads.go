@@ -46,7 +46,7 @@ var (
 // each; kind is the estate's name for it.
 type workloadRead struct {
 	kind string
-	list func(ctx context.Context, c readClients, at estate.Where, found func(id, state string)) error
+	list func(ctx context.Context, c readClients, at estate.Location, found func(id, state string)) error
 }
 
 // workloadReads are the kinds of workload looked for in the management
@@ -85,7 +85,7 @@ func (r *postureRead) workloads(ctx context.Context, p placeRef, read workloadRe
 // still exists: a terminated one is gone within the hour.
 var liveInstanceStates = []string{"pending", "running", "shutting-down", "stopping", "stopped"}
 
-func listInstances(ctx context.Context, c readClients, at estate.Where, found func(id, state string)) error {
+func listInstances(ctx context.Context, c readClients, at estate.Location, found func(id, state string)) error {
 	pages := ec2.NewDescribeInstancesPaginator(c.EC2(at), &ec2.DescribeInstancesInput{
 		Filters: []ec2types.Filter{{Name: aws.String("instance-state-name"), Values: liveInstanceStates}},
 	})
@@ -110,7 +110,7 @@ func listInstances(ctx context.Context, c readClients, at estate.Where, found fu
 	return nil
 }
 
-func listDBInstances(ctx context.Context, c readClients, at estate.Where, found func(id, state string)) error {
+func listDBInstances(ctx context.Context, c readClients, at estate.Location, found func(id, state string)) error {
 	pages := rds.NewDescribeDBInstancesPaginator(c.RDS(at), &rds.DescribeDBInstancesInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -124,7 +124,7 @@ func listDBInstances(ctx context.Context, c readClients, at estate.Where, found 
 	return nil
 }
 
-func listFunctions(ctx context.Context, c readClients, at estate.Where, found func(id, state string)) error {
+func listFunctions(ctx context.Context, c readClients, at estate.Location, found func(id, state string)) error {
 	pages := lambda.NewListFunctionsPaginator(c.Lambda(at), &lambda.ListFunctionsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -138,7 +138,7 @@ func listFunctions(ctx context.Context, c readClients, at estate.Where, found fu
 	return nil
 }
 
-func listECSClusters(ctx context.Context, c readClients, at estate.Where, found func(id, state string)) error {
+func listECSClusters(ctx context.Context, c readClients, at estate.Location, found func(id, state string)) error {
 	pages := ecs.NewListClustersPaginator(c.ECS(at), &ecs.ListClustersInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -152,7 +152,7 @@ func listECSClusters(ctx context.Context, c readClients, at estate.Where, found 
 	return nil
 }
 
-func listEKSClusters(ctx context.Context, c readClients, at estate.Where, found func(id, state string)) error {
+func listEKSClusters(ctx context.Context, c readClients, at estate.Location, found func(id, state string)) error {
 	pages := eks.NewListClustersPaginator(c.EKS(at), &eks.ListClustersInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)

@@ -88,22 +88,27 @@ func (f *KeyStore) ResetCalls() {
 }
 
 // addKey puts a key with an alias, as someone (or an earlier run) made it.
-func (f *KeyStore) AddKey(w estate.Where, alias string, k Key) *Key {
+func (f *KeyStore) AddKey(w estate.Location, alias string, k Key) *Key {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.next++
 	k.ID = fmt.Sprintf("k-%d", f.next)
 	k.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", w.Region, w.Account, k.ID)
-	k.Account, k.Region = w.Account, w.Region
+	k.Account, k.Region = string(w.Account), w.Region
 	f.Keys[k.ID] = &k
-	f.aliases[w.Key(alias)] = k.ID
+	f.aliases[aliasKey(w, alias)] = k.ID
 	return &k
 }
 
-func (f *KeyStore) KeyByAlias(w estate.Where, alias string) *Key {
+func (f *KeyStore) KeyByAlias(w estate.Location, alias string) *Key {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.Keys[f.aliases[w.Key(alias)]]
+	return f.Keys[f.aliases[aliasKey(w, alias)]]
+}
+
+// aliasKey is where the store keeps an alias: "account-id/region/alias".
+func aliasKey(w estate.Location, alias string) string {
+	return string(w.Account) + "/" + w.Region + "/" + alias
 }
 
 func (f *KeyStore) Bucket(name string) *Bucket {
@@ -120,11 +125,11 @@ func (f *KeyStore) Observe(base *estate.Estate, want *estate.Logging) *estate.Es
 	e := *base
 	e.Logging = estate.NewLogging()
 	for key, k := range want.Keys {
-		id, ok := base.Lookup(estate.RefAccountID, k.Account)
+		id, ok := base.Lookup(estate.RefAccountID, string(k.Account))
 		if !ok {
 			continue
 		}
-		got, ok := f.Keys[f.aliases[estate.Where{Account: id, Region: k.Region}.Key(k.Alias)]]
+		got, ok := f.Keys[f.aliases[aliasKey(estate.Location{Account: estate.AccountID(id), Region: k.Region}, k.Alias)]]
 		if !ok {
 			continue
 		}
@@ -179,17 +184,17 @@ type fakeKeyBucketServices struct{ f *KeyStore }
 
 var _ logging.Clients = fakeKeyBucketServices{}
 
-func (s fakeKeyBucketServices) KMS(w estate.Where) logging.KMSAPI             { return fakeKSKMS{s.f, w} }
-func (s fakeKeyBucketServices) S3(w estate.Where) logging.S3API               { return fakeKSS3{s.f, w} }
-func (s fakeKeyBucketServices) CloudTrail(estate.Where) logging.CloudTrailAPI { return nil }
-func (s fakeKeyBucketServices) Config(estate.Where) logging.ConfigAPI         { return nil }
-func (s fakeKeyBucketServices) IAM(estate.Where) logging.IAMAPI               { return nil }
-func (s fakeKeyBucketServices) Logs(estate.Where) logging.LogsAPI             { return nil }
+func (s fakeKeyBucketServices) KMS(w estate.Location) logging.KMSAPI             { return fakeKSKMS{s.f, w} }
+func (s fakeKeyBucketServices) S3(w estate.Location) logging.S3API               { return fakeKSS3{s.f, w} }
+func (s fakeKeyBucketServices) CloudTrail(estate.Location) logging.CloudTrailAPI { return nil }
+func (s fakeKeyBucketServices) Config(estate.Location) logging.ConfigAPI         { return nil }
+func (s fakeKeyBucketServices) IAM(estate.Location) logging.IAMAPI               { return nil }
+func (s fakeKeyBucketServices) Logs(estate.Location) logging.LogsAPI             { return nil }
 
 // fakeKSKMS is KMS in one account and Region.
 type fakeKSKMS struct {
 	f *KeyStore
-	w estate.Where
+	w estate.Location
 }
 
 var _ logging.KMSAPI = fakeKSKMS{}
@@ -197,7 +202,7 @@ var _ logging.KMSAPI = fakeKSKMS{}
 // key finds a key of this account and Region by ID or ARN; f.mu is held.
 func (c fakeKSKMS) key(id string) (*Key, error) {
 	for _, k := range c.f.Keys {
-		if (k.ID == id || k.ARN == id) && k.Account == c.w.Account && k.Region == c.w.Region {
+		if (k.ID == id || k.ARN == id) && k.Account == string(c.w.Account) && k.Region == c.w.Region {
 			return k, nil
 		}
 	}
@@ -211,10 +216,10 @@ func (c fakeKSKMS) CreateKey(_ context.Context, in *kms.CreateKeyInput, _ ...fun
 		return nil, &kmstypes.MalformedPolicyDocumentException{Message: aws.String(err.Error())}
 	}
 	c.f.next++
-	k := &Key{ID: fmt.Sprintf("k-%d", c.f.next), Account: c.w.Account, Region: c.w.Region,
+	k := &Key{ID: fmt.Sprintf("k-%d", c.f.next), Account: string(c.w.Account), Region: c.w.Region,
 		Description: aws.ToString(in.Description), Policy: aws.ToString(in.Policy), State: kmstypes.KeyStateEnabled,
 		Tags: map[string]string{}}
-	k.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", c.w.Region, c.w.Account, k.ID)
+	k.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", c.w.Region, string(c.w.Account), k.ID)
 	for _, t := range in.Tags {
 		k.Tags[aws.ToString(t.TagKey)] = aws.ToString(t.TagValue)
 	}
@@ -226,7 +231,7 @@ func (c fakeKSKMS) CreateKey(_ context.Context, in *kms.CreateKeyInput, _ ...fun
 func (c fakeKSKMS) CreateAlias(_ context.Context, in *kms.CreateAliasInput, _ ...func(*kms.Options)) (*kms.CreateAliasOutput, error) {
 	c.f.enter("CreateAlias")
 	defer c.f.mu.Unlock()
-	name := c.w.Key(aws.ToString(in.AliasName))
+	name := aliasKey(c.w, aws.ToString(in.AliasName))
 	if _, dup := c.f.aliases[name]; dup {
 		return nil, &kmstypes.AlreadyExistsException{Message: aws.String("alias exists")}
 	}
@@ -243,7 +248,7 @@ func (c fakeKSKMS) CreateAlias(_ context.Context, in *kms.CreateAliasInput, _ ..
 func (c fakeKSKMS) ListAliases(_ context.Context, in *kms.ListAliasesInput, _ ...func(*kms.Options)) (*kms.ListAliasesOutput, error) {
 	c.f.enter("ListAliases")
 	defer c.f.mu.Unlock()
-	prefix := c.w.Key("")
+	prefix := aliasKey(c.w, "")
 	var names []string
 	for name := range c.f.aliases {
 		if strings.HasPrefix(name, prefix) {
@@ -357,7 +362,7 @@ func (c fakeKSKMS) CancelKeyDeletion(_ context.Context, in *kms.CancelKeyDeletio
 // fakeKSS3 is S3 as one account sees it, through a client of one Region.
 type fakeKSS3 struct {
 	f *KeyStore
-	w estate.Where
+	w estate.Location
 }
 
 var _ logging.S3API = fakeKSS3{}
@@ -368,7 +373,7 @@ func (c fakeKSS3) own(name *string) (*Bucket, error) {
 	switch {
 	case !ok:
 		return nil, &s3types.NoSuchBucket{Message: aws.String(aws.ToString(name))}
-	case b.Account != c.w.Account:
+	case b.Account != string(c.w.Account):
 		return nil, APIError("AccessDenied", "Access Denied")
 	}
 	return b, nil
@@ -381,7 +386,7 @@ func (c fakeKSS3) HeadBucket(_ context.Context, in *s3.HeadBucketInput, _ ...fun
 	switch {
 	case !ok:
 		return nil, &s3types.NotFound{}
-	case b.Account != c.w.Account:
+	case b.Account != string(c.w.Account):
 		return nil, APIError("Forbidden", "Forbidden")
 	}
 	return &s3.HeadBucketOutput{BucketRegion: aws.String(b.Region)}, nil
@@ -402,12 +407,12 @@ func (c fakeKSS3) CreateBucket(_ context.Context, in *s3.CreateBucketInput, _ ..
 	}
 	name := aws.ToString(in.Bucket)
 	if b, ok := c.f.Buckets[name]; ok {
-		if b.Account != c.w.Account {
+		if b.Account != string(c.w.Account) {
 			return nil, &s3types.BucketAlreadyExists{}
 		}
 		return nil, &s3types.BucketAlreadyOwnedByYou{}
 	}
-	c.f.Buckets[name] = &Bucket{Account: c.w.Account, Region: region}
+	c.f.Buckets[name] = &Bucket{Account: string(c.w.Account), Region: region}
 	return &s3.CreateBucketOutput{}, nil
 }
 

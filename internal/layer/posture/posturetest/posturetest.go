@@ -31,7 +31,7 @@ func Trailed() *estate.Estate {
 	p.Accounts, p.Regions, p.HomeRegion = slices.Sorted(slices.Values(audittest.AccountKeys())), e.Regions, audittest.Home
 	for _, key := range p.Accounts {
 		for _, region := range p.Regions {
-			at := estate.Where{Account: key, Region: region}
+			at := estate.Where{Account: estate.AccountKey(key), Region: region}
 			org := &estate.PostureTrail{Where: at, Name: "groundwork-org-trail", ARN: OrgTrailARN, HomeRegion: audittest.Home,
 				MultiRegion: true, Organization: true, LogFileValidation: true, KMSKeyID: "arn:aws:kms:eu-west-1:222222222222:key/k1"}
 			if key == audittest.MgmtKey && region == audittest.Home {
@@ -55,7 +55,7 @@ func OrgTrail(e *estate.Estate) *estate.PostureTrail {
 // there; edit, when not nil, changes it first.
 func OwnTrail(key, id string, edit func(t *estate.PostureTrail)) func(e *estate.Estate) {
 	return func(e *estate.Estate) {
-		at := estate.Where{Account: key, Region: audittest.Home}
+		at := estate.Where{Account: estate.AccountKey(key), Region: audittest.Home}
 		t := &estate.PostureTrail{Where: at, Name: "local", ARN: "arn:aws:cloudtrail:eu-west-1:" + id + ":trail/local",
 			HomeRegion: audittest.Home, MultiRegion: true, LogFileValidation: true, KMSKeyID: "k", Logging: new(true)}
 		if edit != nil {
