@@ -1,6 +1,7 @@
 package kinds
 
 import (
+	"fmt"
 	"reflect"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
@@ -20,10 +21,15 @@ func SetClients[T any](e *Env, c T) {
 
 // ClientsOf returns the clients of type T set with SetClients, else
 // real(e.Session). Each layer calls it with its own clients type, so the
-// framework holds no field per layer.
-func ClientsOf[T any](e *Env, real func(*awsx.Session) T) T {
+// framework holds no field per layer. With neither set clients nor a
+// session it fails, naming the layer whose clients are missing.
+func ClientsOf[T any](e *Env, layer string, real func(*awsx.Session) T) (T, error) {
 	if c, ok := e.clients[reflect.TypeFor[T]()].(T); ok {
-		return c
+		return c, nil
 	}
-	return real(e.Session)
+	if e.Session == nil {
+		var zero T
+		return zero, fmt.Errorf("no %s clients: the apply has no session and none were set", layer)
+	}
+	return real(e.Session), nil
 }

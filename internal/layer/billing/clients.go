@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -100,18 +99,7 @@ func billingDeps(extra ...string) []string {
 	return append(kinds.AccountDeps(estate.ManagementKey), extra...)
 }
 
-var errNoClients = errors.New("no billing clients: the apply has no session and none were set")
-
 // clientsOf returns the clients set on env, else the session's.
 func clientsOf(env *kinds.Env) (Clients, error) {
-	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
-		if s == nil {
-			return nil
-		}
-		return sessionClients{s}
-	})
-	if c == nil {
-		return nil, errNoClients
-	}
-	return c, nil
+	return kinds.ClientsOf(env, "billing", func(s *awsx.Session) Clients { return sessionClients{s} })
 }

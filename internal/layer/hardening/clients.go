@@ -1,8 +1,6 @@
 package hardening
 
 import (
-	"errors"
-
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
@@ -39,20 +37,9 @@ func (c sessionClients) PublicAccessBlock(w estate.Location) PublicAccessBlockAP
 func (c sessionClients) DefaultVPC(w estate.Location) DefaultVPCAPI { return c.cfg(w).EC2() }
 func (c sessionClients) IAMUsers(w estate.Location) IAMUserAPI      { return c.cfg(w).IAM() }
 
-var errNoClients = errors.New("no hardening clients: the apply has no session and none were set")
-
 // clientsOf returns the clients set on env, else the session's.
 func clientsOf(env *kinds.Env) (Clients, error) {
-	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
-		if s == nil {
-			return nil
-		}
-		return sessionClients{s}
-	})
-	if c == nil {
-		return nil, errNoClients
-	}
-	return c, nil
+	return kinds.ClientsOf(env, "hardening", func(s *awsx.Session) Clients { return sessionClients{s} })
 }
 
 // closing reports whether an account is leaving the organization: the

@@ -2,7 +2,6 @@ package logging
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -109,18 +108,7 @@ func (c sessionClients) Config(w estate.Location) ConfigAPI         { return c.c
 func (c sessionClients) IAM(w estate.Location) IAMAPI               { return c.cfg(w).IAM() }
 func (c sessionClients) Logs(w estate.Location) LogsAPI             { return c.cfg(w).Logs() }
 
-var errNoClients = errors.New("no logging clients: the apply has no session and none were set")
-
 // clientsOf returns the clients set on env, else the session's.
 func clientsOf(env *kinds.Env) (Clients, error) {
-	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
-		if s == nil {
-			return nil
-		}
-		return sessionClients{s}
-	})
-	if c == nil {
-		return nil, errNoClients
-	}
-	return c, nil
+	return kinds.ClientsOf(env, "logging", func(s *awsx.Session) Clients { return sessionClients{s} })
 }

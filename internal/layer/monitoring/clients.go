@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -78,19 +77,12 @@ var (
 	_ MetricFilterAPI = (*cloudwatchlogs.Client)(nil)
 )
 
-var errNoClients = errors.New("no monitoring clients: the apply has no session and none were set")
-
 // monitoringAt returns the clients of the apply and the place they work
 // in: the account of a change's attributes, resolved, and its Region.
 func monitoringAt(env *kinds.Env, account estate.AccountKey, region string) (Clients, estate.Location, error) {
-	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
-		if s == nil {
-			return nil
-		}
-		return sessionClients{s}
-	})
-	if c == nil {
-		return nil, estate.Location{}, errNoClients
+	c, err := kinds.ClientsOf(env, "monitoring", func(s *awsx.Session) Clients { return sessionClients{s} })
+	if err != nil {
+		return nil, estate.Location{}, err
 	}
 	w, err := env.At(estate.Where{Account: account, Region: region})
 	return c, w, err

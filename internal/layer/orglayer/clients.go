@@ -2,7 +2,6 @@ package orglayer
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -44,19 +43,10 @@ type Clients struct {
 	Account AccountAPI
 }
 
-var errNoClients = errors.New("no organization layer clients: the apply has no session and none were set")
-
 // clientsOf returns the clients set on env, else the session's.
 func clientsOf(env *kinds.Env) (Clients, error) {
-	c := kinds.ClientsOf(env, func(s *awsx.Session) Clients {
-		if s == nil {
-			return Clients{}
-		}
+	return kinds.ClientsOf(env, "organization layer", func(s *awsx.Session) Clients {
 		cfg := awsx.ConfigFor{Session: s}
 		return Clients{Org: cfg.Organizations(), Account: cfg.AccountManagement()}
 	})
-	if c.Org == nil || c.Account == nil {
-		return Clients{}, errNoClients
-	}
-	return c, nil
 }

@@ -147,7 +147,10 @@ func apply(_ context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	api := kinds.ClientsOf(env, func(*awsx.Session) beaconAPI { return svc })
+	api, err := kinds.ClientsOf(env, key, func(*awsx.Session) beaconAPI { return svc })
+	if err != nil {
+		return err
+	}
 	api.set(name, ch.Action != plan.Delete)
 	return nil
 }
