@@ -1,6 +1,9 @@
 package inventory
 
-import "github.com/groundwork-aws/groundwork/internal/awsx"
+import (
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+)
 
 // Reader is what a layer reads AWS through: the management account's
 // session (members are reached through its access role), how many calls
@@ -21,4 +24,26 @@ type Reader struct {
 // Options returns the reader's tuning as the collectors take it.
 func (r Reader) Options() Options {
 	return Options{Width: r.Width, Warn: r.Warn, Progress: r.Progress}
+}
+
+// Configs places the clients a layer reads with: the management account's
+// own credentials there, its access role in the members.
+type Configs struct {
+	Session      *awsx.Session
+	ManagementID string
+}
+
+// Configs returns where r's session reaches the accounts of e's
+// organization; without an organization, every account through the role.
+func (r Reader) Configs(e *estate.Estate) Configs {
+	c := Configs{Session: r.Session}
+	if e.Organization != nil {
+		c.ManagementID = e.Organization.ManagementAccountID
+	}
+	return c
+}
+
+// At returns the configuration of the clients in w.
+func (c Configs) At(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
 }

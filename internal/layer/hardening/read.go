@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
@@ -26,22 +25,15 @@ type readClients interface {
 }
 
 // sessionReadClients are the real read clients of a session.
-type sessionReadClients struct {
-	Session      *awsx.Session
-	ManagementID string
-}
+type sessionReadClients struct{ inventory.Configs }
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
-}
-
-func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.cfg(w).IAM() }
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.At(w).IAM() }
 func (c sessionReadClients) S3Control(w estate.Location) publicAccessBlockReadAPI {
-	return c.cfg(w).S3Control()
+	return c.At(w).S3Control()
 }
-func (c sessionReadClients) EC2(w estate.Location) defaultVPCReadAPI { return c.cfg(w).EC2() }
+func (c sessionReadClients) EC2(w estate.Location) defaultVPCReadAPI { return c.At(w).EC2() }
 
 func (c sessionReadClients) Caller(ctx context.Context) (string, error) {
 	out, err := sts.NewFromConfig(c.Session.Config("", "", "")).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -54,11 +46,7 @@ func (c sessionReadClients) Caller(ctx context.Context) (string, error) {
 // Read reads the hardening layer that want describes into
 // actual.Hardening, through r's session.
 func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *estate.Hardening) error {
-	mgmt := ""
-	if actual.Organization != nil {
-		mgmt = actual.Organization.ManagementAccountID
-	}
-	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, want, r.Options())
+	return readWith(ctx, sessionReadClients{r.Configs(actual)}, actual, want, r.Options())
 }
 
 // hardeningRead is one collection of the hardening layer: the estate

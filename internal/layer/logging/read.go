@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
@@ -24,25 +23,18 @@ type readClients interface {
 }
 
 // sessionReadClients are the real read clients of a session.
-type sessionReadClients struct {
-	Session      *awsx.Session
-	ManagementID string
-}
+type sessionReadClients struct{ inventory.Configs }
 
-func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
-}
-
-func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI   { return c.cfg(w).KMS() }
-func (c sessionReadClients) S3(w estate.Location) BucketReadAPI { return c.cfg(w).S3() }
+func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI   { return c.At(w).KMS() }
+func (c sessionReadClients) S3(w estate.Location) BucketReadAPI { return c.At(w).S3() }
 func (c sessionReadClients) CloudTrail(w estate.Location) trailReadAPI {
-	return c.cfg(w).CloudTrail()
+	return c.At(w).CloudTrail()
 }
 func (c sessionReadClients) Config(w estate.Location) configReadAPI {
-	return c.cfg(w).ConfigService()
+	return c.At(w).ConfigService()
 }
-func (c sessionReadClients) IAM(w estate.Location) iamReadAPI   { return c.cfg(w).IAM() }
-func (c sessionReadClients) Logs(w estate.Location) logsReadAPI { return c.cfg(w).Logs() }
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI   { return c.At(w).IAM() }
+func (c sessionReadClients) Logs(w estate.Location) logsReadAPI { return c.At(w).Logs() }
 
 // loggingRead is one collection of the logging layer: the estate being
 // filled, what to look for, and a guarded result.
@@ -80,11 +72,7 @@ func registerLoggingCollector(c loggingCollector) { loggingCollectors = append(l
 // through r's session: the management account's own credentials there,
 // its access role in the members.
 func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *estate.Logging) error {
-	mgmt := ""
-	if actual.Organization != nil {
-		mgmt = actual.Organization.ManagementAccountID
-	}
-	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, want, r.Options())
+	return readWith(ctx, sessionReadClients{r.Configs(actual)}, actual, want, r.Options())
 }
 
 // readWith reads the logging layer that want describes (the desired

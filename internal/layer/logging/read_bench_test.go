@@ -104,7 +104,7 @@ func BenchmarkCollectLoggingMoto(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			clients := sessionReadClients{Session: sess, ManagementID: actual.Organization.ManagementAccountID}
+			clients := sessionReadClients{inventory.Configs{Session: sess, ManagementID: actual.Organization.ManagementAccountID}}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				e := *actual

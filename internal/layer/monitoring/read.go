@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
@@ -52,36 +51,25 @@ var (
 )
 
 // sessionReadClients are the real read clients of a session.
-type sessionReadClients struct {
-	Session      *awsx.Session
-	ManagementID string
-}
+type sessionReadClients struct{ inventory.Configs }
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
-}
-
-func (c sessionReadClients) SNS(w estate.Location) snsReadAPI { return c.cfg(w).SNS() }
+func (c sessionReadClients) SNS(w estate.Location) snsReadAPI { return c.At(w).SNS() }
 func (c sessionReadClients) MetricFilters(w estate.Location) metricFilterReadAPI {
-	return c.cfg(w).Logs()
+	return c.At(w).Logs()
 }
 func (c sessionReadClients) CloudWatch(w estate.Location) alarmReadAPI {
-	return c.cfg(w).CloudWatch()
+	return c.At(w).CloudWatch()
 }
 func (c sessionReadClients) EventBridge(w estate.Location) eventBridgeReadAPI {
-	return c.cfg(w).EventBridge()
+	return c.At(w).EventBridge()
 }
 
 // Read reads the monitoring layer that want describes into
 // actual.Monitoring, through r's session.
 func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *estate.Monitoring) error {
-	mgmt := ""
-	if actual.Organization != nil {
-		mgmt = actual.Organization.ManagementAccountID
-	}
-	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, want, r.Options())
+	return readWith(ctx, sessionReadClients{r.Configs(actual)}, actual, want, r.Options())
 }
 
 // monitoringRead is one collection of the monitoring layer: the estate

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
@@ -32,25 +31,18 @@ type readClients interface {
 
 // sessionReadClients are the real read clients of a session: the
 // management account's own credentials there, the access role elsewhere.
-type sessionReadClients struct {
-	Session      *awsx.Session
-	ManagementID string
-}
+type sessionReadClients struct{ inventory.Configs }
 
 var _ readClients = sessionReadClients{}
 
 func (c sessionReadClients) EC2(w estate.Location) ec2ReadAPI {
-	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}.EC2()
+	return c.At(w).EC2()
 }
 
 // survey reads the network layer over the scope into actual.Network,
 // through r's session.
 func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scope estate.Scope) error {
-	mgmt := ""
-	if actual.Organization != nil {
-		mgmt = actual.Organization.ManagementAccountID
-	}
-	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, scope, r.Options())
+	return readWith(ctx, sessionReadClients{r.Configs(actual)}, actual, scope, r.Options())
 }
 
 // networkRead is one collection of the network layer: the clients and a

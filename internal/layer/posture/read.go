@@ -29,37 +29,26 @@ type readClients interface {
 }
 
 // sessionReadClients are the real read clients of a session.
-type sessionReadClients struct {
-	Session      *awsx.Session
-	ManagementID string
-}
+type sessionReadClients struct{ inventory.Configs }
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) cfg(w estate.Location) awsx.ConfigFor {
-	return awsx.ConfigFor{Session: c.Session, Account: string(w.Account), Management: c.ManagementID, Region: w.Region}
-}
-
-func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.cfg(w).IAM() }
-func (c sessionReadClients) S3(w estate.Location) s3ReadAPI   { return c.cfg(w).S3() }
-func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI { return c.cfg(w).KMS() }
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.At(w).IAM() }
+func (c sessionReadClients) S3(w estate.Location) s3ReadAPI   { return c.At(w).S3() }
+func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI { return c.At(w).KMS() }
 func (c sessionReadClients) CloudTrail(w estate.Location) trailReadAPI {
-	return c.cfg(w).CloudTrail()
+	return c.At(w).CloudTrail()
 }
-func (c sessionReadClients) EC2(w estate.Location) instanceReadAPI    { return c.cfg(w).EC2() }
-func (c sessionReadClients) RDS(w estate.Location) dbInstanceReadAPI  { return c.cfg(w).RDS() }
-func (c sessionReadClients) Lambda(w estate.Location) functionReadAPI { return c.cfg(w).Lambda() }
-func (c sessionReadClients) ECS(w estate.Location) ecsClusterReadAPI  { return c.cfg(w).ECS() }
-func (c sessionReadClients) EKS(w estate.Location) eksClusterReadAPI  { return c.cfg(w).EKS() }
+func (c sessionReadClients) EC2(w estate.Location) instanceReadAPI    { return c.At(w).EC2() }
+func (c sessionReadClients) RDS(w estate.Location) dbInstanceReadAPI  { return c.At(w).RDS() }
+func (c sessionReadClients) Lambda(w estate.Location) functionReadAPI { return c.At(w).Lambda() }
+func (c sessionReadClients) ECS(w estate.Location) ecsClusterReadAPI  { return c.At(w).ECS() }
+func (c sessionReadClients) EKS(w estate.Location) eksClusterReadAPI  { return c.At(w).EKS() }
 
 // survey reads the posture layer over scope into actual.Posture, through
 // r's session.
 func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scope estate.Scope) error {
-	mgmt := ""
-	if actual.Organization != nil {
-		mgmt = actual.Organization.ManagementAccountID
-	}
-	return readWith(ctx, sessionReadClients{Session: r.Session, ManagementID: mgmt}, actual, scope, r.Options())
+	return readWith(ctx, sessionReadClients{r.Configs(actual)}, actual, scope, r.Options())
 }
 
 // postureRead is one collection of the posture layer: the clients, the

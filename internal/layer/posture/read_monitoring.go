@@ -56,12 +56,12 @@ var (
 )
 
 func (c sessionReadClients) MetricFilters(w estate.Location) metricFilterReadAPI {
-	return c.cfg(w).Logs()
+	return c.At(w).Logs()
 }
 func (c sessionReadClients) CloudWatch(w estate.Location) alarmReadAPI {
-	return c.cfg(w).CloudWatch()
+	return c.At(w).CloudWatch()
 }
-func (c sessionReadClients) SNS(w estate.Location) topicReadAPI { return c.cfg(w).SNS() }
+func (c sessionReadClients) SNS(w estate.Location) topicReadAPI { return c.At(w).SNS() }
 
 // monitoring reads, once per log group, the log groups that multi-Region
 // trails that are logging deliver to, in the log group's account and
