@@ -151,7 +151,7 @@ func applyDefaultVPC(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if !aws.ToBool(out.Vpcs[0].IsDefault) {
 		return fmt.Errorf("VPC %s in %s is not a default VPC; groundwork deletes only default VPCs", id, w)
 	}
-	n, err := networkInterfaces(ctx, api, id)
+	n, err := countNetworkInterfaces(ctx, api, id)
 	if err != nil {
 		return fmt.Errorf("read the network interfaces of VPC %s in %s: %w", id, w, err)
 	}
@@ -205,19 +205,4 @@ func applyDefaultVPC(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		return fmt.Errorf("delete VPC %s in %s: %w", id, w, err)
 	}
 	return nil
-}
-
-// networkInterfaces counts the network interfaces in a VPC.
-func networkInterfaces(ctx context.Context, api DefaultVPCAPI, vpcID string) (int, error) {
-	pages := ec2.NewDescribeNetworkInterfacesPaginator(api, &ec2.DescribeNetworkInterfacesInput{
-		Filters: []types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
-	n := 0
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return 0, err
-		}
-		n += len(page.NetworkInterfaces)
-	}
-	return n, nil
 }

@@ -42,8 +42,9 @@ func (r *hardeningRead) defaultVPC(ctx context.Context, at estate.Where, w estat
 	return nil
 }
 
-// countNetworkInterfaces counts the network interfaces in a VPC.
-func countNetworkInterfaces(ctx context.Context, api defaultVPCReadAPI, vpcID string) (int, error) {
+// countNetworkInterfaces counts the network interfaces in a VPC, for the
+// reader and for the default VPC kind alike.
+func countNetworkInterfaces(ctx context.Context, api ec2.DescribeNetworkInterfacesAPIClient, vpcID string) (int, error) {
 	pages := ec2.NewDescribeNetworkInterfacesPaginator(api, &ec2.DescribeNetworkInterfacesInput{
 		Filters: []types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
 	n := 0
