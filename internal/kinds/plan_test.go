@@ -164,19 +164,8 @@ func TestPlan(t *testing.T) {
 			if p.Fingerprint != actual.Fingerprint() {
 				t.Errorf("fingerprint %q, want the actual estate's %q", p.Fingerprint, actual.Fingerprint())
 			}
-			kindstest.CheckChanges(t, withoutValues(p.Changes), tt.changes)
+			kindstest.CheckChanges(t, kindstest.WithoutValues(p.Changes), tt.changes)
 			kindstest.CheckNotes(t, p.Notes, tt.notes)
 		})
 	}
-}
-
-// withoutValues drops the typed values of changes, to compare what the
-// plan shows; TestSavedPlanAppliesTheSame proves the values.
-func withoutValues(changes []plan.Change) []plan.Change {
-	out := make([]plan.Change, len(changes))
-	for i, ch := range changes {
-		ch.Value = nil
-		out[i] = ch
-	}
-	return out
 }

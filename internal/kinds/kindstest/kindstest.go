@@ -83,6 +83,17 @@ func ApplyChange(t *testing.T, env *kinds.Env, ch plan.Change) error {
 	return k.Apply(context.Background(), env, ch)
 }
 
+// WithoutValues drops the changes' typed values, for comparing them with
+// changes written out by attributes; the saved-plan round trips of each
+// package prove the values.
+func WithoutValues(changes []plan.Change) []plan.Change {
+	out := slices.Clone(changes)
+	for i := range out {
+		out[i].Value = nil
+	}
+	return out
+}
+
 // CheckChanges fails the test unless got holds exactly the changes of
 // want by address, compared after normalize.
 func CheckChanges(t *testing.T, got, want []plan.Change) {

@@ -318,7 +318,7 @@ func TestPlanConfigRulesAndAggregator(t *testing.T) {
 			if err := p.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			kindstest.CheckChanges(t, withoutValues(cfgRuleChanges(p)), tt.want)
+			kindstest.CheckChanges(t, kindstest.WithoutValues(cfgRuleChanges(p)), tt.want)
 		})
 	}
 }

@@ -27,17 +27,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// withoutValues drops the changes' typed values, for comparing them with
-// changes written out by attributes; the values are proven by the apply
-// tests, which apply what Diff made, and by TestLoggingSavedPlanRoundTrips.
-func withoutValues(changes []plan.Change) []plan.Change {
-	out := slices.Clone(changes)
-	for i := range out {
-		out[i].Value = nil
-	}
-	return out
-}
-
 // TestLoggingSavedPlanRoundTrips applies the plan Diff made and the same
 // plan saved and read back, and wants the same writes from both: every
 // kind's typed value survives plan.json whole.

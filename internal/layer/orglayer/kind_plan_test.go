@@ -388,7 +388,7 @@ func TestPlanOrgLayer(t *testing.T) {
 			if err := p.Validate(); err != nil {
 				t.Fatalf("plan does not validate: %v", err)
 			}
-			kindstest.CheckChanges(t, withoutValues(orgLayerChanges(p)), tt.changes)
+			kindstest.CheckChanges(t, kindstest.WithoutValues(orgLayerChanges(p)), tt.changes)
 			kindstest.CheckNotes(t, p.Notes, tt.notes)
 		})
 	}

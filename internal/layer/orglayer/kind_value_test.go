@@ -13,17 +13,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// withoutValues drops the changes' typed values, for comparing them with
-// changes written out by attributes; the values are proven by the apply
-// tests, which apply what Diff made, and by TestOrgLayerSavedPlanRoundTrips.
-func withoutValues(changes []plan.Change) []plan.Change {
-	out := slices.Clone(changes)
-	for i := range out {
-		out[i].Value = nil
-	}
-	return out
-}
-
 // TestOrgLayerSavedPlanRoundTrips applies the plan Diff made and the same
 // plan saved and read back, each to fakes in the same state, and wants the
 // same writes from both: every kind's typed value survives plan.json whole.
