@@ -14,29 +14,19 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
 
-// The shared helpers of the spec tests, under the names these tests use.
-const minimal = spectest.Minimal
-
-type want = spectest.Want
-
-var (
-	checkDiagnostics = spectest.CheckDiagnostics
-	mustParse        = spectest.MustParse
-)
-
 const mgmtRef = "${account-id:management}"
 
 func TestBillingIsBuiltOnlyWhenWritten(t *testing.T) {
-	if d := mustParse(t, minimal).Desired(); d.Billing != nil {
+	if d := spectest.MustParse(t, spectest.Minimal).Desired(); d.Billing != nil {
 		t.Errorf("a spec without billing builds %+v", d.Billing)
 	}
-	if d := mustParse(t, minimal+"billing: {disabled: true}\n").Desired(); d.Billing != nil {
+	if d := spectest.MustParse(t, spectest.Minimal+"billing: {disabled: true}\n").Desired(); d.Billing != nil {
 		t.Errorf("billing.disabled builds %+v", d.Billing)
 	}
 }
 
 func TestBillingDefaults(t *testing.T) {
-	f := mustParse(t, minimal+"billing: {}\n")
+	f := spectest.MustParse(t, spectest.Minimal+"billing: {}\n")
 	b := billing.SpecOf(f)
 	if b.Topic.Name != billing.DefaultBillingTopic || b.Budget != nil || b.BillingAlarm != nil || !*b.CUR.Enabled ||
 		b.CUR.Name != billing.DefaultCostReport || b.CUR.Prefix != "cur-hourly" || !*b.CostAllocationTags {
@@ -88,14 +78,14 @@ func TestBillingDefaults(t *testing.T) {
 }
 
 func TestBillingSubscriberFollowsTheContacts(t *testing.T) {
-	f := mustParse(t, minimal+"contacts:\n  phone: \"+1-555-0100\"\n  billing: {email: finance@example.com}\nbilling: {}\n")
+	f := spectest.MustParse(t, spectest.Minimal+"contacts:\n  phone: \"+1-555-0100\"\n  billing: {email: finance@example.com}\nbilling: {}\n")
 	if want := []string{"finance@example.com"}; !reflect.DeepEqual(billing.SpecOf(f).Topic.Subscribers, want) {
 		t.Errorf("subscribers %v, want the billing contact %v", billing.SpecOf(f).Topic.Subscribers, want)
 	}
 }
 
 func TestBillingBudgetAndAlarm(t *testing.T) {
-	f := mustParse(t, `version: 1
+	f := spectest.MustParse(t, `version: 1
 organization: {id: primary, email_domain: example.com, home_region: eu-west-1}
 units: {Security: {}}
 tagging: {required: [Owner], values: {}}
@@ -141,7 +131,7 @@ billing:
 }
 
 func TestBillingCostAllocationTagsOff(t *testing.T) {
-	d := mustParse(t, minimal+"billing: {cost_allocation_tags: false}\n").Desired().Billing
+	d := spectest.MustParse(t, spectest.Minimal+"billing: {cost_allocation_tags: false}\n").Desired().Billing
 	if d.CostAllocationTags != nil {
 		t.Errorf("cost_allocation_tags false builds %v", d.CostAllocationTags)
 	}
@@ -150,30 +140,30 @@ func TestBillingCostAllocationTagsOff(t *testing.T) {
 func TestBillingValidation(t *testing.T) {
 	tests := map[string]struct {
 		src   string
-		wants []want
+		wants []spectest.Want
 	}{
 		"budget without an amount": {
 			src:   "billing:\n  budget: {actual_percent: 50}\n",
-			wants: []want{{"5:3", "billing.budget.monthly_usd", "required: the monthly budget in US dollars"}},
+			wants: []spectest.Want{{"5:3", "billing.budget.monthly_usd", "required: the monthly budget in US dollars"}},
 		},
 		"budget written empty": {
 			src:   "billing:\n  budget:\n",
-			wants: []want{{"5:3", "billing.budget.monthly_usd", "required"}},
+			wants: []spectest.Want{{"5:3", "billing.budget.monthly_usd", "required"}},
 		},
 		"thresholds out of range": {
 			src: "billing:\n  budget: {monthly_usd: 10, actual_percent: 0, forecast_percent: 5000}\n",
-			wants: []want{
+			wants: []spectest.Want{
 				{"5:45", "billing.budget.actual_percent", "0 is not a share of the budget from 1 to 1000"},
 				{"5:66", "billing.budget.forecast_percent", "5000 is not a share"},
 			},
 		},
 		"alarm without a threshold": {
 			src:   "billing:\n  billing_alarm: {name: spend}\n",
-			wants: []want{{"5:3", "billing.billing_alarm.threshold_usd", "required"}},
+			wants: []spectest.Want{{"5:3", "billing.billing_alarm.threshold_usd", "required"}},
 		},
 		"topic name and subscribers": {
 			src: "billing:\n  topic: {name: \"bad name\", subscribers: [finance@example.com, not-an-address, Finance@Example.com]}\n",
-			wants: []want{
+			wants: []spectest.Want{
 				{"5:17", "billing.topic.name", "is not an SNS topic name"},
 				{"5:64", "billing.topic.subscribers[1]", `"not-an-address" is not an e-mail address`},
 				{"5:80", "billing.topic.subscribers[2]", "listed twice"},
@@ -181,11 +171,11 @@ func TestBillingValidation(t *testing.T) {
 		},
 		"no subscribers": {
 			src:   "billing:\n  topic: {subscribers: []}\n",
-			wants: []want{{"5:24", "billing.topic.subscribers", "list at least one address"}},
+			wants: []spectest.Want{{"5:24", "billing.topic.subscribers", "list at least one address"}},
 		},
 		"report settings": {
 			src: "billing:\n  cur: {name: \"cur hourly\", prefix: \"a b\", bucket: Bad_Bucket}\n",
-			wants: []want{
+			wants: []spectest.Want{
 				{"5:15", "billing.cur.name", "is not a report name"},
 				{"5:37", "billing.cur.prefix", "is not a report path prefix"},
 				{"5:52", "billing.cur.bucket", "is not an S3 bucket name"},
@@ -193,18 +183,18 @@ func TestBillingValidation(t *testing.T) {
 		},
 		"unknown field": {
 			src:   "billing:\n  budgets: {}\n",
-			wants: []want{{"5:3", "billing.budgets", `unknown field "budgets"; expected one of: billing_alarm, budget, cost_allocation_tags, cur, disabled, topic (did you mean "budget"?)`}},
+			wants: []spectest.Want{{"5:3", "billing.budgets", `unknown field "budgets"; expected one of: billing_alarm, budget, cost_allocation_tags, cur, disabled, topic (did you mean "budget"?)`}},
 		},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) { checkDiagnostics(t, minimal+tt.src, tt.wants) })
+		t.Run(name, func(t *testing.T) { spectest.CheckDiagnostics(t, spectest.Minimal+tt.src, tt.wants) })
 	}
 }
 
 func TestBillingDisabledIsNotValidated(t *testing.T) {
-	mustParse(t, minimal+"billing:\n  disabled: true\n  budget: {}\n  cur: {name: \"a b\"}\n")
+	spectest.MustParse(t, spectest.Minimal+"billing:\n  disabled: true\n  budget: {}\n  cur: {name: \"a b\"}\n")
 }
 
 func TestBillingReportOffIsNotValidated(t *testing.T) {
-	mustParse(t, minimal+"billing:\n  cur: {enabled: false, name: \"a b\"}\n")
+	spectest.MustParse(t, spectest.Minimal+"billing:\n  cur: {enabled: false, name: \"a b\"}\n")
 }

@@ -10,16 +10,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
 
-// The shared helpers of the spec tests, under the names these tests use.
-const minimal = spectest.Minimal
-
-type want = spectest.Want
-
-var (
-	checkDiagnostics = spectest.CheckDiagnostics
-	mustParse        = spectest.MustParse
-)
-
 // hardeningBase is a spec with two member accounts; tests append a
 // hardening section.
 const hardeningBase = `version: 1
@@ -36,16 +26,16 @@ const (
 )
 
 func TestHardeningIsBuiltOnlyWhenWritten(t *testing.T) {
-	if h := mustParse(t, hardeningBase).Desired().Hardening; h != nil {
+	if h := spectest.MustParse(t, hardeningBase).Desired().Hardening; h != nil {
 		t.Errorf("a spec without a hardening section builds %+v", h)
 	}
-	if h := mustParse(t, hardeningBase+"hardening: {disabled: true}\n").Desired().Hardening; h != nil {
+	if h := spectest.MustParse(t, hardeningBase+"hardening: {disabled: true}\n").Desired().Hardening; h != nil {
 		t.Errorf("hardening.disabled builds %+v", h)
 	}
 }
 
 func TestHardeningDefaults(t *testing.T) {
-	h := mustParse(t, hardeningBase+"hardening: {}\n").Desired().Hardening
+	h := spectest.MustParse(t, hardeningBase+"hardening: {}\n").Desired().Hardening
 	if h == nil {
 		t.Fatal("hardening: {} builds nothing")
 	}
@@ -72,7 +62,7 @@ func TestHardeningDefaults(t *testing.T) {
 }
 
 func TestHardeningSettings(t *testing.T) {
-	h := mustParse(t, hardeningBase+`hardening:
+	h := spectest.MustParse(t, hardeningBase+`hardening:
   password_policy: {min_length: 8, require_symbols: false, max_age_days: 0, reuse_prevention: 0}
   s3_block_public_access: {exceptions: [web-prod]}
   delete_default_vpcs: false
@@ -103,7 +93,7 @@ func TestHardeningSettings(t *testing.T) {
 }
 
 func TestHardeningSwitchedOffParts(t *testing.T) {
-	h := mustParse(t, hardeningBase+`hardening:
+	h := spectest.MustParse(t, hardeningBase+`hardening:
   password_policy: {enabled: false}
   s3_block_public_access: {enabled: false}
 `).Desired().Hardening
@@ -118,20 +108,20 @@ func TestHardeningSwitchedOffParts(t *testing.T) {
 func TestHardeningValidation(t *testing.T) {
 	tests := map[string]struct {
 		src   string
-		wants []want
+		wants []spectest.Want
 	}{
 		"password lengths IAM refuses": {
 			src: "hardening: {password_policy: {min_length: 5}}\n",
-			wants: []want{{"7:43", "hardening.password_policy.min_length",
+			wants: []spectest.Want{{"7:43", "hardening.password_policy.min_length",
 				"5 is not a length IAM accepts: 6 to 128 (the guidance asks for at least 14)"}},
 		},
 		"a written zero length": {
 			src:   "hardening: {password_policy: {min_length: 0}}\n",
-			wants: []want{{"7:43", "hardening.password_policy.min_length", "0 is not a length IAM accepts"}},
+			wants: []spectest.Want{{"7:43", "hardening.password_policy.min_length", "0 is not a length IAM accepts"}},
 		},
 		"expiry and reuse out of range, all reported": {
 			src: "hardening:\n  password_policy: {min_length: 129, max_age_days: 1096, reuse_prevention: 25}\n",
-			wants: []want{
+			wants: []spectest.Want{
 				{"8:33", "hardening.password_policy.min_length", "129 is not a length IAM accepts"},
 				{"8:52", "hardening.password_policy.max_age_days", "1096 is not an expiry IAM accepts: 1 to 1095 days, or 0"},
 				{"8:76", "hardening.password_policy.reuse_prevention", "25 is not a reuse prevention IAM accepts: 1 to 24"},
@@ -139,11 +129,11 @@ func TestHardeningValidation(t *testing.T) {
 		},
 		"negative expiry": {
 			src:   "hardening: {password_policy: {max_age_days: -1}}\n",
-			wants: []want{{"7:45", "hardening.password_policy.max_age_days", "-1 is not an expiry IAM accepts"}},
+			wants: []spectest.Want{{"7:45", "hardening.password_policy.max_age_days", "-1 is not an expiry IAM accepts"}},
 		},
 		"exceptions that are not accounts": {
 			src: "hardening: {s3_block_public_access: {exceptions: [web-prd, management, web-prod, web-prod]}}\n",
-			wants: []want{
+			wants: []spectest.Want{
 				{"7:51", "hardening.s3_block_public_access.exceptions[0]", `"web-prd" is not an account key (did you mean "web-prod"?)`},
 				{"7:60", "hardening.s3_block_public_access.exceptions[1]", "the management account cannot be an exception"},
 				{"7:82", "hardening.s3_block_public_access.exceptions[3]", `account "web-prod" is listed twice`},
@@ -151,29 +141,29 @@ func TestHardeningValidation(t *testing.T) {
 		},
 		"unknown user setting": {
 			src:   "hardening: {management_iam_users: remove}\n",
-			wants: []want{{"7:35", "hardening.management_iam_users", `"remove" is not a setting; expected report`}},
+			wants: []spectest.Want{{"7:35", "hardening.management_iam_users", `"remove" is not a setting; expected report`}},
 		},
 		"break-glass names": {
 			src: "hardening: {break_glass_users: [ok, \"no spaces\", ok]}\n",
-			wants: []want{
+			wants: []spectest.Want{
 				{"7:37", "hardening.break_glass_users[1]", `"no spaces" is not a valid IAM user name`},
 				{"7:50", "hardening.break_glass_users[2]", `user "ok" is listed twice`},
 			},
 		},
 		"s3 block public access is a mapping": {
 			src:   "hardening: {s3_block_public_access: true}\n",
-			wants: []want{{"7:37", "hardening.s3_block_public_access", "expected a mapping, found a boolean"}},
+			wants: []spectest.Want{{"7:37", "hardening.s3_block_public_access", "expected a mapping, found a boolean"}},
 		},
 		"unknown password setting": {
 			src:   "hardening: {password_policy: {min_lenght: 14}}\n",
-			wants: []want{{"7:31", "hardening.password_policy.min_lenght", `unknown field "min_lenght"`}},
+			wants: []spectest.Want{{"7:31", "hardening.password_policy.min_lenght", `unknown field "min_lenght"`}},
 		},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) { checkDiagnostics(t, hardeningBase+tt.src, tt.wants) })
+		t.Run(name, func(t *testing.T) { spectest.CheckDiagnostics(t, hardeningBase+tt.src, tt.wants) })
 	}
 }
 
 func TestHardeningDisabledIsNotValidated(t *testing.T) {
-	mustParse(t, hardeningBase+"hardening: {disabled: true, password_policy: {min_length: 2}}\n")
+	spectest.MustParse(t, hardeningBase+"hardening: {disabled: true, password_policy: {min_length: 2}}\n")
 }

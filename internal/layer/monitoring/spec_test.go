@@ -17,16 +17,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
 
-// The shared helpers of the spec tests, under the names these tests use.
-const minimal = spectest.Minimal
-
-type want = spectest.Want
-
-var (
-	checkDiagnostics = spectest.CheckDiagnostics
-	mustParse        = spectest.MustParse
-)
-
 // monBase is a spec with the accounts and the logging layer monitoring
 // needs; the monitoring section starts at line 8.
 const monBase = `version: 1
@@ -41,18 +31,18 @@ logging: {}
 const monToolingKey = "aws-security-tooling-primary@example.com"
 
 func TestMonitoringIsBuiltOnlyWhenWritten(t *testing.T) {
-	if m := mustParse(t, monBase).Desired().Monitoring; m != nil {
+	if m := spectest.MustParse(t, monBase).Desired().Monitoring; m != nil {
 		t.Errorf("a spec without a monitoring section builds %+v", m)
 	}
-	if m := mustParse(t, monBase+"monitoring: {disabled: true}\n").Desired().Monitoring; m != nil {
+	if m := spectest.MustParse(t, monBase+"monitoring: {disabled: true}\n").Desired().Monitoring; m != nil {
 		t.Errorf("monitoring.disabled builds %+v", m)
 	}
 	// Disabled, it needs no logging layer either.
-	mustParse(t, minimal+"monitoring: {disabled: true}\n")
+	spectest.MustParse(t, spectest.Minimal+"monitoring: {disabled: true}\n")
 }
 
 func TestMonitoringDefaults(t *testing.T) {
-	f := mustParse(t, monBase+"monitoring: {}\n")
+	f := spectest.MustParse(t, monBase+"monitoring: {}\n")
 	if got := monitoring.SpecOf(f).SecurityTopic.Subscribers; !slices.Equal(got, []string{"aws-management-account-primary-security@example.com"}) {
 		t.Errorf("default subscribers = %q; want the management account's security contact convention", got)
 	}
@@ -174,7 +164,7 @@ func checkTopicPolicy(t *testing.T, policy, arn string) {
 }
 
 func TestMonitoringSettings(t *testing.T) {
-	f := mustParse(t, monBase+`monitoring:
+	f := spectest.MustParse(t, monBase+`monitoring:
   namespace: Org/Security
   security_topic:
     name: sec-alerts
@@ -199,7 +189,7 @@ func TestMonitoringSettings(t *testing.T) {
 	}
 
 	// No alarms at all is a choice; the topic and rule stay.
-	m = mustParse(t, monBase+"monitoring: {alarms: []}\n").Desired().Monitoring
+	m = spectest.MustParse(t, monBase+"monitoring: {alarms: []}\n").Desired().Monitoring
 	if len(m.Alarms) != 0 || len(m.MetricFilters) != 0 || len(m.EventRules) != 1 {
 		t.Errorf("alarms: [] builds %d alarms, %d filters, %d rules", len(m.Alarms), len(m.MetricFilters), len(m.EventRules))
 	}
@@ -210,7 +200,7 @@ func TestMonitoringSettings(t *testing.T) {
 // home Region of us-east-1 needs one topic.
 func TestMonitoringFollowsTheTrail(t *testing.T) {
 	src := strings.Replace(monBase, "home_region: eu-west-1, regions: [eu-west-1, us-east-1]", "home_region: us-east-1", 1)
-	m := mustParse(t, src+"monitoring: {}\n").Desired().Monitoring
+	m := spectest.MustParse(t, src+"monitoring: {}\n").Desired().Monitoring
 	if len(m.Topics) != 1 {
 		t.Errorf("home Region us-east-1: %d topics, want 1", len(m.Topics))
 	}
@@ -219,7 +209,7 @@ func TestMonitoringFollowsTheTrail(t *testing.T) {
   trusted_access: [cloudtrail.amazonaws.com]
   delegated_admins: {cloudtrail.amazonaws.com: security-tooling}
 logging: {trail: {account: security-tooling}}`, 1)
-	m = mustParse(t, src+"monitoring: {}\n").Desired().Monitoring
+	m = spectest.MustParse(t, src+"monitoring: {}\n").Desired().Monitoring
 	tooling := estate.Where{Account: monToolingKey, Region: "eu-west-1"}
 	if m.Expected.LogGroup.Where != tooling {
 		t.Errorf("log group at %v, want the trail's account %v", m.Expected.LogGroup.Where, tooling)
@@ -237,7 +227,7 @@ logging: {trail: {account: security-tooling}}`, 1)
 }
 
 func TestMonitoringDefaultSubscriberFollowsContacts(t *testing.T) {
-	f := mustParse(t, monBase+"contacts: {phone: \"+1-555-0100\", security: {email: soc@example.com}}\nmonitoring: {}\n")
+	f := spectest.MustParse(t, monBase+"contacts: {phone: \"+1-555-0100\", security: {email: soc@example.com}}\nmonitoring: {}\n")
 	if got := monitoring.SpecOf(f).SecurityTopic.Subscribers; !slices.Equal(got, []string{"soc@example.com"}) {
 		t.Errorf("subscribers = %q, want the organization's security contact", got)
 	}
@@ -246,58 +236,58 @@ func TestMonitoringDefaultSubscriberFollowsContacts(t *testing.T) {
 func TestMonitoringValidation(t *testing.T) {
 	tests := map[string]struct {
 		src   string
-		wants []want
+		wants []spectest.Want
 	}{
 		"no logging section": {
-			src:   minimal + "monitoring: {}\n",
-			wants: []want{{"4:13", "monitoring", "needs the logging layer"}},
+			src:   spectest.Minimal + "monitoring: {}\n",
+			wants: []spectest.Want{{"4:13", "monitoring", "needs the logging layer"}},
 		},
 		"logging disabled": {
 			src:   strings.Replace(monBase, "logging: {}", "logging: {disabled: true}", 1) + "monitoring: {}\n",
-			wants: []want{{"8:13", "monitoring", "logging.disabled must not be true"}},
+			wants: []spectest.Want{{"8:13", "monitoring", "logging.disabled must not be true"}},
 		},
 		"trail not in CloudWatch Logs": {
 			src:   strings.Replace(monBase, "logging: {}", "logging: {trail: {cloudwatch_logs: false}}", 1) + "monitoring: {}\n",
-			wants: []want{{"8:13", "monitoring", "logging.trail.cloudwatch_logs is false"}},
+			wants: []spectest.Want{{"8:13", "monitoring", "logging.trail.cloudwatch_logs is false"}},
 		},
 		"bad names": {
 			src: monBase + `monitoring:
   namespace: "AWS/Logs"
   security_topic: {name: "sec alerts"}
 `,
-			wants: []want{
+			wants: []spectest.Want{
 				{"9:14", "monitoring.namespace", "not a CloudWatch namespace"},
 				{"10:26", "monitoring.security_topic.name", "not an SNS topic name"},
 			},
 		},
 		"namespace with a colon": {
 			src:   monBase + "monitoring: {namespace: \"a:b\"}\n",
-			wants: []want{{"8:25", "monitoring.namespace", "without ':'"}},
+			wants: []spectest.Want{{"8:25", "monitoring.namespace", "without ':'"}},
 		},
 		"subscribers": {
 			src: monBase + `monitoring:
   security_topic:
     subscribers: [soc@example.com, not-an-address, SOC@example.com]
 `,
-			wants: []want{
+			wants: []spectest.Want{
 				{"10:36", "monitoring.security_topic.subscribers[1]", "not an e-mail address"},
 				{"10:52", "monitoring.security_topic.subscribers[2]", "listed twice"},
 			},
 		},
 		"no subscribers": {
 			src:   monBase + "monitoring: {security_topic: {subscribers: []}}\n",
-			wants: []want{{"8:44", "monitoring.security_topic.subscribers", "at least one subscriber"}},
+			wants: []spectest.Want{{"8:44", "monitoring.security_topic.subscribers", "at least one subscriber"}},
 		},
 		"default subscriber is not an address": {
 			src: strings.Replace(monBase, "regions: [eu-west-1, us-east-1]}",
 				"regions: [eu-west-1, us-east-1], management: {name: \"Main Account\", exempt_from_naming: true}}", 1) + "monitoring: {}\n",
-			wants: []want{{"8:1", "monitoring.security_topic.subscribers", `"Main Account-security@example.com" made from the management account name`}},
+			wants: []spectest.Want{{"8:1", "monitoring.security_topic.subscribers", `"Main Account-security@example.com" made from the management account name`}},
 		},
 		"alarms": {
 			src: monBase + `monitoring:
   alarms: [RootUserActivity, rootuseractivity, CloudTrailChange, RootUserActivity, NoSuchThing]
 `,
-			wants: []want{
+			wants: []spectest.Want{
 				{"9:30", "monitoring.alarms[1]", `not in the filter-pattern library (groundwork filter list shows it) (did you mean "RootUserActivity"?)`},
 				{"9:48", "monitoring.alarms[2]", `(did you mean "CloudTrailChanges"?)`},
 				{"9:66", "monitoring.alarms[3]", "listed twice"},
@@ -308,10 +298,10 @@ func TestMonitoringValidation(t *testing.T) {
 		// library entry.
 		"alarms as a word": {
 			src:   monBase + "monitoring: {alarms: all}\n",
-			wants: []want{{"8:22", "monitoring.alarms", "expected a list, found a string"}},
+			wants: []spectest.Want{{"8:22", "monitoring.alarms", "expected a list, found a string"}},
 		},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) { checkDiagnostics(t, tt.src, tt.wants) })
+		t.Run(name, func(t *testing.T) { spectest.CheckDiagnostics(t, tt.src, tt.wants) })
 	}
 }

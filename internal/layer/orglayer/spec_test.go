@@ -16,16 +16,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
 
-// The shared helpers of the spec tests, under the names these tests use.
-const minimal = spectest.Minimal
-
-type want = spectest.Want
-
-var (
-	checkDiagnostics = spectest.CheckDiagnostics
-	mustParse        = spectest.MustParse
-)
-
 // loadDir writes the spec and extra files into a temporary directory and
 // loads the spec from there, so that policy file: paths resolve.
 func loadDir(t *testing.T, src string, files map[string]string) (*spec.Foundation, error) {
@@ -52,88 +42,88 @@ func TestPolicyProblems(t *testing.T) {
 	for name, tc := range map[string]struct {
 		src   string
 		files map[string]string
-		wants []want // path and phrase; positions are checked where given
+		wants []spectest.Want // path and phrase; positions are checked where given
 	}{
 		"unknown library policy": {
-			src:   minimal + "policies:\n  scps:\n    mine: {library: [PreventMemberLeaveOrgs]}\n",
-			wants: []want{{"6:22", "policies.scps.mine.library[0]", `unknown library policy "PreventMemberLeaveOrgs" (did you mean "PreventMemberLeaveOrg"?)`}},
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {library: [PreventMemberLeaveOrgs]}\n",
+			wants: []spectest.Want{{"6:22", "policies.scps.mine.library[0]", `unknown library policy "PreventMemberLeaveOrgs" (did you mean "PreventMemberLeaveOrg"?)`}},
 		},
 		"neither library nor file": {
-			src:   minimal + "policies:\n  scps:\n    mine: {attach: [Security]}\n",
-			wants: []want{{"6:5", "policies.scps.mine", `"mine" is not a library policy; set library: [...] or file:`}},
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {attach: [Security]}\n",
+			wants: []spectest.Want{{"6:5", "policies.scps.mine", `"mine" is not a library policy; set library: [...] or file:`}},
 		},
 		"a library name alone is enough": {
-			src: minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {}\n",
+			src: spectest.Minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {}\n",
 		},
 		"both library and file": {
-			src:   minimal + "policies:\n  scps:\n    mine: {library: [PreventMemberLeaveOrg], file: p.json}\n",
-			wants: []want{{"6:11", "policies.scps.mine", "set either file or library, not both"}},
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {library: [PreventMemberLeaveOrg], file: p.json}\n",
+			wants: []spectest.Want{{"6:11", "policies.scps.mine", "set either file or library, not both"}},
 		},
 		"missing file": {
-			src:   minimal + "policies:\n  scps:\n    mine: {file: policies/none.json}\n",
-			wants: []want{{"6:18", "policies.scps.mine.file", "cannot read the policy"}},
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/none.json}\n",
+			wants: []spectest.Want{{"6:18", "policies.scps.mine.file", "cannot read the policy"}},
 		},
 		"lint problems name the file and statement": {
-			src:   minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
 			files: map[string]string{"policies/bad.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Maybe","Action":"s3:*","Resource":"*"}]}`},
-			wants: []want{{"6:11", "policies.scps.mine", "policies/bad.json: statement 1"}},
+			wants: []spectest.Want{{"6:11", "policies.scps.mine", "policies/bad.json: statement 1"}},
 		},
 		"invalid JSON": {
-			src:   minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
 			files: map[string]string{"policies/bad.json": `{"Version":"2012-10-17",`},
-			wants: []want{{"6:11", "policies.scps.mine", "policies/bad.json"}},
+			wants: []spectest.Want{{"6:11", "policies.scps.mine", "policies/bad.json"}},
 		},
 		"oversized": {
-			src: minimal + "policies:\n  scps:\n    mine: {file: policies/big.json}\n",
+			src: spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/big.json}\n",
 			files: map[string]string{"policies/big.json": `{"Version":"2012-10-17","Statement":[` +
 				strings.Repeat(`{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::a-very-long-bucket-name-for-padding/*"},`, 120) +
 				`{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`},
-			wants: []want{{"6:11", "policies.scps.mine", "characters"}},
+			wants: []spectest.Want{{"6:11", "policies.scps.mine", "characters"}},
 		},
 		"a policy that locks groundwork out is refused": {
-			src:   minimal + "policies:\n  scps:\n    lockout: {file: policies/deny-all.json}\n",
+			src:   spectest.Minimal + "policies:\n  scps:\n    lockout: {file: policies/deny-all.json}\n",
 			files: map[string]string{"policies/deny-all.json": denyAll},
-			wants: []want{{"6:14", "policies.scps.lockout", `refused: policies/deny-all.json: statement 0 (Sid "DenyEverything")`}},
+			wants: []spectest.Want{{"6:14", "policies.scps.lockout", `refused: policies/deny-all.json: statement 0 (Sid "DenyEverything")`}},
 		},
 		"unknown attach target": {
-			src:   minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {attach: [Workloads/Prd]}\n",
-			wants: []want{{"6:38", "policies.scps.PreventMemberLeaveOrg.attach[0]", `"Workloads/Prd" is neither Root, a declared OU path nor an account key (did you mean "Workloads/Prod"?)`}},
+			src:   spectest.Minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {attach: [Workloads/Prd]}\n",
+			wants: []spectest.Want{{"6:38", "policies.scps.PreventMemberLeaveOrg.attach[0]", `"Workloads/Prd" is neither Root, a declared OU path nor an account key (did you mean "Workloads/Prod"?)`}},
 		},
 		"too many SCPs on one target": {
-			src: minimal + "policies:\n  scps:\n" +
+			src: spectest.Minimal + "policies:\n  scps:\n" +
 				"    PreventMemberLeaveOrg: {attach: [Security]}\n    PreventResourceSharingOutsideOrg: {attach: [Security]}\n" +
 				"    PreventRootUserFromPerformingAnyActions: {attach: [Security]}\n    ProtectOrgAdminRoles: {attach: [Security]}\n" +
 				"    ProtectSecurityServices: {attach: [Security]}\n",
-			wants: []want{{"5:3", "policies.scps", "would have 6 SCPs attached directly, FullAWSAccess included"}},
+			wants: []spectest.Want{{"5:3", "policies.scps", "would have 6 SCPs attached directly, FullAWSAccess included"}},
 		},
 		"bad protected role path": {
-			src:   minimal + "policies:\n  protected_role_paths: [org-admin]\n",
-			wants: []want{{"5:26", "policies.protected_role_paths[0]", `"org-admin" is not an IAM path`}},
+			src:   spectest.Minimal + "policies:\n  protected_role_paths: [org-admin]\n",
+			wants: []spectest.Want{{"5:26", "policies.protected_role_paths[0]", `"org-admin" is not an IAM path`}},
 		},
 		"delegation to an unknown account": {
-			src:   minimal + "services:\n  delegated_admins: {guardduty.amazonaws.com: security-toolng}\n",
-			wants: []want{{"5:47", "services.delegated_admins.guardduty.amazonaws.com", `account "security-toolng" is not declared under accounts`}},
+			src:   spectest.Minimal + "services:\n  delegated_admins: {guardduty.amazonaws.com: security-toolng}\n",
+			wants: []spectest.Want{{"5:47", "services.delegated_admins.guardduty.amazonaws.com", `account "security-toolng" is not declared under accounts`}},
 		},
 		"delegation without trusted access": {
-			src: minimal + "accounts:\n  security-tooling: {unit: Security, role: security-tooling}\n" +
+			src: spectest.Minimal + "accounts:\n  security-tooling: {unit: Security, role: security-tooling}\n" +
 				"services:\n  trusted_access: [config.amazonaws.com]\n  delegated_admins: {guardduty.amazonaws.com: security-tooling}\n",
-			wants: []want{{"8:47", "services.delegated_admins.guardduty.amazonaws.com", "needs trusted access"}},
+			wants: []spectest.Want{{"8:47", "services.delegated_admins.guardduty.amazonaws.com", "needs trusted access"}},
 		},
 		"bad service principal": {
-			src:   minimal + "services:\n  trusted_access: [guardduty]\n",
-			wants: []want{{"5:20", "services.trusted_access[0]", `"guardduty" is not a service principal`}},
+			src:   spectest.Minimal + "services:\n  trusted_access: [guardduty]\n",
+			wants: []spectest.Want{{"5:20", "services.trusted_access[0]", `"guardduty" is not a service principal`}},
 		},
 		"contacts without a phone": {
-			src:   minimal + "contacts:\n  billing: {name: Finance}\n",
-			wants: []want{{"4:1", "contacts", "contacts.phone is required: AWS needs a phone number"}},
+			src:   spectest.Minimal + "contacts:\n  billing: {name: Finance}\n",
+			wants: []spectest.Want{{"4:1", "contacts", "contacts.phone is required: AWS needs a phone number"}},
 		},
 		"bad phone": {
-			src:   minimal + "contacts: {phone: call-me}\n",
-			wants: []want{{"4:19", "contacts.phone", `"call-me" is not a phone number`}},
+			src:   spectest.Minimal + "contacts: {phone: call-me}\n",
+			wants: []spectest.Want{{"4:19", "contacts.phone", `"call-me" is not a phone number`}},
 		},
 		"tag policy attached to an unknown OU": {
-			src:   minimal + "tagging:\n  policy: {attach: [Nowhere]}\n",
-			wants: []want{{"5:21", "tagging.policy.attach[0]", `"Nowhere" is neither Root`}},
+			src:   spectest.Minimal + "tagging:\n  policy: {attach: [Nowhere]}\n",
+			wants: []spectest.Want{{"5:21", "tagging.policy.attach[0]", `"Nowhere" is neither Root`}},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -161,7 +151,7 @@ func TestPolicyProblems(t *testing.T) {
 }
 
 func TestDefaultOrganizationLayer(t *testing.T) {
-	f := mustParse(t, minimal+"accounts:\n  security-tooling: {unit: Security, role: security-tooling}\n  identity-center: {unit: Security, role: identity-center}\n")
+	f := spectest.MustParse(t, spectest.Minimal+"accounts:\n  security-tooling: {unit: Security, role: security-tooling}\n  identity-center: {unit: Security, role: identity-center}\n")
 	l := f.Desired().Org
 	if got := strings.Join(l.EnabledPolicyTypes, ","); got != "SERVICE_CONTROL_POLICY,TAG_POLICY" {
 		t.Errorf("policy types = %s", got)
@@ -170,7 +160,7 @@ func TestDefaultOrganizationLayer(t *testing.T) {
 	if base == nil {
 		t.Fatalf("no groundwork-baseline SCP: %v", l.Policies)
 	}
-	// Every top-level OU of minimal, never the root.
+	// Every top-level OU of spectest.Minimal, never the root.
 	if got := strings.Join(base.Targets, ","); got != "Sandbox,Security,Workloads" {
 		t.Errorf("baseline targets = %s", got)
 	}
@@ -191,7 +181,7 @@ func TestDefaultOrganizationLayer(t *testing.T) {
 }
 
 func TestExceptionsGetNoBaseline(t *testing.T) {
-	f := mustParse(t, `version: 1
+	f := spectest.MustParse(t, `version: 1
 organization: {id: primary, email_domain: example.com, home_region: us-east-1}
 units: {Security: {}, Exceptions: {guardrails: none}}
 `)
@@ -203,7 +193,7 @@ units: {Security: {}, Exceptions: {guardrails: none}}
 }
 
 func TestContactsFollowTheConvention(t *testing.T) {
-	f := mustParse(t, minimal+`contacts:
+	f := spectest.MustParse(t, spectest.Minimal+`contacts:
   phone: "+1-555-0100"
   security: {name: SecOps}
 accounts:
