@@ -133,3 +133,41 @@ func RunPlaces(t *testing.T, cases map[string]PlaceCase) {
 		})
 	}
 }
+
+// Clean fails the test on any finding of a whole audit of e, a layer's
+// clean estate; what names it in the failure.
+func Clean(t *testing.T, what string, e *estate.Estate) {
+	t.Helper()
+	if r := audit.Run(e); len(r.Findings) != 0 {
+		t.Errorf("findings on the %s: %+v", what, r.Findings)
+	}
+}
+
+// Registered fails the test unless the registered checks whose IDs start
+// with prefix are want, in order; it returns those checks.
+func Registered(t *testing.T, prefix string, want []string) []audit.Check {
+	t.Helper()
+	var got []audit.Check
+	var ids []string
+	for _, c := range audit.Checks() {
+		if strings.HasPrefix(c.ID, prefix) {
+			got = append(got, c)
+			ids = append(ids, c.ID)
+		}
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("%s checks = %q, want %q", strings.TrimSuffix(prefix, "-"), ids, want)
+	}
+	return got
+}
+
+// Documented fails the test for each of checks without guidance or
+// remediation.
+func Documented(t *testing.T, checks []audit.Check) {
+	t.Helper()
+	for _, c := range checks {
+		if c.Guidance == "" || c.Remediation == "" {
+			t.Errorf("%s lacks guidance or remediation", c.ID)
+		}
+	}
+}

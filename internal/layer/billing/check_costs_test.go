@@ -1,11 +1,8 @@
 package billing
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
-	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -46,24 +43,11 @@ func billed() *estate.Estate {
 var billingChecks = []string{"GW-BIL-001", "GW-BIL-002", "GW-BIL-003", "GW-BIL-004", "GW-BIL-005", "GW-BIL-006"}
 
 func TestBilledFoundationIsClean(t *testing.T) {
-	if r := audit.Run(billed()); len(r.Findings) != 0 {
-		t.Errorf("findings on the billed foundation: %+v", r.Findings)
-	}
+	audittest.Clean(t, "billed foundation", billed())
 }
 
 func TestBillingChecksRegistered(t *testing.T) {
-	var got []string
-	for _, c := range audit.Checks() {
-		if strings.HasPrefix(c.ID, "GW-BIL-") {
-			got = append(got, c.ID)
-			if c.Guidance == "" || c.Remediation == "" {
-				t.Errorf("%s lacks guidance or remediation", c.ID)
-			}
-		}
-	}
-	if !slices.Equal(got, billingChecks) {
-		t.Errorf("GW-BIL checks = %q, want %q", got, billingChecks)
-	}
+	audittest.Documented(t, audittest.Registered(t, "GW-BIL-", billingChecks))
 }
 
 // A part that was not read says nothing: the spec did not ask for it, or

@@ -2,10 +2,8 @@ package hardening
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
-	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -47,24 +45,11 @@ func withDefaultVPC(acct, region, id string, enis int) func(e *estate.Estate) {
 var hardeningChecks = []string{"GW-HRD-001", "GW-HRD-002", "GW-HRD-003", "GW-HRD-004", "GW-HRD-005", "GW-HRD-006", "GW-HRD-007"}
 
 func TestHardenedFoundationIsClean(t *testing.T) {
-	if r := audit.Run(hardened()); len(r.Findings) != 0 {
-		t.Errorf("findings on the hardened foundation: %+v", r.Findings)
-	}
+	audittest.Clean(t, "hardened foundation", hardened())
 }
 
 func TestHardeningChecksRegistered(t *testing.T) {
-	var got []string
-	for _, c := range audit.Checks() {
-		if strings.HasPrefix(c.ID, "GW-HRD-") {
-			got = append(got, c.ID)
-			if c.Guidance == "" || c.Remediation == "" {
-				t.Errorf("%s lacks guidance or remediation", c.ID)
-			}
-		}
-	}
-	if !slices.Equal(got, hardeningChecks) {
-		t.Errorf("GW-HRD checks = %q, want %q", got, hardeningChecks)
-	}
+	audittest.Documented(t, audittest.Registered(t, "GW-HRD-", hardeningChecks))
 }
 
 // An unread layer says nothing: no check fires.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -103,21 +102,11 @@ var loggingChecks = []string{
 }
 
 func TestLoggedFoundationIsClean(t *testing.T) {
-	if r := audit.Run(logged()); len(r.Findings) != 0 {
-		t.Errorf("findings on the logged foundation: %+v", r.Findings)
-	}
+	audittest.Clean(t, "logged foundation", logged())
 }
 
 func TestLoggingChecksRegistered(t *testing.T) {
-	var got []string
-	for _, c := range audit.Checks() {
-		if strings.HasPrefix(c.ID, "GW-LOG-") {
-			got = append(got, c.ID)
-		}
-	}
-	if !slices.Equal(got, loggingChecks) {
-		t.Errorf("GW-LOG checks = %q, want %q", got, loggingChecks)
-	}
+	audittest.Registered(t, "GW-LOG-", loggingChecks)
 }
 
 // TestUnreadLoggingIsNotAFinding: a logging layer that was not read says

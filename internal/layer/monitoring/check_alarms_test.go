@@ -76,9 +76,7 @@ func pend(t *estate.Topic) {
 }
 
 func TestMonitoredFoundationIsClean(t *testing.T) {
-	if r := audit.Run(monitored()); len(r.Findings) != 0 {
-		t.Errorf("findings on the monitored foundation: %+v", r.Findings)
-	}
+	audittest.Clean(t, "monitored foundation", monitored())
 }
 
 func TestMonitoringChecksRegistered(t *testing.T) {
@@ -86,15 +84,7 @@ func TestMonitoringChecksRegistered(t *testing.T) {
 	for _, pc := range patternChecks {
 		want = append(want, pc.id)
 	}
-	var got []string
-	for _, c := range audit.Checks() {
-		if strings.HasPrefix(c.ID, "GW-MON-") {
-			got = append(got, c.ID)
-		}
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("GW-MON checks = %q, want %q", got, want)
-	}
+	audittest.Registered(t, "GW-MON-", want)
 }
 
 // TestPatternChecksCoverLibrary: every library entry has its check, in

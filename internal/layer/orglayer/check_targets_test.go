@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -92,9 +91,7 @@ var (
 )
 
 func TestGuardedFoundationIsClean(t *testing.T) {
-	if r := audit.Run(guarded()); len(r.Findings) != 0 {
-		t.Errorf("findings on the guarded foundation: %+v", r.Findings)
-	}
+	audittest.Clean(t, "guarded foundation", guarded())
 }
 
 // TestUnreadIsNotAFinding: a layer that was not read says nothing about
