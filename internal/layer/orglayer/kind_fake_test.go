@@ -16,7 +16,6 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 )
@@ -476,22 +475,4 @@ func actualEstate(org *kindstest.FakeOrg, l *fakeOrgLayer) *estate.Estate {
 	}
 	e.Org = ol
 	return e
-}
-
-// seedFrom records the IDs of an actual estate in env, as the apply
-// command does before it runs a plan.
-func seedFrom(env *kinds.Env, actual *estate.Estate) {
-	units, accounts := map[string]string{}, map[string]string{}
-	for path, u := range actual.Units {
-		units[path] = u.ID
-	}
-	for key, a := range actual.Accounts {
-		accounts[key] = a.ID
-	}
-	root := ""
-	if actual.Organization != nil {
-		root = actual.Organization.RootID
-	}
-	env.SeedIDs(root, units, accounts)
-	env.SeedActual(actual)
 }
