@@ -107,8 +107,7 @@ since it was made.`,
 			}
 			env := &kinds.Env{Organizations: awsx.ConfigFor{Session: s}.Organizations(),
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
-			seedIDs(env, actual)
-			env.SeedActual(actual)
+			env.Seed(actual)
 			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})
 			if output == "json" {
 				enc := json.NewEncoder(g.io.Out)
@@ -140,22 +139,6 @@ func confirm(g *globals) error {
 		return errors.New("apply cancelled; nothing was changed")
 	}
 	return nil
-}
-
-func seedIDs(env *kinds.Env, actual *estate.Estate) {
-	units := map[string]string{}
-	for path, u := range actual.Units {
-		units[path] = u.ID
-	}
-	accounts := map[string]string{}
-	for key, a := range actual.Accounts {
-		accounts[key] = a.ID
-	}
-	root := ""
-	if actual.Organization != nil {
-		root = actual.Organization.RootID
-	}
-	env.SeedIDs(root, units, accounts)
 }
 
 func printReport(g *globals, rep apply.Report) {

@@ -90,6 +90,25 @@ func (e *Env) Record(kind, arg, value string) {
 	e.ids.recorded[[2]string{kind, arg}] = value
 }
 
+// Seed records the IDs of actual, the estate a plan was made against, and
+// lets references resolve from it, as groundwork apply does before it
+// runs a plan.
+func (e *Env) Seed(actual *estate.Estate) {
+	units, accounts := map[string]string{}, map[string]string{}
+	for path, u := range actual.Units {
+		units[path] = u.ID
+	}
+	for key, a := range actual.Accounts {
+		accounts[key] = a.ID
+	}
+	root := ""
+	if actual.Organization != nil {
+		root = actual.Organization.RootID
+	}
+	e.SeedIDs(root, units, accounts)
+	e.SeedActual(actual)
+}
+
 // SeedActual lets references resolve from the actual estate the plan was
 // made against.
 func (e *Env) SeedActual(actual *estate.Estate) {

@@ -68,24 +68,6 @@ func (f FakeFuncs) Install(env *kinds.Env)  { f.InstallFunc(env) }
 func (f FakeFuncs) Observe() *estate.Estate { return f.ObserveFunc() }
 func (f FakeFuncs) Writes() int             { return f.WritesFunc() }
 
-// Seed resolves IDs and references from actual, as groundwork apply does
-// before it runs a plan.
-func Seed(env *kinds.Env, actual *estate.Estate) {
-	units, accounts := map[string]string{}, map[string]string{}
-	for path, u := range actual.Units {
-		units[path] = u.ID
-	}
-	for key, a := range actual.Accounts {
-		accounts[key] = a.ID
-	}
-	root := ""
-	if actual.Organization != nil {
-		root = actual.Organization.RootID
-	}
-	env.SeedIDs(root, units, accounts)
-	env.SeedActual(actual)
-}
-
 // PackageOf returns the import path of the package whose code computes a
 // kind's changes: the package that registers it.
 func PackageOf(r kinds.Registration) string {
@@ -355,7 +337,7 @@ func (r *run) apply(fake Fake, actual *estate.Estate, p *plan.Plan, allowDelete 
 	t.Helper()
 	env := &kinds.Env{AccessRole: AccessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf}
 	fake.Install(env)
-	Seed(env, actual)
+	env.Seed(actual)
 	rep, err := apply.Run(context.Background(), env, p, apply.Options{AllowDelete: allowDelete})
 	if err != nil {
 		t.Errorf("apply (allow delete %v): %v\n%+v", allowDelete, err, rep.Results)

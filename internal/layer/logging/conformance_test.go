@@ -301,7 +301,7 @@ func TestConformance(t *testing.T) {
 			p.Changes = slices.DeleteFunc(p.Changes, func(ch plan.Change) bool { return !slices.Contains(loggingKinds, ch.Kind) })
 			env := &kinds.Env{Log: t.Logf}
 			kinds.SetClients[logging.Clients](env, c)
-			kindstest.Seed(env, actual)
+			env.Seed(actual)
 			if rep, err := apply.Run(t.Context(), env, p, apply.Options{}); err != nil {
 				t.Fatalf("build: %v\n%+v", err, rep.Results)
 			}

@@ -84,6 +84,6 @@ func TestConformance(t *testing.T) {
 func monitoringEnv(t *testing.T, cloud *fakeMonitoringCloud, actual *estate.Estate) *kinds.Env {
 	env := &kinds.Env{Log: t.Logf}
 	kinds.SetClients[monitoring.Clients](env, cloud)
-	kindstest.Seed(env, actual)
+	env.Seed(actual)
 	return env
 }

@@ -62,7 +62,7 @@ func planAndApply(t *testing.T, org *kindstest.FakeOrg, l *fakeOrgLayer, desired
 	actual := actualEstate(org, l)
 	p := kinds.Plan(desired, actual)
 	env := orgLayerEnv(t, org, l)
-	kindstest.Seed(env, actual)
+	env.Seed(actual)
 	rep, err := apply.Run(context.Background(), env, p, opts)
 	if err != nil {
 		t.Fatalf("apply: %v\n%+v", err, rep)
@@ -104,7 +104,7 @@ func TestApplyEnablesPolicyTypeBeforeAttaching_MotoGap(t *testing.T) {
 		l.addPolicy("p-early", "early", estate.PolicyTypeSCP, baselineDoc)
 		actual := actualEstate(org, l)
 		env := orgLayerEnv(t, org, l)
-		kindstest.Seed(env, actual)
+		env.Seed(actual)
 		desired := desiredWith(func(ol *estate.OrgLayer) {
 			ol.Policies[estate.PolicyKey(scp, "early")] = &estate.Policy{Name: "early", Type: scp, Content: baselineDoc,
 				Targets: []string{estate.RootTarget}}
@@ -176,7 +176,7 @@ func TestApplyDelegatesStarterServices_MotoGap(t *testing.T) {
 		org, l := newOrgLayerFakes()
 		actual := actualEstate(org, l)
 		env := orgLayerEnv(t, org, l)
-		kindstest.Seed(env, actual)
+		env.Seed(actual)
 		desired := desiredWith(func(ol *estate.OrgLayer) { ol.DelegatedAdmins[ssoSvc] = kindstest.LogEmail })
 		err := kindstest.ApplyChange(t, env, plannedChange(t, desired, actual, orglayer.DelegatedAdminAddress(ssoSvc)))
 		var cv *types.ConstraintViolationException
@@ -263,7 +263,7 @@ func TestApplyTreatsAlreadyDoneAsSuccess(t *testing.T) {
 			ch := plannedChange(t, desiredWith(tt.desired), actualEstate(org, l), tt.address)
 			tt.setup(l)
 			env := orgLayerEnv(t, org, l)
-			kindstest.Seed(env, actualEstate(org, l))
+			env.Seed(actualEstate(org, l))
 			before := actualEstate(org, l)
 			if err := kindstest.ApplyChange(t, env, ch); err != nil {
 				t.Fatalf("apply: %v", err)
@@ -294,7 +294,7 @@ func TestApplyPolicyCreateAdoptsSameName(t *testing.T) {
 	})
 	p := kinds.Plan(desired, stale)
 	env := orgLayerEnv(t, org, l)
-	kindstest.Seed(env, stale)
+	env.Seed(stale)
 	if rep, err := apply.Run(context.Background(), env, p, apply.Options{}); err != nil {
 		t.Fatalf("apply: %v\n%+v", err, rep)
 	}
@@ -482,7 +482,7 @@ func TestApplyOrgLayerTwice(t *testing.T) {
 		}
 		writes := len(l.writeLog())
 		env := orgLayerEnv(t, org, l)
-		kindstest.Seed(env, built)
+		env.Seed(built)
 		if _, err := apply.Run(context.Background(), env, second, apply.Options{}); err != nil {
 			t.Fatal(err)
 		}
@@ -493,7 +493,7 @@ func TestApplyOrgLayerTwice(t *testing.T) {
 	t.Run("the first plan again creates nothing", func(t *testing.T) {
 		policies, accounts := l.count("CreatePolicy"), org.Count("CreateAccount")
 		env := orgLayerEnv(t, org, l)
-		kindstest.Seed(env, stale)
+		env.Seed(stale)
 		if rep, err := apply.Run(context.Background(), env, first, apply.Options{}); err != nil {
 			t.Fatalf("apply again: %v\n%+v", err, rep)
 		}

@@ -88,7 +88,7 @@ func TestOrgLayerSavedPlanRoundTrips(t *testing.T) {
 func roundTripWrites(t *testing.T, org *kindstest.FakeOrg, l *fakeOrgLayer, p *plan.Plan) []string {
 	t.Helper()
 	env := orgLayerEnv(t, org, l)
-	kindstest.Seed(env, actualEstate(org, l))
+	env.Seed(actualEstate(org, l))
 	if rep, err := apply.Run(context.Background(), env, p, apply.Options{Width: 1, AllowDelete: true}); err != nil {
 		t.Fatalf("apply: %v\n%+v", err, rep)
 	}
