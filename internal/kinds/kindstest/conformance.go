@@ -264,14 +264,7 @@ func (r *run) addressesAreStable(changes []plan.Change) {
 // roundTrips saves the plan and reads it back, and returns what was read.
 func (r *run) roundTrips(p *plan.Plan) *plan.Plan {
 	t := r.t
-	b, err := p.Marshal()
-	if err != nil {
-		t.Fatalf("save plan: %v", err)
-	}
-	back, err := plan.Unmarshal(b)
-	if err != nil {
-		t.Fatalf("read saved plan: %v", err)
-	}
+	back := Saved(t, p)
 	if a, b := canonical(t, p.Changes), canonical(t, back.Changes); a != b {
 		t.Errorf("a saved plan reads back differently:\n%s\n%s", a, b)
 	}

@@ -94,6 +94,20 @@ func WithoutValues(changes []plan.Change) []plan.Change {
 	return out
 }
 
+// Saved is p written to JSON and read back, as apply reads plan.json.
+func Saved(t testing.TB, p *plan.Plan) *plan.Plan {
+	t.Helper()
+	b, err := p.Marshal()
+	if err != nil {
+		t.Fatalf("save plan: %v", err)
+	}
+	back, err := plan.Unmarshal(b)
+	if err != nil {
+		t.Fatalf("read saved plan: %v", err)
+	}
+	return back
+}
+
 // CheckChanges fails the test unless got holds exactly the changes of
 // want by address, compared after normalize.
 func CheckChanges(t *testing.T, got, want []plan.Change) {

@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
 	"github.com/groundwork-aws/groundwork/internal/layer/billing"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 	"github.com/groundwork-aws/groundwork/internal/spec"
@@ -201,15 +202,7 @@ func billingSaved(t *testing.T, p *plan.Plan, saved bool) *plan.Plan {
 	if !saved {
 		return p
 	}
-	b, err := p.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := plan.Unmarshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return back
+	return kindstest.Saved(t, p)
 }
 
 func testApplyBillingThenNoChanges(t *testing.T, saved bool) {

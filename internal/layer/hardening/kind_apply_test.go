@@ -268,7 +268,7 @@ func TestApplyPasswordPolicyOffValues(t *testing.T) {
 	}
 	// A saved plan edited by hand: a malformed number is refused, never
 	// read as 0.
-	ch = hrdSavedPlan(t, &plan.Plan{FormatVersion: plan.FormatVersion, Fingerprint: "f", Changes: []plan.Change{ch}}).Changes[0]
+	ch = kindstest.Saved(t, &plan.Plan{FormatVersion: plan.FormatVersion, Fingerprint: "f", Changes: []plan.Change{ch}}).Changes[0]
 	ch.Value.(map[string]any)["policy"].(map[string]any)["MaxAgeDays"] = "ninety"
 	if err := kindstest.ApplyChange(t, hrdEnv(t, world, actual), ch); !strings.Contains(fmt.Sprint(err), "make the plan again") {
 		t.Errorf("malformed number: %v", err)
@@ -309,21 +309,6 @@ func TestApplyHardeningInAnAccountNotCreated(t *testing.T) {
 	}
 }
 
-// hrdSavedPlan is p written to JSON and read back, as apply reads
-// plan.json.
-func hrdSavedPlan(t *testing.T, p *plan.Plan) *plan.Plan {
-	t.Helper()
-	b, err := p.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := plan.Unmarshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return back
-}
-
 // TestHardeningSavedPlanAppliesTheSame: a plan saved to JSON and read
 // back makes the same writes as the plan Diff made, for every kind.
 func TestHardeningSavedPlanAppliesTheSame(t *testing.T) {
@@ -336,7 +321,7 @@ func TestHardeningSavedPlanAppliesTheSame(t *testing.T) {
 		actual.Hardening.Caller = hrdCaller
 		p := hrdOnly(kinds.Plan(desired, actual))
 		if saved {
-			p = hrdSavedPlan(t, p)
+			p = kindstest.Saved(t, p)
 		}
 		kindsSeen := map[string]bool{}
 		for _, ch := range p.Changes {

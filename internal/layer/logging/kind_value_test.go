@@ -23,6 +23,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
@@ -58,14 +59,7 @@ func TestLoggingSavedPlanRoundTrips(t *testing.T) {
 					t.Errorf("the plan has no %s change", kind)
 				}
 			}
-			b, err := p.Marshal()
-			if err != nil {
-				t.Fatal(err)
-			}
-			saved, err := plan.Unmarshal(b)
-			if err != nil {
-				t.Fatal(err)
-			}
+			saved := kindstest.Saved(t, p)
 			inMemory := roundTripApply(t, tt.exists, actual, p)
 			fromFile := roundTripApply(t, tt.exists, actual, saved)
 			if len(inMemory) == 0 {

@@ -56,7 +56,7 @@ func TestMonitoringSavedPlanAppliesTheSame(t *testing.T) {
 					p.Changes = append(p.Changes, ch)
 				}
 				if saved {
-					p = monSavedPlan(t, p)
+					p = kindstest.Saved(t, p)
 				}
 				env := &kinds.Env{Log: t.Logf}
 				kinds.SetClients[monitoring.Clients](env, cloud)
@@ -100,19 +100,4 @@ func TestMonitoringApplyRefusesAChangeWithoutValue(t *testing.T) {
 			t.Errorf("%s without a value: %v", addr, err)
 		}
 	}
-}
-
-// monSavedPlan is p written to JSON and read back, as apply reads
-// plan.json.
-func monSavedPlan(t *testing.T, p *plan.Plan) *plan.Plan {
-	t.Helper()
-	b, err := p.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := plan.Unmarshal(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return back
 }

@@ -61,14 +61,7 @@ func TestOrgLayerSavedPlanRoundTrips(t *testing.T) {
 					t.Errorf("the plan has no %s change", kind)
 				}
 			}
-			b, err := p.Marshal()
-			if err != nil {
-				t.Fatal(err)
-			}
-			saved, err := plan.Unmarshal(b)
-			if err != nil {
-				t.Fatal(err)
-			}
+			saved := kindstest.Saved(t, p)
 			inMemory := roundTripWrites(t, org, l, p)
 			org, l = fakes()
 			fromFile := roundTripWrites(t, org, l, saved)
