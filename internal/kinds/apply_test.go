@@ -17,25 +17,13 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// planned is the change a plan of desired against actual makes at addr.
-func planned(t *testing.T, desired, actual *estate.Estate, addr string) plan.Change {
-	t.Helper()
-	for _, ch := range kinds.Plan(desired, actual).Changes {
-		if ch.Address == addr {
-			return ch
-		}
-	}
-	t.Fatalf("nothing planned at %s", addr)
-	return plan.Change{}
-}
-
 // createLogArchive is the change that creates the log-archive account,
 // tagged Owner=security, in the Security OU.
 func createLogArchive(t *testing.T) plan.Change {
 	desired, actual := kindstest.DesiredEstate(), kindstest.MatchingEstate()
 	desired.Accounts[kindstest.LogEmail].Tags = map[string]string{"Owner": "security"}
 	delete(actual.Accounts, kindstest.LogEmail)
-	return planned(t, desired, actual, kinds.AccountAddress(kindstest.LogEmail))
+	return kindstest.Planned(t, desired, actual, kinds.AccountAddress(kindstest.LogEmail))
 }
 
 // moveLogArchive is the change that moves the log-archive account from
@@ -43,7 +31,7 @@ func createLogArchive(t *testing.T) plan.Change {
 func moveLogArchive(t *testing.T) plan.Change {
 	actual := kindstest.MatchingEstate()
 	actual.Accounts[kindstest.LogEmail].Unit = estate.RootPath
-	return planned(t, kindstest.DesiredEstate(), actual, kinds.AccountAddress(kindstest.LogEmail))
+	return kindstest.Planned(t, kindstest.DesiredEstate(), actual, kinds.AccountAddress(kindstest.LogEmail))
 }
 
 func TestCreateAccount(t *testing.T) {
@@ -142,7 +130,7 @@ func TestCreateUnit(t *testing.T) {
 	desired, actual := kindstest.DesiredEstate(), kindstest.MatchingEstate()
 	desired.Units["Security"].Tags = map[string]string{"Owner": "security"}
 	delete(actual.Units, "Security")
-	create := planned(t, desired, actual, kinds.UnitAddress("Security"))
+	create := kindstest.Planned(t, desired, actual, kinds.UnitAddress("Security"))
 	tests := map[string]struct {
 		existing string // ID of an OU named Security already under the root
 		creates  int

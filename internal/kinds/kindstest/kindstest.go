@@ -94,6 +94,19 @@ func WithoutValues(changes []plan.Change) []plan.Change {
 	return out
 }
 
+// Planned is the change kinds.Plan makes at addr for desired against
+// actual, so that a test applies what Diff made.
+func Planned(t testing.TB, desired, actual *estate.Estate, addr string) plan.Change {
+	t.Helper()
+	for _, ch := range kinds.Plan(desired, actual).Changes {
+		if ch.Address == addr {
+			return ch
+		}
+	}
+	t.Fatalf("nothing planned at %s", addr)
+	return plan.Change{}
+}
+
 // Saved is p written to JSON and read back, as apply reads plan.json.
 func Saved(t testing.TB, p *plan.Plan) *plan.Plan {
 	t.Helper()

@@ -77,19 +77,6 @@ func checkNoRefusals(t *testing.T, l *fakeOrgLayer) {
 	}
 }
 
-// plannedChange is the change kinds.Plan makes at address for desired
-// against actual, so that a test applies what Diff made.
-func plannedChange(t *testing.T, desired, actual *estate.Estate, address string) plan.Change {
-	t.Helper()
-	for _, ch := range kinds.Plan(desired, actual).Changes {
-		if ch.Address == address {
-			return ch
-		}
-	}
-	t.Fatalf("the plan has no change %s", address)
-	return plan.Change{}
-}
-
 // indexOf returns the position of the first write with the prefix, or -1.
 func indexOf(writes []string, prefix string) int {
 	return slices.IndexFunc(writes, func(w string) bool { return strings.HasPrefix(w, prefix) })
@@ -109,7 +96,7 @@ func TestApplyEnablesPolicyTypeBeforeAttaching_MotoGap(t *testing.T) {
 			ol.Policies[estate.PolicyKey(scp, "early")] = &estate.Policy{Name: "early", Type: scp, Content: baselineDoc,
 				Targets: []string{estate.RootTarget}}
 		})
-		ch := plannedChange(t, desired, actual, orglayer.AttachmentAddress(scp, "early", estate.RootTarget))
+		ch := kindstest.Planned(t, desired, actual, orglayer.AttachmentAddress(scp, "early", estate.RootTarget))
 		err := kindstest.ApplyChange(t, env, ch)
 		var notEnabled *types.PolicyTypeNotEnabledException
 		if !errors.As(err, &notEnabled) {
@@ -178,7 +165,7 @@ func TestApplyDelegatesStarterServices_MotoGap(t *testing.T) {
 		env := orgLayerEnv(t, org, l)
 		env.Seed(actual)
 		desired := desiredWith(func(ol *estate.OrgLayer) { ol.DelegatedAdmins[ssoSvc] = kindstest.LogEmail })
-		err := kindstest.ApplyChange(t, env, plannedChange(t, desired, actual, orglayer.DelegatedAdminAddress(ssoSvc)))
+		err := kindstest.ApplyChange(t, env, kindstest.Planned(t, desired, actual, orglayer.DelegatedAdminAddress(ssoSvc)))
 		var cv *types.ConstraintViolationException
 		if !errors.As(err, &cv) || cv.Reason != types.ConstraintViolationExceptionReasonServiceAccessNotEnabled {
 			t.Fatalf("delegate error %v, want ConstraintViolationException SERVICE_ACCESS_NOT_ENABLED", err)
@@ -260,7 +247,7 @@ func TestApplyTreatsAlreadyDoneAsSuccess(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			org, l := newOrgLayerFakes()
-			ch := plannedChange(t, desiredWith(tt.desired), actualEstate(org, l), tt.address)
+			ch := kindstest.Planned(t, desiredWith(tt.desired), actualEstate(org, l), tt.address)
 			tt.setup(l)
 			env := orgLayerEnv(t, org, l)
 			env.Seed(actualEstate(org, l))
