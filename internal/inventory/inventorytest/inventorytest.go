@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +20,18 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
+
+// CountOp sums the counts in calls, keyed "Operation ..." (the operation,
+// a space, and what a fake tells calls apart by), of the operation op.
+func CountOp(calls map[string]int, op string) int {
+	n := 0
+	for k, c := range calls {
+		if strings.HasPrefix(k, op+" ") {
+			n += c
+		}
+	}
+	return n
+}
 
 // MotoGap is what the SDK returns for an operation moto lacks: HTTP 500
 // with an HTML body, so no AWS error code (inventory.Unimplemented).

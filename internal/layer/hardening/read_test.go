@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"strings"
 	"sync"
 	"testing"
 
@@ -111,13 +110,7 @@ func (f *hrdFake) enter(op, account string) (func(), error) {
 func (f *hrdFake) count(op string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := 0
-	for k, c := range f.calls {
-		if strings.HasPrefix(k, op+" ") {
-			n += c
-		}
-	}
-	return n
+	return inventorytest.CountOp(f.calls, op)
 }
 
 func (f *hrdFake) IAM(w estate.Location) iamReadAPI { return hrdIAM{f, w} }

@@ -57,13 +57,7 @@ func (f *cfgReadFake) call(op string, w estate.Location) {
 func (f *cfgReadFake) count(op string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := 0
-	for k, c := range f.calls {
-		if strings.HasPrefix(k, op+" ") {
-			n += c
-		}
-	}
-	return n
+	return inventorytest.CountOp(f.calls, op)
 }
 
 // cfgPage returns the page of items that token starts.

@@ -88,13 +88,7 @@ func (f *pstFake) enter(op string, w estate.Location) error {
 func (f *pstFake) count(op string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := 0
-	for k, c := range f.calls {
-		if strings.HasPrefix(k, op+" ") {
-			n += c
-		}
-	}
-	return n
+	return inventorytest.CountOp(f.calls, op)
 }
 
 func (f *pstFake) IAM(w estate.Location) iamReadAPI          { return pstIAM{f, w} }
