@@ -100,17 +100,26 @@ func (d *decoder) parse(src []byte, out any) bool {
 		}
 		return false
 	}
+	// Empty documents, such as the one a trailing "---" opens, hold
+	// nothing and are passed over; more than one document with content is
+	// an error.
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil && doc.Body.Type() != ast.NullType {
+			docs = append(docs, doc)
+		}
+	}
 	var body ast.Node
-	switch len(f.Docs) {
+	switch len(docs) {
 	case 0:
 	case 1:
-		body = f.Docs[0].Body
+		body = docs[0].Body
 	default:
-		p := nodePos(f.Docs[1])
-		if f.Docs[1].Start != nil {
-			p = tokenPos(f.Docs[1].Start)
+		p := nodePos(docs[1].Body)
+		if docs[1].Start != nil {
+			p = tokenPos(docs[1].Start)
 		}
-		d.errorf(p, "", "found %d YAML documents; %s is exactly one", len(f.Docs), d.kind.Noun)
+		d.errorf(p, "", "found %d YAML documents; %s is exactly one", len(docs), d.kind.Noun)
 		return false
 	}
 	if body == nil || body.Type() == ast.NullType {

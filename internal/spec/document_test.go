@@ -173,11 +173,12 @@ func TestDocumentWholeFile(t *testing.T) {
 		src  string
 		want string
 	}{
-		"empty":         {"", "inv.yaml:1:1: the file is empty; write `version: 1`"},
-		"only comments": {"# soon\n", "inv.yaml:1:1: the file is empty; write `version: 1`"},
-		"two documents": {"version: 1\n---\nversion: 1\n", "inv.yaml:2:1: found 2 YAML documents; an inventory file is exactly one"},
-		"broken YAML":   {"items: [\n", "inv.yaml:1:8: invalid YAML: sequence end token ']' not found"},
-		"not a mapping": {"- name: disks\n", "inv.yaml:1:1: expected a mapping, found a list"},
+		"empty":                           {"", "inv.yaml:1:1: the file is empty; write `version: 1`"},
+		"only comments":                   {"# soon\n", "inv.yaml:1:1: the file is empty; write `version: 1`"},
+		"two documents":                   {"version: 1\n---\nversion: 1\n", "inv.yaml:2:1: found 2 YAML documents; an inventory file is exactly one"},
+		"a scalar then an empty document": {"0000\n---", "inv.yaml:1:1: expected a mapping, found a number"},
+		"broken YAML":                     {"items: [\n", "inv.yaml:1:8: invalid YAML: sequence end token ']' not found"},
+		"not a mapping":                   {"- name: disks\n", "inv.yaml:1:1: expected a mapping, found a list"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -21,6 +21,8 @@ func FuzzParse(f *testing.F) {
 		"",
 		minimal,
 		"version: 1\n---\nversion: 1\n",
+		"0000\n---",
+		minimal + "---\n",
 		"- a\n- b\n",
 		minimal + "accounts:\n  a: *nope\n",
 		minimal + "accounts:\n  a: &a {unit: Security}\n  b:\n    <<: *a\n",

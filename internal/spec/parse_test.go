@@ -3,6 +3,9 @@ package spec_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
 
 func TestParseBrokenFile(t *testing.T) {
@@ -31,9 +34,29 @@ func TestParseBrokenFile(t *testing.T) {
 			src:   "~\n",
 			wants: []want{{"1:1", "", "the file is empty"}},
 		},
+		"only document markers": {
+			src:   "---\n---\n",
+			wants: []want{{"1:1", "", "the file is empty"}},
+		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) { checkDiagnostics(t, tt.src, tt.wants) })
+	}
+}
+
+// A spec ending in an empty document, as `echo '---' >> foundation.yaml`
+// leaves it, is the spec before it: the empty document holds nothing. It
+// used to crash Parse; FuzzParse found it from "0000\n---", which is
+// refused as a file that is not a mapping.
+func TestParseTrailingEmptyDocument(t *testing.T) {
+	ds := spectest.ParseError(t, "0000\n---")
+	if len(ds) == 0 || !strings.Contains(ds[0].Error(), "foundation.yaml:1:1: expected a mapping, found a number") {
+		t.Errorf("a scalar, then an empty document: %v", ds)
+	}
+	for _, end := range []string{"---\n", "---", "---\n...\n", "---\n# nothing\n"} {
+		if _, err := spec.Parse("foundation.yaml", []byte(minimal+end)); err != nil {
+			t.Errorf("a spec ending in %q: %v", end, err)
+		}
 	}
 }
 
