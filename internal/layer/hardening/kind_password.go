@@ -67,30 +67,44 @@ func diffPasswordPolicies(desired, actual *estate.Estate) ([]plan.Change, []stri
 	if d == nil {
 		return nil, nil
 	}
-	have := map[string]*estate.PasswordPolicy{}
+	var have map[string]*estate.PasswordPolicy
 	if actual.Hardening != nil {
 		have = actual.Hardening.PasswordPolicies
 	}
+	return diffPerAccount(desired, actual, KindPasswordPolicy, d.PasswordPolicies, have, passwordPolicyAttrs,
+		func(acct estate.AccountKey, p estate.PasswordPolicy) any {
+			return passwordPolicyValue{Account: acct, Policy: p}
+		},
+		func(p *estate.PasswordPolicy) bool { return p == nil }), nil
+}
+
+// diffPerAccount plans a setting that each account holds once (a password
+// policy, Block Public Access): a create where the account has none
+// (absent), an update where its attributes differ from want's. Accounts
+// being closed are left alone.
+func diffPerAccount[T any](desired, actual *estate.Estate, kind string, want, have map[string]*T,
+	attrs func(account string, v *T) plan.Attrs, value func(estate.AccountKey, T) any, absent func(*T) bool) []plan.Change {
 	var changes []plan.Change
-	for _, acct := range slices.Sorted(maps.Keys(d.PasswordPolicies)) {
+	for _, acct := range slices.Sorted(maps.Keys(want)) {
 		if closing(actual, acct) {
 			continue
 		}
-		after := passwordPolicyAttrs(acct, d.PasswordPolicies[acct])
-		ch := plan.SetValue(plan.Change{Address: PasswordPolicyAddress(acct), Kind: KindPasswordPolicy, Group: kinds.UnitOf(desired, estate.AccountKey(acct)),
-			After: after, DependsOn: kinds.AccountDeps(estate.AccountKey(acct))}, passwordPolicyValue{Account: estate.AccountKey(acct), Policy: *d.PasswordPolicies[acct]})
-		a, ok := have[acct]
-		if !ok {
+		key := estate.AccountKey(acct)
+		after := attrs(acct, want[acct])
+		ch := plan.SetValue(plan.Change{Address: kinds.Address(kind, acct), Kind: kind, Group: kinds.UnitOf(desired, key),
+			After: after, DependsOn: kinds.AccountDeps(key)}, value(key, *want[acct]))
+		a := have[acct]
+		switch {
+		case absent(a):
 			ch.Action = plan.Create
-			changes = append(changes, ch)
+		case !maps.Equal(attrs(acct, a), after):
+			ch.Action, ch.Before = plan.Update, attrs(acct, a)
+		default:
 			continue
 		}
-		if before := passwordPolicyAttrs(acct, a); !maps.Equal(before, after) {
-			ch.Action, ch.Before = plan.Update, before
-			changes = append(changes, ch)
-		}
+		changes = append(changes, ch)
 	}
-	return changes, nil
+	return changes
 }
 
 func applyPasswordPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {

@@ -3,8 +3,6 @@ package hardening
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,30 +62,16 @@ func diffPublicAccessBlocks(desired, actual *estate.Estate) ([]plan.Change, []st
 	if d == nil {
 		return nil, nil
 	}
-	have := map[string]*estate.PublicAccessBlock{}
+	var have map[string]*estate.PublicAccessBlock
 	if actual.Hardening != nil {
 		have = actual.Hardening.PublicAccessBlocks
 	}
-	var changes []plan.Change
-	for _, acct := range slices.Sorted(maps.Keys(d.PublicAccessBlocks)) {
-		if closing(actual, acct) {
-			continue
-		}
-		after := publicAccessBlockAttrs(acct, d.PublicAccessBlocks[acct])
-		ch := plan.SetValue(plan.Change{Address: AccountPublicAccessBlockAddress(acct), Kind: KindAccountPublicAccessBlock,
-			Group: kinds.UnitOf(desired, estate.AccountKey(acct)), After: after, DependsOn: kinds.AccountDeps(estate.AccountKey(acct))},
-			publicAccessBlockValue{Account: estate.AccountKey(acct), Block: *d.PublicAccessBlocks[acct]})
-		a := have[acct]
-		switch {
-		case a == nil || *a == (estate.PublicAccessBlock{}):
-			ch.Action = plan.Create
-		case !maps.Equal(publicAccessBlockAttrs(acct, a), after):
-			ch.Action, ch.Before = plan.Update, publicAccessBlockAttrs(acct, a)
-		default:
-			continue
-		}
-		changes = append(changes, ch)
-	}
+	changes := diffPerAccount(desired, actual, KindAccountPublicAccessBlock, d.PublicAccessBlocks, have, publicAccessBlockAttrs,
+		func(acct estate.AccountKey, b estate.PublicAccessBlock) any {
+			return publicAccessBlockValue{Account: acct, Block: b}
+		},
+		// An all-off configuration is what an account without one reads as.
+		func(b *estate.PublicAccessBlock) bool { return b == nil || *b == (estate.PublicAccessBlock{}) })
 	var notes []string
 	if actual.Hardening != nil {
 		for _, acct := range d.PublicAccessExceptions {
