@@ -1,6 +1,7 @@
 package awsx
 
 import (
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -22,8 +23,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// One constructor per AWS service, for one account and Region. Each call
-// builds a client on the cached credentials, which is cheap. The services
+// One constructor per AWS service, for one account and Region. Clients are
+// cached in the Session per account, Region and service (see client), so
+// that every change in an account shares one client and with it one
+// adaptive rate limiter and retry budget. The services
 // that need more than the configuration have files of their own:
 // CloudWatch (clients_cloudwatch.go, a protocol pin) and S3 Control
 // (clients_s3control.go, an endpoint fix-up). S3 is addressed path-style
@@ -36,48 +39,111 @@ import (
 // AccountManagement returns the client of the Account Management service
 // (alternate contacts and the like); ConfigFor's Account field names the
 // account it is built for.
-func (c ConfigFor) AccountManagement() *account.Client { return account.NewFromConfig(c.Config()) }
+func (c ConfigFor) AccountManagement() *account.Client {
+	return client(c, "account", func(cfg aws.Config) *account.Client { return account.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) Budgets() *budgets.Client { return budgets.NewFromConfig(c.Config()) }
+func (c ConfigFor) Budgets() *budgets.Client {
+	return client(c, "budgets", func(cfg aws.Config) *budgets.Client { return budgets.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) CloudTrail() *cloudtrail.Client { return cloudtrail.NewFromConfig(c.Config()) }
+func (c ConfigFor) CloudTrail() *cloudtrail.Client {
+	return client(c, "cloudtrail", func(cfg aws.Config) *cloudtrail.Client { return cloudtrail.NewFromConfig(cfg) })
+}
 
 func (c ConfigFor) ConfigService() *configservice.Client {
-	return configservice.NewFromConfig(c.Config())
+	return client(c, "configservice", func(cfg aws.Config) *configservice.Client { return configservice.NewFromConfig(cfg) })
 }
 
 func (c ConfigFor) CostAndUsageReports() *costandusagereportservice.Client {
-	return costandusagereportservice.NewFromConfig(c.Config())
+	return client(c, "costandusagereportservice", func(cfg aws.Config) *costandusagereportservice.Client {
+		return costandusagereportservice.NewFromConfig(cfg)
+	})
 }
 
-func (c ConfigFor) CostExplorer() *costexplorer.Client { return costexplorer.NewFromConfig(c.Config()) }
+func (c ConfigFor) CostExplorer() *costexplorer.Client {
+	return client(c, "costexplorer", func(cfg aws.Config) *costexplorer.Client { return costexplorer.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) EC2() *ec2.Client { return ec2.NewFromConfig(c.Config()) }
+func (c ConfigFor) EC2() *ec2.Client {
+	return client(c, "ec2", func(cfg aws.Config) *ec2.Client { return ec2.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) ECS() *ecs.Client { return ecs.NewFromConfig(c.Config()) }
+func (c ConfigFor) ECS() *ecs.Client {
+	return client(c, "ecs", func(cfg aws.Config) *ecs.Client { return ecs.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) EKS() *eks.Client { return eks.NewFromConfig(c.Config()) }
+func (c ConfigFor) EKS() *eks.Client {
+	return client(c, "eks", func(cfg aws.Config) *eks.Client { return eks.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) EventBridge() *eventbridge.Client { return eventbridge.NewFromConfig(c.Config()) }
+func (c ConfigFor) EventBridge() *eventbridge.Client {
+	return client(c, "eventbridge", func(cfg aws.Config) *eventbridge.Client { return eventbridge.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) IAM() *iam.Client { return iam.NewFromConfig(c.Config()) }
+func (c ConfigFor) IAM() *iam.Client {
+	return client(c, "iam", func(cfg aws.Config) *iam.Client { return iam.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) KMS() *kms.Client { return kms.NewFromConfig(c.Config()) }
+func (c ConfigFor) KMS() *kms.Client {
+	return client(c, "kms", func(cfg aws.Config) *kms.Client { return kms.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) Lambda() *lambda.Client { return lambda.NewFromConfig(c.Config()) }
+func (c ConfigFor) Lambda() *lambda.Client {
+	return client(c, "lambda", func(cfg aws.Config) *lambda.Client { return lambda.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) Logs() *cloudwatchlogs.Client { return cloudwatchlogs.NewFromConfig(c.Config()) }
+func (c ConfigFor) Logs() *cloudwatchlogs.Client {
+	return client(c, "cloudwatchlogs", func(cfg aws.Config) *cloudwatchlogs.Client { return cloudwatchlogs.NewFromConfig(cfg) })
+}
 
 func (c ConfigFor) Organizations() *organizations.Client {
-	return organizations.NewFromConfig(c.Config())
+	return client(c, "organizations", func(cfg aws.Config) *organizations.Client { return organizations.NewFromConfig(cfg) })
 }
 
-func (c ConfigFor) RDS() *rds.Client { return rds.NewFromConfig(c.Config()) }
+func (c ConfigFor) RDS() *rds.Client {
+	return client(c, "rds", func(cfg aws.Config) *rds.Client { return rds.NewFromConfig(cfg) })
+}
 
 func (c ConfigFor) S3() *s3.Client {
-	return s3.NewFromConfig(c.Config(), func(o *s3.Options) { o.UsePathStyle = c.Session.PathStyle() })
+	return client(c, "s3", func(cfg aws.Config) *s3.Client {
+		return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = c.Session.PathStyle() })
+	})
 }
 
-func (c ConfigFor) SNS() *sns.Client { return sns.NewFromConfig(c.Config()) }
+func (c ConfigFor) SNS() *sns.Client {
+	return client(c, "sns", func(cfg aws.Config) *sns.Client { return sns.NewFromConfig(cfg) })
+}
 
-func (c ConfigFor) STS() *sts.Client { return sts.NewFromConfig(c.Config()) }
+func (c ConfigFor) STS() *sts.Client {
+	return client(c, "sts", func(cfg aws.Config) *sts.Client { return sts.NewFromConfig(cfg) })
+}
+
+// clientKey names one cached client.
+type clientKey struct{ account, management, region, service string }
+
+// client returns the session's client of service for c, built with
+// build on first use.
+func client[T any](c ConfigFor, service string, build func(aws.Config) T) T {
+	s := c.Session
+	key := clientKey{c.Account, c.Management, c.Region, service}
+	s.mu.Lock()
+	if cl, ok := s.clients[key].(T); ok {
+		s.mu.Unlock()
+		return cl
+	}
+	s.mu.Unlock()
+	// Config takes s.mu itself; two callers may build one client each at
+	// once, and the first stored wins.
+	cl := build(c.Config())
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.clients[key].(T); ok {
+		return old
+	}
+	if s.clients == nil {
+		s.clients = map[clientKey]any{}
+	}
+	s.clients[key] = cl
+	return cl
+}

@@ -1,6 +1,9 @@
 package awsx
 
-import "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+)
 
 // CloudWatch returns the CloudWatch client of the account and Region.
 //
@@ -18,4 +21,6 @@ import "github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 // would leave the write that makes the whole layer useful unverified.
 // Before raising the version, check that the moto pinned in
 // scripts/requirements.txt speaks RPC v2 CBOR for CloudWatch.
-func (c ConfigFor) CloudWatch() *cloudwatch.Client { return cloudwatch.NewFromConfig(c.Config()) }
+func (c ConfigFor) CloudWatch() *cloudwatch.Client {
+	return client(c, "cloudwatch", func(cfg aws.Config) *cloudwatch.Client { return cloudwatch.NewFromConfig(cfg) })
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
@@ -18,7 +19,10 @@ import (
 // is put back to the override's, keeping the path and signing properties
 // the rules chose. Against AWS itself nothing changes.
 func (c ConfigFor) S3Control() *s3control.Client {
-	cfg := c.Config()
+	return client(c, "s3control", newS3Control)
+}
+
+func newS3Control(cfg aws.Config) *s3control.Client {
 	return s3control.NewFromConfig(cfg, func(o *s3control.Options) {
 		if o.BaseEndpoint == nil || *o.BaseEndpoint == "" {
 			return

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -28,11 +32,28 @@ type Options struct {
 // Retry policy. Organizations allows only a few requests per second per
 // account and answers bursts with TooManyRequestsException, so calls are
 // retried with the SDK's adaptive mode (client-side rate limiting plus
-// exponential backoff). An operation the endpoint does not implement answers
-// HTTP 500 every time; MaxAttempts bounds how long that takes to surface.
+// exponential backoff with full jitter, capped at MaxBackoff). Throttling
+// backs off from 1 s (the SDK's rule); every other retryable error from
+// RetryBaseDelay, so that six attempts at a failing endpoint span seconds,
+// not the 0.4 s of the SDK's 50 ms base. An endpoint that does not
+// implement an operation answers HTTP 500 without an AWS error code; that
+// is not retried (see shouldRetry).
 const (
-	MaxAttempts = 6
-	MaxBackoff  = 20 * time.Second
+	MaxAttempts    = 6
+	MaxBackoff     = 20 * time.Second
+	RetryBaseDelay = time.Second
+)
+
+// Per-attempt HTTP timeouts, so that a hung endpoint fails each attempt
+// in bounded time instead of waiting for the operating system. Connecting
+// and the TLS handshake take milliseconds when the endpoint is up; the
+// response header timeout is long enough for AWS's slowest synchronous
+// writes (CreateTrail, PutKeyPolicy take seconds), and a read of a large
+// page streams its body after the header, which this does not bound.
+var (
+	DialTimeout           = 10 * time.Second
+	TLSHandshakeTimeout   = 10 * time.Second
+	ResponseHeaderTimeout = 60 * time.Second
 )
 
 // Session is the management account's configuration plus cached
@@ -43,6 +64,7 @@ type Session struct {
 
 	mu      sync.Mutex
 	members map[string]aws.CredentialsProvider
+	clients map[clientKey]any
 
 	callerOnce sync.Once
 	callerID   string
@@ -56,6 +78,7 @@ func Load(ctx context.Context, opts Options) (*Session, error) {
 	load := []func(*config.LoadOptions) error{
 		config.WithRetryer(newRetryer),
 		config.WithAPIOptions(apiOptions(opts.Counter)),
+		config.WithHTTPClient(newHTTPClient()),
 	}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
@@ -74,22 +97,33 @@ func Load(ctx context.Context, opts Options) (*Session, error) {
 }
 
 func apiOptions(c *Counter) []func(*middleware.Stack) error {
-	return []func(*middleware.Stack) error{c.middleware}
+	return []func(*middleware.Stack) error{c.middleware, createOnceMiddleware}
 }
 
-// retryBaseDelay is the base of the backoff before retrying an error
-// other than throttling; zero keeps the SDK's (50 ms).
-var retryBaseDelay time.Duration
+// newHTTPClient is the SDK's HTTP client with groundwork's per-attempt
+// timeouts.
+func newHTTPClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = DialTimeout }).
+		WithTransportOptions(func(t *http.Transport) {
+			t.TLSHandshakeTimeout = TLSHandshakeTimeout
+			t.ResponseHeaderTimeout = ResponseHeaderTimeout
+		})
+}
 
-// SetRetryBaseDelay sets the base of the backoff before retrying an error
-// other than throttling and returns a func that restores the SDK's. It is
-// for the tests of other packages against a local API server that answers
-// every call of an operation it lacks with HTTP 500, which groundwork
-// retries MaxAttempts times; call it before any Session is loaded.
+// testRetryBaseDelay, when set, replaces the backoff base of every retry,
+// throttling included; see SetRetryBaseDelay.
+var testRetryBaseDelay time.Duration
+
+// SetRetryBaseDelay makes every retry back off from d instead of
+// RetryBaseDelay (and 1 s for throttling), and returns a func that
+// restores the defaults. It is for tests against a local API server, whose
+// faults (and those a test injects) need no seconds to clear; call it
+// before any Session is loaded.
 func SetRetryBaseDelay(d time.Duration) (restore func()) {
-	d0 := retryBaseDelay
-	retryBaseDelay = d
-	return func() { retryBaseDelay = d0 }
+	d0 := testRetryBaseDelay
+	testRetryBaseDelay = d
+	return func() { testRetryBaseDelay = d0 }
 }
 
 func newRetryer() aws.Retryer {
@@ -97,21 +131,55 @@ func newRetryer() aws.Retryer {
 		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
 			so.MaxAttempts = MaxAttempts
 			so.MaxBackoff = MaxBackoff
-			so.BaseDelay = retryBaseDelay
+			so.BaseDelay = RetryBaseDelay
+			if testRetryBaseDelay > 0 {
+				so.Backoff = jitterBackoff(testRetryBaseDelay)
+			}
 			so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, so.Retryables...)
 		})
 	})
 }
 
-// shouldRetry is groundwork's one addition to the SDK's retry rules. A
-// cancelled or expired context is never retried; Organizations'
-// ConcurrentModificationException and TooManyRequestsException are, and so
-// are the errors CloudTrail gives for a role or key policy created moments
-// before (IAM and KMS changes take seconds to reach CloudTrail): a
-// genuinely wrong role or key still fails after MaxAttempts.
-// Everything else is left to the SDK's defaults (UnknownTernary).
+// jitterBackoff is full-jitter exponential backoff from base, capped at
+// MaxBackoff, for every error alike.
+func jitterBackoff(base time.Duration) retry.BackoffDelayerFunc {
+	return func(attempt int, _ error) (time.Duration, error) {
+		d := min(base<<min(max(attempt-1, 0), 30), MaxBackoff)
+		return time.Duration(rand.Int64N(int64(d) + 1)), nil
+	}
+}
+
+// shouldRetry is groundwork's one addition to the SDK's retry rules.
+//
+// The caller's own cancelled or expired context is never retried. A
+// timeout of the connection is: Go's dial and response-header timeouts
+// answer errors.Is(err, context.DeadlineExceeded) too, so the context's
+// errors are told apart by identity, not by Is (and a retry after the
+// caller's context ended stops at once in the SDK's retry loop anyway).
+//
+// Organizations' ConcurrentModificationException and
+// TooManyRequestsException are retried, and so are the errors CloudTrail
+// gives for a role or key policy created moments before (IAM and KMS
+// changes take seconds to reach CloudTrail): a genuinely wrong role or key
+// still fails after MaxAttempts.
+//
+// HTTP 500 without an AWS error code is an endpoint that does not
+// implement the operation (see Unimplemented): asking again gets the same
+// answer. AWS's own server errors carry a code and are retried.
+//
+// A non-idempotent create whose request may have reached AWS is not
+// retried (see createOnceMiddleware). Everything else is left to the
+// SDK's defaults (UnknownTernary).
 func shouldRetry(err error) aws.Ternary {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	var unsure *MaybeDoneError
+	if errors.As(err, &unsure) {
+		return aws.FalseTernary
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return aws.TrueTernary
+	}
+	if isContextError(err) {
 		return aws.FalseTernary
 	}
 	var ae smithy.APIError
@@ -122,7 +190,32 @@ func shouldRetry(err error) aws.Ternary {
 			return aws.TrueTernary
 		}
 	}
+	if Unimplemented(err) {
+		return aws.FalseTernary
+	}
 	return aws.UnknownTernary
+}
+
+// isContextError reports whether err wraps context.Canceled or
+// context.DeadlineExceeded itself, not an error that only says it is one.
+func isContextError(err error) bool {
+	if err == nil {
+		return false
+	}
+	if err == context.Canceled || err == context.DeadlineExceeded {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return isContextError(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if isContextError(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // PathStyle reports whether S3 must be addressed path-style: when an

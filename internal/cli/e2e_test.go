@@ -24,11 +24,9 @@ import (
 // TestMain shortens two waits sized for AWS that moto does not need.
 // moto answers STARTED to an account's first request for an IAM credential
 // report and COMPLETE to the next, so the read still polls, but the 2 s
-// wait would add 2 s to the first audit or import of every test. And moto
-// answers every call of an operation it lacks (motoGap and the billing and
-// logging layers' unread parts) with HTTP 500, which groundwork still
-// retries MaxAttempts times, but with a 50 ms base the backoff would add
-// about 0.8 s to every plan, apply, audit and import that reads one.
+// wait would add 2 s to the first audit or import of every test. And
+// retries back off from 1 s (throttling) or awsx.RetryBaseDelay, sized for
+// AWS; moto's faults, and those the fault proxy injects, clear at once.
 func TestMain(m *testing.M) {
 	posture.SetCredentialReportPoll(50 * time.Millisecond)
 	awsx.SetRetryBaseDelay(time.Millisecond)
