@@ -9,6 +9,13 @@
 // commands many to one process. What the server answers and what the CLI
 // sends are unchanged.
 //
+// StartFaultProxy puts a seeded fault-injecting reverse proxy in front of
+// the server: throttling and server errors in each protocol's own error
+// shape, connections reset before the request is forwarded, and responses
+// dropped after the server carried the request out (the lost response).
+// groundwork points AWS_ENDPOINT_URL at the proxy; independent checks
+// through the AWS CLI go to the server itself.
+//
 // Without the venv, tests that need the server are skipped on a developer's
 // machine and fail when CI=true: in CI a missing server is a failure.
 package testenv
