@@ -46,9 +46,12 @@ type Result struct {
 	Error   string  `json:"error,omitempty"`
 }
 
-// Report is the outcome of every change that was not a no-op.
+// Report is the outcome of every change that was not a no-op, and the
+// faults the run recovered from on the way (a create whose response was
+// lost and whose result was found and adopted, ...).
 type Report struct {
-	Results []Result `json:"results"`
+	Results   []Result `json:"results"`
+	Recovered []string `json:"recovered,omitempty"`
 }
 
 // Count returns how many changes ended with the outcome.
@@ -150,7 +153,7 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 	w.mu.Unlock()
 	wg.Wait()
 
-	var rep Report
+	rep := Report{Recovered: env.Recoveries()}
 	failed := 0
 	for _, ch := range p.Changes {
 		if ch.Action == plan.NoOp {

@@ -299,3 +299,17 @@ type ConfigFor struct {
 func (c ConfigFor) Config() aws.Config {
 	return c.Session.Config(c.Account, c.Management, c.Region)
 }
+
+// Backoff is the wait before the attempt-th repeat of something that
+// failed (attempt counts from 1): full-jitter exponential backoff from
+// RetryBaseDelay (or the tests' SetRetryBaseDelay), capped at MaxBackoff.
+// It is for the loops that look again before repeating a create, not for
+// a second retry loop around the SDK's.
+func Backoff(attempt int) time.Duration {
+	base := RetryBaseDelay
+	if testRetryBaseDelay > 0 {
+		base = testRetryBaseDelay
+	}
+	d, _ := jitterBackoff(base)(attempt, nil)
+	return d
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -108,7 +110,9 @@ since it was made.`,
 			env := &kinds.Env{Organizations: awsx.ConfigFor{Session: s}.Organizations(),
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			env.Seed(actual)
+			writesBefore := retriedWrites(g.counter)
 			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})
+			rep.Recovered = append(rep.Recovered, retriedWriteNotes(g.counter, writesBefore)...)
 			if output == "json" {
 				enc := json.NewEncoder(g.io.Out)
 				enc.SetIndent("", "  ")
@@ -155,4 +159,38 @@ func printReport(g *globals, rep apply.Report) {
 	}
 	fmt.Fprintf(g.io.Out, "Apply: %d applied, %d failed, %d held (need --allow-delete), %d skipped.\n",
 		rep.Count(apply.Applied), rep.Count(apply.Failed), rep.Count(apply.Held), rep.Count(apply.Skipped))
+	if len(rep.Recovered) > 0 {
+		fmt.Fprintf(g.io.Out, "Recovered from %d faults on the way:\n", len(rep.Recovered))
+		for _, r := range rep.Recovered {
+			fmt.Fprintln(g.io.Out, "  "+r)
+		}
+	}
+}
+
+// retriedWrites counts the retries of each write operation so far.
+func retriedWrites(c *awsx.Counter) map[string]int {
+	out := map[string]int{}
+	if c == nil {
+		return out
+	}
+	for _, s := range c.Stats() {
+		if s.Write && s.Attempts > s.Calls {
+			out[s.Service+" "+s.Operation] = s.Attempts - s.Calls
+		}
+	}
+	return out
+}
+
+// retriedWriteNotes says which writes the SDK sent again since before
+// (throttling, server errors, lost responses of idempotent writes): a
+// lost response is part of what an apply reports, not only of --stats.
+func retriedWriteNotes(c *awsx.Counter, before map[string]int) []string {
+	var notes []string
+	now := retriedWrites(c)
+	for _, op := range slices.Sorted(maps.Keys(now)) {
+		if n := now[op] - before[op]; n > 0 {
+			notes = append(notes, fmt.Sprintf("%s: %d attempts sent again after throttling, a server error or a lost response (a create that may have reached AWS is never sent again without looking first)", op, n))
+		}
+	}
+	return notes
 }

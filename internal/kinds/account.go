@@ -151,20 +151,41 @@ func createAccount(ctx context.Context, env *Env, v accountValue) error {
 		}
 		if reqID == "" {
 			env.Logf("creating account %s <%s>", name, email)
-			out, err := env.Organizations.CreateAccount(ctx, &organizations.CreateAccountInput{
-				AccountName: aws.String(name), Email: aws.String(email),
-				RoleName: aws.String(env.AccessRole), Tags: orgTags(v.Tags),
-			})
-			if err != nil {
+			create := func(ctx context.Context) error {
+				out, err := env.Organizations.CreateAccount(ctx, &organizations.CreateAccountInput{
+					AccountName: aws.String(name), Email: aws.String(email),
+					RoleName: aws.String(env.AccessRole), Tags: orgTags(v.Tags),
+				})
+				if err == nil {
+					reqID = aws.ToString(out.CreateAccountStatus.Id)
+				}
+				return err
+			}
+			// After a lost response, the request is still in flight
+			// (IN_PROGRESS), or it completed and the account is listed by
+			// its e-mail. A completed request is not looked up by name:
+			// an old one may name an account that has since left.
+			look := func(ctx context.Context) (bool, error) {
+				env.lookups.invalidate()
+				found, lerr := env.lookups.existing(ctx, env.Organizations, key)
+				if lerr != nil || found != "" {
+					id = found
+					return found != "", lerr
+				}
+				reqID, lerr = env.lookups.inFlight(ctx, env.Organizations, name)
+				return reqID != "", lerr
+			}
+			if err := env.CreateOnce(ctx, "account "+email, create, look); err != nil {
 				return fmt.Errorf("create account %s: %w", email, err)
 			}
-			reqID = aws.ToString(out.CreateAccountStatus.Id)
 		} else {
 			env.Logf("account %s is already being created (request %s); waiting for it", name, reqID)
 		}
-		var adopted bool
-		if id, adopted, err = waitForAccount(ctx, env, reqID, key); err != nil {
-			return fmt.Errorf("create account %s: %w", email, err)
+		adopted := id != "" // listed by e-mail after a lost response
+		if id == "" {
+			if id, adopted, err = waitForAccount(ctx, env, reqID, key); err != nil {
+				return fmt.Errorf("create account %s: %w", email, err)
+			}
 		}
 		if adopted {
 			if err := tagResource(ctx, env, id, v.Tags); err != nil {

@@ -44,6 +44,8 @@ func TestCreateAccount(t *testing.T) {
 		wantID string
 		// wantTags says the spec's tags must be on the account.
 		wantTags bool
+		// recovers says the apply must report a recovery.
+		recovers bool
 	}{
 		"creates and polls until SUCCEEDED": {
 			setup:    func(f *kindstest.FakeOrg) { f.CreatePolls = 3 },
@@ -72,6 +74,15 @@ func TestCreateAccount(t *testing.T) {
 			wantID: "444444444444",
 			// Tags are not checked: createAccount does not tag an account
 			// it adopts this way (reported; the next plan shows the drift).
+		},
+		"looks for the request whose response was lost instead of creating again": {
+			setup: func(f *kindstest.FakeOrg) {
+				f.CreatePolls = 1
+				f.LoseResponses = map[string]int{"CreateAccount": 1}
+			},
+			calls:    map[string]int{"CreateAccount": 1, "ListCreateAccountStatus": 2, "MoveAccount": 1},
+			wantTags: true,
+			recovers: true,
 		},
 		"returns an error on any other failure": {
 			setup:   func(f *kindstest.FakeOrg) { f.FailCreate = types.CreateAccountFailureReasonAccountLimitExceeded },
@@ -117,6 +128,9 @@ func TestCreateAccount(t *testing.T) {
 					t.Errorf("account tags %v, want Owner=security", got)
 				}
 			}
+			if got := env.Recoveries(); (len(got) > 0) != tt.recovers {
+				t.Errorf("recoveries %q, want some: %v", got, tt.recovers)
+			}
 			for _, in := range f.Created {
 				if aws.ToString(in.RoleName) != kindstest.AccessRole {
 					t.Errorf("CreateAccount RoleName %q, want %q", aws.ToString(in.RoleName), kindstest.AccessRole)
@@ -133,10 +147,12 @@ func TestCreateUnit(t *testing.T) {
 	create := kindstest.Planned(t, desired, actual, kinds.UnitAddress("Security"))
 	tests := map[string]struct {
 		existing string // ID of an OU named Security already under the root
+		lose     bool   // the response to CreateOrganizationalUnit is lost
 		creates  int
 	}{
-		"creates a missing OU":          {creates: 1},
-		"adopts an OU of the same name": {existing: "ou-earlier", creates: 0},
+		"creates a missing OU":                       {creates: 1},
+		"adopts an OU of the same name":              {existing: "ou-earlier", creates: 0},
+		"adopts the OU whose create lost a response": {lose: true, creates: 1},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -145,6 +161,9 @@ func TestCreateUnit(t *testing.T) {
 				f.AddUnit(tt.existing, "Security", f.Root)
 			}
 			f.AddAccount(kindstest.LogID, "log-archive", kindstest.LogEmail, f.Root)
+			if tt.lose {
+				f.LoseResponses = map[string]int{"CreateOrganizationalUnit": 1}
+			}
 			env := kindstest.NewEnv(t, f) // not seeded: the root comes from ListRoots
 
 			if err := kindstest.ApplyChange(t, env, create); err != nil {

@@ -45,6 +45,9 @@ type Env struct {
 	PollInterval, MaxPollInterval time.Duration
 	// Log reports progress; may be nil.
 	Log func(format string, args ...any)
+	// CreateBackoff is the wait before CreateOnce looks for what a create
+	// whose response was lost made; nil means awsx.Backoff.
+	CreateBackoff func(attempt int) time.Duration
 
 	// Session is the management account's session, from which layers
 	// build their clients (see ClientsOf).
@@ -54,6 +57,9 @@ type Env struct {
 	lookups accountLookups
 	actual  *estate.Estate
 	clients map[reflect.Type]any
+
+	recoveredMu sync.Mutex
+	recovered   []string
 }
 
 // Logf reports progress through Log, when it is set.

@@ -151,13 +151,32 @@ func applyUnit(ctx context.Context, env *Env, ch plan.Change) error {
 			return fmt.Errorf("create OU %s: %w", path, err)
 		}
 		if id == "" {
-			out, err := env.Organizations.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{
-				ParentId: aws.String(parent), Name: aws.String(estate.PathName(path)), Tags: orgTags(v.Tags),
-			})
-			if err != nil {
+			// A lost response, or a unit of the same name made meanwhile
+			// (DuplicateOrganizationalUnitException), is looked for again
+			// and adopted with the spec's tags.
+			adopted := false
+			create := func(ctx context.Context) error {
+				out, err := env.Organizations.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{
+					ParentId: aws.String(parent), Name: aws.String(estate.PathName(path)), Tags: orgTags(v.Tags),
+				})
+				if err == nil {
+					id = aws.ToString(out.OrganizationalUnit.Id)
+				}
+				return err
+			}
+			look := func(ctx context.Context) (bool, error) {
+				found, err := findUnit(ctx, env.Organizations, parent, estate.PathName(path))
+				id, adopted = found, found != ""
+				return adopted, err
+			}
+			if err := env.CreateOnce(ctx, "OU "+path, create, look, "DuplicateOrganizationalUnitException"); err != nil {
 				return fmt.Errorf("create OU %s: %w", path, err)
 			}
-			id = aws.ToString(out.OrganizationalUnit.Id)
+			if adopted {
+				if err := tagResource(ctx, env, id, v.Tags); err != nil {
+					return fmt.Errorf("tag OU %s: %w", path, err)
+				}
+			}
 		} else if err := tagResource(ctx, env, id, v.Tags); err != nil {
 			return fmt.Errorf("tag OU %s: %w", path, err)
 		}

@@ -2,6 +2,7 @@ package kindstest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 )
@@ -43,6 +45,21 @@ type FakeOrg struct {
 	// onCreateAccount, when set, runs when CreateAccount has started a
 	// request, outside the lock: a test uses it to act as someone else.
 	OnCreateAccount func()
+	// LoseResponses loses the response of the next N calls of an
+	// operation (CreateAccount, CreateOrganizationalUnit) after the call
+	// took effect, as a broken connection would: the caller gets a
+	// maybe-done error.
+	LoseResponses map[string]int
+}
+
+// lost reports whether the response of this call of op is lost; the
+// lock is held.
+func (f *FakeOrg) lost(op string) error {
+	if f.LoseResponses[op] <= 0 {
+		return nil
+	}
+	f.LoseResponses[op]--
+	return &awsx.MaybeDoneError{Service: "Organizations", Operation: op, Err: errors.New("connection reset by peer")}
 }
 
 // FakeUnit is an OU of a FakeOrg.
@@ -229,6 +246,9 @@ func (f *FakeOrg) CreateOrganizationalUnit(_ context.Context, in *organizations.
 	id := f.newID("ou-")
 	f.Units[id] = &FakeUnit{Name: name, Parent: parent}
 	f.SetTags(id, in.Tags)
+	if err := f.lost("CreateOrganizationalUnit"); err != nil {
+		return nil, err
+	}
 	return &organizations.CreateOrganizationalUnitOutput{OrganizationalUnit: &types.OrganizationalUnit{Id: aws.String(id), Name: aws.String(name)}}, nil
 }
 
@@ -275,9 +295,13 @@ func (f *FakeOrg) CreateAccount(_ context.Context, in *organizations.CreateAccou
 		polls: f.CreatePolls, failure: f.FailCreate, Tags: in.Tags}
 	st := f.status(id)
 	hook := f.OnCreateAccount
+	lost := f.lost("CreateAccount")
 	f.Mu.Unlock()
 	if hook != nil {
 		hook()
+	}
+	if lost != nil {
+		return nil, lost
 	}
 	return &organizations.CreateAccountOutput{CreateAccountStatus: &st}, nil
 }

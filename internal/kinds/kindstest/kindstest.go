@@ -70,7 +70,8 @@ const AccessRole = "OrganizationAccountAccessRole"
 // NewEnv is an Env on the fake organization that polls without waiting
 // and logs to the test.
 func NewEnv(t *testing.T, f *FakeOrg) *kinds.Env {
-	return &kinds.Env{Organizations: f, AccessRole: AccessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf}
+	return &kinds.Env{Organizations: f, AccessRole: AccessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf,
+		CreateBackoff: func(int) time.Duration { return time.Millisecond }}
 }
 
 // ApplyChange applies one change with its kind's Apply.
