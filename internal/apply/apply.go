@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
@@ -127,7 +128,7 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 					w.running--
 					if err != nil {
 						w.done[ch.Address] = Failed
-						w.errs[ch.Address] = err
+						w.errs[ch.Address] = awsx.Explain(err, "")
 						progress("%s %s failed: %v", ch.Action, ch.Address, err)
 					} else {
 						w.done[ch.Address] = Applied

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
@@ -17,6 +18,13 @@ func (g *globals) collect(ctx context.Context, accessRole string, warn func(erro
 	s, err := g.session(ctx, accessRole)
 	if err != nil {
 		return nil, inventory.Reader{}, err
+	}
+	if _, err := whoami(ctx, s); err != nil {
+		var member *memberError
+		if errors.As(err, &member) {
+			return nil, inventory.Reader{}, err
+		}
+		return nil, inventory.Reader{}, readError(err)
 	}
 	g.progress("reading the organization")
 	r := inventory.Reader{Session: s, Warn: warn, Progress: g.progress}
@@ -40,6 +48,9 @@ func (g *globals) collectLayers(ctx context.Context, accessRole string, names []
 	return actual, r.Session, nil
 }
 
+// readError says what failed; Main explains the cause (awsx.Explain),
+// which is not always the credentials: throttling, server errors and the
+// network fail reads as well.
 func readError(err error) error {
-	return fmt.Errorf("read the organization: %w\n(check your credentials: groundwork runs as the management account; see the README's permissions)", err)
+	return fmt.Errorf("read the organization: %w", err)
 }

@@ -66,21 +66,23 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	code := exitCode(root.ExecuteContext(ctx), stdio.Err)
+	code := exitCode(root.ExecuteContext(ctx), g.profile, stdio.Err)
 	if g.stats {
 		g.counter.Print(stdio.Err)
 	}
 	return code
 }
 
-func exitCode(err error, stderr io.Writer) int {
+// exitCode prints err, explained (awsx.Explain) when it is an AWS
+// error the user can act on, and returns the exit code it means.
+func exitCode(err error, profile string, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", ee.err)
+			fmt.Fprintf(stderr, "error: %v\n", awsx.Explain(ee.err, profile))
 		}
 		return ee.code
 	}
@@ -90,7 +92,7 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%d problem(s) in the spec; nothing was sent to AWS\n", len(diags))
 		return ExitError
 	}
-	fmt.Fprintf(stderr, "error: %v\n", err)
+	fmt.Fprintf(stderr, "error: %v\n", awsx.Explain(err, profile))
 	return ExitError
 }
 

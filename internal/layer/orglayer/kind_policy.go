@@ -292,6 +292,11 @@ func applyAttachment(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		return err
 	}
 	name, pt, target := v.Policy, v.Type, v.Target
+	// What the change does, for its errors: a delete detaches.
+	doing := fmt.Sprintf("attach %s to %s", name, target)
+	if ch.Action == plan.Delete {
+		doing = fmt.Sprintf("detach %s from %s", name, target)
+	}
 	policyID := v.PolicyID
 	if policyID == "" {
 		policyID = knownPolicyID(env, estate.PolicyKey(pt, name))
@@ -299,13 +304,13 @@ func applyAttachment(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if policyID == "" {
 		id, err := findPolicy(ctx, cl.Org, pt, name)
 		if err != nil || id == "" {
-			return fmt.Errorf("attach %s: policy not found: %v", name, err)
+			return fmt.Errorf("%s: policy not found: %v", doing, err)
 		}
 		policyID = id
 	}
 	targetID, err := env.Target(ctx, target)
 	if err != nil {
-		return fmt.Errorf("attach %s to %s: %w", name, target, err)
+		return fmt.Errorf("%s: %w", doing, err)
 	}
 	switch ch.Action {
 	case plan.Create:
