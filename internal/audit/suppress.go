@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -194,11 +193,16 @@ func age(d time.Duration) string {
 // known tells which check IDs exist; nil accepts any. A retired check ID
 // (RegisterAlias) is accepted when the check that replaced it is known. When the file has
 // problems the error is a spec.Diagnostics listing every one of them, each
-// "file:line:column: field: message".
+// "file:line:column: field: message". The file is bounded as the spec is
+// (spec.ReadDocument): at most 4 MiB, 64 levels deep, UTF-8 without NUL.
 func LoadSuppressions(path string, known func(id string) bool) ([]Suppression, error) {
-	src, err := os.ReadFile(path)
+	src, err := spec.ReadDocument(path, suppressionsKind)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read suppressions: %s does not exist", path)
+	}
+	var diags spec.Diagnostics
+	if errors.As(err, &diags) {
+		return nil, diags
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read suppressions: %w", err)
@@ -206,14 +210,18 @@ func LoadSuppressions(path string, known func(id string) bool) ([]Suppression, e
 	return ParseSuppressions(path, src, known)
 }
 
+// suppressionsKind names the suppressions file in the messages about it as
+// a whole.
+var suppressionsKind = spec.DocumentKind{
+	Noun:  "a suppressions file",
+	Empty: fmt.Sprintf("write `version: %d` and a `suppressions:` list", SuppressionsVersion),
+}
+
 // ParseSuppressions is LoadSuppressions for a file already in memory; name
 // is used in messages and in each suppression's Source.
 func ParseSuppressions(name string, src []byte, known func(id string) bool) ([]Suppression, error) {
 	var file suppressionsFile
-	doc := spec.DecodeDocument(name, src, &file, spec.DocumentKind{
-		Noun:  "a suppressions file",
-		Empty: fmt.Sprintf("write `version: %d` and a `suppressions:` list", SuppressionsVersion),
-	})
+	doc := spec.DecodeDocument(name, src, &file, suppressionsKind)
 	if !doc.Has("version") {
 		doc.Errorf("version", "missing version: start the file with `version: %d`", SuppressionsVersion)
 	} else if file.Version != SuppressionsVersion {

@@ -367,3 +367,29 @@ func TestLoadSuppressions(t *testing.T) {
 		t.Errorf("missing file: error = %v", err)
 	}
 }
+
+// The suppressions file is bounded as the spec is, before the YAML parser
+// sees it; a byte-order mark is accepted.
+func TestSuppressionsInputLimits(t *testing.T) {
+	deep := "version: 1\nsuppressions: " + strings.Repeat("[", 1000)
+	_, err := ParseSuppressions("s.yaml", []byte(deep), nil)
+	if want := "s.yaml:2:78: nesting deeper than 64 levels, the most groundwork reads for a suppressions file"; err == nil || err.Error() != want {
+		t.Errorf("deep: %v\nwant %s", err, want)
+	}
+	_, err = ParseSuppressions("s.yaml", []byte("version: 1\n\x00"), nil)
+	if want := "s.yaml:2:1: the file has a NUL byte: it is binary, not a suppressions file"; err == nil || err.Error() != want {
+		t.Errorf("NUL: %v\nwant %s", err, want)
+	}
+	if _, err := ParseSuppressions("s.yaml", []byte("\xEF\xBB\xBFversion: 1\nsuppressions: []\n"), nil); err != nil {
+		t.Errorf("byte-order mark: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte("version: 1\n#"+strings.Repeat("x", 5<<20)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadSuppressions(path, nil)
+	var ds spec.Diagnostics
+	if !errors.As(err, &ds) || !strings.HasSuffix(err.Error(), "the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a suppressions file") {
+		t.Errorf("giant file: %v", err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -49,11 +48,8 @@ since it was made.`,
 			var p *plan.Plan
 			var actual *estate.Estate
 			if len(args) == 1 {
-				b, err := os.ReadFile(args[0])
-				if err != nil {
-					return fmt.Errorf("read plan: %w", err)
-				}
-				if p, err = plan.Unmarshal(b); err != nil {
+				var err error
+				if p, err = plan.Load(args[0]); err != nil {
 					return err
 				}
 				desired := estate.New()

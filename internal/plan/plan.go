@@ -175,45 +175,57 @@ func (p *Plan) Validate() error {
 	if p.FormatVersion != FormatVersion {
 		return fmt.Errorf("plan format version %d is not supported (want %d); make the plan again with this groundwork", p.FormatVersion, FormatVersion)
 	}
+	_, err := p.check()
+	return err
+}
+
+// check is Validate without the version, and also returns the path of the
+// value at fault ("changes[3].address"), for Parse to place the message.
+func (p *Plan) check() (string, error) {
 	index := map[string]int{}
 	for i, ch := range p.Changes {
 		if _, dup := index[ch.Address]; dup {
-			return fmt.Errorf("plan lists %s twice", ch.Address)
+			return fmt.Sprintf("changes[%d].address", i), fmt.Errorf("plan lists %s twice", ch.Address)
 		}
 		index[ch.Address] = i
 	}
-	for _, ch := range p.Changes {
-		for _, dep := range ch.DependsOn {
+	for i, ch := range p.Changes {
+		for j, dep := range ch.DependsOn {
 			if _, ok := index[dep]; !ok {
-				return fmt.Errorf("%s depends on %s, which is not in the plan", ch.Address, dep)
+				return fmt.Sprintf("changes[%d].depends_on[%d]", i, j), fmt.Errorf("%s depends on %s, which is not in the plan", ch.Address, dep)
 			}
 		}
 	}
-	// Depth-first search for cycles.
+	// Depth-first search for cycles, without recursion: a hand-made plan
+	// may chain a million changes.
 	state := make([]int, len(p.Changes)) // 0 new, 1 on stack, 2 done
-	var visit func(i int) error
-	visit = func(i int) error {
-		switch state[i] {
-		case 1:
-			return fmt.Errorf("plan has a dependency cycle through %s", p.Changes[i].Address)
-		case 2:
-			return nil
+	type frame struct{ i, next int }
+	for root := range p.Changes {
+		if state[root] != 0 {
+			continue
 		}
-		state[i] = 1
-		for _, dep := range p.Changes[i].DependsOn {
-			if err := visit(index[dep]); err != nil {
-				return err
+		stack := []frame{{root, 0}}
+		state[root] = 1
+		for len(stack) > 0 {
+			top := &stack[len(stack)-1]
+			deps := p.Changes[top.i].DependsOn
+			if top.next == len(deps) {
+				state[top.i] = 2
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			dep := index[deps[top.next]]
+			top.next++
+			switch state[dep] {
+			case 1:
+				return fmt.Sprintf("changes[%d]", dep), fmt.Errorf("plan has a dependency cycle through %s", p.Changes[dep].Address)
+			case 0:
+				state[dep] = 1
+				stack = append(stack, frame{dep, 0})
 			}
 		}
-		state[i] = 2
-		return nil
 	}
-	for i := range p.Changes {
-		if err := visit(i); err != nil {
-			return err
-		}
-	}
-	return nil
+	return "", nil
 }
 
 // Marshal encodes the plan as indented JSON.

@@ -10,6 +10,8 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/groundwork-aws/groundwork/internal/input"
 )
 
 // decoder turns a YAML syntax tree into Go values by reflection, as
@@ -84,9 +86,17 @@ func nodePos(n ast.Node) Pos {
 }
 
 // parse parses src and decodes its single document into out, which must be
-// a pointer to a struct. It reports false when the YAML itself is broken, in
+// a pointer to a struct. It reports false when the YAML itself is broken, or
+// passes the limits of input.Spec (checked before the parser sees it), in
 // which case nothing was decoded.
 func (d *decoder) parse(src []byte, out any) bool {
+	limits := input.Spec
+	limits.Kind = d.kind.Noun
+	src, err := input.YAML(d.file, src, limits)
+	if e, ok := input.AsError(err); ok {
+		d.errorf(Pos{Line: e.Line, Column: e.Column}, "", "%s", e.Message)
+		return false
+	}
 	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		type tokenError interface {

@@ -1,6 +1,10 @@
 package spec
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/groundwork-aws/groundwork/internal/input"
+)
 
 // DocumentKind names a kind of YAML file in the two messages about the
 // file as a whole, which a field path cannot place.
@@ -80,4 +84,19 @@ func (d *Document) Err() error {
 	}
 	d.v.d.diags.sort()
 	return slices.Clone(d.v.d.diags)
+}
+
+// ReadDocument reads the YAML file at path, but no more of it than
+// input.Spec allows (4 MiB): a larger file is Diagnostics placed where it
+// passes the limit, naming the kind of file. Other errors are the os
+// package's, so that errors.Is(err, fs.ErrNotExist) holds for a missing
+// file.
+func ReadDocument(path string, kind DocumentKind) ([]byte, error) {
+	limits := input.Spec
+	limits.Kind = kind.Noun
+	src, err := input.ReadFile(path, limits)
+	if e, ok := input.AsError(err); ok {
+		return nil, Diagnostics{{File: e.File, Line: e.Line, Column: e.Column, Message: e.Message}}
+	}
+	return src, err
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -33,12 +32,15 @@ const (
 // Load reads, decodes, defaults and validates the spec at path. When the
 // spec has problems the error is a Diagnostics listing all of them.
 func Load(path string) (*Foundation, error) {
-	src, err := os.ReadFile(path)
+	src, err := ReadDocument(path, specKind)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read spec: %s does not exist; write one with `groundwork init` or pass --config", path)
 	}
-	if err != nil {
+	if _, ok := err.(Diagnostics); err != nil && !ok {
 		return nil, fmt.Errorf("read spec: %w", err)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return Parse(path, src)
 }

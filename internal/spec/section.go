@@ -190,6 +190,14 @@ func (v *Validator) AtKey(path, format string, args ...any) {
 	v.At(path, format, args...)
 }
 
+// InFile reports a problem in another file the spec names, such as a
+// policy document, at line and column of that file (1-based; zero when
+// not known). It is listed with the spec's own problems, sorted by file
+// and position.
+func (v *Validator) InFile(file string, line, column int, format string, args ...any) {
+	v.d.diags = append(v.d.diags, Diagnostic{File: file, Line: line, Column: column, Message: fmt.Sprintf(format, args...)})
+}
+
 // Reported reports whether a problem was already reported at path or
 // under it (path.x, path[i]), decoding problems included: for a check that
 // would only repeat it, such as rendering from settings that are wrong.

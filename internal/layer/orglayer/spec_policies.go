@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/input"
 	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -131,21 +131,26 @@ func (ps *Policies) policyParams(f *spec.Foundation) policy.Params {
 	}
 }
 
-// renderSCP builds an SCP's document: the statements of its library
-// policies in order, or the file's content.
-func (ps *Policies) renderSCP(f *spec.Foundation, s *SCP) (string, error) {
-	if s.File != "" {
-		src, err := os.ReadFile(f.ResolvePath(s.File))
-		if err != nil {
-			return "", err
-		}
-		return string(src), nil
-	}
+// renderLibrarySCP builds the document of an SCP made of library
+// policies: their statements, in order.
+func (ps *Policies) renderLibrarySCP(f *spec.Foundation, s *SCP) (string, error) {
 	doc, err := policy.RenderCombined(s.Library, ps.policyParams(f))
 	if err != nil {
 		return "", err
 	}
 	return string(doc), nil
+}
+
+// readPolicyFile reads a policy document the spec names, bounded by
+// input.Policy (1 MiB, 64 levels, UTF-8 without NUL; a byte-order mark is
+// dropped) before any JSON parser sees it. A file past those limits is an
+// *input.Error at its position.
+func readPolicyFile(path string) ([]byte, error) {
+	src, err := input.ReadFile(path, input.Policy)
+	if err != nil {
+		return nil, err
+	}
+	return input.JSON(path, src, input.Policy)
 }
 
 // Validate checks the SCPs, renders them into Content, and checks the tag
@@ -185,21 +190,23 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 			}
 			perTarget[t] = append(perTarget[t], name)
 		}
+		if s.File != "" {
+			// A file is checked whatever else is wrong, so that one run
+			// reports the spec's problems and the file's together.
+			ps.validateFile(f, v, p, s)
+			continue
+		}
 		// Library policies are rendered with the organization's Regions and
 		// access role: when those are wrong, that is the one message.
 		if bad || v.Reported("organization") || v.Reported("policies.protected_role_paths") {
 			continue
 		}
-		content, err := ps.renderSCP(f, s)
+		content, err := ps.renderLibrarySCP(f, s)
 		if err != nil {
-			v.At(p+".file", "cannot read the policy: %v", err)
+			v.At(p, "%v", err)
 			continue
 		}
-		file := p
-		if s.File != "" {
-			file = s.File
-		}
-		problems := policy.Lint(file, []byte(content), policy.SCP)
+		problems := policy.Lint(p, []byte(content), policy.SCP)
 		for _, prob := range problems {
 			v.At(p, "%s", prob.Error())
 		}
@@ -212,7 +219,7 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 			continue
 		}
 		for _, prob := range policy.DeniesAccess(doc, f.Organization.AccessRole, "*") {
-			prob.File = file
+			prob.File = p
 			v.At(p, "refused: %s", prob.Error())
 		}
 		s.Content = content
@@ -229,6 +236,45 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 			checkTarget(v, fmt.Sprintf("tagging.policy.attach[%d]", i), t)
 		}
 	}
+}
+
+// validateFile reads and checks the document of the SCP at spec path p
+// written in a file, reporting its problems in that file, at their line
+// and column, and keeps its content.
+func (ps *Policies) validateFile(f *spec.Foundation, v *spec.Validator, p string, s *SCP) {
+	path := f.ResolvePath(s.File)
+	src, err := readPolicyFile(path)
+	if e, ok := input.AsError(err); ok {
+		v.InFile(e.File, e.Line, e.Column, "%s", e.Message)
+		return
+	}
+	if err != nil {
+		v.At(p+".file", "cannot read the policy: %v", err)
+		return
+	}
+	report := func(prob policy.Problem, prefix string) {
+		line, col := policy.Locate(src, prob)
+		prob.File = ""
+		v.InFile(path, line, col, "%s%s", prefix, prob.Error())
+	}
+	problems := policy.Lint("", src, policy.SCP)
+	for _, prob := range problems {
+		report(prob, "")
+	}
+	if len(problems) > 0 {
+		return
+	}
+	doc, err := policy.Parse(src)
+	if err != nil {
+		v.InFile(path, 1, 1, "%v", err)
+		return
+	}
+	if !v.Reported("organization.access_role") {
+		for _, prob := range policy.DeniesAccess(doc, f.Organization.AccessRole, "*") {
+			report(prob, "refused: ")
+		}
+	}
+	s.Content = string(src)
 }
 
 // checkTarget checks a policy target: Root, a declared OU path or an

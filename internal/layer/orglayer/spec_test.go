@@ -66,24 +66,50 @@ func TestPolicyProblems(t *testing.T) {
 		"lint problems name the file and statement": {
 			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
 			files: map[string]string{"policies/bad.json": `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Maybe","Action":"s3:*","Resource":"*"}]}`},
-			wants: []spectest.Want{{"6:11", "policies.scps.mine", "policies/bad.json: statement 1"}},
+			wants: []spectest.Want{{"1:97", "@policies/bad.json", `statement 1: Effect: "Maybe" is not an effect`}},
 		},
 		"invalid JSON": {
 			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/bad.json}\n",
 			files: map[string]string{"policies/bad.json": `{"Version":"2012-10-17",`},
-			wants: []spectest.Want{{"6:11", "policies.scps.mine", "policies/bad.json"}},
+			wants: []spectest.Want{{"1:25", "@policies/bad.json", "invalid JSON at line 1, column 25: unexpected end of JSON input"}},
 		},
 		"oversized": {
 			src: spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/big.json}\n",
 			files: map[string]string{"policies/big.json": `{"Version":"2012-10-17","Statement":[` +
 				strings.Repeat(`{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::a-very-long-bucket-name-for-padding/*"},`, 120) +
 				`{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`},
-			wants: []spectest.Want{{"6:11", "policies.scps.mine", "characters"}},
+			wants: []spectest.Want{{"1:1", "@policies/big.json", "characters without the whitespace outside strings; an SCP may have at most 5,120"}},
 		},
 		"a policy that locks groundwork out is refused": {
 			src:   spectest.Minimal + "policies:\n  scps:\n    lockout: {file: policies/deny-all.json}\n",
 			files: map[string]string{"policies/deny-all.json": denyAll},
-			wants: []spectest.Want{{"6:14", "policies.scps.lockout", `refused: policies/deny-all.json: statement 0 (Sid "DenyEverything")`}},
+			wants: []spectest.Want{{"1:38", "@policies/deny-all.json", `refused: statement 0 (Sid "DenyEverything")`}},
+		},
+		// A policy file's problems come in the same run as the spec's,
+		// however many the spec has, sorted by file and position.
+		"spec and policy file problems together": {
+			src: strings.Replace(spectest.Minimal, "home_region: us-east-1}", "home_region: us-east-1, regions: [us-east-1, mars-1]}", 1) +
+				"policies:\n  scps:\n    mine: {file: policies/bad.json, attach: [Securty]}\n",
+			files: map[string]string{"policies/bad.json": "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"ec2:*\""},
+			wants: []spectest.Want{
+				{"2:101", "organization.regions[1]", `"mars-1" is not an AWS Region`},
+				{"6:46", "policies.scps.mine.attach[0]", `"Securty" is neither Root`},
+				{"2:52", "@policies/bad.json", "invalid JSON at line 2, column 52"},
+			},
+		},
+		"policy file too deep": {
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/deep.json}\n",
+			files: map[string]string{"policies/deep.json": strings.Repeat("[", 100)},
+			wants: []spectest.Want{{"1:65", "@policies/deep.json", "nesting deeper than 64 levels, the most groundwork reads for a policy file"}},
+		},
+		"policy file with a byte-order mark": {
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/bom.json}\n",
+			files: map[string]string{"policies/bom.json": "\xEF\xBB\xBF" + `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*"}]}`},
+		},
+		"policy file not UTF-8": {
+			src:   spectest.Minimal + "policies:\n  scps:\n    mine: {file: policies/latin1.json}\n",
+			files: map[string]string{"policies/latin1.json": "{\"Version\":\"2012-10-17\",\n\"Id\": \"caf\xe9\"}"},
+			wants: []spectest.Want{{"2:11", "@policies/latin1.json", "the file is not UTF-8 (byte 0xe9); save it as UTF-8"}},
 		},
 		"unknown attach target": {
 			src:   spectest.Minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {attach: [Workloads/Prd]}\n",
@@ -141,7 +167,12 @@ func TestPolicyProblems(t *testing.T) {
 			ok := len(ds) == len(tc.wants)
 			for i := 0; ok && i < len(ds); i++ {
 				d, w := ds[i], tc.wants[i]
-				ok = fmt.Sprintf("%d:%d", d.Line, d.Column) == w[0] && d.Path == w[1] && strings.Contains(d.Message, w[2])
+				// A path "@file" is a problem in that file, not the spec.
+				where := d.Path == w[1] && d.File == filepath.Join(filepath.Dir(d.File), "foundation.yaml")
+				if file, ok := strings.CutPrefix(w[1], "@"); ok {
+					where = d.Path == "" && strings.HasSuffix(d.File, string(filepath.Separator)+filepath.FromSlash(file))
+				}
+				ok = fmt.Sprintf("%d:%d", d.Line, d.Column) == w[0] && where && strings.Contains(d.Message, w[2])
 			}
 			if !ok {
 				t.Errorf("diagnostics:\n%s\nwant: %+v", ds.Error(), tc.wants)

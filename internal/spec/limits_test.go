@@ -1,0 +1,69 @@
+package spec_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/groundwork-aws/groundwork/internal/spec"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
+)
+
+// Input past the limits of input.Spec is refused before the YAML parser
+// sees it, at the place it passes them.
+func TestInputLimits(t *testing.T) {
+	for name, tc := range map[string]struct {
+		src  string
+		want string
+	}{
+		"deep flow":      {"a: " + strings.Repeat("[", 100_000), "foundation.yaml:1:67: nesting deeper than 64 levels, the most groundwork reads for a spec"},
+		"deep block":     {deepBlock(100), "foundation.yaml:65:65: nesting deeper than 64 levels, the most groundwork reads for a spec"},
+		"NUL byte":       {spectest.Minimal + "accounts: {a\x00: {}}\n", "foundation.yaml:4:13: the file has a NUL byte: it is binary, not a spec"},
+		"invalid UTF-8":  {spectest.Minimal + "# caf\xe9\n", "foundation.yaml:4:6: the file is not UTF-8 (byte 0xe9); save it as UTF-8"},
+		"too large":      {spectest.Minimal + "# " + strings.Repeat("x", 4<<20) + "\n", "foundation.yaml:4:" + itoa(4<<20-len(spectest.Minimal)+1) + ": the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a spec"},
+		"BOM then error": {"\xEF\xBB\xBF" + spectest.Minimal + "accounts: {a: {unit: Nowhere}}\n", `foundation.yaml:4:22: accounts.a.unit: OU "Nowhere" is not declared under units`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ds := spectest.ParseError(t, tc.src)
+			if ds.Error() != tc.want {
+				t.Errorf("got  %s\nwant %s", ds.Error(), tc.want)
+			}
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func deepBlock(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString(strings.Repeat(" ", i) + "k:\n")
+	}
+	return b.String()
+}
+
+// A UTF-8 byte-order mark, which some editors write, is accepted.
+func TestByteOrderMarkAccepted(t *testing.T) {
+	f := spectest.MustParse(t, "\xEF\xBB\xBF"+spectest.Minimal)
+	if f.Organization.ID != "primary" {
+		t.Errorf("organization.id = %q after a byte-order mark", f.Organization.ID)
+	}
+}
+
+// Load stops reading a file past the size limit.
+func TestLoadRefusesAGiantFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "foundation.yaml")
+	big := []byte(spectest.Minimal + strings.Repeat("#"+strings.Repeat("x", 1023)+"\n", 5<<10))
+	if err := os.WriteFile(path, big, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := spec.Load(path)
+	// The first byte past 4 MiB, on lines of 1,025 bytes.
+	past := 4<<20 - len(spectest.Minimal)
+	want := path + ":" + itoa(4+past/1025) + ":" + itoa(past%1025+1) + ": the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a spec"
+	if err == nil || err.Error() != want {
+		t.Errorf("Load = %v\nwant %s", err, want)
+	}
+}
