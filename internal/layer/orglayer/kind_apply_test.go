@@ -306,6 +306,48 @@ func TestApplyPolicyCreateAdoptsSameName(t *testing.T) {
 	}
 }
 
+// A CreatePolicy whose response is lost is not sent again: the policy it
+// made is found by name and adopted, and the attachment that waits for it
+// goes on.
+func TestApplyPolicyCreateLostResponseAdopts(t *testing.T) {
+	org, l := newOrgLayerFakes()
+	l.enable(scp)
+	l.loseCreates = 1
+	desired := desiredWith(func(ol *estate.OrgLayer) {
+		ol.EnabledPolicyTypes = []string{scp}
+		ol.Policies[estate.PolicyKey(scp, "baseline")] = &estate.Policy{Name: "baseline", Type: scp,
+			Description: "Baseline guardrails", Content: baselineDoc, Targets: []string{estate.RootTarget}}
+	})
+	actual := actualEstate(org, l)
+	env := orgLayerEnv(t, org, l)
+	env.Seed(actual)
+	rep, err := apply.Run(context.Background(), env, kinds.Plan(desired, actual), apply.Options{})
+	if err != nil {
+		t.Fatalf("apply: %v\n%+v", err, rep)
+	}
+	checkNoRefusals(t, l)
+	if n := l.count("CreatePolicy"); n != 1 {
+		t.Errorf("CreatePolicy called %d times, want 1", n)
+	}
+	var ids []string
+	l.mu.Lock()
+	for id, p := range l.policies {
+		if p.name == "baseline" {
+			ids = append(ids, id)
+		}
+	}
+	l.mu.Unlock()
+	if len(ids) != 1 {
+		t.Fatalf("%d policies named baseline, want 1", len(ids))
+	}
+	if got := l.targetsOf(ids[0]); !slices.Equal(got, []string{"r-root"}) {
+		t.Errorf("policy attached to %v, want the root", got)
+	}
+	if len(rep.Recovered) != 1 || !strings.Contains(rep.Recovered[0], "policy baseline") {
+		t.Errorf("recovered %q, want the policy", rep.Recovered)
+	}
+}
+
 // Moving a delegated administrator deregisters the old account first: the
 // fake, like most services, keeps one administrator per service.
 func TestApplyMovesDelegatedAdmin(t *testing.T) {

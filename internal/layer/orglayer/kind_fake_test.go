@@ -2,6 +2,7 @@ package orglayer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
@@ -64,6 +66,9 @@ type fakeOrgLayer struct {
 	// puts holds every PutAlternateContact input, in order.
 	puts []account.PutAlternateContactInput
 	seq  int
+	// loseCreates loses the response of the next CreatePolicy calls after
+	// the policy is made, as a broken connection would.
+	loseCreates int
 	// enableDelay is how long EnablePolicyType and EnableAWSServiceAccess
 	// take, outside the lock: long enough that a change not waiting for
 	// them would run first.
@@ -264,6 +269,10 @@ func (f *fakeOrgLayer) CreatePolicy(_ context.Context, in *organizations.CreateP
 	f.write("CreatePolicy", name)
 	f.policies[id] = &fakePolicy{name: name, typ: pt, description: aws.ToString(in.Description),
 		content: aws.ToString(in.Content), targets: map[string]bool{}}
+	if f.loseCreates > 0 {
+		f.loseCreates--
+		return nil, &awsx.MaybeDoneError{Service: "Organizations", Operation: "CreatePolicy", Err: errors.New("connection reset by peer")}
+	}
 	return &organizations.CreatePolicyOutput{Policy: &types.Policy{PolicySummary: &types.PolicySummary{Id: aws.String(id), Name: aws.String(name)}}}, nil
 }
 

@@ -143,14 +143,33 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 				return err
 			}
 		} else {
-			out, err := cl.Org.CreatePolicy(ctx, &organizations.CreatePolicyInput{
-				Name: aws.String(name), Type: types.PolicyType(pt), Description: aws.String(v.Description),
-				Content: aws.String(v.Content),
-			})
-			if err != nil {
+			// A lost response, or a policy of the name made meanwhile
+			// (DuplicatePolicyException), is looked for by name again and
+			// adopted with the spec's content.
+			adopted := false
+			create := func(ctx context.Context) error {
+				out, err := cl.Org.CreatePolicy(ctx, &organizations.CreatePolicyInput{
+					Name: aws.String(name), Type: types.PolicyType(pt), Description: aws.String(v.Description),
+					Content: aws.String(v.Content),
+				})
+				if err == nil {
+					id = aws.ToString(out.Policy.PolicySummary.Id)
+				}
+				return err
+			}
+			look := func(ctx context.Context) (bool, error) {
+				found, err := findPolicy(ctx, cl.Org, pt, name)
+				id, adopted = found, found != ""
+				return adopted, err
+			}
+			if err := env.CreateOnce(ctx, "policy "+name, create, look, "DuplicatePolicyException"); err != nil {
 				return fmt.Errorf("create policy %s: %w", name, err)
 			}
-			id = aws.ToString(out.Policy.PolicySummary.Id)
+			if adopted {
+				if err := updatePolicy(ctx, cl.Org, id, v); err != nil {
+					return err
+				}
+			}
 		}
 		env.Record(refPolicyID, key, id)
 		return nil
