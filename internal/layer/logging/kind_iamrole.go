@@ -125,9 +125,30 @@ func applyRole(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	var missing *types.NoSuchEntityException
 	switch {
 	case errors.As(err, &missing):
-		if _, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
-			AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("groundwork: " + v.Name)}); err != nil {
+		// A lost response, or EntityAlreadyExists for a role made
+		// meanwhile, is looked for by name again; an adopted role gets
+		// the trust policy, as an existing one does below.
+		adopted := false
+		create := func(ctx context.Context) error {
+			_, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
+				AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("groundwork: " + v.Name)})
+			return err
+		}
+		look := func(ctx context.Context) (bool, error) {
+			_, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
+			if errors.As(err, &missing) {
+				return false, nil
+			}
+			adopted = err == nil
+			return adopted, err
+		}
+		if err := env.CreateOnce(ctx, fmt.Sprintf("role %s in %s", v.Name, w), create, look, "EntityAlreadyExists"); err != nil {
 			return fmt.Errorf("create role %s: %w", v.Name, err)
+		}
+		if adopted {
+			if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: aws.String(trust)}); err != nil {
+				return fmt.Errorf("update trust of role %s: %w", v.Name, err)
+			}
 		}
 	case err != nil:
 		return fmt.Errorf("read role %s: %w", v.Name, err)

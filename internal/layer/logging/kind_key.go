@@ -100,10 +100,11 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 // ${key-arn:...}. An existing key gets what the plan says differs; an
 // adopted one, whose state the plan did not know, gets every setting.
 //
-// A kill between CreateKey and CreateAlias leaves a key without the alias
-// that a re-run cannot find; it then creates another. The orphan is
-// tagged groundwork:alias so that it can be found and scheduled for
-// deletion by hand.
+// Every key groundwork creates is tagged KeyAliasTag with its alias. A
+// lost CreateKey response, a failed CreateAlias or a kill between the two
+// leaves such a key without its alias: before creating a key, applyKey
+// looks for one (findOrphanKey) and adopts it by giving it the alias, so
+// a re-run makes no second key.
 func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	cl, err := clientsOf(env)
 	if err != nil {
@@ -131,8 +132,20 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return fmt.Errorf("find key %s in %s: %w", alias, w, err)
 	}
+	what := fmt.Sprintf("key %s in %s", alias, w)
+	adopted := ch.Action != plan.Update
 	if keyID == "" {
-		return createKey(ctx, env, api, where, v, policy)
+		orphan, err := findOrphanKey(ctx, api, alias)
+		if err != nil {
+			return fmt.Errorf("find unnamed key %s in %s: %w", alias, w, err)
+		}
+		if orphan.ID == "" {
+			return createKey(ctx, env, api, where, v, policy)
+		}
+		env.Recovered("%s: adopted key %s, which an earlier run made but did not name", what, orphan.ID)
+		if keyID, err = nameKey(ctx, env, api, what, alias, orphan.ID); err != nil {
+			return err
+		}
 	}
 	out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
 	if err != nil {
@@ -141,7 +154,6 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	env.Record(estate.RefKeyARN, where.Key(alias), aws.ToString(out.KeyMetadata.Arn))
 	// Everything below is a put of what the plan asks for, so running it
 	// again is harmless.
-	adopted := ch.Action != plan.Update
 	need := func(field string) bool { return adopted || slices.Contains(v.Differs, field) }
 	if err := enableKey(ctx, api, keyID, out.KeyMetadata.KeyState); err != nil {
 		return fmt.Errorf("key %s in %s: %w", alias, w, err)
@@ -166,21 +178,47 @@ func applyKey(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	return nil
 }
 
+// KeyAliasTag is the tag groundwork puts on every key it creates, with the
+// alias the key is made for as its value: how a key whose alias was never
+// made is found again (adopted by apply, reported by plan and audit).
+const KeyAliasTag = "groundwork:alias"
+
 func createKey(ctx context.Context, env *kinds.Env, api KMSAPI, where estate.Where, v keyValue, policy string) error {
 	alias := v.Alias
+	what := fmt.Sprintf("key %s in %s", alias, where)
 	in := &kms.CreateKeyInput{Description: aws.String(v.Description),
-		Tags: []types.Tag{{TagKey: aws.String("groundwork:alias"), TagValue: aws.String(alias)}}}
+		Tags: []types.Tag{{TagKey: aws.String(KeyAliasTag), TagValue: aws.String(alias)}}}
 	if policy != "" {
 		in.Policy = aws.String(policy)
 	}
-	out, err := api.CreateKey(ctx, in)
-	if err != nil {
+	var keyID, arn string
+	create := func(ctx context.Context) error {
+		out, err := api.CreateKey(ctx, in)
+		if err == nil {
+			keyID, arn = aws.ToString(out.KeyMetadata.KeyId), aws.ToString(out.KeyMetadata.Arn)
+		}
+		return err
+	}
+	// A key whose CreateKey response was lost is tagged and unnamed.
+	look := func(ctx context.Context) (bool, error) {
+		found, err := findOrphanKey(ctx, api, alias)
+		keyID, arn = found.ID, found.ARN
+		return found.ID != "", err
+	}
+	if err := env.CreateOnce(ctx, what, create, look); err != nil {
 		return fmt.Errorf("create key %s in %s: %w", alias, where, err)
 	}
-	keyID, arn := aws.ToString(out.KeyMetadata.KeyId), aws.ToString(out.KeyMetadata.Arn)
 	env.Logf("created key %s (%s)", alias, arn)
-	if _, err := api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(keyID)}); err != nil {
-		return fmt.Errorf("create alias %s for key %s: %w", alias, keyID, err)
+	named, err := nameKey(ctx, env, api, what, alias, keyID)
+	if err != nil {
+		return err
+	}
+	if named != keyID {
+		out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(named)})
+		if err != nil {
+			return fmt.Errorf("describe key %s in %s: %w", alias, where, err)
+		}
+		keyID, arn = named, aws.ToString(out.KeyMetadata.Arn)
 	}
 	env.Record(estate.RefKeyARN, where.Key(alias), arn)
 	if v.Rotation {
@@ -189,6 +227,102 @@ func createKey(ctx context.Context, env *kinds.Env, api KMSAPI, where estate.Whe
 		}
 	}
 	return nil
+}
+
+// nameKey points alias at keyID and returns the key the alias names. When
+// the alias exists already (AlreadyExistsException: made by the lost
+// response of an earlier attempt, or by another run meanwhile), the key it
+// names is the one used; a key of ours left unnamed stays tagged, and plan
+// and audit report it.
+func nameKey(ctx context.Context, env *kinds.Env, api KMSAPI, what, alias, keyID string) (string, error) {
+	named := keyID
+	create := func(ctx context.Context) error {
+		_, err := api.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(keyID)})
+		return err
+	}
+	look := func(ctx context.Context) (bool, error) {
+		target, err := findKeyByAlias(ctx, api, alias)
+		if target != "" {
+			named = target
+		}
+		return target != "", err
+	}
+	if err := env.CreateOnce(ctx, "alias of "+what, create, look, "AlreadyExistsException"); err != nil {
+		return "", fmt.Errorf("create alias %s for key %s: %w", alias, keyID, err)
+	}
+	return named, nil
+}
+
+// findOrphanKey returns a usable key of this account and Region that
+// groundwork made for alias (KeyAliasTag) and that no alias names, or the
+// zero UnnamedKey. A key pending deletion is not taken back: someone scheduled it.
+func findOrphanKey(ctx context.Context, api KMSAPI, alias string) (UnnamedKey, error) {
+	orphans, err := unnamedKeys(ctx, api)
+	if err != nil {
+		return UnnamedKey{}, err
+	}
+	for _, o := range orphans {
+		if o.Alias == alias && (o.State == string(types.KeyStateEnabled) || o.State == string(types.KeyStateDisabled)) {
+			return o, nil
+		}
+	}
+	return UnnamedKey{}, nil
+}
+
+// UnnamedKey is a key groundwork made (KeyAliasTag) that no alias names.
+type UnnamedKey struct {
+	ID, ARN, Alias, State string
+}
+
+// unnamedKeys lists the keys of the client's account and Region that
+// carry KeyAliasTag and that no alias names: one ListAliases, one
+// ListKeys, and one ListResourceTags and DescribeKey per key without an
+// alias (few: every key groundwork keeps has one).
+func unnamedKeys(ctx context.Context, api KMSAPI) ([]UnnamedKey, error) {
+	named := map[string]bool{}
+	aliases := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{Limit: aws.Int32(100)})
+	for aliases.HasMorePages() {
+		page, err := aliases.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, al := range page.Aliases {
+			if al.TargetKeyId != nil {
+				named[*al.TargetKeyId] = true
+			}
+		}
+	}
+	var out []UnnamedKey
+	keys := kms.NewListKeysPaginator(api, &kms.ListKeysInput{Limit: aws.Int32(1000)})
+	for keys.HasMorePages() {
+		page, err := keys.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range page.Keys {
+			id := aws.ToString(k.KeyId)
+			if named[id] {
+				continue
+			}
+			tags, err := api.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(id)})
+			if err != nil {
+				return nil, fmt.Errorf("tags of key %s: %w", id, err)
+			}
+			for _, t := range tags.Tags {
+				if aws.ToString(t.TagKey) != KeyAliasTag {
+					continue
+				}
+				desc, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+				if err != nil {
+					return nil, fmt.Errorf("describe key %s: %w", id, err)
+				}
+				out = append(out, UnnamedKey{ID: id, ARN: aws.ToString(desc.KeyMetadata.Arn),
+					Alias: aws.ToString(t.TagValue), State: string(desc.KeyMetadata.KeyState)})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b UnnamedKey) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // findKeyByAlias returns the ID of the key an alias points at, or "".

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
@@ -186,7 +187,7 @@ func kbPlan(t *testing.T, desired, actual *estate.Estate) *plan.Plan {
 // references seeded from the actual estate the plan was made against.
 func kbApply(t *testing.T, store *loggingtest.KeyStore, actual *estate.Estate, p *plan.Plan) (apply.Report, error) {
 	t.Helper()
-	env := &kinds.Env{Log: t.Logf}
+	env := &kinds.Env{Log: t.Logf, CreateBackoff: func(int) time.Duration { return 0 }}
 	kinds.SetClients[logging.Clients](env, store.Clients())
 	accounts := map[string]string{}
 	for key, a := range actual.Accounts {
@@ -429,5 +430,54 @@ func TestApplyKeyCreates(t *testing.T) {
 		if strings.Contains(k.Policy, "${") || strings.Contains(k.Policy, "\n") || !strings.Contains(k.Policy, "arn:aws:iam::"+kbSTID+":root") {
 			t.Errorf("%s policy: %s", alias, k.Policy)
 		}
+	}
+}
+
+// A lost CreateKey or CreateAlias response, or a run killed between the
+// two, never leaves a second key: the unnamed key groundwork made is found
+// by its tag and named.
+func TestApplyKeyNeverMakesASecondKey(t *testing.T) {
+	at := estate.Location{Account: kbSTID, Region: "us-east-1"}
+	for name, tc := range map[string]struct {
+		lose    map[string]int
+		killed  bool // an unnamed trail key from a killed run is there
+		creates int
+	}{
+		"lost CreateKey response":                  {lose: map[string]int{"CreateKey": 1}, creates: 2},
+		"lost CreateAlias response":                {lose: map[string]int{"CreateAlias": 1}, creates: 2},
+		"killed between CreateKey and CreateAlias": {killed: true, creates: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			desired, actual := kbEstates(t, kbSpec)
+			store := loggingtest.NewKeyStore()
+			store.LoseResponses = tc.lose
+			var orphan *loggingtest.Key
+			if tc.killed {
+				orphan = store.AddUnnamedKey(at, logging.CloudTrailKeyAlias, loggingtest.Key{Description: "half made",
+					Policy: `{"Statement":[]}`, State: kmstypes.KeyStateEnabled})
+			}
+			rep, err := kbApply(t, store, actual, kbPlan(t, desired, actual))
+			if err != nil {
+				t.Fatalf("apply: %v\n%+v", err, rep)
+			}
+			if n := store.Count("CreateKey"); n != tc.creates {
+				t.Errorf("CreateKey called %d times, want %d", n, tc.creates)
+			}
+			if n := len(store.Keys); n != 2 {
+				t.Errorf("%d keys, want 2", n)
+			}
+			for _, alias := range []string{logging.CloudTrailKeyAlias, logging.ConfigKeyAlias} {
+				k := store.KeyByAlias(at, alias)
+				if k == nil || !k.Rotation || k.Tags[logging.KeyAliasTag] != alias {
+					t.Fatalf("%s: %+v", alias, k)
+				}
+				if orphan != nil && alias == logging.CloudTrailKeyAlias && (k.ID != orphan.ID || !strings.Contains(k.Policy, kbOrgID)) {
+					t.Errorf("the unnamed key was not adopted and brought in line: %+v", *k)
+				}
+			}
+			if len(rep.Recovered) == 0 {
+				t.Errorf("the apply reports no recovery")
+			}
+		})
 	}
 }

@@ -189,11 +189,15 @@ func applyTrail(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		return err
 	}
 	if !exists {
-		err = createTrail(ctx, api, r)
-		var already *types.TrailAlreadyExistsException
-		if errors.As(err, &already) {
-			exists = true // made since the look-up, by another run: update it
-		} else if err != nil {
+		// A lost response, or TrailAlreadyExistsException for a trail made
+		// since the look-up (by this create or another run), is looked
+		// for again; an adopted trail is updated to the spec.
+		look := func(ctx context.Context) (bool, error) {
+			exists, err = trailExists(ctx, api, string(w.Account), v.Name)
+			return exists, err
+		}
+		if err := env.CreateOnce(ctx, fmt.Sprintf("trail %s in %s", v.Name, w),
+			func(ctx context.Context) error { return createTrail(ctx, api, r) }, look, "TrailAlreadyExistsException"); err != nil {
 			return fmt.Errorf("create trail %s in %s: %w", v.Name, w, err)
 		}
 	}

@@ -241,6 +241,14 @@ func (r recordingAt) EnableKey(_ context.Context, in *kms.EnableKeyInput, _ ...f
 	return &kms.EnableKeyOutput{}, nil
 }
 
+func (r recordingAt) ListKeys(context.Context, *kms.ListKeysInput, ...func(*kms.Options)) (*kms.ListKeysOutput, error) {
+	return &kms.ListKeysOutput{}, nil
+}
+
+func (r recordingAt) ListResourceTags(context.Context, *kms.ListResourceTagsInput, ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error) {
+	return &kms.ListResourceTagsOutput{}, nil
+}
+
 func (r recordingAt) CancelKeyDeletion(_ context.Context, in *kms.CancelKeyDeletionInput, _ ...func(*kms.Options)) (*kms.CancelKeyDeletionOutput, error) {
 	r.record("CancelKeyDeletion", in)
 	return &kms.CancelKeyDeletionOutput{}, nil

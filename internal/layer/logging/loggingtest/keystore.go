@@ -5,7 +5,9 @@ package loggingtest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/layer/logging"
 )
@@ -28,6 +31,11 @@ import (
 // policy or key ID still holding a ${...} reference is refused (moto
 // stores any string). Every call is counted by operation.
 type KeyStore struct {
+	// LoseResponses loses the response of the next N calls of an
+	// operation (CreateKey, CreateAlias) after the call took effect, as a
+	// broken connection would.
+	LoseResponses map[string]int
+
 	mu      sync.Mutex
 	calls   map[string]int
 	Keys    map[string]*Key    // by key ID
@@ -97,6 +105,21 @@ func (f *KeyStore) AddKey(w estate.Location, alias string, k Key) *Key {
 	k.Account, k.Region = string(w.Account), w.Region
 	f.Keys[k.ID] = &k
 	f.aliases[aliasKey(w, alias)] = k.ID
+	return &k
+}
+
+// AddUnnamedKey puts a key that groundwork made for alias (tagged
+// groundwork:alias) without the alias, as a run killed between CreateKey
+// and CreateAlias leaves it.
+func (f *KeyStore) AddUnnamedKey(w estate.Location, alias string, k Key) *Key {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.next++
+	k.ID = fmt.Sprintf("k-%d", f.next)
+	k.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", w.Region, w.Account, k.ID)
+	k.Account, k.Region = string(w.Account), w.Region
+	k.Tags = map[string]string{logging.KeyAliasTag: alias}
+	f.Keys[k.ID] = &k
 	return &k
 }
 
@@ -224,6 +247,9 @@ func (c fakeKSKMS) CreateKey(_ context.Context, in *kms.CreateKeyInput, _ ...fun
 		k.Tags[aws.ToString(t.TagKey)] = aws.ToString(t.TagValue)
 	}
 	c.f.Keys[k.ID] = k
+	if err := c.f.lost("CreateKey"); err != nil {
+		return nil, err
+	}
 	return &kms.CreateKeyOutput{KeyMetadata: &kmstypes.KeyMetadata{KeyId: aws.String(k.ID), Arn: aws.String(k.ARN),
 		Description: in.Description, KeyState: k.State, Enabled: true}}, nil
 }
@@ -240,7 +266,46 @@ func (c fakeKSKMS) CreateAlias(_ context.Context, in *kms.CreateAliasInput, _ ..
 		return nil, err
 	}
 	c.f.aliases[name] = k.ID
+	if err := c.f.lost("CreateAlias"); err != nil {
+		return nil, err
+	}
 	return &kms.CreateAliasOutput{}, nil
+}
+
+// ListKeys answers every key of the account and Region in one page.
+func (c fakeKSKMS) ListKeys(_ context.Context, _ *kms.ListKeysInput, _ ...func(*kms.Options)) (*kms.ListKeysOutput, error) {
+	c.f.enter("ListKeys")
+	defer c.f.mu.Unlock()
+	out := &kms.ListKeysOutput{}
+	for _, id := range slices.Sorted(maps.Keys(c.f.Keys)) {
+		if k := c.f.Keys[id]; k.Account == string(c.w.Account) && k.Region == c.w.Region {
+			out.Keys = append(out.Keys, kmstypes.KeyListEntry{KeyId: aws.String(k.ID), KeyArn: aws.String(k.ARN)})
+		}
+	}
+	return out, nil
+}
+
+func (c fakeKSKMS) ListResourceTags(_ context.Context, in *kms.ListResourceTagsInput, _ ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error) {
+	c.f.enter("ListResourceTags")
+	defer c.f.mu.Unlock()
+	k, err := c.key(aws.ToString(in.KeyId))
+	if err != nil {
+		return nil, err
+	}
+	out := &kms.ListResourceTagsOutput{}
+	for _, key := range slices.Sorted(maps.Keys(k.Tags)) {
+		out.Tags = append(out.Tags, kmstypes.Tag{TagKey: aws.String(key), TagValue: aws.String(k.Tags[key])})
+	}
+	return out, nil
+}
+
+// lost reports the lost response of this call of op; f.mu is held.
+func (f *KeyStore) lost(op string) error {
+	if f.LoseResponses[op] <= 0 {
+		return nil
+	}
+	f.LoseResponses[op]--
+	return &awsx.MaybeDoneError{Service: "KMS", Operation: op, Err: errors.New("connection reset by peer")}
 }
 
 // ListAliases answers one alias a page, so that a caller that does not
