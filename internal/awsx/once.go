@@ -21,7 +21,9 @@ import (
 //
 // Creates that AWS makes idempotent by name are not here and are retried
 // as usual: CreateTopic, PutMetricAlarm, Put* settings, CreateLogGroup
-// (ResourceAlreadyExists is adopted by its caller).
+// (ResourceAlreadyExists is adopted by its caller), and SNS Subscribe,
+// which answers the existing subscription for the same topic, protocol
+// and endpoint (AWS and moto alike) rather than making a second one.
 //
 // PutMetricFilter replaces a filter of the same name in AWS, but the local
 // API server the tests use (moto) appends a second one; it is here so
@@ -37,7 +39,6 @@ var NonIdempotent = map[string]bool{
 	"IAM/CreateRole":                         true,
 	"IAM/CreatePolicy":                       true,
 	"IAM/CreateUser":                         true,
-	"SNS/Subscribe":                          true,
 	"CloudWatch Logs/PutMetricFilter":        true,
 }
 

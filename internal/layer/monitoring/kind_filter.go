@@ -96,11 +96,19 @@ func applyMetricFilter(ctx context.Context, env *kinds.Env, ch plan.Change) erro
 	if same {
 		return nil
 	}
-	if _, err := api.PutMetricFilter(ctx, &cloudwatchlogs.PutMetricFilterInput{
-		LogGroupName: aws.String(f.LogGroup), FilterName: aws.String(f.Name), FilterPattern: aws.String(f.Pattern),
-		MetricTransformations: []types.MetricTransformation{{MetricName: aws.String(f.MetricName),
-			MetricNamespace: aws.String(f.Namespace), MetricValue: aws.String(metricValue)}},
-	}); err != nil {
+	// AWS replaces a filter of the same name, but the SDK does not send a
+	// lost PutMetricFilter again (awsx.NonIdempotent: moto appends a
+	// second filter of the name): a lost response is looked for first.
+	put := func(ctx context.Context) error {
+		_, err := api.PutMetricFilter(ctx, &cloudwatchlogs.PutMetricFilterInput{
+			LogGroupName: aws.String(f.LogGroup), FilterName: aws.String(f.Name), FilterPattern: aws.String(f.Pattern),
+			MetricTransformations: []types.MetricTransformation{{MetricName: aws.String(f.MetricName),
+				MetricNamespace: aws.String(f.Namespace), MetricValue: aws.String(metricValue)}},
+		})
+		return err
+	}
+	look := func(ctx context.Context) (bool, error) { return metricFilterInPlace(ctx, api, f) }
+	if err := env.CreateOnce(ctx, fmt.Sprintf("metric filter %s on %s in %s", f.Name, f.LogGroup, w), put, look); err != nil {
 		return fmt.Errorf("put metric filter %s on %s in %s: %w", f.Name, f.LogGroup, w, err)
 	}
 	return nil

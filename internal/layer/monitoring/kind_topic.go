@@ -185,6 +185,9 @@ func applyTopic(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		if slicesContainsFold(have, addr) {
 			continue
 		}
+		// Subscribe answers the existing subscription of the same topic,
+		// protocol and endpoint, so the SDK's retry after a lost response
+		// makes no second one.
 		if _, err := api.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(arn),
 			Protocol: aws.String(emailProtocol), Endpoint: aws.String(addr)}); err != nil {
 			return fmt.Errorf("subscribe %s to topic %s in %s: %w", addr, v.Name, w, err)
