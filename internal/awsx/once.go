@@ -37,8 +37,6 @@ var NonIdempotent = map[string]bool{
 	"KMS/CreateAlias":                        true,
 	"CloudTrail/CreateTrail":                 true,
 	"IAM/CreateRole":                         true,
-	"IAM/CreatePolicy":                       true,
-	"IAM/CreateUser":                         true,
 	"CloudWatch Logs/PutMetricFilter":        true,
 }
 
