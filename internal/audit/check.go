@@ -31,6 +31,14 @@ type Check struct {
 	Rationale string
 	// Remediation names the spec field or manual step that fixes a finding.
 	Remediation string
+	// Reads names what Run looks at beyond the organization's core (its
+	// OUs and accounts, without which there is no audit): layers
+	// ("hardening") or parts of them ("organization/contacts"), as the
+	// layers name what they could not read (inventory.Unread.Read). Where
+	// one of them was not read, the check is not evaluated instead of
+	// passing for having seen nothing. A check of a layer names at least
+	// its layer; a core check names nothing.
+	Reads []string
 	// Run returns the check's findings, setting only Resource and Message;
 	// Run (the package function) fills in the rest from the Check. It must
 	// be pure: no I/O, no AWS calls, no mutation of the estate.

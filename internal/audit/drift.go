@@ -25,9 +25,15 @@ func init() {
 			"would silently undo or redo it.",
 		Remediation: "run groundwork plan to review the differences and groundwork apply to converge the organization on " +
 			"foundation.yaml, or change foundation.yaml to accept the live state",
-		Run: checkDrift,
+		Reads: []string{ReadPlan},
+		Run:   checkDrift,
 	})
 }
+
+// ReadPlan is what the drift check reads: the plan against the spec,
+// made from every layer the spec manages. The audit records a layer the
+// plan could not compare, as it was not read, under ReadPlan too.
+const ReadPlan = "plan"
 
 // checkDrift reports each drift entry as one finding, in the estate's
 // order (Run sorts findings).

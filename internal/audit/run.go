@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // Result is the outcome of one audit.
@@ -18,12 +19,21 @@ type Result struct {
 	Suppressed []Finding
 	// Notices report suppressions that have expired or matched nothing.
 	Notices []Notice
+	// Unread is what could not be read, sorted (inventory.SortUnread);
+	// empty when the audit read everything it looks at (Complete).
+	Unread []inventory.Unread
+	// NotEvaluated holds, by check ID, the parts of Unread a check reads
+	// (Check.Reads): where they are, the check was not evaluated. A check
+	// missing from it was evaluated everywhere.
+	NotEvaluated map[string][]inventory.Unread
 }
 
-// Run runs every registered check over the estate. It is pure: no AWS
-// calls, no I/O, and the estate is not modified. A nil estate is audited as
-// an empty one.
-func Run(e *estate.Estate) Result {
+// Run runs every registered check over the estate, which lacks what
+// unread says could not be read: each check that reads any of it is not
+// evaluated there (Result.NotEvaluated). It is pure: no AWS calls, no
+// I/O, and the estate is not modified. A nil estate is audited as an
+// empty one.
+func Run(e *estate.Estate, unread ...inventory.Unread) Result {
 	if e == nil {
 		e = estate.New()
 	}
@@ -33,6 +43,7 @@ func Run(e *estate.Estate) Result {
 		r.Findings = append(r.Findings, RunCheck(c, e)...)
 	}
 	SortFindings(r.Findings)
+	r.SetUnread(unread)
 	return r
 }
 

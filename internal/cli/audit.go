@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/policy"
@@ -27,6 +28,7 @@ type auditFlags struct {
 	formats, outputs, regions []string
 	failOn, suppressions      string
 	listChecks, noDrift       bool
+	allowPartial              bool
 }
 
 func newAudit(g *globals) *cobra.Command {
@@ -54,8 +56,13 @@ Suppressions (--suppressions, default groundwork-suppressions.yaml next to
 the spec) mute accepted findings by check ID and resource pattern until
 they expire; expired and unused suppressions are reported.
 
-Exit code 3 when a finding that is not suppressed is at or above --fail-on,
-0 otherwise, 1 on error.`,
+What could not be read (a layer, or a part of one, in an account or
+Region) is recorded with its cause, and the checks that read it are "not
+evaluated" there in every report, never passed.
+
+Exit code 3 when a finding that is not suppressed is at or above --fail-on;
+else 4 when the audit is incomplete (something could not be read), unless
+--allow-partial; else 0; 1 on error.`,
 		Example: `  groundwork audit
   groundwork audit -o json > findings.json
   groundwork audit --fail-on medium
@@ -80,6 +87,7 @@ Exit code 3 when a finding that is not suppressed is at or above --fail-on,
 	f.StringVar(&fl.suppressions, "suppressions", "", "suppressions file (default: "+audit.DefaultSuppressionsFile+" next to the spec, when it exists)")
 	f.BoolVar(&fl.listChecks, "list-checks", false, "print every check with its severity and guidance, and counts; no AWS calls")
 	f.BoolVar(&fl.noDrift, "no-drift", false, "do not report the changes a plan against the spec would make")
+	f.BoolVar(&fl.allowPartial, "allow-partial", false, "exit by the findings alone when something could not be read (the reports still say what was not evaluated)")
 	f.StringSliceVar(&fl.regions, "regions", nil, "operational Regions to read, comma-separated (default: the spec's, else the session's Region)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(severityNames(), cobra.ShellCompDirectiveNoFileComp))
@@ -133,21 +141,24 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 	}
 
 	ctx := cmd.Context()
-	warn := func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }
-	actual, r, err := g.collect(ctx, role, warn)
+	unread := &inventory.UnreadLog{Then: func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }}
+	actual, r, err := g.collect(ctx, role, unread.Warn)
 	if err != nil {
 		return err
 	}
 	regions, home := operationalRegions(f, fl.regions, r.Session)
 	layer.Survey(ctx, r, auditScope(actual, regions, home), desired, actual)
+	gaps := unread.List()
 	if desired != nil && !fl.noDrift {
-		// The plan `groundwork plan` would make, from this same read.
-		view := layer.PlanView(actual, layer.WantedBy(desired))
-		actual.Drift = driftOf(kinds.Plan(desired, view), actual)
+		// The plan `groundwork plan` would make, from this same read, of
+		// the layers that were read whole.
+		compared, notCompared := planLayers(layer.WantedBy(desired), gaps)
+		actual.Drift = driftOf(kinds.Plan(layer.PlanView(desired, compared), layer.PlanView(actual, compared)), actual)
+		gaps = append(gaps, notCompared...)
 		g.progress("%d change(s) between the spec and the organization", len(actual.Drift))
 	}
 	estate.Annotate(actual, desired)
-	res := audit.Run(actual)
+	res := audit.Run(actual, gaps...)
 	res.Suppress(sups, time.Now())
 
 	meta := report.Meta{Version: groundworkVersion(), Generated: time.Now().UTC()}
@@ -160,10 +171,52 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 	if allToFiles(targets) {
 		fmt.Fprintln(g.io.Err, summary(targets, res))
 	}
-	if res.Failed(threshold) {
+	if !res.Complete() {
+		fmt.Fprintln(g.io.Err, incompleteLine(res, fl.allowPartial))
+	}
+	switch {
+	case res.Failed(threshold):
 		return &exitError{code: ExitFindings}
+	case !res.Complete() && !fl.allowPartial:
+		return &exitError{code: ExitIncomplete}
 	}
 	return nil
+}
+
+// planLayers splits the layers a plan reads into those read whole, which
+// the drift check compares with the spec, and those with a part not read:
+// a plan over them would take what was not read for missing and report
+// it as drift. Each part not read becomes one under audit.ReadPlan
+// ("plan/hardening"), so that the drift check is not evaluated there.
+func planLayers(wanted []string, unread []inventory.Unread) (compared []string, notCompared []inventory.Unread) {
+	for _, name := range wanted {
+		whole := true
+		for _, u := range unread {
+			if u.Read == "" || u.Covers(name) {
+				whole = false
+				u.Read = audit.ReadPlan + "/" + name
+				notCompared = append(notCompared, u)
+			}
+		}
+		if whole {
+			compared = append(compared, name)
+		}
+	}
+	return compared, notCompared
+}
+
+// incompleteLine says on stderr that the audit is incomplete and what
+// follows: "audit incomplete: 2 parts not read, 9 checks not evaluated
+// (see the report); exit 4 (--allow-partial exits by the findings
+// alone)".
+func incompleteLine(r audit.Result, allowPartial bool) string {
+	_, notEvaluated := r.Evaluated()
+	s := fmt.Sprintf("audit incomplete: %d part%s not read, %d check%s not evaluated (the report lists them)",
+		len(r.Unread), plural(len(r.Unread)), notEvaluated, plural(notEvaluated))
+	if allowPartial {
+		return s + "; --allow-partial: the exit code follows the findings alone"
+	}
+	return s + fmt.Sprintf("; exit %d unless findings fail first (--allow-partial exits by the findings alone)", ExitIncomplete)
 }
 
 // loadSuppressions reads the suppressions file: the one given, which must

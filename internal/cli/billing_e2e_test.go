@@ -166,7 +166,7 @@ func TestBillingLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	}
 	// The audit finds nothing in the billing layer just built (moto
 	// confirms e-mail subscriptions at once).
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed); got != want {
+	if got, want := auditFindingsUnread(t, dir, motoBillingUnread...), wantFindings(unhardened, untrailed); got != want {
 		t.Errorf("audit after building the billing layer = %s, want %s", got, want)
 	}
 	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--stats")
@@ -174,6 +174,12 @@ func TestBillingLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 		t.Errorf("second apply wrote:\n%s", errOut)
 	}
 }
+
+// motoBillingUnread is what an audit of the billing layer cannot read on
+// moto, which lacks DescribeSubscribersForNotification: the subscribers
+// of the budget's notifications, so the plan cannot compare the billing
+// layer with the spec either, and the audit is incomplete.
+var motoBillingUnread = []string{"billing/subscribers", "plan/billing"}
 
 func TestBillingDriftIsPlannedAndAudited(t *testing.T) {
 	m := testenv.Moto(t)
@@ -199,7 +205,7 @@ func TestBillingDriftIsPlannedAndAudited(t *testing.T) {
 			t.Errorf("drift plan lacks %q:\n%s", want, out)
 		}
 	}
-	ids := auditFindings(t, dir)
+	ids := auditFindingsUnread(t, dir, motoBillingUnread...)
 	for _, want := range []string{"GW-BIL-002", "GW-BIL-004"} {
 		if !strings.Contains(ids, want) {
 			t.Errorf("audit of the drift lacks %s: %s", want, ids)
@@ -211,7 +217,7 @@ func TestBillingDriftIsPlannedAndAudited(t *testing.T) {
 	if got := budgetNotifications(t, m, mgmt); got["FORECASTED"] != 100 {
 		t.Errorf("apply did not restore the forecast notification: %v", got)
 	}
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed); got != want {
+	if got, want := auditFindingsUnread(t, dir, motoBillingUnread...), wantFindings(unhardened, untrailed); got != want {
 		t.Errorf("audit after repair = %s, want %s", got, want)
 	}
 }

@@ -23,6 +23,9 @@ const (
 	ExitError    = 1 // any error: bad spec, bad flags, AWS failure, incomplete apply
 	ExitChanges  = 2 // plan --detailed-exitcode: the plan has changes
 	ExitFindings = 3 // audit: findings at or above --fail-on
+	// ExitIncomplete: audit could not read everything and no finding
+	// failed it first; --allow-partial turns it off.
+	ExitIncomplete = 4
 )
 
 // exitError carries an exit code other than ExitError through cobra.

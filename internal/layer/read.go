@@ -12,22 +12,34 @@ import (
 
 // Read reads the named layers into actual, one after the other in order,
 // where desired says they live. Without r.Warn the first failure is
-// returned; with it, a layer that cannot be read is reported to r.Warn and
-// forgotten, so that its checks are skipped instead of the run failing.
+// returned; with it, a layer that cannot be read is reported to r.Warn as
+// an inventory.NotReadError of the layer and forgotten, so that its checks
+// are not evaluated instead of the run failing. What the layer itself
+// passes to r.Warn reaches it as a NotReadError of the layer or of a part
+// of it (see inventory.InLayer).
 func Read(ctx context.Context, r inventory.Reader, names []string, desired, actual *estate.Estate) error {
 	for _, l := range All() {
 		if !slices.Contains(names, l.Name) || l.Read == nil {
 			continue
 		}
-		if err := l.Read(ctx, r, desired, actual); err != nil {
+		if err := l.Read(ctx, inLayer(r, l.Name), desired, actual); err != nil {
 			if r.Warn == nil {
 				return fmt.Errorf("read the %s layer: %w", l.Name, err)
 			}
 			l.Forget(actual)
-			r.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", l.Name, err))
+			r.Warn(inventory.InLayer(l.Name, err))
 		}
 	}
 	return nil
+}
+
+// inLayer is r with its Warn, when set, naming the layer in what it is
+// passed.
+func inLayer(r inventory.Reader, name string) inventory.Reader {
+	if warn := r.Warn; warn != nil {
+		r.Warn = func(err error) { warn(inventory.InLayer(name, err)) }
+	}
+	return r
 }
 
 // Survey reads what the audit needs: first, in order, every layer without
@@ -35,8 +47,8 @@ func Read(ctx context.Context, r inventory.Reader, names []string, desired, actu
 // Survey at the same time. Each Survey writes only its own layer of the
 // estate and calls other APIs than the rest in the main, so their
 // throttling budgets hardly overlap. A failure is reported to r.Warn (which
-// must be set) and forgets the layer: its checks are skipped, the audit
-// goes on.
+// must be set) as Read reports it and forgets the layer: its checks are
+// not evaluated, the audit goes on.
 func Survey(ctx context.Context, r inventory.Reader, scope estate.Scope, desired, actual *estate.Estate) {
 	var planned []string
 	for _, l := range All() {
@@ -61,9 +73,9 @@ func Survey(ctx context.Context, r inventory.Reader, scope estate.Scope, desired
 			continue
 		}
 		wg.Go(func() {
-			if err := l.Survey(ctx, r, scope, desired, actual); err != nil {
+			if err := l.Survey(ctx, inLayer(r, l.Name), scope, desired, actual); err != nil {
 				l.Forget(actual)
-				r.Warn(fmt.Errorf("%s layer not read, its checks are skipped: %w", l.Name, err))
+				r.Warn(inventory.InLayer(l.Name, err))
 			}
 		})
 	}

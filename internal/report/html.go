@@ -16,7 +16,9 @@ import (
 // can be archived as a CI artifact and opened anywhere. It has a summary by
 // severity and by account, a findings table filtered in the browser by text
 // and by severity, and a section per check with findings saying why it
-// matters and how to fix it. It follows the reader's light or dark colour
+// matters and how to fix it. An incomplete audit opens with a banner
+// naming what could not be read and why, and the checks each part kept
+// from being evaluated. It follows the reader's light or dark colour
 // scheme.
 type HTML struct{ Meta Meta }
 
@@ -31,6 +33,9 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 type htmlPage struct {
 	Version, Spec, Generated string
 	ChecksRun                int
+	Incomplete               bool
+	Evaluated, NotEvaluated  int
+	Unread                   []htmlUnread
 	Severities               []htmlCount
 	Total, SuppressedCount   int
 	Accounts                 []htmlAccount
@@ -38,6 +43,13 @@ type htmlPage struct {
 	Suppressed               []htmlFinding
 	Notices                  []audit.Notice
 	Checks                   []htmlCheck
+}
+
+// htmlUnread is a part not read, and the checks it kept from being
+// evaluated.
+type htmlUnread struct {
+	Read, Place, Cause string
+	Checks             []string
 }
 
 type htmlCount struct {
@@ -79,6 +91,17 @@ func (h HTML) page(r audit.Result) htmlPage {
 		Total:           len(fs),
 		SuppressedCount: len(r.Suppressed),
 		Notices:         r.Notices,
+	}
+	p.Incomplete = !r.Complete()
+	p.Evaluated, p.NotEvaluated = r.Evaluated()
+	for _, u := range r.Unread {
+		row := htmlUnread{Read: u.Read, Place: u.Place(), Cause: u.Cause()}
+		for _, c := range r.Checks {
+			if slices.Contains(r.NotEvaluated[c.ID], u) {
+				row.Checks = append(row.Checks, c.ID)
+			}
+		}
+		p.Unread = append(p.Unread, row)
 	}
 	if !h.Meta.Generated.IsZero() {
 		p.Generated = h.Meta.Generated.UTC().Format(time.RFC3339)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // jsonSchemaVersion is the version of the JSON document's shape. It goes up
@@ -23,15 +24,17 @@ type JSON struct{ Meta Meta }
 var _ Writer = JSON{}
 
 type jsonReport struct {
-	SchemaVersion int           `json:"schema_version"`
-	Tool          jsonTool      `json:"tool"`
-	Generated     *string       `json:"generated"`
-	Spec          string        `json:"spec"`
-	Summary       jsonSummary   `json:"summary"`
-	Checks        []jsonCheck   `json:"checks"`
-	Findings      []jsonFinding `json:"findings"`
-	Suppressed    []jsonFinding `json:"suppressed"`
-	Notices       []jsonNotice  `json:"notices"`
+	SchemaVersion int         `json:"schema_version"`
+	Tool          jsonTool    `json:"tool"`
+	Generated     *string     `json:"generated"`
+	Spec          string      `json:"spec"`
+	Summary       jsonSummary `json:"summary"`
+	// Completeness says whether everything the checks read was read.
+	Completeness jsonCompleteness `json:"completeness"`
+	Checks       []jsonRunCheck   `json:"checks"`
+	Findings     []jsonFinding    `json:"findings"`
+	Suppressed   []jsonFinding    `json:"suppressed"`
+	Notices      []jsonNotice     `json:"notices"`
 }
 
 type jsonTool struct {
@@ -58,6 +61,42 @@ type jsonCheck struct {
 	Controls    []string            `json:"controls"`
 	Rationale   string              `json:"rationale"`
 	Remediation string              `json:"remediation"`
+}
+
+// jsonRunCheck is a check as the report gives it: as the catalogue does,
+// and what became of it.
+type jsonRunCheck struct {
+	jsonCheck
+	// Status is passed, failed or not_evaluated (audit.Status).
+	Status audit.Status `json:"status"`
+	// NotEvaluated are the parts not read that kept the check from being
+	// evaluated, where they are; [] when it was evaluated everywhere.
+	NotEvaluated []jsonUnread `json:"not_evaluated"`
+}
+
+type jsonCompleteness struct {
+	Complete     bool         `json:"complete"`
+	Evaluated    int          `json:"evaluated"`
+	NotEvaluated int          `json:"not_evaluated"`
+	Unread       []jsonUnread `json:"unread"`
+}
+
+// jsonUnread is a part of the estate that could not be read.
+type jsonUnread struct {
+	Read      string `json:"read"`
+	Account   string `json:"account"`
+	Region    string `json:"region"`
+	Code      string `json:"code"`
+	Operation string `json:"operation"`
+	Message   string `json:"message"`
+}
+
+func jsonUnreads(us []inventory.Unread) []jsonUnread {
+	out := make([]jsonUnread, 0, len(us))
+	for _, u := range us {
+		out = append(out, jsonUnread{Read: u.Read, Account: u.Account, Region: u.Region, Code: u.Code, Operation: u.Operation, Message: u.Message})
+	}
+	return out
 }
 
 type jsonFinding struct {
@@ -101,13 +140,15 @@ func (j JSON) Write(w io.Writer, r audit.Result) error {
 			Critical: n[audit.Critical], High: n[audit.High], Medium: n[audit.Medium], Low: n[audit.Low], Info: n[audit.Info],
 			Total: len(fs), Suppressed: len(r.Suppressed),
 		},
-		Checks:     []jsonCheck{},
+		Checks:     []jsonRunCheck{},
 		Findings:   jsonFindings(fs),
 		Suppressed: jsonFindings(sorted(r.Suppressed)),
 		Notices:    []jsonNotice{},
 	}
+	evaluated, notEvaluated := r.Evaluated()
+	doc.Completeness = jsonCompleteness{Complete: r.Complete(), Evaluated: evaluated, NotEvaluated: notEvaluated, Unread: jsonUnreads(r.Unread)}
 	for _, c := range checksOf(r) {
-		doc.Checks = append(doc.Checks, toJSONCheck(c))
+		doc.Checks = append(doc.Checks, jsonRunCheck{jsonCheck: toJSONCheck(c), Status: r.Status(c.ID), NotEvaluated: jsonUnreads(r.NotEvaluated[c.ID])})
 	}
 	for _, nt := range r.Notices {
 		doc.Notices = append(doc.Notices, jsonNotice{Kind: nt.Kind, Message: nt.Message, Suppression: toJSONSuppression(nt.Suppression)})

@@ -11,8 +11,10 @@ import (
 
 // JUnit renders the result as JUnit XML for CI systems that show test
 // reports: a test suite per check that ran, a test case per resource the
-// check found something on (failed, or skipped when suppressed), and one
-// passing case, named after the check's title, for a check with nothing to
+// check found something on (failed, or skipped when suppressed), a
+// skipped case for each part not read that kept the check from being
+// evaluated (its message the cause), and one passing case, named after
+// the check's title, only for a check evaluated everywhere with nothing to
 // report.
 type JUnit struct{ Meta Meta }
 
@@ -81,6 +83,13 @@ func (j JUnit) Write(w io.Writer, r audit.Result) error {
 			s.Cases = append(s.Cases, junitCase{
 				Classname: c.ID, Name: f.Resource,
 				Skipped: &junitSkipped{Message: "suppressed: " + reason},
+			})
+			s.Skipped++
+		}
+		for _, u := range r.NotEvaluated[c.ID] {
+			s.Cases = append(s.Cases, junitCase{
+				Classname: c.ID, Name: "not evaluated: " + u.Read + " (" + u.Place() + ")",
+				Skipped: &junitSkipped{Message: "not evaluated: " + u.Read + " (" + u.Place() + ") could not be read: " + u.Cause()},
 			})
 			s.Skipped++
 		}

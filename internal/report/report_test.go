@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -81,6 +82,7 @@ var results = map[string]audit.Result{
 	"one": {Checks: allChecks, Findings: []audit.Finding{
 		finding(chkUnderRoot, "333333333333", "", "account/333333333333 (identity-center)", "member account sits directly under the root"),
 	}},
+	"incomplete": incomplete(),
 	"findings": {
 		Checks: allChecks,
 		Findings: []audit.Finding{
@@ -105,6 +107,28 @@ var results = map[string]audit.Result{
 				Suppression: audit.Suppression{CheckID: "GW-LOG-001", Resource: "trail/old", Reason: "old trail", Source: "suppressions.yaml:15"}},
 		},
 	},
+}
+
+// incomplete is an audit that could not read the hardening layer
+// anywhere, nor the logging layer in one account and Region: root MFA is
+// not evaluated, the trail check failed where it was read.
+func incomplete() audit.Result {
+	mfa, trail := chkRootMFA, chkTrail
+	mfa.Reads, trail.Reads = []string{"hardening"}, []string{"logging"}
+	r := audit.Result{
+		Checks: []audit.Check{chkLogArchive, chkProdSplit, chkUnderRoot, chkEnvironment, mfa, chkBudget, trail},
+		Findings: []audit.Finding{
+			finding(trail, "111111111111", "eu-west-1", "trail/org-trail", `trail "org-trail" logs only eu-west-1`),
+			finding(chkUnderRoot, "333333333333", "", "account/333333333333 (identity-center)", "member account sits directly under the root"),
+		},
+	}
+	r.SetUnread([]inventory.Unread{
+		{Read: "logging", Account: "222222222222", Region: "eu-west-1", Code: "AccessDenied", Operation: "CloudTrail DescribeTrails",
+			Message: "User: arn:aws:sts::222222222222:assumed-role/OrganizationAccountAccessRole/groundwork is not authorized to perform: cloudtrail:DescribeTrails"},
+		{Read: "hardening", Code: "AccessDenied", Operation: "STS AssumeRole",
+			Message: "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole & <more>"},
+	})
+	return r
 }
 
 func withSuppression(f audit.Finding, s audit.Suppression) audit.Finding {
@@ -409,5 +433,88 @@ func TestFormatForPath(t *testing.T) {
 				t.Errorf("FormatForPath(%q) = %q, %v, want %q, %v", tt.path, got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// An incomplete audit never looks complete: JUnit skips each check not
+// evaluated, with the cause, instead of passing it; SARIF's invocation is
+// not successful and names each part not read; JSON gives each check its
+// status.
+func TestIncompleteAuditInEveryMachineFormat(t *testing.T) {
+	r := incomplete()
+	var junit struct {
+		Suites []struct {
+			Name    string `xml:"name,attr"`
+			Skipped int    `xml:"skipped,attr"`
+			Cases   []struct {
+				Name    string `xml:"name,attr"`
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(render(t, JUnit{Meta: meta}, r), &junit); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range junit.Suites {
+		if s.Name != "GW-IAM-001" {
+			continue
+		}
+		if len(s.Cases) != 1 || s.Cases[0].Skipped == nil || s.Skipped != 1 ||
+			!strings.Contains(s.Cases[0].Skipped.Message, "hardening (every account) could not be read: AccessDenied on STS AssumeRole") {
+			t.Errorf("JUnit GW-IAM-001 = %+v, want one skipped case naming the AccessDenied", s)
+		}
+	}
+
+	var sarif struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful        bool `json:"executionSuccessful"`
+				ToolExecutionNotifications []struct {
+					Message    struct{ Text string }
+					Properties struct {
+						Read         string
+						Code         string
+						NotEvaluated []string
+					}
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, SARIF{Meta: meta}, r), &sarif); err != nil {
+		t.Fatal(err)
+	}
+	inv := sarif.Runs[0].Invocations
+	if len(inv) != 1 || inv[0].ExecutionSuccessful || len(inv[0].ToolExecutionNotifications) != 2 ||
+		inv[0].ToolExecutionNotifications[0].Properties.Code != "AccessDenied" ||
+		!slices.Equal(inv[0].ToolExecutionNotifications[0].Properties.NotEvaluated, []string{"GW-IAM-001"}) {
+		t.Errorf("SARIF invocations = %+v", inv)
+	}
+
+	var doc struct {
+		Completeness struct {
+			Complete     bool
+			NotEvaluated int `json:"not_evaluated"`
+		}
+		Checks []struct {
+			ID           string
+			Status       string
+			NotEvaluated []struct{ Read string } `json:"not_evaluated"`
+		}
+	}
+	if err := json.Unmarshal(render(t, JSON{Meta: meta}, r), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Completeness.Complete || doc.Completeness.NotEvaluated != 1 {
+		t.Errorf("JSON completeness = %+v", doc.Completeness)
+	}
+	status := map[string]string{}
+	for _, c := range doc.Checks {
+		status[c.ID] = c.Status
+	}
+	if status["GW-IAM-001"] != "not_evaluated" || status["GW-LOG-001"] != "failed" || status["GW-ORG-002"] != "passed" {
+		t.Errorf("JSON statuses = %v", status)
 	}
 }

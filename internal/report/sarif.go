@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -20,7 +22,11 @@ import (
 // (suppressed findings included, marked with their suppression). Findings
 // concern AWS resources, not lines of code, so every result points at line
 // 1 of the spec (Meta.Spec, or foundation.yaml) and names the resource as a
-// logical location. docs/report-formats.md describes the mapping.
+// logical location. The run's one invocation says whether the audit read
+// everything: an incomplete one is not executionSuccessful, and each part
+// not read is a tool execution notification with its cause and the checks
+// it kept from being evaluated. docs/report-formats.md describes the
+// mapping.
 type SARIF struct{ Meta Meta }
 
 var _ Writer = SARIF{}
@@ -68,8 +74,31 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+// sarifNotification is a part of the estate the audit could not read.
+type sarifNotification struct {
+	Level      string                 `json:"level"`
+	Message    sarifText              `json:"message"`
+	Properties sarifNotificationProps `json:"properties"`
+}
+
+type sarifNotificationProps struct {
+	Read      string `json:"read"`
+	Account   string `json:"account,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Code      string `json:"code,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	// NotEvaluated are the IDs of the checks it kept from being evaluated.
+	NotEvaluated []string `json:"notEvaluated"`
 }
 
 type sarifTool struct {
@@ -189,13 +218,35 @@ func (s SARIF) Write(w io.Writer, r audit.Result) error {
 			Tool: sarifTool{Driver: sarifDriver{
 				Name: "groundwork", Version: s.Meta.Version, InformationURI: informationURI, Rules: rules,
 			}},
-			Results: results,
+			Invocations: []sarifInvocation{sarifInvocationOf(r)},
+			Results:     results,
 		}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
+}
+
+// sarifInvocationOf says whether the audit read everything, and what it
+// could not read.
+func sarifInvocationOf(r audit.Result) sarifInvocation {
+	inv := sarifInvocation{ExecutionSuccessful: r.Complete()}
+	for _, u := range r.Unread {
+		ids := []string{}
+		for _, c := range r.Checks {
+			if slices.Contains(r.NotEvaluated[c.ID], u) {
+				ids = append(ids, c.ID)
+			}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level:   "error",
+			Message: sarifText{Text: fmt.Sprintf("%s (%s) could not be read: %s; %d check(s) not evaluated there", u.Read, u.Place(), u.Cause(), len(ids))},
+			Properties: sarifNotificationProps{Read: u.Read, Account: u.Account, Region: u.Region, Code: u.Code,
+				Operation: u.Operation, NotEvaluated: ids},
+		})
+	}
+	return inv
 }
 
 func sarifRuleFor(c audit.Check) sarifRule {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
@@ -27,6 +28,11 @@ import (
 //
 //	7 checks run
 //
+// An incomplete audit (audit.Result.Complete) opens with a banner naming
+// what could not be read and why, lists after the summary which checks
+// each part kept from being evaluated, and ends "94 checks run: 64
+// evaluated, 30 not evaluated".
+//
 // With Meta.Color the severity names are coloured with ANSI escapes.
 type Text struct{ Meta Meta }
 
@@ -47,6 +53,9 @@ const ansiReset = "\x1b[0m"
 func (t Text) Write(w io.Writer, r audit.Result) error {
 	bw := bufio.NewWriter(w)
 	fs := sorted(r.Findings)
+	if !r.Complete() {
+		t.banner(bw, r)
+	}
 	for i, f := range fs {
 		if i == 0 || f.Severity != fs[i-1].Severity {
 			if i > 0 {
@@ -92,8 +101,78 @@ func (t Text) Write(w io.Writer, r audit.Result) error {
 		}
 	}
 
-	fmt.Fprintf(bw, "\n%d %s run\n", len(r.Checks), plural(len(r.Checks), "check", "checks"))
+	if !r.Complete() {
+		notEvaluatedText(bw, r)
+	}
+
+	fmt.Fprintf(bw, "\n%d %s run", len(r.Checks), plural(len(r.Checks), "check", "checks"))
+	if !r.Complete() {
+		evaluated, notEvaluated := r.Evaluated()
+		fmt.Fprintf(bw, ": %d evaluated, %d not evaluated", evaluated, notEvaluated)
+	}
+	fmt.Fprintln(bw)
 	return bw.Flush()
+}
+
+// banner opens the report of an incomplete audit: what was not read and
+// why, so that nobody reads the findings as the whole story.
+func (t Text) banner(w io.Writer, r audit.Result) {
+	_, notEvaluated := r.Evaluated()
+	head := fmt.Sprintf("INCOMPLETE AUDIT: %d %s could not be read; %d %s not evaluated, neither passed nor failed",
+		len(r.Unread), plural(len(r.Unread), "part", "parts"), notEvaluated, plural(notEvaluated, "check was", "checks were"))
+	if t.Meta.Color {
+		head = severityColor[audit.Critical] + head + ansiReset
+	}
+	fmt.Fprintln(w, head)
+	for _, u := range r.Unread {
+		fmt.Fprintf(w, "  %s\n", indent(u.String(), 2))
+	}
+	fmt.Fprintln(w)
+}
+
+// notEvaluatedText lists, for each part not read, the checks it kept from
+// being evaluated, and which of them failed elsewhere.
+func notEvaluatedText(w io.Writer, r audit.Result) {
+	fmt.Fprintln(w, "\nNot evaluated")
+	for _, u := range r.Unread {
+		var ids []string
+		for _, c := range r.Checks {
+			if slices.Contains(r.NotEvaluated[c.ID], u) {
+				id := c.ID
+				if r.Status(c.ID) == audit.StatusFailed {
+					id += " (failed elsewhere)"
+				}
+				ids = append(ids, id)
+			}
+		}
+		fmt.Fprintf(w, "  %s (%s)\n", u.Read, u.Place())
+		if len(ids) == 0 {
+			fmt.Fprintln(w, "    no check reads it")
+			continue
+		}
+		fmt.Fprintf(w, "    %s\n", wrapWords(ids, 72, "    "))
+	}
+}
+
+// wrapWords joins words with spaces into lines of at most width
+// characters, continuing each line after prefix.
+func wrapWords(words []string, width int, prefix string) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range words {
+		if i > 0 {
+			if n+1+len(word) > width {
+				b.WriteString("\n" + prefix)
+				n = 0
+			} else {
+				b.WriteString(" ")
+				n++
+			}
+		}
+		b.WriteString(word)
+		n += len(word)
+	}
+	return b.String()
 }
 
 // severity colours text, already padded, by severity when colour is on.

@@ -29,7 +29,8 @@ func init() {
 			"resources, is found only on the monthly bill.",
 		Remediation: "set billing.budget.monthly_usd in foundation.yaml and run groundwork apply, which creates a monthly cost budget " +
 			"that notifies the billing topic on actual and forecasted spend",
-		Run: checkBudget,
+		Reads: []string{readBudgets},
+		Run:   checkBudget,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-BIL-002",
@@ -41,7 +42,8 @@ func init() {
 			"warns while there is still time to act.",
 		Remediation: "for groundwork's budget keep billing.budget.forecast_percent (default 100) in foundation.yaml and run groundwork apply; " +
 			"add a FORECASTED notification to any other budget in the Budgets console",
-		Run: checkBudgetForecast,
+		Reads: []string{readBudgets},
+		Run:   checkBudgetForecast,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-BIL-003",
@@ -54,7 +56,8 @@ func init() {
 		Remediation: "list the billing distribution list under billing.topic.subscribers in foundation.yaml and run groundwork apply, " +
 			"then confirm the subscription from the e-mail AWS sends (a manual step; an unconfirmed one expires after three days " +
 			"and the next apply subscribes the address again)",
-		Run: checkBillingTopic,
+		Reads: []string{readTopics},
+		Run:   checkBillingTopic,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-BIL-004",
@@ -67,7 +70,8 @@ func init() {
 			"invoice.",
 		Remediation: "set billing.billing_alarm.threshold_usd in foundation.yaml and run groundwork apply; turn on Billing preferences > " +
 			"Receive CloudWatch Billing Alerts in the management account (a manual step), without which AWS publishes no EstimatedCharges metric",
-		Run: checkBillingAlarm,
+		Reads: []string{readAlarms},
+		Run:   checkBillingAlarm,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-BIL-005",
@@ -78,7 +82,8 @@ func init() {
 			"cannot be traced to the account, resource and hour it came from.",
 		Remediation: "keep billing.cur in foundation.yaml (enabled by default: hourly, resource IDs, Parquet for Amazon Athena, under the " +
 			"prefix cur-hourly) and run groundwork apply",
-		Run: checkCostReport,
+		Reads: []string{readReports},
+		Run:   checkCostReport,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-BIL-006",
@@ -89,7 +94,8 @@ func init() {
 			"so costs cannot be charged back to owners, business units or cost centers.",
 		Remediation: "keep billing.cost_allocation_tags (default true) in foundation.yaml and run groundwork apply; AWS can activate a key " +
 			"only after it has seen it on a resource, so tag resources with the dictionary's keys first",
-		Run: checkCostAllocationTags,
+		Reads: []string{readTags},
+		Run:   checkCostAllocationTags,
 	})
 }
 

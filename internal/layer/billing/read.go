@@ -104,10 +104,23 @@ type billingRead struct {
 	mu  sync.Mutex
 	out *estate.Billing
 	// unreadable are the parts that could not be read at all (left nil
-	// in out); unread, details within a part that was read.
+	// in out); unread, details within a part that was read. Each is an
+	// inventory.NotReadError naming the part (one of the read constants).
 	unreadable []error
 	unread     []error
 }
+
+// What the layer's checks read (audit.Check.Reads), and the parts its
+// reads record as not read (inventory.NotReadError) where the endpoint
+// lacks an operation.
+const (
+	readBudgets     = "billing/budgets"
+	readSubscribers = "billing/subscribers" // the plan's alone: no check reads them
+	readTopics      = "billing/topics"
+	readAlarms      = "billing/alarms"
+	readReports     = "billing/reports"
+	readTags        = "billing/tags"
+)
 
 func (r *billingRead) locked(f func(b *estate.Billing)) {
 	r.mu.Lock()
@@ -120,15 +133,16 @@ func (r *billingRead) locked(f func(b *estate.Billing)) {
 // detail is only unread. e.Billing.Unread gets the description alone, not
 // the SDK's error text (attempt counts, request IDs), so that it stays the
 // same from one read to the next and so does the estate's fingerprint.
-func (r *billingRead) gap(part bool, what, op, consequence string, err error) {
+func (r *billingRead) gap(part bool, read, what, op, consequence string, err error) {
 	desc := fmt.Sprintf("%s were not read (%s): the endpoint answered %s with HTTP 500 and no AWS error code, which is how an "+
 		"endpoint lacking the operation answers, as moto 5.2 does", what, consequence, op)
+	nr := inventory.NotRead(read, r.mgmtID, "", fmt.Errorf("%s: %w", desc, err))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if part {
-		r.unreadable = append(r.unreadable, fmt.Errorf("%s: %w", desc, err))
+		r.unreadable = append(r.unreadable, nr)
 	} else {
-		r.unread = append(r.unread, fmt.Errorf("%s: %w", desc, err))
+		r.unread = append(r.unread, nr)
 	}
 	r.out.Unread = append(r.out.Unread, desc)
 }
@@ -174,13 +188,17 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *
 		return err
 	}
 	if len(r.unreadable) > 0 && opts.Warn == nil {
-		return fmt.Errorf("read the billing layer: %w", errors.Join(r.unreadable...))
+		var parts []error
+		for _, err := range r.unreadable {
+			parts = append(parts, errors.Unwrap(err))
+		}
+		return fmt.Errorf("read the billing layer: %w", errors.Join(parts...))
 	}
 	sort.Strings(r.out.Unread)
 	e.Billing = r.out
 	if opts.Warn != nil {
 		for _, err := range append(r.unreadable, r.unread...) {
-			opts.Warn(fmt.Errorf("billing layer: %w", err))
+			opts.Warn(err)
 		}
 	}
 	return nil

@@ -116,7 +116,7 @@ func readBudgetNotifications(ctx context.Context, r *billingRead, api budgetsRea
 			for j := range b.Notifications {
 				b.Notifications[j].Subscribers = nil
 			}
-			r.gap(false, "the subscribers of budget "+b.Name+"'s notifications", "DescribeSubscribersForNotification",
+			r.gap(false, readSubscribers, "the subscribers of budget "+b.Name+"'s notifications", "DescribeSubscribersForNotification",
 				"they are not compared with the spec", err)
 			return nil
 		}

@@ -38,7 +38,7 @@ func collectCostReports(ctx context.Context, g *errgroup.Group, r *billingRead) 
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if awsx.Unimplemented(err) {
-				r.gap(true, "the Cost and Usage Report definitions", "DescribeReportDefinitions",
+				r.gap(true, readReports, "the Cost and Usage Report definitions", "DescribeReportDefinitions",
 					"the report cannot be planned, and its check is skipped", err)
 				return nil
 			}
@@ -103,7 +103,7 @@ func collectCostAllocationTags(ctx context.Context, g *errgroup.Group, r *billin
 			for pages.HasMorePages() {
 				page, err := pages.NextPage(ctx)
 				if awsx.Unimplemented(err) {
-					r.gap(true, "the cost allocation tags", "ListCostAllocationTags",
+					r.gap(true, readTags, "the cost allocation tags", "ListCostAllocationTags",
 						"their activation cannot be planned, and their check is skipped", err)
 					return nil
 				}

@@ -33,6 +33,7 @@ func init() {
 		Rationale: "Without a password policy, IAM accepts passwords of 8 characters of any kind that never expire and " +
 			"may be reused, so a guessed or leaked password stays good.",
 		Remediation: passwordRemedy,
+		Reads:       []string{"hardening"},
 		Run:         checkPasswordPolicySet,
 	})
 	audit.Register(audit.Check{
@@ -44,6 +45,7 @@ func init() {
 		Rationale: "Each setting below the guidance, a shorter minimum, a character class not required, no expiry or " +
 			"reuse allowed, makes IAM user passwords easier to guess or lets a leaked one work for longer.",
 		Remediation: passwordRemedy + "; raise any weaker value set under hardening.password_policy",
+		Reads:       []string{"hardening"},
 		Run:         checkPasswordPolicyStrength,
 	})
 	audit.Register(audit.Check{
@@ -56,7 +58,8 @@ func init() {
 			"public; the account setting overrides them all.",
 		Remediation: "keep hardening.s3_block_public_access.enabled: true (the default) and run groundwork apply; exempt, under " +
 			"hardening.s3_block_public_access.exceptions, only an account dedicated to serving public data",
-		Run: checkAccountPublicAccessBlock,
+		Reads: []string{"hardening"},
+		Run:   checkAccountPublicAccessBlock,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-HRD-004",
@@ -68,7 +71,8 @@ func init() {
 			"launched without choosing a network can be reachable from the internet.",
 		Remediation: "keep hardening.delete_default_vpcs: true (the default) and run groundwork apply --allow-delete; a default VPC " +
 			"with network interfaces is kept until what runs in it moves",
-		Run: checkDefaultVPCs,
+		Reads: []string{"hardening"},
+		Run:   checkDefaultVPCs,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-HRD-005",
@@ -80,7 +84,8 @@ func init() {
 			"and that controls every other; a leaked password or key there compromises the organization.",
 		Remediation: "give people access through IAM Identity Center, then set hardening.management_iam_users: delete and run " +
 			"groundwork apply --allow-delete; list break-glass users under hardening.break_glass_users",
-		Run: checkManagementUsers,
+		Reads: []string{"hardening"},
+		Run:   checkManagementUsers,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-HRD-006",
@@ -92,6 +97,7 @@ func init() {
 			"without MFA: whoever obtains one owns the account.",
 		Remediation: "manual: sign in as the account's root user, open Security credentials and delete its access keys; " +
 			"use IAM roles instead",
+		Reads: []string{"hardening"},
 		Run: checkRoot(func(r *estate.RootCredentials) bool { return !r.AccessKeys },
 			"the root user has access keys: whoever holds them has the root user's unrestricted access, and no MFA is asked"),
 	})
@@ -106,6 +112,7 @@ func init() {
 			"reused password is enough.",
 		Remediation: "manual: sign in as the account's root user and activate an MFA device (a hardware device for the management " +
 			"account, guidance 003); for member accounts, removing root credentials with IAM centralized root access also works",
+		Reads: []string{"hardening"},
 		Run: checkRoot(func(r *estate.RootCredentials) bool { return r.MFA },
 			"the root user has no MFA: its password alone opens the account"),
 	})

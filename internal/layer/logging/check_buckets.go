@@ -36,6 +36,7 @@ func init() {
 		Rationale: "The log buckets hold every account's API activity and resource configuration, a map of the estate " +
 			"for an attacker; one permissive bucket policy or ACL would publish it.",
 		Remediation: bucketRemedy("turns on all four Block Public Access settings on each log bucket"),
+		Reads:       []string{"logging"},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.BlockPublicAccess }, func(*estate.Bucket) string {
 			return "Block Public Access is not fully on: a bucket policy or ACL could expose the organization's logs"
 		}),
@@ -50,6 +51,7 @@ func init() {
 		Rationale: "Without default encryption, Config snapshots and any object delivered without encryption of its own " +
 			"sit in the clear, so protection at rest depends on every writer remembering it.",
 		Remediation: bucketRemedy("sets default encryption with the logging layer's KMS keys (SSE-KMS, which guidance 000 prefers to SSE-S3)"),
+		Reads:       []string{"logging"},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.SSE != "" }, func(*estate.Bucket) string {
 			return "no default encryption: objects delivered without their own encryption are stored in the clear"
 		}),
@@ -64,6 +66,7 @@ func init() {
 		Rationale: "Without versioning, a log file overwritten or deleted, by mistake or to hide activity, is gone for " +
 			"good.",
 		Remediation: bucketRemedy("turns on versioning"),
+		Reads:       []string{"logging"},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.Versioning }, func(*estate.Bucket) string {
 			return "versioning is off: an overwritten or deleted log file cannot be recovered"
 		}),
@@ -78,6 +81,7 @@ func init() {
 		Rationale: "S3 accepts plain HTTP unless a bucket policy refuses it, and requests without TLS expose log " +
 			"contents and request signatures to anyone on the network path.",
 		Remediation: bucketRemedy("writes a bucket policy with a DenyInsecureTransport statement"),
+		Reads:       []string{"logging"},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return deniesInsecureTransport(b.Policy) }, func(b *estate.Bucket) string {
 			if strings.TrimSpace(b.Policy) == "" {
 				return "no bucket policy, so nothing refuses requests made without TLS"
@@ -97,7 +101,8 @@ func init() {
 			"administrators; the Log Archive account exists so that nobody who runs workloads can reach them.",
 		Remediation: "set accounts.<key>.role: log-archive on the Log Archive account in foundation.yaml and run groundwork apply, " +
 			"which creates the log buckets there; then move the logs over and delete the old bucket",
-		Run: checkBucketAccount,
+		Reads: []string{"logging"},
+		Run:   checkBucketAccount,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-LOG-040",
@@ -110,7 +115,8 @@ func init() {
 			"exposure keeps growing; automatic rotation limits how much any one key version protects.",
 		Remediation: "keep the logging section in foundation.yaml and run groundwork apply, which turns on rotation " +
 			"(or run aws kms enable-key-rotation --key-id <key> in the Security Tooling account)",
-		Run: checkKeyRotation,
+		Reads: []string{"logging"},
+		Run:   checkKeyRotation,
 	})
 }
 

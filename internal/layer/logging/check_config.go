@@ -46,7 +46,8 @@ func init() {
 			"made public there is neither evaluated by Config rules nor traceable afterwards.",
 		Remediation: configApply + "sets up AWS Config in every account of the spec and every Region of organization.regions " +
 			"and starts recording; bring an account the spec does not list in with groundwork import first",
-		Run: checkRecording,
+		Reads: []string{"logging"},
+		Run:   checkRecording,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-LOG-021",
@@ -57,6 +58,7 @@ func init() {
 		Rationale: "Recording global resources in several Regions records, bills and evaluates each IAM change once per " +
 			"Region, and the duplicate configuration items and rule results bury the changes that matter.",
 		Remediation: configApply + "records global resource types in organization.home_region alone",
+		Reads:       []string{"logging"},
 		Run:         checkGlobalDuplicated,
 	})
 	audit.Register(audit.Check{
@@ -68,6 +70,7 @@ func init() {
 		Rationale: "IAM users, roles and policies are where privilege lives; an account whose recorders leave global " +
 			"resources out keeps no history of who was granted what, and no Config rule judges them.",
 		Remediation: configApply + "records global resource types in organization.home_region",
+		Reads:       []string{"logging"},
 		Run:         checkGlobalMissing,
 	})
 	audit.Register(audit.Check{
@@ -80,6 +83,7 @@ func init() {
 		Rationale: "A recorder without a delivery channel cannot start recording and sends nothing to the central " +
 			"bucket, so a Region looks covered while no configuration history is kept.",
 		Remediation: configApply + "gives every recorder a delivery channel to the Config bucket in the Log Archive account",
+		Reads:       []string{"logging"},
 		Run:         checkDeliveryChannels,
 	})
 	audit.Register(audit.Check{
@@ -92,6 +96,7 @@ func init() {
 		Rationale: "Without an organization aggregator the security team must look account by account and Region by " +
 			"Region, and a non-compliant resource in a place nobody looked stays unseen.",
 		Remediation: "keep logging.config.aggregator in foundation.yaml (it defaults to the security-tooling account) and run groundwork apply",
+		Reads:       []string{"logging"},
 		Run:         checkAggregator,
 	})
 	audit.Register(audit.Check{
@@ -105,7 +110,8 @@ func init() {
 			"the account it lives in, and obliges the security team to work there too.",
 		Remediation: "set logging.config.aggregator in foundation.yaml to the security-tooling account's key (or leave it out: that is " +
 			"the default) and run groundwork apply; then delete the aggregator elsewhere",
-		Run: checkAggregatorAccount,
+		Reads: []string{"logging"},
+		Run:   checkAggregatorAccount,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-LOG-050",
@@ -117,7 +123,8 @@ func init() {
 			"recorded by Config but never flagged, so nobody learns of it before it is exploited.",
 		Remediation: "list the baseline under logging.config.rules in foundation.yaml (the default does), or set " +
 			"logging.config.organization_rules: true to deploy it once for the whole organization, and run groundwork apply",
-		Run: checkBaselineRules,
+		Reads: []string{"logging"},
+		Run:   checkBaselineRules,
 	})
 }
 

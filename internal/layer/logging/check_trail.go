@@ -34,7 +34,8 @@ func init() {
 			"administrators.",
 		Remediation: "write a logging section in foundation.yaml (`logging: {}` takes the recommended organization trail; " +
 			"logging.trail.name and logging.trail.account name it and the account it lives in) and run groundwork apply",
-		Run: checkOrganizationTrail,
+		Reads: []string{"logging"},
+		Run:   checkOrganizationTrail,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-LOG-003",
@@ -45,6 +46,7 @@ func init() {
 		Rationale: "IAM, STS and the other global services carry the changes that matter most, who may do what and who " +
 			"assumed which role; a trail without global service events misses all of them.",
 		Remediation: trailRemedy("turns on global service events"),
+		Reads:       []string{"logging"},
 		Run: checkTrails(func(t *estate.Trail) bool { return t.GlobalServiceEvents }, func(*estate.Trail) string {
 			return "organization trail does not include global service events: calls to IAM, STS and other global services go unrecorded"
 		}),
@@ -59,6 +61,7 @@ func init() {
 			"checks need the trail in CloudWatch Logs to warn while something is happening.",
 		Remediation: "leave logging.trail.cloudwatch_logs at its default, true, in foundation.yaml (logging.trail.log_group names the group) " +
 			"and run groundwork apply",
+		Reads: []string{"logging"},
 		Run: checkTrails(func(t *estate.Trail) bool { return t.LogGroupARN != "" }, func(*estate.Trail) string {
 			return "organization trail does not deliver to CloudWatch Logs: no metric filter or alarm can watch its events"
 		}),

@@ -104,6 +104,7 @@ func init() {
 		Rationale: "The alarms and the root sign-in rule publish to the security topic; if it does not exist their " +
 			"notifications fail and a detected event reaches nobody.",
 		Remediation: monitoringRemedy + "; monitoring.security_topic.name names the topic",
+		Reads:       []string{"monitoring"},
 		Run:         checkSecurityTopics,
 	})
 	audit.Register(audit.Check{
@@ -115,6 +116,7 @@ func init() {
 		Rationale: "SNS delivers only to confirmed subscriptions, so until someone confirms, every alarm publishes into " +
 			"the void; guidance 001 lists subscribing as a manual task for this reason.",
 		Remediation: confirmRemedy,
+		Reads:       []string{"monitoring"},
 		Run:         checkTopicSubscriptions,
 	})
 	audit.Register(audit.Check{
@@ -128,7 +130,8 @@ func init() {
 		Remediation: "leave monitoring.root_login_rule at its default, true, in foundation.yaml and run groundwork apply; " +
 			"the rule lives in the management account in us-east-1, where CloudTrail records root sign-ins, " +
 			"beside a copy of the security topic whose subscription must be confirmed too",
-		Run: checkRootSignInRules,
+		Reads: []string{"monitoring"},
+		Run:   checkRootSignInRules,
 	})
 	for _, pc := range patternChecks {
 		entry, ok := filterpattern.Lookup(pc.name)
@@ -148,7 +151,8 @@ func init() {
 			Rationale: pc.risk,
 			Remediation: fmt.Sprintf("keep %s under monitoring.alarms in foundation.yaml (the default lists every library pattern) "+
 				"and run groundwork apply; then confirm a subscription to the security topic", pc.name),
-			Run: checkPattern(entry, pc.what),
+			Reads: []string{"monitoring", "posture/trails", "posture/monitoring"},
+			Run:   checkPattern(entry, pc.what),
 		})
 	}
 }

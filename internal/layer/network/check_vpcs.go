@@ -40,7 +40,8 @@ func init() {
 			"every scanner on the internet: one weak password, leaked key or unpatched server is enough.",
 		Remediation: "manual: remove the rule, or narrow its source to known addresses; reach instances through " +
 			"AWS Systems Manager Session Manager or a bastion's security group instead",
-		Run: checkOpenAdminPorts(estate.AnyIPv4),
+		Reads: []string{"network"},
+		Run:   checkOpenAdminPorts(estate.AnyIPv4),
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-NET-002",
@@ -52,7 +53,8 @@ func init() {
 			"internet, and is easily missed by reviews that only look for 0.0.0.0/0.",
 		Remediation: "manual: remove the ::/0 source from the rule, or narrow it to known addresses; reach instances " +
 			"through AWS Systems Manager Session Manager or a bastion's security group instead",
-		Run: checkOpenAdminPorts(estate.AnyIPv6),
+		Reads: []string{"network"},
+		Run:   checkOpenAdminPorts(estate.AnyIPv6),
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-NET-003",
@@ -64,7 +66,8 @@ func init() {
 			"barrier: one permissive group then exposes the login to the internet.",
 		Remediation: "manual: in the network ACL, deny TCP 22 and 3389 from 0.0.0.0/0 and ::/0 with a rule numbered " +
 			"below the allowing one, or narrow the allowing rule to the ports and addresses the subnet serves",
-		Run: checkACLAdminPorts,
+		Reads: []string{"network"},
+		Run:   checkACLAdminPorts,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-NET-004",
@@ -76,7 +79,8 @@ func init() {
 			"give it network access nobody designed for it.",
 		Remediation: "manual: remove every inbound and outbound rule of the default security group (it cannot be " +
 			"deleted) and give resources security groups of their own",
-		Run: checkDefaultSecurityGroups,
+		Reads: []string{"network"},
+		Run:   checkDefaultSecurityGroups,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-NET-005",
@@ -88,7 +92,8 @@ func init() {
 			"later, not the workload meant; group references follow the workload as addresses change.",
 		Remediation: "manual: replace each listed CIDR source with the security group of the resources that should " +
 			"connect (for example a database-client group), then remove the CIDR rule",
-		Run: checkInternalCIDRs,
+		Reads: []string{"network"},
+		Run:   checkInternalCIDRs,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-NET-006",
@@ -101,7 +106,8 @@ func init() {
 		Remediation: "manual: create a flow log for the VPC (EC2 CreateFlowLogs, resource type VPC, traffic type ALL or " +
 			"REJECT) delivering to CloudWatch Logs or to an S3 bucket in the Log Archive account; or delete a VPC nobody " +
 			"uses: for default VPCs, keep hardening.delete_default_vpcs: true and run groundwork apply --allow-delete",
-		Run: checkFlowLogs,
+		Reads: []string{"network"},
+		Run:   checkFlowLogs,
 	})
 }
 

@@ -24,7 +24,8 @@ func init() {
 			"them, only to the root e-mail address, so a compromise AWS notices can go unanswered.",
 		Remediation: "set contacts.phone in foundation.yaml (contacts.billing, .operations and .security, or accounts.<key>.contacts, " +
 			"override the defaults) and run groundwork apply; bring an account the spec does not list in with groundwork import first",
-		Run: checkAlternateContacts,
+		Reads: []string{readContactsName},
+		Run:   checkAlternateContacts,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-ACC-002",
@@ -38,7 +39,8 @@ func init() {
 			"notice is about.",
 		Remediation: "remove the e-mail overrides under contacts and accounts.<key>.contacts in foundation.yaml, so that e-mails " +
 			"default to the convention, and run groundwork apply",
-		Run: checkContactsConvention,
+		Reads: []string{readContactsName},
+		Run:   checkContactsConvention,
 	})
 }
 

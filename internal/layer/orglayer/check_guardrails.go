@@ -88,7 +88,8 @@ func init() {
 			"member account can do anything there, leaving the organization included.",
 		Remediation: "list the guardrails under policies.scps in foundation.yaml and run groundwork apply, " +
 			"which enables the SERVICE_CONTROL_POLICY policy type on the root",
-		Run: checkSCPsEnabled,
+		Reads: []string{readPoliciesName},
+		Run:   checkSCPsEnabled,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-ORG-011",
@@ -100,7 +101,8 @@ func init() {
 			"administrator there can leave the organization, share resources outside it or act as the root user.",
 		Remediation: "list the guardrails under policies.scps in foundation.yaml (they attach by default to every top-level OU " +
 			"whose guardrails are baseline; set units.<name>.guardrails: none only for Exceptions) and run groundwork apply",
-		Run: checkGuardedUnits,
+		Reads: []string{readPoliciesName},
+		Run:   checkGuardedUnits,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-ORG-012",
@@ -112,7 +114,8 @@ func init() {
 			"exceptions has none, and a faulty policy there locks out the whole organization at once.",
 		Remediation: "remove Root from policies.scps.<name>.attach in foundation.yaml (the default attaches to every top-level OU " +
 			"except Exceptions) and run groundwork apply",
-		Run: checkRootSCPs,
+		Reads: []string{readPoliciesName},
+		Run:   checkRootSCPs,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-ORG-013",
@@ -124,7 +127,8 @@ func init() {
 			"resources with principals outside it, or be used through its root user, whom no IAM policy limits.",
 		Remediation: "list PreventMemberLeaveOrg, PreventRootUserFromPerformingAnyActions and PreventResourceSharingOutsideOrg " +
 			"under policies.scps in foundation.yaml and run groundwork apply",
-		Run: checkGuardrails(baselineGuardrails),
+		Reads: []string{readPoliciesName},
+		Run:   checkGuardrails(baselineGuardrails),
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-ORG-014",
@@ -136,7 +140,8 @@ func init() {
 			"the organization or removed, cutting off the central team's access to repair the account.",
 		Remediation: "list ProtectOrgAdminRoles under policies.scps in foundation.yaml (policies.protected_role_paths " +
 			"defaults to /org-admin/) and run groundwork apply",
-		Run: checkGuardrails([]guardrail{orgAdminGuardrail}),
+		Reads: []string{readPoliciesName},
+		Run:   checkGuardrails([]guardrail{orgAdminGuardrail}),
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-ORG-015",
@@ -147,7 +152,8 @@ func init() {
 			"audit calls for one, and merging policies under pressure is where mistakes happen.",
 		Remediation: "combine guardrails into fewer SCPs with policies.scps.<name>.library (several library policies in one SCP) " +
 			"in foundation.yaml and run groundwork apply",
-		Run: checkSCPRoom,
+		Reads: []string{readPoliciesName},
+		Run:   checkSCPRoom,
 	})
 }
 

@@ -49,6 +49,7 @@ func init() {
 			"Center, the security services and alternate contacts cannot reach member accounts, so each account " +
 			"must be set up, and kept so, by hand.",
 		Remediation: "list the services under services.trusted_access in foundation.yaml (the default lists them all) and run groundwork apply",
+		Reads:       []string{readPoliciesName},
 		Run:         checkTrustedAccess,
 	})
 	audit.Register(audit.Check{
@@ -63,7 +64,8 @@ func init() {
 			"compromise.",
 		Remediation: "map each security service to the security-tooling account under services.delegated_admins in foundation.yaml " +
 			"(the default does) and run groundwork apply",
-		Run: checkDelegatedAdmins(securityServices, estate.RoleSecurityTooling, "Security Tooling"),
+		Reads: []string{readPoliciesName},
+		Run:   checkDelegatedAdmins(securityServices, estate.RoleSecurityTooling, "Security Tooling"),
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-SVC-003",
@@ -75,7 +77,8 @@ func init() {
 			"the most privileged account; delegating it keeps sign-ins there rare.",
 		Remediation: "map sso.amazonaws.com to the identity-center account under services.delegated_admins in foundation.yaml " +
 			"(the default does) and run groundwork apply",
-		Run: checkDelegatedAdmins([]string{serviceIdentityCenter}, estate.RoleIdentityCenter, "Identity Center"),
+		Reads: []string{readPoliciesName},
+		Run:   checkDelegatedAdmins([]string{serviceIdentityCenter}, estate.RoleIdentityCenter, "Identity Center"),
 	})
 }
 

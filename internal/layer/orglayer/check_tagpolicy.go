@@ -23,7 +23,8 @@ func init() {
 			"miscased tags split cost reports and break tag-based access control.",
 		Remediation: "keep tagging.policy enabled in foundation.yaml (tagging.policy.attach defaults to Root) and run groundwork apply, " +
 			"which enables the TAG_POLICY policy type on the root",
-		Run: checkTagPolicy,
+		Reads: []string{readPoliciesName},
+		Run:   checkTagPolicy,
 	})
 }
 

@@ -5,7 +5,6 @@ package orglayer
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -48,8 +47,9 @@ func wantsContacts(desired *estate.Estate) bool {
 
 // read reads the policies, trusted access and delegated administrators
 // (policies) and the alternate contacts (contacts). With r.Warn set, each
-// part that cannot be read is a warning that leaves it unknown, and the
-// other part is read all the same.
+// part that cannot be read is passed to it as an inventory.NotReadError of
+// organization/policies or organization/contacts and left unknown, and
+// the other part is read all the same.
 func read(ctx context.Context, r inventory.Reader, actual *estate.Estate, policies, contacts bool) error {
 	opts := r.Options()
 	if policies {
@@ -59,7 +59,7 @@ func read(ctx context.Context, r inventory.Reader, actual *estate.Estate, polici
 				return err
 			}
 			actual.Org = nil
-			r.Warn(fmt.Errorf("organization layer not read, its checks are skipped: %w", err))
+			r.Warn(inventory.NotRead(readPoliciesName, "", "", err))
 		}
 	}
 	if !contacts {
@@ -70,7 +70,7 @@ func read(ctx context.Context, r inventory.Reader, actual *estate.Estate, polici
 		for _, a := range actual.Accounts {
 			a.Contacts = nil
 		}
-		r.Warn(fmt.Errorf("alternate contacts not read, their checks are skipped (trusted access for account.amazonaws.com is needed): %w", err))
+		r.Warn(contactsNotRead(err, actual.Org))
 		return nil
 	}
 	return err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
@@ -13,6 +15,28 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
+
+// What the layer's checks read (audit.Check.Reads) and what its reads
+// record when they fail (inventory.NotReadError): the policies, trusted
+// access and delegated administrators in one read, the alternate contacts
+// in another.
+const (
+	readPoliciesName = "organization/policies"
+	readContactsName = "organization/contacts"
+)
+
+// contactsNotRead is the record of contacts that could not be read, its
+// cause as AWS gave it. Trusted access for account.amazonaws.com is named
+// only when it is the likely cause: AWS's message speaks of it, or the
+// organization layer, read, shows it off; an AccessDenied from a role
+// that may not call account:GetAlternateContact stays an AccessDenied.
+func contactsNotRead(err error, org *estate.OrgLayer) error {
+	if !strings.Contains(strings.ToLower(err.Error()), "trusted access") &&
+		org != nil && !slices.Contains(org.TrustedServices, accountService) {
+		err = fmt.Errorf("%w (and trusted access for %s, which this read needs, is off)", err, accountService)
+	}
+	return inventory.NotRead(readContactsName, "", "", err)
+}
 
 // contactReadAPI is the part of the Account Management client the inventory
 // uses. Called from the management account with AccountId set, it reads

@@ -26,7 +26,8 @@ func init() {
 		Remediation: "manual: remove the public statements from the bucket policy and the AllUsers/AuthenticatedUsers " +
 			"grants from its ACL; then keep hardening.s3_block_public_access.enabled: true in foundation.yaml and run " +
 			"groundwork apply, which turns Block Public Access on for the whole account",
-		Run: checkPublicBuckets,
+		Reads: []string{readS3, "hardening"},
+		Run:   checkPublicBuckets,
 	})
 }
 

@@ -36,7 +36,8 @@ func init() {
 			"from anywhere on the internet",
 		Remediation: "manual: have the user assign an MFA device (IAM console, Security credentials), or remove the console " +
 			"password; better, move people to IAM Identity Center, which asks for MFA",
-		Run: checkUserMFA,
+		Reads: []string{readIAM},
+		Run:   checkUserMFA,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-IAM-002",
@@ -48,7 +49,8 @@ func init() {
 			"no one",
 		Remediation: "manual: delete the user's console password and deactivate or delete the unused access keys " +
 			"(IAM console, Security credentials), or delete the user",
-		Run: checkUnusedCredentials,
+		Reads: []string{readIAM},
+		Run:   checkUnusedCredentials,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-IAM-003",
@@ -60,7 +62,8 @@ func init() {
 			"works until it is replaced",
 		Remediation: "manual: create a second access key, move its users to it, then deactivate and delete the old one; " +
 			"prefer IAM roles, whose credentials expire on their own",
-		Run: checkAccessKeyAge,
+		Reads: []string{readIAM},
+		Run:   checkAccessKeyAge,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-IAM-004",
@@ -71,6 +74,7 @@ func init() {
 		Rationale: "a second active key is usually a rotation left half done: the old key keeps working, and nobody " +
 			"knows where it still is",
 		Remediation: "manual: find which key is in use (IAM console, access key last used), then deactivate and delete the other",
+		Reads:       []string{readIAM},
 		Run:         checkTwoAccessKeys,
 	})
 	audit.Register(audit.Check{
@@ -83,7 +87,8 @@ func init() {
 			"follow job roles and are reviewed in one place",
 		Remediation: "manual: put the user in an IAM group holding the permissions its job role needs, then detach the " +
 			"user's managed policies and delete its inline policies",
-		Run: checkUserPolicies,
+		Reads: []string{readIAM},
+		Run:   checkUserPolicies,
 	})
 }
 

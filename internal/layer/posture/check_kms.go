@@ -21,7 +21,8 @@ func init() {
 			"what a compromised version can decrypt",
 		Remediation: "run aws kms enable-key-rotation --key-id KEY in the key's account and Region (the keys groundwork " +
 			"creates for logging rotate already)",
-		Run: checkCustomerKeyRotation,
+		Reads: []string{readKMS},
+		Run:   checkCustomerKeyRotation,
 	})
 }
 

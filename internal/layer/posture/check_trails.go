@@ -35,7 +35,8 @@ func init() {
 			"Regions, so an intrusion there leaves nothing to investigate",
 		Remediation: "write a logging section in foundation.yaml (`logging: {}` takes the recommended multi-Region " +
 			"organization trail) and run groundwork apply; start logging on a trail that was stopped",
-		Run: checkTrailCoverage,
+		Reads: []string{readTrails},
+		Run:   checkTrailCoverage,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-TRL-002",
@@ -47,6 +48,7 @@ func init() {
 			"delivery, which is what an intruder covering tracks would do",
 		Remediation: "run aws cloudtrail update-trail --name TRAIL --enable-log-file-validation in the trail's home " +
 			"Region; for the organization trail groundwork manages, run groundwork apply",
+		Reads: []string{readTrails},
 		Run: checkEveryTrail(func(t *estate.PostureTrail) string {
 			if t.LogFileValidation {
 				return ""
@@ -64,6 +66,7 @@ func init() {
 			"permission, kept apart from the bucket's, and records every decryption",
 		Remediation: "run aws cloudtrail update-trail --name TRAIL --kms-key-id KEY in the trail's home Region, with a " +
 			"key whose policy lets CloudTrail encrypt; for the organization trail groundwork manages, run groundwork apply",
+		Reads: []string{readTrails},
 		Run: checkEveryTrail(func(t *estate.PostureTrail) string {
 			if t.KMSKeyID != "" {
 				return ""

@@ -28,7 +28,8 @@ func init() {
 			"controlling every account of the organization; each workload widens who needs access to it",
 		Remediation: "manual: move the resource to a workload account (a new account under the Workloads OU in " +
 			"foundation.yaml), then delete it from the management account",
-		Run: checkManagementWorkloads,
+		Reads: []string{readWorkloads},
+		Run:   checkManagementWorkloads,
 	})
 }
 

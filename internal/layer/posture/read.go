@@ -162,17 +162,34 @@ func (p placeRef) where() estate.Where { return estate.Where{Account: p.key, Reg
 // placeKey is the key of the place in the layer's regional maps.
 func (p placeRef) placeKey() string { return p.where().String() }
 
+// What the layer's checks read (audit.Check.Reads), and the parts its
+// reads record as not read (inventory.NotReadError) where a service leaves
+// them unknown.
+const (
+	readIAM        = "posture/iam"
+	readS3         = "posture/s3"
+	readKMS        = "posture/kms"
+	readTrails     = "posture/trails"
+	readWorkloads  = "posture/workloads"
+	readMonitoring = "posture/monitoring"
+)
+
 // unknown decides what a failed read means. A service that does not
 // implement the call, or answers with a server error (as local AWS
 // implementations do for APIs they lack), leaves that part of the layer
-// unknown: the error goes to opts.Warn and unknown reports true, so the
-// caller records nothing. Any other error is the caller's to return.
-func (r *postureRead) unknown(err error, what string) bool {
+// unknown: the error goes to opts.Warn as the part (one of the read
+// constants) not read at at, and unknown reports true, so the caller
+// records nothing. Any other error is the caller's to return.
+func (r *postureRead) unknown(err error, part string, at estate.Location, what string) bool {
 	if !awsx.Unsupported(err) {
 		return false
 	}
 	if r.opts.Warn != nil {
-		r.opts.Warn(fmt.Errorf("%s not read, its checks make no judgement there: %w", what, err))
+		r.opts.Warn(inventory.NotRead(part, string(at.Account), at.Region, fmt.Errorf("%s: %w", what, err)))
 	}
 	return true
 }
+
+// global is at without its Region: IAM and the list of S3 buckets belong
+// to the account, not to the Region they are read through.
+func global(at estate.Location) estate.Location { return estate.Location{Account: at.Account} }

@@ -60,7 +60,7 @@ type userRef struct {
 func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKey, w estate.Location) ([]userRef, error) {
 	api := r.clients.IAM(w)
 	report, err := fetchCredentialReport(ctx, api)
-	if r.unknown(err, "the IAM credential report of "+string(w.Account)) {
+	if r.unknown(err, readIAM, global(w), "the IAM credential report of "+string(w.Account)) {
 		return nil, nil
 	}
 	if err != nil {
@@ -182,7 +182,7 @@ func (r *postureRead) userPolicies(ctx context.Context, u userRef) error {
 	attached := iam.NewListAttachedUserPoliciesPaginator(api, &iam.ListAttachedUserPoliciesInput{UserName: name})
 	for attached.HasMorePages() {
 		page, err := attached.NextPage(ctx)
-		if awsx.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
+		if awsx.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, readIAM, global(u.at), what) {
 			return nil // deleted since the report, or not answerable: unknown
 		}
 		if err != nil {
@@ -195,7 +195,7 @@ func (r *postureRead) userPolicies(ctx context.Context, u userRef) error {
 	inline := iam.NewListUserPoliciesPaginator(api, &iam.ListUserPoliciesInput{UserName: name})
 	for inline.HasMorePages() {
 		page, err := inline.NextPage(ctx)
-		if awsx.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, what) {
+		if awsx.ErrorCodeIs(err, "NoSuchEntity") || r.unknown(err, readIAM, global(u.at), what) {
 			return nil
 		}
 		if err != nil {

@@ -33,7 +33,7 @@ func (r *postureRead) keys(ctx context.Context, p placeRef) error {
 	pages := kms.NewListKeysPaginator(api, &kms.ListKeysInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if r.unknown(err, what) {
+		if r.unknown(err, readKMS, p.at, what) {
 			return nil
 		}
 		if err != nil {
@@ -71,7 +71,7 @@ func (r *postureRead) key(ctx context.Context, api kmsReadAPI, p placeRef, id st
 	key := &estate.PostureKey{Where: p.where(), ID: aws.ToString(m.KeyId), ARN: aws.ToString(m.Arn)}
 	st, err := api.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: m.KeyId})
 	switch {
-	case r.unknown(err, "the rotation status of KMS key "+key.ID):
+	case r.unknown(err, readKMS, p.at, "the rotation status of KMS key "+key.ID):
 	case err != nil:
 		return nil, fmt.Errorf("read the rotation status of KMS key %s in %s: %w", key.ID, p.at, err)
 	default:

@@ -135,7 +135,7 @@ func (r *postureRead) logGroup(ctx context.Context, mc monitoringClients, lg est
 		if awsx.ErrorCodeIs(err, "ResourceNotFoundException") {
 			break
 		}
-		if r.unknown(err, what) {
+		if r.unknown(err, readMonitoring, at, what) {
 			return nil
 		}
 		if err != nil {
@@ -179,7 +179,7 @@ func (r *postureRead) alarms(ctx context.Context, mc monitoringClients, at estat
 		&cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if r.unknown(err, what) {
+		if r.unknown(err, readMonitoring, at, what) {
 			return nil, nil
 		}
 		if err != nil {
@@ -209,7 +209,7 @@ func (r *postureRead) topic(ctx context.Context, mc monitoringClients, arn strin
 		if awsx.ErrorCodeIs(err, "NotFound", "NotFoundException") {
 			break
 		}
-		if r.unknown(err, what) {
+		if r.unknown(err, readMonitoring, at, what) {
 			return nil
 		}
 		if err != nil {

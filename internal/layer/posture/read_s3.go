@@ -48,7 +48,7 @@ func (r *postureRead) listBuckets(ctx context.Context, key estate.AccountKey, w 
 	pages := s3.NewListBucketsPaginator(api, &s3.ListBucketsInput{})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
-		if r.unknown(err, what) {
+		if r.unknown(err, readS3, global(w), what) {
 			return nil, nil
 		}
 		if err != nil {
@@ -105,7 +105,7 @@ func (r *postureRead) bucket(ctx context.Context, ref bucketRef) error {
 		block = &estate.PublicAccessBlock{}
 	case awsx.ErrorCodeIs(err, "NoSuchBucket"):
 		return nil
-	case r.unknown(err, what("the Block Public Access")):
+	case r.unknown(err, readS3, global(ref.at), what("the Block Public Access")):
 	case err != nil:
 		return fmt.Errorf("read %s: %w", what("the Block Public Access"), err)
 	default:
@@ -124,7 +124,7 @@ func (r *postureRead) bucket(ctx context.Context, ref bucketRef) error {
 		policyPublic = aws.Bool(false)
 	case awsx.ErrorCodeIs(err, "NoSuchBucket"):
 		return nil
-	case r.unknown(err, what("the policy status")):
+	case r.unknown(err, readS3, global(ref.at), what("the policy status")):
 	case err != nil:
 		return fmt.Errorf("read %s: %w", what("the policy status"), err)
 	default:
@@ -137,7 +137,7 @@ func (r *postureRead) bucket(ctx context.Context, ref bucketRef) error {
 	switch {
 	case awsx.ErrorCodeIs(err, "NoSuchBucket"):
 		return nil
-	case r.unknown(err, what("the ACL")):
+	case r.unknown(err, readS3, global(ref.at), what("the ACL")):
 	case err != nil:
 		return fmt.Errorf("read %s: %w", what("the ACL"), err)
 	default:

@@ -31,7 +31,7 @@ func (r *postureRead) trails(ctx context.Context, p placeRef) error {
 	api := r.clients.CloudTrail(p.at)
 	what := "the CloudTrail trails of " + p.at.String()
 	out, err := api.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
-	if r.unknown(err, what) {
+	if r.unknown(err, readTrails, p.at, what) {
 		return nil
 	}
 	if err != nil {
@@ -53,7 +53,7 @@ func (r *postureRead) trails(ctx context.Context, p placeRef) error {
 			switch {
 			case awsx.ErrorCodeIs(err, "TrailNotFoundException"):
 				continue // deleted since the list
-			case r.unknown(err, "the status of trail "+t.Name):
+			case r.unknown(err, readTrails, p.at, "the status of trail "+t.Name):
 			case err != nil:
 				return fmt.Errorf("read the status of trail %s in %s: %w", t.Name, p.at, err)
 			default:

@@ -68,7 +68,7 @@ func (r *postureRead) workloads(ctx context.Context, p placeRef, read workloadRe
 		found = append(found, &estate.Workload{Where: p.where(), Kind: read.kind, ID: id, State: state})
 	})
 	what := fmt.Sprintf("the %ss of %s", read.kind, p.at)
-	if r.unknown(err, what) {
+	if r.unknown(err, readWorkloads, p.at, what) {
 		return nil
 	}
 	if err != nil {
