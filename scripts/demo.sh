@@ -54,8 +54,8 @@ step "groundwork validate"
 step "groundwork plan"
 "$gw" plan --stats
 
-step "groundwork apply --auto-approve --allow-delete   # the spec asks to delete default VPCs"
-"$gw" apply --auto-approve --allow-delete --stats
+step "groundwork apply --auto-approve --allow-delete-default-vpcs   # the spec asks to delete default VPCs"
+"$gw" apply --auto-approve --allow-delete-default-vpcs --stats
 
 step "groundwork plan (again: expect no changes and no writes)"
 "$gw" plan --stats --detailed-exitcode

@@ -24,6 +24,10 @@ type Options struct {
 	// AllowDelete lets changes marked NeedsAllowDelete run; otherwise they
 	// are held back, and so is everything that depends on them.
 	AllowDelete bool
+	// Confirmed are the flags (without dashes) given besides
+	// --allow-delete: a change whose Confirm names one of them runs, and
+	// only then (see plan.Release).
+	Confirmed []string
 	// Progress is told about each change as it starts and ends; may be nil.
 	Progress func(format string, args ...any)
 }
@@ -108,7 +112,7 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 				delete(pending, addr)
 				started = true
 			case !ready:
-			case ch.NeedsAllowDelete && !opts.AllowDelete:
+			case !(plan.Release{AllowDelete: opts.AllowDelete, Confirmed: opts.Confirmed}).Releases(ch):
 				w.done[addr] = Held
 				delete(pending, addr)
 				started = true

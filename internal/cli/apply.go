@@ -25,6 +25,7 @@ func newApply(g *globals) *cobra.Command {
 	var (
 		output             string
 		autoApprove, allow bool
+		confirmed          = confirmationFlags{}
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [plan.json]",
@@ -33,8 +34,10 @@ func newApply(g *globals) *cobra.Command {
 asks for confirmation unless --auto-approve is given, then carries it out
 in dependency order, several changes at once. It is safe to run again after
 any failure. It never closes accounts, and deletes or detaches only with
---allow-delete. A saved plan is refused when the organization changed
-since it was made.`,
+--allow-delete, and only what groundwork made or the spec names; the plan
+lists everything else as left alone. Deletes the spec asks for by a
+setting of their own (default VPCs) need their own flag. A saved plan is
+refused when the organization changed since it was made.`,
 		Example: `  groundwork apply
   groundwork apply --auto-approve
   groundwork plan --out plan.json && groundwork apply plan.json
@@ -86,9 +89,9 @@ since it was made.`,
 				p.AccessRole = policy.DefaultAccessRole
 			}
 			if output != "json" {
-				plan.Render(g.io.Out, p, allow)
+				plan.RenderFor(g.io.Out, p, confirmed.release(allow))
 			}
-			if !p.HasChanges() {
+			if !p.HasChanges() && len(p.Adoptions()) == 0 {
 				if output == "json" {
 					return json.NewEncoder(g.io.Out).Encode(apply.Report{Results: []apply.Result{}})
 				}
@@ -107,7 +110,7 @@ since it was made.`,
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			env.Seed(actual)
 			writesBefore := retriedWrites(g.counter)
-			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Progress: g.progress})
+			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress})
 			rep.Recovered = append(rep.Recovered, retriedWriteNotes(g.counter, writesBefore)...)
 			if output == "json" {
 				enc := json.NewEncoder(g.io.Out)
@@ -124,7 +127,8 @@ since it was made.`,
 	fl := cmd.Flags()
 	outputFlag(cmd, &output)
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	fl.BoolVar(&allow, "allow-delete", false, "let apply delete or detach what the plan marks (OUs, policies, default VPCs, ...); accounts are never closed")
+	fl.BoolVar(&allow, "allow-delete", false, "let apply delete or detach what the plan marks and groundwork made (OUs, policies, attachments, ...); accounts are never closed")
+	confirmed.add(cmd, "")
 	return cmd
 }
 
@@ -153,7 +157,7 @@ func printReport(g *globals, rep apply.Report) {
 		}
 		fmt.Fprintln(g.io.Out, line)
 	}
-	fmt.Fprintf(g.io.Out, "Apply: %d applied, %d failed, %d held (need --allow-delete), %d skipped.\n",
+	fmt.Fprintf(g.io.Out, "Apply: %d applied, %d failed, %d held (need --allow-delete or the flag the plan names), %d skipped.\n",
 		rep.Count(apply.Applied), rep.Count(apply.Failed), rep.Count(apply.Held), rep.Count(apply.Skipped))
 	if len(rep.Recovered) > 0 {
 		fmt.Fprintf(g.io.Out, "Recovered from %d faults on the way:\n", len(rep.Recovered))

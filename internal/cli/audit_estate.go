@@ -44,8 +44,8 @@ var accountIDRE = regexp.MustCompile(`^\d{12}$`)
 func driftOf(p *plan.Plan, actual *estate.Estate) []estate.Drift {
 	var out []estate.Drift
 	for _, ch := range p.Changes {
-		if ch.Action == plan.NoOp {
-			continue
+		if ch.Action == plan.NoOp || ch.Adopt {
+			continue // an adoption marks a resource and changes nothing it does
 		}
 		d := estate.Drift{Action: ch.Action.String(), Kind: ch.Kind, Address: ch.Address, Summary: changeSummary(ch)}
 		segs := strings.Split(strings.TrimPrefix(ch.Address, ch.Kind+"/"), "/")

@@ -63,7 +63,7 @@ func TestAuditExampleFoundation(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The spec deletes default VPCs, which apply does only when allowed.
-	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete")
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete", "--allow-delete-default-vpcs")
 
 	// The accounts, read independently through the AWS CLI.
 	var org struct {

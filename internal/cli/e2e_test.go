@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/layer/posture"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
@@ -337,12 +338,15 @@ func TestDriftIsPlannedAndAudited(t *testing.T) {
 	dir := newFoundation(t)
 	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
 
-	// Move Log Archive to the root and add an OU by hand.
+	// Move Log Archive to the root and add an OU by hand, marked as
+	// groundwork's (as if an earlier spec had it): it is groundwork's to
+	// delete. One without the marker is left alone (TestBrownfield).
 	root := rootID(t, m)
 	top := children(t, m, root)
 	la := listAccounts(t, m)["aws-log-archive-primary@example.com"]
 	m.AWS(t, "organizations", "move-account", "--account-id", la.Id, "--source-parent-id", top["Security"], "--destination-parent-id", root)
-	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", root, "--name", "Scratch")
+	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", root, "--name", "Scratch",
+		"--tags", "Key="+kinds.OwnerTagKey+",Value="+kinds.OwnerTagValue)
 
 	out, _ := mustRun(t, dir, ExitChanges, "plan", "--detailed-exitcode")
 	for _, want := range []string{

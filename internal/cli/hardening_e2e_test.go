@@ -139,7 +139,8 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	// The first apply creates the organization, the accounts, and their
 	// password policies and Block Public Access. It also plans the
 	// deletion of the default VPCs AWS gives every new account (and the
-	// management account's), which without --allow-delete are held.
+	// management account's), which without --allow-delete-default-vpcs
+	// are held.
 	out, errOut := mustRun(t, dir, ExitOK, "apply", "--auto-approve")
 	if !strings.Contains(out, " 0 failed") || !strings.Contains(out, "held    delete default-vpc/") {
 		t.Fatalf("first apply:\n%s\n%s", out, errOut)
@@ -156,7 +157,7 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	m.AWSAs(t, dev, "ec2", "create-network-interface", "--subnet-id", subnets.Subnets[0].SubnetId, "--region", "eu-west-1")
 
 	out, _ = mustRun(t, dir, ExitChanges, "plan", "--detailed-exitcode")
-	for _, want := range []string{"- default-vpc aws-log-archive-primary@example.com/eu-west-1  (needs --allow-delete)",
+	for _, want := range []string{"- default-vpc aws-log-archive-primary@example.com/eu-west-1  (needs --allow-delete-default-vpcs)",
 		"- default-vpc management/us-east-1", "Plan: 0 to create, 0 to update, 11 to delete.",
 		"aws-payments-dev-primary@example.com in eu-west-1 kept: 1 network interfaces use it"} {
 		if !strings.Contains(out, want) {
@@ -175,9 +176,14 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	if len(defaultVPCsIn(t, m, mgmt, mgmt, "us-east-1")) != 1 {
 		t.Fatalf("a held delete removed the management account's default VPC")
 	}
+	// Nor with --allow-delete alone: they are confirmed on their own.
 	out, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete")
-	if !strings.Contains(out, "11 applied, 0 failed, 0 held") {
+	if !strings.Contains(out, "0 applied, 0 failed, 11 held") {
 		t.Fatalf("apply --allow-delete:\n%s\n%s", out, errOut)
+	}
+	out, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete-default-vpcs")
+	if !strings.Contains(out, "11 applied, 0 failed, 0 held") {
+		t.Fatalf("apply --allow-delete-default-vpcs:\n%s\n%s", out, errOut)
 	}
 
 	// What the AWS CLI sees in every account.
@@ -228,7 +234,7 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	if got, want := auditFindings(t, dir), wantFindings(motoRootMFA, []string{"GW-HRD-004", "GW-NET-003", "GW-NET-004", "GW-NET-006"}, untrailed); got != want {
 		t.Errorf("audit after hardening = %s, want %s", got, want)
 	}
-	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete", "--stats")
+	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete", "--allow-delete-default-vpcs", "--stats")
 	if !strings.Contains(errOut, " 0 writes)") {
 		t.Errorf("third apply wrote:\n%s", errOut)
 	}
@@ -240,8 +246,8 @@ func TestHardeningDriftIsPlannedAndAudited(t *testing.T) {
 	dir := newFoundation(t)
 	withHardening(t, dir, "{}")
 	mgmt := callerAccount(t, m)
-	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete")
-	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete") // the members' default VPCs
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete-default-vpcs")
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete-default-vpcs") // the members' default VPCs
 	accounts := listAccounts(t, m)
 	dev := accounts["aws-payments-dev-primary@example.com"].Id
 	prod := accounts["aws-payments-prod-primary@example.com"].Id

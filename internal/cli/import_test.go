@@ -244,7 +244,7 @@ func TestImportLayersRoundTrip(t *testing.T) {
 	if err := os.WriteFile(path, append(src, "monitoring: {}\nhardening: {}\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mustRun(t, built, ExitOK, "apply", "--auto-approve", "--allow-delete")
+	mustRun(t, built, ExitOK, "apply", "--auto-approve", "--allow-delete-default-vpcs")
 
 	dir := t.TempDir()
 	_, errOut := mustRun(t, dir, ExitOK, "import", "--org-id", "primary", "--domain", "example.com",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
 
@@ -129,7 +130,8 @@ func TestOrganizationLayerDrift(t *testing.T) {
 	top := children(t, m, rootID(t, m))
 
 	// By hand: detach the baseline from Workloads, weaken the Region
-	// guardrail, attach a stray SCP to the root, and change a contact.
+	// guardrail, attach a stray SCP to the root (marked as groundwork's,
+	// as if an earlier spec had it), and change a contact.
 	m.AWS(t, "organizations", "detach-policy", "--policy-id", scps["groundwork-baseline"], "--target-id", top["Workloads"])
 	m.AWS(t, "organizations", "update-policy", "--policy-id", scps["groundwork-regions"],
 		"--content", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*"}]}`)
@@ -137,6 +139,7 @@ func TestOrganizationLayerDrift(t *testing.T) {
 		Policy struct{ PolicySummary struct{ Id string } }
 	}
 	json.Unmarshal(m.AWS(t, "organizations", "create-policy", "--name", "stray", "--type", "SERVICE_CONTROL_POLICY", "--description", "x",
+		"--tags", "Key="+kinds.OwnerTagKey+",Value="+kinds.OwnerTagValue,
 		"--content", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`), &created)
 	m.AWS(t, "organizations", "attach-policy", "--policy-id", created.Policy.PolicySummary.Id, "--target-id", rootID(t, m))
 	la := listAccounts(t, m)["aws-log-archive-primary@example.com"].Id

@@ -17,6 +17,7 @@ func newPlan(g *globals) *cobra.Command {
 	var (
 		output, out              string
 		offline, detailed, allow bool
+		confirmed                = confirmationFlags{}
 	)
 	cmd := &cobra.Command{
 		Use:   "plan",
@@ -66,7 +67,7 @@ nothing to AWS. --out saves the plan for "groundwork apply plan.json".
 					return err
 				}
 			} else {
-				plan.Render(g.io.Out, p, allow)
+				plan.RenderFor(g.io.Out, p, confirmed.release(allow))
 				if out != "" {
 					fmt.Fprintf(g.io.Out, "\nSaved the plan to %s. Apply exactly it with: groundwork apply %s\n", out, out)
 				}
@@ -83,5 +84,6 @@ nothing to AWS. --out saves the plan for "groundwork apply plan.json".
 	fl.BoolVar(&offline, "offline", false, "plan against an empty organization without calling AWS")
 	fl.BoolVar(&detailed, "detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are, 1 on error")
 	fl.BoolVar(&allow, "allow-delete", false, "show deletes as they would run with apply --allow-delete")
+	confirmed.add(cmd, "show those deletes as they would run with apply and this flag: ")
 	return cmd
 }

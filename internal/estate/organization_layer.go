@@ -30,6 +30,10 @@ type Policy struct {
 	// Source says where a desired policy comes from: "library:NAME" or the
 	// path of a policy file. Empty for actual policies.
 	Source string
+	// Tags are an actual customer-managed policy's tags, groundwork's
+	// ownership marker among them; nil for desired and AWS-managed
+	// policies.
+	Tags map[string]string
 }
 
 // PolicyKey is the key of a policy in Estate.Policies.

@@ -192,7 +192,7 @@ const maxListedChanges = 10
 func (im *Import) WarnChanges(layer string, f *spec.Foundation, of func(kind string) bool) {
 	var changes []string
 	for _, ch := range kinds.Plan(f.Desired(), im.Actual()).Changes {
-		if of(ch.Kind) {
+		if of(ch.Kind) && !ch.Adopt {
 			changes = append(changes, describeChange(ch))
 		}
 	}

@@ -68,6 +68,10 @@ func TestConformance(t *testing.T) {
 			f.AddUnit("ou-wl", "Workloads", f.Root)
 			f.AddUnit("ou-old", "Old", f.Root)
 			f.AddUnit("ou-older", "Older", "ou-old")
+			// Old and Older are groundwork's (they carry its marker);
+			// Security predates the marker and is adopted.
+			f.SetTags("ou-old", []types.Tag{{Key: aws.String(kinds.OwnerTagKey), Value: aws.String(kinds.OwnerTagValue)}})
+			f.SetTags("ou-older", []types.Tag{{Key: aws.String(kinds.OwnerTagKey), Value: aws.String(kinds.OwnerTagValue)}})
 			f.AddAccount(kindstest.ManagementID, "management", "root@example.com", f.Root)
 			f.AddAccount(kindstest.PaymentsID, "payments-prod", kindstest.PaymentsEmail, "ou-old")
 			f.SetTags(kindstest.PaymentsID, []types.Tag{{Key: aws.String("Owner"), Value: aws.String("someone")}})
@@ -76,7 +80,14 @@ func TestConformance(t *testing.T) {
 	}
 	cases := []kindstest.Case{
 		{Kind: kinds.KindOrganization, Desired: kindstest.DesiredEstate, Starts: starts},
-		{Kind: kinds.KindUnit, Desired: kindstest.DesiredEstate, Starts: starts, Deletes: true},
+		{Kind: kinds.KindUnit, Desired: kindstest.DesiredEstate, Starts: starts, Deletes: true,
+			Unmade: []kindstest.Start{{Name: "OUs made by hand", New: func(*testing.T) kindstest.Fake {
+				f := kindstest.NewFakeOrg()
+				f.AddUnit("ou-legacy", "Legacy.v2", f.Root)
+				f.AddUnit("ou-empty", "Empty OU", f.Root)
+				f.AddUnit("ou-inner", "Inner", "ou-legacy")
+				return fake(f)
+			}}}},
 		{Kind: kinds.KindAccount, Desired: kindstest.DesiredEstate, Starts: starts},
 	}
 	kindstest.RunPackage(t, "github.com/groundwork-aws/groundwork/internal/kinds", cases)

@@ -1,6 +1,7 @@
 package kinds_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -17,6 +18,8 @@ func TestPlan(t *testing.T) {
 		empty   bool                 // start from an empty actual estate instead
 		changes []plan.Change
 		notes   []string // each must be part of exactly one note
+		// leftAlone are the addresses the plan lists as left alone.
+		leftAlone []string
 	}{
 		"empty organization is built top-down": {
 			empty: true,
@@ -24,11 +27,11 @@ func TestPlan(t *testing.T) {
 				{Address: "organization", Kind: "organization", Action: plan.Create,
 					After: plan.Attrs{"feature_set": "ALL"}, Reason: "the management account is not in an organization yet"},
 				{Address: "unit/Security", Kind: "unit", Action: plan.Create,
-					After: plan.Attrs{"name": "Security"}, DependsOn: []string{"organization"}},
+					After: plan.Attrs{"name": "Security", "tags.groundwork:managed": "true"}, DependsOn: []string{"organization"}},
 				{Address: "unit/Workloads", Kind: "unit", Action: plan.Create,
-					After: plan.Attrs{"name": "Workloads", "tags.Owner": "platform"}, DependsOn: []string{"organization"}},
+					After: plan.Attrs{"name": "Workloads", "tags.Owner": "platform", "tags.groundwork:managed": "true"}, DependsOn: []string{"organization"}},
 				{Address: "unit/Workloads/Prod", Kind: "unit", Action: plan.Create, Group: "Workloads",
-					After: plan.Attrs{"name": "Prod"}, DependsOn: []string{"organization", "unit/Workloads"}},
+					After: plan.Attrs{"name": "Prod", "tags.groundwork:managed": "true"}, DependsOn: []string{"organization", "unit/Workloads"}},
 				{Address: logAddr, Kind: "account", Action: plan.Create, Group: "Security",
 					After:     plan.Attrs{"name": "log-archive", "email": kindstest.LogEmail, "unit": "Root/Security"},
 					DependsOn: []string{"organization", "unit/Security"}},
@@ -53,7 +56,7 @@ func TestPlan(t *testing.T) {
 			},
 			changes: []plan.Change{
 				{Address: "unit/Workloads/Prod/Payments", Kind: "unit", Action: plan.Create, Group: "Workloads/Prod",
-					After: plan.Attrs{"name": "Payments"}},
+					After: plan.Attrs{"name": "Payments", "tags.groundwork:managed": "true"}},
 				{Address: paymentsAddr, Kind: "account", Action: plan.Update, Group: "Workloads/Prod/Payments",
 					Before:    plan.Attrs{"id": kindstest.PaymentsID, "unit": "Root/Workloads/Prod"},
 					After:     plan.Attrs{"id": kindstest.PaymentsID, "unit": "Root/Workloads/Prod/Payments"},
@@ -62,7 +65,7 @@ func TestPlan(t *testing.T) {
 		},
 		"tag drift updates only the differing keys": {
 			actual: func(e *estate.Estate) {
-				e.Units["Workloads"].Tags = map[string]string{"Owner": "someone", "Extra": "kept"}
+				e.Units["Workloads"].Tags = kinds.OwnerTags(map[string]string{"Owner": "someone", "Extra": "kept"})
 				e.Accounts[kindstest.PaymentsEmail].Tags = map[string]string{"CostCenter": "OLD", "Team": "kept"}
 			},
 			changes: []plan.Change{
@@ -80,10 +83,33 @@ func TestPlan(t *testing.T) {
 			},
 			changes: []plan.Change{
 				{Address: "unit/Old", Kind: "unit", Action: plan.Delete, Reason: "not in the spec", NeedsAllowDelete: true,
-					Before:    plan.Attrs{"name": "Old", "id": "ou-old", "tags.Owner": "nobody"},
-					DependsOn: []string{"unit/Old/Child"}},
+					Before:    plan.Attrs{"name": "Old", "id": "ou-old", "tags.Owner": "nobody", "tags.groundwork:managed": "true"},
+					DependsOn: []string{"unit/Old/Child"}, Basis: plan.BasisMarked},
 				{Address: "unit/Old/Child", Kind: "unit", Action: plan.Delete, Group: "Old", Reason: "not in the spec", NeedsAllowDelete: true,
-					Before: plan.Attrs{"name": "Child", "id": "ou-child"}},
+					Before: plan.Attrs{"name": "Child", "id": "ou-child", "tags.groundwork:managed": "true"}, Basis: plan.BasisMarked},
+			},
+		},
+		// An OU made by hand is not groundwork's to delete, and neither is
+		// its parent, which would be empty only once it went.
+		"units groundwork did not make are left alone": {
+			actual: func(e *estate.Estate) {
+				kindstest.AddUnit(e, "ou-old", "Old", nil)
+				kindstest.AddUnmarkedUnit(e, "ou-child", "Old/Child.v2", nil)
+				kindstest.AddUnmarkedUnit(e, "ou-empty", "Empty OU", nil)
+			},
+			leftAlone: []string{"unit/Empty OU", "unit/Old", "unit/Old/Child.v2"},
+		},
+		// A unit the spec declares that predates the marker is adopted:
+		// marked, which is no change to the organization.
+		"declared units without the marker are adopted": {
+			actual: func(e *estate.Estate) {
+				e.Units["Security"].Tags = nil
+				e.Units["Workloads"].Tags = map[string]string{"Owner": "someone"}
+			},
+			changes: []plan.Change{
+				{Address: "unit/Security", Kind: "unit", Action: plan.Update, Before: plan.Attrs{}, After: plan.Attrs{"tags.groundwork:managed": "true"}, Adopt: true},
+				{Address: "unit/Workloads", Kind: "unit", Action: plan.Update,
+					Before: plan.Attrs{"tags.Owner": "someone"}, After: plan.Attrs{"tags.Owner": "platform", "tags.groundwork:managed": "true"}},
 			},
 		},
 		"unit delete waits for the managed account moved out of it": {
@@ -95,7 +121,7 @@ func TestPlan(t *testing.T) {
 				{Address: logAddr, Kind: "account", Action: plan.Update, Group: "Security",
 					Before: plan.Attrs{"id": kindstest.LogID, "unit": "Root/Old"}, After: plan.Attrs{"id": kindstest.LogID, "unit": "Root/Security"}},
 				{Address: "unit/Old", Kind: "unit", Action: plan.Delete, Reason: "not in the spec", NeedsAllowDelete: true,
-					Before: plan.Attrs{"name": "Old", "id": "ou-old"}, DependsOn: []string{logAddr}},
+					Before: plan.Attrs{"name": "Old", "id": "ou-old", "tags.groundwork:managed": "true"}, DependsOn: []string{logAddr}, Basis: plan.BasisMarked},
 			},
 		},
 		"unit holding an unmanaged account is kept, and so is its parent": {
@@ -166,6 +192,16 @@ func TestPlan(t *testing.T) {
 			}
 			kindstest.CheckChanges(t, kindstest.WithoutValues(p.Changes), tt.changes)
 			kindstest.CheckNotes(t, p.Notes, tt.notes)
+			var left []string
+			for _, l := range p.LeftAlone {
+				left = append(left, l.Address)
+			}
+			if !slices.Equal(left, tt.leftAlone) {
+				t.Errorf("left alone %v, want %v", left, tt.leftAlone)
+			}
+			if tt.changes == nil && p.HasChanges() {
+				t.Errorf("plan has changes")
+			}
 		})
 	}
 }

@@ -62,8 +62,9 @@ func All() []Registration {
 	return out
 }
 
-// Plan diffs desired against actual for every kind. It has no side
-// effects.
+// Plan diffs desired against actual for every kind. A delete or detach
+// without a Basis (see DeleteBasis) is not planned but listed in
+// LeftAlone, with everything that depends on it. It has no side effects.
 func Plan(desired, actual *estate.Estate) *plan.Plan {
 	p := &plan.Plan{FormatVersion: plan.FormatVersion, Fingerprint: actual.Fingerprint(), Changes: []plan.Change{}}
 	for _, k := range All() {
@@ -71,6 +72,7 @@ func Plan(desired, actual *estate.Estate) *plan.Plan {
 		p.Changes = append(p.Changes, changes...)
 		p.Notes = append(p.Notes, notes...)
 	}
+	leaveUnowned(p)
 	dropSatisfied(p)
 	p.Sort()
 	return p

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"sort"
 	"strings"
 
@@ -50,9 +49,9 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		if !exists {
 			ch := plan.SetValue(plan.Change{
 				Address: UnitAddress(d.Path), Kind: KindUnit, Action: plan.Create, Group: d.Parent(),
-				After:     withTags(plan.Attrs{"name": d.Name()}, d.Tags),
+				After:     withTags(plan.Attrs{"name": d.Name()}, OwnerTags(d.Tags)),
 				DependsOn: orgDep(),
-			}, unitValue{Path: d.Path, Tags: maps.Clone(d.Tags)})
+			}, unitValue{Path: d.Path, Tags: OwnerTags(d.Tags)})
 			if p := d.Parent(); p != estate.RootPath {
 				if _, parentExists := actual.Units[p]; !parentExists {
 					ch.DependsOn = append(ch.DependsOn, UnitAddress(p))
@@ -61,12 +60,21 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, ch)
 			continue
 		}
-		if missing := missingTags(d.Tags, a.Tags); len(missing) > 0 {
+		// A unit the spec declares that lacks groundwork's marker was made
+		// before groundwork marked what it makes, or by hand and then
+		// declared: either way the spec manages it now, so it is marked
+		// (adopted) with the next apply.
+		want := d.Tags
+		if !Owned(a.Tags) {
+			want = OwnerTags(d.Tags)
+		}
+		if missing := missingTags(want, a.Tags); len(missing) > 0 {
 			changes = append(changes, plan.SetValue(plan.Change{
 				Address: UnitAddress(d.Path), Kind: KindUnit, Action: plan.Update, Group: d.Parent(),
 				Before: withTags(plan.Attrs{}, pick(a.Tags, missing)),
-				After:  withTags(plan.Attrs{}, pick(d.Tags, missing)),
-			}, unitValue{Path: d.Path, Tags: pick(d.Tags, missing)}))
+				After:  withTags(plan.Attrs{}, pick(want, missing)),
+				Adopt:  len(missing) == 1 && missing[0] == OwnerTagKey,
+			}, unitValue{Path: d.Path, Tags: pick(want, missing)}))
 		}
 	}
 	// Units the spec no longer has: delete children before parents, and
@@ -114,6 +122,7 @@ func diffUnits(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			Reason:           "not in the spec",
 			DependsOn:        deps,
 			NeedsAllowDelete: true,
+			Basis:            DeleteBasis(u.Tags),
 		}, unitValue{Path: u.Path, ID: u.ID}))
 	}
 	// A delete that depends on a blocked child cannot run.

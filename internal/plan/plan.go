@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -74,8 +75,22 @@ type Change struct {
 	// DependsOn lists addresses that must be applied first.
 	DependsOn []string `json:"depends_on,omitempty"`
 	// NeedsAllowDelete marks a change that removes or detaches something;
-	// apply skips it unless run with --allow-delete.
+	// apply skips it unless run with --allow-delete (or with the flag
+	// Confirm names).
 	NeedsAllowDelete bool `json:"needs_allow_delete,omitempty"`
+	// Basis says why groundwork may remove or detach what a change marked
+	// NeedsAllowDelete names: BasisMarked or BasisSpec. A planned delete
+	// without one is not made: the plan lists it under LeftAlone instead.
+	Basis Basis `json:"basis,omitempty"`
+	// Confirm, when set, is the flag (without its dashes) that releases
+	// this change instead of --allow-delete: a delete confirmed on its own,
+	// not bundled with deleting OUs and policies.
+	Confirm string `json:"confirm,omitempty"`
+	// Adopt marks a change that only records groundwork's ownership marker
+	// on a resource the spec declares and groundwork made before it marked
+	// what it makes. It changes nothing a resource does: HasChanges and
+	// Counts leave it out, and apply carries it out with the rest.
+	Adopt bool `json:"adopt,omitempty"`
 	// Value is what the kind's Apply works from: the kind's own typed
 	// desired value, set with SetValue and read with ValueOf. Before and
 	// After are for people; Value is for the machine, so that nothing is
@@ -135,6 +150,33 @@ type Plan struct {
 	Fingerprint string   `json:"fingerprint"`
 	Changes     []Change `json:"changes"`
 	Notes       []string `json:"notes,omitempty"`
+	// LeftAlone lists what a delete or detach would have removed but
+	// groundwork leaves, because it neither made it nor does the spec name
+	// it; a reviewer sees them in the plan's "Left alone" section.
+	LeftAlone []LeftAlone `json:"left_alone,omitempty"`
+}
+
+// Basis is why groundwork may remove or detach something.
+type Basis string
+
+// The bases of a delete.
+const (
+	// BasisMarked: the resource carries groundwork's ownership marker, so
+	// groundwork made it (or adopted it while the spec declared it).
+	BasisMarked Basis = "marked"
+	// BasisSpec: the spec asks for this delete by name (a setting that
+	// deletes default VPCs or IAM users, a delegated administrator the
+	// spec moves).
+	BasisSpec Basis = "spec"
+)
+
+// LeftAlone is one thing the plan leaves although the spec does not have
+// it: what a delete would have done, and why it does not.
+type LeftAlone struct {
+	Address string `json:"address"`
+	Kind    string `json:"kind"`
+	Action  Action `json:"action"`
+	Reason  string `json:"reason"`
 }
 
 // Sort orders changes by group, then address, so that a plan renders and
@@ -148,25 +190,69 @@ func (p *Plan) Sort() {
 		return a.Address < b.Address
 	})
 	sort.Strings(p.Notes)
+	sort.SliceStable(p.LeftAlone, func(i, j int) bool { return p.LeftAlone[i].Address < p.LeftAlone[j].Address })
 }
 
 // Counts returns how many changes of each action the plan holds.
 func (p *Plan) Counts() map[Action]int {
 	c := map[Action]int{}
 	for _, ch := range p.Changes {
-		c[ch.Action]++
+		if !ch.Adopt {
+			c[ch.Action]++
+		}
 	}
 	return c
 }
 
-// HasChanges reports whether applying the plan would change anything.
+// HasChanges reports whether applying the plan would change anything
+// besides adopting (see Change.Adopt).
 func (p *Plan) HasChanges() bool {
 	for _, ch := range p.Changes {
-		if ch.Action != NoOp {
+		if ch.Action != NoOp && !ch.Adopt {
 			return true
 		}
 	}
 	return false
+}
+
+// Adoptions returns the changes that only record groundwork's ownership
+// marker (see Change.Adopt).
+func (p *Plan) Adoptions() []Change {
+	var out []Change
+	for _, ch := range p.Changes {
+		if ch.Adopt && ch.Action != NoOp {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// Release says which changes marked NeedsAllowDelete an apply may carry
+// out: with AllowDelete those without Confirm, and those whose Confirm
+// flag is among Confirmed.
+type Release struct {
+	AllowDelete bool
+	Confirmed   []string
+}
+
+// Releases reports whether r lets ch run.
+func (r Release) Releases(ch Change) bool {
+	if !ch.NeedsAllowDelete {
+		return true
+	}
+	if ch.Confirm != "" {
+		return slices.Contains(r.Confirmed, ch.Confirm)
+	}
+	return r.AllowDelete
+}
+
+// Flag is the command-line flag that releases ch: --allow-delete, or the
+// one its Confirm names.
+func (ch Change) Flag() string {
+	if ch.Confirm != "" {
+		return "--" + ch.Confirm
+	}
+	return "--allow-delete"
 }
 
 // Validate checks that a plan read from a file is well formed: known

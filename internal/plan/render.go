@@ -8,12 +8,18 @@ import (
 )
 
 // Render writes the plan for people: changes grouped by OU, each with its
-// attribute changes, then notes and a summary line. allowDelete says
-// whether the apply this plan is shown for may delete.
+// attribute changes, then what is left alone and a summary line.
+// allowDelete says whether the apply this plan is shown for may delete.
 func Render(w io.Writer, p *Plan, allowDelete bool) {
+	RenderFor(w, p, Release{AllowDelete: allowDelete})
+}
+
+// RenderFor is Render for an apply that releases what r releases.
+func RenderFor(w io.Writer, p *Plan, r Release) {
 	if !p.HasChanges() {
 		fmt.Fprintln(w, "No changes. The organization matches the spec.")
-		if len(p.Notes) > 0 {
+		renderAdoptions(w, p)
+		if len(p.Notes) > 0 || len(p.LeftAlone) > 0 {
 			fmt.Fprintln(w)
 		}
 		renderNotes(w, p)
@@ -22,7 +28,7 @@ func Render(w io.Writer, p *Plan, allowDelete bool) {
 	groups := map[string][]Change{}
 	var names []string
 	for _, ch := range p.Changes {
-		if ch.Action == NoOp {
+		if ch.Action == NoOp || ch.Adopt {
 			continue
 		}
 		if _, ok := groups[ch.Group]; !ok {
@@ -38,32 +44,49 @@ func Render(w io.Writer, p *Plan, allowDelete bool) {
 		}
 		fmt.Fprintf(w, "%s\n", title)
 		for _, ch := range groups[g] {
-			renderChange(w, ch, allowDelete)
+			renderChange(w, ch, r)
 		}
 		fmt.Fprintln(w)
 	}
 	renderNotes(w, p)
 	c := p.Counts()
 	fmt.Fprintf(w, "Plan: %d to create, %d to update, %d to delete.\n", c[Create], c[Update], c[Delete])
-	if held := heldDeletes(p); held > 0 && !allowDelete {
-		fmt.Fprintf(w, "%d of them remove or detach something and run only with --allow-delete.\n", held)
-	}
-}
-
-func heldDeletes(p *Plan) int {
-	n := 0
+	renderAdoptions(w, p)
+	held := map[string]int{}
+	var flags []string
 	for _, ch := range p.Changes {
-		if ch.NeedsAllowDelete && ch.Action != NoOp {
-			n++
+		if ch.Action != NoOp && !r.Releases(ch) {
+			if held[ch.Flag()] == 0 {
+				flags = append(flags, ch.Flag())
+			}
+			held[ch.Flag()]++
 		}
 	}
-	return n
+	sort.Strings(flags)
+	for _, f := range flags {
+		fmt.Fprintf(w, "%d of them remove or detach something and run only with %s.\n", held[f], f)
+	}
 }
 
-func renderChange(w io.Writer, ch Change, allowDelete bool) {
+// renderAdoptions says what apply marks as groundwork's without changing
+// it.
+func renderAdoptions(w io.Writer, p *Plan) {
+	a := p.Adoptions()
+	if len(a) == 0 {
+		return
+	}
+	addrs := make([]string, len(a))
+	for i, ch := range a {
+		addrs[i] = ch.Address
+	}
+	fmt.Fprintf(w, "Adopt: apply marks %d resources the spec declares as groundwork's (they predate its marker), changing nothing else: %s.\n",
+		len(a), strings.Join(addrs, ", "))
+}
+
+func renderChange(w io.Writer, ch Change, r Release) {
 	suffix := ""
-	if ch.NeedsAllowDelete && !allowDelete {
-		suffix = "  (needs --allow-delete)"
+	if !r.Releases(ch) {
+		suffix = "  (needs " + ch.Flag() + ")"
 	}
 	name := strings.TrimPrefix(ch.Address, ch.Kind+"/")
 	if name == ch.Kind {
@@ -165,10 +188,13 @@ func lineDiff(b, a []string) []string {
 }
 
 func renderNotes(w io.Writer, p *Plan) {
-	if len(p.Notes) == 0 {
+	if len(p.Notes) == 0 && len(p.LeftAlone) == 0 {
 		return
 	}
 	fmt.Fprintln(w, "Left alone:")
+	for _, l := range p.LeftAlone {
+		fmt.Fprintf(w, "  * %s %s: %s\n", l.Action, l.Address, l.Reason)
+	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "  * %s\n", n)
 	}

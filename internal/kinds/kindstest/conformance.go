@@ -31,7 +31,17 @@ type Case struct {
 	Starts []Start
 	// Deletes says that the kind plans deletes or detaches (changes marked
 	// NeedsAllowDelete). A kind that does not is held to never plan one.
+	// A kind that does must show that it deletes only what groundwork made
+	// (Unmade) or only what the spec names (SpecDeletes).
 	Deletes bool
+	// Unmade are starting points holding things of the kind the spec does
+	// not have and groundwork did not make (no ownership marker): the plan
+	// must delete or detach none of them and list them as left alone.
+	Unmade []Start
+	// SpecDeletes, for a kind whose every delete the spec asks for by name
+	// (a setting, a service it moves), says so: each of its deletes must
+	// then carry plan.BasisSpec.
+	SpecDeletes string
 	// NoReadBack, when set, says why the fake cannot read back what apply
 	// made: the suite then still proves Diff pure, addresses stable, saved
 	// plans round-tripping, and deletes held without --allow-delete, but
@@ -144,6 +154,35 @@ func Run(t *testing.T, c Case) {
 	}
 	if c.Deletes && !deleted {
 		t.Errorf("%s says it deletes, but no start plans a delete or detach", c.Kind)
+	}
+	if c.Deletes && len(c.Unmade) == 0 && c.SpecDeletes == "" {
+		t.Errorf("%s deletes, but its case shows neither that it leaves alone what groundwork did not make (Unmade) nor that the spec names every delete (SpecDeletes)", c.Kind)
+	}
+	for _, s := range c.Unmade {
+		t.Run("unmade/"+s.Name, func(t *testing.T) { leavesUnmade(t, c, s) })
+	}
+}
+
+// leavesUnmade fails unless the plan from s deletes or detaches nothing
+// of the kind and lists what it would have as left alone, and unless
+// apply with every deletion flag leaves the fake unwritten by the kind.
+func leavesUnmade(t *testing.T, c Case, s Start) {
+	fake := s.New(t)
+	actual := fake.Observe()
+	p := kinds.Plan(c.Desired(), actual)
+	left := 0
+	for _, l := range p.LeftAlone {
+		if l.Kind == c.Kind {
+			left++
+		}
+	}
+	if left == 0 {
+		t.Errorf("from %s, the plan lists nothing of %s as left alone", s.Name, c.Kind)
+	}
+	for _, ch := range p.Changes {
+		if ch.Kind == c.Kind && ch.NeedsAllowDelete {
+			t.Errorf("from %s, the plan would %s %s, which groundwork did not make", s.Name, ch.Action, ch.Address)
+		}
 	}
 }
 
@@ -258,6 +297,9 @@ func (r *run) addressesAreStable(changes []plan.Change) {
 		if ch.NeedsAllowDelete && !r.c.Deletes {
 			t.Errorf("%s needs --allow-delete, but the case says %s never deletes", ch.Address, r.c.Kind)
 		}
+		if ch.NeedsAllowDelete && r.c.SpecDeletes != "" && ch.Basis != plan.BasisSpec {
+			t.Errorf("%s is a delete the spec asks for (%s), but its basis is %q", ch.Address, r.c.SpecDeletes, ch.Basis)
+		}
 	}
 }
 
@@ -331,7 +373,13 @@ func (r *run) apply(fake Fake, actual *estate.Estate, p *plan.Plan, allowDelete 
 	env := &kinds.Env{AccessRole: AccessRole, PollInterval: time.Millisecond, MaxPollInterval: time.Millisecond, Log: t.Logf}
 	fake.Install(env)
 	env.Seed(actual)
-	rep, err := apply.Run(context.Background(), env, p, apply.Options{AllowDelete: allowDelete})
+	opts := apply.Options{AllowDelete: allowDelete}
+	if allowDelete {
+		for _, c := range kinds.Confirmations() {
+			opts.Confirmed = append(opts.Confirmed, c.Flag)
+		}
+	}
+	rep, err := apply.Run(context.Background(), env, p, opts)
 	if err != nil {
 		t.Errorf("apply (allow delete %v): %v\n%+v", allowDelete, err, rep.Results)
 	}

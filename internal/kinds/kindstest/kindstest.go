@@ -54,8 +54,19 @@ func MatchingEstate() *estate.Estate {
 	return e
 }
 
-// AddUnit adds a unit to an estate.
+// AddUnit adds a unit to an estate. A unit with an ID is an actual one,
+// and carries groundwork's ownership marker as one groundwork made; use
+// AddUnmarkedUnit for one made by hand.
 func AddUnit(e *estate.Estate, id, path string, tags map[string]string) {
+	if id != "" {
+		tags = kinds.OwnerTags(tags)
+	}
+	e.Units[path] = &estate.Unit{ID: id, Path: path, Tags: tags}
+}
+
+// AddUnmarkedUnit adds an actual unit without groundwork's marker: one
+// made by hand.
+func AddUnmarkedUnit(e *estate.Estate, id, path string, tags map[string]string) {
 	e.Units[path] = &estate.Unit{ID: id, Path: path, Tags: tags}
 }
 

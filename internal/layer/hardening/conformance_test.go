@@ -46,8 +46,10 @@ func TestConformance(t *testing.T) {
 	cases := []kindstest.Case{
 		{Kind: hardening.KindPasswordPolicy, Desired: desired, Starts: starts},
 		{Kind: hardening.KindAccountPublicAccessBlock, Desired: desired, Starts: starts},
-		{Kind: hardening.KindDefaultVPC, Desired: desired, Starts: starts, Deletes: true},
-		{Kind: hardening.KindManagementIAMUser, Desired: desired, Starts: starts, Deletes: true},
+		{Kind: hardening.KindDefaultVPC, Desired: desired, Starts: starts, Deletes: true,
+			SpecDeletes: "hardening.delete_default_vpcs asks for them"},
+		{Kind: hardening.KindManagementIAMUser, Desired: desired, Starts: starts, Deletes: true,
+			SpecDeletes: "hardening.management_iam_users: delete asks for them"},
 	}
 	kindstest.RunPackage(t, "github.com/groundwork-aws/groundwork/internal/layer/hardening", cases)
 }

@@ -90,9 +90,18 @@ func TestApplyHardeningFromScratch(t *testing.T) {
 		t.Fatalf("a held delete ran")
 	}
 
+	// --allow-delete does not give the default VPCs: they are confirmed
+	// on their own.
 	rep, err = apply.Run(context.Background(), env, p, apply.Options{Width: 4, AllowDelete: true})
 	if err != nil {
 		t.Fatalf("apply --allow-delete: %v\n%+v", err, rep)
+	}
+	if rep.Count(apply.Held) != 1 || world.vpcs[estate.Location{Account: hrdLAID, Region: "us-east-1"}] == nil {
+		t.Errorf("apply --allow-delete deleted the default VPC or held more: %+v", rep.Results)
+	}
+	rep, err = apply.Run(context.Background(), env, p, apply.Options{Width: 4, Confirmed: []string{hardening.ConfirmDefaultVPCs}})
+	if err != nil || rep.Count(apply.Held) != 1 {
+		t.Fatalf("apply --%s: %v\n%+v", hardening.ConfirmDefaultVPCs, err, rep)
 	}
 	for _, id := range []string{hrdMgmtID, hrdLAID, hrdWebID} {
 		pp := world.policies[id]
@@ -132,7 +141,7 @@ func TestApplyHardeningFromScratch(t *testing.T) {
 	// Applying the same plan again (a rerun after a kill) is safe: the
 	// puts repeat, the deletes find nothing left.
 	writes := len(world.writeLog())
-	if rep, err := apply.Run(context.Background(), env, p, apply.Options{Width: 4, AllowDelete: true}); err != nil {
+	if rep, err := apply.Run(context.Background(), env, p, apply.Options{Width: 4, AllowDelete: true, Confirmed: []string{hardening.ConfirmDefaultVPCs}}); err != nil {
 		t.Fatalf("apply again: %v\n%+v", err, rep)
 	}
 	if got := world.writeLog()[writes:]; len(got) != 6 {

@@ -22,9 +22,15 @@ import (
 // It is only ever a delete, planned when hardening.delete_default_vpcs is
 // on and only for a VPC without network interfaces: anything running in
 // it (instances, load balancers, Lambda functions, NAT gateways,
-// endpoints) has one, and such a VPC is kept with a plan note. Being a
-// delete, it runs only with --allow-delete.
+// endpoints) has one, and such a VPC is kept with a plan note. The spec
+// asks for it by name, and apply confirms it on its own: it runs only with
+// --allow-delete-default-vpcs, which --allow-delete (OUs, policies) does
+// not give.
 const KindDefaultVPC = "default-vpc"
+
+// ConfirmDefaultVPCs is the flag that releases the deletes of default
+// VPCs.
+const ConfirmDefaultVPCs = "allow-delete-default-vpcs"
 
 // DefaultVPCAddress is the address of the default VPC of an account and
 // Region.
@@ -48,6 +54,8 @@ var _ DefaultVPCAPI = (*ec2.Client)(nil)
 
 func init() {
 	kinds.Register(kinds.Registration{Name: KindDefaultVPC, Diff: diffDefaultVPCs, Apply: applyDefaultVPC})
+	kinds.RegisterConfirmation(kinds.Confirmation{Flag: ConfirmDefaultVPCs,
+		Usage: "let apply delete the default VPCs hardening.delete_default_vpcs asks for (not given by --allow-delete)"})
 }
 
 // defaultVPCValue names the default VPC a change deletes. An empty VPCID
@@ -59,7 +67,7 @@ type defaultVPCValue struct {
 }
 
 const defaultVPCReason = "hardening.delete_default_vpcs: its subnets and internet gateway are deleted first; " +
-	"a delete, so it runs only with --allow-delete"
+	"runs only with --" + ConfirmDefaultVPCs
 
 func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	d := desired.Hardening
@@ -83,6 +91,7 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		}
 		changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(v.Where), Kind: KindDefaultVPC, Action: plan.Delete,
 			Group: kinds.UnitOf(desired, v.Account), Reason: defaultVPCReason, NeedsAllowDelete: true,
+			Basis: plan.BasisSpec, Confirm: ConfirmDefaultVPCs,
 			Before: plan.Attrs{"account": string(v.Account), "region": v.Region, "vpc_id": v.ID, "cidr": v.CIDR,
 				"network_interfaces": strconv.Itoa(v.NetworkInterfaces)}},
 			defaultVPCValue{Account: v.Account, Region: v.Region, VPCID: v.ID}))
@@ -103,7 +112,7 @@ func diffDefaultVPCs(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			w := estate.Where{Account: estate.AccountKey(key), Region: region}
 			changes = append(changes, plan.SetValue(plan.Change{Address: DefaultVPCAddress(w), Kind: KindDefaultVPC, Action: plan.Delete,
 				Group: kinds.UnitOf(desired, estate.AccountKey(key)), Reason: defaultVPCReason + "; AWS creates one in every new account",
-				NeedsAllowDelete: true, DependsOn: kinds.AccountDeps(estate.AccountKey(key)),
+				NeedsAllowDelete: true, Basis: plan.BasisSpec, Confirm: ConfirmDefaultVPCs, DependsOn: kinds.AccountDeps(estate.AccountKey(key)),
 				Before: plan.Attrs{"account": key, "region": region, "vpc_id": "(created with the account)"}},
 				defaultVPCValue{Account: w.Account, Region: region}))
 		}

@@ -90,7 +90,7 @@ func diffManagementUsers(desired, actual *estate.Estate) ([]plan.Change, []strin
 				"run groundwork through IAM Identity Center or a role and plan again", u.Name))
 		default:
 			changes = append(changes, plan.SetValue(plan.Change{Address: ManagementIAMUserAddress(u.Name), Kind: KindManagementIAMUser,
-				Action: plan.Delete, Group: estate.RootPath, Reason: managementUserReason, NeedsAllowDelete: true,
+				Action: plan.Delete, Group: estate.RootPath, Reason: managementUserReason, NeedsAllowDelete: true, Basis: plan.BasisSpec,
 				Before: plan.Attrs{"account": estate.ManagementKey, "name": u.Name, "arn": u.ARN, "path": u.Path}},
 				managementUserValue{Name: u.Name}))
 		}

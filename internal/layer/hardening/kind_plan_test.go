@@ -233,8 +233,8 @@ func TestPlanHardening(t *testing.T) {
 			},
 			want: []plan.Change{{
 				Address: hardening.DefaultVPCAddress(estate.Where{Account: hrdLA, Region: "us-east-1"}), Kind: hardening.KindDefaultVPC,
-				Action: plan.Delete, Group: "Security", NeedsAllowDelete: true,
-				Reason: "hardening.delete_default_vpcs: its subnets and internet gateway are deleted first; a delete, so it runs only with --allow-delete",
+				Action: plan.Delete, Group: "Security", NeedsAllowDelete: true, Basis: plan.BasisSpec, Confirm: hardening.ConfirmDefaultVPCs,
+				Reason: "hardening.delete_default_vpcs: its subnets and internet gateway are deleted first; runs only with --allow-delete-default-vpcs",
 				Before: plan.Attrs{"account": hrdLA, "region": "us-east-1", "vpc_id": "vpc-la", "cidr": "172.31.0.0/16", "network_interfaces": "0"},
 			}},
 			notes: []string{"default VPC vpc-web of " + hrdWeb + " in eu-west-1 kept: 3 network interfaces use it"},
@@ -258,7 +258,7 @@ func TestPlanHardening(t *testing.T) {
 			actual:    func(e *estate.Estate) { addUsers(e, "alice", "break-glass", "ci") },
 			want: []plan.Change{{
 				Address: hardening.ManagementIAMUserAddress("alice"), Kind: hardening.KindManagementIAMUser, Action: plan.Delete,
-				NeedsAllowDelete: true, Reason: "hardening.management_iam_users: delete; its access keys, password, MFA devices, " +
+				NeedsAllowDelete: true, Basis: plan.BasisSpec, Reason: "hardening.management_iam_users: delete; its access keys, password, MFA devices, " +
 					"certificates, SSH keys, policies and group memberships go first; a delete, so it runs only with --allow-delete",
 				Before: plan.Attrs{"account": mgmt, "name": "alice", "arn": "arn:aws:iam::111111111111:user/alice", "path": "/"},
 			}},

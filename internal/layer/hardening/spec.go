@@ -30,8 +30,9 @@ type Spec struct {
 	PasswordPolicy      PasswordPolicySpec      `yaml:"password_policy"`
 	S3BlockPublicAccess S3BlockPublicAccessSpec `yaml:"s3_block_public_access"`
 	// DeleteDefaultVPCs deletes the default VPC of every account and
-	// operational Region that nothing runs in (default true). A delete:
-	// apply carries it out only with --allow-delete.
+	// operational Region that nothing runs in (default true). A delete
+	// confirmed on its own: apply carries it out only with
+	// --allow-delete-default-vpcs.
 	DeleteDefaultVPCs *bool `yaml:"delete_default_vpcs"`
 	// ManagementIAMUsers is "report" (default: plan notes and audit
 	// findings) or "delete" (apply deletes them, with --allow-delete).
@@ -242,7 +243,8 @@ hardening:
     exceptions: []
   # Delete the default VPC of every account in every operational Region;
   # one that anything runs in (a network interface) is kept and named in
-  # the plan. A delete: apply runs it only with --allow-delete.
+  # the plan. Confirmed on its own: apply runs it only with
+  # --allow-delete-default-vpcs (--allow-delete does not).
   delete_default_vpcs: true
   # IAM users of the management account: report, or delete (only with
   # --allow-delete). The user groundwork runs as is never deleted.

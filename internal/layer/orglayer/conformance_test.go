@@ -45,12 +45,23 @@ func TestConformance(t *testing.T) {
 			return fake(org, l)
 		}},
 	}
+	// The organization's own SCP on the root and on an account, and its
+	// own tag policy: none of them groundwork's.
+	unmade := []kindstest.Start{{Name: "policies made by hand", New: func(*testing.T) kindstest.Fake {
+		org, l := newOrgLayerFakes()
+		l.enable(scp)
+		l.enable(tagPolicy)
+		l.addUnmarkedPolicy("p-custom", "custom", scp, baselineDoc, org.Root, kindstest.PaymentsID)
+		l.addUnmarkedPolicy("p-tags", "org-tags", tagPolicy, `{"tags":{}}`, org.Root)
+		return fake(org, l)
+	}}}
 	cases := []kindstest.Case{
 		{Kind: orglayer.KindPolicyType, Desired: desired, Starts: starts},
-		{Kind: orglayer.KindPolicy, Desired: desired, Starts: starts, Deletes: true},
-		{Kind: orglayer.KindAttachment, Desired: desired, Starts: starts, Deletes: true},
+		{Kind: orglayer.KindPolicy, Desired: desired, Starts: starts, Deletes: true, Unmade: unmade},
+		{Kind: orglayer.KindAttachment, Desired: desired, Starts: starts, Deletes: true, Unmade: unmade},
 		{Kind: orglayer.KindTrustedAccess, Desired: desired, Starts: starts},
-		{Kind: orglayer.KindDelegatedAdmin, Desired: desired, Starts: starts, Deletes: true},
+		{Kind: orglayer.KindDelegatedAdmin, Desired: desired, Starts: starts, Deletes: true,
+			SpecDeletes: "services.delegated_admins names the account the service moves to"},
 		{Kind: orglayer.KindContact, Desired: desired, Starts: starts},
 	}
 	kindstest.RunPackage(t, "github.com/groundwork-aws/groundwork/internal/layer/orglayer", cases)

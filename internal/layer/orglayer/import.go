@@ -12,8 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 
+	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
 )
 
 // The organization layer imports itself in three sections, before every
@@ -60,18 +62,28 @@ func readForImport(ctx context.Context, r inventory.Reader, im *importer.Import)
 
 // importTargets converts a policy's targets to the spec's, warning about those
 // the spec cannot name.
-func importTargets(im *importer.Import, what string, ts []string) []string {
+func importTargets(im *importer.Import, what string, p *estate.Policy) []string {
 	out := []string{}
-	for _, t := range ts {
+	for _, t := range p.Targets {
 		st, ok := im.Target(t)
 		if !ok {
-			im.Warnf("%s is attached to %s, which the spec does not declare; plan will propose detaching it", what, t)
+			im.Warnf("%s is attached to %s, which the spec does not declare; %s", what, t, leftOutFate(p, "detaching"))
 			continue
 		}
 		out = append(out, st)
 	}
 	sort.Strings(out)
 	return out
+}
+
+// leftOutFate says what plan does with a policy, or one of its
+// attachments, that the spec leaves out: it proposes deleting (doing) it
+// when groundwork made the policy, and leaves it alone otherwise.
+func leftOutFate(p *estate.Policy, doing string) string {
+	if kinds.Owned(p.Tags) {
+		return "groundwork made it, so plan will propose " + doing + " it (held unless --allow-delete)"
+	}
+	return "groundwork did not make it, so plan leaves it alone"
 }
 
 // writeServices writes the trusted access and the delegated administrators

@@ -117,7 +117,7 @@ func (im *policiesImport) importSCPs() error {
 	files := map[string]bool{}
 	for _, p := range customer {
 		what := "SCP " + p.Name
-		s := &importedSCP{name: p.Name, description: p.Description, attach: importTargets(im.Import, what, p.Targets)}
+		s := &importedSCP{name: p.Name, description: p.Description, attach: importTargets(im.Import, what, p)}
 		if libs, ok := matched[p.Name]; ok {
 			s.library = libs
 			if lp, _ := policy.LibraryPolicyNamed(libs[0]); len(libs) == 1 && lp.Description == s.description {
@@ -138,8 +138,8 @@ func (im *policiesImport) importSCPs() error {
 			for i, prob := range problems {
 				msgs[i] = prob.Error()
 			}
-			im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out, so plan will propose deleting it (held unless --allow-delete)",
-				what, strings.Join(msgs, "; "))
+			im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out: %s",
+				what, strings.Join(msgs, "; "), leftOutFate(p, "deleting"))
 			continue
 		}
 		files[s.file] = true

@@ -42,7 +42,7 @@ func importTagPolicy(im *importer.Import) {
 			continue
 		}
 		if found != nil {
-			im.Warnf("tag policy %s is not expressible: the spec holds one tag policy (%s); kept out of the spec, so plan will propose deleting it (held unless --allow-delete)", p.Name, found.name)
+			im.Warnf("tag policy %s is not expressible: the spec holds one tag policy (%s); kept out of the spec: %s", p.Name, found.name, leftOutFate(p, "deleting"))
 			continue
 		}
 		t, why := parseTagPolicy(p)
@@ -56,12 +56,12 @@ func importTagPolicy(im *importer.Import) {
 					why += " (the spec cannot set a tag policy's description)"
 				}
 			} else {
-				t.attach = importTargets(im, "tag policy "+p.Name, p.Targets)
+				t.attach = importTargets(im, "tag policy "+p.Name, p)
 				found = t
 				continue
 			}
 		}
-		im.Warnf("tag policy %s is not expressible (%s); kept out of the spec, so plan will propose deleting it (held unless --allow-delete)", p.Name, why)
+		im.Warnf("tag policy %s is not expressible (%s); kept out of the spec: %s", p.Name, why, leftOutFate(p, "deleting"))
 	}
 	if found != nil {
 		im.SetTagging(found.spec(found.attach))

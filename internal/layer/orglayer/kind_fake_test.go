@@ -18,6 +18,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/kinds/kindstest"
 	"github.com/groundwork-aws/groundwork/internal/layer/orglayer"
 )
@@ -79,6 +80,7 @@ type fakePolicy struct {
 	name, typ, description, content string
 	awsManaged                      bool
 	targets                         map[string]bool // target IDs
+	tags                            map[string]string
 }
 
 // fullAWSAccessID is the ID of the AWS-managed FullAWSAccess SCP.
@@ -124,8 +126,15 @@ func (f *fakeOrgLayer) enable(pt string) {
 	}
 }
 
+// addPolicy adds a policy groundwork made: it carries the ownership tag.
 func (f *fakeOrgLayer) addPolicy(id, name, typ, content string, targets ...string) {
-	p := &fakePolicy{name: name, typ: typ, content: content, targets: map[string]bool{}}
+	f.addUnmarkedPolicy(id, name, typ, content, targets...)
+	f.policies[id].tags = kinds.OwnerTags(nil)
+}
+
+// addUnmarkedPolicy adds a policy made by hand, without the ownership tag.
+func (f *fakeOrgLayer) addUnmarkedPolicy(id, name, typ, content string, targets ...string) {
+	p := &fakePolicy{name: name, typ: typ, content: content, targets: map[string]bool{}, tags: map[string]string{}}
 	for _, t := range targets {
 		p.targets[t] = true
 	}
@@ -268,7 +277,10 @@ func (f *fakeOrgLayer) CreatePolicy(_ context.Context, in *organizations.CreateP
 	id := fmt.Sprintf("p-%d", f.seq)
 	f.write("CreatePolicy", name)
 	f.policies[id] = &fakePolicy{name: name, typ: pt, description: aws.ToString(in.Description),
-		content: aws.ToString(in.Content), targets: map[string]bool{}}
+		content: aws.ToString(in.Content), targets: map[string]bool{}, tags: map[string]string{}}
+	for _, t := range in.Tags {
+		f.policies[id].tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
 	if f.loseCreates > 0 {
 		f.loseCreates--
 		return nil, &awsx.MaybeDoneError{Service: "Organizations", Operation: "CreatePolicy", Err: errors.New("connection reset by peer")}
@@ -317,6 +329,21 @@ func (f *fakeOrgLayer) DeletePolicy(_ context.Context, in *organizations.DeleteP
 	f.write("DeletePolicy", id)
 	delete(f.policies, id)
 	return &organizations.DeletePolicyOutput{}, nil
+}
+
+// TagResource tags a policy; the layer's kinds tag nothing else.
+func (f *fakeOrgLayer) TagResource(_ context.Context, in *organizations.TagResourceInput, _ ...func(*organizations.Options)) (*organizations.TagResourceOutput, error) {
+	f.enter("TagResource")
+	defer f.mu.Unlock()
+	p := f.policies[aws.ToString(in.ResourceId)]
+	if p == nil || p.awsManaged {
+		return nil, f.refuse("TagResource", &types.TargetNotFoundException{Message: in.ResourceId})
+	}
+	f.write("TagResource", aws.ToString(in.ResourceId))
+	for _, t := range in.Tags {
+		p.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return &organizations.TagResourceOutput{}, nil
 }
 
 func (f *fakeOrgLayer) AttachPolicy(_ context.Context, in *organizations.AttachPolicyInput, _ ...func(*organizations.Options)) (*organizations.AttachPolicyOutput, error) {
@@ -467,6 +494,9 @@ func actualEstate(org *kindstest.FakeOrg, l *fakeOrgLayer) *estate.Estate {
 	ol.EnabledPolicyTypes = slices.Sorted(maps.Keys(l.enabled))
 	for id, p := range l.policies {
 		ep := &estate.Policy{ID: id, Name: p.name, Type: p.typ, Description: p.description, Content: p.content, AWSManaged: p.awsManaged}
+		if !p.awsManaged {
+			ep.Tags = maps.Clone(p.tags)
+		}
 		for t := range p.targets {
 			ep.Targets = append(ep.Targets, names[t])
 		}

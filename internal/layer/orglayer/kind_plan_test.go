@@ -63,7 +63,8 @@ func matchingOrgEstate() *estate.Estate {
 		Type: scp, Description: "Allows access to every operation", Content: fullAccessDoc, AWSManaged: true,
 		Targets: []string{estate.RootTarget, "Security", "Workloads", "Workloads/Prod", kindstest.LogEmail, kindstest.PaymentsEmail, mgmtEmail}}
 	e.Org.Policies[estate.PolicyKey(scp, "baseline")] = &estate.Policy{ID: baselineID, Name: "baseline", Type: scp,
-		Description: "Baseline guardrails", Content: baselineDoc, Targets: []string{estate.RootTarget, "Workloads", kindstest.LogEmail}}
+		Description: "Baseline guardrails", Content: baselineDoc, Targets: []string{estate.RootTarget, "Workloads", kindstest.LogEmail},
+		Tags: kinds.OwnerTags(nil)}
 	e.Org.TrustedServices = []string{configSvc, ssoSvc}
 	e.Org.DelegatedAdmins[configSvc] = kindstest.LogEmail
 	e.Accounts[mgmtEmail].Contacts = map[string]estate.Contact{estate.ContactSecurity: mgmtSecurity}
@@ -99,7 +100,7 @@ func attach(typ, name, target, group string, deps ...string) plan.Change {
 
 func detach(typ, name, id, target, group string) plan.Change {
 	return plan.Change{Address: orglayer.AttachmentAddress(typ, name, target), Kind: orglayer.KindAttachment, Action: plan.Delete,
-		Group: group, Reason: "the spec does not attach it here", NeedsAllowDelete: true,
+		Group: group, Reason: "the spec does not attach it here", NeedsAllowDelete: true, Basis: plan.BasisMarked,
 		Before: plan.Attrs{"policy": name, "type": typ, "target": target, "policy_id": id}}
 }
 
@@ -128,11 +129,12 @@ func TestPlanOrgLayer(t *testing.T) {
 		kindstest.AddAccount(e, &estate.Account{Key: "new", Name: "new", Email: newEmail, Unit: "Security"})
 	}
 	tests := map[string]struct {
-		desired func(*estate.Estate) // changes desiredOrgEstate(); may be nil
-		actual  func(*estate.Estate) // changes matchingOrgEstate(); may be nil
-		empty   bool                 // start from an empty actual estate instead
-		changes []plan.Change        // of the organization layer kinds only
-		notes   []string             // each must be part of exactly one note
+		desired   func(*estate.Estate) // changes desiredOrgEstate(); may be nil
+		actual    func(*estate.Estate) // changes matchingOrgEstate(); may be nil
+		empty     bool                 // start from an empty actual estate instead
+		changes   []plan.Change        // of the organization layer kinds only
+		notes     []string             // each must be part of exactly one note
+		leftAlone []string             // the addresses the plan lists as left alone, sorted
 	}{
 		"matching organization layer has no changes and no notes": {},
 		"everything waits for the organization being created": {
@@ -209,12 +211,13 @@ func TestPlanOrgLayer(t *testing.T) {
 		"customer policy not in the spec is deleted after it is detached everywhere": {
 			actual: func(e *estate.Estate) {
 				e.Org.Policies[estate.PolicyKey(scp, "legacy")] = &estate.Policy{ID: "p-legacy", Name: "legacy", Type: scp,
-					Content: `{"Statement":[]}`, Targets: []string{estate.RootTarget, "Security", kindstest.PaymentsEmail}}
+					Content: `{"Statement":[]}`, Targets: []string{estate.RootTarget, "Security", kindstest.PaymentsEmail},
+					Tags: kinds.OwnerTags(nil)}
 			},
 			changes: []plan.Change{
 				{Address: orglayer.PolicyAddress(scp, "legacy"), Kind: orglayer.KindPolicy, Action: plan.Delete, Reason: "not in the spec",
-					NeedsAllowDelete: true,
-					Before:           kindstest.WithAttr(plan.Attrs{"name": "legacy", "type": scp, "content": kinds.PrettyJSON(`{"Statement":[]}`)}, "id", "p-legacy"),
+					NeedsAllowDelete: true, Basis: plan.BasisMarked,
+					Before: kindstest.WithAttr(plan.Attrs{"name": "legacy", "type": scp, "content": kinds.PrettyJSON(`{"Statement":[]}`)}, "id", "p-legacy"),
 					DependsOn: []string{
 						orglayer.AttachmentAddress(scp, "legacy", estate.RootTarget),
 						orglayer.AttachmentAddress(scp, "legacy", "Security"),
@@ -224,6 +227,32 @@ func TestPlanOrgLayer(t *testing.T) {
 				detach(scp, "legacy", "p-legacy", "Security", "Security"),
 				detach(scp, "legacy", "p-legacy", kindstest.PaymentsEmail, "Workloads/Prod"),
 			},
+		},
+		// The organization's own SCPs and tag policies, wherever they are
+		// attached, are not groundwork's to delete or detach.
+		"customer policies groundwork did not make are left alone": {
+			actual: func(e *estate.Estate) {
+				e.Org.Policies[estate.PolicyKey(scp, "custom")] = &estate.Policy{ID: "p-custom", Name: "custom", Type: scp,
+					Content: `{"Statement":[]}`, Targets: []string{estate.RootTarget, "stray@example.com"}, Tags: map[string]string{"Owner": "sec"}}
+				e.Org.Policies[estate.PolicyKey(tagPolicy, "org-tags")] = &estate.Policy{ID: "p-tags", Name: "org-tags", Type: tagPolicy,
+					Content: `{"tags":{}}`, Targets: []string{estate.RootTarget}}
+			},
+			leftAlone: []string{
+				orglayer.AttachmentAddress(scp, "custom", estate.RootTarget),
+				orglayer.AttachmentAddress(scp, "custom", "stray@example.com"),
+				orglayer.AttachmentAddress(tagPolicy, "org-tags", estate.RootTarget),
+				orglayer.PolicyAddress(scp, "custom"),
+				orglayer.PolicyAddress(tagPolicy, "org-tags"),
+			},
+		},
+		// A declared policy without the marker is adopted: tagged, which is
+		// no change to the organization; with content drift, the update
+		// tags it too.
+		"declared policy without the marker is adopted": {
+			actual: func(e *estate.Estate) { e.Org.Policies[estate.PolicyKey(scp, "baseline")].Tags = map[string]string{} },
+			changes: []plan.Change{{Address: baselineAddr, Kind: orglayer.KindPolicy, Action: plan.Update, Adopt: true,
+				Before: plan.Attrs{"id": baselineID, "name": "baseline"},
+				After:  plan.Attrs{"id": baselineID, "name": "baseline", "tags." + kinds.OwnerTagKey: kinds.OwnerTagValue}}},
 		},
 		"AWS-managed FullAWSAccess is neither changed nor detached": {
 			desired: func(e *estate.Estate) {
@@ -300,7 +329,7 @@ func TestPlanOrgLayer(t *testing.T) {
 		"delegated admin on another account is moved with allow-delete": {
 			actual: func(e *estate.Estate) { e.Org.DelegatedAdmins[configSvc] = kindstest.PaymentsEmail },
 			changes: []plan.Change{{Address: orglayer.DelegatedAdminAddress(configSvc), Kind: orglayer.KindDelegatedAdmin, Action: plan.Update,
-				Reason: "the current administrator is deregistered first", NeedsAllowDelete: true,
+				Reason: "the current administrator is deregistered first", NeedsAllowDelete: true, Basis: plan.BasisSpec,
 				Before: plan.Attrs{"service": configSvc, "account": kindstest.PaymentsEmail, "account_name": "payments-prod", "account_id": kindstest.PaymentsID},
 				After:  plan.Attrs{"service": configSvc, "account": kindstest.LogEmail, "account_name": "log-archive"}}},
 		},
@@ -390,6 +419,13 @@ func TestPlanOrgLayer(t *testing.T) {
 			}
 			kindstest.CheckChanges(t, kindstest.WithoutValues(orgLayerChanges(p)), tt.changes)
 			kindstest.CheckNotes(t, p.Notes, tt.notes)
+			var left []string
+			for _, l := range p.LeftAlone {
+				left = append(left, l.Address)
+			}
+			if !slices.Equal(left, tt.leftAlone) {
+				t.Errorf("left alone %v, want %v", left, tt.leftAlone)
+			}
 		})
 	}
 }

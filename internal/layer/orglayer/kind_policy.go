@@ -17,12 +17,16 @@ import (
 
 // KindPolicy manages customer-managed organization policies (SCPs and tag
 // policies): their content and description. AWS-managed policies such as
-// FullAWSAccess are never touched. A policy the spec no longer has is
-// deleted only with --allow-delete, after it is detached everywhere.
+// FullAWSAccess are never touched. Policies it creates carry groundwork's
+// ownership tag (kinds.OwnerTagKey); one the spec declares without it is
+// adopted (tagged). A policy the spec no longer has is deleted only with
+// --allow-delete, after it is detached everywhere, and only when it
+// carries the tag: any other is left alone.
 const KindPolicy = "policy"
 
 // KindAttachment attaches a policy to the root, an OU or an account.
-// Detaching needs --allow-delete.
+// Detaching needs --allow-delete, and is planned only for a policy that
+// carries groundwork's ownership tag.
 const KindAttachment = "attachment"
 
 // PolicyAddress is the address of a policy.
@@ -44,7 +48,10 @@ func init() {
 // update (an update by ID), or the one to delete. Content is the document
 // as it is sent: keys sorted as the plan shows them, minified.
 type policyValue struct {
-	ID          string `json:"id,omitempty"`
+	ID string `json:"id,omitempty"`
+	// Mark asks for groundwork's ownership tag on an existing policy: with
+	// no Content, that is all the change does (an adoption).
+	Mark        bool   `json:"mark,omitempty"`
 	Name        string `json:"name"`
 	Type        string `json:"type"`
 	Description string `json:"description,omitempty"`
@@ -93,10 +100,24 @@ func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		}
 		before := plan.Attrs{"id": cur.ID, "name": cur.Name, "type": cur.Type, "description": cur.Description, "content": kinds.PrettyJSON(cur.Content)}
 		after["id"] = cur.ID
-		if before["content"] != after["content"] || before["description"] != after["description"] {
+		// A declared policy without groundwork's tag predates it (or was
+		// made by hand and then declared): it is adopted, tagged.
+		mark := !kinds.Owned(cur.Tags)
+		switch {
+		case before["content"] != after["content"] || before["description"] != after["description"]:
 			delete(after, "source")
+			v := newPolicyValue(p, cur.ID)
+			if mark {
+				v.Mark = true
+				after["tags."+kinds.OwnerTagKey] = kinds.OwnerTagValue
+			}
 			changes = append(changes, plan.SetValue(plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
-				Action: plan.Update, Before: before, After: after}, newPolicyValue(p, cur.ID)))
+				Action: plan.Update, Before: before, After: after}, v))
+		case mark:
+			changes = append(changes, plan.SetValue(plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
+				Action: plan.Update, Adopt: true, Before: plan.Attrs{"id": cur.ID, "name": cur.Name},
+				After: plan.Attrs{"id": cur.ID, "name": cur.Name, "tags." + kinds.OwnerTagKey: kinds.OwnerTagValue}},
+				policyValue{ID: cur.ID, Name: p.Name, Type: p.Type, Mark: true}))
 		}
 	}
 	for _, p := range a.SortedPolicies() {
@@ -114,7 +135,7 @@ func diffPolicies(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		changes = append(changes, plan.SetValue(plan.Change{Address: PolicyAddress(p.Type, p.Name), Kind: KindPolicy,
 			Action: plan.Delete, Reason: "not in the spec",
 			Before:    plan.Attrs{"id": p.ID, "name": p.Name, "type": p.Type, "content": kinds.PrettyJSON(p.Content)},
-			DependsOn: deps, NeedsAllowDelete: true}, policyValue{ID: p.ID, Name: p.Name, Type: p.Type}))
+			DependsOn: deps, NeedsAllowDelete: true, Basis: kinds.DeleteBasis(p.Tags)}, policyValue{ID: p.ID, Name: p.Name, Type: p.Type}))
 	}
 	return changes, nil
 }
@@ -142,6 +163,9 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			if err := updatePolicy(ctx, cl.Org, id, v); err != nil {
 				return err
 			}
+			if err := markPolicy(ctx, cl.Org, id, name); err != nil {
+				return err
+			}
 		} else {
 			// A lost response, or a policy of the name made meanwhile
 			// (DuplicatePolicyException), is looked for by name again and
@@ -150,7 +174,7 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 			create := func(ctx context.Context) error {
 				out, err := cl.Org.CreatePolicy(ctx, &organizations.CreatePolicyInput{
 					Name: aws.String(name), Type: types.PolicyType(pt), Description: aws.String(v.Description),
-					Content: aws.String(v.Content),
+					Content: aws.String(v.Content), Tags: ownerTags(),
 				})
 				if err == nil {
 					id = aws.ToString(out.Policy.PolicySummary.Id)
@@ -169,12 +193,23 @@ func applyPolicy(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 				if err := updatePolicy(ctx, cl.Org, id, v); err != nil {
 					return err
 				}
+				if err := markPolicy(ctx, cl.Org, id, name); err != nil {
+					return err
+				}
 			}
 		}
 		env.Record(refPolicyID, key, id)
 		return nil
 	case plan.Update:
-		return updatePolicy(ctx, cl.Org, v.ID, v)
+		if v.Content != "" {
+			if err := updatePolicy(ctx, cl.Org, v.ID, v); err != nil {
+				return err
+			}
+		}
+		if v.Mark {
+			return markPolicy(ctx, cl.Org, v.ID, name)
+		}
+		return nil
 	case plan.Delete:
 		_, err := cl.Org.DeletePolicy(ctx, &organizations.DeletePolicyInput{PolicyId: aws.String(v.ID)})
 		var gone *types.PolicyNotFoundException
@@ -192,6 +227,20 @@ func updatePolicy(ctx context.Context, api OrgLayerAPI, id string, v policyValue
 	})
 	if err != nil {
 		return fmt.Errorf("update policy %s: %w", v.Name, err)
+	}
+	return nil
+}
+
+// ownerTags is groundwork's ownership marker as Organizations tags.
+func ownerTags() []types.Tag {
+	return []types.Tag{{Key: aws.String(kinds.OwnerTagKey), Value: aws.String(kinds.OwnerTagValue)}}
+}
+
+// markPolicy puts groundwork's ownership marker on a policy; TagResource
+// overwrites and is idempotent.
+func markPolicy(ctx context.Context, api OrgLayerAPI, id, name string) error {
+	if _, err := api.TagResource(ctx, &organizations.TagResourceInput{ResourceId: aws.String(id), Tags: ownerTags()}); err != nil {
+		return fmt.Errorf("tag policy %s as groundwork's: %w", name, err)
 	}
 	return nil
 }
@@ -295,7 +344,7 @@ func diffAttachments(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, plan.SetValue(plan.Change{Address: AttachmentAddress(p.Type, p.Name, t), Kind: KindAttachment,
 				Action: plan.Delete, Group: group(t), Reason: "the spec does not attach it here",
 				Before:           plan.Attrs{"policy": p.Name, "type": p.Type, "target": t, "policy_id": p.ID},
-				NeedsAllowDelete: true}, attachmentValue{Policy: p.Name, Type: p.Type, Target: t, PolicyID: p.ID}))
+				NeedsAllowDelete: true, Basis: kinds.DeleteBasis(p.Tags)}, attachmentValue{Policy: p.Name, Type: p.Type, Target: t, PolicyID: p.ID}))
 		}
 	}
 	return changes, nil

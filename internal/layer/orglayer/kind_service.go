@@ -128,6 +128,7 @@ func diffDelegatedAdmins(desired, actual *estate.Estate) ([]plan.Change, []strin
 			ch.Before = plan.Attrs{"service": svc, "account": have, "account_name": name(have)}
 			ch.Reason = "the current administrator is deregistered first"
 			ch.NeedsAllowDelete = true
+			ch.Basis = plan.BasisSpec // services.delegated_admins names the service
 			if acct, ok := actual.Accounts[have]; ok {
 				ch.Before["account_id"] = acct.ID
 				v.CurrentID, v.CurrentName = acct.ID, name(have)

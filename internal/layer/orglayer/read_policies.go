@@ -24,6 +24,7 @@ type policyReadAPI interface {
 	ListPolicies(context.Context, *organizations.ListPoliciesInput, ...func(*organizations.Options)) (*organizations.ListPoliciesOutput, error)
 	DescribePolicy(context.Context, *organizations.DescribePolicyInput, ...func(*organizations.Options)) (*organizations.DescribePolicyOutput, error)
 	ListTargetsForPolicy(context.Context, *organizations.ListTargetsForPolicyInput, ...func(*organizations.Options)) (*organizations.ListTargetsForPolicyOutput, error)
+	ListTagsForResource(context.Context, *organizations.ListTagsForResourceInput, ...func(*organizations.Options)) (*organizations.ListTagsForResourceOutput, error)
 	ListAWSServiceAccessForOrganization(context.Context, *organizations.ListAWSServiceAccessForOrganizationInput, ...func(*organizations.Options)) (*organizations.ListAWSServiceAccessForOrganizationOutput, error)
 	ListDelegatedAdministrators(context.Context, *organizations.ListDelegatedAdministratorsInput, ...func(*organizations.Options)) (*organizations.ListDelegatedAdministratorsOutput, error)
 	ListDelegatedServicesForAccount(context.Context, *organizations.ListDelegatedServicesForAccountInput, ...func(*organizations.Options)) (*organizations.ListDelegatedServicesForAccountOutput, error)
@@ -36,8 +37,9 @@ var managedPolicyTypes = []string{estate.PolicyTypeSCP, estate.PolicyTypeTag}
 
 // readPolicies reads the organization layer into e, whose organization,
 // units and accounts must already be read. Each policy costs one
-// DescribePolicy and one ListTargetsForPolicy; organizations have tens of
-// policies, not thousands.
+// DescribePolicy and one ListTargetsForPolicy, and a customer-managed one
+// also a ListTagsForResource (groundwork's ownership marker);
+// organizations have tens of policies, not thousands.
 func readPolicies(ctx context.Context, api policyReadAPI, e *estate.Estate, opts inventory.Options) error {
 	if e.Organization == nil {
 		return nil
@@ -128,6 +130,19 @@ func readPolicy(ctx context.Context, api policyReadAPI, p *estate.Policy, names 
 		return fmt.Errorf("describe policy %s: %w", p.Name, err)
 	}
 	p.Content = aws.ToString(out.Policy.Content)
+	if !p.AWSManaged {
+		p.Tags = map[string]string{}
+		tags := organizations.NewListTagsForResourcePaginator(api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(p.ID)})
+		for tags.HasMorePages() {
+			out, err := tags.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("list tags of policy %s: %w", p.Name, err)
+			}
+			for _, t := range out.Tags {
+				p.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+		}
+	}
 	pages := organizations.NewListTargetsForPolicyPaginator(api, &organizations.ListTargetsForPolicyInput{PolicyId: aws.String(p.ID)})
 	for pages.HasMorePages() {
 		out, err := pages.NextPage(ctx)

@@ -136,7 +136,8 @@ func diff(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	for _, n := range have {
 		if !slices.Contains(want, n) {
 			out = append(out, plan.SetValue(plan.Change{Address: kinds.Address(kindName, n), Kind: kindName, Action: plan.Delete,
-				Before: plan.Attrs{"name": n}, Reason: "not in the spec", NeedsAllowDelete: true}, n))
+				Before: plan.Attrs{"name": n}, Reason: "not in the spec", NeedsAllowDelete: true,
+				Basis: plan.BasisMarked}, n)) // the toy service holds only beacons the toy made
 		}
 	}
 	return out, nil
