@@ -113,6 +113,9 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 	if fl.listChecks {
 		return listChecks(g, fl)
 	}
+	if err := spec.CheckRegions("--regions", fl.regions); err != nil {
+		return err
+	}
 	targets, err := resolveReports(fl.formats, fl.outputs)
 	if err != nil {
 		return err

@@ -58,6 +58,9 @@ file unless --force is given. It writes nothing to AWS.`,
   groundwork import --out prod/foundation.yaml --policy-dir scps --force`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := errors.Join(spec.CheckRegions("--home-region", []string{opts.HomeRegion}), spec.CheckRegions("--regions", opts.Regions)); err != nil {
+				return err
+			}
 			// Each layer reads itself where the spec would put it; a part
 			// that cannot be read is a warning, and the spec leaves it off.
 			warn := func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }

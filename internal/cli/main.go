@@ -121,7 +121,7 @@ access and delegated administrators, alternate contacts, central logging
 				return fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
 			}
 			g.log = slog.New(slog.NewTextHandler(g.io.Err, &slog.HandlerOptions{Level: level}))
-			return nil
+			return spec.CheckRegions("--region", []string{g.region})
 		},
 	}
 	f := root.PersistentFlags()

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/policy"
@@ -20,14 +21,31 @@ var DefaultTagKeys = []string{"Owner", "BusinessUnit", "Environment", "CostCente
 // DefaultEnvironments are the Environment tag values guidance 000 lists.
 var DefaultEnvironments = []string{"Sandbox", "Dev", "PreProd", "QA", "Prod", "Testing"}
 
-// Limits AWS enforces, checked before anything is sent.
+// Limits AWS enforces, checked before anything is sent. Lengths count
+// characters, as AWS does.
 const (
 	maxAccountName = 50  // Organizations CreateAccount AccountName
 	maxEmail       = 64  // Organizations CreateAccount Email
 	maxUnitName    = 128 // Organizations CreateOrganizationalUnit Name
-	maxTagKey      = 128
-	maxTagValue    = 256
+	maxTagKey      = 128 // Organizations TagResource Key
+	maxTagValue    = 256 // Organizations TagResource Value
+	// MaxTags is the most tags one AWS resource may have ("Quotas for AWS
+	// Organizations": 50 user tags per resource).
+	MaxTags = 50
+	// MaxUnitDepth is the most levels of OUs below the root ("Quotas for
+	// AWS Organizations": OU maximum nesting in a root, five levels).
+	MaxUnitDepth = 5
 )
+
+// tagRE is the character set AWS allows in tag keys: letters, spaces,
+// digits and _ . : / = + - @ (Organizations TagResource). Values are held
+// to their length only: imported organizations carry values outside this
+// set, and refusing them would make their specs unloadable.
+var tagRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// accountNameRE is the character set of an account name: printable ASCII
+// (Organizations CreateAccount AccountName).
+var accountNameRE = regexp.MustCompile(`^[\x20-\x7E]*$`)
 
 // Load reads, decodes, defaults and validates the spec at path. When the
 // spec has problems the error is a Diagnostics listing all of them.
@@ -305,6 +323,9 @@ func (v *Validator) validateOrganization() {
 		if bad := unknownPlaceholders(t.tpl, t.vars); len(bad) > 0 {
 			v.At(p, "unknown placeholder %s; this template may use {%s}", strings.Join(bad, ", "), strings.Join(t.vars, "}, {"))
 		}
+		if !strings.Contains(t.tpl, "{org}") {
+			v.At(p, "%q has no {org}: every account name and e-mail carries the organization identifier (guidance 000), so that two organizations never clash", t.tpl)
+		}
 		if strings.HasSuffix(t.field, "email") && !strings.HasSuffix(t.tpl, "@{domain}") {
 			v.At(p, "%q must end in @{domain}", t.tpl)
 		}
@@ -328,7 +349,7 @@ func (v *Validator) validateOrganization() {
 func (v *Validator) checkUnitKeys(units map[string]*Unit, path string) {
 	for name, u := range units {
 		p := path + "." + name
-		if name == "" || len(name) > maxUnitName || strings.ContainsAny(name, "./") {
+		if name == "" || utf8.RuneCountInString(name) > maxUnitName || strings.ContainsAny(name, "./") {
 			v.AtKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
 		}
 		if u != nil {
@@ -339,6 +360,11 @@ func (v *Validator) checkUnitKeys(units map[string]*Unit, path string) {
 
 func (v *Validator) validateUnit(path string, u *Unit) {
 	p := "units." + strings.ReplaceAll(path, "/", ".units.")
+	if depth := strings.Count(path, "/") + 1; depth == MaxUnitDepth+1 {
+		// Reported once, at the first level too deep; the units below it
+		// are deeper for the same reason.
+		v.AtKey(p, "OU %s is %d levels below the root; AWS Organizations nests OUs at most %d levels deep", path, depth, MaxUnitDepth)
+	}
 	if u.Guardrails != "baseline" && u.Guardrails != "none" {
 		v.At(p+".guardrails", "%q is not a guardrail setting; expected baseline or none", u.Guardrails)
 	}
@@ -413,8 +439,8 @@ func (v *Validator) validateAccountNaming(key string, a *Account) {
 	o := v.f.Organization
 	p := "accounts." + key
 	nameTpl, emailTpl, _ := o.Naming.templates(a.Role)
-	if a.Name == "" || len(a.Name) > maxAccountName {
-		v.At(p+".name", "account name %q must be 1 to %d characters", a.Name, maxAccountName)
+	if a.Name == "" || utf8.RuneCountInString(a.Name) > maxAccountName || !accountNameRE.MatchString(a.Name) {
+		v.At(p+".name", "account name %q must be 1 to %d characters, printable ASCII", a.Name, maxAccountName)
 	}
 	if !emailRE.MatchString(a.Email) || len(a.Email) > maxEmail {
 		v.At(p+".email", "%q is not a valid e-mail address of at most %d characters", a.Email, maxEmail)
@@ -433,6 +459,9 @@ func (v *Validator) validateAccountNaming(key string, a *Account) {
 }
 
 func (v *Validator) validateTags(path string, tags map[string]string) {
+	if len(tags) > MaxTags {
+		v.At(path, "%d tags; AWS allows at most %d on one resource", len(tags), MaxTags)
+	}
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
@@ -441,11 +470,13 @@ func (v *Validator) validateTags(path string, tags map[string]string) {
 	for _, k := range keys {
 		p := path + "." + k
 		switch {
-		case len(k) == 0 || len(k) > maxTagKey:
+		case len(k) == 0 || utf8.RuneCountInString(k) > maxTagKey:
 			v.AtKey(p, "tag key must be 1 to %d characters", maxTagKey)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			v.AtKey(p, "tag keys starting with aws: are reserved by AWS")
-		case len(tags[k]) > maxTagValue:
+		case !tagRE.MatchString(k):
+			v.AtKey(p, "tag key %q has a character AWS does not allow; use letters, digits, spaces and _ . : / = + - @", k)
+		case utf8.RuneCountInString(tags[k]) > maxTagValue:
 			v.At(p, "tag value must be at most %d characters", maxTagValue)
 		}
 		if allowed, ok := v.f.Tagging.Values[k]; ok && len(allowed) > 0 && !slices.Contains(allowed, tags[k]) {

@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -658,6 +659,11 @@ func TestParseNamingTemplate(t *testing.T) {
 				{"6:32", "organization.naming.management_account", "unknown placeholder {name}; this template may use {org}, {domain}"},
 			},
 		},
+		// Without {org}, two organizations' names and e-mails could clash.
+		"no org": {
+			naming: `workload_account: "{workload}-{environment}"`,
+			wants:  []want{{"6:30", "organization.naming.workload_account", `"{workload}-{environment}" has no {org}: every account name and e-mail carries the organization identifier (guidance 000), so that two organizations never clash`}},
+		},
 		"e-mail with a fixed domain": {
 			naming: `account_email: "aws-{name}-{org}@example.com"`,
 			wants:  []want{{"6:27", "organization.naming.account_email", `"aws-{name}-{org}@example.com" must end in @{domain}`}},
@@ -666,9 +672,10 @@ func TestParseNamingTemplate(t *testing.T) {
 			naming: `workload_email: "aws-{workload}-{environment}-{org}"`,
 			wants:  []want{{"6:28", "organization.naming.workload_email", `must end in @{domain}`}},
 		},
-		"both problems": {
+		"every problem": {
 			naming: `sandbox_email: "{user}@example.com"`,
 			wants: []want{
+				{"6:27", "organization.naming.sandbox_email", `"{user}@example.com" has no {org}`},
 				{"6:27", "organization.naming.sandbox_email", "must end in @{domain}"},
 				{"6:27", "organization.naming.sandbox_email", "unknown placeholder {user}"},
 			},
@@ -720,13 +727,32 @@ accounts:
 			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  Security: {tags: {Owner: " + strings.Repeat("v", 257) + "}}\n",
 			wants: []want{{"4:28", "units.Security.tags.Owner", "tag value must be at most 256 characters"}},
 		},
+		"too many tags": {
+			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  Security: {tags: {" + manyTags(51) + "}}\n",
+			wants: []want{{"4:20", "units.Security.tags", "51 tags; AWS allows at most 50 on one resource"}},
+		},
+		"fifty tags are fine, counted in characters": {
+			src: "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  Security: {tags: {" + manyTags(49) + ", " + strings.Repeat("é", 128) + ": " + strings.Repeat("ü", 256) + "}}\n",
+		},
+		"key with a character AWS refuses": {
+			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  Security: {tags: {\"cost#center\": x}}\n",
+			wants: []want{{"4:21", "units.Security.tags.cost#center", `tag key "cost#center" has a character AWS does not allow; use letters, digits, spaces and _ . : / = + - @`}},
+		},
 		"required key listed twice": {
 			src:   minimal + "tagging:\n  required: [Owner, Environment, owner]\n",
 			wants: []want{{"5:34", "tagging.required[2]", `tag key "owner" is listed twice`}},
 		},
 	}
 	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) { checkDiagnostics(t, tt.src, tt.wants) })
+		t.Run(name, func(t *testing.T) {
+			if len(tt.wants) == 0 {
+				if _, err := spec.Parse("foundation.yaml", []byte(tt.src)); err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				return
+			}
+			checkDiagnostics(t, tt.src, tt.wants)
+		})
 	}
 }
 
@@ -797,4 +823,24 @@ tagging:
 			t.Errorf("diagnostics not sorted by line: %d before %d", ds[i-1].Line, ds[i].Line)
 		}
 	}
+}
+
+// manyTags writes n tags as flow mapping entries: "t0: v, t1: v, ...".
+func manyTags(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("t%d: v", i)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// AWS nests OUs at most five levels below the root; the sixth level is
+// refused once, where it starts.
+func TestParseUnitDepth(t *testing.T) {
+	five := "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  A: {units: {B: {units: {C: {units: {D: {units: {E: {}}}}}}}}}\n"
+	if _, err := spec.Parse("foundation.yaml", []byte(five)); err != nil {
+		t.Fatalf("five levels: %v", err)
+	}
+	six := "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  A: {units: {B: {units: {C: {units: {D: {units: {E: {units: {F: {units: {G: {}}}}}}}}}}}}}\n"
+	checkDiagnostics(t, six, []want{{"4:63", "units.A.units.B.units.C.units.D.units.E.units.F", "OU A/B/C/D/E/F is 6 levels below the root; AWS Organizations nests OUs at most 5 levels deep"}})
 }

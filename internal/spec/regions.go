@@ -1,6 +1,10 @@
 package spec
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // KnownRegions are the AWS Regions groundwork accepts, commercial, GovCloud
 // and China partitions, as published in November 2026. A Region missing
@@ -29,3 +33,20 @@ var KnownRegions = []string{
 
 // IsRegion reports whether r is a known AWS Region name.
 func IsRegion(r string) bool { return slices.Contains(KnownRegions, r) }
+
+// CheckRegions returns an error naming every Region in regions that is
+// not a known AWS Region, for a command-line flag (such as "--regions"),
+// so that a typo fails before any AWS call rather than after hundreds of
+// calls to an endpoint that does not exist. Empty entries are skipped.
+func CheckRegions(flag string, regions []string) error {
+	var bad []string
+	for _, r := range regions {
+		if r = strings.TrimSpace(r); r != "" && !IsRegion(r) {
+			bad = append(bad, fmt.Sprintf("%q is not an AWS Region%s", r, Suggest(r, KnownRegions)))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: %s; nothing was sent to AWS", flag, strings.Join(bad, "; "))
+}

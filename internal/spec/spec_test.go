@@ -46,3 +46,14 @@ func TestDiagnosticError(t *testing.T) {
 		t.Errorf("Diagnostics.Error() = %q, want %q", got, want)
 	}
 }
+
+func TestCheckRegions(t *testing.T) {
+	if err := spec.CheckRegions("--regions", []string{"us-east-1", " eu-west-1", ""}); err != nil {
+		t.Errorf("known Regions: %v", err)
+	}
+	err := spec.CheckRegions("--regions", []string{"mars-1", "us-east-1", "eu-west-9"})
+	want := `--regions: "mars-1" is not an AWS Region; "eu-west-9" is not an AWS Region (did you mean "eu-west-1"?); nothing was sent to AWS`
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckRegions = %v\nwant %s", err, want)
+	}
+}

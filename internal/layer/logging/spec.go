@@ -185,10 +185,16 @@ func (l *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	if d := *l.Buckets.RetentionDays; d < 0 {
 		v.At("logging.buckets.retention_days", "must be 0 (keep forever) or a number of days")
 	}
+	seen := map[string]bool{}
 	for i, r := range l.Config.Rules {
-		if _, known := baselineRule(r); !known && strings.ToUpper(r) != r {
-			v.At(fmt.Sprintf("logging.config.rules[%d]", i), "%q is not a managed rule identifier such as CLOUD_TRAIL_ENABLED", r)
+		p := fmt.Sprintf("logging.config.rules[%d]", i)
+		switch {
+		case !IsManagedRule(r):
+			v.At(p, "%q is not an AWS managed Config rule identifier such as CLOUD_TRAIL_ENABLED%s", r, spec.Suggest(strings.ToUpper(r), managedRules))
+		case seen[r]:
+			v.At(p, "rule %q is listed twice", r)
 		}
+		seen[r] = true
 	}
 	if a := l.Config.Aggregator; a != "" {
 		if _, ok := f.Accounts[a]; !ok {

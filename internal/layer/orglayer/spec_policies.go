@@ -235,6 +235,15 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 		for i, t := range tp.Attach {
 			checkTarget(v, fmt.Sprintf("tagging.policy.attach[%d]", i), t)
 		}
+		// The tag policy is made from the dictionary: a dictionary too big
+		// for AWS's tag policy size is refused here, not by CreatePolicy.
+		if f.TagPolicyEnabled() && !v.Reported("tagging") {
+			if doc, err := tagPolicyDocument(f); err == nil {
+				for _, prob := range policy.Lint("", []byte(doc), policy.TagPolicy) {
+					v.AtKey("tagging", "the tag policy made from this dictionary: %s", prob.Error())
+				}
+			}
+		}
 	}
 }
 

@@ -147,6 +147,10 @@ func TestPolicyProblems(t *testing.T) {
 			src:   spectest.Minimal + "contacts: {phone: call-me}\n",
 			wants: []spectest.Want{{"4:19", "contacts.phone", `"call-me" is not a phone number`}},
 		},
+		"tag policy too large for AWS": {
+			src: spectest.Minimal + "tagging:\n  values:\n    CostCenter: [" + strings.Repeat("cost-center-with-a-long-name-0000, ", 400) + "x]\n",
+			wants: []spectest.Want{{"4:1", "tagging", "the tag policy made from this dictionary: 14,751 characters without the whitespace outside strings; a tag policy may have at most 10,000"}},
+		},
 		"tag policy attached to an unknown OU": {
 			src:   spectest.Minimal + "tagging:\n  policy: {attach: [Nowhere]}\n",
 			wants: []spectest.Want{{"5:21", "tagging.policy.attach[0]", `"Nowhere" is neither Root`}},
