@@ -148,7 +148,7 @@ func TestPolicyProblems(t *testing.T) {
 			wants: []spectest.Want{{"4:19", "contacts.phone", `"call-me" is not a phone number`}},
 		},
 		"tag policy too large for AWS": {
-			src: spectest.Minimal + "tagging:\n  values:\n    CostCenter: [" + strings.Repeat("cost-center-with-a-long-name-0000, ", 400) + "x]\n",
+			src:   spectest.Minimal + "tagging:\n  values:\n    CostCenter: [" + strings.Repeat("cost-center-with-a-long-name-0000, ", 400) + "x]\n",
 			wants: []spectest.Want{{"4:1", "tagging", "the tag policy made from this dictionary: 14,751 characters without the whitespace outside strings; a tag policy may have at most 10,000"}},
 		},
 		"tag policy attached to an unknown OU": {
