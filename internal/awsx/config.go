@@ -116,10 +116,12 @@ func newHTTPClient() *awshttp.BuildableClient {
 var testRetryBaseDelay time.Duration
 
 // SetRetryBaseDelay makes every retry back off from d instead of
-// RetryBaseDelay (and 1 s for throttling), and returns a func that
-// restores the defaults. It is for tests against a local API server, whose
-// faults (and those a test injects) need no seconds to clear; call it
-// before any Session is loaded.
+// RetryBaseDelay (and 1 s for throttling), and turns off the adaptive
+// mode's client-side rate limiting; it returns a func that restores the
+// defaults. It is for tests against a local API server, whose faults (and
+// those a test injects) need no seconds to clear: the fault proxy
+// throttles at random, not by rate, and the adaptive limiter would only
+// slow every client it shares down. Call it before any Session is loaded.
 func SetRetryBaseDelay(d time.Duration) (restore func()) {
 	d0 := testRetryBaseDelay
 	testRetryBaseDelay = d
@@ -127,16 +129,19 @@ func SetRetryBaseDelay(d time.Duration) (restore func()) {
 }
 
 func newRetryer() aws.Retryer {
-	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-			so.MaxAttempts = MaxAttempts
-			so.MaxBackoff = MaxBackoff
-			so.BaseDelay = RetryBaseDelay
-			if testRetryBaseDelay > 0 {
-				so.Backoff = jitterBackoff(testRetryBaseDelay)
-			}
-			so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, so.Retryables...)
+	standard := func(so *retry.StandardOptions) {
+		so.MaxAttempts = MaxAttempts
+		so.MaxBackoff = MaxBackoff
+		so.BaseDelay = RetryBaseDelay
+		so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, so.Retryables...)
+	}
+	if testRetryBaseDelay > 0 {
+		return retry.NewStandard(standard, func(so *retry.StandardOptions) {
+			so.Backoff = jitterBackoff(testRetryBaseDelay)
 		})
+	}
+	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, standard)
 	})
 }
 
