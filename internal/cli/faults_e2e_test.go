@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -91,6 +92,7 @@ func writeFaultSpec(t *testing.T) string {
 var reference struct {
 	once  sync.Once
 	state string
+	took  time.Duration // how long the fault-free apply took
 }
 
 func referenceEstate(t *testing.T, m *testenv.Server) string {
@@ -99,7 +101,9 @@ func referenceEstate(t *testing.T, m *testenv.Server) string {
 		m.Reset(t)
 		m.Setenv(t)
 		dir := writeFaultSpec(t)
+		start := time.Now()
 		mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+		reference.took = time.Since(start)
 		reference.state = canonicalEstate(t, m, dir)
 	})
 	if reference.state == "" {
@@ -403,7 +407,99 @@ func TestApplyConvergesUnderFaults(t *testing.T) {
 				outs := converge(t, dir)
 				t.Logf("%s; %d applies", p.Summary(), len(outs))
 				checkConverged(t, m, dir, want)
+				// A write whose response was lost is part of the apply's
+				// report, not only of --stats.
+				if n := droppedWrites(p); n > 0 && !strings.Contains(strings.Join(outs, "\n"), "Recovered from") {
+					t.Errorf("%d write responses were dropped and no apply says what it recovered from:\n%s", n, strings.Join(outs, "\n----\n"))
+				}
 			})
 		}
 	}
+}
+
+// droppedWrites counts the dropped responses of writes.
+func droppedWrites(p *testenv.FaultProxy) int {
+	n := 0
+	for _, in := range p.Injected() {
+		method, _, rest := strings.Cut(in.Operation, " ")
+		write := awsx.IsWrite(in.Operation)
+		if rest { // a REST call: "METHOD /path"
+			write = method != "GET" && method != "HEAD"
+		}
+		if in.Fault == testenv.Drop && write {
+			n++
+		}
+	}
+	return n
+}
+
+// Every create whose response is lost once is found and adopted in the
+// same apply, and so is what answers "already exists" to the create sent
+// again: no duplicate, no failed change, no skipped dependent, and the
+// apply says what it recovered from.
+func TestApplyAdoptsWhatLostCreateResponsesMade(t *testing.T) {
+	m := testenv.Moto(t)
+	want := referenceEstate(t, m)
+	creates := []struct{ service, op, says string }{
+		{"organizations", "CreateAccount", "account aws-log-archive-primary@example.com"},
+		{"organizations", "CreateOrganizationalUnit", "OU "},
+		{"organizations", "CreatePolicy", "policy groundwork-baseline"},
+		{"kms", "CreateKey", "key alias/"},
+		{"kms", "CreateAlias", "alias of key alias/"},
+		{"iam", "CreateRole", "role "},
+		{"cloudtrail", "CreateTrail", "trail groundwork-org-trail"},
+		{"logs", "PutMetricFilter", "metric filter "},
+	}
+	var rules []testenv.Rule
+	for _, c := range creates {
+		rules = append(rules, testenv.Rule{Service: c.service, Operation: c.op, Fault: testenv.Drop, Times: 1})
+	}
+	p := testenv.StartFaultProxy(t, m, testenv.Faults{Rules: rules})
+	p.Setenv(t)
+	dir := writeFaultSpec(t)
+	out, _ := mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+	if !strings.Contains(out, " 0 failed") || !strings.Contains(out, " 0 skipped") {
+		t.Errorf("apply:\n%s", out)
+	}
+	for _, c := range creates {
+		if p.Count(testenv.Drop, c.service, c.op) != 1 {
+			t.Errorf("no %s response was dropped: %s", c.op, p.Summary())
+		}
+		if !strings.Contains(out, c.says) || !regexp.MustCompile(regexp.QuoteMeta(c.says)+`[^\n]*the response to its create was lost; adopted`).MatchString(out) {
+			t.Errorf("the apply does not say it adopted what the lost %s made (%q):\n%s", c.op, c.says, out)
+		}
+	}
+	checkConverged(t, m, dir, want)
+}
+
+// A run killed between CreateKey and CreateAlias leaves a key tagged for
+// its alias and without it; the next apply names that key instead of
+// making another. The kill is simulated with CreateAlias never reaching
+// moto for a whole apply.
+func TestKeyLeftUnnamedIsAdoptedOnResume(t *testing.T) {
+	m := testenv.Moto(t)
+	want := referenceEstate(t, m)
+	p := testenv.StartFaultProxy(t, m, testenv.Faults{Rules: []testenv.Rule{
+		{Service: "kms", Operation: "CreateAlias", Fault: testenv.Reset}}})
+	p.Setenv(t)
+	dir := writeFaultSpec(t)
+	if code, out, _ := run(t, dir, "", "apply", "--auto-approve"); code == ExitOK {
+		t.Fatalf("apply succeeded with every CreateAlias reset:\n%s", out)
+	}
+	var orphans []string
+	for _, d := range duplicates(t, m) {
+		if strings.Contains(d, "has no alias") {
+			orphans = append(orphans, d)
+		}
+	}
+	if len(orphans) == 0 {
+		t.Fatalf("no unnamed key after the interrupted apply; the test proves nothing")
+	}
+	p.Setenv(t)
+	p.SetFaults(testenv.Faults{})
+	out := strings.Join(converge(t, dir), "\n")
+	if n := strings.Count(out, "which an earlier run made but did not name"); n != len(orphans) {
+		t.Errorf("%d keys adopted, want %d:\n%s", n, len(orphans), out)
+	}
+	checkConverged(t, m, dir, want)
 }
