@@ -278,7 +278,9 @@ func duplicates(t *testing.T, m *testenv.Server) []string {
 		}
 		where := " in " + id
 		var keys struct{ Keys []struct{ KeyId string } }
-		var aliases struct{ Aliases []struct{ AliasName, TargetKeyId string } }
+		var aliases struct {
+			Aliases []struct{ AliasName, TargetKeyId string }
+		}
 		if err := json.Unmarshal(aws("kms", "list-keys"), &keys); err != nil {
 			t.Fatal(err)
 		}
@@ -299,7 +301,9 @@ func duplicates(t *testing.T, m *testenv.Server) []string {
 				dups = append(dups, "KMS key "+k.KeyId+where+" has no alias (an orphan)")
 			}
 		}
-		var trails struct{ TrailList []struct{ Name, TrailARN string } }
+		var trails struct {
+			TrailList []struct{ Name, TrailARN string }
+		}
 		if err := json.Unmarshal(aws("cloudtrail", "describe-trails"), &trails); err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +323,9 @@ func duplicates(t *testing.T, m *testenv.Server) []string {
 			roleNames = append(roleNames, r.RoleName)
 		}
 		count("roles"+where, roleNames)
-		var subs struct{ Subscriptions []struct{ TopicArn, Protocol, Endpoint string } }
+		var subs struct {
+			Subscriptions []struct{ TopicArn, Protocol, Endpoint string }
+		}
 		if err := json.Unmarshal(aws("sns", "list-subscriptions"), &subs); err != nil {
 			t.Fatal(err)
 		}
