@@ -44,6 +44,11 @@ type Estate struct {
 	// actual estate when the audit is given a spec, so that each change is
 	// a finding.
 	Drift []Drift
+	// Duplicates are the names the estate keys by that several resources
+	// of an actual organization share (two accounts of one e-mail, two OUs
+	// at one path): Units and Accounts hold one of each, and the others
+	// would be invisible without this list. Sorted by What, then Key.
+	Duplicates []Duplicate
 	// Regions is the set of Regions the organization operates in; HomeRegion
 	// is where global resources live.
 	HomeRegion string
@@ -59,6 +64,26 @@ type Organization struct {
 	ManagementAccountID    string
 	ManagementAccountEmail string
 }
+
+// Duplicate is a name that should identify one resource and that several
+// share.
+type Duplicate struct {
+	// What the name is: DuplicateAccountEmail, DuplicateAccountName,
+	// DuplicateUnitPath.
+	What string
+	// Key is the shared name: an e-mail, an account name, a unit path.
+	Key string
+	// IDs are the AWS IDs of every resource that shares it, sorted; the
+	// estate holds the first.
+	IDs []string
+}
+
+// What a Duplicate's name is.
+const (
+	DuplicateAccountEmail = "account e-mail"
+	DuplicateAccountName  = "account name"
+	DuplicateUnitPath     = "OU path"
+)
 
 // Unit is an organizational unit.
 type Unit struct {

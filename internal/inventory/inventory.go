@@ -3,7 +3,9 @@ package inventory
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -108,20 +110,61 @@ func (o Options) ForEachAccount(ctx context.Context, accounts []Account, read fu
 	return g.Wait()
 }
 
-// syncEstate guards an estate that concurrent readers write into.
+// syncEstate guards an estate that concurrent readers write into. Of
+// several units at one path, or accounts of one e-mail, it keeps the one
+// of the lowest ID, whatever order the reads finish in, and remembers
+// every one for duplicates.
 type syncEstate struct {
 	mu sync.Mutex
 	e  *estate.Estate
+	// unitIDs and accountIDs are the IDs seen at each unit path and
+	// e-mail key; names the account names seen, with their IDs.
+	unitIDs, accountIDs, names map[string][]string
 }
 
 func (s *syncEstate) addUnit(u *estate.Unit) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.e.Units[u.Path] = u
+	if s.unitIDs == nil {
+		s.unitIDs = map[string][]string{}
+	}
+	s.unitIDs[u.Path] = append(s.unitIDs[u.Path], u.ID)
+	if cur, ok := s.e.Units[u.Path]; !ok || u.ID < cur.ID {
+		s.e.Units[u.Path] = u
+	}
 }
 
 func (s *syncEstate) addAccount(a *estate.Account) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.e.Accounts[estate.EmailKey(a.Email)] = a
+	if s.accountIDs == nil {
+		s.accountIDs, s.names = map[string][]string{}, map[string][]string{}
+	}
+	key := estate.EmailKey(a.Email)
+	s.accountIDs[key] = append(s.accountIDs[key], a.ID)
+	name := strings.ToLower(a.Name)
+	s.names[name] = append(s.names[name], a.ID)
+	if cur, ok := s.e.Accounts[key]; !ok || a.ID < cur.ID {
+		s.e.Accounts[key] = a
+	}
+}
+
+// duplicates records, in the estate, every key more than one resource
+// had. Account names are compared as AWS shows them to people, without
+// regard to case; a closed account keeps its name and e-mail for 90 days,
+// so only accounts the read listed count.
+func (s *syncEstate) duplicates() {
+	var out []estate.Duplicate
+	add := func(what string, ids map[string][]string) {
+		for _, key := range slices.Sorted(maps.Keys(ids)) {
+			if len(ids[key]) > 1 {
+				out = append(out, estate.Duplicate{What: what, Key: key, IDs: slices.Sorted(slices.Values(ids[key]))})
+			}
+		}
+	}
+	add(estate.DuplicateAccountEmail, s.accountIDs)
+	add(estate.DuplicateAccountName, s.names)
+	add(estate.DuplicateUnitPath, s.unitIDs)
+	slices.SortStableFunc(out, func(a, b estate.Duplicate) int { return cmp.Compare(a.What, b.What) })
+	s.e.Duplicates = out
 }

@@ -68,6 +68,7 @@ func CollectOrganization(ctx context.Context, api OrganizationsAPI, opts Options
 		}
 		level = next
 	}
+	se.duplicates()
 	if err := collectTags(ctx, api, e, opts); err != nil {
 		return nil, err
 	}

@@ -72,6 +72,7 @@ func Plan(desired, actual *estate.Estate) *plan.Plan {
 		p.Changes = append(p.Changes, changes...)
 		p.Notes = append(p.Notes, notes...)
 	}
+	p.Notes = append(p.Notes, DuplicateNotes(actual)...)
 	leaveUnowned(p)
 	dropSatisfied(p)
 	p.Sort()
