@@ -104,6 +104,10 @@ type MetricFilter struct {
 	Pattern    string
 	Namespace  string
 	MetricName string
+	// Copies is how many filters of this name the log group holds (1, or
+	// 0 for a desired filter). AWS keeps one per name; moto keeps every
+	// PutMetricFilter, so a retried create shows here as 2.
+	Copies int `json:",omitempty"`
 }
 
 // FilterKey is the name part of a metric filter's key: filter names are

@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -133,6 +134,20 @@ func init() {
 		Reads: []string{"monitoring"},
 		Run:   checkRootSignInRules,
 	})
+	audit.Register(audit.Check{
+		ID:       "GW-MON-004",
+		Title:    "No two metric filters of one name on a log group",
+		Severity: audit.Low,
+		Guidance: "000 Configure management account alerting",
+		Controls: []string{"NIST CSF DE.CM-1"},
+		Rationale: "Metric filter names are meant to be unique per log group; a second filter of the same name, left by " +
+			"a create that was retried, may count matches twice or with a stale pattern, and whoever reads the " +
+			"filters by name sees only one of them.",
+		Remediation: "delete the extra filters (aws logs delete-metric-filter) and run groundwork apply, which puts the " +
+			"spec's filter back",
+		Reads: []string{"monitoring"},
+		Run:   checkDuplicateFilters,
+	})
 	for _, pc := range patternChecks {
 		entry, ok := filterpattern.Lookup(pc.name)
 		if !ok {
@@ -204,6 +219,24 @@ func checkSecurityTopics(e *estate.Estate) []audit.Finding {
 		}
 		out = append(out, audit.PlacedFinding(e, "topic", p.Name, p.Where,
 			fmt.Sprintf("security topic %s does not exist: the alarms and rules there have nowhere to send notifications", p.Name)))
+	}
+	return out
+}
+
+// checkDuplicateFilters reports each metric filter name a log group
+// holds more than once.
+func checkDuplicateFilters(e *estate.Estate) []audit.Finding {
+	m := e.Monitoring
+	if m == nil {
+		return nil
+	}
+	var out []audit.Finding
+	for _, key := range slices.Sorted(maps.Keys(m.MetricFilters)) {
+		f := m.MetricFilters[key]
+		if f.Copies > 1 {
+			out = append(out, audit.PlacedFinding(e, "metric-filter", f.LogGroup+":"+f.Name, f.Where,
+				fmt.Sprintf("%d metric filters are named %s on log group %s", f.Copies, f.Name, f.LogGroup)))
+		}
 	}
 	return out
 }

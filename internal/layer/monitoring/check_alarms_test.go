@@ -80,7 +80,7 @@ func TestMonitoredFoundationIsClean(t *testing.T) {
 }
 
 func TestMonitoringChecksRegistered(t *testing.T) {
-	want := []string{"GW-MON-001", "GW-MON-002", "GW-MON-003"}
+	want := []string{"GW-MON-001", "GW-MON-002", "GW-MON-003", "GW-MON-004"}
 	for _, pc := range patternChecks {
 		want = append(want, pc.id)
 	}
@@ -342,4 +342,38 @@ func TestFindingPlaces(t *testing.T) {
 		"alarm missing": {Clean: monitored, Check: "GW-MON-010", Edit: func(e *estate.Estate) { clear(e.Monitoring.Alarms) },
 			Want: audittest.Place{Resource: "metric-filter/RootUserActivityFilter (management " + audittest.Home + ")", Account: "000000000000", Region: audittest.Home}},
 	})
+}
+
+// Two metric filters of one name, as a retried PutMetricFilter leaves on
+// moto, are a plan note and a finding, not hidden behind the one in
+// force.
+func TestDuplicateMetricFilters(t *testing.T) {
+	e := monitored()
+	var key string
+	for k := range e.Monitoring.MetricFilters {
+		if key == "" || k < key {
+			key = k
+		}
+	}
+	if key == "" {
+		t.Fatal("the monitored foundation has no filters")
+	}
+	audittest.Clean(t, "single filters", e)
+	f := e.Monitoring.MetricFilters[key]
+	f.Copies = 2
+	var found []string
+	for _, fd := range audit.Run(e).Findings {
+		if fd.CheckID == "GW-MON-004" {
+			found = append(found, fd.Message)
+		}
+	}
+	if want := "2 metric filters are named " + f.Name + " on log group " + f.LogGroup; len(found) != 1 || found[0] != want {
+		t.Errorf("GW-MON-004 findings %q, want [%q]", found, want)
+	}
+	desired := estate.New()
+	desired.Monitoring = estate.NewMonitoring()
+	_, notes := diffMetricFilters(desired, e)
+	if len(notes) != 1 || !strings.Contains(notes[0], "duplicate: 2 metric filters are named "+f.Name) {
+		t.Errorf("plan notes %q", notes)
+	}
 }

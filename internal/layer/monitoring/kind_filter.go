@@ -58,6 +58,13 @@ func diffMetricFilters(desired, actual *estate.Estate) ([]plan.Change, []string)
 		have = actual.Monitoring.MetricFilters
 	}
 	var changes []plan.Change
+	var notes []string
+	for _, key := range slices.Sorted(maps.Keys(have)) {
+		if a := have[key]; a.Copies > 1 {
+			notes = append(notes, fmt.Sprintf("duplicate: %d metric filters are named %s on log group %s in %s; groundwork sees the last one only: delete the others (aws logs delete-metric-filter deletes them one at a time)",
+				a.Copies, a.Name, a.LogGroup, a.Where))
+		}
+	}
 	for _, key := range slices.Sorted(maps.Keys(desired.Monitoring.MetricFilters)) {
 		d := desired.Monitoring.MetricFilters[key]
 		after := metricFilterAttrs(d)
@@ -75,7 +82,7 @@ func diffMetricFilters(desired, actual *estate.Estate) ([]plan.Change, []string)
 			changes = append(changes, ch)
 		}
 	}
-	return changes, nil
+	return changes, notes
 }
 
 func applyMetricFilter(ctx context.Context, env *kinds.Env, ch plan.Change) error {

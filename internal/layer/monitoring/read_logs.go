@@ -18,7 +18,8 @@ import (
 // filters with one metric transformation publish a metric it can follow.
 // moto 5.2.5 appends a filter again on every PutMetricFilter of a name
 // that exists, where AWS replaces it; the later one, the one in force,
-// wins here.
+// wins here, and Copies counts them all so that a duplicate is never
+// hidden.
 func readMetricFilters(ctx context.Context, g *errgroup.Group, r *monitoringRead) {
 	groups := map[estate.Placement]bool{}
 	for _, f := range r.want.MetricFilters {
@@ -48,7 +49,12 @@ func readMetricFilters(ctx context.Context, g *errgroup.Group, r *monitoringRead
 						t := mf.MetricTransformations[0]
 						f.Namespace, f.MetricName = aws.ToString(t.MetricNamespace), aws.ToString(t.MetricName)
 					}
-					found[lg.Where.Key(estate.FilterKey(lg.Name, f.Name))] = f
+					key := lg.Where.Key(estate.FilterKey(lg.Name, f.Name))
+					f.Copies = 1
+					if prev := found[key]; prev != nil {
+						f.Copies = prev.Copies + 1
+					}
+					found[key] = f
 				}
 			}
 			r.locked(func(m *estate.Monitoring) {

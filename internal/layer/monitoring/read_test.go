@@ -246,7 +246,10 @@ func TestReadMonitoring(t *testing.T) {
 		t.Errorf("filters %v", m.MetricFilters)
 	}
 	if fl := m.MetricFilters[monAt.Key(estate.FilterKey(monGroup, "RootUserActivityFilter"))]; fl == nil || fl.Pattern != "{ new }" ||
-		fl.Namespace != "LogMetrics" || fl.MetricName != "RootUserActivity" || fl.Where != monAt {
+		fl.Namespace != "LogMetrics" || fl.MetricName != "RootUserActivity" || fl.Where != monAt || fl.Copies != 2 {
+		t.Errorf("filter %#v (two of that name, the duplicate counted)", fl)
+	}
+	if fl := m.MetricFilters[monAt.Key(estate.FilterKey(monGroup, "Mine"))]; fl == nil || fl.Copies != 1 {
 		t.Errorf("filter %#v", fl)
 	}
 	alarm := m.Alarms[monAt.Key("RootUserActivityAlarm")]
