@@ -1,7 +1,9 @@
 package inventory
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"slices"
@@ -163,8 +165,44 @@ func UnreadOf(err error) Unread {
 		if m := api.ErrorMessage(); m != "" {
 			u.Message = oneLine(m)
 		}
+	} else if code, msg, ok := undecodedAPIError(err); ok {
+		u.Code, u.Message = code, msg
 	}
 	return u
+}
+
+// undecodedAPIError finds the AWS error in a response body the SDK could
+// not decode: an endpoint, or a proxy before it, that answers a JSON
+// service in an XML error shape (<Error><Code>AccessDenied</Code>
+// <Message>...</Message></Error>, inside <ErrorResponse> or <Errors> or
+// not) leaves the SDK with a deserialization error holding the body, and
+// the cause would be lost. The first Code and Message elements are taken.
+func undecodedAPIError(err error) (code, message string, ok bool) {
+	var de *smithy.DeserializationError
+	if !errors.As(err, &de) || len(de.Snapshot) == 0 {
+		return "", "", false
+	}
+	d := xml.NewDecoder(bytes.NewReader(de.Snapshot))
+	for code == "" || message == "" {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		start, isStart := tok.(xml.StartElement)
+		if !isStart || (start.Name.Local != "Code" && start.Name.Local != "Message") {
+			continue
+		}
+		var text string
+		if d.DecodeElement(&text, &start) != nil {
+			break
+		}
+		if start.Name.Local == "Code" && code == "" {
+			code = strings.TrimSpace(text)
+		} else if start.Name.Local == "Message" && message == "" {
+			message = oneLine(text)
+		}
+	}
+	return code, message, code != ""
 }
 
 // innermostOperation is the last smithy.OperationError down err's chain.

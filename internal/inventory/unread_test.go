@@ -3,6 +3,7 @@ package inventory
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -90,5 +91,25 @@ func TestUnreadLogCollectsConcurrentlyOnceEach(t *testing.T) {
 	got := l.List()
 	if len(got) != 2 || got[0].Account != "0" || got[1].Account != "1" || warned != 20 {
 		t.Errorf("List = %+v after 20 warnings (%d passed on)", got, warned)
+	}
+}
+
+// A JSON service answered in AWS's XML error shape leaves the SDK unable
+// to decode the body; the cause is read from the body it kept.
+func TestUnreadOfReadsAnXMLErrorTheSDKCouldNotDecode(t *testing.T) {
+	body := `<?xml version="1.0"?><ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/auditor` +
+		` is not authorized to perform: account:GetAlternateContact</Message></Error></ErrorResponse>`
+	err := &smithy.OperationError{ServiceID: "Account", OperationName: "GetAlternateContact",
+		Err: &smithy.DeserializationError{Err: errors.New("invalid character '<'"), Snapshot: []byte(body)}}
+	got := UnreadOf(NotRead("organization/contacts", "", "", fmt.Errorf("read SECURITY contact of 1: %w", err)))
+	want := Unread{Read: "organization/contacts", Code: "AccessDenied", Operation: "Account GetAlternateContact",
+		Message: "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: account:GetAlternateContact"}
+	if got != want {
+		t.Errorf("UnreadOf = %+v\nwant %+v", got, want)
+	}
+	// A body that is no error document leaves the error as it was.
+	err.Err = &smithy.DeserializationError{Err: errors.New("EOF"), Snapshot: []byte("{}")}
+	if got := UnreadOf(err); got.Code != "" || !strings.Contains(got.Message, "EOF") {
+		t.Errorf("UnreadOf(undecodable JSON) = %+v", got)
 	}
 }

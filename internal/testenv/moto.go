@@ -26,6 +26,7 @@ type Server struct {
 	Endpoint string // http://127.0.0.1:PORT
 	venv     string
 	cli      *awsCLI
+	proc     *exec.Cmd
 
 	mu    sync.Mutex
 	roles map[string]roleCredentials // by account ID, until the next reset
@@ -53,6 +54,27 @@ func Moto(t testing.TB) *Server {
 	return shared
 }
 
+// MotoWith starts a moto server of the test's own, with env (KEY=VALUE)
+// added to the server's environment, and stops it when the test ends.
+// It is for servers the shared one cannot be: one started with
+// INITIAL_NO_AUTH_ACTION_COUNT=N answers its first N requests without
+// credentials and then enforces IAM on every request, signature and
+// policies, as AWS does. Skipped or failed without the venv as Moto is.
+func MotoWith(t testing.TB, env ...string) *Server {
+	t.Helper()
+	s, err := start(env...)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("moto server: %v", err)
+		}
+		t.Skipf("moto server unavailable (run scripts/venv.sh or make test): %v", err)
+	}
+	t.Cleanup(func() {
+		s.proc.Process.Kill() //nolint:errcheck // the server may be gone already
+	})
+	return s
+}
+
 // RepoRoot finds the module root by walking up to go.mod.
 func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
@@ -71,7 +93,7 @@ func RepoRoot() (string, error) {
 	}
 }
 
-func start() (*Server, error) {
+func start(env ...string) (*Server, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -100,11 +122,12 @@ func start() (*Server, error) {
 	// needs more than one Amazon AMI.
 	cmd.Env = append(os.Environ(), "MOTO_ALLOW_NONEXISTENT_REGION=false", "MOTO_IAM_LOAD_MANAGED_POLICIES=true",
 		"MOTO_AMIS_PATH="+filepath.Join(root, "internal", "testenv", "amis.json"))
+	cmd.Env = append(cmd.Env, env...)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
 	go cmd.Wait() //nolint:errcheck // exit status is irrelevant; readiness is checked below
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), venv: venv, cli: &awsCLI{venv: venv},
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), venv: venv, cli: &awsCLI{venv: venv}, proc: cmd,
 		roles: map[string]roleCredentials{}}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
