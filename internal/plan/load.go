@@ -51,21 +51,24 @@ func Parse(name string, b []byte) (*Plan, error) {
 		return nil, at(0, "not a saved plan: %v", err)
 	}
 	idx, err := indexPlan(b)
-	if err != nil {
-		return nil, at(idx.problemAt, "%v", err)
-	}
 	var version struct {
 		FormatVersion int `json:"format_version"`
 	}
 	_ = json.Unmarshal(b, &version) // a wrong type is reported below
-	if version.FormatVersion != FormatVersion {
+	if version.FormatVersion != FormatVersion && (err == nil || idx.object) {
+		// Before any other problem: a plan of another version has other
+		// fields, and making it again is the one thing to do.
 		return nil, at(idx.start("format_version"), "plan format version %d is not supported (want %d); make the plan again with this groundwork", version.FormatVersion, FormatVersion)
+	}
+	if err != nil {
+		return nil, at(idx.problemAt, "%v", err)
 	}
 	var p Plan
 	if err := json.Unmarshal(b, &p); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return nil, at(idx.enclosing(int(te.Offset)), "%s is %s, not %s", te.Field, te.Value, te.Type)
+			off := idx.enclosing(int(te.Offset))
+			return nil, at(off, "%s: expected %s, found a JSON %s", idx.pathAt(off, te.Field), typeName(te.Type), te.Value)
 		}
 		// An action's UnmarshalText error carries no offset: find the
 		// action it is about.
@@ -94,6 +97,8 @@ type planIndex struct {
 	actions []string
 	// problemAt is where the problem indexPlan returned is.
 	problemAt int
+	// object is whether the plan is a JSON object.
+	object bool
 }
 
 type pathStart struct {
@@ -113,6 +118,37 @@ func (x *planIndex) start(path string) int {
 		p = p[:i]
 	}
 	return 0
+}
+
+// pathAt returns the path of the value indexed at off, or fallback.
+func (x *planIndex) pathAt(off int, fallback string) string {
+	i := sort.Search(len(x.offsets), func(i int) bool { return x.offsets[i].off >= off })
+	// Of the values starting at off, the innermost was indexed last.
+	path := fallback
+	for ; i < len(x.offsets) && x.offsets[i].off == off; i++ {
+		path = x.offsets[i].path
+	}
+	if path == "" {
+		return "the plan"
+	}
+	return path
+}
+
+// typeName says what a Go type is in JSON's words.
+func typeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
 }
 
 // enclosing returns the start of the last indexed value that starts
@@ -185,6 +221,7 @@ func indexPlan(b []byte) (*planIndex, error) {
 	if tok != json.Delim('{') {
 		return x, fmt.Errorf("not a saved plan: expected a JSON object")
 	}
+	x.object = true
 	err = object("", planFields, func(key, path string) error {
 		off := record(path)
 		if key != "changes" || b[off] != '[' {

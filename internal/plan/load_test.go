@@ -19,7 +19,7 @@ func TestParseRefusesAtThePosition(t *testing.T) {
 		"no version":        {"{\"changes\": []}", "plan.json:1:1: plan format version 0 is not supported (want 2); make the plan again with this groundwork"},
 		"unknown field":     {"{\"format_version\": 2,\n \"changez\": []}", `plan.json:2:2: unknown field "changez" in a saved plan; expected one of: format_version, spec, access_role, reads, fingerprint, changes, notes, left_alone`},
 		"unknown action":    {"{\"format_version\": 2, \"changes\": [\n {\"address\": \"a\", \"kind\": \"k\", \"action\": \"destroy\"}]}", `plan.json:2:42: unknown plan action "destroy"; want one of no-op, create, update, delete`},
-		"wrong type":        {"{\"format_version\": 2, \"changes\": [\n {\"address\": 7}]}", "plan.json:2:14: changes.address is number, not string"},
+		"wrong type":        {"{\"format_version\": 2, \"changes\": [\n {\"address\": 7}]}", "plan.json:2:14: changes[0].address: expected a string, found a JSON number"},
 		"duplicate":         {"{\"format_version\": 2, \"changes\": [\n {\"address\": \"a\"},\n {\"address\": \"a\"}]}", "plan.json:3:14: plan lists a twice"},
 		"missing depend":    {"{\"format_version\": 2, \"changes\": [\n {\"address\": \"a\", \"depends_on\": [\"b\"]}]}", "plan.json:2:33: a depends on b, which is not in the plan"},
 		"cycle":             {"{\"format_version\": 2, \"changes\": [\n {\"address\": \"a\", \"depends_on\": [\"b\"]},\n {\"address\": \"b\", \"depends_on\": [\"a\"]}]}", "plan.json:2:2: plan has a dependency cycle through a"},

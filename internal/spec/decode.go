@@ -137,6 +137,13 @@ func (d *decoder) parse(src []byte, out any) bool {
 		return false
 	}
 	d.decode(body, "", reflect.ValueOf(out).Elem())
+	// A file that expands past maxNodes was decoded only in part:
+	// validating that part would report problems the file may not have, by
+	// the thousand. The expansion is the one message.
+	if d.nodes > maxNodes {
+		d.failed[""] = true
+		return false
+	}
 	return true
 }
 

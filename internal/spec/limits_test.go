@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -65,5 +66,24 @@ func TestLoadRefusesAGiantFile(t *testing.T) {
 	want := path + ":" + itoa(4+past/1025) + ":" + itoa(past%1025+1) + ": the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a spec"
 	if err == nil || err.Error() != want {
 		t.Errorf("Load = %v\nwant %s", err, want)
+	}
+}
+
+// A file whose aliases expand past the node limit gets that one message,
+// not one per problem in the part that was decoded.
+func TestAliasExpansionIsTheOneMessage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n")
+	b.WriteString("  L0: &u0 {units: {a: {}, b: {}, c: {}, d: {}, e: {}, f: {}, g: {}, h: {}, i: {}, j: {}}}\n")
+	for i := 1; i <= 6; i++ {
+		refs := make([]string, 10)
+		for j := range refs {
+			refs[j] = fmt.Sprintf("%c: *u%d", 'a'+j, i-1)
+		}
+		fmt.Fprintf(&b, "  L%d: &u%d {units: {%s}}\n", i, i, strings.Join(refs, ", "))
+	}
+	ds := spectest.ParseError(t, b.String())
+	if len(ds) != 1 || !strings.Contains(ds[0].Message, "the file expands to more than 200000 values; check its aliases") {
+		t.Errorf("got %d diagnostics, want the expansion alone:\n%.2000s", len(ds), ds.Error())
 	}
 }
