@@ -19,15 +19,15 @@ import (
 // their account belongs to.
 type identity struct {
 	Account, ARN string
-	// Org is the organization, nil when the account is in none (apply
+	// Organization is the organization, nil when the account is in none (apply
 	// then creates one with it as the management account).
-	Org *types.Organization
+	Organization *types.Organization
 }
 
 // Management reports whether the credentials are the organization's
 // management account, or of an account in no organization.
 func (id identity) Management() bool {
-	return id.Org == nil || aws.ToString(id.Org.MasterAccountId) == id.Account
+	return id.Organization == nil || aws.ToString(id.Organization.MasterAccountId) == id.Account
 }
 
 // memberError says that groundwork runs as a member account: what it
@@ -43,7 +43,7 @@ func (e *memberError) Error() string {
 	if e.name != "" {
 		you += " (" + e.name + ")"
 	}
-	o := e.id.Org
+	o := e.id.Organization
 	return fmt.Sprintf("you are account %s, a member of organization %s; run groundwork as its management account %s (%s): "+
 		"use that account's credentials (--profile or AWS_PROFILE naming a profile of it, or `aws sso login` to a role in it)",
 		you, aws.ToString(o.Id), aws.ToString(o.MasterAccountId), aws.ToString(o.MasterAccountEmail))
@@ -68,7 +68,7 @@ func whoami(ctx context.Context, s *awsx.Session) (identity, error) {
 	case err != nil:
 		return id, fmt.Errorf("describe organization: %w", err)
 	}
-	id.Org = out.Organization
+	id.Organization = out.Organization
 	if id.Management() {
 		return id, nil
 	}
