@@ -13,23 +13,24 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
-// importUnits declares every OU the spec can name. OU names with '/' or
-// '.' cannot be spec keys (spec paths use both as separators): such an OU
-// and everything under it is left out.
+// importUnits declares every OU the spec can name, empty ones and names
+// with dots or spaces included. An OU name with '/' cannot be a spec key
+// (unit paths use it as their separator): such an OU and everything under
+// it is left out.
 func (im *importer) importUnits() error {
 	for _, u := range im.actual.SortedUnits() {
 		parent := estate.ParentPath(u.Path)
 		if parent != estate.RootPath && im.units[parent] == nil {
 			continue // under a unit left out; already warned
 		}
-		if name := u.Name(); name == "" || strings.ContainsAny(name, "./") {
-			im.warnf("OU %s cannot be written in the spec (its name has '.' or '/'); it and everything in it are left out", estate.DisplayPath(u.Path))
+		if name := u.Name(); name == "" || strings.Contains(name, "/") {
+			im.warnf("OU %s cannot be written in the spec (its name has '/'); it and everything in it are left out", estate.DisplayPath(u.Path))
 			continue
 		}
 		im.units[u.Path] = u
 	}
 	if len(im.units) == 0 {
-		return errors.New("import: the organization has no OUs, and a spec needs at least one (accounts directly under the root cannot be written in the spec either)")
+		return errors.New("import: the organization has no OUs, and a spec needs at least one")
 	}
 	return nil
 }
@@ -87,10 +88,7 @@ func (im *importer) importAccounts() {
 		case a.Status != "" && a.Status != "ACTIVE":
 			im.warnf("%s is %s; it is left out of the spec", what, a.Status)
 			continue
-		case a.Unit == estate.RootPath:
-			im.warnf("%s is directly under the root, where the spec cannot place an account; it is left out (move it into an OU and import again)", what)
-			continue
-		case im.units[a.Unit] == nil:
+		case a.Unit != estate.RootPath && im.units[a.Unit] == nil:
 			im.warnf("%s is in %s, which is left out; so is the account", what, estate.DisplayPath(a.Unit))
 			continue
 		case !spec.IsEmail(a.Email):
@@ -108,7 +106,11 @@ func (im *importer) importAccounts() {
 			key = fmt.Sprintf("%s-%d", base, i)
 		}
 		follows := a.Name == key+"-"+o.OrgID && strings.EqualFold(a.Email, "aws-"+key+"-"+o.OrgID+"@"+o.Domain)
-		im.accounts[key] = &account{src: a, spec: spec.Account{Unit: a.Unit, Name: a.Name, Email: a.Email, ExemptFromNaming: !follows, Tags: a.Tags}}
+		unit := a.Unit
+		if unit == estate.RootPath {
+			unit = estate.RootTarget // the spec's name for the root
+		}
+		im.accounts[key] = &account{src: a, spec: spec.Account{Unit: unit, Name: a.Name, Email: a.Email, ExemptFromNaming: !follows, Tags: a.Tags}}
 		im.keyByEmail[estate.EmailKey(a.Email)] = key
 	}
 	for _, role := range roleHints {

@@ -11,7 +11,7 @@ func TestParseSelfReferentialAlias(t *testing.T) {
 
 func TestParseUnitKeyWithSlash(t *testing.T) {
 	checkDiagnostics(t, "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits: {\"Workloads/Prod\": {}}\n",
-		[]want{{"3:9", "units.Workloads/Prod", `OU name "Workloads/Prod" must be 1 to 128 characters without '/' or '.'`}})
+		[]want{{"3:9", "units.Workloads/Prod", `OU name "Workloads/Prod" must be 1 to 128 characters without '/'`}})
 }
 
 func TestParseSingletonRoleThreeTimes(t *testing.T) {

@@ -26,7 +26,7 @@ func (f *Foundation) Desired() *estate.Estate {
 			Key:         key,
 			Name:        a.Name,
 			Email:       a.Email,
-			Unit:        a.Unit,
+			Unit:        a.UnitPath(),
 			Tags:        maps.Clone(a.Tags),
 			Role:        estate.Role(a.Role),
 			Environment: a.Environment,

@@ -183,6 +183,15 @@ func walkUnits(units map[string]*Unit, parent string, fn func(path string, u *Un
 	}
 }
 
+// UnitPath is the estate path of the account's unit: estate.RootPath for
+// Root.
+func (a *Account) UnitPath() string {
+	if a.Unit == estate.RootTarget {
+		return estate.RootPath
+	}
+	return a.Unit
+}
+
 // UnitPaths returns every unit path in the spec, sorted.
 func (f *Foundation) UnitPaths() []string {
 	var out []string
@@ -349,8 +358,11 @@ func (v *Validator) validateOrganization() {
 func (v *Validator) checkUnitKeys(units map[string]*Unit, path string) {
 	for name, u := range units {
 		p := path + "." + name
-		if name == "" || utf8.RuneCountInString(name) > maxUnitName || strings.ContainsAny(name, "./") {
-			v.AtKey(p, "OU name %q must be 1 to %d characters without '/' or '.'", name, maxUnitName)
+		// '/' separates the names of a path. A '.' is allowed: AWS
+		// allows it, and an organization built by hand has such names;
+		// only the field paths of messages join names with '.'.
+		if name == "" || utf8.RuneCountInString(name) > maxUnitName || strings.Contains(name, "/") {
+			v.AtKey(p, "OU name %q must be 1 to %d characters without '/'", name, maxUnitName)
 		}
 		if u != nil {
 			v.checkUnitKeys(u.Units, p+".units")
@@ -392,7 +404,8 @@ func (v *Validator) validateAccounts(units map[string]bool) {
 		}
 		switch {
 		case a.Unit == "":
-			v.At(p+".unit", "required: the path of the OU this account belongs in, such as Workloads/Prod")
+			v.At(p+".unit", "required: the path of the OU this account belongs in, such as Workloads/Prod (or Root, directly under the root)")
+		case a.Unit == estate.RootTarget:
 		case !units[a.Unit]:
 			v.At(p+".unit", "OU %q is not declared under units%s", a.Unit, Suggest(a.Unit, f.UnitPaths()))
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
@@ -769,9 +770,9 @@ func TestParseUnits(t *testing.T) {
 			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  Workloads:\n    units:\n      Prod: {guardrails: strict}\n",
 			wants: []want{{"6:26", "units.Workloads.units.Prod.guardrails", `"strict" is not a guardrail setting`}},
 		},
-		"name with a dot": {
-			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits: {a.b: {}}\n",
-			wants: []want{{"3:9", "units.a.b", `OU name "a.b" must be 1 to 128 characters without '/' or '.'`}},
+		"nested name with a slash": {
+			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits: {a.b: {units: {c/d: {}}}}\n",
+			wants: []want{{"3:23", "units.a.b.units.c/d", `OU name "c/d" must be 1 to 128 characters without '/'`}},
 		},
 		"empty name": {
 			src:   "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits: {\"\": {}}\n",
@@ -843,4 +844,30 @@ func TestParseUnitDepth(t *testing.T) {
 	}
 	six := "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\nunits:\n  A: {units: {B: {units: {C: {units: {D: {units: {E: {units: {F: {units: {G: {}}}}}}}}}}}}}\n"
 	checkDiagnostics(t, six, []want{{"4:63", "units.A.units.B.units.C.units.D.units.E.units.F", "OU A/B/C/D/E/F is 6 levels below the root; AWS Organizations nests OUs at most 5 levels deep"}})
+}
+
+// OU names with dots and spaces, as AWS allows and organizations built by
+// hand have, and accounts directly under the root (unit: Root) are
+// expressible, so that an import of such an organization plans nothing.
+func TestParseBrownfieldShapes(t *testing.T) {
+	src := "version: 1\norganization: {id: primary, email_domain: example.com, home_region: us-east-1}\n" +
+		"units: {Legacy.v2: {units: {Team A: {}}}, Empty OU: {}}\n" +
+		"accounts:\n  loose: {unit: Root, name: loose, email: loose@example.com, exempt_from_naming: true}\n" +
+		"  team: {unit: Legacy.v2/Team A, name: team, email: team@example.com, exempt_from_naming: true}\n"
+	f, err := spec.Parse("foundation.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.Desired()
+	for _, path := range []string{"Legacy.v2", "Legacy.v2/Team A", "Empty OU"} {
+		if d.Units[path] == nil {
+			t.Errorf("no unit %q in %v", path, d.Units)
+		}
+	}
+	if a := d.Accounts["loose@example.com"]; a == nil || a.Unit != estate.RootPath {
+		t.Errorf("account under the root: %+v", a)
+	}
+	if a := d.Accounts["team@example.com"]; a == nil || a.Unit != "Legacy.v2/Team A" {
+		t.Errorf("account in a dotted OU: %+v", a)
+	}
 }

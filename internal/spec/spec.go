@@ -77,7 +77,9 @@ type Unit struct {
 // Account is a member account. Its name and e-mail follow the naming
 // conventions unless given explicitly.
 type Account struct {
-	// Unit is the slash-separated path of the OU the account belongs in.
+	// Unit is the slash-separated path of the OU the account belongs in,
+	// or Root for an account directly under the root (the guidance puts
+	// none there; an organization built by hand may).
 	Unit string `yaml:"unit"`
 	// Role is log-archive, security-tooling, identity-center, workload,
 	// sandbox, or empty.

@@ -346,22 +346,33 @@ func TestSpec(t *testing.T) {
 			estate: func(t *testing.T) *estate.Estate {
 				e := newEstate()
 				addUnit(e, "Workloads", nil)
-				addUnit(e, "v1.0", nil)
-				addUnit(e, "v1.0/Inner", nil)
+				addUnit(e, "a/b", nil)
+				addUnit(e, "a/b/Inner", nil)
 				addAccount(e, "gone", "gone@example.com", "Workloads", nil).Status = "SUSPENDED"
-				addAccount(e, "at-root", "root@example.com", estate.RootPath, nil)
-				addAccount(e, "in-dotted", "dotted@example.com", "v1.0/Inner", nil)
+				addAccount(e, "in-slashed", "slashed@example.com", "a/b/Inner", nil)
 				addAccount(e, "twin", "twin1@example.com", "Workloads", nil)
 				addAccount(e, "Twin", "twin2@example.com", "Workloads", nil)
 				return e
 			},
 			warnings: []string{
-				"OU Root/v1.0 cannot be written in the spec",
-				`"at-root" (root@example.com) is directly under the root`,
 				`"gone" (gone@example.com) is SUSPENDED`,
-				`"in-dotted" (dotted@example.com) is in Root/v1.0/Inner, which is left out`,
+				`"in-slashed" (slashed@example.com) is in Root/a/b/Inner, which is left out`,
 				`"twin" (twin1@example.com) has the same name as account`,
 			},
+		},
+		// What an organization built by hand has: OU names with dots and
+		// spaces, an empty OU, an account directly under the root.
+		"brownfield shapes are written": {
+			estate: func(t *testing.T) *estate.Estate {
+				e := newEstate()
+				addUnit(e, "v1.0", nil)
+				addUnit(e, "v1.0/Team A", nil)
+				addUnit(e, "Empty OU", nil)
+				addAccount(e, "at-root", "root@example.com", estate.RootPath, nil)
+				addAccount(e, "team", "team@example.com", "v1.0/Team A", nil)
+				return e
+			},
+			contains: []string{"  Empty OU: {}\n", "  v1.0:\n    units:\n      Team A: {}\n", "unit: Root", "unit: v1.0/Team A"},
 		},
 		"organization layer the spec cannot hold": {
 			estate: func(t *testing.T) *estate.Estate {
