@@ -73,6 +73,7 @@ func TestBrownfield(t *testing.T) {
 		"  Empty OU: {}\n", "  Legacy.v2:\n    units:\n      Team A: {}\n",
 		"  loose-ends:\n    unit: Root\n", "  team-a:\n    unit: Legacy.v2/Team A\n",
 		"      attach: [Root, loose-ends]\n",
+		"  management:\n    name: master\n    email: master@example.com\n    exempt_from_naming: true\n    contacts:\n",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("imported spec lacks %q:\n%s", want, src)

@@ -133,6 +133,10 @@ func (im *importer) importAccounts() {
 // Management is the organization's management account.
 func (im *Import) Management() *estate.Account { return im.core.mgmt }
 
+// SetManagementContacts sets the management account's own alternate
+// contacts the spec writes (organization.management.contacts).
+func (im *Import) SetManagementContacts(c *spec.Contacts) { im.core.mgmtContacts = c }
+
 // AccountKeys are the keys of the member accounts the spec declares, in
 // sorted order.
 func (im *Import) AccountKeys() []string { return slices.Sorted(maps.Keys(im.core.accounts)) }

@@ -185,6 +185,9 @@ type importer struct {
 	// tagging is the tagging section; nil writes the dictionary without
 	// a tag policy (disabledTagging).
 	tagging *spec.Tagging
+	// mgmtContacts are the management account's own contacts
+	// (organization.management.contacts); nil writes none.
+	mgmtContacts *spec.Contacts
 }
 
 // account is a member account: as the estate has it (src), and as the

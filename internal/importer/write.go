@@ -20,7 +20,7 @@ func (im *importer) organization(management bool) *Node {
 	org := spec.Organization{ID: o.OrgID, EmailDomain: o.Domain, HomeRegion: o.HomeRegion, Regions: o.Regions}
 	if management {
 		conventional := im.mgmt.Name == managementPrefix+o.OrgID && strings.EqualFold(im.mgmt.Email, managementPrefix+o.OrgID+"@"+o.Domain)
-		org.Management = spec.Management{Name: im.mgmt.Name, Email: im.mgmt.Email, ExemptFromNaming: !conventional}
+		org.Management = spec.Management{Name: im.mgmt.Name, Email: im.mgmt.Email, ExemptFromNaming: !conventional, Contacts: im.mgmtContacts}
 	}
 	return Encode(org)
 }

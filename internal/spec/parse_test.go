@@ -102,7 +102,7 @@ organization:
   management: {mail: root@example.com}
 units: {Security: {}}
 `,
-			wants: []want{{"6:16", "organization.management.mail", `unknown field "mail"; expected one of: email, exempt_from_naming, name (did you mean "email"?)`}},
+			wants: []want{{"6:16", "organization.management.mail", `unknown field "mail"; expected one of: contacts, email, exempt_from_naming, name (did you mean "email"?)`}},
 		},
 		"unit": {
 			src: `version: 1

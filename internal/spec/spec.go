@@ -49,6 +49,10 @@ type Management struct {
 	// ExemptFromNaming lets a management account keep a name or e-mail
 	// that predates the conventions.
 	ExemptFromNaming bool `yaml:"exempt_from_naming"`
+	// Contacts overrides the management account's alternate contacts, as
+	// accounts.<key>.contacts does a member's; without a contacts section
+	// they are the only ones groundwork manages there.
+	Contacts *Contacts `yaml:"contacts"`
 }
 
 // Naming holds the templates account names (aliases) and root e-mails

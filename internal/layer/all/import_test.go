@@ -314,10 +314,11 @@ func TestSpec(t *testing.T) {
 				delete(partial.Contacts, estate.ContactSecurity)
 				return e
 			},
-			contains: []string{"    email: aws-log-archive-primary@example.com\n    contacts:\n      phone: \"+1-555-0100\"\n  partial:"},
-			absent:   []string{"\ncontacts:"},
+			// The management account's contacts are its own, as a member's.
+			contains: []string{"    email: aws-log-archive-primary@example.com\n    contacts:\n      phone: \"+1-555-0100\"\n  partial:",
+				"  management:\n    name: aws-management-account-primary\n    email: aws-management-account-primary@example.com\n    contacts:\n      phone: \"+1-555-0100\"\n"},
+			absent: []string{"\ncontacts:"},
 			warnings: []string{
-				"the management account's alternate contacts are left out of the spec",
 				"account partial: it has no security contact; the spec does not manage its alternate contacts",
 				"account security-tooling: it has no alternate contacts; the spec does not manage its alternate contacts",
 			},

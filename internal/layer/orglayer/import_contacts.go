@@ -65,8 +65,12 @@ func writeContacts(im *importer.Import) (any, string, error) {
 		for i, ct := range estate.ContactTypes {
 			*contactSlots(org)[i] = diffContact(mgmt.Contacts[ct], defaultContact(domain, mgmt.Name, i, org, nil))
 		}
+	} else if why := unusableContacts(mgmt.Contacts); why == "" {
+		// A contacts section would set contacts on accounts that have
+		// none: the management account's are its own.
+		im.SetManagementContacts(overrides(domain, mgmt, nil))
 	} else if len(mgmt.Contacts) > 0 {
-		im.Warnf("the management account's alternate contacts are left out of the spec: its contacts section would apply to every account, and not every account has all three contacts")
+		im.Warnf("the management account: %s; the spec does not manage its alternate contacts", why)
 	}
 	for _, key := range keys {
 		src, written := im.Account(key)

@@ -41,7 +41,7 @@ func (c *Contacts) Defaults(*spec.Foundation, func(string) bool) {}
 // Desired sets the effective alternate contacts of the management account
 // and of every account of the spec.
 func (c *Contacts) Desired(f *spec.Foundation, e *estate.Estate) {
-	orgLayerOf(e).ManagementContacts = ResolveContacts(f, f.Organization.Management.Name, nil)
+	orgLayerOf(e).ManagementContacts = ResolveContacts(f, f.Organization.Management.Name, f.Organization.Management.Contacts)
 	for _, a := range f.Accounts {
 		if ea, ok := e.Accounts[estate.EmailKey(a.Email)]; ok {
 			ea.Contacts = ResolveContacts(f, a.Name, a.Contacts)
@@ -114,6 +114,9 @@ func (c *Contacts) Validate(f *spec.Foundation, v *spec.Validator) {
 	if org != nil {
 		orgPhone = org.Phone
 		checkContacts(v, "contacts", org, "")
+	}
+	if c := f.Organization.Management.Contacts; c != nil {
+		checkContacts(v, "organization.management.contacts", c, orgPhone)
 	}
 	for _, key := range f.AccountKeys() {
 		a := f.Accounts[key]
