@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
@@ -30,6 +32,9 @@ type Options struct {
 	Confirmed []string
 	// Progress is told about each change as it starts and ends; may be nil.
 	Progress func(format string, args ...any)
+	// Drain bounds how long a stopped run waits for the changes in
+	// flight; 0 means DefaultDrain.
+	Drain time.Duration
 }
 
 // Outcome is what happened to one change.
@@ -41,6 +46,9 @@ const (
 	Failed  Outcome = "failed"
 	Held    Outcome = "held"    // needs --allow-delete
 	Skipped Outcome = "skipped" // depends on a change that failed or was held
+	// NotStarted is a change the run did not start because it was
+	// stopped (an interrupt, the overall timeout).
+	NotStarted Outcome = "not started"
 )
 
 // Result is one change's outcome.
@@ -57,6 +65,9 @@ type Result struct {
 type Report struct {
 	Results   []Result `json:"results"`
 	Recovered []string `json:"recovered,omitempty"`
+	// Stopped says the run was stopped before its end; the changes it
+	// did not start are NotStarted.
+	Stopped bool `json:"stopped,omitempty"`
 }
 
 // Count returns how many changes ended with the outcome.
@@ -73,9 +84,35 @@ func (r Report) Count(o Outcome) int {
 // ErrIncomplete is returned, wrapped, when some change failed.
 var ErrIncomplete = errors.New("apply incomplete")
 
+// ErrStopped is returned, wrapped, when ctx was cancelled (an interrupt,
+// the overall timeout) before every change ran.
+var ErrStopped = errors.New("apply stopped")
+
+// DefaultDrain bounds how long a stopped apply waits for the changes in
+// flight: long enough for any single AWS call with its retries to end,
+// short enough that a user who pressed Ctrl-C is not left waiting.
+const DefaultDrain = 30 * time.Second
+
+// PanicError is a change whose apply panicked: a bug in groundwork. The
+// run goes on with the other changes; Run's error wraps the first.
+type PanicError struct {
+	Address string
+	Value   any
+	Stack   []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("internal error applying %s: %v", e.Address, e.Value)
+}
+
 // Run applies the plan's changes. It returns an error wrapping
 // ErrIncomplete when any change failed; held and skipped changes are not
 // errors. Run is safe to call again with a fresh plan after any failure.
+//
+// When ctx is cancelled Run starts no more changes, lets those in flight
+// finish for up to opts.Drain (DefaultDrain when 0), cancels what is still
+// running after that, and returns the report with the changes it did not
+// start as NotStarted and an error wrapping ErrStopped.
 func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Report, error) {
 	if err := p.Validate(); err != nil {
 		return Report{}, err
@@ -83,6 +120,10 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 	width := opts.Width
 	if width <= 0 {
 		width = DefaultWidth
+	}
+	drain := opts.Drain
+	if drain <= 0 {
+		drain = DefaultDrain
 	}
 	progress := opts.Progress
 	if progress == nil {
@@ -100,8 +141,42 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 	sem := make(chan struct{}, width)
 	var wg sync.WaitGroup
 	w.cond = sync.NewCond(&w.mu)
+
+	// Changes run under their own context: a stop must not cut a write
+	// in half. It is cancelled only when the drain runs out.
+	runCtx, cancelRun := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancelRun(nil)
+	finished := make(chan struct{})
+	defer close(finished)
+	errDrained := fmt.Errorf("still running %s after the stop", drain)
+	go func() {
+		select {
+		case <-finished:
+			return
+		case <-ctx.Done():
+		}
+		w.mu.Lock()
+		w.cond.Broadcast() // the walk below stops starting changes
+		w.mu.Unlock()
+		progress("stopping: no new changes; waiting up to %s for the changes in flight", drain)
+		t := time.NewTimer(drain)
+		defer t.Stop()
+		select {
+		case <-finished:
+		case <-t.C:
+			cancelRun(errDrained)
+		}
+	}()
+
 	w.mu.Lock()
 	for len(pending) > 0 {
+		if ctx.Err() != nil {
+			for addr := range pending {
+				w.done[addr] = NotStarted
+				delete(pending, addr)
+			}
+			break
+		}
 		started := false
 		for _, addr := range sortedKeys(pending) {
 			ch := pending[addr]
@@ -124,18 +199,33 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 				go func() {
 					defer wg.Done()
 					sem <- struct{}{}
-					progress("%s %s ...", ch.Action, ch.Address)
-					err := runChange(ctx, env, ch)
+					var err error
+					outcome := NotStarted
+					if ctx.Err() == nil { // the stop came while it waited for a turn
+						progress("%s %s ...", ch.Action, ch.Address)
+						outcome, err = Applied, runSafely(runCtx, env, ch)
+						if err != nil {
+							outcome = Failed
+						}
+					}
 					<-sem
 					w.mu.Lock()
 					defer w.mu.Unlock()
 					w.running--
-					if err != nil {
-						w.done[ch.Address] = Failed
-						w.errs[ch.Address] = awsx.Explain(err, "")
+					w.done[ch.Address] = outcome
+					switch {
+					case outcome == NotStarted:
+					case err != nil:
+						if context.Cause(runCtx) == errDrained && errors.Is(err, context.Canceled) {
+							err = fmt.Errorf("stopped in flight: %w; it may or may not have been made, and the next apply looks before making it again", errDrained)
+						}
+						var pe *PanicError
+						if !errors.As(err, &pe) {
+							err = awsx.Explain(err, "")
+						}
+						w.errs[ch.Address] = err
 						progress("%s %s failed: %v", ch.Action, ch.Address, err)
-					} else {
-						w.done[ch.Address] = Applied
+					default:
 						progress("%s %s done", ch.Action, ch.Address)
 					}
 					w.cond.Broadcast()
@@ -158,8 +248,9 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 	w.mu.Unlock()
 	wg.Wait()
 
-	rep := Report{Recovered: env.Recoveries()}
+	rep := Report{Recovered: env.Recoveries(), Stopped: ctx.Err() != nil}
 	failed := 0
+	var panicked *PanicError
 	for _, ch := range p.Changes {
 		if ch.Action == plan.NoOp {
 			continue
@@ -168,13 +259,35 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 		if err := w.errs[ch.Address]; err != nil {
 			res.Error = err.Error()
 			failed++
+			if panicked == nil {
+				errors.As(err, &panicked)
+			}
 		}
 		rep.Results = append(rep.Results, res)
 	}
-	if failed > 0 {
-		return rep, fmt.Errorf("%w: %d of %d changes failed; fix the cause and run groundwork apply again", ErrIncomplete, failed, len(rep.Results))
+	var err error
+	switch {
+	case rep.Stopped && rep.Count(NotStarted)+failed > 0:
+		err = fmt.Errorf("%w: %d applied, %d failed, %d not started; what was applied stays, and groundwork apply resumes from there",
+			ErrStopped, rep.Count(Applied), failed, rep.Count(NotStarted))
+	case failed > 0:
+		err = fmt.Errorf("%w: %d of %d changes failed; fix the cause and run groundwork apply again", ErrIncomplete, failed, len(rep.Results))
 	}
-	return rep, nil
+	if panicked != nil {
+		err = errors.Join(err, panicked)
+	}
+	return rep, err
+}
+
+// runSafely applies ch, turning a panic into a *PanicError: one change's
+// bug must not take down the changes in flight beside it.
+func runSafely(ctx context.Context, env *kinds.Env, ch plan.Change) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Address: ch.Address, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return runChange(ctx, env, ch)
 }
 
 // walk is the state of a run, guarded by mu.

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,7 @@ func newApply(g *globals) *cobra.Command {
 		output             string
 		autoApprove, allow bool
 		confirmed          = confirmationFlags{}
+		drain              time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [plan.json]",
@@ -110,7 +112,10 @@ refused when the organization changed since it was made.`,
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			env.Seed(actual)
 			writesBefore := retriedWrites(g.counter)
-			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress})
+			// Stopped now, apply finishes the changes in flight, for at
+			// most drain, and reports before groundwork exits.
+			g.setGrace(drain + applyGrace)
+			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress, Drain: drain})
 			rep.Recovered = append(rep.Recovered, retriedWriteNotes(g.counter, writesBefore)...)
 			if output == "json" {
 				enc := json.NewEncoder(g.io.Out)
@@ -129,6 +134,7 @@ refused when the organization changed since it was made.`,
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
 	fl.BoolVar(&allow, "allow-delete", false, "let apply delete or detach what the plan marks and groundwork made (OUs, policies, attachments, ...); accounts are never closed")
 	confirmed.add(cmd, "")
+	fl.DurationVar(&drain, "drain", apply.DefaultDrain, "after Ctrl-C, SIGTERM or --timeout, how long to wait for the changes in flight")
 	return cmd
 }
 
@@ -157,8 +163,14 @@ func printReport(g *globals, rep apply.Report) {
 		}
 		fmt.Fprintln(g.io.Out, line)
 	}
-	fmt.Fprintf(g.io.Out, "Apply: %d applied, %d failed, %d held (need --allow-delete or the flag the plan names), %d skipped.\n",
-		rep.Count(apply.Applied), rep.Count(apply.Failed), rep.Count(apply.Held), rep.Count(apply.Skipped))
+	if rep.Stopped {
+		fmt.Fprintf(g.io.Out, "Apply stopped: %d applied, %d failed, %d not started, %d held (need --allow-delete or the flag the plan names), %d skipped.\n",
+			rep.Count(apply.Applied), rep.Count(apply.Failed), rep.Count(apply.NotStarted), rep.Count(apply.Held), rep.Count(apply.Skipped))
+		fmt.Fprintln(g.io.Out, "What was applied stays. Run groundwork apply again to do the rest: it plans from what exists, so nothing is made twice.")
+	} else {
+		fmt.Fprintf(g.io.Out, "Apply: %d applied, %d failed, %d held (need --allow-delete or the flag the plan names), %d skipped.\n",
+			rep.Count(apply.Applied), rep.Count(apply.Failed), rep.Count(apply.Held), rep.Count(apply.Skipped))
+	}
 	if len(rep.Recovered) > 0 {
 		fmt.Fprintf(g.io.Out, "Recovered from %d faults on the way:\n", len(rep.Recovered))
 		for _, r := range rep.Recovered {

@@ -10,9 +10,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/groundwork-aws/groundwork/internal/apply"
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
@@ -26,6 +29,10 @@ const (
 	// ExitIncomplete: audit could not read everything and no finding
 	// failed it first; --allow-partial turns it off.
 	ExitIncomplete = 4
+	// ExitInternal is a bug in groundwork (a panic): 70 is EX_SOFTWARE of
+	// sysexits.h. A run stopped by a signal exits 128 plus its number:
+	// 130 for SIGINT, 143 for SIGTERM (Interrupted.ExitCode).
+	ExitInternal = 70
 )
 
 // exitError carries an exit code other than ExitError through cobra.
@@ -58,18 +65,41 @@ type globals struct {
 	counter                           *awsx.Counter
 	io                                IO
 	log                               *slog.Logger
+
+	// timeout is --timeout; timer cancels the run with cancel when it
+	// passes. grace is how long the verb has to return after a stop, in
+	// nanoseconds (setGrace).
+	timeout time.Duration
+	timer   *time.Timer
+	cancel  context.CancelCauseFunc
+	grace   atomic.Int64
+	// cutoff names the AWS call a stop cut off.
+	cutoff cutoff
 }
 
 // Main runs groundwork with args (without the program name) and returns
 // the process exit code.
-func Main(ctx context.Context, args []string, stdio IO) int {
+func Main(ctx context.Context, args []string, stdio IO) (code int) {
 	g := &globals{io: stdio, counter: &awsx.Counter{}}
+	g.setGrace(stopGrace)
+	ctx, g.cancel = context.WithCancelCause(ctx)
+	defer g.cancel(nil)
+	defer func() {
+		if g.timer != nil {
+			g.timer.Stop()
+		}
+	}()
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetIn(stdio.In)
 	root.SetOut(stdio.Out)
 	root.SetErr(stdio.Err)
-	code := exitCode(root.ExecuteContext(ctx), g.profile, stdio.Err)
+	err := g.execute(ctx, root)
+	if c, ok := stopCode(context.Cause(ctx), err, g.cutoff.call(), g.profile, stdio.Err); ok {
+		code = c
+	} else {
+		code = exitCode(err, g.profile, stdio.Err)
+	}
 	if g.stats {
 		g.counter.Print(stdio.Err)
 	}
@@ -81,6 +111,16 @@ func Main(ctx context.Context, args []string, stdio IO) int {
 func exitCode(err error, profile string, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
+	}
+	var ie *internalError
+	if errors.As(err, &ie) {
+		reportInternal(stderr, fmt.Sprint(ie.value), ie.stack)
+		return ExitInternal
+	}
+	var pe *apply.PanicError
+	if errors.As(err, &pe) {
+		reportInternal(stderr, pe.Error(), pe.Stack)
+		return ExitInternal
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -121,6 +161,13 @@ access and delegated administrators, alternate contacts, central logging
 				return fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
 			}
 			g.log = slog.New(slog.NewTextHandler(g.io.Err, &slog.HandlerOptions{Level: level}))
+			if g.timeout < 0 {
+				return fmt.Errorf("--timeout %s: want a duration of 0 (none) or more", g.timeout)
+			}
+			g.startTimeout()
+			if crashHook != nil {
+				crashHook()
+			}
 			return spec.CheckRegions("--region", []string{g.region})
 		},
 	}
@@ -130,6 +177,7 @@ access and delegated administrators, alternate contacts, central logging
 	f.StringVarP(&g.config, "config", "f", "foundation.yaml", "path of the spec file")
 	f.BoolVar(&g.stats, "stats", false, "print AWS API call counts by service and operation to stderr when done")
 	f.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	f.DurationVar(&g.timeout, "timeout", 0, "stop after this long (e.g. 30m); apply finishes the changes in flight first. 0: no limit")
 	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g), newImport(g), newFilter(g), newChecklist(g))
 	return root
 }
@@ -148,7 +196,14 @@ func (g *globals) progress(format string, args ...any) {
 
 // session opens the AWS session for the management account.
 func (g *globals) session(ctx context.Context, accessRole string) (*awsx.Session, error) {
-	return awsx.Load(ctx, awsx.Options{Profile: g.profile, Region: g.region, Counter: g.counter, AccessRole: accessRole})
+	s, err := awsx.Load(ctx, awsx.Options{Profile: g.profile, Region: g.region, Counter: g.counter, AccessRole: accessRole})
+	if err != nil {
+		return nil, err
+	}
+	// Before any client is built from it: every client then reports the
+	// call a stop cuts off.
+	s.Base.APIOptions = append(s.Base.APIOptions, g.cutoff.middleware)
+	return s, nil
 }
 
 // outputFlag adds --output/-o with the given formats.
