@@ -304,7 +304,8 @@ func TestSignalStopsApply(t *testing.T) {
 		"SIGINT lets the changes in flight finish": {sig: syscall.SIGINT, code: 130, release: true, drain: "1m",
 			want: []string{"not started", "Apply stopped: ", "What was applied stays. Run groundwork apply again", "interrupted by SIGINT; groundwork stopped"}},
 		"SIGTERM cuts off what outlives --drain": {sig: syscall.SIGTERM, code: 143, drain: "100ms",
-			want: []string{"stopped in flight", "not started", "Apply stopped: ", "interrupted by SIGTERM; groundwork stopped"}},
+			want: []string{"stopped in flight", "not started", "Apply stopped: ",
+				"interrupted by SIGTERM while waiting for Organizations CreateOrganizationalUnit at http://127.0.0.1:"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
