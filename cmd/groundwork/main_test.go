@@ -338,6 +338,11 @@ func TestSignalStopsApply(t *testing.T) {
 			if tt.release && !strings.Contains(out, " 0 failed") {
 				t.Errorf("a change in flight at the stop did not finish:\n%s", out)
 			}
+			var lease struct{ Parameter struct{ Value string } }
+			if err := json.Unmarshal(m.AWS(t, "ssm", "get-parameter", "--name", "/groundwork/apply-lease"), &lease); err != nil ||
+				!strings.Contains(lease.Parameter.Value, `"released":true`) {
+				t.Errorf("the stopped apply did not release its lease (%v): %s", err, lease.Parameter.Value)
+			}
 			proxy.let()
 			code, out, stderr = runBinary(t, dir, env, "apply", "--auto-approve")
 			if code != 0 || !strings.Contains(out, " 0 failed") {
@@ -349,5 +354,44 @@ func TestSignalStopsApply(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Two applies at once against one organization: while the first holds
+// the lease (one of its writes held in flight by a proxy), the second is
+// refused before it reads or writes anything, naming this machine and the
+// first's process; once the first is done the second runs.
+func TestTwoAppliesAtOnce(t *testing.T) {
+	m := testenv.Moto(t)
+	dir := t.TempDir()
+	env := m.Env()
+	if code, _, stderr := runBinary(t, dir, env, "init", "--org-id", "primary", "--domain", "example.com",
+		"--home-region", "us-east-1", "--regions", "us-east-1"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	forMoto(t, filepath.Join(dir, "foundation.yaml"))
+	proxy, endpoint := newHoldingProxy(t, m.Endpoint, "CreateOrganizationalUnit")
+	first := start(t, dir, withEndpoint(env, endpoint), "apply", "--auto-approve")
+	<-proxy.held // the first apply holds the lease and is writing
+
+	host, _ := os.Hostname()
+	code, out, stderr := runBinary(t, dir, env, "apply", "--auto-approve", "--stats")
+	if code != 1 || !strings.Contains(stderr, "another groundwork apply is running against this organization") ||
+		!strings.Contains(stderr, " on "+host+" (pid ") || !strings.Contains(stderr, " 0 writes)") {
+		t.Errorf("the second apply: exit %d, want 1, refused before any write\n%s\n%s", code, out, stderr)
+	}
+
+	proxy.let()
+	if code, stderr := first.wait(t); code != 0 || !strings.Contains(first.stdout.String(), " 0 failed") {
+		t.Fatalf("the first apply: exit %d\n%s\n%s", code, first.stdout.String(), stderr)
+	}
+	code, out, stderr = runBinary(t, dir, env, "apply", "--auto-approve")
+	if code != 0 || !strings.Contains(out, "No changes") {
+		t.Errorf("the second apply, run again: exit %d\n%s\n%s", code, out, stderr)
+	}
+	for name, n := range ouCount(t, m) {
+		if n != 1 {
+			t.Errorf("%d OUs named %s", n, name)
+		}
 	}
 }

@@ -434,6 +434,7 @@ func TestStatementsGranting(t *testing.T) {
 		"sts:AssumeRole":                     "GroundworkEnterMemberAccounts",
 		"organizations:DescribeOrganization": "GroundworkReadOrganization,GroundworkLoggingInManagementAccount",
 		"s3:CreateBucket":                    "",
+		"ssm:PutParameter":                   "GroundworkApplyLease",
 	} {
 		if got := strings.Join(StatementsGranting(action), ","); got != want {
 			t.Errorf("%s: %q, want %q", action, got, want)

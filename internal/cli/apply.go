@@ -28,6 +28,7 @@ func newApply(g *globals) *cobra.Command {
 		autoApprove, allow bool
 		confirmed          = confirmationFlags{}
 		drain              time.Duration
+		forceUnlock        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "apply [plan.json]",
@@ -52,21 +53,30 @@ refused when the organization changed since it was made.`,
 			ctx := cmd.Context()
 			var p *plan.Plan
 			var actual *estate.Estate
+			var lk *applyLease // the lease, observed before the reads
 			if len(args) == 1 {
 				var err error
 				if p, err = plan.Load(args[0]); err != nil {
 					return err
 				}
 				desired := estate.New()
+				// The spec says where the layers live; a spec changed
+				// since the plan reads elsewhere, and the fingerprint
+				// then refuses the plan. It also names the home Region,
+				// where the lease is.
+				f, ferr := spec.Load(p.Spec)
 				if len(p.Reads) > 0 {
-					// The spec says where the layers live; a spec changed
-					// since the plan reads elsewhere, and the fingerprint
-					// then refuses the plan.
-					f, err := spec.Load(p.Spec)
-					if err != nil {
-						return fmt.Errorf("read %s, which the plan was made from: %w", p.Spec, err)
+					if ferr != nil {
+						return fmt.Errorf("read %s, which the plan was made from: %w", p.Spec, ferr)
 					}
 					desired = f.Desired()
+				}
+				home := ""
+				if ferr == nil {
+					home = f.Organization.HomeRegion
+				}
+				if lk, err = g.observeLease(ctx, home, forceUnlock); err != nil {
+					return err
 				}
 				if actual, _, err = g.collectLayers(ctx, p.AccessRole, p.Reads, desired); err != nil {
 					return err
@@ -81,6 +91,9 @@ refused when the organization changed since it was made.`,
 				}
 				desired := f.Desired()
 				reads := layer.WantedBy(desired)
+				if lk, err = g.observeLease(ctx, f.Organization.HomeRegion, forceUnlock); err != nil {
+					return err
+				}
 				if actual, _, err = g.collectLayers(ctx, f.Organization.AccessRole, reads, desired); err != nil {
 					return err
 				}
@@ -111,11 +124,19 @@ refused when the organization changed since it was made.`,
 			env := &kinds.Env{Organizations: awsx.ConfigFor{Session: s}.Organizations(),
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}
 			env.Seed(actual)
+			// Only now, with changes to make, is the lease taken: an apply
+			// with nothing to do writes nothing.
+			held, release, err := lk.acquire(ctx)
+			if err != nil {
+				return err
+			}
+			defer release()
 			writesBefore := retriedWrites(g.counter)
 			// Stopped now, apply finishes the changes in flight, for at
 			// most drain, and reports before groundwork exits.
 			g.setGrace(drain + applyGrace)
-			rep, runErr := apply.Run(ctx, env, p, apply.Options{AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress, Drain: drain})
+			rep, runErr := apply.Run(held, env, p, apply.Options{AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress, Drain: drain})
+			runErr = lost(held, runErr)
 			rep.Recovered = append(rep.Recovered, retriedWriteNotes(g.counter, writesBefore)...)
 			if output == "json" {
 				enc := json.NewEncoder(g.io.Out)
@@ -134,6 +155,7 @@ refused when the organization changed since it was made.`,
 	fl.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
 	fl.BoolVar(&allow, "allow-delete", false, "let apply delete or detach what the plan marks and groundwork made (OUs, policies, attachments, ...); accounts are never closed")
 	confirmed.add(cmd, "")
+	fl.BoolVar(&forceUnlock, "force-unlock", false, "take the apply lease even though another apply holds it; only when that apply is known not to run any more")
 	fl.DurationVar(&drain, "drain", apply.DefaultDrain, "after Ctrl-C, SIGTERM or --timeout, how long to wait for the changes in flight")
 	return cmd
 }

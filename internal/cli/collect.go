@@ -19,7 +19,7 @@ func (g *globals) collect(ctx context.Context, accessRole string, warn func(erro
 	if err != nil {
 		return nil, inventory.Reader{}, err
 	}
-	if _, err := whoami(ctx, s); err != nil {
+	if _, err := g.whoami(ctx, s); err != nil {
 		var member *memberError
 		if errors.As(err, &member) {
 			return nil, inventory.Reader{}, err

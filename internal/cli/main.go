@@ -75,6 +75,8 @@ type globals struct {
 	grace   atomic.Int64
 	// cutoff names the AWS call a stop cut off.
 	cutoff cutoff
+	// id is who the credentials are, once asked (whoami).
+	id *identity
 }
 
 // Main runs groundwork with args (without the program name) and returns

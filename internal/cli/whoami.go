@@ -52,8 +52,19 @@ func (e *memberError) Error() string {
 // whoami asks STS who the credentials are and Organizations which
 // organization their account is in, and fails with a memberError when
 // it is not the management account: two calls before any read, so that
-// a wrong account is named as such.
-func whoami(ctx context.Context, s *awsx.Session) (identity, error) {
+// a wrong account is named as such. The answer is kept for the run.
+func (g *globals) whoami(ctx context.Context, s *awsx.Session) (identity, error) {
+	if g.id != nil {
+		return *g.id, nil
+	}
+	id, err := askWhoami(ctx, s)
+	if err == nil {
+		g.id = &id
+	}
+	return id, err
+}
+
+func askWhoami(ctx context.Context, s *awsx.Session) (identity, error) {
 	c := awsx.ConfigFor{Session: s}
 	who, err := c.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
