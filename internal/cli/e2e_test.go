@@ -402,7 +402,9 @@ func TestSavedPlanIsRefusedWhenTheOrganizationMoved(t *testing.T) {
 	m.Setenv(t)
 	dir := newFoundation(t)
 	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
-	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", rootID(t, m), "--name", "Scratch")
+	// An OU groundwork made (it carries the marker) that the spec dropped.
+	m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", rootID(t, m), "--name", "Scratch",
+		"--tags", "Key="+kinds.OwnerTagKey+",Value="+kinds.OwnerTagValue)
 
 	mustRun(t, dir, ExitOK, "plan", "--out", "plan.json")
 	b, err := os.ReadFile(filepath.Join(dir, "plan.json"))
