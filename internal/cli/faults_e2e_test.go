@@ -66,16 +66,17 @@ logging: {}
 monitoring: {}
 `
 
-// reliabilityRuns is how many seeds a fault scenario runs: one in a
-// normal test run, more under make reliability.
-func reliabilityRuns(short int) int {
+// reliabilityRuns is how many seeds (or kills) a scenario runs: short in
+// a normal test run, long under make reliability
+// (GROUNDWORK_RELIABILITY=1), or GROUNDWORK_RELIABILITY_SEEDS when set.
+func reliabilityRuns(short, long int) int {
 	if os.Getenv("GROUNDWORK_RELIABILITY") == "" {
 		return short
 	}
 	if n, err := strconv.Atoi(os.Getenv("GROUNDWORK_RELIABILITY_SEEDS")); err == nil && n > 0 {
 		return n
 	}
-	return 10
+	return long
 }
 
 func writeFaultSpec(t *testing.T) string {
@@ -402,7 +403,7 @@ func TestApplyConvergesUnderFaults(t *testing.T) {
 	m := testenv.Moto(t)
 	want := referenceEstate(t, m)
 	for i, sc := range scenarios {
-		for seed := range reliabilityRuns(1) {
+		for seed := range reliabilityRuns(1, 10) {
 			t.Run(fmt.Sprintf("%s/seed %d", sc.name, seed+1), func(t *testing.T) {
 				m.Reset(t)
 				f := sc.faults
