@@ -504,6 +504,13 @@ func TestKeyLeftUnnamedIsAdoptedOnResume(t *testing.T) {
 	}
 	p.Setenv(t)
 	p.SetFaults(testenv.Faults{})
+	// Plan and audit both see the unnamed key before the resume.
+	if _, out, _ := run(t, dir, "", "plan"); !strings.Contains(out, "apply names it instead of creating another key") {
+		t.Errorf("the plan does not note the unnamed key:\n%s", out)
+	}
+	if _, out, _ := run(t, dir, "", "audit"); !strings.Contains(out, "GW-LOG-015") {
+		t.Errorf("the audit does not report the unnamed key:\n%s", out)
+	}
 	out := strings.Join(converge(t, dir), "\n")
 	if n := strings.Count(out, "which an earlier run made but did not name"); n != len(orphans) {
 		t.Errorf("%d keys adopted, want %d:\n%s", n, len(orphans), out)

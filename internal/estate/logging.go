@@ -20,6 +20,11 @@ type Logging struct {
 	// is wanted in (desired), so that a missing recorder can be told from
 	// an unread one.
 	Scope []Where
+	// UnnamedKeys are keys groundwork made (Alias holds the alias its tag
+	// says they were made for) that no alias names: left by a lost
+	// response or an interrupted apply. Read where the layer's keys live,
+	// sorted by ID; actual estates only.
+	UnnamedKeys []*Key `json:",omitempty"`
 }
 
 // NewLogging returns an empty logging layer.

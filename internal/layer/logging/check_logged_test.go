@@ -96,7 +96,7 @@ func recorder(e *estate.Estate, acct, region string) *estate.Recorder {
 // loggingChecks are the checks that judge e.Logging.
 var loggingChecks = []string{
 	"GW-LOG-001", "GW-LOG-003", "GW-LOG-007",
-	"GW-LOG-010", "GW-LOG-011", "GW-LOG-012", "GW-LOG-013", "GW-LOG-014",
+	"GW-LOG-010", "GW-LOG-011", "GW-LOG-012", "GW-LOG-013", "GW-LOG-014", "GW-LOG-015",
 	"GW-LOG-020", "GW-LOG-021", "GW-LOG-022", "GW-LOG-023",
 	"GW-LOG-030", "GW-LOG-031", "GW-LOG-040", "GW-LOG-050",
 }

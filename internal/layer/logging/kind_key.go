@@ -71,6 +71,19 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		have = actual.Logging.Keys
 	}
 	var changes []plan.Change
+	var notes []string
+	if actual.Logging != nil {
+		for _, u := range actual.Logging.UnnamedKeys {
+			_, named := have[u.Where.Key(u.Alias)]
+			if _, wanted := desired.Logging.Keys[u.Where.Key(u.Alias)]; wanted && !named {
+				notes = append(notes, fmt.Sprintf("key %s in %s was made by groundwork for %s, which it lacks "+
+					"(a lost response or an interrupted apply): apply names it instead of creating another key", u.ID, u.Where, u.Alias))
+				continue
+			}
+			notes = append(notes, fmt.Sprintf("key %s in %s was made by groundwork for %s but no alias names it, and nothing "+
+				"uses it: once checked, schedule its deletion (aws kms schedule-key-deletion --key-id %s)", u.ID, u.Where, u.Alias, u.ID))
+		}
+	}
 	for _, key := range slices.Sorted(maps.Keys(desired.Logging.Keys)) {
 		d := desired.Logging.Keys[key]
 		// The policy names the organization and the accounts whose trail
@@ -91,7 +104,7 @@ func diffKeys(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, plan.SetValue(ch, newKeyValue(d, actual, drift)))
 		}
 	}
-	return changes, nil
+	return changes, notes
 }
 
 // applyKey finds the key by its alias and creates it when there is none
@@ -256,8 +269,12 @@ func nameKey(ctx context.Context, env *kinds.Env, api KMSAPI, what, alias, keyID
 // findOrphanKey returns a usable key of this account and Region that
 // groundwork made for alias (KeyAliasTag) and that no alias names, or the
 // zero UnnamedKey. A key pending deletion is not taken back: someone scheduled it.
-func findOrphanKey(ctx context.Context, api KMSAPI, alias string) (UnnamedKey, error) {
-	orphans, err := unnamedKeys(ctx, api)
+func findOrphanKey(ctx context.Context, api keyLister, alias string) (UnnamedKey, error) {
+	named, err := namedKeys(ctx, api)
+	if err != nil {
+		return UnnamedKey{}, err
+	}
+	orphans, err := unnamedKeys(ctx, api, named)
 	if err != nil {
 		return UnnamedKey{}, err
 	}
@@ -269,16 +286,22 @@ func findOrphanKey(ctx context.Context, api KMSAPI, alias string) (UnnamedKey, e
 	return UnnamedKey{}, nil
 }
 
+// keyLister is what unnamedKeys calls, in the KMS clients of both apply
+// (KMSAPI) and the reader (kmsReadAPI).
+type keyLister interface {
+	ListAliases(context.Context, *kms.ListAliasesInput, ...func(*kms.Options)) (*kms.ListAliasesOutput, error)
+	ListKeys(context.Context, *kms.ListKeysInput, ...func(*kms.Options)) (*kms.ListKeysOutput, error)
+	ListResourceTags(context.Context, *kms.ListResourceTagsInput, ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error)
+	DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+}
+
 // UnnamedKey is a key groundwork made (KeyAliasTag) that no alias names.
 type UnnamedKey struct {
 	ID, ARN, Alias, State string
 }
 
-// unnamedKeys lists the keys of the client's account and Region that
-// carry KeyAliasTag and that no alias names: one ListAliases, one
-// ListKeys, and one ListResourceTags and DescribeKey per key without an
-// alias (few: every key groundwork keeps has one).
-func unnamedKeys(ctx context.Context, api KMSAPI) ([]UnnamedKey, error) {
+// namedKeys returns the IDs of the keys an alias names.
+func namedKeys(ctx context.Context, api keyLister) (map[string]bool, error) {
 	named := map[string]bool{}
 	aliases := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{Limit: aws.Int32(100)})
 	for aliases.HasMorePages() {
@@ -292,6 +315,14 @@ func unnamedKeys(ctx context.Context, api KMSAPI) ([]UnnamedKey, error) {
 			}
 		}
 	}
+	return named, nil
+}
+
+// unnamedKeys lists the keys of the client's account and Region that
+// carry KeyAliasTag and that are not named (the IDs an alias names): one
+// ListKeys, and one ListResourceTags and DescribeKey per key without an
+// alias (few: every key groundwork keeps has one).
+func unnamedKeys(ctx context.Context, api keyLister, named map[string]bool) ([]UnnamedKey, error) {
 	var out []UnnamedKey
 	keys := kms.NewListKeysPaginator(api, &kms.ListKeysInput{Limit: aws.Int32(1000)})
 	for keys.HasMorePages() {

@@ -481,3 +481,21 @@ func TestApplyKeyNeverMakesASecondKey(t *testing.T) {
 		})
 	}
 }
+
+// A key groundwork made and never named is a plan note: adopted when its
+// alias is missing, to be deleted by hand when the alias names another.
+func TestPlanKeysNotesUnnamedKeys(t *testing.T) {
+	desired, actual := kbEstates(t, kbSpec)
+	kbMatching(t, desired, actual)
+	delete(actual.Logging.Keys, kbTrailKey)
+	actual.Logging.UnnamedKeys = []*estate.Key{
+		{Where: kbKeys, Alias: logging.CloudTrailKeyAlias, ID: "k-left"},
+		{Where: kbKeys, Alias: logging.ConfigKeyAlias, ID: "k-spare"},
+	}
+	k, _ := kinds.Lookup(logging.KindKey)
+	_, notes := k.Diff(desired, actual)
+	if len(notes) != 2 || !strings.Contains(notes[0], "k-left") || !strings.Contains(notes[0], "apply names it") ||
+		!strings.Contains(notes[1], "k-spare") || !strings.Contains(notes[1], "schedule-key-deletion --key-id k-spare") {
+		t.Errorf("notes:\n%s", strings.Join(notes, "\n"))
+	}
+}

@@ -3,6 +3,8 @@ package logging
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -17,7 +19,9 @@ func init() { registerLoggingCollector(collectKeys) }
 // collectKeys reads the KMS keys the desired layer names, found by alias:
 // one ListAliases per account and Region that should hold keys (the
 // logging layer puts both of its keys in one), then three reads per key
-// found. A key whose alias is missing is absent.
+// found. A key whose alias is missing is absent. Then the keys groundwork
+// made that no alias names (UnnamedKeys): one ListKeys, and one
+// ListResourceTags per key without an alias.
 func collectKeys(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 	places := map[estate.Where]map[string]*estate.Key{}
 	for key, want := range r.want.Keys {
@@ -50,6 +54,20 @@ func collectKeys(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 				}
 				r.locked(func(l *estate.Logging) { l.Keys[key] = k })
 			}
+			named := map[string]bool{}
+			for _, id := range aliases {
+				named[id] = true
+			}
+			unnamed, err := unnamedKeys(ctx, api, named)
+			if err != nil {
+				return fmt.Errorf("look for unnamed keys in %s: %w", w, err)
+			}
+			r.locked(func(l *estate.Logging) {
+				for _, u := range unnamed {
+					l.UnnamedKeys = append(l.UnnamedKeys, &estate.Key{Where: place, Alias: u.Alias, ID: u.ID, ARN: u.ARN, State: u.State})
+				}
+				slices.SortFunc(l.UnnamedKeys, func(a, b *estate.Key) int { return strings.Compare(a.ID, b.ID) })
+			})
 			return nil
 		})
 	}

@@ -3,7 +3,9 @@ package logging
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +110,7 @@ type kbReadKMS struct {
 	c       *kbReadClients
 	aliases []kmstypes.AliasListEntry
 	keys    map[string]kbReadKey
+	tags    map[string]string // key ID -> its groundwork:alias tag
 }
 
 type kbReadKey struct {
@@ -129,6 +132,30 @@ func (k *kbReadKMS) ListAliases(_ context.Context, in *kms.ListAliasesInput, _ .
 	}
 	if start+1 < len(k.aliases) {
 		out.Truncated, out.NextMarker = true, aws.String(fmt.Sprint(start+1))
+	}
+	return out, nil
+}
+
+// ListKeys answers the keys by ID in one page.
+func (k *kbReadKMS) ListKeys(context.Context, *kms.ListKeysInput, ...func(*kms.Options)) (*kms.ListKeysOutput, error) {
+	k.c.count("ListKeys")
+	out := &kms.ListKeysOutput{}
+	for _, id := range slices.Sorted(maps.Keys(k.keys)) {
+		out.Keys = append(out.Keys, kmstypes.KeyListEntry{KeyId: aws.String(id)})
+	}
+	return out, nil
+}
+
+// ListResourceTags answers the tags of a key: groundwork:alias for the
+// keys in tags.
+func (k *kbReadKMS) ListResourceTags(_ context.Context, in *kms.ListResourceTagsInput, _ ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error) {
+	k.c.count("ListResourceTags")
+	if _, err := k.key(in.KeyId); err != nil {
+		return nil, err
+	}
+	out := &kms.ListResourceTagsOutput{}
+	if alias, ok := k.tags[aws.ToString(in.KeyId)]; ok {
+		out.Tags = []kmstypes.Tag{{TagKey: aws.String(KeyAliasTag), TagValue: aws.String(alias)}}
 	}
 	return out, nil
 }
