@@ -6,7 +6,7 @@ BIN      := bin/groundwork
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/groundwork-aws/groundwork/internal/cli.Version=$(VERSION)
 
-.PHONY: all build venv tools test demo bench clean
+.PHONY: all build venv tools test demo bench reliability clean
 
 all: build
 
@@ -32,6 +32,15 @@ test: venv tools
 
 demo: venv build
 	scripts/demo.sh
+
+# The long fault and crash suites (docs/reliability.md): apply through a
+# fault-injecting proxy under every fault scenario with many seeds
+# (GROUNDWORK_RELIABILITY_SEEDS, default 10), and kill -9 at 20 moments
+# of an apply. make test runs the same tests with one seed and 3 kills.
+reliability: venv
+	GROUNDWORK_RELIABILITY=1 $(GO) test -count=1 -timeout 60m -v \
+		-run 'TestApplyConvergesUnderFaults|TestApplyAdoptsWhatLostCreateResponsesMade|TestKeyLeftUnnamedIsAdoptedOnResume|TestKillNineThenResumeConverges' \
+		./internal/cli
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./...

@@ -230,6 +230,33 @@ func TestMoveAccount(t *testing.T) {
 	}
 }
 
+// TestApplyAfterLostResponses builds a foundation from nothing while the
+// first response of CreateOrganization, CreateOrganizationalUnit and
+// CreateAccount is lost: one run applies everything, creates each thing
+// once, and reports the three recoveries.
+func TestApplyAfterLostResponses(t *testing.T) {
+	f := kindstest.NewFakeOrg()
+	f.InUse = false
+	f.CreatePolls = 1
+	f.LoseResponses = map[string]int{"CreateOrganization": 1, "CreateOrganizationalUnit": 1, "CreateAccount": 1}
+	p := kinds.Plan(kindstest.DesiredEstate(), estate.New())
+	rep, err := apply.Run(context.Background(), kindstest.NewEnv(t, f), p, apply.Options{})
+	if err != nil || rep.Count(apply.Applied) != len(p.Changes) {
+		t.Fatalf("apply: %v (%+v)", err, rep)
+	}
+	for op, n := range map[string]int{"CreateOrganization": 1, "CreateOrganizationalUnit": 3, "CreateAccount": 2} {
+		if got := f.Count(op); got != n {
+			t.Errorf("%s called %d times, want %d", op, got, n)
+		}
+	}
+	if len(f.Accounts) != 2 || len(f.Units) != 3 {
+		t.Errorf("%d accounts and %d units, want 2 and 3", len(f.Accounts), len(f.Units))
+	}
+	if len(rep.Recovered) != 3 {
+		t.Errorf("recovered %q, want 3", rep.Recovered)
+	}
+}
+
 // TestApplyTwice builds a foundation from nothing through apply.Run, then
 // runs the same plan again as after a kill: the second run must adopt
 // everything and create nothing.

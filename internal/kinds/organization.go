@@ -70,11 +70,21 @@ func applyOrganization(ctx context.Context, env *Env, ch plan.Change) error {
 		case err == nil:
 			env.Logf("organization already exists")
 		case errors.As(err, &notInUse):
-			if _, err := env.Organizations.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: v.FeatureSet}); err != nil {
-				var exists *types.AlreadyInOrganizationException
-				if !errors.As(err, &exists) {
-					return fmt.Errorf("create organization: %w", err)
+			// A lost response, or AlreadyInOrganizationException, is
+			// looked for: the organization exists once it can be described.
+			create := func(ctx context.Context) error {
+				_, err := env.Organizations.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: v.FeatureSet})
+				return err
+			}
+			look := func(ctx context.Context) (bool, error) {
+				_, err := env.Organizations.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+				if errors.As(err, &notInUse) {
+					return false, nil
 				}
+				return err == nil, err
+			}
+			if err := env.CreateOnce(ctx, "the organization", create, look, "AlreadyInOrganizationException"); err != nil {
+				return fmt.Errorf("create organization: %w", err)
 			}
 		default:
 			return fmt.Errorf("describe organization: %w", err)

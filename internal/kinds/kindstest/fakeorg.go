@@ -200,6 +200,9 @@ func (f *FakeOrg) CreateOrganization(_ context.Context, in *organizations.Create
 		return nil, &types.AlreadyInOrganizationException{Message: aws.String("already in an organization")}
 	}
 	f.InUse, f.FeatureSet = true, in.FeatureSet
+	if err := f.lost("CreateOrganization"); err != nil {
+		return nil, err
+	}
 	return &organizations.CreateOrganizationOutput{}, nil
 }
 
