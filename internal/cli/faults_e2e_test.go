@@ -456,7 +456,7 @@ func TestApplyAdoptsWhatLostCreateResponsesMade(t *testing.T) {
 	creates := []struct{ service, op, says string }{
 		{"organizations", "CreateAccount", "account aws-"},
 		{"organizations", "CreateOrganizationalUnit", "OU "},
-		{"organizations", "CreatePolicy", "policy groundwork-baseline"},
+		{"organizations", "CreatePolicy", "policy groundwork-"},
 		{"kms", "CreateKey", "key alias/"},
 		{"kms", "CreateAlias", "alias of key alias/"},
 		{"iam", "CreateRole", "role "},
