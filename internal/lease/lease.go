@@ -178,6 +178,10 @@ func Acquire(ctx context.Context, api API, me Holder, seen Seen, opts Options) (
 		return nil, err
 	}
 	switch {
+	case held.Token == me.Token:
+		// The create above reached SSM, its response was lost, and the
+		// SDK's retry met ParameterAlreadyExists: the lease is ours.
+		return l, nil
 	case opts.Force:
 	case !l.takeable(held):
 		return nil, &HeldError{Holder: held, Now: opts.now()}

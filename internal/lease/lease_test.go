@@ -126,6 +126,36 @@ func TestAcquireFree(t *testing.T) {
 	}
 }
 
+// losingSSM carries out the first create-if-absent write and loses its
+// response, as a broken connection would; the SDK's retry then meets
+// ParameterAlreadyExists.
+type losingSSM struct {
+	*fakeSSM
+	lost bool
+}
+
+func (f *losingSSM) PutParameter(ctx context.Context, in *ssm.PutParameterInput, o ...func(*ssm.Options)) (*ssm.PutParameterOutput, error) {
+	out, err := f.fakeSSM.PutParameter(ctx, in, o...)
+	if err == nil && !f.lost && !aws.ToBool(in.Overwrite) {
+		f.lost = true
+		return f.fakeSSM.PutParameter(ctx, in, o...) // the retry
+	}
+	return out, err
+}
+
+// The create whose response was lost took the lease: Acquire does not
+// refuse the apply for holding it itself.
+func TestAcquireAfterALostCreateResponse(t *testing.T) {
+	f := &losingSSM{fakeSSM: newFake()}
+	l, err := take(f, me(), opts())
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	if got, _ := f.current(t); got.Token != l.Holder().Token {
+		t.Errorf("the lease is %+v, want mine", got)
+	}
+}
+
 // An apply that took and released the lease while this one read the
 // organization may have changed what it read: Acquire refuses.
 func TestAcquireAfterAnotherApplyIsRefused(t *testing.T) {
