@@ -29,6 +29,14 @@ test: venv tools
 	# minutes on a 2-core machine; the limit leaves room for a busy one and
 	# still stops a hung test well within CI's time.
 	$(GO) test -race -count=1 -timeout 20m ./...
+	# A short fuzz run of every parser of user input, from the seed
+	# corpora in each package's testdata/fuzz (docs/benchmarks.md).
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 3s ./internal/spec
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSuppressions$$' -fuzztime 3s ./internal/audit
+	$(GO) test -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 3s ./internal/policy
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 3s ./internal/plan
+	$(GO) test -run '^$$' -fuzz '^FuzzYAMLDepth$$' -fuzztime 3s ./internal/input
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 3s ./internal/filterpattern
 
 demo: venv build
 	scripts/demo.sh

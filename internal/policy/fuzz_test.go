@@ -30,6 +30,9 @@ func FuzzLint(f *testing.F) {
 				if p.Statement < -1 {
 					t.Errorf("statement index %d", p.Statement)
 				}
+				if line, col := Locate(src, p); line < 1 || col < 1 {
+					t.Errorf("Locate placed %+v at %d:%d", p, line, col)
+				}
 			}
 		}
 		n, sizeErr := Size(src)
