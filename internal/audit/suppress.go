@@ -194,7 +194,7 @@ func age(d time.Duration) string {
 // (RegisterAlias) is accepted when the check that replaced it is known. When the file has
 // problems the error is a spec.Diagnostics listing every one of them, each
 // "file:line:column: field: message". The file is bounded as the spec is
-// (spec.ReadDocument): at most 4 MiB, 64 levels deep, UTF-8 without NUL.
+// (spec.ReadDocument): at most 2 MiB, 64 levels deep, UTF-8 without NUL.
 func LoadSuppressions(path string, known func(id string) bool) ([]Suppression, error) {
 	src, err := spec.ReadDocument(path, suppressionsKind)
 	if errors.Is(err, fs.ErrNotExist) {

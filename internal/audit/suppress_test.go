@@ -389,7 +389,7 @@ func TestSuppressionsInputLimits(t *testing.T) {
 	}
 	_, err = LoadSuppressions(path, nil)
 	var ds spec.Diagnostics
-	if !errors.As(err, &ds) || !strings.HasSuffix(err.Error(), "the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a suppressions file") {
+	if !errors.As(err, &ds) || !strings.HasSuffix(err.Error(), "the file is larger than 2 MiB (2097152 bytes), the most groundwork reads for a suppressions file") {
 		t.Errorf("giant file: %v", err)
 	}
 }

@@ -235,18 +235,18 @@ func fill(t *testing.T, dir, name, head, line string, size int) {
 var giantInputs = map[string]giantInput{
 	"giant-spec": {
 		write: func(t *testing.T, dir string) {
-			fill(t, dir, "foundation.yaml", "version: 1\n", "# "+strings.Repeat("x", 1021)+"\n", 5<<20)
+			fill(t, dir, "foundation.yaml", "version: 1\n", "# "+strings.Repeat("x", 1021)+"\n", 3<<20)
 		},
 		args: "validate",
-		want: "foundation.yaml:4097:1014: the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a spec\n" +
+		want: "foundation.yaml:2049:1014: the file is larger than 2 MiB (2097152 bytes), the most groundwork reads for a spec\n" +
 			"1 problem(s) in the spec; nothing was sent to AWS\n",
 	},
 	"giant-suppressions": {
 		write: func(t *testing.T, dir string) {
-			fill(t, dir, "suppressions.yaml", "version: 1\nsuppressions:\n", "  - {check: GW-HRD-004, reason: r, expires: 2027-03-31}\n", 5<<20)
+			fill(t, dir, "suppressions.yaml", "version: 1\nsuppressions:\n", "  - {check: GW-HRD-004, reason: r, expires: 2027-03-31}\n", 3<<20)
 		},
 		args: "audit --suppressions suppressions.yaml",
-		want: "suppressions.yaml:74900:48: the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a suppressions file\n" +
+		want: "suppressions.yaml:37451:40: the file is larger than 2 MiB (2097152 bytes), the most groundwork reads for a suppressions file\n" +
 			"1 problem(s) in the suppressions file suppressions.yaml; nothing was sent to AWS\n",
 	},
 	"giant-policy": {
@@ -260,10 +260,10 @@ var giantInputs = map[string]giantInput{
 	},
 	"giant-plan": {
 		write: func(t *testing.T, dir string) {
-			fill(t, dir, "plan.json", "{\"format_version\": 2, \"changes\": [\n", "  {\"address\": \"unit/x\", \"kind\": \"unit\", \"action\": \"no-op\"},\n", 65<<20)
+			fill(t, dir, "plan.json", "{\"format_version\": 2, \"changes\": [\n", "  {\"address\": \"unit/x\", \"kind\": \"unit\", \"action\": \"no-op\"},\n", 33<<20)
 		},
 		args: "apply --auto-approve plan.json",
-		want: "error: plan.json:1118482:30: the file is larger than 64 MiB (67108864 bytes), the most groundwork reads for a saved plan\n",
+		want: "error: plan.json:559241:58: the file is larger than 32 MiB (33554432 bytes), the most groundwork reads for a saved plan\n",
 	},
 }
 

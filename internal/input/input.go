@@ -22,21 +22,24 @@ type Limits struct {
 
 // The limits of each kind of file groundwork reads. None of them is near
 // what a real file needs: the example foundation of this repository is
-// 9 KB deep 6 levels, a foundation of a thousand accounts is under 1 MiB,
-// a policy document is at most 10,000 characters minified and 6 levels
-// deep, and a saved plan nests 6 levels.
+// 9 KB and 6 levels deep, a foundation of 20,000 tagged accounts is under
+// 2 MiB, a policy document is at most 10,000 characters minified and 6
+// levels deep, and a saved plan nests 6 levels. The YAML parser holds
+// about 250 bytes per byte of input (docs/benchmarks.md: 2 MiB of spec
+// peaks at about 520 MB), which is what the YAML size limit bounds.
 var (
-	// Spec is foundation.yaml.
-	Spec = Limits{Kind: "a spec", Size: 4 << 20, Depth: 64}
-	// Suppressions is the audit's suppressions file.
-	Suppressions = Limits{Kind: "a suppressions file", Size: 4 << 20, Depth: 64}
+	// Spec is foundation.yaml, and every other YAML file (the suppressions
+	// file) under its own Kind.
+	Spec = Limits{Kind: "a spec", Size: 2 << 20, Depth: 64}
 	// Policy is a policy document the spec names. AWS stores at most
 	// 10,000 characters of a tag policy and 5,120 of an SCP; 1 MiB leaves
 	// room for any indentation and comments around that.
 	Policy = Limits{Kind: "a policy file", Size: 1 << 20, Depth: 64}
-	// Plan is a plan saved with `groundwork plan --out`. A plan of a
-	// thousand accounts and every layer is a few megabytes.
-	Plan = Limits{Kind: "a saved plan", Size: 64 << 20, Depth: 64}
+	// Plan is a plan saved with `groundwork plan --out`. A change takes
+	// under a kilobyte, so 32 MiB holds some 300,000 changes, far more than
+	// a thousand accounts in every Region need; decoded, a plan of 32 MiB
+	// peaks at about 600 MB (docs/benchmarks.md).
+	Plan = Limits{Kind: "a saved plan", Size: 32 << 20, Depth: 64}
 )
 
 // Error is a file that passed one of its limits, or is not UTF-8 text.

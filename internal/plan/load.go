@@ -14,7 +14,7 @@ import (
 )
 
 // Load reads a plan saved with `groundwork plan --out`. The file is
-// bounded before it is decoded (input.Plan: 64 MiB, 64 levels, UTF-8
+// bounded before it is decoded (input.Plan: 32 MiB, 64 levels, UTF-8
 // without NUL), and every problem with it, from broken JSON to a
 // dependency cycle, is an *input.Error placed at file:line:column. Other
 // errors are the os package's wrapped ("read plan: ...").
@@ -39,7 +39,8 @@ func Parse(name string, b []byte) (*Plan, error) {
 		line, col := input.Position(b, off)
 		return &input.Error{File: name, Line: line, Column: col, Message: fmt.Sprintf(format, args...)}
 	}
-	if err := json.Unmarshal(b, new(any)); err != nil {
+	// RawMessage: the syntax check without building the whole value.
+	if err := json.Unmarshal(b, new(json.RawMessage)); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			off := int(se.Offset) - 1
@@ -68,7 +69,13 @@ func Parse(name string, b []byte) (*Plan, error) {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			off := idx.enclosing(int(te.Offset))
-			return nil, at(off, "%s: expected %s, found a JSON %s", idx.pathAt(off, te.Field), typeName(te.Type), te.Value)
+			path := idx.pathAt(off, te.Field)
+			// Within a change only some fields are indexed: name the
+			// field from the error.
+			if field := te.Field[strings.LastIndexByte(te.Field, '.')+1:]; strings.HasPrefix(te.Field, "changes.") && !strings.HasSuffix(path, "."+field) {
+				path += "." + field
+			}
+			return nil, at(off, "%s: expected %s, found a JSON %s", path, typeName(te.Type), te.Value)
 		}
 		// An action's UnmarshalText error carries no offset: find the
 		// action it is about.
@@ -244,7 +251,12 @@ func indexPlan(b []byte) (*planIndex, error) {
 			}
 			action := ""
 			err := object(cp, changeFields, func(key, path string) error {
-				off := record(path)
+				// Only the fields messages point into are indexed: a plan
+				// holds hundreds of thousands of changes.
+				off := valueStart(b, int(dec.InputOffset()))
+				if key == "address" || key == "action" || key == "depends_on" {
+					record(path)
+				}
 				if key == "action" && b[off] == '"' {
 					var s string
 					if err := dec.Decode(&s); err != nil {

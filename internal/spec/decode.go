@@ -40,7 +40,8 @@ type decoder struct {
 }
 
 // maxNodes bounds the values one spec may hold after alias expansion. A
-// foundation of thousands of accounts stays far below it.
+// foundation of 20,000 accounts, about as many as fit in input.Spec's
+// 2 MiB, stays below it.
 const maxNodes = 200_000
 
 func newDecoder(file string) *decoder {
@@ -215,7 +216,11 @@ func (d *decoder) decode(n ast.Node, path string, v reflect.Value) {
 	}
 	if d.nodes++; d.nodes > maxNodes {
 		if d.nodes == maxNodes+1 {
-			d.errorf(nodePos(n), path, "the file expands to more than %d values; check its aliases", maxNodes)
+			if len(d.anchors) > 0 {
+				d.errorf(nodePos(n), path, "the file expands to more than %d values; check its aliases", maxNodes)
+			} else {
+				d.errorf(nodePos(n), path, "the file holds more than %d values, the most groundwork reads for %s", maxNodes, d.kind.Noun)
+			}
 		}
 		return
 	}

@@ -87,7 +87,7 @@ func (d *Document) Err() error {
 }
 
 // ReadDocument reads the YAML file at path, but no more of it than
-// input.Spec allows (4 MiB): a larger file is Diagnostics placed where it
+// input.Spec allows (2 MiB): a larger file is Diagnostics placed where it
 // passes the limit, naming the kind of file. Other errors are the os
 // package's, so that errors.Is(err, fs.ErrNotExist) holds for a missing
 // file.

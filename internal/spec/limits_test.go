@@ -23,7 +23,7 @@ func TestInputLimits(t *testing.T) {
 		"deep block":     {deepBlock(100), "foundation.yaml:65:65: nesting deeper than 64 levels, the most groundwork reads for a spec"},
 		"NUL byte":       {spectest.Minimal + "accounts: {a\x00: {}}\n", "foundation.yaml:4:13: the file has a NUL byte: it is binary, not a spec"},
 		"invalid UTF-8":  {spectest.Minimal + "# caf\xe9\n", "foundation.yaml:4:6: the file is not UTF-8 (byte 0xe9); save it as UTF-8"},
-		"too large":      {spectest.Minimal + "# " + strings.Repeat("x", 4<<20) + "\n", "foundation.yaml:4:" + itoa(4<<20-len(spectest.Minimal)+1) + ": the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a spec"},
+		"too large":      {spectest.Minimal + "# " + strings.Repeat("x", 2<<20) + "\n", "foundation.yaml:4:" + itoa(2<<20-len(spectest.Minimal)+1) + ": the file is larger than 2 MiB (2097152 bytes), the most groundwork reads for a spec"},
 		"BOM then error": {"\xEF\xBB\xBF" + spectest.Minimal + "accounts: {a: {unit: Nowhere}}\n", `foundation.yaml:4:22: accounts.a.unit: OU "Nowhere" is not declared under units`},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -61,9 +61,9 @@ func TestLoadRefusesAGiantFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := spec.Load(path)
-	// The first byte past 4 MiB, on lines of 1,025 bytes.
-	past := 4<<20 - len(spectest.Minimal)
-	want := path + ":" + itoa(4+past/1025) + ":" + itoa(past%1025+1) + ": the file is larger than 4 MiB (4194304 bytes), the most groundwork reads for a spec"
+	// The first byte past 2 MiB, on lines of 1,025 bytes.
+	past := 2<<20 - len(spectest.Minimal)
+	want := path + ":" + itoa(4+past/1025) + ":" + itoa(past%1025+1) + ": the file is larger than 2 MiB (2097152 bytes), the most groundwork reads for a spec"
 	if err == nil || err.Error() != want {
 		t.Errorf("Load = %v\nwant %s", err, want)
 	}
@@ -85,5 +85,20 @@ func TestAliasExpansionIsTheOneMessage(t *testing.T) {
 	ds := spectest.ParseError(t, b.String())
 	if len(ds) != 1 || !strings.Contains(ds[0].Message, "the file expands to more than 200000 values; check its aliases") {
 		t.Errorf("got %d diagnostics, want the expansion alone:\n%.2000s", len(ds), ds.Error())
+	}
+}
+
+// A file past the node limit without aliases is told so, without a hint
+// at aliases it does not have.
+func TestTooManyValuesWithoutAliases(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("version: 1\ntagging:\n  required: [")
+	for i := 0; i < 200_001; i++ {
+		fmt.Fprintf(&b, "k%d,", i)
+	}
+	b.WriteString("x]\n")
+	ds := spectest.ParseError(t, b.String())
+	if len(ds) != 1 || !strings.HasSuffix(ds[0].Message, "the file holds more than 200000 values, the most groundwork reads for a spec") {
+		t.Errorf("got %d diagnostics, want the value count alone:\n%.2000s", len(ds), ds.Error())
 	}
 }
