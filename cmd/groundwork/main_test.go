@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Tests of the built binary: what only a process shows, its exit code on
