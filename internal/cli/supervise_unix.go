@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 )
@@ -48,10 +49,15 @@ func Supervise() (int, bool) {
 	if err != nil {
 		return 0, false
 	}
+	// Linux sends the parent-death signal when the thread that started
+	// the child ends, not the process: keep this goroutine on one thread
+	// for the life of the process.
+	runtime.LockOSThread()
 	cmd := exec.Command(exe, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, w
 	cmd.ExtraFiles = []*os.File{os.Stderr}
 	cmd.Env = append(os.Environ(), supervisedEnv+"=1")
+	cmd.SysProcAttr = childAttr()
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
