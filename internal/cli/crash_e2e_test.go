@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,10 @@ func TestKillNineThenResumeConverges(t *testing.T) {
 				killed = a.cmd.Process.Kill() == nil // SIGKILL: no handler runs
 				<-a.done
 			}
+			// groundwork runs its verb in a child that dies with it; the
+			// re-run starts once no process of the binary is left, as a
+			// user's would.
+			waitGone(t, bin)
 			t.Logf("killed=%v, %d accounts made by then", killed, len(listAccounts(t, m)))
 			m.Setenv(t)
 			converge(t, dir)
@@ -91,4 +96,26 @@ func startApply(bin, dir string, env []string) (*runningApply, error) {
 	}
 	go func() { a.done <- a.cmd.Wait() }()
 	return a, nil
+}
+
+// waitGone waits until no running process executes bin, for at most 10 s.
+func waitGone(t *testing.T, bin string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		running := false
+		procs, _ := filepath.Glob("/proc/[0-9]*/exe")
+		for _, p := range procs {
+			if exe, err := os.Readlink(p); err == nil && exe == bin {
+				running = true
+			}
+		}
+		if !running {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a process of %s still runs 10 s after the kill", bin)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
