@@ -15,16 +15,7 @@ import (
 // not go on alone (an apply would keep writing after the user killed it).
 // The child is held in the read of a FIFO, where nothing else would end it.
 func TestKillNineStopsTheChild(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "foundation.yaml")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := start(t, dir, isolatedEnv(), "validate")
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, w := startBlockedInRead(t)
 	defer w.Close()
 	child := childOf(t, p.cmd.Process.Pid)
 	if err := p.cmd.Process.Kill(); err != nil {
@@ -47,21 +38,25 @@ func TestKillNineStopsTheChild(t *testing.T) {
 	p.cmd.Wait()
 }
 
-// childOf returns the one child of pid, waiting for it to start.
+// childOf returns the one child of pid, waiting for it to start. Linux
+// lists a child under the thread that started it, any of pid's.
 func childOf(t *testing.T, pid int) int {
 	t.Helper()
-	path := filepath.Join("/proc", strconv.Itoa(pid), "task", strconv.Itoa(pid), "children")
+	tasks := filepath.Join("/proc", strconv.Itoa(pid), "task")
 	for range 100 {
-		b, err := os.ReadFile(path)
+		children, err := filepath.Glob(filepath.Join(tasks, "*", "children"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f := strings.Fields(string(b)); len(f) > 0 {
-			c, err := strconv.Atoi(f[0])
-			if err != nil {
-				t.Fatal(err)
+		for _, path := range children {
+			b, _ := os.ReadFile(path) // a thread may end meanwhile
+			if f := strings.Fields(string(b)); len(f) > 0 {
+				c, err := strconv.Atoi(f[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
 			}
-			return c
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

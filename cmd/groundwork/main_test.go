@@ -168,18 +168,7 @@ func TestCrashIsAnInternalError(t *testing.T) {
 func TestSignalStopsAVerbMidRead(t *testing.T) {
 	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
 		t.Run(sig.String(), func(t *testing.T) {
-			dir := t.TempDir()
-			fifo := filepath.Join(dir, "foundation.yaml")
-			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			p := start(t, dir, isolatedEnv(), "validate")
-			// Opening the FIFO for writing returns once groundwork has it
-			// open for reading: it is then in the read.
-			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, w := startBlockedInRead(t)
 			defer w.Close()
 			io.WriteString(w, "version: 1\norganization:\n  id: primary\n")
 			p.cmd.Process.Signal(sig)
@@ -192,6 +181,25 @@ func TestSignalStopsAVerbMidRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startBlockedInRead starts groundwork validate on a spec that is a
+// FIFO, and returns once groundwork is in the read of it (opening the
+// FIFO for writing returns once the other end is open for reading), with
+// the FIFO's writing end.
+func startBlockedInRead(t *testing.T) (*process, *os.File) {
+	t.Helper()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "foundation.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, dir, isolatedEnv(), "validate")
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, w
 }
 
 // holdingProxy forwards to moto, holding back every request of one
@@ -267,6 +275,20 @@ func ouCount(t *testing.T, m *testenv.Server) map[string]int {
 // forMoto drops from the starter spec what moto cannot do (the delegated
 // administrators it refuses) and, to keep the test short, the logging
 // layer, as the internal/cli end-to-end tests do.
+// initForMoto writes the starter spec for one Region into a new
+// directory, made to apply on moto, and returns it with moto's
+// environment.
+func initForMoto(t *testing.T, m *testenv.Server) (dir string, env []string) {
+	t.Helper()
+	dir, env = t.TempDir(), m.Env()
+	if code, _, stderr := runBinary(t, dir, env, "init", "--org-id", "primary", "--domain", "example.com",
+		"--home-region", "us-east-1", "--regions", "us-east-1"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	forMoto(t, filepath.Join(dir, "foundation.yaml"))
+	return dir, env
+}
+
 func forMoto(t *testing.T, path string) {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -312,13 +334,7 @@ func TestSignalStopsApply(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			m := testenv.Moto(t)
-			dir := t.TempDir()
-			env := m.Env()
-			if code, _, stderr := runBinary(t, dir, env, "init", "--org-id", "primary", "--domain", "example.com",
-				"--home-region", "us-east-1", "--regions", "us-east-1"); code != 0 {
-				t.Fatalf("init: exit %d\n%s", code, stderr)
-			}
-			forMoto(t, filepath.Join(dir, "foundation.yaml"))
+			dir, env := initForMoto(t, m)
 			proxy, endpoint := newHoldingProxy(t, m.Endpoint, "CreateOrganizationalUnit")
 			p := start(t, dir, withEndpoint(env, endpoint), "apply", "--auto-approve", "--log-level", "debug", "--drain", tt.drain)
 			<-proxy.held // an OU's create is in flight
@@ -365,13 +381,7 @@ func TestSignalStopsApply(t *testing.T) {
 // first's process; once the first is done the second runs.
 func TestTwoAppliesAtOnce(t *testing.T) {
 	m := testenv.Moto(t)
-	dir := t.TempDir()
-	env := m.Env()
-	if code, _, stderr := runBinary(t, dir, env, "init", "--org-id", "primary", "--domain", "example.com",
-		"--home-region", "us-east-1", "--regions", "us-east-1"); code != 0 {
-		t.Fatalf("init: exit %d\n%s", code, stderr)
-	}
-	forMoto(t, filepath.Join(dir, "foundation.yaml"))
+	dir, env := initForMoto(t, m)
 	proxy, endpoint := newHoldingProxy(t, m.Endpoint, "CreateOrganizationalUnit")
 	first := start(t, dir, withEndpoint(env, endpoint), "apply", "--auto-approve")
 	<-proxy.held // the first apply holds the lease and is writing
