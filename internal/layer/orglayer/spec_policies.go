@@ -26,11 +26,15 @@ func init() {
 // PoliciesOf returns the policies section of f, defaults applied.
 func PoliciesOf(f *spec.Foundation) *Policies { return f.Section(PoliciesKey).(*Policies) }
 
-// Policies are the service control policies. Each SCP is built from the
-// built-in library (by name) or read from a JSON file beside the spec.
+// Policies are the service control policies and the organization's own
+// tag policies. Each SCP is built from the built-in library (by name) or
+// read from a JSON file beside the spec; each tag policy here is read from
+// a file (the one made from the tagging dictionary is tagging.policy).
 type Policies struct {
 	// SCPs by name. A name from the library needs nothing else.
 	SCPs map[string]*SCP `yaml:"scps"`
+	// TagPolicies are tag policies written by hand, by name.
+	TagPolicies map[string]*TagPolicyFile `yaml:"tag_policies"`
 	// ProtectedRolePaths are the IAM role paths ProtectOrgAdminRoles
 	// guards; default ["/org-admin/"] (guidance 004).
 	ProtectedRolePaths []string `yaml:"protected_role_paths"`
@@ -50,6 +54,19 @@ type SCP struct {
 	Attach []string `yaml:"attach"`
 
 	// Content is the rendered document, filled by Load.
+	Content string `yaml:"-"`
+}
+
+// TagPolicyFile is one tag policy read from a JSON file beside the spec.
+type TagPolicyFile struct {
+	// File is the tag policy document, relative to the spec.
+	File        string `yaml:"file"`
+	Description string `yaml:"description"`
+	// Attach lists targets: Root, OU paths, account keys or management
+	// (the management account). Default: Root, as tagging.policy.
+	Attach []string `yaml:"attach"`
+
+	// Content is the document, filled by Load.
 	Content string `yaml:"-"`
 }
 
@@ -105,6 +122,15 @@ func (ps *Policies) Defaults(f *spec.Foundation, written func(string) bool) {
 		}
 		if s.Attach == nil {
 			s.Attach = baselineTargets(f)
+		}
+	}
+	for name, tp := range ps.TagPolicies {
+		if tp == nil {
+			tp = &TagPolicyFile{}
+			ps.TagPolicies[name] = tp
+		}
+		if tp.Attach == nil {
+			tp.Attach = []string{estate.RootTarget}
 		}
 	}
 }
@@ -245,6 +271,51 @@ func (ps *Policies) Validate(f *spec.Foundation, v *spec.Validator) {
 			}
 		}
 	}
+	ps.validateTagPolicies(f, v)
+}
+
+// validateTagPolicies checks the tag policies read from files: a name the
+// generated tag policy does not have, a file, targets that exist, and the
+// document itself (JSON, the tag policy grammar, AWS's size limit), whose
+// problems are reported in the file at their line and column.
+func (ps *Policies) validateTagPolicies(f *spec.Foundation, v *spec.Validator) {
+	generated := ""
+	if tp := f.Tagging.Policy; tp != nil && !tp.Disabled && f.TagPolicyEnabled() {
+		generated = tp.Name
+	}
+	for _, name := range slices.Sorted(maps.Keys(ps.TagPolicies)) {
+		tp := ps.TagPolicies[name]
+		p := "policies.tag_policies." + name
+		if name == generated {
+			v.AtKey(p, "%q is the name of the tag policy made from the tagging dictionary (tagging.policy.name); give this one another name, or set tagging.policy.disabled: true", name)
+		}
+		for i, t := range tp.Attach {
+			checkTarget(v, fmt.Sprintf("%s.attach[%d]", p, i), t)
+		}
+		if tp.File == "" {
+			v.AtKey(p, "set file: the tag policy's JSON document, relative to the spec")
+			continue
+		}
+		path := f.ResolvePath(tp.File)
+		src, err := readPolicyFile(path)
+		if e, ok := input.AsError(err); ok {
+			v.InFile(e.File, e.Line, e.Column, "%s", e.Message)
+			continue
+		}
+		if err != nil {
+			v.At(p+".file", "cannot read the policy: %v", err)
+			continue
+		}
+		problems := policy.Lint("", src, policy.TagPolicy)
+		for _, prob := range problems {
+			line, col := policy.Locate(src, prob)
+			prob.File = ""
+			v.InFile(path, line, col, "%s", prob.Error())
+		}
+		if len(problems) == 0 {
+			tp.Content = string(src)
+		}
+	}
 }
 
 // validateFile reads and checks the document of the SCP at spec path p
@@ -286,11 +357,12 @@ func (ps *Policies) validateFile(f *spec.Foundation, v *spec.Validator, p string
 	s.Content = string(src)
 }
 
-// checkTarget checks a policy target: Root, a declared OU path or an
-// account key.
+// checkTarget checks a policy target: Root, a declared OU path, an
+// account key or management (the management account, unless an account
+// has that key).
 func checkTarget(v *spec.Validator, path, t string) bool {
 	f := v.Foundation()
-	if t == estate.RootTarget {
+	if t == estate.RootTarget || t == estate.ManagementKey {
 		return true
 	}
 	if _, ok := f.Accounts[t]; ok {
@@ -299,8 +371,8 @@ func checkTarget(v *spec.Validator, path, t string) bool {
 	if slices.Contains(f.UnitPaths(), t) {
 		return true
 	}
-	known := append(append([]string{estate.RootTarget}, f.UnitPaths()...), f.AccountKeys()...)
-	v.At(path, "%q is neither Root, a declared OU path nor an account key%s", t, spec.Suggest(t, known))
+	known := append(append([]string{estate.RootTarget, estate.ManagementKey}, f.UnitPaths()...), f.AccountKeys()...)
+	v.At(path, "%q is neither Root, a declared OU path, an account key nor management%s", t, spec.Suggest(t, known))
 	return false
 }
 
@@ -338,6 +410,15 @@ func (ps *Policies) Desired(f *spec.Foundation, e *estate.Estate) {
 			l.EnabledPolicyTypes = append(l.EnabledPolicyTypes, estate.PolicyTypeTag)
 		}
 	}
+	for name, tp := range ps.TagPolicies {
+		l.Policies[estate.PolicyKey(estate.PolicyTypeTag, name)] = &estate.Policy{
+			Name: name, Type: estate.PolicyTypeTag, Description: tp.Description,
+			Content: tp.Content, Targets: targets(f, tp.Attach), Source: tp.File,
+		}
+	}
+	if len(ps.TagPolicies) > 0 && !slices.Contains(l.EnabledPolicyTypes, estate.PolicyTypeTag) {
+		l.EnabledPolicyTypes = append(l.EnabledPolicyTypes, estate.PolicyTypeTag)
+	}
 	sort.Strings(l.EnabledPolicyTypes)
 }
 
@@ -351,10 +432,14 @@ func orgLayerOf(e *estate.Estate) *estate.OrgLayer {
 }
 
 // target turns a policy target or delegated administrator (Root, an OU
-// path or an account key) into the estate's terms: accounts by e-mail.
+// path, an account key or management) into the estate's terms: accounts
+// by e-mail.
 func target(f *spec.Foundation, t string) string {
 	if a, ok := f.Accounts[t]; ok {
 		return estate.EmailKey(a.Email)
+	}
+	if t == estate.ManagementKey {
+		return estate.EmailKey(f.Organization.Management.Email)
 	}
 	return t
 }

@@ -37,6 +37,10 @@ func loadDir(t *testing.T, src string, files map[string]string) (*spec.Foundatio
 	return spec.Load(path)
 }
 
+// costTagPolicy is a tag policy the tagging dictionary cannot make: it
+// appends values.
+const costTagPolicy = `{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@append":["100","200"]}}}}`
+
 func TestPolicyProblems(t *testing.T) {
 	const denyAll = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyEverything","Effect":"Deny","Action":"*","Resource":"*"}]}`
 	for name, tc := range map[string]struct {
@@ -113,7 +117,7 @@ func TestPolicyProblems(t *testing.T) {
 		},
 		"unknown attach target": {
 			src:   spectest.Minimal + "policies:\n  scps:\n    PreventMemberLeaveOrg: {attach: [Workloads/Prd]}\n",
-			wants: []spectest.Want{{"6:38", "policies.scps.PreventMemberLeaveOrg.attach[0]", `"Workloads/Prd" is neither Root, a declared OU path nor an account key (did you mean "Workloads/Prod"?)`}},
+			wants: []spectest.Want{{"6:38", "policies.scps.PreventMemberLeaveOrg.attach[0]", `"Workloads/Prd" is neither Root, a declared OU path, an account key nor management (did you mean "Workloads/Prod"?)`}},
 		},
 		"too many SCPs on one target": {
 			src: spectest.Minimal + "policies:\n  scps:\n" +
@@ -150,6 +154,42 @@ func TestPolicyProblems(t *testing.T) {
 		"tag policy too large for AWS": {
 			src:   spectest.Minimal + "tagging:\n  values:\n    CostCenter: [" + strings.Repeat("cost-center-with-a-long-name-0000, ", 400) + "x]\n",
 			wants: []spectest.Want{{"4:1", "tagging", "the tag policy made from this dictionary: 14,751 characters without the whitespace outside strings; a tag policy may have at most 10,000"}},
+		},
+		"tag policy from a file": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    cost: {file: tag-policies/cost.json, attach: [Workloads, management]}\n",
+			files: map[string]string{"tag-policies/cost.json": costTagPolicy},
+		},
+		"tag policy file missing": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    cost: {file: tag-policies/none.json}\n",
+			wants: []spectest.Want{{"6:18", "policies.tag_policies.cost.file", "cannot read the policy"}},
+		},
+		"tag policy without a file": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    cost: {description: x}\n",
+			wants: []spectest.Want{{"6:5", "policies.tag_policies.cost", "set file:"}},
+		},
+		"tag policy file too large": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    cost: {file: tag-policies/big.json}\n",
+			files: map[string]string{"tag-policies/big.json": `{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@assign":[` + strings.Repeat(`"a-cost-center-value",`, 600) + `"x"]}}}}`},
+			wants: []spectest.Want{{"1:1", "@tag-policies/big.json", "characters without the whitespace outside strings; a tag policy may have at most 10,000"}},
+		},
+		"tag policy file with bad JSON": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    cost: {file: tag-policies/bad.json}\n",
+			files: map[string]string{"tag-policies/bad.json": "{\"tags\":\n {\"costcenter\": }"},
+			wants: []spectest.Want{{"2:17", "@tag-policies/bad.json", "invalid JSON at line 2, column 17"}},
+		},
+		"tag policy attached to an unknown target": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    cost: {file: tag-policies/cost.json, attach: [Workload]}\n",
+			files: map[string]string{"tag-policies/cost.json": costTagPolicy},
+			wants: []spectest.Want{{"6:51", "policies.tag_policies.cost.attach[0]", `"Workload" is neither Root, a declared OU path, an account key nor management (did you mean "Workloads"?)`}},
+		},
+		"tag policy named as the generated one": {
+			src:   spectest.Minimal + "policies:\n  tag_policies:\n    groundwork-tagging: {file: tag-policies/cost.json}\n",
+			files: map[string]string{"tag-policies/cost.json": costTagPolicy},
+			wants: []spectest.Want{{"6:5", "policies.tag_policies.groundwork-tagging", "is the name of the tag policy made from the tagging dictionary"}},
+		},
+		"tag policy named as the generated one, which is off": {
+			src:   spectest.Minimal + "tagging: {policy: {disabled: true}}\npolicies:\n  tag_policies:\n    groundwork-tagging: {file: tag-policies/cost.json}\n",
+			files: map[string]string{"tag-policies/cost.json": costTagPolicy},
 		},
 		"tag policy attached to an unknown OU": {
 			src:   spectest.Minimal + "tagging:\n  policy: {attach: [Nowhere]}\n",
