@@ -249,19 +249,20 @@ func TestSpec(t *testing.T) {
 			absent:   []string{"Environment: Production"},
 			warnings: []string{`account app has tag Environment="Production", which tag policy tags does not allow`},
 		},
-		"tag policy not expressible": {
+		"tag policy of another shape goes to a file": {
 			estate: func(t *testing.T) *estate.Estate {
 				e := newEstate()
 				addUnit(e, "Workloads", nil)
 				addPolicy(e, estate.PolicyTypeTag, "hand-made", "", `{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@append":["1"]}}}}`, estate.RootTarget)
 				return e
 			},
-			contains: []string{"  policy:\n    disabled: true\n"},
-			// The organization's own tag policy is not groundwork's: plan
-			// leaves it alone.
-			warnings: []string{"tag policy hand-made is not expressible (costcenter.tag_value uses operators other than @@assign); kept out of the spec: groundwork did not make it, so plan leaves it alone"},
+			contains: []string{
+				"  policy:\n    disabled: true\n",
+				"  tag_policies:\n    hand-made:\n      file: policies/tag-policies/hand-made.json\n      attach: [Root]\n",
+			},
+			files: []string{"policies/tag-policies/hand-made.json"},
 		},
-		"tag policy with its own description": {
+		"tag policy with its own description goes to a file": {
 			estate: func(t *testing.T) *estate.Estate {
 				e := newEstate()
 				addUnit(e, "Workloads", nil)
@@ -269,7 +270,28 @@ func TestSpec(t *testing.T) {
 				addPolicy(e, estate.PolicyTypeTag, p.Name, "Our tags", p.Content, estate.RootTarget)
 				return e
 			},
-			warnings: []string{"tag policy groundwork-tagging is not expressible (the spec's generated policy differs from it (the spec cannot set a tag policy's description))"},
+			contains: []string{"    groundwork-tagging:\n      description: Our tags\n      file: policies/tag-policies/groundwork-tagging.json\n      attach: [Root]\n"},
+			files:    []string{"policies/tag-policies/groundwork-tagging.json"},
+		},
+		"two tag policies: one recovered, one custom on the management account": {
+			estate: func(t *testing.T) *estate.Estate {
+				e := newEstate()
+				addUnit(e, "Workloads", nil)
+				p := rendered(t, "tagging:\n  required: [Owner]\n  values: {Environment: [Prod, Dev]}\n  policy: {name: tags}\n", estate.PolicyTypeTag, "tags")
+				addPolicy(e, estate.PolicyTypeTag, "tags", p.Description, p.Content, "Workloads")
+				addPolicy(e, estate.PolicyTypeTag, "cost centers", "Cost centers", `{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@append":["100","200"]}}}}`, estate.RootTarget, mgmtEmail)
+				// A second tag policy of the generated shape is a file too:
+				// the tagging dictionary makes one.
+				p = rendered(t, "tagging: {required: [Team], values: {}, policy: {name: teams}}\n", estate.PolicyTypeTag, "teams")
+				addPolicy(e, estate.PolicyTypeTag, "teams", p.Description, p.Content, "Workloads")
+				return e
+			},
+			contains: []string{
+				"tagging:\n  required: [Environment, Owner]\n  values:\n    Environment: [Prod, Dev]\n  policy:\n    name: tags\n    attach: [Workloads]\n",
+				"  tag_policies:\n    cost centers:\n      description: Cost centers\n      file: policies/tag-policies/cost-centers.json\n      attach: [Root, management]\n" +
+					"    teams:\n      description: \"Tagging dictionary: key case and allowed values\"\n      file: policies/tag-policies/teams.json\n      attach: [Workloads]\n",
+			},
+			files: []string{"policies/tag-policies/cost-centers.json", "policies/tag-policies/teams.json"},
 		},
 		"contacts differences": {
 			estate: func(t *testing.T) *estate.Estate {
@@ -391,12 +413,12 @@ func TestSpec(t *testing.T) {
 				e.Org.DelegatedAdmins = map[string]string{"guardduty.amazonaws.com": "old@example.com", "macie.amazonaws.com": "aws-app-primary@example.com"}
 				return e
 			},
-			contains: []string{"    on-management:\n      file: policies/on-management.json\n      attach: [Workloads]\n"},
+			// The spec names the management account management.
+			contains: []string{"    on-management:\n      file: policies/on-management.json\n      attach: [Workloads, management]\n"},
 			files:    []string{"policies/on-management.json"},
 			warnings: []string{
 				`"old" (old@example.com) is SUSPENDED`,
 				"SCP lockout cannot be in the spec, which refuses it (statement 0 denies sts:AssumeRole on arn:aws:iam::*:role/OrganizationAccountAccessRole: ",
-				"SCP on-management is attached to aws-management-account-primary@example.com, which the spec does not declare; groundwork did not make it, so plan leaves it alone",
 				"guardduty.amazonaws.com is delegated to old@example.com, which the spec does not declare",
 				"macie.amazonaws.com is delegated to app without trusted access",
 			},

@@ -60,12 +60,21 @@ func readForImport(ctx context.Context, r inventory.Reader, im *importer.Import)
 	return nil
 }
 
-// importTargets converts a policy's targets to the spec's, warning about those
-// the spec cannot name.
+// importTargets converts a policy's targets to the spec's (the management
+// account is management), warning about those the spec cannot name.
 func importTargets(im *importer.Import, what string, p *estate.Policy) []string {
 	out := []string{}
+	mgmt := ""
+	if m := im.Management(); m != nil {
+		if src, _ := im.Account(estate.ManagementKey); src == nil {
+			mgmt = estate.EmailKey(m.Email) // no member account has the key management
+		}
+	}
 	for _, t := range p.Targets {
 		st, ok := im.Target(t)
+		if !ok && t == mgmt {
+			st, ok = estate.ManagementKey, true
+		}
 		if !ok {
 			im.Warnf("%s is attached to %s, which the spec does not declare; %s", what, t, leftOutFate(p, "detaching"))
 			continue

@@ -18,8 +18,9 @@ import (
 
 // writePolicies writes the policies section: the SCPs, as compositions of
 // the library where the spec would render them exactly, else as files
-// beside the spec. It also recovers the tag policy, which it gives the
-// core's tagging section (see importTagPolicy).
+// beside the spec. It also recovers the tag policy the tagging dictionary
+// makes, which it gives the core's tagging section, and writes the other
+// tag policies as files (see importTagPolicies).
 func writePolicies(im *importer.Import) (any, string, error) {
 	if im.Actual().Org == nil {
 		return nil, "", errNotRead
@@ -28,9 +29,9 @@ func writePolicies(im *importer.Import) (any, string, error) {
 	if err := p.importSCPs(); err != nil {
 		return nil, "", err
 	}
-	importTagPolicy(im)
+	p.importTagPolicies()
 	files := map[string][]byte{}
-	for _, s := range p.scps {
+	for _, s := range append(append([]*importedSCP(nil), p.scps...), p.tagPolicies...) {
 		if s.file != "" {
 			files[s.file] = s.content
 		}
@@ -43,11 +44,13 @@ type policiesImport struct {
 	*importer.Import
 	protectedPaths []string // written only when not the default
 	scps           []*importedSCP
+	tagPolicies    []*importedSCP // written as files
 }
 
 // node writes the section. With placeholders, SCP files are replaced by a
-// library policy, so that the spec can be validated without the files
-// (which are checked on their own, see checkSCP).
+// library policy and tag policies are left out, so that the spec can be
+// validated without the files (which are checked on their own, see
+// checkSCP and importTagPolicies).
 func (im *policiesImport) node(placeholders bool) *importer.Node {
 	scps := importer.NewNode()
 	for _, s := range im.scps {
@@ -62,7 +65,17 @@ func (im *policiesImport) node(placeholders bool) *importer.Node {
 		}
 		scps.Set(s.name, importer.EncodeFields(&p, &p.Description, &p.Library, &p.File, &p.Attach))
 	}
-	return policiesNode(scps, im.protectedPaths)
+	n := policiesNode(scps, im.protectedPaths)
+	if len(im.tagPolicies) > 0 && !placeholders {
+		tps := importer.NewNode()
+		for _, s := range im.tagPolicies {
+			tp := TagPolicyFile{Description: s.description, File: s.file, Attach: s.attach}
+			tps.Set(s.name, importer.EncodeFields(&tp, &tp.Description, &tp.File, &tp.Attach))
+		}
+		var ps Policies
+		n.Set(importer.FieldKey(&ps, &ps.TagPolicies), tps)
+	}
+	return n
 }
 
 // policiesNode writes the policies section: scps is a mapping of SCPs by

@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -31,40 +35,58 @@ func (t *tagging) spec(attach []string) *spec.Tagging {
 	return &spec.Tagging{Required: t.required, Values: t.values, Policy: p}
 }
 
-// importTagPolicy recovers the organization's tag policy, when the spec
+// importTagPolicies recovers the organization's tag policy, when the spec
 // would generate exactly it from a tagging dictionary, and sets the core's
-// tagging section to that dictionary (importer.Import.SetTagging); the
-// spec holds one tag policy, and the others are left out with a warning.
-func importTagPolicy(im *importer.Import) {
+// tagging section to that dictionary (importer.Import.SetTagging); every
+// other tag policy is written as a file beside the spec, under
+// policies.tag_policies, unless the spec would refuse it (then it is left
+// out with a warning).
+func (im *policiesImport) importTagPolicies() {
 	var found *tagging
+	var others []*estate.Policy
 	for _, p := range im.Actual().Org.SortedPolicies() {
 		if p.Type != estate.PolicyTypeTag || p.AWSManaged {
 			continue
 		}
 		if found != nil {
-			im.Warnf("tag policy %s is not expressible: the spec holds one tag policy (%s); kept out of the spec: %s", p.Name, found.name, leftOutFate(p, "deleting"))
+			others = append(others, p)
 			continue
 		}
-		t, why := parseTagPolicy(p)
+		t, _ := parseTagPolicy(p)
 		if t != nil {
-			ok, err := reproduces(im, t, p)
-			if err != nil {
-				why = err.Error()
-			} else if !ok {
-				why = "the spec's generated policy differs from it"
-				if p.Description != "" {
-					why += " (the spec cannot set a tag policy's description)"
-				}
-			} else {
-				t.attach = importTargets(im, "tag policy "+p.Name, p)
+			if ok, err := reproduces(im.Import, t, p); err == nil && ok {
+				t.attach = importTargets(im.Import, "tag policy "+p.Name, p)
 				found = t
 				continue
 			}
 		}
-		im.Warnf("tag policy %s is not expressible (%s); kept out of the spec: %s", p.Name, why, leftOutFate(p, "deleting"))
+		others = append(others, p)
 	}
 	if found != nil {
 		im.SetTagging(found.spec(found.attach))
+	}
+	files := map[string]bool{}
+	dir := path.Join(filepath.ToSlash(im.Options().PolicyDir), "tag-policies")
+	for _, p := range others {
+		what := "tag policy " + p.Name
+		content := prettyDocument(p.Content)
+		if problems := policy.Lint("", content, policy.TagPolicy); len(problems) > 0 {
+			msgs := make([]string, len(problems))
+			for i, prob := range problems {
+				msgs[i] = prob.Error()
+			}
+			im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out: %s",
+				what, strings.Join(msgs, "; "), leftOutFate(p, "deleting"))
+			continue
+		}
+		base := fileName(p.Name)
+		file := path.Join(dir, base+".json")
+		for i := 2; files[file]; i++ {
+			file = path.Join(dir, fmt.Sprintf("%s-%d.json", base, i))
+		}
+		files[file] = true
+		im.tagPolicies = append(im.tagPolicies, &importedSCP{name: p.Name, description: p.Description,
+			file: file, content: content, attach: importTargets(im.Import, what, p)})
 	}
 }
 
