@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,10 +52,11 @@ func TestBrownfield(t *testing.T) {
 		t.Fatal(err)
 	}
 	tagPolicy := pol.Policy.PolicySummary.Id
+	mgmt := callerAccount(t, m)
 	m.AWS(t, "organizations", "attach-policy", "--policy-id", tagPolicy, "--target-id", root)
+	m.AWS(t, "organizations", "attach-policy", "--policy-id", tagPolicy, "--target-id", mgmt)
 	m.AWS(t, "organizations", "enable-aws-service-access", "--service-principal", "account.amazonaws.com")
 	putContacts(t, m, "", "master")
-	mgmt := callerAccount(t, m)
 	if len(defaultVPCsIn(t, m, mgmt, mgmt, "us-east-1")) != 1 {
 		t.Fatalf("the management account has no default VPC to start from")
 	}
@@ -74,10 +76,21 @@ func TestBrownfield(t *testing.T) {
 		"  loose-ends:\n    unit: Root\n", "  team-a:\n    unit: Legacy.v2/Team A\n",
 		"      attach: [Root, loose-ends]\n",
 		"  management:\n    name: master\n    email: master@example.com\n    exempt_from_naming: true\n    contacts:\n",
+		// The organization's own tag policy, in a file beside the spec,
+		// on the root and on the management account.
+		"  tag_policies:\n    org-tags:\n      description: ours\n      file: policies/tag-policies/org-tags.json\n      attach: [Root, management]\n",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("imported spec lacks %q:\n%s", want, src)
 		}
+	}
+	doc, err := os.ReadFile(filepath.Join(dir, "policies", "tag-policies", "org-tags.json"))
+	if err != nil {
+		t.Fatalf("the tag policy file: %v", err)
+	}
+	var got, want any
+	if json.Unmarshal(doc, &got) != nil || json.Unmarshal([]byte(orgTagPolicy), &want) != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("policies/tag-policies/org-tags.json = %s, want the document of org-tags", doc)
 	}
 	out, _ := mustRun(t, dir, ExitOK, "plan", "--detailed-exitcode")
 	if !strings.Contains(out, "No changes.") {
@@ -105,6 +118,7 @@ func TestBrownfield(t *testing.T) {
 		"* delete attachment/SERVICE_CONTROL_POLICY/deny-big-instances@Root:",
 		"* delete attachment/SERVICE_CONTROL_POLICY/deny-big-instances@loose@example.com:",
 		"* delete policy/TAG_POLICY/org-tags:",
+		"* delete attachment/TAG_POLICY/org-tags@master@example.com:",
 		"account " + loose + " loose-ends (loose@example.com) in Root is not in the spec",
 	} {
 		if !strings.Contains(out, want) {
@@ -120,7 +134,7 @@ func TestBrownfield(t *testing.T) {
 		LeftAlone []struct{ Address string } `json:"left_alone"`
 	}
 	js, _ := mustRun(t, dir, ExitOK, "plan", "-f", "dropped.yaml", "-o", "json")
-	if err := json.Unmarshal([]byte(js), &plan); err != nil || len(plan.LeftAlone) != 6 {
+	if err := json.Unmarshal([]byte(js), &plan); err != nil || len(plan.LeftAlone) != 7 {
 		t.Errorf("JSON plan left_alone: %v %+v", err, plan.LeftAlone)
 	}
 
@@ -137,7 +151,7 @@ func TestBrownfield(t *testing.T) {
 	if got := strings.Join(policyTargets(t, m, scp), ","); got != "Root,loose-ends" {
 		t.Errorf("deny-big-instances is attached to %q after apply --allow-delete", got)
 	}
-	if got := strings.Join(policyTargets(t, m, tagPolicy), ","); got != "Root" {
+	if got := strings.Join(policyTargets(t, m, tagPolicy), ","); got != "Root,master" {
 		t.Errorf("org-tags is attached to %q after apply --allow-delete", got)
 	}
 	if len(defaultVPCsIn(t, m, mgmt, mgmt, "us-east-1")) != 1 {
