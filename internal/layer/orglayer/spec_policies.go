@@ -499,6 +499,9 @@ const policiesStarter = `# Service control policies (guardrails), built from gro
 # top-level OU whose guardrails are baseline: never the root, never
 # Exceptions. Add your own with:
 #   deny-big-instances: { file: policies/deny-big-instances.json, attach: [Workloads/NonProd] }
+# and tag policies of your own (the one made from the tagging dictionary is
+# tagging.policy) under tag_policies:, attached to Root unless told:
+#   cost-centers: { file: tag-policies/cost-centers.json, attach: [Root, management] }
 policies:
   # IAM roles under these paths can be changed only by principals under the
   # same path: the organization's admin roles.
