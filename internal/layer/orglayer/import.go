@@ -49,15 +49,22 @@ func readForImport(ctx context.Context, r inventory.Reader, im *importer.Import)
 	opts := r.Options()
 	if err := readPolicies(ctx, organizations.NewFromConfig(r.Session.Config("", "", "")), actual, opts); err != nil {
 		actual.Org = nil
-		return fmt.Errorf("read the organization: organization layer not read, its checks are skipped: %w", err)
+		return fmt.Errorf("read the organization: the organization layer (policies, trusted access, delegated administrators) was not read, so nothing can be imported: %w", err)
 	}
 	if err := readContacts(ctx, account.NewFromConfig(r.Session.Config("", "", "")), actual, opts); err != nil {
 		for _, a := range actual.Accounts {
 			a.Contacts = nil
 		}
-		r.Warn(fmt.Errorf("alternate contacts not read, their checks are skipped (trusted access for account.amazonaws.com is needed): %w; the spec will not manage alternate contacts", err))
+		r.Warn(contactsLeftOut(err, actual.Org))
 	}
 	return nil
+}
+
+// contactsLeftOut is import's warning when the contacts could not be read:
+// the same cause as the read records (contactsNotRead), and what it means
+// for the spec written.
+func contactsLeftOut(err error, org *estate.OrgLayer) error {
+	return fmt.Errorf("alternate contacts not read: %w; the spec will not manage alternate contacts", contactsNotRead(err, org))
 }
 
 // importTargets converts a policy's targets to the spec's (the management
