@@ -2,8 +2,8 @@ package estate
 
 import "strings"
 
-// Annotate copies what only the spec knows (role, environment, spec key,
-// whether guardrails apply) from the desired estate onto the matching
+// Annotate copies what only the spec knows (role, environment, spec key
+// and name, whether guardrails apply) from the desired estate onto the matching
 // accounts and units of the actual estate, matching accounts by e-mail and
 // units by path. Accounts the spec does not mention get their environment
 // from Classify.
@@ -11,7 +11,7 @@ func Annotate(actual, desired *Estate) {
 	if desired != nil {
 		for email, d := range desired.Accounts {
 			if a, ok := actual.Accounts[email]; ok {
-				a.Role, a.Environment, a.Key = d.Role, d.Environment, d.Key
+				a.Role, a.Environment, a.Key, a.SpecName = d.Role, d.Environment, d.Key, d.Name
 			}
 		}
 		for path, d := range desired.Units {
@@ -26,6 +26,9 @@ func Annotate(actual, desired *Estate) {
 	for _, a := range actual.Accounts {
 		if actual.IsManagement(a) {
 			a.Role = RoleManagement
+			if desired != nil && desired.Organization != nil {
+				a.SpecName = desired.Organization.ManagementAccountName
+			}
 		}
 	}
 }

@@ -63,6 +63,10 @@ type Organization struct {
 	FeatureSet             string // "ALL" or "CONSOLIDATED_BILLING"
 	ManagementAccountID    string
 	ManagementAccountEmail string
+	// ManagementAccountName is the management account's name as the spec
+	// gives it (desired only: a desired estate does not list the
+	// management account among its accounts).
+	ManagementAccountName string
 }
 
 // Duplicate is a name that should identify one resource and that several
@@ -138,6 +142,10 @@ type Account struct {
 	Environment string
 	// Key is the account's key in the spec, empty for unmanaged accounts.
 	Key string
+	// SpecName is the account's name as the spec gives it, which may differ
+	// from the live Name (the management account's above all): set by
+	// Annotate, empty for accounts the spec does not name.
+	SpecName string
 	// Contacts are the alternate contacts by type (ContactBilling, ...).
 	// Nil when not read (actual) or not managed (desired).
 	Contacts map[string]Contact

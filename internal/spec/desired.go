@@ -17,6 +17,7 @@ func (f *Foundation) Desired() *estate.Estate {
 	e.Organization = &estate.Organization{
 		FeatureSet:             "ALL",
 		ManagementAccountEmail: f.Organization.Management.Email,
+		ManagementAccountName:  f.Organization.Management.Name,
 	}
 	walkUnits(f.Units, "", func(path string, u *Unit) {
 		e.Units[path] = &estate.Unit{Path: path, Tags: maps.Clone(u.Tags), Guardrails: u.Guardrails != "none"}

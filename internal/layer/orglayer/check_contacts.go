@@ -78,17 +78,37 @@ func checkAlternateContacts(e *estate.Estate) []audit.Finding {
 	return out
 }
 
+// ConventionEmail is the e-mail of the contact of type ct of the account
+// named name under guidance 000's convention, [name]-[type]@domain. It is
+// the one model of that address: apply writes it where the spec sets no
+// e-mail, and GW-ACC-002 wants it (of ContactName).
+func ConventionEmail(name, ct, domain string) string {
+	return fmt.Sprintf("%s-%s@%s", name, contactWord(ct), domain)
+}
+
+// ContactName is the name the account's conventional contact e-mails are
+// made of: with a spec, the account's name as the spec gives it, which is
+// what apply writes (the live name may differ, as the management
+// account's often does); without one, the live name read as an alias:
+// lowercase, spaces and underscores as hyphens.
+func ContactName(a *estate.Account) string {
+	if a.SpecName != "" {
+		return a.SpecName
+	}
+	return audit.NormalName(a.Name)
+}
+
 // checkContactsConvention reports alternate contacts whose e-mail is not
-// [account name]-[type]@[domain of the root e-mail], ignoring case, as in
-// guidance 000's "workload1-prod-primary-billing@example.com". Account
-// names are read as aliases: lowercase, spaces and underscores as hyphens.
-// Missing contacts are GW-ACC-001's; accounts without a name or a root
+// ConventionEmail of the account's ContactName and the domain of its root
+// e-mail, ignoring case, as in guidance 000's
+// "workload1-prod-primary-billing@example.com". Missing contacts are GW-ACC-001's; accounts without a name or a root
 // e-mail domain have no convention to follow.
 func checkContactsConvention(e *estate.Estate) []audit.Finding {
 	var out []audit.Finding
 	for _, a := range audit.ActiveAccounts(e) {
 		_, domain, ok := strings.Cut(a.Email, "@")
-		if a.Contacts == nil || a.Name == "" || !ok || domain == "" {
+		name := ContactName(a)
+		if a.Contacts == nil || name == "" || !ok || domain == "" {
 			continue
 		}
 		var off []string
@@ -97,7 +117,7 @@ func checkContactsConvention(e *estate.Estate) []audit.Finding {
 			if !ok {
 				continue
 			}
-			want := fmt.Sprintf("%s-%s@%s", audit.NormalName(a.Name), contactWord(ct), strings.ToLower(domain))
+			want := ConventionEmail(name, ct, strings.ToLower(domain))
 			if !strings.EqualFold(strings.TrimSpace(c.Email), want) {
 				off = append(off, fmt.Sprintf("%s %s (want %s)", contactWord(ct), audit.QuoteOrNone(c.Email), want))
 			}

@@ -1,10 +1,12 @@
 package orglayer
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/spec/spectest"
 )
 
 func TestContactChecks(t *testing.T) {
@@ -79,4 +81,45 @@ func TestContactChecks(t *testing.T) {
 				`(want payments-prod-operations@corp.example)`,
 		},
 	})
+}
+
+// TestContactsConventionFollowsTheSpec audits, against a spec, a
+// management account whose live name ("management") is not the one the
+// spec's naming gives it ("aws-management-account-primary"): the contacts
+// apply writes pass GW-ACC-002, and contacts made of the live name are off
+// the convention apply follows.
+func TestContactsConventionFollowsTheSpec(t *testing.T) {
+	f := spectest.MustParse(t, spectest.Minimal+`contacts: {phone: "+1-555-0100"}
+`)
+	for name, tc := range map[string]struct {
+		contacts func(desired map[string]estate.Contact) map[string]estate.Contact
+		want     string
+	}{
+		"what apply writes": {contacts: func(d map[string]estate.Contact) map[string]estate.Contact { return d }},
+		"made of the live name": {
+			contacts: func(d map[string]estate.Contact) map[string]estate.Contact {
+				out := map[string]estate.Contact{}
+				for ct, c := range d {
+					c.Email = "management-" + contactWord(ct) + "@example.com"
+					out[ct] = c
+				}
+				return out
+			},
+			want: `billing "management-billing@example.com" (want aws-management-account-primary-billing@example.com)`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			desired, actual := f.Desired(), guarded()
+			mgmt := audittest.Account(actual, "management")
+			mgmt.Contacts = tc.contacts(desired.Org.ManagementContacts)
+			estate.Annotate(actual, desired)
+			fs := audittest.RunCheck(t, "GW-ACC-002", actual)
+			switch {
+			case tc.want == "" && len(fs) != 0:
+				t.Errorf("findings on the contacts apply writes: %+v", fs)
+			case tc.want != "" && (len(fs) != 1 || fs[0].Account != mgmt.ID || !strings.Contains(fs[0].Message, tc.want)):
+				t.Errorf("findings = %+v, want one on the management account saying %s", fs, tc.want)
+			}
+		})
+	}
 }

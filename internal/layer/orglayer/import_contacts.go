@@ -120,7 +120,7 @@ func defaultContact(domain, name string, i int, org, own *spec.Contacts) estate.
 	if own != nil {
 		ownPhone = own.Phone
 	}
-	c := estate.Contact{Name: title, Title: title + " contact", Email: fmt.Sprintf("%s-%s@%s", name, field, domain),
+	c := estate.Contact{Name: title, Title: title + " contact", Email: ConventionEmail(name, estate.ContactTypes[i], domain),
 		Phone: firstNonEmpty(ownPhone, orgPhone)}
 	for _, src := range []*spec.Contacts{org, own} {
 		if src == nil {

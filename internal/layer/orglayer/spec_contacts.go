@@ -1,7 +1,6 @@
 package orglayer
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -77,7 +76,7 @@ func ResolveContacts(f *spec.Foundation, name string, own *spec.Contacts) map[st
 		c := estate.Contact{
 			Name:  strings.ToUpper(field[:1]) + field[1:],
 			Title: strings.ToUpper(field[:1]) + field[1:] + " contact",
-			Email: fmt.Sprintf("%s-%s@%s", name, field, f.Organization.EmailDomain),
+			Email: ConventionEmail(name, ct, f.Organization.EmailDomain),
 			Phone: firstNonEmpty(own.Phone, org.Phone),
 		}
 		for _, src := range []*spec.Contact{byType(org)[i], byType(own)[i]} {
