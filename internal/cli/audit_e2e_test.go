@@ -19,7 +19,8 @@ import (
 // auditSuppressions mutes GW-SVC-003 (moto cannot register the Identity
 // Center delegated administrator, see motoDelegationGap), holds a
 // suppression of an OU that does not exist (unused) and one of GW-ACC-002
-// that expired long ago (its finding is reported again).
+// that expired long ago (its finding, on a personal contact address
+// planted after apply, is reported again).
 const auditSuppressions = `version: 1
 suppressions:
   - check: GW-SVC-003
@@ -41,6 +42,9 @@ func TestAuditWritesSeveralReportsWithSuppressions(t *testing.T) {
 	m.Setenv(t)
 	dir := newFoundation(t)
 	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+	m.AWS(t, "account", "put-alternate-contact", "--account-id", listAccounts(t, m)["aws-log-archive-primary@example.com"].Id,
+		"--alternate-contact-type", "SECURITY", "--name", "Someone", "--title", "Engineer",
+		"--email-address", "someone@example.com", "--phone-number", "+1-555-0199")
 	if err := os.WriteFile(filepath.Join(dir, audit.DefaultSuppressionsFile), []byte(auditSuppressions), 0o644); err != nil {
 		t.Fatal(err)
 	}
