@@ -136,13 +136,43 @@ func newRetryer() aws.Retryer {
 		so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, so.Retryables...)
 	}
 	if testRetryBaseDelay > 0 {
-		return retry.NewStandard(standard, func(so *retry.StandardOptions) {
+		return capTimeouts{retry.NewStandard(standard, func(so *retry.StandardOptions) {
 			so.Backoff = jitterBackoff(testRetryBaseDelay)
-		})
+		})}
 	}
-	return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+	return capTimeouts{retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 		o.StandardOptions = append(o.StandardOptions, standard)
-	})
+	})}
+}
+
+// TimeoutAttempts is how many times a call is sent to an endpoint that
+// took its request and did not answer within ResponseHeaderTimeout. One
+// retry rides out a lost connection; six would keep a hung endpoint's
+// caller waiting six minutes (issue 12 met a plan waiting over 300 s).
+const TimeoutAttempts = 2
+
+// capTimeouts is the retryer that stops after TimeoutAttempts when an
+// attempt timed out waiting for the response; every other error keeps
+// MaxAttempts.
+type capTimeouts struct{ aws.RetryerV2 }
+
+func (c capTimeouts) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if attempt >= TimeoutAttempts && responseTimeout(err) {
+		return 0, fmt.Errorf("no answer within %s, %d times: %w", ResponseHeaderTimeout, attempt, err)
+	}
+	return c.RetryerV2.RetryDelay(attempt, err)
+}
+
+// responseTimeout reports whether err is a request that timed out after
+// its connection was made: a timeout that is neither a dial's nor the
+// caller's context ending.
+func responseTimeout(err error) bool {
+	var timeout interface{ Timeout() bool }
+	if !errors.As(err, &timeout) || !timeout.Timeout() || isContextError(err) {
+		return false
+	}
+	var op *net.OpError
+	return !errors.As(err, &op) || op.Op != "dial"
 }
 
 // jitterBackoff is full-jitter exponential backoff from base, capped at

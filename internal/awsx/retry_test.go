@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -204,8 +205,11 @@ func TestHungEndpointFailsEachAttemptInBoundedTime(t *testing.T) {
 	if !errors.As(err, &timeout) || !timeout.Timeout() {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
-	if st := counter.Stats(); len(st) != 1 || st[0].Attempts != MaxAttempts {
-		t.Errorf("stats = %+v, want one call retried to %d attempts", st, MaxAttempts)
+	if st := counter.Stats(); len(st) != 1 || st[0].Attempts != TimeoutAttempts {
+		t.Errorf("stats = %+v, want one call sent %d times, not %d: a hung endpoint is not asked %d times", st, TimeoutAttempts, MaxAttempts, MaxAttempts)
+	}
+	if !strings.Contains(err.Error(), "no answer within 20ms, 2 times") {
+		t.Errorf("err = %v, want it to say how long and how often it waited", err)
 	}
 }
 
