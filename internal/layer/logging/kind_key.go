@@ -270,11 +270,11 @@ func nameKey(ctx context.Context, env *kinds.Env, api KMSAPI, what, alias, keyID
 // groundwork made for alias (KeyAliasTag) and that no alias names, or the
 // zero UnnamedKey. A key pending deletion is not taken back: someone scheduled it.
 func findOrphanKey(ctx context.Context, api keyLister, alias string) (UnnamedKey, error) {
-	named, err := namedKeys(ctx, api)
+	aliases, err := listAliases(ctx, api)
 	if err != nil {
 		return UnnamedKey{}, err
 	}
-	orphans, err := unnamedKeys(ctx, api, named)
+	orphans, err := unnamedKeys(ctx, api, aliases)
 	if err != nil {
 		return UnnamedKey{}, err
 	}
@@ -300,29 +300,15 @@ type UnnamedKey struct {
 	ID, ARN, Alias, State string
 }
 
-// namedKeys returns the IDs of the keys an alias names.
-func namedKeys(ctx context.Context, api keyLister) (map[string]bool, error) {
-	named := map[string]bool{}
-	aliases := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{Limit: aws.Int32(100)})
-	for aliases.HasMorePages() {
-		page, err := aliases.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, al := range page.Aliases {
-			if al.TargetKeyId != nil {
-				named[*al.TargetKeyId] = true
-			}
-		}
-	}
-	return named, nil
-}
-
 // unnamedKeys lists the keys of the client's account and Region that
-// carry KeyAliasTag and that are not named (the IDs an alias names): one
-// ListKeys, and one ListResourceTags and DescribeKey per key without an
-// alias (few: every key groundwork keeps has one).
-func unnamedKeys(ctx context.Context, api keyLister, named map[string]bool) ([]UnnamedKey, error) {
+// carry KeyAliasTag and that no alias names (aliases, as listAliases
+// reads them): one ListKeys, and one ListResourceTags and DescribeKey per
+// key without an alias (few: every key groundwork keeps has one).
+func unnamedKeys(ctx context.Context, api keyLister, aliases map[string]string) ([]UnnamedKey, error) {
+	named := map[string]bool{}
+	for _, id := range aliases {
+		named[id] = true
+	}
 	var out []UnnamedKey
 	keys := kms.NewListKeysPaginator(api, &kms.ListKeysInput{Limit: aws.Int32(1000)})
 	for keys.HasMorePages() {

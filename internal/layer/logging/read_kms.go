@@ -54,11 +54,7 @@ func collectKeys(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 				}
 				r.locked(func(l *estate.Logging) { l.Keys[key] = k })
 			}
-			named := map[string]bool{}
-			for _, id := range aliases {
-				named[id] = true
-			}
-			unnamed, err := unnamedKeys(ctx, api, named)
+			unnamed, err := unnamedKeys(ctx, api, aliases)
 			if err != nil {
 				return fmt.Errorf("look for unnamed keys in %s: %w", w, err)
 			}
@@ -73,10 +69,16 @@ func collectKeys(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 	}
 }
 
+// aliasLister is what listAliases calls, in the KMS clients of both apply
+// and the reader.
+type aliasLister interface {
+	ListAliases(context.Context, *kms.ListAliasesInput, ...func(*kms.Options)) (*kms.ListAliasesOutput, error)
+}
+
 // listAliases maps alias names to the IDs of their keys. moto ignores
 // Limit and Marker and answers every alias, AWS-managed ones included, in
 // one page; AWS pages.
-func listAliases(ctx context.Context, api kmsReadAPI) (map[string]string, error) {
+func listAliases(ctx context.Context, api aliasLister) (map[string]string, error) {
 	out := map[string]string{}
 	pages := kms.NewListAliasesPaginator(api, &kms.ListAliasesInput{Limit: aws.Int32(100)})
 	for pages.HasMorePages() {
