@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -16,6 +17,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/importer"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 )
 
 // The organization layer imports itself in three sections, before every
@@ -100,6 +102,17 @@ func leftOutFate(p *estate.Policy, doing string) string {
 		return "groundwork made it, so plan will propose " + doing + " it (held unless --allow-delete)"
 	}
 	return "groundwork did not make it, so plan leaves it alone"
+}
+
+// warnRefused says that import leaves out a policy the spec would refuse
+// (problems, as policy.Lint gives them), and what plan then does with it.
+func warnRefused(im *importer.Import, what string, problems []policy.Problem, p *estate.Policy) {
+	msgs := make([]string, len(problems))
+	for i, prob := range problems {
+		msgs[i] = prob.Error()
+	}
+	im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out: %s",
+		what, strings.Join(msgs, "; "), leftOutFate(p, "deleting"))
 }
 
 // writeServices writes the trusted access and the delegated administrators

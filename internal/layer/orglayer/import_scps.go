@@ -147,12 +147,7 @@ func (im *policiesImport) importSCPs() error {
 		}
 		s.content = prettyDocument(p.Content)
 		if problems := checkSCP(s.content); len(problems) > 0 {
-			msgs := make([]string, len(problems))
-			for i, prob := range problems {
-				msgs[i] = prob.Error()
-			}
-			im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out: %s",
-				what, strings.Join(msgs, "; "), leftOutFate(p, "deleting"))
+			warnRefused(im.Import, what, problems, p)
 			continue
 		}
 		files[s.file] = true

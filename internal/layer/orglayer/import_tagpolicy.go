@@ -7,7 +7,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
@@ -71,12 +70,7 @@ func (im *policiesImport) importTagPolicies() {
 		what := "tag policy " + p.Name
 		content := prettyDocument(p.Content)
 		if problems := policy.Lint("", content, policy.TagPolicy); len(problems) > 0 {
-			msgs := make([]string, len(problems))
-			for i, prob := range problems {
-				msgs[i] = prob.Error()
-			}
-			im.Warnf("%s cannot be in the spec, which refuses it (%s); it is left out: %s",
-				what, strings.Join(msgs, "; "), leftOutFate(p, "deleting"))
+			warnRefused(im.Import, what, problems, p)
 			continue
 		}
 		base := fileName(p.Name)
