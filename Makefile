@@ -22,6 +22,9 @@ venv:
 tools:
 	scripts/tools.sh
 
+# make test installed the moto server, so a test that cannot start it
+# fails instead of skipping (internal/testenv).
+test: export GROUNDWORK_REQUIRE_MOTO := 1
 test: venv tools
 	$(GO) vet ./...
 	@unformatted="$$(gofmt -l cmd internal)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
