@@ -39,6 +39,14 @@ type Check struct {
 	// passing for having seen nothing. A check of a layer names at least
 	// its layer; a core check names nothing.
 	Reads []string
+	// Needs says why the check cannot be judged on e at all, "" when it
+	// can: a check whose yardstick only the spec gives (which topic is the
+	// security topic, how many days a budget period has) returns the
+	// reason on an estate the spec does not describe. Such a check is not
+	// run; it is reported not evaluated with that reason
+	// (Result.Unjudged), never passed. A check without Needs is always
+	// judged. Like Run, it must be pure.
+	Needs func(e *estate.Estate) string
 	// Run returns the check's findings, setting only Resource and Message;
 	// Run (the package function) fills in the rest from the Check. It must
 	// be pure: no I/O, no AWS calls, no mutation of the estate.

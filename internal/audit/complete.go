@@ -17,7 +17,8 @@ const (
 	// may also be not evaluated in places (Result.NotEvaluated).
 	StatusFailed Status = "failed"
 	// StatusNotEvaluated: the check found nothing, but what it reads was
-	// not read somewhere, so it cannot be said to pass.
+	// not read somewhere, or it could not be judged on this estate at all
+	// (Result.Unjudged), so it cannot be said to pass.
 	StatusNotEvaluated Status = "not_evaluated"
 )
 
@@ -55,12 +56,13 @@ func (r Result) Complete() bool { return len(r.Unread) == 0 }
 
 // Status says what became of the check with ID id: failed when it has a
 // finding that is not suppressed, else not evaluated when something it
-// reads was not read, else passed.
+// reads was not read or it could not be judged (Result.Unjudged), else
+// passed.
 func (r Result) Status(id string) Status {
 	if slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.CheckID == id }) {
 		return StatusFailed
 	}
-	if len(r.NotEvaluated[id]) > 0 {
+	if len(r.NotEvaluated[id]) > 0 || r.Unjudged[id] != "" {
 		return StatusNotEvaluated
 	}
 	return StatusPassed

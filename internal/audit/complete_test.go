@@ -65,3 +65,39 @@ func TestRunWithoutUnreadIsComplete(t *testing.T) {
 		t.Errorf("a layer the plan could not compare leaves drift %s", r.Status("GW-DRF-001"))
 	}
 }
+
+// A check that cannot be judged on the estate (Check.Needs) is not run
+// and is not evaluated, with its reason, whatever its Run would say; it
+// leaves the audit complete, since nothing went unread.
+func TestNeedsKeepsAnUnjudgeableCheckFromPassing(t *testing.T) {
+	fires := func(*estate.Estate) []audit.Finding { return []audit.Finding{{Resource: "x"}} }
+	noSpec := func(e *estate.Estate) string {
+		if e.HomeRegion == "" {
+			return "the home Region is named in foundation.yaml"
+		}
+		return ""
+	}
+	cs := []audit.Check{
+		{ID: "GW-T-001", Needs: noSpec, Run: fires},
+		{ID: "GW-T-002", Run: fires},
+	}
+	r := audit.RunChecks(cs, estate.New(), nil)
+	if got := r.Status("GW-T-001"); got != audit.StatusNotEvaluated {
+		t.Errorf("Status(GW-T-001) = %s, want not evaluated", got)
+	}
+	if r.Unjudged["GW-T-001"] != "the home Region is named in foundation.yaml" {
+		t.Errorf("Unjudged = %v", r.Unjudged)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].CheckID != "GW-T-002" || !r.Complete() {
+		t.Errorf("findings %+v, complete %v; want GW-T-002's alone, complete", r.Findings, r.Complete())
+	}
+	if ev, not := r.Evaluated(); ev != 1 || not != 1 {
+		t.Errorf("Evaluated = %d, %d; want 1, 1", ev, not)
+	}
+
+	e := estate.New()
+	e.HomeRegion = "eu-west-1"
+	if r := audit.RunChecks(cs, e, nil); len(r.Findings) != 2 || r.Unjudged != nil {
+		t.Errorf("with a home Region: findings %+v, unjudged %v; want both checks judged", r.Findings, r.Unjudged)
+	}
+}

@@ -6,4 +6,5 @@ var (
 	Summarise    = summarise
 	StageWords   = stageWords
 	CheckDrift   = checkDrift
+	RunChecks    = runChecks
 )

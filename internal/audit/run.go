@@ -26,6 +26,10 @@ type Result struct {
 	// (Check.Reads): where they are, the check was not evaluated. A check
 	// missing from it was evaluated everywhere.
 	NotEvaluated map[string][]inventory.Unread
+	// Unjudged holds, by check ID, why a check could not be judged on this
+	// estate at all (Check.Needs): it was not run. Unlike NotEvaluated, it
+	// says nothing of what was read, so it leaves the audit Complete.
+	Unjudged map[string]string `json:",omitempty"`
 }
 
 // Run runs every registered check over the estate, which lacks what
@@ -34,12 +38,25 @@ type Result struct {
 // I/O, and the estate is not modified. A nil estate is audited as an
 // empty one.
 func Run(e *estate.Estate, unread ...inventory.Unread) Result {
+	return runChecks(Checks(), e, unread)
+}
+
+// runChecks is Run over the checks cs, sorted by ID.
+func runChecks(cs []Check, e *estate.Estate, unread []inventory.Unread) Result {
 	if e == nil {
 		e = estate.New()
 	}
-	cs := Checks()
 	r := Result{Checks: cs}
 	for _, c := range cs {
+		if c.Needs != nil {
+			if why := c.Needs(e); why != "" {
+				if r.Unjudged == nil {
+					r.Unjudged = map[string]string{}
+				}
+				r.Unjudged[c.ID] = why
+				continue
+			}
+		}
 		r.Findings = append(r.Findings, RunCheck(c, e)...)
 	}
 	SortFindings(r.Findings)

@@ -34,6 +34,13 @@ type Layer struct {
 	// spec). Surveys run at the same time as each other, after every
 	// Read. A layer without Survey is read by the audit as plan reads it.
 	Survey func(ctx context.Context, r inventory.Reader, scope estate.Scope, desired, actual *estate.Estate) error
+	// SurveyAfter names the layers whose Survey must have finished before
+	// this layer's starts: those whose part of actual it reads to know
+	// where to look (the log groups of the trails the logging layer found).
+	// The other surveys still run at the same time. A name that is not a
+	// registered layer with a Survey is a programming error (Survey
+	// panics).
+	SurveyAfter []string
 	// Forget removes the layer from an estate: what a failed read leaves,
 	// so that its checks say nothing, and what a plan made from a wider
 	// read (the audit's) must not see.

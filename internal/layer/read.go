@@ -44,7 +44,8 @@ func inLayer(r inventory.Reader, name string) inventory.Reader {
 
 // Survey reads what the audit needs: first, in order, every layer without
 // a Survey that desired asks for, as plan reads it; then every layer's
-// Survey at the same time. Each Survey writes only its own layer of the
+// Survey at the same time, save that a layer waits for the surveys it
+// names in SurveyAfter. Each Survey writes only its own layer of the
 // estate and calls other APIs than the rest in the main, so their
 // throttling budgets hardly overlap. A failure is reported to r.Warn (which
 // must be set) as Read reports it and forgets the layer: its checks are
@@ -67,12 +68,25 @@ func Survey(ctx context.Context, r inventory.Reader, scope estate.Scope, desired
 	if progress != nil {
 		r.Progress = func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); progress(format, args...) }
 	}
+	// Each survey closes its channel when done; one that must follow
+	// others (SurveyAfter) waits on theirs first.
+	done := map[string]chan struct{}{}
+	for _, l := range All() {
+		if l.Survey != nil {
+			done[l.Name] = make(chan struct{})
+		}
+	}
+	checkSurveyOrder(done)
 	var wg sync.WaitGroup
 	for _, l := range All() {
 		if l.Survey == nil {
 			continue
 		}
 		wg.Go(func() {
+			defer close(done[l.Name])
+			for _, after := range l.SurveyAfter {
+				<-done[after]
+			}
 			if err := l.Survey(ctx, inLayer(r, l.Name), scope, desired, actual); err != nil {
 				l.Forget(actual)
 				r.Warn(inventory.InLayer(l.Name, err))
@@ -94,4 +108,41 @@ func PlanView(actual *estate.Estate, names []string) *estate.Estate {
 		}
 	}
 	return &v
+}
+
+// checkSurveyOrder panics on a programming error in SurveyAfter: a name
+// that is not another layer with a Survey, or a cycle, which would leave
+// the surveys in it waiting for each other for ever.
+func checkSurveyOrder(surveyed map[string]chan struct{}) {
+	after := map[string][]string{}
+	for _, l := range All() {
+		for _, a := range l.SurveyAfter {
+			if surveyed[a] == nil || a == l.Name || surveyed[l.Name] == nil {
+				panic(fmt.Sprintf("layer: %s surveys after %q, which is not another layer with a Survey", l.Name, a))
+			}
+		}
+		after[l.Name] = l.SurveyAfter
+	}
+	const (
+		visiting = 1
+		visited  = 2
+	)
+	state := map[string]int{}
+	var visit func(name string, path []string)
+	visit = func(name string, path []string) {
+		switch state[name] {
+		case visiting:
+			panic(fmt.Sprintf("layer: surveys wait for each other in a cycle: %v", append(path, name)))
+		case visited:
+			return
+		}
+		state[name] = visiting
+		for _, a := range after[name] {
+			visit(a, append(path, name))
+		}
+		state[name] = visited
+	}
+	for name := range after {
+		visit(name, nil)
+	}
 }
