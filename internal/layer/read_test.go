@@ -64,9 +64,13 @@ func surveyOnly(t *testing.T, r inventory.Reader) {
 func TestSurveyOrderRefusesACycle(t *testing.T) {
 	ch := func() chan struct{} { return make(chan struct{}) }
 	Register(Layer{Name: "zz-cycle-a", SurveyAfter: []string{"zz-cycle-b"}, Forget: func(*estate.Estate) {},
-		Survey: func(context.Context, inventory.Reader, estate.Scope, *estate.Estate, *estate.Estate) error { return nil }})
+		Survey: func(context.Context, inventory.Reader, estate.Scope, *estate.Estate, *estate.Estate) error {
+			return nil
+		}})
 	Register(Layer{Name: "zz-cycle-b", SurveyAfter: []string{"zz-cycle-a"}, Forget: func(*estate.Estate) {},
-		Survey: func(context.Context, inventory.Reader, estate.Scope, *estate.Estate, *estate.Estate) error { return nil }})
+		Survey: func(context.Context, inventory.Reader, estate.Scope, *estate.Estate, *estate.Estate) error {
+			return nil
+		}})
 	defer func() {
 		registry.Lock()
 		delete(registry.byName, "zz-cycle-a")
