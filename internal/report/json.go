@@ -72,13 +72,19 @@ type jsonRunCheck struct {
 	// NotEvaluated are the parts not read that kept the check from being
 	// evaluated, where they are; [] when it was evaluated everywhere.
 	NotEvaluated []jsonUnread `json:"not_evaluated"`
+	// Unjudged says why the check could not be judged on this estate at
+	// all (audit.Result.Unjudged); "" when it was judged.
+	Unjudged string `json:"unjudged"`
 }
 
 type jsonCompleteness struct {
-	Complete     bool         `json:"complete"`
-	Evaluated    int          `json:"evaluated"`
-	NotEvaluated int          `json:"not_evaluated"`
-	Unread       []jsonUnread `json:"unread"`
+	Complete     bool `json:"complete"`
+	Evaluated    int  `json:"evaluated"`
+	NotEvaluated int  `json:"not_evaluated"`
+	// Unjudged counts the checks not evaluated because they could not be
+	// judged on this estate at all; they leave the audit complete.
+	Unjudged int          `json:"unjudged"`
+	Unread   []jsonUnread `json:"unread"`
 }
 
 // jsonUnread is a part of the estate that could not be read.
@@ -105,6 +111,7 @@ type jsonFinding struct {
 	Title       string              `json:"title"`
 	Resource    string              `json:"resource"`
 	Account     string              `json:"account"`
+	AccountName string              `json:"account_name"`
 	Region      string              `json:"region"`
 	Message     string              `json:"message"`
 	Remediation string              `json:"remediation"`
@@ -141,14 +148,16 @@ func (j JSON) Write(w io.Writer, r audit.Result) error {
 			Total: len(fs), Suppressed: len(r.Suppressed),
 		},
 		Checks:     []jsonRunCheck{},
-		Findings:   jsonFindings(fs),
-		Suppressed: jsonFindings(sorted(r.Suppressed)),
+		Findings:   jsonFindings(fs, j.Meta.AccountNames),
+		Suppressed: jsonFindings(sorted(r.Suppressed), j.Meta.AccountNames),
 		Notices:    []jsonNotice{},
 	}
 	evaluated, notEvaluated := r.Evaluated()
-	doc.Completeness = jsonCompleteness{Complete: r.Complete(), Evaluated: evaluated, NotEvaluated: notEvaluated, Unread: jsonUnreads(r.Unread)}
+	doc.Completeness = jsonCompleteness{Complete: r.Complete(), Evaluated: evaluated, NotEvaluated: notEvaluated,
+		Unjudged: len(unjudged(r)), Unread: jsonUnreads(r.Unread)}
 	for _, c := range checksOf(r) {
-		doc.Checks = append(doc.Checks, jsonRunCheck{jsonCheck: toJSONCheck(c), Status: r.Status(c.ID), NotEvaluated: jsonUnreads(r.NotEvaluated[c.ID])})
+		doc.Checks = append(doc.Checks, jsonRunCheck{jsonCheck: toJSONCheck(c), Status: r.Status(c.ID),
+			NotEvaluated: jsonUnreads(r.NotEvaluated[c.ID]), Unjudged: r.Unjudged[c.ID]})
 	}
 	for _, nt := range r.Notices {
 		doc.Notices = append(doc.Notices, jsonNotice{Kind: nt.Kind, Message: nt.Message, Suppression: toJSONSuppression(nt.Suppression)})
@@ -183,12 +192,12 @@ func WriteCatalogueJSON(w io.Writer, cs []audit.Check, sum audit.CatalogueSummar
 	return enc.Encode(out)
 }
 
-func jsonFindings(fs []audit.Finding) []jsonFinding {
+func jsonFindings(fs []audit.Finding, names map[string]string) []jsonFinding {
 	out := make([]jsonFinding, 0, len(fs))
 	for _, f := range fs {
 		jf := jsonFinding{
 			CheckID: f.CheckID, Severity: f.Severity, Title: f.Title, Resource: f.Resource,
-			Account: f.Account, Region: f.Region, Message: f.Message, Remediation: f.Remediation,
+			Account: f.Account, AccountName: names[f.Account], Region: f.Region, Message: f.Message, Remediation: f.Remediation,
 			Guidance: audit.ParseGuidance(f.Guidance), Controls: nonNil(f.Controls),
 		}
 		if f.Suppression != nil {

@@ -13,9 +13,10 @@ import (
 // reports: a test suite per check that ran, a test case per resource the
 // check found something on (failed, or skipped when suppressed), a
 // skipped case for each part not read that kept the check from being
-// evaluated (its message the cause), and one passing case, named after
-// the check's title, only for a check evaluated everywhere with nothing to
-// report.
+// evaluated (its message the cause), a skipped case for a check that
+// could not be judged on this estate at all (its message the reason), and
+// one passing case, named after the check's title, only for a check
+// evaluated everywhere with nothing to report.
 type JUnit struct{ Meta Meta }
 
 var _ Writer = JUnit{}
@@ -90,6 +91,13 @@ func (j JUnit) Write(w io.Writer, r audit.Result) error {
 			s.Cases = append(s.Cases, junitCase{
 				Classname: c.ID, Name: "not evaluated: " + u.Read + " (" + u.Place() + ")",
 				Skipped: &junitSkipped{Message: "not evaluated: " + u.Read + " (" + u.Place() + ") could not be read: " + u.Cause()},
+			})
+			s.Skipped++
+		}
+		if why := r.Unjudged[c.ID]; why != "" {
+			s.Cases = append(s.Cases, junitCase{
+				Classname: c.ID, Name: "not evaluated: cannot be judged on this estate",
+				Skipped: &junitSkipped{Message: "not evaluated: " + why},
 			})
 			s.Skipped++
 		}

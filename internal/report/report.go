@@ -29,7 +29,28 @@ type Meta struct {
 	Generated time.Time
 	// Color turns on ANSI colour in the text format; other formats ignore it.
 	Color bool
+	// Width is the column the text format wraps at; 0 means DefaultWidth.
+	// Other formats ignore it.
+	Width int
+	// AccountNames names accounts by ID, so that the reports people read
+	// show a name beside each account ID; nil names none.
+	AccountNames map[string]string
+	// Locate, when set, says where the spec declares what a finding is
+	// about; SARIF points its results there. Nil locates nothing.
+	Locate Locator
+	// SpecRoot is the root of the repository the spec is in, absolute,
+	// or "" when it is in none: SARIF then names the spec relative to it
+	// (see SpecArtifact).
+	SpecRoot string
 }
+
+// DefaultWidth is where the text format wraps when Meta.Width is not set:
+// what it prints to a file or a pipe, and so what tests and CI see.
+const DefaultWidth = 100
+
+// minWidth keeps the text report readable on a very narrow terminal:
+// below it, wrapping would leave a word or two per line.
+const minWidth = 60
 
 // format is one output format: its name and how to build its writer.
 type format struct {

@@ -20,8 +20,26 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// meta is the run every golden file describes.
-var meta = Meta{Version: "v1.2.3", Spec: "foundation.yaml", Generated: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
+// meta is the run every golden file describes: the spec declares the
+// log-archive account and the Workloads OU (goldenLocate), and names three
+// accounts.
+var meta = Meta{
+	Version: "v1.2.3", Spec: "foundation.yaml", Generated: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC),
+	AccountNames: map[string]string{"111111111111": "log-archive", "222222222222": "audit", "777777777777": "data"},
+	Locate:       goldenLocate,
+}
+
+// goldenLocate is a spec that declares the log-archive account at line 14
+// and the Workloads OU at line 8, and nothing else the fixtures name.
+func goldenLocate(f audit.Finding, _ audit.Check) (SpecLocation, bool) {
+	switch {
+	case strings.HasPrefix(f.Resource, "account/111111111111"):
+		return SpecLocation{Path: "accounts.log-archive", Line: 14, Column: 3}, true
+	case f.Resource == "ou/Root/Workloads":
+		return SpecLocation{Path: "units.Workloads", Line: 8, Column: 3}, true
+	}
+	return SpecLocation{}, false
+}
 
 // The checks of the fixtures, built here so that the golden files do not
 // change when the registered checks do.
@@ -83,6 +101,7 @@ var results = map[string]audit.Result{
 		finding(chkUnderRoot, "333333333333", "", "account/333333333333 (identity-center)", "member account sits directly under the root"),
 	}},
 	"incomplete": incomplete(),
+	"unjudged":   unjudgedResult(),
 	"findings": {
 		Checks: allChecks,
 		Findings: []audit.Finding{
@@ -129,6 +148,21 @@ func incomplete() audit.Result {
 			Message: "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: sts:AssumeRole & <more>"},
 	})
 	return r
+}
+
+// unjudgedResult is a complete audit in which two checks could not be
+// judged at all, for want of a spec, and one failed.
+func unjudgedResult() audit.Result {
+	return audit.Result{
+		Checks: allChecks,
+		Findings: []audit.Finding{
+			finding(chkUnderRoot, "333333333333", "", "account/333333333333 (identity-center)", "member account sits directly under the root"),
+		},
+		Unjudged: map[string]string{
+			chkBudget.ID:      "needs the spec's billing.budget: how much a month is too much is the spec's to say",
+			chkEnvironment.ID: "needs the spec's accounts: without them no account is known to be a workload account",
+		},
+	}
 }
 
 func withSuppression(f audit.Finding, s audit.Suppression) audit.Finding {

@@ -19,14 +19,17 @@ import (
 
 // SARIF renders the result as a SARIF 2.1.0 log that GitHub code scanning
 // accepts: one run, a rule per check that ran, a result per finding
-// (suppressed findings included, marked with their suppression). Findings
-// concern AWS resources, not lines of code, so every result points at line
-// 1 of the spec (Meta.Spec, or foundation.yaml) and names the resource as a
-// logical location. The run's one invocation says whether the audit read
-// everything: an incomplete one is not executionSuccessful, and each part
-// not read is a tool execution notification with its cause and the checks
-// it kept from being evaluated. docs/report-formats.md describes the
-// mapping.
+// (suppressed findings included, marked with their suppression). A result
+// about something the spec declares (Meta.Locate: an account, an OU, a
+// policy, a section) points at the line of foundation.yaml that declares
+// it; every result names where it is in AWS as logical locations: the
+// resource, the account (ID, and name when known) and the Region. The
+// run's one invocation says whether the audit read everything: an
+// incomplete one is not executionSuccessful, and each part not read is a
+// tool execution notification with its cause and the checks it kept from
+// being evaluated; each check that could not be judged on this estate at
+// all is a tool configuration notification with the reason.
+// docs/report-formats.md describes the mapping.
 type SARIF struct{ Meta Meta }
 
 var _ Writer = SARIF{}
@@ -41,6 +44,9 @@ const (
 	fingerprintKey = "groundworkFinding/v1"
 	// defaultSpec is the artifact results point at when no spec was given.
 	defaultSpec = "foundation.yaml"
+	// srcRoot is the base a repository-relative artifact URI is relative
+	// to, as GitHub code scanning and CodeQL name it.
+	srcRoot = "%SRCROOT%"
 )
 
 // securitySeverity is GitHub's "security-severity" score per severity:
@@ -74,14 +80,21 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
+	Tool               sarifTool                    `json:"tool"`
+	OriginalURIBaseIDs map[string]sarifArtifactBase `json:"originalUriBaseIds,omitempty"`
+	Invocations        []sarifInvocation            `json:"invocations"`
+	Results            []sarifResult                `json:"results"`
+}
+
+// sarifArtifactBase is where a uriBaseId points: the repository's root.
+type sarifArtifactBase struct {
+	URI string `json:"uri"`
 }
 
 type sarifInvocation struct {
-	ExecutionSuccessful        bool                `json:"executionSuccessful"`
-	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	ExecutionSuccessful            bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications     []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+	ToolConfigurationNotifications []sarifUnjudged     `json:"toolConfigurationNotifications,omitempty"`
 }
 
 // sarifNotification is a part of the estate the audit could not read.
@@ -89,6 +102,25 @@ type sarifNotification struct {
 	Level      string                 `json:"level"`
 	Message    sarifText              `json:"message"`
 	Properties sarifNotificationProps `json:"properties"`
+}
+
+// sarifUnjudged is a check that could not be judged on this estate at
+// all: not evaluated, for a reason that is no failure to read.
+type sarifUnjudged struct {
+	Level          string            `json:"level"`
+	Message        sarifText         `json:"message"`
+	AssociatedRule sarifRuleRef      `json:"associatedRule"`
+	Properties     sarifUnjudgedProp `json:"properties"`
+}
+
+type sarifRuleRef struct {
+	ID    string `json:"id"`
+	Index int    `json:"index"`
+}
+
+type sarifUnjudgedProp struct {
+	Status string `json:"status"`
+	Reason string `json:"reason"`
 }
 
 type sarifNotificationProps struct {
@@ -153,7 +185,7 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
-	PhysicalLocation sarifPhysical  `json:"physicalLocation"`
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations"`
 }
 
@@ -163,15 +195,22 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
 }
 
 type sarifRegion struct {
-	StartLine int `json:"startLine"`
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
 }
 
+// sarifLogical is where a finding is in AWS: the resource, the account
+// or the Region. Accounts and Regions are kind "namespace": they hold
+// resources as a namespace holds names.
 type sarifLogical struct {
+	Name               string `json:"name"`
 	FullyQualifiedName string `json:"fullyQualifiedName"`
+	DecoratedName      string `json:"decoratedName,omitempty"`
 	Kind               string `json:"kind"`
 }
 
@@ -182,28 +221,48 @@ type sarifSuppression struct {
 }
 
 // sarifResultProps carries where a finding is, for viewers that show a
-// result's property bag.
+// result's property bag: the account and Region, and the field path of
+// the spec the result points at.
 type sarifResultProps struct {
-	Account string `json:"account,omitempty"`
-	Region  string `json:"region,omitempty"`
+	Account     string `json:"account,omitempty"`
+	AccountName string `json:"accountName,omitempty"`
+	Region      string `json:"region,omitempty"`
+	SpecPath    string `json:"specPath,omitempty"`
 }
 
 // Write implements Writer.
 func (s SARIF) Write(w io.Writer, r audit.Result) error {
 	checks := checksOf(r)
 	index := make(map[string]int, len(checks))
+	byID := make(map[string]audit.Check, len(checks))
 	rules := make([]sarifRule, 0, len(checks))
 	for i, c := range checks {
-		index[c.ID] = i
+		index[c.ID], byID[c.ID] = i, c
 		rules = append(rules, sarifRuleFor(c))
 	}
-	uri := artifactURI(s.Meta.Spec)
+	artifact := s.artifact()
+	result := func(f audit.Finding) sarifResult {
+		res := sarifResultFor(f, index[f.CheckID], s.Meta.AccountNames)
+		if s.Meta.Locate == nil {
+			return res
+		}
+		if loc, ok := s.Meta.Locate(f, byID[f.CheckID]); ok && loc.Line > 0 {
+			res.Locations[0].PhysicalLocation = &sarifPhysical{
+				ArtifactLocation: artifact, Region: sarifRegion{StartLine: loc.Line, StartColumn: loc.Column},
+			}
+			if res.Properties == nil {
+				res.Properties = &sarifResultProps{}
+			}
+			res.Properties.SpecPath = loc.Path
+		}
+		return res
+	}
 	results := []sarifResult{}
 	for _, f := range sorted(r.Findings) {
-		results = append(results, sarifResultFor(f, index[f.CheckID], uri))
+		results = append(results, result(f))
 	}
 	for _, f := range sorted(r.Suppressed) {
-		res := sarifResultFor(f, index[f.CheckID], uri)
+		res := result(f)
 		sup := sarifSuppression{Kind: "external", Status: "accepted"}
 		if f.Suppression != nil {
 			sup.Justification = f.Suppression.Reason
@@ -211,21 +270,54 @@ func (s SARIF) Write(w io.Writer, r audit.Result) error {
 		res.Suppressions = []sarifSuppression{sup}
 		results = append(results, res)
 	}
-	doc := sarifLog{
-		Schema:  sarifSchema,
-		Version: sarifVersion,
-		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{
-				Name: "groundwork", Version: s.Meta.Version, InformationURI: informationURI, Rules: rules,
-			}},
-			Invocations: []sarifInvocation{sarifInvocationOf(r)},
-			Results:     results,
-		}},
+	inv := sarifInvocationOf(r)
+	for _, id := range unjudged(r) {
+		inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications, sarifUnjudged{
+			Level:          "note",
+			Message:        sarifText{Text: id + " not evaluated: " + r.Unjudged[id]},
+			AssociatedRule: sarifRuleRef{ID: id, Index: index[id]},
+			Properties:     sarifUnjudgedProp{Status: string(audit.StatusNotEvaluated), Reason: r.Unjudged[id]},
+		})
 	}
+	run := sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{
+			Name: "groundwork", Version: s.Meta.Version, InformationURI: informationURI, Rules: rules,
+		}},
+		Invocations: []sarifInvocation{inv},
+		Results:     results,
+	}
+	if artifact.URIBaseID != "" {
+		run.OriginalURIBaseIDs = map[string]sarifArtifactBase{srcRoot: {URI: dirURI(s.Meta.SpecRoot)}}
+	}
+	doc := sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
+}
+
+// artifact is the spec as results point at it: relative to the root of
+// its repository when it is in one (Meta.SpecRoot), else as given.
+func (s SARIF) artifact() sarifArtifact {
+	if s.Meta.SpecRoot != "" && filepath.IsAbs(s.Meta.Spec) {
+		if rel, err := filepath.Rel(s.Meta.SpecRoot, s.Meta.Spec); err == nil && filepath.IsLocal(rel) {
+			return sarifArtifact{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: srcRoot}
+		}
+	}
+	return sarifArtifact{URI: artifactURI(s.Meta.Spec)}
+}
+
+// dirURI is the file: URI of a directory, ending in a slash as SARIF
+// requires of a base URI.
+func dirURI(dir string) string {
+	p := filepath.ToSlash(filepath.Clean(dir))
+	if !strings.HasPrefix(p, "/") { // a Windows drive path: C:/x
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }
 
 // sarifInvocationOf says whether the audit read everything, and what it
@@ -301,22 +393,46 @@ func sarifHelpFor(c audit.Check) sarifHelp {
 	return sarifHelp{Text: text.String(), Markdown: md.String()}
 }
 
-func sarifResultFor(f audit.Finding, ruleIndex int, uri string) sarifResult {
+func sarifResultFor(f audit.Finding, ruleIndex int, names map[string]string) sarifResult {
 	res := sarifResult{
-		RuleID:    f.CheckID,
-		RuleIndex: ruleIndex,
-		Level:     sarifLevel(f.Severity),
-		Message:   sarifText{Text: f.Resource + ": " + f.Message},
-		Locations: []sarifLocation{{
-			PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri}, Region: sarifRegion{StartLine: 1}},
-			LogicalLocations: []sarifLogical{{FullyQualifiedName: f.Resource, Kind: "resource"}},
-		}},
+		RuleID:              f.CheckID,
+		RuleIndex:           ruleIndex,
+		Level:               sarifLevel(f.Severity),
+		Message:             sarifText{Text: f.Resource + ": " + f.Message},
+		Locations:           []sarifLocation{{LogicalLocations: sarifLogicalOf(f, names)}},
 		PartialFingerprints: map[string]string{fingerprintKey: fingerprint(f)},
 	}
 	if f.Account != "" || f.Region != "" {
-		res.Properties = &sarifResultProps{Account: f.Account, Region: f.Region}
+		res.Properties = &sarifResultProps{Account: f.Account, AccountName: names[f.Account], Region: f.Region}
 	}
 	return res
+}
+
+// sarifLogicalOf names where a finding is in AWS, innermost first: the
+// resource, qualified by account and Region, then the Region, then the
+// account with its name.
+func sarifLogicalOf(f audit.Finding, names map[string]string) []sarifLogical {
+	var scope []string
+	// A resource that names its account ("account/111111111111 (name)")
+	// needs no account before it.
+	if f.Account != "" && !strings.Contains(f.Resource, f.Account) {
+		scope = append(scope, f.Account)
+	}
+	if f.Region != "" {
+		scope = append(scope, f.Region)
+	}
+	out := []sarifLogical{{Name: f.Resource, FullyQualifiedName: strings.Join(append(slices.Clone(scope), f.Resource), "/"), Kind: "resource"}}
+	if f.Region != "" {
+		out = append(out, sarifLogical{Name: f.Region, FullyQualifiedName: strings.Join(scope, "/"), Kind: "namespace"})
+	}
+	if f.Account != "" {
+		acct := sarifLogical{Name: f.Account, FullyQualifiedName: f.Account, Kind: "namespace"}
+		if names[f.Account] != "" {
+			acct.DecoratedName = accountLabel(names, f.Account)
+		}
+		out = append(out, acct)
+	}
+	return out
 }
 
 // fingerprint identifies a finding across runs by what it is about, not by

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
 )
@@ -29,11 +30,15 @@ import (
 //	7 checks run
 //
 // An incomplete audit (audit.Result.Complete) opens with a banner naming
-// what could not be read and why, lists after the summary which checks
-// each part kept from being evaluated, and ends "94 checks run: 64
-// evaluated, 30 not evaluated".
+// what could not be read and why, and lists after the summary which checks
+// each part kept from being evaluated. Checks that could not be judged on
+// this estate at all (audit.Result.Unjudged) are listed with the reason,
+// under a heading of their own. Whenever a check was not evaluated, the
+// report ends "94 checks run: 64 evaluated, 30 not evaluated".
 //
-// With Meta.Color the severity names are coloured with ANSI escapes.
+// Text wraps at Meta.Width columns (DefaultWidth when unset); a word
+// longer than a line, such as an ARN, is never broken. With Meta.Color
+// the severity names are coloured with ANSI escapes.
 type Text struct{ Meta Meta }
 
 var _ Writer = Text{}
@@ -52,6 +57,7 @@ const ansiReset = "\x1b[0m"
 // Write implements Writer.
 func (t Text) Write(w io.Writer, r audit.Result) error {
 	bw := bufio.NewWriter(w)
+	width := t.width()
 	fs := sorted(r.Findings)
 	if !r.Complete() {
 		t.banner(bw, r)
@@ -64,15 +70,16 @@ func (t Text) Write(w io.Writer, r audit.Result) error {
 			fmt.Fprintln(bw, t.severity(f.Severity, strings.ToUpper(f.Severity.String())))
 		}
 		if i == 0 || f.Severity != fs[i-1].Severity || f.CheckID != fs[i-1].CheckID {
-			fmt.Fprintf(bw, "\n  %s  %s\n", f.CheckID, f.Title)
+			head := "  " + f.CheckID + "  "
+			fmt.Fprintf(bw, "\n%s%s\n", head, wrapText(f.Title, width, len(head), len(head)))
 		}
-		fmt.Fprintf(bw, "    %s\n", where(f))
-		fmt.Fprintf(bw, "      %s\n", indent(f.Message, 6))
+		fmt.Fprintf(bw, "    %s\n", wrapText(t.where(f), width, 4, 6))
+		fmt.Fprintf(bw, "      %s\n", wrapText(f.Message, width, 6, 6))
 		// The fix is the check's: say it once, after the group's last
 		// finding, unless a finding carries its own.
 		last := i == len(fs)-1 || fs[i+1].Severity != f.Severity || fs[i+1].CheckID != f.CheckID
 		if f.Remediation != "" && (last || fs[i+1].Remediation != f.Remediation) {
-			fmt.Fprintf(bw, "    fix: %s\n", indent(f.Remediation, 4))
+			fmt.Fprintf(bw, "    fix: %s\n", wrapText(f.Remediation, width, 9, 9))
 		}
 	}
 	if len(fs) > 0 {
@@ -81,37 +88,49 @@ func (t Text) Write(w io.Writer, r audit.Result) error {
 
 	n := counts(fs)
 	fmt.Fprintln(bw, "Summary")
-	width := len("suppressed")
+	col := len("suppressed")
 	for _, s := range audit.Severities() {
-		fmt.Fprintf(bw, "  %s  %5d\n", t.severity(s, fmt.Sprintf("%-*s", width, s)), n[s])
+		fmt.Fprintf(bw, "  %s  %5d\n", t.severity(s, fmt.Sprintf("%-*s", col, s)), n[s])
 	}
-	fmt.Fprintf(bw, "  %-*s  %5d\n", width, "total", len(fs))
-	fmt.Fprintf(bw, "  %-*s  %5d\n", width, "suppressed", len(r.Suppressed))
+	fmt.Fprintf(bw, "  %-*s  %5d\n", col, "total", len(fs))
+	fmt.Fprintf(bw, "  %-*s  %5d\n", col, "suppressed", len(r.Suppressed))
 
 	if len(r.Suppressed) > 0 {
 		fmt.Fprintln(bw, "\nSuppressed")
 		for _, f := range sorted(r.Suppressed) {
-			fmt.Fprintf(bw, "  %s  %s  %s\n", f.CheckID, f.Resource, suppressionText(f.Suppression))
+			head := "  " + f.CheckID + "  " + f.Resource + "  "
+			fmt.Fprintf(bw, "%s%s\n", head, wrapText(suppressionText(f.Suppression), width, utf8.RuneCountInString(head), 4))
 		}
 	}
 	if len(r.Notices) > 0 {
 		fmt.Fprintln(bw, "\nNotices")
 		for _, nt := range r.Notices {
-			fmt.Fprintf(bw, "  %-7s  %s\n", nt.Kind, indent(noticeText(nt), 11))
+			fmt.Fprintf(bw, "  %-7s  %s\n", nt.Kind, wrapText(noticeText(nt), width, 11, 11))
 		}
 	}
 
 	if !r.Complete() {
-		notEvaluatedText(bw, r)
+		notEvaluatedText(bw, r, width)
 	}
+	unjudgedText(bw, r, width)
 
 	fmt.Fprintf(bw, "\n%d %s run", len(r.Checks), plural(len(r.Checks), "check", "checks"))
-	if !r.Complete() {
-		evaluated, notEvaluated := r.Evaluated()
+	if evaluated, notEvaluated := r.Evaluated(); notEvaluated > 0 {
 		fmt.Fprintf(bw, ": %d evaluated, %d not evaluated", evaluated, notEvaluated)
 	}
 	fmt.Fprintln(bw)
 	return bw.Flush()
+}
+
+// width is the column the report wraps at.
+func (t Text) width() int {
+	switch {
+	case t.Meta.Width <= 0:
+		return DefaultWidth
+	case t.Meta.Width < minWidth:
+		return minWidth
+	}
+	return t.Meta.Width
 }
 
 // banner opens the report of an incomplete audit: what was not read and
@@ -123,16 +142,16 @@ func (t Text) banner(w io.Writer, r audit.Result) {
 	if t.Meta.Color {
 		head = severityColor[audit.Critical] + head + ansiReset
 	}
-	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, wrapText(head, t.width(), 0, 2))
 	for _, u := range r.Unread {
-		fmt.Fprintf(w, "  %s\n", indent(u.String(), 2))
+		fmt.Fprintf(w, "  %s\n", wrapText(u.String(), t.width(), 2, 4))
 	}
 	fmt.Fprintln(w)
 }
 
 // notEvaluatedText lists, for each part not read, the checks it kept from
 // being evaluated, and which of them failed elsewhere.
-func notEvaluatedText(w io.Writer, r audit.Result) {
+func notEvaluatedText(w io.Writer, r audit.Result, width int) {
 	fmt.Fprintln(w, "\nNot evaluated")
 	for _, u := range r.Unread {
 		var ids []string
@@ -150,27 +169,71 @@ func notEvaluatedText(w io.Writer, r audit.Result) {
 			fmt.Fprintln(w, "    no check reads it")
 			continue
 		}
-		fmt.Fprintf(w, "    %s\n", wrapWords(ids, 72, "    "))
+		fmt.Fprintf(w, "    %s\n", wrapText(strings.Join(ids, " "), width, 4, 4))
 	}
 }
 
-// wrapWords joins words with spaces into lines of at most width
-// characters, continuing each line after prefix.
-func wrapWords(words []string, width int, prefix string) string {
+// unjudgedText lists the checks that could not be judged on this estate
+// at all, each with the reason: not evaluated, as those above, but for
+// want of a yardstick rather than of something read.
+func unjudgedText(w io.Writer, r audit.Result, width int) {
+	ids := unjudged(r)
+	if len(ids) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nNot evaluated: cannot be judged on this estate")
+	col := 0
+	for _, id := range ids {
+		col = max(col, len(id))
+	}
+	for _, id := range ids {
+		fmt.Fprintf(w, "  %-*s  %s\n", col, id, wrapText(r.Unjudged[id], width, col+4, col+4))
+	}
+}
+
+// unjudged returns the IDs of the checks of r that could not be judged
+// (audit.Result.Unjudged), sorted.
+func unjudged(r audit.Result) []string {
+	var ids []string
+	for _, c := range checksOf(r) {
+		if r.Unjudged[c.ID] != "" {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// wrapText lays s out in lines of at most width columns, for a line that
+// already holds col columns: each new line starts with indent spaces. A
+// newline in s starts a new line, keeping the spaces that open it; runs
+// of spaces between words become one; a word longer than a line is not
+// broken.
+func wrapText(s string, width, col, indent int) string {
 	var b strings.Builder
-	n := 0
-	for i, word := range words {
+	pad := strings.Repeat(" ", indent)
+	n := col
+	for i, para := range strings.Split(s, "\n") {
 		if i > 0 {
-			if n+1+len(word) > width {
-				b.WriteString("\n" + prefix)
-				n = 0
-			} else {
+			b.WriteString("\n" + pad)
+			n = indent
+		}
+		lead := para[:len(para)-len(strings.TrimLeft(para, " "))]
+		b.WriteString(lead)
+		n += len(lead)
+		for j, word := range strings.Fields(para) {
+			wl := utf8.RuneCountInString(word)
+			switch {
+			case j == 0:
+			case n+1+wl > width:
+				b.WriteString("\n" + pad + lead)
+				n = indent + len(lead)
+			default:
 				b.WriteString(" ")
 				n++
 			}
+			b.WriteString(word)
+			n += wl
 		}
-		b.WriteString(word)
-		n += len(word)
 	}
 	return b.String()
 }
@@ -183,12 +246,17 @@ func (t Text) severity(s audit.Severity, text string) string {
 	return severityColor[s] + text + ansiReset
 }
 
-// where names a finding's resource, with its Region when it has one.
-func where(f audit.Finding) string {
-	if f.Region == "" {
-		return f.Resource
+// where names a finding's resource, with its Region when it has one, and
+// the account it is in when the resource does not already name it.
+func (t Text) where(f audit.Finding) string {
+	s := f.Resource
+	if f.Region != "" {
+		s += " [" + f.Region + "]"
 	}
-	return f.Resource + " [" + f.Region + "]"
+	if a := accountLabel(t.Meta.AccountNames, f.Account); f.Account != "" && !strings.Contains(f.Resource, f.Account) {
+		s += " in " + a
+	}
+	return s
 }
 
 // suppressionText says why and until when a finding is muted, and where.
@@ -219,14 +287,18 @@ func noticeText(n audit.Notice) string {
 	return text
 }
 
-// indent keeps continuation lines of a multi-line text under its first.
-func indent(s string, by int) string {
-	return strings.ReplaceAll(s, "\n", "\n"+strings.Repeat(" ", by))
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
 	return many
+}
+
+// accountLabel names an account by ID with its name beside it, "111111111111
+// (log-archive)", or by ID alone when names does not know it; "" for "".
+func accountLabel(names map[string]string, id string) string {
+	if name := names[id]; name != "" && id != "" {
+		return id + " (" + name + ")"
+	}
+	return id
 }
