@@ -215,8 +215,10 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 			Results []struct {
 				RuleID    string `json:"ruleId"`
 				Locations []struct {
+					// The first logical location is the resource, by
+					// name; its fullyQualifiedName adds account and Region.
 					LogicalLocations []struct {
-						FullyQualifiedName string `json:"fullyQualifiedName"`
+						Name string `json:"name"`
 					} `json:"logicalLocations"`
 				} `json:"locations"`
 			} `json:"results"`
@@ -230,7 +232,7 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	for _, r := range sarif.Runs[0].Results {
 		res := knownFinding{check: r.RuleID}
 		if len(r.Locations) > 0 && len(r.Locations[0].LogicalLocations) > 0 {
-			res.resource = r.Locations[0].LogicalLocations[0].FullyQualifiedName
+			res.resource = r.Locations[0].LogicalLocations[0].Name
 		}
 		results = append(results, res)
 	}

@@ -83,6 +83,7 @@ func TestPartialAuditSaysWhatWasNotEvaluated(t *testing.T) {
 			ID           string
 			Status       string
 			NotEvaluated []struct{ Read, Code string } `json:"not_evaluated"`
+			Unjudged     string
 		}
 		Findings []struct {
 			CheckID  string `json:"check_id"`
@@ -120,7 +121,7 @@ func TestPartialAuditSaysWhatWasNotEvaluated(t *testing.T) {
 	status := map[string]string{}
 	for _, ch := range doc.Checks {
 		status[ch.ID] = ch.Status
-		if ch.Status == "not_evaluated" && len(ch.NotEvaluated) == 0 {
+		if ch.Status == "not_evaluated" && len(ch.NotEvaluated) == 0 && ch.Unjudged == "" {
 			t.Errorf("%s is not evaluated without a reason", ch.ID)
 		}
 	}
