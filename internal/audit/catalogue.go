@@ -118,6 +118,10 @@ type CatalogueSummary struct {
 	// A check citing two documents counts under both, so the counts may
 	// add up to more than Checks.
 	ByGuidance []GuidanceCount `json:"by_guidance"`
+	// CIS is how the checks cover the CIS AWS Foundations Benchmark
+	// v3.0.0: how many of its recommendations a check judges, and which
+	// are left to a person, with why.
+	CIS CISCoverage `json:"cis"`
 }
 
 // SeverityCount is the number of checks of one severity.
@@ -136,7 +140,7 @@ type GuidanceCount struct {
 func Catalogue() CatalogueSummary { return summarise(Checks()) }
 
 func summarise(cs []Check) CatalogueSummary {
-	s := CatalogueSummary{Checks: len(cs)}
+	s := CatalogueSummary{Checks: len(cs), CIS: cisCoverage(cs)}
 	bySeverity := map[Severity]int{}
 	byDoc := map[string]int{}
 	for _, c := range cs {

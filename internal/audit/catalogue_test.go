@@ -238,7 +238,9 @@ func TestSummarise(t *testing.T) {
 		},
 		ByGuidance: []audit.GuidanceCount{{"000", 2}, {"002", 1}, {"003", 1}, {"004", 1}},
 	}
-	if got := audit.Summarise(cs); !reflect.DeepEqual(got, want) {
+	got := audit.Summarise(cs)
+	got.CIS = audit.CISCoverage{} // TestCISCoverage judges it
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("summarise = %+v, want %+v", got, want)
 	}
 }

@@ -7,4 +7,5 @@ var (
 	StageWords   = stageWords
 	CheckDrift   = checkDrift
 	RunChecks    = runChecks
+	CoverageOf   = cisCoverage
 )

@@ -58,9 +58,15 @@ func TestAuditListChecksText(t *testing.T) {
 		"\n" + itoa(len(cs)) + " checks\n",
 		"by severity: " + strings.Join(sev, ", ") + "\n",
 		"by guidance: 000 ",
+		"CIS v3.0.0: " + itoa(sum.CIS.Checked) + " of 62 recommendations judged by checks, " + itoa(sum.CIS.Manual) + " manual",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("--list-checks lacks %q:\n%s", want, out)
+		}
+	}
+	for _, c := range sum.CIS.ManualControls() {
+		if !strings.Contains(out, "  "+c.ID+" ") || !strings.Contains(out, c.Title+": "+c.Manual+"\n") {
+			t.Errorf("--list-checks does not say why CIS %s is manual:\n%s", c.ID, out)
 		}
 	}
 }
