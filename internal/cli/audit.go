@@ -164,10 +164,7 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 	res := audit.Run(actual, gaps...)
 	res.Suppress(sups, time.Now())
 
-	meta := report.Meta{Version: groundworkVersion(), Generated: time.Now().UTC()}
-	if f != nil {
-		meta.Spec = g.config
-	}
+	meta := reportMeta(g.config, f, actual, g.io.Out)
 	if err := writeReports(targets, meta, colorOK(g.io.Out), g.io.Out, res); err != nil {
 		return err
 	}

@@ -7,10 +7,51 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
+
+	"golang.org/x/term"
 
 	"github.com/groundwork-aws/groundwork/internal/audit"
+	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/report"
+	"github.com/groundwork-aws/groundwork/internal/spec"
 )
+
+// reportMeta is what the reports say about the run: the spec (f, read
+// from path; nil without one), which locates findings in it and, when it
+// is in a git repository, is named from the repository's root; the
+// accounts' names from the actual estate; and, for a text report on a
+// terminal, the terminal's width.
+func reportMeta(path string, f *spec.Foundation, actual *estate.Estate, stdout io.Writer) report.Meta {
+	m := report.Meta{Version: groundworkVersion(), Generated: time.Now().UTC(), Width: terminalWidth(stdout)}
+	if f != nil {
+		m.Spec = path
+		m.Locate = report.SpecLocator(f, actual)
+		m.SpecRoot = report.RepositoryRoot(path)
+	}
+	m.AccountNames = map[string]string{}
+	for _, a := range actual.Accounts {
+		if a.ID != "" && a.Name != "" {
+			m.AccountNames[a.ID] = a.Name
+		}
+	}
+	return m
+}
+
+// terminalWidth is the width of the terminal stdout is, or 0 (the text
+// report's default width) when it is not one: a file, a pipe or a test's
+// buffer, so that what is saved or compared does not depend on a window.
+func terminalWidth(stdout io.Writer) int {
+	f, ok := stdout.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
 
 // reportTarget is one report an audit writes: a format, and the file it
 // goes to ("" for stdout).
@@ -144,6 +185,9 @@ func writeReports(targets []reportTarget, m report.Meta, color bool, stdout io.W
 	for _, t := range targets {
 		meta := m
 		meta.Color = color && t.Path == ""
+		if t.Path != "" {
+			meta.Width = 0 // a file reads the same whatever the terminal
+		}
 		w, err := report.New(t.Format, meta)
 		if err != nil {
 			return err

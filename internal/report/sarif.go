@@ -297,10 +297,15 @@ func (s SARIF) Write(w io.Writer, r audit.Result) error {
 }
 
 // artifact is the spec as results point at it: relative to the root of
-// its repository when it is in one (Meta.SpecRoot), else as given.
+// its repository when it is in one (Meta.SpecRoot; a relative Meta.Spec
+// is taken from the working directory), else as given.
 func (s SARIF) artifact() sarifArtifact {
-	if s.Meta.SpecRoot != "" && filepath.IsAbs(s.Meta.Spec) {
-		if rel, err := filepath.Rel(s.Meta.SpecRoot, s.Meta.Spec); err == nil && filepath.IsLocal(rel) {
+	if s.Meta.SpecRoot != "" && s.Meta.Spec != "" {
+		spec, err := filepath.Abs(s.Meta.Spec)
+		if err != nil {
+			return sarifArtifact{URI: artifactURI(s.Meta.Spec)}
+		}
+		if rel, err := filepath.Rel(s.Meta.SpecRoot, spec); err == nil && filepath.IsLocal(rel) {
 			return sarifArtifact{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: srcRoot}
 		}
 	}

@@ -71,7 +71,7 @@ func Parse(name string, src []byte) (*Foundation, error) {
 		d.diags.sort()
 		return nil, d.diags
 	}
-	f.pos = d.pos
+	f.pos, f.keyPos = d.pos, d.keyPos
 	v := &Validator{f: f, d: d}
 	d.validating = true
 	written := func(path string) bool { _, ok := d.pos[path]; return ok }

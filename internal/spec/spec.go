@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"slices"
+	"strings"
+)
+
 // Version is the spec format this groundwork reads.
 const Version = 1
 
@@ -16,14 +21,35 @@ type Foundation struct {
 	Identity     Reserved            `yaml:"identity"`
 
 	// File is the path the spec was read from, for messages.
-	File string `yaml:"-"`
-	pos  map[string]Pos
+	File   string `yaml:"-"`
+	pos    map[string]Pos
+	keyPos map[string]Pos
 	// sections holds the registered sections by key; see Section.
 	sections map[string]Section
 }
 
 // Pos returns where a field path was written, or the zero Pos.
 func (f *Foundation) Pos(path string) Pos { return f.pos[path] }
+
+// KeyPos returns where the key of a field path was written: for
+// "accounts.log-archive", the line that declares the account, where Pos
+// gives the first field inside it. The zero Pos when the path was not
+// written.
+func (f *Foundation) KeyPos(path string) Pos { return f.keyPos[path] }
+
+// KeyPaths returns the field paths of the keys written in the file at or
+// under prefix ("logging" gives "logging", "logging.trail", ...; "" gives
+// every one), sorted.
+func (f *Foundation) KeyPaths(prefix string) []string {
+	var out []string
+	for p := range f.keyPos {
+		if prefix == "" || p == prefix || strings.HasPrefix(p, prefix+".") || strings.HasPrefix(p, prefix+"[") {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Organization holds what names and places the whole foundation.
 type Organization struct {
