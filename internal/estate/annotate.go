@@ -3,7 +3,7 @@ package estate
 import "strings"
 
 // Annotate copies what only the spec knows (role, environment, spec key
-// and name, whether guardrails apply) from the desired estate onto the matching
+// and name, whether guardrails apply, the e-mail domain) from the desired estate onto the matching
 // accounts and units of the actual estate, matching accounts by e-mail and
 // units by path. Accounts the spec does not mention get their environment
 // from Classify.
@@ -18,6 +18,9 @@ func Annotate(actual, desired *Estate) {
 			if u, ok := actual.Units[path]; ok {
 				u.Guardrails = d.Guardrails
 			}
+		}
+		if actual.EmailDomain == "" {
+			actual.EmailDomain = desired.EmailDomain
 		}
 		if actual.HomeRegion == "" {
 			actual.HomeRegion, actual.Regions = desired.HomeRegion, desired.Regions

@@ -53,6 +53,11 @@ type Estate struct {
 	// is where global resources live.
 	HomeRegion string
 	Regions    []string
+	// EmailDomain is the spec's organization.email_domain, of which apply
+	// makes the conventional e-mails (alternate contacts) of every account
+	// the spec names; "" on an actual estate audited without a spec.
+	// Annotate copies it from the desired estate.
+	EmailDomain string `json:",omitempty"`
 }
 
 // Organization is the AWS Organizations organization.

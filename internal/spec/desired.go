@@ -13,6 +13,7 @@ import (
 func (f *Foundation) Desired() *estate.Estate {
 	e := estate.New()
 	e.HomeRegion = f.Organization.HomeRegion
+	e.EmailDomain = f.Organization.EmailDomain
 	e.Regions = append([]string(nil), f.Organization.Regions...)
 	e.Organization = &estate.Organization{
 		FeatureSet:             "ALL",

@@ -98,17 +98,29 @@ func ContactName(a *estate.Account) string {
 	return audit.NormalName(a.Name)
 }
 
+// ContactDomain is the domain the account's conventional contact e-mails
+// are on: for an account the spec names, organization.email_domain, which
+// is what apply writes (the root e-mail may be on another domain, as the
+// management account's often is); otherwise the domain of its root
+// e-mail, lowercased. "" when neither is known.
+func ContactDomain(e *estate.Estate, a *estate.Account) string {
+	if a.SpecName != "" && e.EmailDomain != "" {
+		return e.EmailDomain
+	}
+	_, domain, _ := strings.Cut(a.Email, "@")
+	return strings.ToLower(domain)
+}
+
 // checkContactsConvention reports alternate contacts whose e-mail is not
-// ConventionEmail of the account's ContactName and the domain of its root
-// e-mail, ignoring case, as in guidance 000's
-// "workload1-prod-primary-billing@example.com". Missing contacts are GW-ACC-001's; accounts without a name or a root
-// e-mail domain have no convention to follow.
+// ConventionEmail of the account's ContactName and ContactDomain, ignoring
+// case, as in guidance 000's "workload1-prod-primary-billing@example.com".
+// Missing contacts are GW-ACC-001's; accounts without a name or a domain
+// have no convention to follow.
 func checkContactsConvention(e *estate.Estate) []audit.Finding {
 	var out []audit.Finding
 	for _, a := range audit.ActiveAccounts(e) {
-		_, domain, ok := strings.Cut(a.Email, "@")
-		name := ContactName(a)
-		if a.Contacts == nil || name == "" || !ok || domain == "" {
+		name, domain := ContactName(a), ContactDomain(e, a)
+		if a.Contacts == nil || name == "" || domain == "" {
 			continue
 		}
 		var off []string
@@ -117,7 +129,7 @@ func checkContactsConvention(e *estate.Estate) []audit.Finding {
 			if !ok {
 				continue
 			}
-			want := ConventionEmail(name, ct, strings.ToLower(domain))
+			want := ConventionEmail(name, ct, domain)
 			if !strings.EqualFold(strings.TrimSpace(c.Email), want) {
 				off = append(off, fmt.Sprintf("%s %s (want %s)", contactWord(ct), audit.QuoteOrNone(c.Email), want))
 			}

@@ -85,17 +85,37 @@ func TestContactChecks(t *testing.T) {
 
 // TestContactsConventionFollowsTheSpec audits, against a spec, a
 // management account whose live name ("management") is not the one the
-// spec's naming gives it ("aws-management-account-primary"): the contacts
-// apply writes pass GW-ACC-002, and contacts made of the live name are off
-// the convention apply follows.
+// spec's naming gives it ("aws-management-account-primary"), and whose
+// root e-mail may be on another domain than organization.email_domain:
+// the contacts apply writes pass GW-ACC-002, and contacts made of the live
+// name or the root e-mail's domain are off the convention apply follows.
 func TestContactsConventionFollowsTheSpec(t *testing.T) {
 	f := spectest.MustParse(t, spectest.Minimal+`contacts: {phone: "+1-555-0100"}
 `)
 	for name, tc := range map[string]struct {
 		contacts func(desired map[string]estate.Contact) map[string]estate.Contact
-		want     string
+		// rootEmail is the management account's live root e-mail, ""
+		// to keep the fixture's (on example.com).
+		rootEmail string
+		want      string
 	}{
 		"what apply writes": {contacts: func(d map[string]estate.Contact) map[string]estate.Contact { return d }},
+		"what apply writes, root e-mail on another domain": {
+			contacts:  func(d map[string]estate.Contact) map[string]estate.Contact { return d },
+			rootEmail: "aws-root@corp.example",
+		},
+		"made of the root e-mail's domain": {
+			contacts: func(d map[string]estate.Contact) map[string]estate.Contact {
+				out := map[string]estate.Contact{}
+				for ct, c := range d {
+					c.Email = "aws-management-account-primary-" + contactWord(ct) + "@corp.example"
+					out[ct] = c
+				}
+				return out
+			},
+			rootEmail: "aws-root@corp.example",
+			want:      `(want aws-management-account-primary-billing@example.com)`,
+		},
 		"made of the live name": {
 			contacts: func(d map[string]estate.Contact) map[string]estate.Contact {
 				out := map[string]estate.Contact{}
@@ -112,6 +132,9 @@ func TestContactsConventionFollowsTheSpec(t *testing.T) {
 			desired, actual := f.Desired(), guarded()
 			mgmt := audittest.Account(actual, "management")
 			mgmt.Contacts = tc.contacts(desired.Org.ManagementContacts)
+			if tc.rootEmail != "" {
+				mgmt.Email = tc.rootEmail
+			}
 			estate.Annotate(actual, desired)
 			fs := audittest.RunCheck(t, "GW-ACC-002", actual)
 			switch {
