@@ -4,7 +4,6 @@ package audit
 var (
 	SplitControl = splitControl
 	Summarise    = summarise
-	StageWords   = stageWords
 	CheckDrift   = checkDrift
 	RunChecks    = runChecks
 	CoverageOf   = cisCoverage

@@ -251,6 +251,9 @@ func classSource(a *estate.Account) string {
 	if v := a.Tags["Environment"]; estate.EnvironmentClass(v) != "" {
 		return fmt.Sprintf("Environment tag %q", v)
 	}
+	if estate.NameClass(a.Name) != "" {
+		return fmt.Sprintf("name %q", a.Name)
+	}
 	return "OU path"
 }
 
@@ -268,7 +271,7 @@ func checkWorkloadEnvironment(e *estate.Estate) []Finding {
 			Resource: AccountResource(a),
 			Account:  a.ID,
 			Message: fmt.Sprintf("workload account in %s has no recognisable environment: neither its spec environment (%s), "+
-				"its Environment tag (%s) nor its OU path says production or non-production",
+				"its Environment tag (%s), its OU path nor its name says production or non-production",
 				estate.DisplayPath(a.Unit), QuoteOrNone(a.Environment), QuoteOrNone(a.Tags["Environment"])),
 		})
 	}

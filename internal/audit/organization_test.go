@@ -88,6 +88,23 @@ func TestOrganizationChecks(t *testing.T) {
 			},
 			Want: []string{"ou/Root/Apps"},
 		},
+		"004 development account by name in the Prod OU": {
+			Check: "GW-ORG-004",
+			Edit:  func(e *estate.Estate) { audittest.AddAccount(e, "777777777777", "orders-dev", "Workloads/Prod", estate.RoleNone, "") },
+			Want:  []string{"ou/Root/Workloads/Prod"},
+			Msg:   "production accounts (payments-prod) and non-production accounts (orders-dev)",
+		},
+		"004 mixed by names alone": {
+			Check: "GW-ORG-004",
+			Edit: func(e *estate.Estate) {
+				audittest.AddAccount(e, "777777777777", "orders-prod-acme", "Workloads/Apps", estate.RoleNone, "")
+				audittest.AddAccount(e, "888888888888", "orders_uat", "Workloads/Apps", estate.RoleNone, "")
+				audittest.AddAccount(e, "999999999999", "product-catalog", "Workloads/Shop", estate.RoleNone, "")
+				audittest.AddAccount(e, "101010101010", "shop-dev", "Workloads/Shop", estate.RoleNone, "")
+			},
+			Want: []string{"ou/Root/Workloads/Apps"},
+			Msg:  "Root/Workloads/Apps directly holds production accounts (orders-prod-acme) and non-production accounts (orders_uat)",
+		},
 
 		"005 passes with the management account at the root": {Check: "GW-ORG-005"},
 		"005 member at the root": {
@@ -129,12 +146,26 @@ func TestOrganizationChecks(t *testing.T) {
 			},
 			Want: []string{"account/666666666666 (sandbox-ana)"}, Msg: `production by its Environment tag "Prod"`,
 		},
+		"006 production in Sandbox by name": {
+			Check: "GW-ORG-006",
+			Edit: func(e *estate.Estate) {
+				audittest.AddAccount(e, "777777777777", "shop-prd", "Sandbox", estate.RoleNone, "")
+				audittest.AddAccount(e, "888888888888", "productivity-lab", "Sandbox", estate.RoleNone, "")
+			},
+			Want: []string{"account/777777777777 (shop-prd)"}, Msg: `production by its name "shop-prd"`,
+		},
 
 		"007 passes": {Check: "GW-ORG-007"},
 		"007 passes by tag": {
 			Check: "GW-ORG-007",
 			Edit: func(e *estate.Estate) {
 				audittest.AddAccount(e, "777777777777", "data", "Workloads", estate.RoleWorkload, "").Tags = map[string]string{"Environment": "Dev"}
+			},
+		},
+		"007 passes by name": {
+			Check: "GW-ORG-007",
+			Edit: func(e *estate.Estate) {
+				audittest.AddAccount(e, "777777777777", "data-staging", "Workloads/Apps", estate.RoleNone, "")
 			},
 		},
 		"007 workload without environment": {

@@ -118,17 +118,14 @@ type stageSignal struct {
 
 // stageSignals lists what says which stage an account serves: its spec
 // environment, each stage word of its Environment tag (a value such as
-// "dev/prod" names two), the OU path, and the last stage word of its name
-// (guidance 000 names workload accounts [workload]-[environment]-[org];
-// taking the last word keeps a workload called "live-chat" from reading
-// as production).
+// "dev/prod" names two), the OU path, and its name (estate.NameClass).
 func stageSignals(a *estate.Account) []stageSignal {
 	var out []stageSignal
 	if c := estate.EnvironmentClass(a.Environment); c != "" {
 		out = append(out, stageSignal{fmt.Sprintf("spec environment %q", a.Environment), c})
 	}
 	tag := a.Tags["Environment"]
-	for _, w := range stageWords(tag) {
+	for _, w := range estate.StageWords(tag) {
 		if c := estate.EnvironmentClass(w); c != "" {
 			out = append(out, stageSignal{fmt.Sprintf("Environment tag %q", tag), c})
 		}
@@ -139,27 +136,10 @@ func stageSignals(a *estate.Account) []stageSignal {
 			break
 		}
 	}
-	words := stageWords(a.Name)
-	for i := len(words) - 1; i >= 0; i-- {
-		if c := estate.EnvironmentClass(words[i]); c != "" {
-			out = append(out, stageSignal{fmt.Sprintf("name %q", a.Name), c})
-			break
-		}
+	if c := estate.NameClass(a.Name); c != "" {
+		out = append(out, stageSignal{fmt.Sprintf("name %q", a.Name), c})
 	}
 	return out
-}
-
-// stageWords splits a tag value or account name into words: "dev/prod",
-// "payments-prod-acme", "Payments Dev". A hyphenated stage word such as
-// "pre-prod" or "non-prod" is kept whole.
-func stageWords(s string) []string {
-	s = strings.ToLower(s)
-	for _, joined := range []string{"pre-prod", "non-prod", "non-production"} {
-		s = strings.ReplaceAll(s, joined, strings.ReplaceAll(joined, "-", ""))
-	}
-	return strings.FieldsFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
 }
 
 // checkSingleStage reports workload accounts whose stage signals disagree:
@@ -212,7 +192,7 @@ func checkManagementNotWorkload(e *estate.Estate) []Finding {
 			continue
 		}
 		var marks []string
-		if tag := a.Tags["Environment"]; slices.ContainsFunc(stageWords(tag), func(w string) bool { return estate.EnvironmentClass(w) != "" }) {
+		if tag := a.Tags["Environment"]; slices.ContainsFunc(estate.StageWords(tag), func(w string) bool { return estate.EnvironmentClass(w) != "" }) {
 			marks = append(marks, fmt.Sprintf("its Environment tag is %q", tag))
 		}
 		if under(a.Unit, workloadsOU) || under(a.Unit, sandboxOU) {

@@ -2,10 +2,8 @@ package audit_test
 
 import (
 	"reflect"
-	"slices"
 	"testing"
 
-	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -155,20 +153,5 @@ func TestStructureChecks(t *testing.T) {
 				t.Errorf("findings =\n%q\nwant\n%q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestStageWords(t *testing.T) {
-	tests := map[string][]string{
-		"payments-prod-acme": {"payments", "prod", "acme"},
-		"Dev/Prod":           {"dev", "prod"},
-		"pre-prod":           {"preprod"},
-		"Non-Production":     {"nonproduction"},
-		"":                   nil,
-	}
-	for in, want := range tests {
-		if got := audit.StageWords(in); !slices.Equal(got, want) {
-			t.Errorf("audit.StageWords(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -43,10 +43,17 @@ const (
 )
 
 // Classify guesses whether an account runs production or non-production
-// workloads from its Environment tag, then from the OU it sits in. It
-// returns "" when neither tells.
+// workloads from what the account itself says, its Environment tag, then
+// a stage word in its name (NameClass), and last from the OU it sits in:
+// an organization that keeps the stage only in account names, as guidance
+// 000's naming convention [workload]-[environment]-[org] does, is still
+// told apart, and a production account in a non-production OU reads as
+// the production it is. It returns "" when none tells.
 func Classify(a *Account) string {
 	if c := classifyWord(a.Tags["Environment"]); c != "" {
+		return c
+	}
+	if c := NameClass(a.Name); c != "" {
 		return c
 	}
 	for _, part := range strings.Split(a.Unit, "/") {
@@ -70,12 +77,50 @@ func (a *Account) Class() string {
 // production or non-production; "" when it is not a known word.
 func EnvironmentClass(env string) string { return classifyWord(env) }
 
+// NameClass is the class of the last stage word of an account name
+// ("payments-dev-acme", "Payments PRD", "data_uat"); "" when it has none.
+// Only whole words count, so "product" or "devops" say nothing; the last
+// one wins, so that a workload named after a stage ("test-harness-prod")
+// reads as the stage that follows. "live" counts only after the first
+// word: a name that starts with it ("live-chat") names a product.
+func NameClass(name string) string {
+	words := StageWords(name)
+	for i := len(words) - 1; i >= 0; i-- {
+		if i == 0 && words[i] == "live" {
+			break
+		}
+		if c := classifyWord(words[i]); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// StageWords splits a tag value or account name into lowercase words at
+// anything but a letter or digit: "dev/prod", "payments-prod-acme",
+// "Payments Dev", "data_uat". A stage word written in two parts
+// ("pre-prod", "non_prod", "Pre Production") is kept whole.
+func StageWords(s string) []string {
+	s = strings.Map(func(r rune) rune {
+		if r == '_' || r == ' ' || r == '.' {
+			return '-'
+		}
+		return r
+	}, strings.ToLower(s))
+	for _, joined := range []string{"pre-prod", "non-prod"} {
+		s = strings.ReplaceAll(s, joined, strings.ReplaceAll(joined, "-", ""))
+	}
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+}
+
 func classifyWord(s string) string {
 	switch strings.ToLower(strings.ReplaceAll(s, "-", "")) {
 	case "prod", "production", "prd", "live":
 		return EnvProduction
-	case "nonprod", "nonproduction", "dev", "development", "test", "testing", "qa",
-		"staging", "stage", "preprod", "uat", "sandbox", "sbx":
+	case "nonprod", "nonproduction", "nonprd", "dev", "development", "test", "testing", "qa",
+		"staging", "stage", "stg", "preprod", "preproduction", "uat", "sandbox", "sbx":
 		return EnvNonProduction
 	}
 	return ""

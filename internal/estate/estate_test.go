@@ -1,6 +1,9 @@
 package estate
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPaths(t *testing.T) {
 	for path, want := range map[string][4]string{
@@ -28,12 +31,66 @@ func TestClass(t *testing.T) {
 		"hyphenated tag":         {Account{Tags: map[string]string{"Environment": "Pre-Prod"}}, EnvNonProduction},
 		"unknown":                {Account{Unit: "Infrastructure"}, ""},
 		"unknown spec env falls": {Account{Environment: "blue", Unit: "Workloads/Prod"}, EnvProduction},
+		"name before OU":         {Account{Name: "payments-dev", Unit: "Workloads/Prod"}, EnvNonProduction},
+		"name alone":             {Account{Name: "payments-prod-acme", Unit: "Workloads"}, EnvProduction},
+		"name alone, non-prod":   {Account{Name: "payments_uat", Unit: "Workloads"}, EnvNonProduction},
+		"name is a last resort":  {Account{Name: "payments-dev", Tags: map[string]string{"Environment": "Prod"}}, EnvProduction},
+		"product is not prod":    {Account{Name: "product-catalog", Unit: "Workloads"}, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if got := tc.a.Class(); got != tc.want {
 				t.Errorf("Class() = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestNameClass(t *testing.T) {
+	for name, want := range map[string]string{
+		"payments-prod-acme":      EnvProduction,
+		"payments-production":     EnvProduction,
+		"Payments PRD":            EnvProduction,
+		"billing_prod":            EnvProduction,
+		"payments.dev":            EnvNonProduction,
+		"payments-nonprod":        EnvNonProduction,
+		"payments-non-prod":       EnvNonProduction,
+		"payments_non_prod":       EnvNonProduction,
+		"payments-pre-prod":       EnvNonProduction,
+		"Payments Pre Production": EnvNonProduction,
+		"data-staging-acme":       EnvNonProduction,
+		"data-test":               EnvNonProduction,
+		"data-uat":                EnvNonProduction,
+		"sandbox-ana":             EnvNonProduction,
+		"test-harness-prod":       EnvProduction, // the last stage word wins
+		"payments-live":           EnvProduction,
+		"live-chat":               "", // a product called live
+		"product-catalog":         "",
+		"products":                "",
+		"devops-tools":            "",
+		"proddata":                "",
+		"development-portal":      EnvNonProduction,
+		"log-archive":             "",
+		"":                        "",
+	} {
+		if got := NameClass(name); got != want {
+			t.Errorf("NameClass(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestStageWords(t *testing.T) {
+	tests := map[string][]string{
+		"payments-prod-acme": {"payments", "prod", "acme"},
+		"Dev/Prod":           {"dev", "prod"},
+		"pre-prod":           {"preprod"},
+		"Non-Production":     {"nonproduction"},
+		"non_prod data":      {"nonprod", "data"},
+		"":                   nil,
+	}
+	for in, want := range tests {
+		if got := StageWords(in); !slices.Equal(got, want) {
+			t.Errorf("StageWords(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
