@@ -165,6 +165,12 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	// The workload account left directly under the root.
 	add("GW-ORG-005", acct(k.payments))
 	org := "organization/" + k.org
+	// Only the Security and Workloads OUs were built: no Infrastructure,
+	// Exceptions or Sandbox OU, and no stage OUs below Workloads.
+	add("GW-ORG-021", org)
+	add("GW-ORG-022", "ou/Root/Workloads")
+	add("GW-ORG-023", org)
+	add("GW-ORG-023", org)
 	// The organization was created without enabling SCPs or tag policies.
 	add("GW-ORG-010", org)
 	add("GW-TAG-001", org)

@@ -120,7 +120,7 @@ func classifyWord(s string) string {
 	case "prod", "production", "prd", "live":
 		return EnvProduction
 	case "nonprod", "nonproduction", "nonprd", "dev", "development", "test", "testing", "qa",
-		"staging", "stage", "stg", "preprod", "preproduction", "uat", "sandbox", "sbx":
+		"staging", "stage", "stg", "sdlc", "preprod", "preproduction", "uat", "sandbox", "sbx":
 		return EnvNonProduction
 	}
 	return ""
