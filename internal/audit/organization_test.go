@@ -90,9 +90,11 @@ func TestOrganizationChecks(t *testing.T) {
 		},
 		"004 development account by name in the Prod OU": {
 			Check: "GW-ORG-004",
-			Edit:  func(e *estate.Estate) { audittest.AddAccount(e, "777777777777", "orders-dev", "Workloads/Prod", estate.RoleNone, "") },
-			Want:  []string{"ou/Root/Workloads/Prod"},
-			Msg:   "production accounts (payments-prod) and non-production accounts (orders-dev)",
+			Edit: func(e *estate.Estate) {
+				audittest.AddAccount(e, "777777777777", "orders-dev", "Workloads/Prod", estate.RoleNone, "")
+			},
+			Want: []string{"ou/Root/Workloads/Prod"},
+			Msg:  "production accounts (payments-prod) and non-production accounts (orders-dev)",
 		},
 		"004 mixed by names alone": {
 			Check: "GW-ORG-004",
