@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
 	"github.com/aws/smithy-go"
@@ -14,7 +15,8 @@ import (
 
 // The billing steps of the management account: IAM access to billing,
 // billing and tax details, the support plan, Cost Explorer and the billing
-// alerts preference. Only Cost Explorer can be read through an API.
+// alerts preference. Cost Explorer can be read through an API, and the
+// billing alerts preference through what it makes AWS publish.
 //
 // The support plan could be: the Support API answers
 // SubscriptionRequiredException on Basic support, and only on it. That
@@ -63,8 +65,7 @@ func init() {
 		Guidance:    "001 Budget alarm",
 		ConsolePath: "Billing and Cost Management > Billing preferences > Alert preferences > Edit > Receive CloudWatch Billing Alerts > Save",
 		Scope:       scopeManagement,
-		Manual: "verify by hand: until it is on, AWS publishes no EstimatedCharges metric (us-east-1, namespace AWS/Billing), " +
-			"so an estimated-charges alarm never fires",
+		Detect:      detectBillingAlerts,
 	})
 }
 
@@ -98,4 +99,29 @@ func detectCostExplorer(ctx context.Context, e *env, _ Account) (Status, string)
 		return Unknown, "access denied: Cost Explorer is off or the caller lacks ce:GetCostAndUsage: " + err.Error()
 	}
 	return Unknown, "get cost and usage: " + err.Error()
+}
+
+// The metric AWS publishes only while billing alerts are on.
+const (
+	billingNamespace = "AWS/Billing"
+	billingMetric    = "EstimatedCharges"
+)
+
+// detectBillingAlerts lists the EstimatedCharges metric in us-east-1
+// (one ListMetrics call). No API reads the "Receive CloudWatch Billing
+// Alerts" preference, but AWS publishes the metric only while it is on,
+// several times a day; ListMetrics lists metrics that received data in
+// the last two weeks. Just after the preference is turned on, the metric
+// may not be there yet.
+func detectBillingAlerts(ctx context.Context, e *env, _ Account) (Status, string) {
+	out, err := e.r.CloudWatch().ListMetrics(ctx, &cloudwatch.ListMetricsInput{
+		Namespace: aws.String(billingNamespace), MetricName: aws.String(billingMetric)})
+	switch {
+	case err != nil:
+		return Unknown, "list metrics: " + err.Error()
+	case len(out.Metrics) == 0:
+		return Todo, "AWS publishes no " + billingNamespace + " " + billingMetric + " metric in us-east-1: billing alerts are off " +
+			"(or were turned on within the last hours), so an estimated-charges alarm never fires"
+	}
+	return Done, "AWS publishes the " + billingNamespace + " " + billingMetric + " metric in us-east-1"
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -23,6 +25,7 @@ type fake struct {
 	alternate   func(in *account.GetAlternateContactInput) (*account.GetAlternateContactOutput, error)
 	subscribers func(in *sns.ListSubscriptionsInput) (*sns.ListSubscriptionsOutput, error)
 	cost        func() (*costexplorer.GetCostAndUsageOutput, error)
+	metrics     func(in *cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error)
 
 	mu        sync.Mutex
 	summaries map[string]int
@@ -57,6 +60,13 @@ func newFake() *fake {
 			}}}, nil
 		},
 		cost: func() (*costexplorer.GetCostAndUsageOutput, error) { return &costexplorer.GetCostAndUsageOutput{}, nil },
+		metrics: func(in *cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) {
+			if aws.ToString(in.Namespace) != "AWS/Billing" || aws.ToString(in.MetricName) != "EstimatedCharges" {
+				return &cloudwatch.ListMetricsOutput{}, nil
+			}
+			return &cloudwatch.ListMetricsOutput{Metrics: []cwtypes.Metric{{Namespace: in.Namespace, MetricName: in.MetricName,
+				Dimensions: []cwtypes.Dimension{{Name: aws.String("Currency"), Value: aws.String("USD")}}}}}, nil
+		},
 
 		summaries: map[string]int{},
 	}
@@ -66,6 +76,13 @@ func (f *fake) IAM(accountID string) IAMAPI   { return fakeIAM{f: f, account: ac
 func (f *fake) Account() AccountAPI           { return fakeAccount{f} }
 func (f *fake) SNS() SNSAPI                   { return fakeSNS{f} }
 func (f *fake) CostExplorer() CostExplorerAPI { return fakeCE{f} }
+func (f *fake) CloudWatch() CloudWatchAPI     { return fakeCW{f} }
+
+type fakeCW struct{ f *fake }
+
+func (c fakeCW) ListMetrics(_ context.Context, in *cloudwatch.ListMetricsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error) {
+	return c.f.metrics(in)
+}
 
 func (f *fake) countSummary(accountID string) {
 	f.mu.Lock()

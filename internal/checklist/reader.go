@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -24,6 +25,9 @@ type Reader interface {
 	SNS() SNSAPI
 	// CostExplorer is the Cost Explorer API of the management account.
 	CostExplorer() CostExplorerAPI
+	// CloudWatch is the CloudWatch API of the management account in
+	// us-east-1, where AWS publishes the billing metrics.
+	CloudWatch() CloudWatchAPI
 }
 
 // IAMAPI is the part of the IAM client the root user detectors call.
@@ -50,7 +54,14 @@ type CostExplorerAPI interface {
 	GetCostAndUsage(context.Context, *costexplorer.GetCostAndUsageInput, ...func(*costexplorer.Options)) (*costexplorer.GetCostAndUsageOutput, error)
 }
 
+// CloudWatchAPI is the part of the CloudWatch client the billing alerts
+// detector calls.
+type CloudWatchAPI interface {
+	ListMetrics(context.Context, *cloudwatch.ListMetricsInput, ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error)
+}
+
 var (
+	_ CloudWatchAPI   = (*cloudwatch.Client)(nil)
 	_ IAMAPI          = (*iam.Client)(nil)
 	_ AccountAPI      = (*account.Client)(nil)
 	_ SNSAPI          = (*sns.Client)(nil)

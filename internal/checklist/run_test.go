@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	acctypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -101,7 +102,7 @@ func TestRunItems(t *testing.T) {
 		"CL-008/" + mgmtID + "/done",
 		"CL-009/" + mgmtID + "/manual",
 		"CL-010/" + mgmtID + "/done",
-		"CL-011/" + mgmtID + "/manual",
+		"CL-011/" + mgmtID + "/done",
 		"CL-012//manual",
 		"CL-013//manual",
 		"CL-014/" + mgmtID + "/done",
@@ -148,13 +149,14 @@ func TestRunNeverFails(t *testing.T) {
 	f.alternate = func(*account.GetAlternateContactInput) (*account.GetAlternateContactOutput, error) { return nil, boom }
 	f.subscribers = func(*sns.ListSubscriptionsInput) (*sns.ListSubscriptionsOutput, error) { return nil, boom }
 	f.cost = func() (*costexplorer.GetCostAndUsageOutput, error) { return nil, boom }
+	f.metrics = func(*cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) { return nil, boom }
 	items := Run(context.Background(), f, accounts)
 	if len(items) != 17 {
 		t.Fatalf("%d items, want 17", len(items))
 	}
 	for _, it := range items {
 		detected := it.ID != "CL-001" && it.ID != "CL-005" && it.ID != "CL-006" && it.ID != "CL-009" &&
-			it.ID != "CL-011" && it.ID != "CL-012" && it.ID != "CL-013"
+			it.ID != "CL-012" && it.ID != "CL-013"
 		switch {
 		case detected && (it.State != Unknown || !strings.Contains(it.Detail, "boom")):
 			t.Errorf("%s/%s = %s %q, want unknown with the error", it.ID, it.AccountID, it.State, it.Detail)
@@ -189,9 +191,9 @@ func TestRunConcurrent(t *testing.T) {
 		return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{keyMFA: mfa, keyKeys: 0, keyPassword: 1}}, nil
 	}
 	n := Count(Run(context.Background(), f, as))
-	// done: CL-002, 45 of CL-003, 51 of CL-004, CL-007, CL-008, CL-010, CL-014
-	if n[Todo] != 5 || n[Done] != 1+45+51+4 || n[Manual] != 7 || n[Unknown] != 0 {
-		t.Errorf("counts %v, want 5 todo (CL-003 of the accounts ending in 7), 101 done, 7 manual", n)
+	// done: CL-002, 45 of CL-003, 51 of CL-004, CL-007, CL-008, CL-010, CL-011, CL-014
+	if n[Todo] != 5 || n[Done] != 1+45+51+5 || n[Manual] != 6 || n[Unknown] != 0 {
+		t.Errorf("counts %v, want 5 todo (CL-003 of the accounts ending in 7), 102 done, 6 manual", n)
 	}
 }
 
@@ -358,6 +360,19 @@ func TestCostExplorer(t *testing.T) {
 		"denied":      {failing(&smithy.GenericAPIError{Code: "AccessDeniedException", Message: "no ce:GetCostAndUsage"}), Unknown, "lacks ce:GetCostAndUsage"},
 		"no data yet": {failing(&cetypes.DataUnavailableException{Message: aws.String("Data is not available")}), Unknown, "no data yet"},
 		"fails":       {failing(errors.New("connection reset")), Unknown, "get cost and usage: connection reset"},
+	})
+}
+
+func TestBillingAlerts(t *testing.T) {
+	answering := func(out *cloudwatch.ListMetricsOutput, err error) func(f *fake) {
+		return func(f *fake) {
+			f.metrics = func(*cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) { return out, err }
+		}
+	}
+	runDetector(t, "CL-011", mgmtID, map[string]detectorCase{
+		"on":    {func(f *fake) {}, Done, "AWS publishes the AWS/Billing EstimatedCharges metric in us-east-1"},
+		"off":   {answering(&cloudwatch.ListMetricsOutput{}, nil), Todo, "billing alerts are off"},
+		"fails": {answering(nil, errors.New("connection reset")), Unknown, "list metrics: connection reset"},
 	})
 }
 

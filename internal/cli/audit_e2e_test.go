@@ -49,8 +49,10 @@ func TestAuditWritesSeveralReportsWithSuppressions(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// moto has no Cost and Usage Report API (motoSurveyUnread): the audit
+	// is partial, and --allow-partial lets the findings alone decide.
 	code, out, errOut := run(t, dir, "", "audit", "--format", "json", "--output", "out.json", "--output", "out.sarif",
-		"--output", "out.xml", "--output", "out.html", "--fail-on", "critical")
+		"--output", "out.xml", "--output", "out.html", "--fail-on", "critical", "--allow-partial")
 	if out != "" {
 		t.Errorf("stdout = %q; every report went to a file", out)
 	}

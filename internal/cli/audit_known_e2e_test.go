@@ -160,6 +160,12 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 		"GW-MON-026"} {
 		add(id, mgmt("trail", "unvalidated"))
 	}
+	// No budget and no estimated-charges alarm in the management account,
+	// and billing alerts off: AWS (and moto) publishes no EstimatedCharges
+	// metric.
+	add("GW-BIL-001", acct(k.management))
+	add("GW-BIL-004", acct(k.management))
+	add("GW-BIL-007", acct(k.management))
 	// The EC2 instance in the management account.
 	add("GW-WKL-001", mgmt("ec2-instance", k.instance))
 	// The workload account left directly under the root.

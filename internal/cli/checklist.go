@@ -141,3 +141,7 @@ func (r checklistReader) SNS() checklist.SNSAPI {
 func (r checklistReader) CostExplorer() checklist.CostExplorerAPI {
 	return costexplorer.NewFromConfig(r.session.Config("", "", ""))
 }
+
+func (r checklistReader) CloudWatch() checklist.CloudWatchAPI {
+	return awsx.ConfigFor{Session: r.session, Region: estate.BillingRegion}.CloudWatch()
+}

@@ -73,7 +73,7 @@ func TestChecklistMoto(t *testing.T) {
 		"CL-008 " + mgmt:   "todo",
 		"CL-009 " + mgmt:   "manual",
 		"CL-010 " + mgmt:   "done",
-		"CL-011 " + mgmt:   "manual",
+		"CL-011 " + mgmt:   "todo",
 		"CL-012":           "manual",
 		"CL-013":           "manual",
 		"CL-014 " + mgmt:   "todo",

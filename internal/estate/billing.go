@@ -39,6 +39,15 @@ type Billing struct {
 	// cost allocation tag status: CostTagActive, CostTagInactive, or
 	// CostTagUnseen for a key billing has not seen on any resource yet.
 	CostAllocationTags map[string]string
+	// TagDictionary says, in an actual estate, that the spec gave the
+	// tagging dictionary whose keys CostAllocationTags was read for;
+	// without one nothing says which keys should be active.
+	TagDictionary bool `json:",omitempty"`
+	// BillingAlerts says, in an actual estate, whether AWS publishes the
+	// AWS/Billing EstimatedCharges metric in BillingRegion, which it does
+	// only while the account receives CloudWatch billing alerts (a
+	// Billing preference); nil when not read.
+	BillingAlerts *bool `json:",omitempty"`
 	// Unread names, in an actual estate, the parts or details the
 	// inventory could not read and why, for plan notes and warnings.
 	Unread []string

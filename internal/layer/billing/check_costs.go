@@ -14,9 +14,11 @@ import (
 // budget that warns on the forecast, an estimated-charges alarm, a
 // billing topic someone has subscribed to, an hourly Cost and Usage
 // Report, and the tagging dictionary active as cost allocation tags
-// (guidance 000, 001 and 003). Each judges one part of e.Billing and says
-// nothing when that part was not read (nil): the spec did not ask for it,
-// or the endpoint could not answer.
+// (guidance 000, 001 and 003). Each judges one part of e.Billing, which
+// the audit reads with or without a spec, and says nothing when that part
+// was not read (nil): the endpoint could not answer, and the part is
+// reported not read. Only the cost allocation tags need the spec: its
+// tagging dictionary says which keys should be active.
 
 func init() {
 	audit.Register(audit.Check{
@@ -56,7 +58,8 @@ func init() {
 		Remediation: "list the billing distribution list under billing.topic.subscribers in foundation.yaml and run groundwork apply, " +
 			"then confirm the subscription from the e-mail AWS sends (a manual step; an unconfirmed one expires after three days " +
 			"and the next apply subscribes the address again)",
-		Reads: []string{readTopics},
+		// The topics a budget notifies are known from its subscribers.
+		Reads: []string{readTopics, readSubscribers},
 		Run:   checkBillingTopic,
 	})
 	audit.Register(audit.Check{
@@ -95,7 +98,22 @@ func init() {
 		Remediation: "keep billing.cost_allocation_tags (default true) in foundation.yaml and run groundwork apply; AWS can activate a key " +
 			"only after it has seen it on a resource, so tag resources with the dictionary's keys first",
 		Reads: []string{readTags},
+		Needs: needsTagDictionary,
 		Run:   checkCostAllocationTags,
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-BIL-007",
+		Title:    "CloudWatch billing alerts are on",
+		Severity: audit.Low,
+		Guidance: "001 Budget alarm",
+		Controls: []string{"NIST CSF DE.AE-5"},
+		Rationale: "AWS publishes the EstimatedCharges metric only while the management account receives CloudWatch " +
+			"billing alerts; until then no estimated-charges alarm can fire, however it is set.",
+		Remediation: "in the management account, Billing and Cost Management > Billing preferences > Alert preferences > Edit > " +
+			"Receive CloudWatch Billing Alerts > Save (a manual step no API takes; groundwork checklist shows it as CL-011); " +
+			"the metric appears in us-east-1 within hours",
+		Reads: []string{readMetrics},
+		Run:   checkBillingAlerts,
 	})
 }
 
@@ -140,7 +158,8 @@ func checkBudgetForecast(e *estate.Estate) []audit.Finding {
 	return out
 }
 
-// checkBillingTopic reports billing topics that do not exist or that no
+// checkBillingTopic reports billing topics, those the spec names and those
+// a budget or billing alarm notifies, that do not exist or that no
 // confirmed subscription reads.
 func checkBillingTopic(e *estate.Estate) []audit.Finding {
 	if e.Billing == nil {
@@ -150,7 +169,7 @@ func checkBillingTopic(e *estate.Estate) []audit.Finding {
 	for _, t := range audit.SortedValues(e.Billing.Topics) {
 		at := func(msg string) audit.Finding { return audit.PlacedFinding(e, "topic", t.Name, t.Where, msg) }
 		if !t.Exists {
-			out = append(out, at("the billing topic does not exist: budgets and the billing alarm have nowhere to send notifications"))
+			out = append(out, at("the billing topic does not exist: the budgets and billing alarms that notify it have nowhere to send notifications"))
 			continue
 		}
 		var pending []string
@@ -250,4 +269,28 @@ func checkCostAllocationTags(e *estate.Estate) []audit.Finding {
 	}
 	return []audit.Finding{audit.ManagementFinding(e, "tagging dictionary keys are not active cost allocation tags ("+strings.Join(parts, "; ")+
 		"): Cost Explorer and the Cost and Usage Report cannot break costs down by them")}
+}
+
+// needsTagDictionary says why GW-BIL-006 has no yardstick: which keys
+// should be cost allocation tags is the tagging dictionary's to say, and
+// the spec that holds it did not ask for them.
+func needsTagDictionary(e *estate.Estate) string {
+	if e.Billing == nil || e.Billing.CostAllocationTags != nil || e.Billing.TagDictionary {
+		return ""
+	}
+	return "only the spec's tagging dictionary says which tag keys should be active cost allocation tags: audit with a " +
+		"foundation.yaml whose tagging section lists them and whose billing section keeps cost_allocation_tags on"
+}
+
+// checkBillingAlerts reports a management account for which AWS publishes
+// no EstimatedCharges metric.
+func checkBillingAlerts(e *estate.Estate) []audit.Finding {
+	if e.Billing == nil || e.Billing.BillingAlerts == nil || *e.Billing.BillingAlerts {
+		return nil
+	}
+	msg := fmt.Sprintf("AWS publishes no %s metric in %s: billing alerts are off in the Billing preferences (or were turned on "+
+		"within the last hours), so no estimated-charges alarm can fire", "AWS/Billing EstimatedCharges", estate.BillingRegion)
+	f := audit.ManagementFinding(e, msg)
+	f.Region = estate.BillingRegion
+	return []audit.Finding{f}
 }

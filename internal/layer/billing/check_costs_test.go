@@ -1,8 +1,10 @@
 package billing
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -36,11 +38,14 @@ func billed() *estate.Estate {
 	b.Reports = map[string]*estate.CostReport{"groundwork-cur-hourly": {Name: "groundwork-cur-hourly", TimeUnit: "HOURLY",
 		Format: "Parquet", Artifacts: []string{"ATHENA"}, Schema: []string{"RESOURCES"}}}
 	b.CostAllocationTags = map[string]string{"Owner": estate.CostTagActive, "CostCenter": estate.CostTagActive}
+	b.TagDictionary = true
+	on := true
+	b.BillingAlerts = &on
 	e.Billing = b
 	return e
 }
 
-var billingChecks = []string{"GW-BIL-001", "GW-BIL-002", "GW-BIL-003", "GW-BIL-004", "GW-BIL-005", "GW-BIL-006"}
+var billingChecks = []string{"GW-BIL-001", "GW-BIL-002", "GW-BIL-003", "GW-BIL-004", "GW-BIL-005", "GW-BIL-006", "GW-BIL-007"}
 
 func TestBilledFoundationIsClean(t *testing.T) {
 	audittest.Clean(t, "billed foundation", billed())
@@ -64,6 +69,7 @@ func TestUnreadBillingIsNotAFinding(t *testing.T) {
 		"layer": func(e *estate.Estate) { e.Billing = nil },
 		"parts": func(e *estate.Estate) {
 			e.Billing.Budgets, e.Billing.Topics, e.Billing.Alarms, e.Billing.Reports, e.Billing.CostAllocationTags = nil, nil, nil, nil, nil
+			e.Billing.BillingAlerts = nil
 		},
 	} {
 		e := billed()
@@ -188,7 +194,54 @@ func TestBillingChecks(t *testing.T) {
 			},
 			Want: []string{mgmtResource}, Msg: "(inactive: CostCenter; not yet seen on any resource: Compliance)",
 		},
+
+		"007 passes": {Check: "GW-BIL-007"},
+		"007 no EstimatedCharges metric": {
+			Check: "GW-BIL-007",
+			Edit:  func(e *estate.Estate) { *e.Billing.BillingAlerts = false },
+			Want:  []string{mgmtResource}, Msg: "AWS publishes no AWS/Billing EstimatedCharges metric in us-east-1",
+		},
+
+		// Topics the survey found because a budget or an alarm notifies
+		// them are judged like the spec's.
+		"003 a topic an alarm notifies, unsubscribed": {
+			Check: "GW-BIL-003",
+			Edit: func(e *estate.Estate) {
+				e.Billing.Topics[billTopicAt.Key("ops")] = &estate.BillingTopic{Where: billTopicAt, Name: "ops", Exists: true,
+					ARN: "arn:aws:sns:us-east-1:000000000000:ops"}
+			},
+			Want: []string{"topic/ops (management us-east-1)"}, Msg: "nobody subscribes to the billing topic",
+		},
 	})
+}
+
+// GW-BIL-006 has a yardstick only where the spec gave its tagging
+// dictionary: without one it is not evaluated, with the reason, never
+// passed; with one, or with the dictionary's tags unreadable (reported
+// not read instead), it is judged.
+func TestCostAllocationTagsNeedTheDictionary(t *testing.T) {
+	var check audit.Check
+	for _, c := range audit.Checks() {
+		if c.ID == "GW-BIL-006" {
+			check = c
+		}
+	}
+	e := billed()
+	e.Billing.CostAllocationTags, e.Billing.TagDictionary = nil, false
+	if why := check.Needs(e); !strings.Contains(why, "tagging dictionary") {
+		t.Errorf("without a dictionary: needs %q", why)
+	}
+	r := audit.Run(e)
+	if r.Status("GW-BIL-006") != audit.StatusNotEvaluated || r.Unjudged["GW-BIL-006"] == "" {
+		t.Errorf("without a dictionary: %s, unjudged %q", r.Status("GW-BIL-006"), r.Unjudged["GW-BIL-006"])
+	}
+	e.Billing.TagDictionary = true // asked for, unreadable
+	if why := check.Needs(e); why != "" {
+		t.Errorf("with a dictionary: needs %q", why)
+	}
+	if why := check.Needs(billed()); why != "" {
+		t.Errorf("read: needs %q", why)
+	}
 }
 
 // TestFindingPlaces: billing findings name the management account, and

@@ -19,6 +19,16 @@ func init() {
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
 			return Read(ctx, r, actual, desired.Billing)
 		},
+		// The audit judges the management account's billing with or
+		// without a billing section: everything of it there is, and what
+		// the spec names besides.
+		Survey: func(ctx context.Context, r inventory.Reader, _ estate.Scope, desired, actual *estate.Estate) error {
+			var want *estate.Billing
+			if desired != nil {
+				want = desired.Billing
+			}
+			return Survey(ctx, r, actual, want)
+		},
 		Forget: func(e *estate.Estate) { e.Billing = nil },
 	})
 }

@@ -69,6 +69,7 @@ type budgetsReadAPI interface {
 
 type alarmReadAPI interface {
 	DescribeAlarms(context.Context, *cloudwatch.DescribeAlarmsInput, ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error)
+	ListMetrics(context.Context, *cloudwatch.ListMetricsInput, ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error)
 }
 
 type topicReadAPI interface {
@@ -100,6 +101,11 @@ type billingRead struct {
 	want    *estate.Billing
 	mgmtID  string
 	width   int
+	// survey is the audit's read (Survey): the subscribers of every
+	// budget, the topics every billing notification goes to, the report
+	// definitions and whether AWS publishes the EstimatedCharges metric,
+	// whatever want names.
+	survey bool
 
 	mu  sync.Mutex
 	out *estate.Billing
@@ -115,11 +121,12 @@ type billingRead struct {
 // lacks an operation.
 const (
 	readBudgets     = "billing/budgets"
-	readSubscribers = "billing/subscribers" // the plan's alone: no check reads them
+	readSubscribers = "billing/subscribers" // the plan's, and the survey's way to the topics budgets notify
 	readTopics      = "billing/topics"
 	readAlarms      = "billing/alarms"
 	readReports     = "billing/reports"
 	readTags        = "billing/tags"
+	readMetrics     = "billing/metrics"
 )
 
 func (r *billingRead) locked(f func(b *estate.Billing)) {
@@ -151,7 +158,7 @@ func (r *billingRead) gap(part bool, read, what, op, consequence string, err err
 // to the group.
 type billingCollector func(ctx context.Context, g *errgroup.Group, r *billingRead)
 
-var billingCollectors = []billingCollector{collectBudgets, collectBillingAlarms, collectBillingTopics, collectCostReports, collectCostAllocationTags}
+var billingCollectors = []billingCollector{collectBudgets, collectBillingAlarms, collectCostReports, collectCostAllocationTags, collectBillingMetric}
 
 // Read reads the billing layer that want describes into
 // actual.Billing, through r's session, in the management account: every budget (with its
@@ -172,20 +179,66 @@ func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *
 	return readWith(ctx, sessionReadClients{Session: r.Session}, actual, want, r.Options())
 }
 
+// Survey reads the billing layer the audit judges into actual.Billing,
+// with or without a spec (want is nil without one): what Read reads for
+// want, and besides, whatever want names, the subscribers of every
+// budget's notifications, every topic of the management account a budget
+// or an EstimatedCharges alarm notifies (after those are read), every
+// report definition, and whether AWS publishes the EstimatedCharges
+// metric (estate.Billing.BillingAlerts). The cost allocation tags are
+// read only for the tagging dictionary want names: without it nothing
+// says which keys should be active (estate.Billing.TagDictionary).
+// Gaps of the endpoint are handled as Read handles them; r.Warn must be
+// set.
+func Survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *estate.Billing) error {
+	return surveyWith(ctx, sessionReadClients{Session: r.Session}, actual, want, r.Options())
+}
+
+// surveyWith is Survey through clients.
+func surveyWith(ctx context.Context, clients readClients, e *estate.Estate, want *estate.Billing, opts inventory.Options) error {
+	w := estate.NewBilling()
+	if want != nil {
+		w = &estate.Billing{Topics: want.Topics, Budgets: want.Budgets, Alarms: want.Alarms, Reports: want.Reports,
+			ReportBucket: want.ReportBucket, CostAllocationTags: want.CostAllocationTags}
+	}
+	if w.Reports == nil {
+		w.Reports = map[string]*estate.CostReport{}
+	}
+	return read(ctx, clients, e, w, opts, true)
+}
+
 // readWith is Read through clients.
 func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *estate.Billing, opts inventory.Options) error {
+	return read(ctx, clients, e, want, opts, false)
+}
+
+// read reads the billing layer, as Read, or as Survey when survey.
+func read(ctx context.Context, clients readClients, e *estate.Estate, want *estate.Billing, opts inventory.Options, survey bool) error {
 	if e.Organization == nil || e.Organization.ManagementAccountID == "" || want == nil {
 		return nil
 	}
 	opts.Progressf("reading the billing layer of the management account")
 	r := &billingRead{clients: clients, e: e, want: want, mgmtID: e.Organization.ManagementAccountID,
-		width: opts.Limit(), out: estate.NewBilling()}
+		width: opts.Limit(), out: estate.NewBilling(), survey: survey}
+	r.out.TagDictionary = want.CostAllocationTags != nil
 	g, gctx := opts.Group(ctx)
 	for _, c := range billingCollectors {
 		c(gctx, g, r)
 	}
+	if !survey {
+		collectBillingTopics(gctx, g, r, want.Topics)
+	}
 	if err := g.Wait(); err != nil {
 		return err
+	}
+	if survey {
+		// The topics are known only once the budgets and alarms that
+		// notify them are.
+		g, gctx = opts.Group(ctx)
+		collectBillingTopics(gctx, g, r, r.notifiedTopics())
+		if err := g.Wait(); err != nil {
+			return err
+		}
 	}
 	if len(r.unreadable) > 0 && opts.Warn == nil {
 		var parts []error

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
@@ -57,6 +58,34 @@ func collectBillingAlarms(ctx context.Context, g *errgroup.Group, r *billingRead
 				out.Alarms[a.Name] = a
 			}
 		})
+		return nil
+	})
+}
+
+// collectBillingMetric asks, in a survey, whether AWS publishes the
+// EstimatedCharges metric in estate.BillingRegion: one ListMetrics call.
+// AWS publishes it only while the management account's Billing
+// preferences receive CloudWatch billing alerts, a setting no API reads
+// or writes; until then no estimated-charges alarm can fire. ListMetrics
+// lists a metric that received data in the last two weeks, and AWS
+// publishes this one several times a day.
+func collectBillingMetric(ctx context.Context, g *errgroup.Group, r *billingRead) {
+	if !r.survey {
+		return
+	}
+	g.Go(func() error {
+		out, err := r.clients.Alarms(estate.BillingRegion).ListMetrics(ctx, &cloudwatch.ListMetricsInput{
+			Namespace: aws.String(billingNamespace), MetricName: aws.String(billingMetric)})
+		if awsx.Unimplemented(err) {
+			r.gap(false, readMetrics, "whether AWS publishes the EstimatedCharges metric", "ListMetrics",
+				"whether billing alerts are on is not judged", err)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("list the %s %s metrics of %s in %s: %w", billingNamespace, billingMetric, r.mgmtID, estate.BillingRegion, err)
+		}
+		on := len(out.Metrics) > 0
+		r.locked(func(b *estate.Billing) { b.BillingAlerts = &on })
 		return nil
 	})
 }

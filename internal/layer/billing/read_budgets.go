@@ -29,8 +29,9 @@ const budgetsNotFound = "NotFoundException"
 // collectBudgets reads every budget of the management account (one call
 // per 100), the notifications of each (one call each), and the
 // subscribers of each notification of the budgets the desired layer
-// names (one call per notification): the audit judges every budget, the
-// plan compares only its own. moto answers DescribeBudgets and
+// names, or of every budget in a survey (one call per notification): the
+// audit judges every budget and the topics they notify, the plan compares
+// only its own. moto answers DescribeBudgets and
 // DescribeNotificationsForBudget but lacks
 // DescribeSubscribersForNotification; the subscribers are then unread.
 func collectBudgets(ctx context.Context, g *errgroup.Group, r *billingRead) {
@@ -57,7 +58,7 @@ func collectBudgets(ctx context.Context, g *errgroup.Group, r *billingRead) {
 		each.SetLimit(r.width)
 		for _, b := range found {
 			_, own := r.want.Budgets[b.Name]
-			each.Go(func() error { return readBudgetNotifications(ectx, r, api, b, own) })
+			each.Go(func() error { return readBudgetNotifications(ectx, r, api, b, own || r.survey) })
 		}
 		if err := each.Wait(); err != nil {
 			return err
@@ -117,7 +118,7 @@ func readBudgetNotifications(ctx context.Context, r *billingRead, api budgetsRea
 				b.Notifications[j].Subscribers = nil
 			}
 			r.gap(false, readSubscribers, "the subscribers of budget "+b.Name+"'s notifications", "DescribeSubscribersForNotification",
-				"they are not compared with the spec", err)
+				subscribersConsequence(r.survey), err)
 			return nil
 		}
 		if err != nil {
@@ -159,4 +160,14 @@ func readBudgetSubscribers(ctx context.Context, r *billingRead, api budgetsReadA
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Address, b.Address))
 	})
 	return subs, nil
+}
+
+// subscribersConsequence says what unread subscribers cost: the plan
+// cannot compare them, and the survey cannot follow them to the topics
+// they name.
+func subscribersConsequence(survey bool) string {
+	if survey {
+		return "they are not compared with the spec, and the topics they name are not judged"
+	}
+	return "they are not compared with the spec"
 }

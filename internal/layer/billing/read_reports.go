@@ -38,8 +38,11 @@ func collectCostReports(ctx context.Context, g *errgroup.Group, r *billingRead) 
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if awsx.Unimplemented(err) {
-				r.gap(true, readReports, "the Cost and Usage Report definitions", "DescribeReportDefinitions",
-					"the report cannot be planned, and its check is skipped", err)
+				consequence := "the report cannot be planned, and its check is skipped"
+				if r.survey {
+					consequence = "GW-BIL-005 is not evaluated"
+				}
+				r.gap(true, readReports, "the Cost and Usage Report definitions", "DescribeReportDefinitions", consequence, err)
 				return nil
 			}
 			if err != nil {

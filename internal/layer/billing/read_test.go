@@ -55,6 +55,7 @@ type bilFake struct {
 	reports       []curtypes.ReportDefinition
 	tags          map[string]cetypes.CostAllocationTagStatus
 	bucketPolicy  string // the report bucket's; "" when it does not exist
+	billingAlerts bool   // AWS publishes EstimatedCharges
 	fail          map[string]error
 
 	mu    sync.Mutex
@@ -135,6 +136,19 @@ func (c bilAlarms) DescribeAlarms(_ context.Context, in *cloudwatch.DescribeAlar
 		return nil, err
 	}
 	return &cloudwatch.DescribeAlarmsOutput{MetricAlarms: c.f.alarms}, nil
+}
+
+// ListMetrics lists the EstimatedCharges metric when billing alerts are on.
+func (c bilAlarms) ListMetrics(_ context.Context, in *cloudwatch.ListMetricsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error) {
+	if err := c.f.call("ListMetrics " + c.region); err != nil {
+		return nil, err
+	}
+	out := &cloudwatch.ListMetricsOutput{}
+	if c.f.billingAlerts && aws.ToString(in.Namespace) == "AWS/Billing" && aws.ToString(in.MetricName) == "EstimatedCharges" {
+		out.Metrics = []cwtypes.Metric{{Namespace: in.Namespace, MetricName: in.MetricName,
+			Dimensions: []cwtypes.Dimension{{Name: aws.String("Currency"), Value: aws.String("USD")}}}}
+	}
+	return out, nil
 }
 
 type bilTopics struct{ f *bilFake }
@@ -320,6 +334,7 @@ func TestCollectBilling(t *testing.T) {
 			Versioning: "OVERWRITE_REPORT", RefreshClosed: true}},
 		ReportBucket:       &estate.Bucket{Where: bilHome, Name: bilBucket, Policy: `{"Statement":[]}`, SSE: "AES256", BlockPublicAccess: true, Exists: true},
 		CostAllocationTags: map[string]string{"Owner": estate.CostTagActive, "CostCenter": estate.CostTagInactive, "Compliance": estate.CostTagUnseen},
+		TagDictionary:      true,
 	}
 	if !reflect.DeepEqual(e.Billing, want) {
 		t.Errorf("billing\n%s\nwant\n%s", bilJSON(e.Billing), bilJSON(want))
