@@ -111,7 +111,7 @@ func TestChecklistMoto(t *testing.T) {
 	for _, s := range []string{
 		"CL-003  MFA on the member account's root user: " + member + " (payments-prod)\n",
 		"    console: sign in as the root user > account menu (top right) > Account > IAM user and role access to Billing information",
-		"15 items: 4 todo, 1 unknown, 7 to verify by hand, 3 done\n",
+		"15 items: 5 todo, 1 unknown, 6 to verify by hand, 3 done\n",
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("text lacks %q:\n%s", s, text)
@@ -133,6 +133,18 @@ func TestChecklistMoto(t *testing.T) {
 	}
 	if s := got["CL-014 "+mgmt]; s[0] != "done" || s[1] != "1 subscription, all confirmed" {
 		t.Errorf("CL-014 = %v, want done: 1 subscription, all confirmed", s)
+	}
+	if s := got["CL-011 "+mgmt]; s[0] != "todo" || !strings.Contains(s[1], "billing alerts are off") {
+		t.Errorf("CL-011 = %v, want todo: billing alerts are off", s)
+	}
+
+	// What AWS publishes once billing alerts are on: the EstimatedCharges
+	// metric in us-east-1 (put here by hand; AWS refuses AWS/ namespaces
+	// to anyone else, moto does not).
+	m.AWS(t, "cloudwatch", "put-metric-data", "--region", "us-east-1", "--namespace", "AWS/Billing", "--metric-name", "EstimatedCharges",
+		"--dimensions", "Currency=USD", "--value", "12.5")
+	if s := checklistStates(t, dir)["CL-011 "+mgmt]; s[0] != "done" {
+		t.Errorf("with the EstimatedCharges metric, CL-011 = %v, want done", s)
 	}
 
 	// A spec moves the home Region to eu-west-1, where there is no
