@@ -46,10 +46,11 @@ every change "groundwork plan" would make is reported as drift (GW-DRF-001;
 --no-drift turns it off). Plan and checks share one read of the estate.
 Without a spec audit recognises accounts by name and tags.
 
-Reports: --format text, json, sarif, junit or html; --output FILE writes a
-report to a file, its format from the --format at the same position when
-there are as many of each, else from the extension (.txt, .json, .sarif,
-.xml, .html). "-o json" (a format name) prints that format on stdout. At
+Reports: --format text, json, sarif, junit, html or asff (Security Hub's
+AWS Security Finding Format); --output FILE writes a report to a file,
+its format from the --format at the same position when there are as many
+of each, else from the extension (.txt, .json, .sarif, .xml, .html,
+.asff.json). "-o json" (a format name) prints that format on stdout. At
 most one report goes to stdout; text is the default.
 
 Suppressions (--suppressions, default groundwork-suppressions.yaml next to
@@ -69,6 +70,7 @@ else 4 when the audit is incomplete (something could not be read), unless
   groundwork audit -o findings.sarif -o findings.html       # formats from the extensions
   groundwork audit --format json,junit -o audit.out -o audit.junit   # formats by position
   groundwork audit -o text -o findings.sarif                # text on stdout, SARIF to a file
+  groundwork audit -o findings.asff.json                    # for Security Hub's BatchImportFindings
   groundwork audit --suppressions accepted-risks.yaml
   groundwork audit --regions us-east-1,eu-west-1            # without a spec
   groundwork audit --no-drift
@@ -164,7 +166,7 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 	res := audit.Run(actual, gaps...)
 	res.Suppress(sups, time.Now())
 
-	meta := reportMeta(g.config, f, actual, g.io.Out)
+	meta := reportMeta(g.config, f, actual, home, g.io.Out)
 	if err := writeReports(targets, meta, colorOK(g.io.Out), g.io.Out, res); err != nil {
 		return err
 	}

@@ -20,10 +20,13 @@ import (
 // reportMeta is what the reports say about the run: the spec (f, read
 // from path; nil without one), which locates findings in it and, when it
 // is in a git repository, is named from the repository's root; the
-// accounts' names from the actual estate; and, for a text report on a
-// terminal, the terminal's width.
-func reportMeta(path string, f *spec.Foundation, actual *estate.Estate, stdout io.Writer) report.Meta {
-	m := report.Meta{Version: groundworkVersion(), Generated: time.Now().UTC(), Width: terminalWidth(stdout)}
+// accounts' names, the management account and the home Region; and, for
+// a text report on a terminal, the terminal's width.
+func reportMeta(path string, f *spec.Foundation, actual *estate.Estate, home string, stdout io.Writer) report.Meta {
+	m := report.Meta{Version: groundworkVersion(), Generated: time.Now().UTC(), Width: terminalWidth(stdout), HomeRegion: home}
+	if actual.Organization != nil {
+		m.ManagementAccount = actual.Organization.ManagementAccountID
+	}
 	if f != nil {
 		m.Spec = path
 		m.Locate = report.SpecLocator(f, actual)
@@ -94,8 +97,8 @@ func bareFormat(output string) (string, bool) {
 //     stdout; any other --output is a file;
 //   - when --format and --output are both given, the same number of each,
 //     they pair up by position: --format json,sarif -o a -o b; a file
-//     named for another format than its pair is refused (SARIF may go in
-//     a .json file);
+//     named for another format than its pair is refused (SARIF and ASFF
+//     may go in a .json file);
 //   - otherwise a file's format comes from its extension (see
 //     report.FormatForPath), and each --format no file takes goes to
 //     stdout: --format text -o a.json -o b.sarif prints text and writes
@@ -129,7 +132,7 @@ func resolveReports(formatFlags, outputs []string) ([]reportTarget, error) {
 		}
 		t := reportTarget{Path: o}
 		switch f, ok := report.FormatForPath(o); {
-		case paired && ok && f != formats[i] && !(f == "json" && formats[i] == "sarif"): // SARIF is JSON
+		case paired && ok && f != formats[i] && !(f == "json" && (formats[i] == "sarif" || formats[i] == "asff")): // both are JSON
 			return nil, fmt.Errorf("--output %s (number %d) is named like a %s report, but --format %s is at the same position: "+
 				"rename the file or reorder --format", o, i+1, f, formats[i])
 		case paired:
@@ -138,7 +141,7 @@ func resolveReports(formatFlags, outputs []string) ([]reportTarget, error) {
 			t.Format = f
 		default:
 			return nil, fmt.Errorf("--output %s: cannot tell the report format from the file name; "+
-				"end it in .txt, .json, .sarif, .xml (JUnit) or .html, or give one --format per --output in the same order "+
+				"end it in .txt, .json, .sarif, .xml (JUnit), .html or .asff.json (Security Hub), or give one --format per --output in the same order "+
 				"(--format json --output %s)", o, o)
 		}
 		if slices.ContainsFunc(targets, func(x reportTarget) bool { return x.Path == o }) {

@@ -185,7 +185,7 @@ func TestAuditFlagErrorsStopBeforeAWS(t *testing.T) {
 		args []string
 		want string
 	}{
-		"unknown format":     {[]string{"--format", "pdf"}, `--format "pdf": valid formats are text, json, sarif, junit, html`},
+		"unknown format":     {[]string{"--format", "pdf"}, `--format "pdf": valid formats are text, json, sarif, junit, html, asff`},
 		"two on stdout":      {[]string{"--format", "text,json"}, "text and json would all go to stdout"},
 		"no extension":       {[]string{"-o", "findings"}, "--output findings: cannot tell the report format"},
 		"same file twice":    {[]string{"-o", "a.json", "-o", "a.json"}, "--output a.json is given twice"},
@@ -211,8 +211,9 @@ func TestResolveReports(t *testing.T) {
 		"one format":            {[]string{"json"}, nil, []reportTarget{{Format: "json"}}},
 		"bare output is stdout": {nil, []string{"json"}, []reportTarget{{Format: "json"}}},
 		"bare output any case":  {nil, []string{"JSON"}, []reportTarget{{Format: "json"}}},
-		"extensions": {nil, []string{"a.json", "b.sarif", "c.xml", "d.html", "e.txt", "f.sarif.json"},
-			[]reportTarget{{"json", "a.json"}, {"sarif", "b.sarif"}, {"junit", "c.xml"}, {"html", "d.html"}, {"text", "e.txt"}, {"sarif", "f.sarif.json"}}},
+		"extensions": {nil, []string{"a.json", "b.sarif", "c.xml", "d.html", "e.txt", "f.sarif.json", "g.asff.json"},
+			[]reportTarget{{"json", "a.json"}, {"sarif", "b.sarif"}, {"junit", "c.xml"}, {"html", "d.html"}, {"text", "e.txt"}, {"sarif", "f.sarif.json"}, {"asff", "g.asff.json"}}},
+		"asff in a json file": {[]string{"asff"}, []string{"hub.json"}, []reportTarget{{"asff", "hub.json"}}},
 		"paired by position": {[]string{"json,junit"}, []string{"audit.out", "audit.xml.bak"},
 			[]reportTarget{{"json", "audit.out"}, {"junit", "audit.xml.bak"}}},
 		"paired wins over extension": {[]string{"sarif"}, []string{"results.json"}, []reportTarget{{"sarif", "results.json"}}},

@@ -38,6 +38,10 @@ type Meta struct {
 	// Locate, when set, says where the spec declares what a finding is
 	// about; SARIF points its results there. Nil locates nothing.
 	Locate Locator
+	// ManagementAccount is the ID of the organization's management account
+	// and HomeRegion its home Region: ASFF files a finding on the
+	// organization as a whole, or on nothing regional, there.
+	ManagementAccount, HomeRegion string
 	// SpecRoot is the root of the repository the spec is in, absolute,
 	// or "" when it is in none: SARIF then names the spec relative to it
 	// (see SpecArtifact).
@@ -59,13 +63,15 @@ type format struct {
 }
 
 // registered lists the formats in the order Formats reports them: the
-// human format first, then machine formats, then the browsable one.
+// human format first, then machine formats, then the browsable one, then
+// Security Hub's.
 var registered = []format{
 	{"text", func(m Meta) Writer { return Text{Meta: m} }},
 	{"json", func(m Meta) Writer { return JSON{Meta: m} }},
 	{"sarif", func(m Meta) Writer { return SARIF{Meta: m} }},
 	{"junit", func(m Meta) Writer { return JUnit{Meta: m} }},
 	{"html", func(m Meta) Writer { return HTML{Meta: m} }},
+	{"asff", func(m Meta) Writer { return ASFF{Meta: m} }},
 }
 
 // Formats lists the format names New accepts.
@@ -93,7 +99,9 @@ func New(name string, m Meta) (Writer, error) {
 // before ".json" so that the longer ending wins.
 var extensions = []struct{ ext, format string }{
 	{".sarif.json", "sarif"},
+	{".asff.json", "asff"},
 	{".sarif", "sarif"},
+	{".asff", "asff"},
 	{".json", "json"},
 	{".txt", "text"},
 	{".text", "text"},
@@ -104,7 +112,8 @@ var extensions = []struct{ ext, format string }{
 
 // FormatForPath picks a format from a file name's extension, ignoring case:
 // .txt/.text text, .json json, .sarif and .sarif.json sarif, .xml junit,
-// .html/.htm html. ok is false for any other name.
+// .html/.htm html, .asff and .asff.json asff. ok is false for any other
+// name.
 func FormatForPath(path string) (name string, ok bool) {
 	base := strings.ToLower(filepath.Base(path))
 	for _, e := range extensions {

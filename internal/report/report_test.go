@@ -193,7 +193,7 @@ func TestGolden(t *testing.T) {
 }
 
 // goldenExt names each format's golden file the way FormatForPath reads it.
-var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "html": "html"}
+var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "html": "html", "asff": "asff"}
 
 func TestGoldenExtensionsRoundTrip(t *testing.T) {
 	for format, ext := range goldenExt {
@@ -395,7 +395,7 @@ func TestSARIFFingerprintIgnoresWording(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if got, want := Formats(), []string{"text", "json", "sarif", "junit", "html"}; !slices.Equal(got, want) {
+	if got, want := Formats(), []string{"text", "json", "sarif", "junit", "html", "asff"}; !slices.Equal(got, want) {
 		t.Errorf("Formats() = %v, want %v", got, want)
 	}
 	tests := map[string]struct {
@@ -407,9 +407,10 @@ func TestNew(t *testing.T) {
 		"sarif":    {format: "sarif"},
 		"junit":    {format: "junit"},
 		"html":     {format: "html"},
+		"asff":     {format: "asff"},
 		"any case": {format: " JSON "},
-		"unknown":  {format: "xml", wantErr: `unknown report format "xml": valid formats are text, json, sarif, junit, html`},
-		"empty":    {format: "", wantErr: "valid formats are text, json, sarif, junit, html"},
+		"unknown":  {format: "xml", wantErr: `unknown report format "xml": valid formats are text, json, sarif, junit, html, asff`},
+		"empty":    {format: "", wantErr: "valid formats are text, json, sarif, junit, html, asff"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -456,6 +457,8 @@ func TestFormatForPath(t *testing.T) {
 		"xml":          {path: "junit.xml", want: "junit", ok: true},
 		"html":         {path: "report.html", want: "html", ok: true},
 		"htm":          {path: "report.HTM", want: "html", ok: true},
+		"asff":         {path: "hub.asff", want: "asff", ok: true},
+		"asff.json":    {path: "hub.asff.json", want: "asff", ok: true},
 		"unknown":      {path: "audit.csv"},
 		"no extension": {path: "audit"},
 		"only ext":     {path: "dir/.json"},
