@@ -45,27 +45,37 @@ var cisControls = []CISControl{
 		Manual: "only the root user sets security questions, in the console, and no API reads them"},
 	{ID: "1.4", Title: "Ensure no 'root' user account access key exists", Assessment: CISAutomated},
 	{ID: "1.5", Title: "Ensure MFA is enabled for the 'root' user account", Assessment: CISAutomated},
-	{ID: "1.6", Title: "Ensure hardware MFA is enabled for the 'root' user account", Assessment: CISManual},
-	{ID: "1.7", Title: "Eliminate use of the 'root' user for administrative and daily tasks", Assessment: CISManual},
+	{ID: "1.6", Title: "Ensure hardware MFA is enabled for the 'root' user account", Assessment: CISManual,
+		Manual: "the IAM account summary cannot tell a hardware device from a virtual one; groundwork checklist CL-002 " +
+			"lists the management account's virtual MFA devices (iam:ListVirtualMFADevices) to tell"},
+	{ID: "1.7", Title: "Eliminate use of the 'root' user for administrative and daily tasks", Assessment: CISManual,
+		Manual: "what counts as daily use is a judgement on the root user's recent activity; the root-activity alarm " +
+			"(GW-MON-010, CIS 4.3) reports each use as it happens"},
 	{ID: "1.8", Title: "Ensure IAM password policy requires minimum length of 14 or greater", Assessment: CISAutomated},
 	{ID: "1.9", Title: "Ensure IAM password policy prevents password reuse", Assessment: CISAutomated},
 	{ID: "1.10", Title: "Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password", Assessment: CISAutomated},
-	{ID: "1.11", Title: "Do not setup access keys during initial user setup for all IAM users that have a console password", Assessment: CISManual},
+	{ID: "1.11", Title: "Do not setup access keys during initial user setup for all IAM users that have a console password", Assessment: CISManual,
+		Manual: "the credential report gives a key's last rotation, not whether it was made with the user; unused keys " +
+			"are reported by GW-IAM-002 (CIS 1.12)"},
 	{ID: "1.12", Title: "Ensure credentials unused for 45 days or greater are disabled", Assessment: CISAutomated},
 	{ID: "1.13", Title: "Ensure there is only one active access key available for any single IAM user", Assessment: CISAutomated},
 	{ID: "1.14", Title: "Ensure access keys are rotated every 90 days or less", Assessment: CISAutomated},
 	{ID: "1.15", Title: "Ensure IAM Users Receive Permissions Only Through Groups", Assessment: CISAutomated},
-	{ID: "1.16", Title: `Ensure IAM policies that allow full "*:*" administrative privileges are not attached`, Assessment: CISAutomated},
-	{ID: "1.17", Title: "Ensure a support role has been created to manage incidents with AWS Support", Assessment: CISAutomated},
-	{ID: "1.18", Title: "Ensure IAM instance roles are used for AWS resource access from instances", Assessment: CISAutomated,
-		Manual: "no check reads EC2 instance profiles yet: confirm with ec2 describe-instances that every instance has an " +
-			"IAM instance profile"},
-	{ID: "1.19", Title: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed", Assessment: CISAutomated},
-	{ID: "1.20", Title: "Ensure that IAM Access analyzer is enabled for all regions", Assessment: CISAutomated,
-		Manual: "no check reads IAM Access Analyzer yet: confirm with accessanalyzer list-analyzers that each account " +
-			"and operational Region has an active analyzer"},
+	{ID: "1.16", Title: `Ensure IAM policies that allow full "*:*" administrative privileges are not attached`, Assessment: CISAutomated,
+		Manual: "no check reads the documents of customer-managed policies yet: review the policies attached in each " +
+			"account for an Allow of Action * on Resource *"},
+	{ID: "1.17", Title: "Ensure a support role has been created to manage incidents with AWS Support", Assessment: CISAutomated,
+		Manual: "no check reads the entities of AWSSupportAccess yet: confirm with iam list-entities-for-policy that a " +
+			"role in each account has it"},
+	{ID: "1.18", Title: "Ensure IAM instance roles are used for AWS resource access from instances", Assessment: CISAutomated},
+	{ID: "1.19", Title: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed", Assessment: CISAutomated,
+		Manual: "no check reads IAM server certificates yet: list them with iam list-server-certificates in each account " +
+			"and delete the expired ones"},
+	{ID: "1.20", Title: "Ensure that IAM Access analyzer is enabled for all regions", Assessment: CISAutomated},
 	{ID: "1.21", Title: "Ensure IAM users are managed centrally via identity federation or AWS Organizations for multi-account environments", Assessment: CISManual},
-	{ID: "1.22", Title: "Ensure access to AWSCloudShellFullAccess is restricted", Assessment: CISManual},
+	{ID: "1.22", Title: "Ensure access to AWSCloudShellFullAccess is restricted", Assessment: CISManual,
+		Manual: "no check reads the entities of AWSCloudShellFullAccess yet: confirm with iam list-entities-for-policy " +
+			"that none is attached"},
 	{ID: "2.1.1", Title: "Ensure S3 Bucket Policy is set to deny HTTP requests", Assessment: CISAutomated},
 	{ID: "2.1.2", Title: "Ensure MFA Delete is enabled on S3 buckets", Assessment: CISManual,
 		Manual: "only the root user, with its MFA device, can turn MFA Delete on, and which buckets hold data that needs " +
@@ -73,20 +83,11 @@ var cisControls = []CISControl{
 	{ID: "2.1.3", Title: "Ensure all data in Amazon S3 has been discovered, classified and secured when required", Assessment: CISManual,
 		Manual: "whether the data is classified and secured is a judgement on the data itself"},
 	{ID: "2.1.4", Title: "Ensure that S3 Buckets are configured with 'Block public access (bucket settings)'", Assessment: CISAutomated},
-	{ID: "2.2.1", Title: "Ensure EBS Volume Encryption is Enabled in all Regions", Assessment: CISAutomated,
-		Manual: "no check reads EBS default encryption yet: confirm with ec2 get-ebs-encryption-by-default in each " +
-			"account and operational Region"},
-	{ID: "2.3.1", Title: "Ensure that encryption-at-rest is enabled for RDS Instances", Assessment: CISAutomated,
-		Manual: "no check reads RDS DB instances outside the management account yet: confirm StorageEncrypted with " +
-			"rds describe-db-instances"},
-	{ID: "2.3.2", Title: "Ensure Auto Minor Version Upgrade feature is Enabled for RDS Instances", Assessment: CISAutomated,
-		Manual: "no check reads RDS DB instances outside the management account yet: confirm AutoMinorVersionUpgrade " +
-			"with rds describe-db-instances"},
-	{ID: "2.3.3", Title: "Ensure that public access is not given to RDS Instance", Assessment: CISAutomated,
-		Manual: "no check reads RDS DB instances outside the management account yet: confirm PubliclyAccessible is " +
-			"false with rds describe-db-instances"},
-	{ID: "2.4.1", Title: "Ensure that encryption is enabled for EFS file systems", Assessment: CISManual,
-		Manual: "no check reads EFS file systems yet: confirm Encrypted with efs describe-file-systems"},
+	{ID: "2.2.1", Title: "Ensure EBS Volume Encryption is Enabled in all Regions", Assessment: CISAutomated},
+	{ID: "2.3.1", Title: "Ensure that encryption-at-rest is enabled for RDS Instances", Assessment: CISAutomated},
+	{ID: "2.3.2", Title: "Ensure Auto Minor Version Upgrade feature is Enabled for RDS Instances", Assessment: CISAutomated},
+	{ID: "2.3.3", Title: "Ensure that public access is not given to RDS Instance", Assessment: CISAutomated},
+	{ID: "2.4.1", Title: "Ensure that encryption is enabled for EFS file systems", Assessment: CISManual},
 	{ID: "3.1", Title: "Ensure CloudTrail is enabled in all regions", Assessment: CISAutomated},
 	{ID: "3.2", Title: "Ensure CloudTrail log file validation is enabled", Assessment: CISAutomated},
 	{ID: "3.3", Title: "Ensure AWS Config is enabled in all regions", Assessment: CISAutomated},
@@ -117,18 +118,14 @@ var cisControls = []CISControl{
 	{ID: "4.13", Title: "Ensure route table changes are monitored", Assessment: CISAutomated},
 	{ID: "4.14", Title: "Ensure a log metric filter and alarm exist for VPC changes", Assessment: CISAutomated},
 	{ID: "4.15", Title: "Ensure a log metric filter and alarm exists for AWS Organizations changes", Assessment: CISAutomated},
-	{ID: "4.16", Title: "Ensure AWS Security Hub is enabled", Assessment: CISAutomated,
-		Manual: "no check reads Security Hub yet: confirm with securityhub describe-hub in each account and " +
-			"operational Region"},
+	{ID: "4.16", Title: "Ensure AWS Security Hub is enabled", Assessment: CISAutomated},
 	{ID: "5.1", Title: "Ensure no Network ACLs allow ingress from 0.0.0.0/0 to remote server administration ports", Assessment: CISAutomated},
 	{ID: "5.2", Title: "Ensure no security groups allow ingress from 0.0.0.0/0 to remote server administration ports", Assessment: CISAutomated},
 	{ID: "5.3", Title: "Ensure no security groups allow ingress from ::/0 to remote server administration ports", Assessment: CISAutomated},
 	{ID: "5.4", Title: "Ensure the default security group of every VPC restricts all traffic", Assessment: CISAutomated},
 	{ID: "5.5", Title: `Ensure routing tables for VPC peering are "least access"`, Assessment: CISManual,
 		Manual: "least access is measured against what each peering is for, which no API knows"},
-	{ID: "5.6", Title: "Ensure that EC2 Metadata Service only allows IMDSv2", Assessment: CISAutomated,
-		Manual: "no check reads EC2 instance metadata options yet: confirm HttpTokens is required with ec2 " +
-			"describe-instances"},
+	{ID: "5.6", Title: "Ensure that EC2 Metadata Service only allows IMDSv2", Assessment: CISAutomated},
 }
 
 // CISControls returns the benchmark's recommendations in its order.

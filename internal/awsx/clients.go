@@ -2,6 +2,7 @@ package awsx
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/budgets"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -19,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -41,6 +44,12 @@ import (
 // account it is built for.
 func (c ConfigFor) AccountManagement() *account.Client {
 	return client(c, "account", func(cfg aws.Config) *account.Client { return account.NewFromConfig(cfg) })
+}
+
+// AccessAnalyzer returns the client of IAM Access Analyzer, a regional
+// service.
+func (c ConfigFor) AccessAnalyzer() *accessanalyzer.Client {
+	return client(c, "accessanalyzer", func(cfg aws.Config) *accessanalyzer.Client { return accessanalyzer.NewFromConfig(cfg) })
 }
 
 func (c ConfigFor) Budgets() *budgets.Client {
@@ -71,6 +80,10 @@ func (c ConfigFor) EC2() *ec2.Client {
 
 func (c ConfigFor) ECS() *ecs.Client {
 	return client(c, "ecs", func(cfg aws.Config) *ecs.Client { return ecs.NewFromConfig(cfg) })
+}
+
+func (c ConfigFor) EFS() *efs.Client {
+	return client(c, "efs", func(cfg aws.Config) *efs.Client { return efs.NewFromConfig(cfg) })
 }
 
 func (c ConfigFor) EKS() *eks.Client {
@@ -109,6 +122,10 @@ func (c ConfigFor) S3() *s3.Client {
 	return client(c, "s3", func(cfg aws.Config) *s3.Client {
 		return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = c.Session.PathStyle() })
 	})
+}
+
+func (c ConfigFor) SecurityHub() *securityhub.Client {
+	return client(c, "securityhub", func(cfg aws.Config) *securityhub.Client { return securityhub.NewFromConfig(cfg) })
 }
 
 func (c ConfigFor) SNS() *sns.Client {

@@ -255,11 +255,11 @@ func endpointOf(raw string) string {
 
 // iamPrefixes maps the SDK's service IDs to IAM's service prefixes.
 var iamPrefixes = map[string]string{
-	"Account": "account", "Budgets": "budgets", "CloudTrail": "cloudtrail", "CloudWatch": "cloudwatch",
+	"AccessAnalyzer": "access-analyzer", "Account": "account", "Budgets": "budgets", "CloudTrail": "cloudtrail", "CloudWatch": "cloudwatch",
 	"CloudWatch Logs": "logs", "Config Service": "config", "Cost and Usage Report Service": "cur",
-	"Cost Explorer": "ce", "EC2": "ec2", "ECS": "ecs", "EKS": "eks", "EventBridge": "events", "IAM": "iam",
+	"Cost Explorer": "ce", "EC2": "ec2", "ECS": "ecs", "EFS": "elasticfilesystem", "EKS": "eks", "EventBridge": "events", "IAM": "iam",
 	"KMS": "kms", "Lambda": "lambda", "Organizations": "organizations", "RDS": "rds", "S3": "s3",
-	"S3 Control": "s3", "SNS": "sns", "SSM": "ssm", "STS": "sts", "SSO Admin": "sso", "identitystore": "identitystore",
+	"S3 Control": "s3", "SecurityHub": "securityhub", "SNS": "sns", "SSM": "ssm", "STS": "sts", "SSO Admin": "sso", "identitystore": "identitystore",
 }
 
 // s3Actions are the S3 operations whose IAM action has another name.

@@ -108,8 +108,6 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	for _, a := range k.accounts() {
 		// Nobody set alternate contacts on any account.
 		add("GW-ACC-001", acct(a))
-		// Nobody gave a role AWSSupportAccess (CIS 1.17).
-		add("GW-IAM-012", acct(a))
 		// No password policy: built so in the management account, and no
 		// new account has one.
 		add("GW-HRD-001", acct(a))
@@ -132,6 +130,14 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 			// organization trail: the members are not covered.
 			add("GW-TRL-001", acct(a))
 		}
+		// EBS encryption by default is off in a new account, in moto as
+		// in AWS, and nobody turned it on.
+		add("GW-DAT-001", acct(a))
+		// Nobody enabled Security Hub or created an IAM Access Analyzer
+		// analyzer (moto has no Access Analyzer: testenv's fake of it
+		// holds none).
+		add("GW-DET-001", acct(a))
+		add("GW-DET-002", acct(a))
 	}
 	// The VPC built in the management account gets the same defaults,
 	// and no flow log either.
@@ -146,9 +152,7 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	add("GW-IAM-001", "iam-user/alice ("+k.management.name+")")
 	// ...and a managed policy attached to the user, not through a group.
 	add("GW-IAM-005", "iam-user/alice ("+k.management.name+")")
-	// Its access key is new and the only one: no GW-IAM-002, 003 or 004;
-	// but it was never used, on a user with a console password (CIS 1.11).
-	add("GW-IAM-015", "iam-user/alice ("+k.management.name+")")
+	// Its access key is new and the only one: no GW-IAM-002, 003 or 004.
 	// The security group open to 0.0.0.0/0 on 22.
 	add("GW-NET-001", sg(k.management, k.openSG, "ssh-from-anywhere"))
 	// The trail without log file validation...
@@ -170,8 +174,13 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	add("GW-BIL-001", acct(k.management))
 	add("GW-BIL-004", acct(k.management))
 	add("GW-BIL-007", acct(k.management))
-	// The EC2 instance in the management account.
+	// The EC2 instance in the management account...
 	add("GW-WKL-001", mgmt("ec2-instance", k.instance))
+	// ...launched with the metadata options' default, which answers
+	// IMDSv1 (HttpTokens optional, in moto as for most AMIs in AWS), and
+	// without an instance profile.
+	add("GW-DAT-006", mgmt("ec2", k.instance))
+	add("GW-DAT-007", mgmt("ec2", k.instance))
 	// The workload account left directly under the root.
 	add("GW-ORG-005", acct(k.payments))
 	org := "organization/" + k.org

@@ -30,6 +30,10 @@ type Server struct {
 
 	mu    sync.Mutex
 	roles map[string]roleCredentials // by account ID, until the next reset
+
+	// analyzers stands in for IAM Access Analyzer, which moto lacks
+	// (accessanalyzer.go).
+	analyzers *analyzerFake
 }
 
 var (
@@ -141,6 +145,7 @@ func start(env ...string) (*Server, error) {
 		resp, err := http.Get(s.Endpoint + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
+			s.analyzers = startAnalyzerFake(s.Endpoint)
 			return s, nil
 		}
 		if time.Now().After(deadline) {
@@ -174,6 +179,7 @@ func (s *Server) Reset(t testing.TB) {
 	s.mu.Lock()
 	clear(s.roles)
 	s.mu.Unlock()
+	s.analyzers.reset()
 }
 
 // Env is the environment that points AWS SDKs and the CLI at the server
@@ -188,6 +194,7 @@ func (s *Server) Env() []string {
 	}
 	return append(env,
 		"AWS_ENDPOINT_URL="+s.Endpoint,
+		"AWS_ENDPOINT_URL_ACCESSANALYZER="+s.analyzers.srv.URL,
 		"AWS_ACCESS_KEY_ID=testing",
 		"AWS_SECRET_ACCESS_KEY=testing",
 		"AWS_REGION="+Region,

@@ -5,6 +5,8 @@ package all
 
 import (
 	_ "github.com/groundwork-aws/groundwork/internal/layer/billing"
+	_ "github.com/groundwork-aws/groundwork/internal/layer/datastores"
+	_ "github.com/groundwork-aws/groundwork/internal/layer/detection"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/hardening"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/logging"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/monitoring"
