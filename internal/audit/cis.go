@@ -45,37 +45,23 @@ var cisControls = []CISControl{
 		Manual: "only the root user sets security questions, in the console, and no API reads them"},
 	{ID: "1.4", Title: "Ensure no 'root' user account access key exists", Assessment: CISAutomated},
 	{ID: "1.5", Title: "Ensure MFA is enabled for the 'root' user account", Assessment: CISAutomated},
-	{ID: "1.6", Title: "Ensure hardware MFA is enabled for the 'root' user account", Assessment: CISManual,
-		Manual: "the IAM account summary cannot tell a hardware device from a virtual one; groundwork checklist CL-002 " +
-			"lists the management account's virtual MFA devices (iam:ListVirtualMFADevices) to tell"},
-	{ID: "1.7", Title: "Eliminate use of the 'root' user for administrative and daily tasks", Assessment: CISManual,
-		Manual: "what counts as daily use is a judgement on the root user's recent activity; the root-activity alarm " +
-			"(GW-MON-010, CIS 4.3) reports each use as it happens"},
+	{ID: "1.6", Title: "Ensure hardware MFA is enabled for the 'root' user account", Assessment: CISManual},
+	{ID: "1.7", Title: "Eliminate use of the 'root' user for administrative and daily tasks", Assessment: CISManual},
 	{ID: "1.8", Title: "Ensure IAM password policy requires minimum length of 14 or greater", Assessment: CISAutomated},
 	{ID: "1.9", Title: "Ensure IAM password policy prevents password reuse", Assessment: CISAutomated},
 	{ID: "1.10", Title: "Ensure multi-factor authentication (MFA) is enabled for all IAM users that have a console password", Assessment: CISAutomated},
-	{ID: "1.11", Title: "Do not setup access keys during initial user setup for all IAM users that have a console password", Assessment: CISManual,
-		Manual: "the credential report gives a key's last rotation, not whether it was made with the user; unused keys " +
-			"are reported by GW-IAM-002 (CIS 1.12)"},
+	{ID: "1.11", Title: "Do not setup access keys during initial user setup for all IAM users that have a console password", Assessment: CISManual},
 	{ID: "1.12", Title: "Ensure credentials unused for 45 days or greater are disabled", Assessment: CISAutomated},
 	{ID: "1.13", Title: "Ensure there is only one active access key available for any single IAM user", Assessment: CISAutomated},
 	{ID: "1.14", Title: "Ensure access keys are rotated every 90 days or less", Assessment: CISAutomated},
 	{ID: "1.15", Title: "Ensure IAM Users Receive Permissions Only Through Groups", Assessment: CISAutomated},
-	{ID: "1.16", Title: `Ensure IAM policies that allow full "*:*" administrative privileges are not attached`, Assessment: CISAutomated,
-		Manual: "no check reads the documents of customer-managed policies yet: review the policies attached in each " +
-			"account for an Allow of Action * on Resource *"},
-	{ID: "1.17", Title: "Ensure a support role has been created to manage incidents with AWS Support", Assessment: CISAutomated,
-		Manual: "no check reads the entities of AWSSupportAccess yet: confirm with iam list-entities-for-policy that a " +
-			"role in each account has it"},
+	{ID: "1.16", Title: `Ensure IAM policies that allow full "*:*" administrative privileges are not attached`, Assessment: CISAutomated},
+	{ID: "1.17", Title: "Ensure a support role has been created to manage incidents with AWS Support", Assessment: CISAutomated},
 	{ID: "1.18", Title: "Ensure IAM instance roles are used for AWS resource access from instances", Assessment: CISAutomated},
-	{ID: "1.19", Title: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed", Assessment: CISAutomated,
-		Manual: "no check reads IAM server certificates yet: list them with iam list-server-certificates in each account " +
-			"and delete the expired ones"},
+	{ID: "1.19", Title: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed", Assessment: CISAutomated},
 	{ID: "1.20", Title: "Ensure that IAM Access analyzer is enabled for all regions", Assessment: CISAutomated},
 	{ID: "1.21", Title: "Ensure IAM users are managed centrally via identity federation or AWS Organizations for multi-account environments", Assessment: CISManual},
-	{ID: "1.22", Title: "Ensure access to AWSCloudShellFullAccess is restricted", Assessment: CISManual,
-		Manual: "no check reads the entities of AWSCloudShellFullAccess yet: confirm with iam list-entities-for-policy " +
-			"that none is attached"},
+	{ID: "1.22", Title: "Ensure access to AWSCloudShellFullAccess is restricted", Assessment: CISManual},
 	{ID: "2.1.1", Title: "Ensure S3 Bucket Policy is set to deny HTTP requests", Assessment: CISAutomated},
 	{ID: "2.1.2", Title: "Ensure MFA Delete is enabled on S3 buckets", Assessment: CISManual,
 		Manual: "only the root user, with its MFA device, can turn MFA Delete on, and which buckets hold data that needs " +

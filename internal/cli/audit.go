@@ -29,6 +29,7 @@ type auditFlags struct {
 	failOn, suppressions      string
 	listChecks, noDrift       bool
 	allowPartial              bool
+	rootUseDays               int
 }
 
 func newAudit(g *globals) *cobra.Command {
@@ -90,6 +91,7 @@ else 4 when the audit is incomplete (something could not be read), unless
 	f.BoolVar(&fl.listChecks, "list-checks", false, "print every check with its severity and guidance, and counts; no AWS calls")
 	f.BoolVar(&fl.noDrift, "no-drift", false, "do not report the changes a plan against the spec would make")
 	f.BoolVar(&fl.allowPartial, "allow-partial", false, "exit by the findings alone when something could not be read (the reports still say what was not evaluated)")
+	f.IntVar(&fl.rootUseDays, "root-use-days", estate.DefaultRootUseDays, "report a use of the root user within this many days (GW-IAM-011, CIS 1.7)")
 	f.StringSliceVar(&fl.regions, "regions", nil, "operational Regions to read, comma-separated (default: the spec's, else the session's Region)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(severityNames(), cobra.ShellCompDirectiveNoFileComp))
@@ -125,6 +127,9 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 	threshold, err := audit.ParseSeverity(fl.failOn)
 	if err != nil {
 		return fmt.Errorf("--fail-on: %w", err)
+	}
+	if fl.rootUseDays < 1 {
+		return fmt.Errorf("--root-use-days: %d is not a number of days (1 or more)", fl.rootUseDays)
 	}
 	var (
 		f       *spec.Foundation
@@ -163,6 +168,7 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 		g.progress("%d change(s) between the spec and the organization", len(actual.Drift))
 	}
 	estate.Annotate(actual, desired)
+	actual.RootUseDays = fl.rootUseDays
 	res := audit.Run(actual, gaps...)
 	res.Suppress(sups, time.Now())
 

@@ -108,6 +108,8 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	for _, a := range k.accounts() {
 		// Nobody set alternate contacts on any account.
 		add("GW-ACC-001", acct(a))
+		// Nobody gave a role AWSSupportAccess (CIS 1.17).
+		add("GW-IAM-012", acct(a))
 		// No password policy: built so in the management account, and no
 		// new account has one.
 		add("GW-HRD-001", acct(a))
@@ -152,7 +154,9 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	add("GW-IAM-001", "iam-user/alice ("+k.management.name+")")
 	// ...and a managed policy attached to the user, not through a group.
 	add("GW-IAM-005", "iam-user/alice ("+k.management.name+")")
-	// Its access key is new and the only one: no GW-IAM-002, 003 or 004.
+	// Its access key is new and the only one: no GW-IAM-002, 003 or 004;
+	// but it was never used, on a user with a console password (CIS 1.11).
+	add("GW-IAM-015", "iam-user/alice ("+k.management.name+")")
 	// The security group open to 0.0.0.0/0 on 22.
 	add("GW-NET-001", sg(k.management, k.openSG, "ssh-from-anywhere"))
 	// The trail without log file validation...

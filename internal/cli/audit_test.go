@@ -190,6 +190,7 @@ func TestAuditFlagErrorsStopBeforeAWS(t *testing.T) {
 		"no extension":       {[]string{"-o", "findings"}, "--output findings: cannot tell the report format"},
 		"same file twice":    {[]string{"-o", "a.json", "-o", "a.json"}, "--output a.json is given twice"},
 		"bad fail-on":        {[]string{"--fail-on", "severe"}, "--fail-on: unknown severity"},
+		"no root-use window": {[]string{"--root-use-days", "0"}, "--root-use-days: 0 is not a number of days"},
 		"conflicting stdout": {[]string{"--format", "json", "-o", "text"}, "names a format other than --format json"},
 	}
 	for name, tt := range tests {

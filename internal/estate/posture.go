@@ -53,6 +53,14 @@ type Posture struct {
 	// Topics are the SNS topics those alarms notify, by topic ARN. A
 	// topic that was not read has no entry.
 	Topics map[string]*PostureTopic `json:",omitempty"`
+	// The account-wide IAM facts of posture_iam.go, by account: the root
+	// user's credential report row, the customer-managed policies attached
+	// to someone, who holds the AWS managed policies the CIS benchmark
+	// names, and the IAM server certificates.
+	Roots              map[string]*PostureRoot               `json:",omitempty"`
+	Policies           map[string][]*PosturePolicy           `json:",omitempty"`
+	PolicyEntities     map[string]map[string]*PolicyEntities `json:",omitempty"`
+	ServerCertificates map[string][]*ServerCertificate       `json:",omitempty"`
 }
 
 // NewPosture returns an empty posture layer read at asOf.
@@ -61,6 +69,8 @@ func NewPosture(asOf time.Time) *Posture {
 		AsOf: asOf, Users: map[string][]*PostureUser{}, Workloads: map[string][]*Workload{},
 		Buckets: map[string][]*PostureBucket{}, Keys: map[string][]*PostureKey{}, Trails: map[string][]*PostureTrail{},
 		LogGroups: map[string]*PostureLogGroup{}, Topics: map[string]*PostureTopic{},
+		Roots: map[string]*PostureRoot{}, Policies: map[string][]*PosturePolicy{},
+		PolicyEntities: map[string]map[string]*PolicyEntities{}, ServerCertificates: map[string][]*ServerCertificate{},
 	}
 }
 

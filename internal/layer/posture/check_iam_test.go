@@ -42,6 +42,16 @@ func postured() *estate.Estate {
 			}
 		}
 	}
+	for _, key := range p.Accounts {
+		p.Roots[key] = &estate.PostureRoot{ARN: "arn:aws:iam::" + audit.AccountID(e, estate.AccountKey(key)) + ":root",
+			PasswordLastUsed: daysBefore(200), MFA: true, VirtualMFA: new("")}
+		p.Policies[key] = []*estate.PosturePolicy{{Name: "read-logs", ARN: "arn:aws:iam::" + audit.AccountID(e, estate.AccountKey(key)) + ":policy/read-logs",
+			Attachments: 1, Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:Get*","Resource":"*"}]}`}}
+		p.PolicyEntities[key] = map[string]*estate.PolicyEntities{
+			supportPolicy: {Roles: []string{"incident-support"}}, cloudShellPolicy: {}}
+		p.ServerCertificates[key] = []*estate.ServerCertificate{{Name: "www", ARN: "arn:aws:iam::" + audit.AccountID(e, estate.AccountKey(key)) +
+			":server-certificate/www", Expiration: posturetest.AsOf.Add(90 * day)}}
+	}
 	p.Users[audittest.ProdKey] = []*estate.PostureUser{{
 		Name: "deploy", ARN: "arn:aws:iam::444444444444:user/deploy", Created: daysBefore(400),
 		Password: true, PasswordLastUsed: daysBefore(2), MFA: true,
@@ -58,7 +68,7 @@ func postured() *estate.Estate {
 func deploy(e *estate.Estate) *estate.PostureUser { return e.Posture.Users[audittest.ProdKey][0] }
 
 var postureChecks = []string{"GW-BKT-001", "GW-IAM-001", "GW-IAM-002", "GW-IAM-003", "GW-IAM-004", "GW-IAM-005",
-	"GW-KMS-001", "GW-TRL-001", "GW-TRL-002", "GW-TRL-003", "GW-WKL-001"}
+	"GW-IAM-010", "GW-IAM-011", "GW-IAM-012", "GW-IAM-013", "GW-IAM-014", "GW-IAM-015", "GW-IAM-016", "GW-KMS-001", "GW-TRL-001", "GW-TRL-002", "GW-TRL-003", "GW-WKL-001"}
 
 // TestPosturedFoundationIsClean runs the core and posture checks over
 // the postured foundation. The CIS section 4 checks, which judge the
@@ -105,6 +115,12 @@ func badPosture() *estate.Estate {
 	u.MFA, u.PasswordLastUsed = false, time.Time{}
 	u.AccessKeys[1] = estate.AccessKey{Active: true, LastRotated: daysBefore(200)}
 	u.Policies.Inline = []string{"admin"}
+	root := e.Posture.Roots[audittest.MgmtKey]
+	root.PasswordLastUsed, root.VirtualMFA = daysBefore(1), new("arn:aws:iam::000000000000:mfa/root-account-mfa-device")
+	e.Posture.Policies[audittest.ProdKey][0].Document = `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+	e.Posture.PolicyEntities[audittest.ProdKey][supportPolicy].Roles = nil
+	e.Posture.PolicyEntities[audittest.ProdKey][cloudShellPolicy].Users = []string{"deploy"}
+	e.Posture.ServerCertificates[audittest.ProdKey][0].Expiration = daysBefore(3)
 	mh := estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}
 	e.Posture.Workloads[mh.String()] = []*estate.Workload{{Where: mh, Kind: estate.WorkloadEC2Instance, ID: "i-1"}}
 	e.Hardening.PublicAccessBlocks[audittest.ProdKey] = &estate.PublicAccessBlock{}

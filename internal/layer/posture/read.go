@@ -75,8 +75,12 @@ func (r *postureRead) locked(f func(p *estate.Posture)) {
 // each customer-managed key's description and rotation) and the trails
 // (and the status of those homed there); in the management account, per
 // Region, its EC2 instances, RDS DB instances, Lambda functions and ECS
-// and EKS clusters. Then, per IAM user, the policies attached to it, and
-// per bucket its Block Public Access, policy status and ACL. Last, when
+// and EKS clusters. Then, per IAM user, the policies attached to it;
+// per account, its customer-managed policies attached to someone (and
+// their default versions), who holds AWSSupportAccess and
+// AWSCloudShellFullAccess, its server certificates and, where the root
+// user has MFA, its virtual MFA devices (iamAccount); and per bucket its
+// Block Public Access, policy status and ACL. Last, when
 // the clients can (monitoringClients), what watches the log groups
 // that multi-Region trails that are logging deliver to: see monitoring.
 //
@@ -98,14 +102,16 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	opts.Progressf("reading the posture of %d accounts in %d Regions", len(accounts), len(scope.Regions))
 
 	var users []userRef
+	var iamAccounts []iamAccountRef
 	var buckets []bucketRef
 	var listMu sync.Mutex
 	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {
 		_, home := a.In(scope.HomeRegion)
 		g.Go(func() error {
-			us, err := r.credentialReport(ctx, a.Key, home)
+			us, root, err := r.credentialReport(ctx, a.Key, home)
 			listMu.Lock()
 			users = append(users, us...)
+			iamAccounts = append(iamAccounts, iamAccountRef{key: a.Key, at: home, root: root})
 			listMu.Unlock()
 			return err
 		})
@@ -135,6 +141,9 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	g, gctx := opts.Group(ctx)
 	for _, u := range users {
 		g.Go(func() error { return r.userPolicies(gctx, u) })
+	}
+	for _, a := range iamAccounts {
+		g.Go(func() error { return r.iamAccount(gctx, a) })
 	}
 	for _, b := range buckets {
 		g.Go(func() error { return r.bucket(gctx, b) })

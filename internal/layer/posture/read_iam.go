@@ -57,25 +57,31 @@ type userRef struct {
 
 // credentialReport reads the account's IAM credential report into the
 // layer and returns its users, for their policies to be read next.
-func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKey, w estate.Location) ([]userRef, error) {
+// It returns the root user's row too, nil when the report has none.
+func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKey, w estate.Location) ([]userRef, *estate.PostureRoot, error) {
 	api := r.clients.IAM(w)
 	report, err := fetchCredentialReport(ctx, api)
 	if r.unknown(err, readIAM, global(w), "the IAM credential report of "+string(w.Account)) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
+		return nil, nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
 	}
-	users, err := parseCredentialReport(report)
+	users, root, err := parseCredentialReport(report)
 	if err != nil {
-		return nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
+		return nil, nil, fmt.Errorf("read the IAM credential report of %s: %w", w.Account, err)
 	}
-	r.locked(func(p *estate.Posture) { p.Users[string(key)] = users })
+	r.locked(func(p *estate.Posture) {
+		p.Users[string(key)] = users
+		if root != nil {
+			p.Roots[string(key)] = root
+		}
+	})
 	refs := make([]userRef, len(users))
 	for i, u := range users {
 		refs[i] = userRef{at: w, user: u}
 	}
-	return refs, nil
+	return refs, root, nil
 }
 
 // fetchCredentialReport asks IAM for a credential report and waits until
@@ -106,19 +112,20 @@ func fetchCredentialReport(ctx context.Context, api iamReadAPI) ([]byte, error) 
 	}
 }
 
-// rootRow is the credential report's row for the root user, which the
-// hardening layer judges from the account summary.
+// rootRow is the credential report's row for the root user: its use is
+// judged here (CIS 1.7), its MFA and access keys by the hardening layer
+// from the account summary.
 const rootRow = "<root_account>"
 
 // parseCredentialReport reads the CSV of a credential report. Columns are
 // found by header name, since IAM has added columns over the years; dates
 // are RFC 3339, and "N/A", "no_information" and "not_supported" all mean
 // no date.
-func parseCredentialReport(report []byte) ([]*estate.PostureUser, error) {
+func parseCredentialReport(report []byte) (users []*estate.PostureUser, root *estate.PostureRoot, err error) {
 	cr := csv.NewReader(bytes.NewReader(report))
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("parse the header: %w", err)
+		return nil, nil, fmt.Errorf("parse the header: %w", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -126,17 +133,16 @@ func parseCredentialReport(report []byte) ([]*estate.PostureUser, error) {
 	}
 	for _, need := range []string{"user", "arn", "user_creation_time", "password_enabled", "mfa_active"} {
 		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("no %s column", need)
+			return nil, nil, fmt.Errorf("no %s column", need)
 		}
 	}
-	var users []*estate.PostureUser
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
-			return users, nil
+			return users, root, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("parse a row: %w", err)
+			return nil, nil, fmt.Errorf("parse a row: %w", err)
 		}
 		field := func(name string) string {
 			if i, ok := col[name]; ok && i < len(row) {
@@ -144,23 +150,25 @@ func parseCredentialReport(report []byte) ([]*estate.PostureUser, error) {
 			}
 			return ""
 		}
-		if field("user") == rootRow {
-			continue
-		}
-		u := &estate.PostureUser{
-			Name: field("user"), ARN: field("arn"), Created: reportTime(field("user_creation_time")),
-			Password: field("password_enabled") == "true", PasswordLastUsed: reportTime(field("password_last_used")),
-			MFA: field("mfa_active") == "true",
-		}
-		for i := range u.AccessKeys {
+		var keys [2]estate.AccessKey
+		for i := range keys {
 			prefix := fmt.Sprintf("access_key_%d_", i+1)
-			u.AccessKeys[i] = estate.AccessKey{
+			keys[i] = estate.AccessKey{
 				Active:      field(prefix+"active") == "true",
 				LastRotated: reportTime(field(prefix + "last_rotated")),
 				LastUsed:    reportTime(field(prefix + "last_used_date")),
 			}
 		}
-		users = append(users, u)
+		if field("user") == rootRow {
+			root = &estate.PostureRoot{ARN: field("arn"), PasswordLastUsed: reportTime(field("password_last_used")),
+				MFA: field("mfa_active") == "true", AccessKeys: keys}
+			continue
+		}
+		users = append(users, &estate.PostureUser{
+			Name: field("user"), ARN: field("arn"), Created: reportTime(field("user_creation_time")),
+			Password: field("password_enabled") == "true", PasswordLastUsed: reportTime(field("password_last_used")),
+			MFA: field("mfa_active") == "true", AccessKeys: keys,
+		})
 	}
 }
 
