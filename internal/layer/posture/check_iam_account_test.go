@@ -11,7 +11,9 @@ import (
 // The account-wide IAM checks, each planted in one account of the
 // postured foundation, whose other accounts stay correctly configured.
 
-func prodPolicy(e *estate.Estate) *estate.PosturePolicy { return e.Posture.Policies[audittest.ProdKey][0] }
+func prodPolicy(e *estate.Estate) *estate.PosturePolicy {
+	return e.Posture.Policies[audittest.ProdKey][0]
+}
 
 func held(e *estate.Estate, key, policy string) *estate.PolicyEntities {
 	return e.Posture.PolicyEntities[key][policy]
@@ -75,7 +77,7 @@ func TestIAMAccountChecks(t *testing.T) {
 		},
 		"011 a wider window set by the user": {
 			Check: "GW-IAM-011",
-			Edit: func(e *estate.Estate) { e.RootUseDays = 365 },
+			Edit:  func(e *estate.Estate) { e.RootUseDays = 365 },
 			Want: []string{mgmtAcct, "account/111111111111 (log-archive)", "account/222222222222 (security-tooling)",
 				"account/333333333333 (identity-center)", prodAcct, "account/555555555555 (payments-dev)", "account/666666666666 (sandbox-ana)"},
 			Msg: "the root user was last used 200 days ago (password",
@@ -131,8 +133,10 @@ func TestIAMAccountChecks(t *testing.T) {
 		"015 passes with a used key": {Check: "GW-IAM-015"},
 		"015 key never used by a console user": {
 			Check: "GW-IAM-015",
-			Edit:  func(e *estate.Estate) { deploy(e).AccessKeys[1] = estate.AccessKey{Active: true, LastRotated: daysBefore(400)} },
-			Want:  []string{deployRes}, Msg: "has a console password and an active access key 2 never used",
+			Edit: func(e *estate.Estate) {
+				deploy(e).AccessKeys[1] = estate.AccessKey{Active: true, LastRotated: daysBefore(400)}
+			},
+			Want: []string{deployRes}, Msg: "has a console password and an active access key 2 never used",
 		},
 		"015 programmatic users are not console users": {
 			Check: "GW-IAM-015",
@@ -143,7 +147,9 @@ func TestIAMAccountChecks(t *testing.T) {
 		},
 		"015 an inactive key is no credential": {
 			Check: "GW-IAM-015",
-			Edit:  func(e *estate.Estate) { deploy(e).AccessKeys[1] = estate.AccessKey{Active: false, LastRotated: daysBefore(400)} },
+			Edit: func(e *estate.Estate) {
+				deploy(e).AccessKeys[1] = estate.AccessKey{Active: false, LastRotated: daysBefore(400)}
+			},
 		},
 
 		"016 passes with hardware MFA": {Check: "GW-IAM-016"},
