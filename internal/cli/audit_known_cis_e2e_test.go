@@ -107,8 +107,10 @@ func cisFindings(t *testing.T, dir string, args ...string) []knownFinding {
 		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, errOut)
 	}
 	var doc struct {
-		Completeness struct{ Unread []struct{ Read, Account, Region, Code string } }
-		Findings     []struct {
+		Completeness struct {
+			Unread []struct{ Read, Account, Region, Code string }
+		}
+		Findings []struct {
 			CheckID  string `json:"check_id"`
 			Resource string `json:"resource"`
 		} `json:"findings"`
