@@ -15,13 +15,10 @@ import (
 
 // The billing steps of the management account: IAM access to billing,
 // billing and tax details, the support plan, Cost Explorer and the billing
-// alerts preference. Cost Explorer can be read through an API, and the
-// billing alerts preference through what it makes AWS publish.
-//
-// The support plan could be: the Support API answers
-// SubscriptionRequiredException on Basic support, and only on it. That
-// needs the SDK's service/support module, which groundwork does not depend
-// on yet, so the step is checked by hand for now.
+// alerts preference. Cost Explorer can be read through an API, the
+// billing alerts preference through what it makes AWS publish, and the
+// support plan through the Support API, which answers
+// SubscriptionRequiredException on Basic support and only on it.
 
 func init() {
 	register(step{
@@ -47,8 +44,7 @@ func init() {
 		Guidance:    "000 Select AWS support tier; 003 Communication with AWS",
 		ConsolePath: "sign in as the root user > Support Center > Support plans > Change plan",
 		Scope:       scopeManagement,
-		Manual: "verify by hand: every account starts on Basic support; if you mean to have Business or Enterprise support, " +
-			"choose it now rather than later",
+		Detect:      detectSupportPlan,
 	})
 	register(step{
 		ID:       "CL-010",
@@ -124,4 +120,20 @@ func detectBillingAlerts(ctx context.Context, e *env, _ Account) (Status, string
 			"(or were turned on within the last hours), so an estimated-charges alarm never fires"
 	}
 	return Done, "AWS publishes the " + billingNamespace + " " + billingMetric + " metric in us-east-1"
+}
+
+// detectSupportPlan asks the Support API for its severity levels, which
+// every plan but Basic answers. A plan above Basic is done; whether it is
+// the plan the organization means to have is its own decision.
+func detectSupportPlan(ctx context.Context, e *env, _ Account) (Status, string) {
+	err := e.r.Support().DescribeSeverityLevels(ctx)
+	var ae smithy.APIError
+	switch {
+	case err == nil:
+		return Done, "the Support API answers: the account has a support plan above Basic (Developer, Business or Enterprise)"
+	case errors.As(err, &ae) && ae.ErrorCode() == "SubscriptionRequiredException":
+		return Todo, "the account is on Basic support (the Support API answers SubscriptionRequiredException): choose " +
+			"Business or Enterprise now if you mean to have it, rather than during an incident"
+	}
+	return Unknown, "describe severity levels: " + err.Error()
 }

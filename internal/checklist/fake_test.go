@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
+	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 )
 
 // fake is a Reader whose answers are func fields; newFake answers as a
@@ -26,6 +28,11 @@ type fake struct {
 	subscribers func(in *sns.ListSubscriptionsInput) (*sns.ListSubscriptionsOutput, error)
 	cost        func() (*costexplorer.GetCostAndUsageOutput, error)
 	metrics     func(in *cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error)
+	// support and instances stand in for the Support API, which moto
+	// does not implement (DescribeSeverityLevels), and sso-admin's
+	// ListInstances.
+	support   func() error
+	instances func() (*ssoadmin.ListInstancesOutput, error)
 
 	mu        sync.Mutex
 	summaries map[string]int
@@ -67,6 +74,11 @@ func newFake() *fake {
 			return &cloudwatch.ListMetricsOutput{Metrics: []cwtypes.Metric{{Namespace: in.Namespace, MetricName: in.MetricName,
 				Dimensions: []cwtypes.Dimension{{Name: aws.String("Currency"), Value: aws.String("USD")}}}}}, nil
 		},
+		support: func() error { return nil },
+		instances: func() (*ssoadmin.ListInstancesOutput, error) {
+			return &ssoadmin.ListInstancesOutput{Instances: []ssotypes.InstanceMetadata{{
+				InstanceArn: aws.String("arn:aws:sso:::instance/ssoins-1"), IdentityStoreId: aws.String("d-1")}}}, nil
+		},
 
 		summaries: map[string]int{},
 	}
@@ -77,6 +89,18 @@ func (f *fake) Account() AccountAPI           { return fakeAccount{f} }
 func (f *fake) SNS() SNSAPI                   { return fakeSNS{f} }
 func (f *fake) CostExplorer() CostExplorerAPI { return fakeCE{f} }
 func (f *fake) CloudWatch() CloudWatchAPI     { return fakeCW{f} }
+func (f *fake) Support() SupportAPI           { return fakeSupport{f} }
+func (f *fake) SSOAdmin() SSOAdminAPI         { return fakeSSOAdmin{f} }
+
+type fakeSupport struct{ f *fake }
+
+func (c fakeSupport) DescribeSeverityLevels(context.Context) error { return c.f.support() }
+
+type fakeSSOAdmin struct{ f *fake }
+
+func (c fakeSSOAdmin) ListInstances(context.Context, *ssoadmin.ListInstancesInput, ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error) {
+	return c.f.instances()
+}
 
 type fakeCW struct{ f *fake }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 )
 
 // Reader opens the AWS APIs the detectors call. Its methods are called
@@ -28,6 +29,25 @@ type Reader interface {
 	// CloudWatch is the CloudWatch API of the management account in
 	// us-east-1, where AWS publishes the billing metrics.
 	CloudWatch() CloudWatchAPI
+	// Support is the AWS Support API of the management account, which
+	// answers in us-east-1.
+	Support() SupportAPI
+	// SSOAdmin is the IAM Identity Center admin API of the management
+	// account in its home Region.
+	SSOAdmin() SSOAdminAPI
+}
+
+// SupportAPI is the Support call the support plan detector makes. It
+// returns nil when the plan answers, and the service's error otherwise:
+// SubscriptionRequiredException on Basic support.
+type SupportAPI interface {
+	DescribeSeverityLevels(ctx context.Context) error
+}
+
+// SSOAdminAPI is the part of the IAM Identity Center admin client the
+// Identity Center detector calls.
+type SSOAdminAPI interface {
+	ListInstances(context.Context, *ssoadmin.ListInstancesInput, ...func(*ssoadmin.Options)) (*ssoadmin.ListInstancesOutput, error)
 }
 
 // IAMAPI is the part of the IAM client the root user detectors call.
@@ -61,6 +81,7 @@ type CloudWatchAPI interface {
 }
 
 var (
+	_ SSOAdminAPI     = (*ssoadmin.Client)(nil)
 	_ CloudWatchAPI   = (*cloudwatch.Client)(nil)
 	_ IAMAPI          = (*iam.Client)(nil)
 	_ AccountAPI      = (*account.Client)(nil)

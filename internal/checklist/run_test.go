@@ -18,6 +18,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/smithy-go"
 )
 
@@ -48,8 +49,8 @@ func TestStepsRegistered(t *testing.T) {
 	ids := regexp.MustCompile(`^CL-\d{3}$`)
 	guidance := regexp.MustCompile(`^00[013] \S`)
 	ss := steps.sorted()
-	if len(ss) != 14 {
-		t.Errorf("%d steps registered, want 14", len(ss))
+	if len(ss) != 15 {
+		t.Errorf("%d steps registered, want 15", len(ss))
 	}
 	for i, s := range ss {
 		if want := fmt.Sprintf("CL-%03d", i+1); s.ID != want || !ids.MatchString(s.ID) {
@@ -100,12 +101,13 @@ func TestRunItems(t *testing.T) {
 		"CL-006/" + mgmtID + "/manual",
 		"CL-007/" + mgmtID + "/done",
 		"CL-008/" + mgmtID + "/done",
-		"CL-009/" + mgmtID + "/manual",
+		"CL-009/" + mgmtID + "/done",
 		"CL-010/" + mgmtID + "/done",
 		"CL-011/" + mgmtID + "/done",
 		"CL-012//manual",
 		"CL-013//manual",
 		"CL-014/" + mgmtID + "/done",
+		"CL-015/" + mgmtID + "/done",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("items:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -150,12 +152,14 @@ func TestRunNeverFails(t *testing.T) {
 	f.subscribers = func(*sns.ListSubscriptionsInput) (*sns.ListSubscriptionsOutput, error) { return nil, boom }
 	f.cost = func() (*costexplorer.GetCostAndUsageOutput, error) { return nil, boom }
 	f.metrics = func(*cloudwatch.ListMetricsInput) (*cloudwatch.ListMetricsOutput, error) { return nil, boom }
+	f.support = func() error { return boom }
+	f.instances = func() (*ssoadmin.ListInstancesOutput, error) { return nil, boom }
 	items := Run(context.Background(), f, accounts)
-	if len(items) != 17 {
-		t.Fatalf("%d items, want 17", len(items))
+	if len(items) != 18 {
+		t.Fatalf("%d items, want 18", len(items))
 	}
 	for _, it := range items {
-		detected := it.ID != "CL-001" && it.ID != "CL-005" && it.ID != "CL-006" && it.ID != "CL-009" &&
+		detected := it.ID != "CL-001" && it.ID != "CL-005" && it.ID != "CL-006" &&
 			it.ID != "CL-012" && it.ID != "CL-013"
 		switch {
 		case detected && (it.State != Unknown || !strings.Contains(it.Detail, "boom")):
@@ -191,9 +195,9 @@ func TestRunConcurrent(t *testing.T) {
 		return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{keyMFA: mfa, keyKeys: 0, keyPassword: 1}}, nil
 	}
 	n := Count(Run(context.Background(), f, as))
-	// done: CL-002, 45 of CL-003, 51 of CL-004, CL-007, CL-008, CL-010, CL-011, CL-014
-	if n[Todo] != 5 || n[Done] != 1+45+51+5 || n[Manual] != 6 || n[Unknown] != 0 {
-		t.Errorf("counts %v, want 5 todo (CL-003 of the accounts ending in 7), 102 done, 6 manual", n)
+	// done: CL-002, 45 of CL-003, 51 of CL-004, CL-007, CL-008, CL-009, CL-010, CL-011, CL-014, CL-015
+	if n[Todo] != 5 || n[Done] != 1+45+51+7 || n[Manual] != 5 || n[Unknown] != 0 {
+		t.Errorf("counts %v, want 5 todo (CL-003 of the accounts ending in 7), 104 done, 5 manual", n)
 	}
 }
 
@@ -373,6 +377,29 @@ func TestBillingAlerts(t *testing.T) {
 		"on":    {func(f *fake) {}, Done, "AWS publishes the AWS/Billing EstimatedCharges metric in us-east-1"},
 		"off":   {answering(&cloudwatch.ListMetricsOutput{}, nil), Todo, "billing alerts are off"},
 		"fails": {answering(nil, errors.New("connection reset")), Unknown, "list metrics: connection reset"},
+	})
+}
+
+// TestSupportPlan: the Support API, which moto lacks, stood in for by
+// the fake's support func.
+func TestSupportPlan(t *testing.T) {
+	answering := func(err error) func(f *fake) { return func(f *fake) { f.support = func() error { return err } } }
+	runDetector(t, "CL-009", mgmtID, map[string]detectorCase{
+		"business": {func(f *fake) {}, Done, "support plan above Basic"},
+		"basic": {answering(fmt.Errorf("support DescribeSeverityLevels: %w", &smithy.GenericAPIError{Code: "SubscriptionRequiredException",
+			Message: "AWS Premium Support Subscription is required"})), Todo, "on Basic support"},
+		"denied": {answering(errDenied), Unknown, "describe severity levels: "},
+	})
+}
+
+func TestIdentityCenter(t *testing.T) {
+	answering := func(out *ssoadmin.ListInstancesOutput, err error) func(f *fake) {
+		return func(f *fake) { f.instances = func() (*ssoadmin.ListInstancesOutput, error) { return out, err } }
+	}
+	runDetector(t, "CL-015", mgmtID, map[string]detectorCase{
+		"enabled":     {func(f *fake) {}, Done, "instance arn:aws:sso:::instance/ssoins-1 (identity store d-1) in the home Region"},
+		"not enabled": {answering(&ssoadmin.ListInstancesOutput{}, nil), Todo, "no IAM Identity Center instance in the home Region"},
+		"fails":       {answering(nil, errDenied), Unknown, "list Identity Center instances: "},
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/spf13/cobra"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
@@ -140,6 +141,14 @@ func (r checklistReader) SNS() checklist.SNSAPI {
 
 func (r checklistReader) CostExplorer() checklist.CostExplorerAPI {
 	return costexplorer.NewFromConfig(r.session.Config("", "", ""))
+}
+
+func (r checklistReader) Support() checklist.SupportAPI {
+	return awsx.ConfigFor{Session: r.session}.Support()
+}
+
+func (r checklistReader) SSOAdmin() checklist.SSOAdminAPI {
+	return ssoadmin.NewFromConfig(r.session.Config("", "", r.homeRegion))
 }
 
 func (r checklistReader) CloudWatch() checklist.CloudWatchAPI {

@@ -59,8 +59,11 @@ func TestChecklistMoto(t *testing.T) {
 	dir := t.TempDir()
 
 	// What moto yields: its account summaries show no root MFA and no root
-	// access keys, it lacks GetContactInformation, it has no alternate
-	// contacts or subscriptions yet, and Cost Explorer answers.
+	// access keys, it lacks GetContactInformation and the Support API
+	// (DescribeSeverityLevels answers HTTP 500: the support plan is
+	// unknown; internal/checklist tests it with a fake), it has no
+	// alternate contacts or subscriptions yet, Cost Explorer answers, and
+	// its sso-admin has an Identity Center instance from the start.
 	want := map[string]string{
 		"CL-001 " + mgmt:   "manual",
 		"CL-002 " + mgmt:   "todo",
@@ -71,12 +74,13 @@ func TestChecklistMoto(t *testing.T) {
 		"CL-006 " + mgmt:   "manual",
 		"CL-007 " + mgmt:   "unknown",
 		"CL-008 " + mgmt:   "todo",
-		"CL-009 " + mgmt:   "manual",
+		"CL-009 " + mgmt:   "unknown",
 		"CL-010 " + mgmt:   "done",
 		"CL-011 " + mgmt:   "todo",
 		"CL-012":           "manual",
 		"CL-013":           "manual",
 		"CL-014 " + mgmt:   "todo",
+		"CL-015 " + mgmt:   "done",
 	}
 	got := checklistStates(t, dir)
 	if len(got) != len(want) {
@@ -93,6 +97,7 @@ func TestChecklistMoto(t *testing.T) {
 		"CL-007 " + mgmt:   "get contact information: ",
 		"CL-008 " + mgmt:   "no billing, operations, security contact",
 		"CL-014 " + mgmt:   "no SNS subscriptions in the home Region",
+		"CL-015 " + mgmt:   "IAM Identity Center instance arn:aws:sso:::instance/",
 	} {
 		if !strings.Contains(got[key][1], detail) {
 			t.Errorf("%s detail %q lacks %q", key, got[key][1], detail)
@@ -111,7 +116,7 @@ func TestChecklistMoto(t *testing.T) {
 	for _, s := range []string{
 		"CL-003  MFA on the member account's root user: " + member + " (payments-prod)\n",
 		"    console: sign in as the root user > account menu (top right) > Account > IAM user and role access to Billing information",
-		"15 items: 5 todo, 1 unknown, 6 to verify by hand, 3 done\n",
+		"16 items: 5 todo, 2 unknown, 5 to verify by hand, 4 done\n",
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("text lacks %q:\n%s", s, text)
