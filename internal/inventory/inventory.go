@@ -29,6 +29,9 @@ type Options struct {
 	Warn func(error)
 	// Progress, when set, is told what is being read.
 	Progress func(format string, args ...any)
+	// Shared, when set, holds the reads several layers make, so that
+	// each is made once in a run (see ReadOnce).
+	Shared *Shared
 }
 
 // Collect reads the organization, its OU tree and its accounts through the

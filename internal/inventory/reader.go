@@ -19,11 +19,15 @@ type Reader struct {
 	Warn func(error)
 	// Progress, when set, is told what is being read.
 	Progress func(format string, args ...any)
+	// Shared, when set, makes the reads several layers make once per
+	// run (see ReadOnce); the verbs set it, a reader built by hand
+	// shares nothing.
+	Shared *Shared
 }
 
 // Options returns the reader's tuning as the collectors take it.
 func (r Reader) Options() Options {
-	return Options{Width: r.Width, Warn: r.Warn, Progress: r.Progress}
+	return Options{Width: r.Width, Warn: r.Warn, Progress: r.Progress, Shared: r.Shared}
 }
 
 // Configs places the clients a layer reads with: the management account's

@@ -53,6 +53,7 @@ func Read(ctx context.Context, r inventory.Reader, actual *estate.Estate, want *
 // being filled, what to look for, and a guarded result.
 type hardeningRead struct {
 	clients readClients
+	shared  *inventory.Shared
 	want    *estate.Hardening
 	mu      sync.Mutex
 	out     *estate.Hardening
@@ -77,7 +78,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *
 	}
 	out := estate.NewHardening()
 	out.Regions, out.HomeRegion = slices.Clone(want.Regions), want.HomeRegion
-	r := &hardeningRead{clients: clients, want: want, out: out}
+	r := &hardeningRead{clients: clients, shared: opts.Shared, want: want, out: out}
 	accounts := inventory.ActiveAccounts(e, want.Accounts)
 	for _, a := range accounts {
 		out.Accounts = append(out.Accounts, string(a.Key))

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // defaultVPCReadAPI is the part of the EC2 client the hardening layer
@@ -21,16 +22,19 @@ type defaultVPCReadAPI interface {
 var _ defaultVPCReadAPI = (*ec2.Client)(nil)
 
 // defaultVPC looks for the default VPC of one account and Region (at: the
-// account by key; w: by ID) and counts its network interfaces, which tell
+// account by key; w: by ID) among its VPCs, a read the network layer
+// shares (inventory.VPCs), and counts its network interfaces, which tell
 // whether anything runs in it.
 func (r *hardeningRead) defaultVPC(ctx context.Context, at estate.Where, w estate.Location) error {
 	api := r.clients.EC2(w)
-	out, err := api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{
-		Filters: []types.Filter{{Name: aws.String("isDefault"), Values: []string{"true"}}}})
+	vpcs, err := inventory.VPCs(ctx, r.shared, w, api)
 	if err != nil {
 		return fmt.Errorf("read the default VPC of %s: %w", w, err)
 	}
-	for _, v := range out.Vpcs { // at most one per account and Region
+	for _, v := range vpcs {
+		if !aws.ToBool(v.IsDefault) {
+			continue // at most one is, per account and Region
+		}
 		vpc := &estate.DefaultVPC{Where: at, ID: aws.ToString(v.VpcId), CIDR: aws.ToString(v.CidrBlock)}
 		n, err := countNetworkInterfaces(ctx, api, vpc.ID)
 		if err != nil {

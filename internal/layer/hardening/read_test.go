@@ -207,13 +207,14 @@ func (c hrdEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Filters) != 1 || aws.ToString(in.Filters[0].Name) != "isDefault" || !reflect.DeepEqual(in.Filters[0].Values, []string{"true"}) {
-		return nil, errors.New("DescribeVpcs without the isDefault filter")
+	onlyDefault := len(in.Filters) == 1 && aws.ToString(in.Filters[0].Name) == "isDefault" && reflect.DeepEqual(in.Filters[0].Values, []string{"true"})
+	if len(in.Filters) > 0 && !onlyDefault {
+		return nil, errors.New("DescribeVpcs with a filter other than isDefault")
 	}
 	out := &ec2.DescribeVpcsOutput{}
 	for _, v := range c.f.vpcs[c.w] {
-		if v.isDefault {
-			out.Vpcs = append(out.Vpcs, ec2types.Vpc{VpcId: aws.String(v.id), IsDefault: aws.Bool(true), CidrBlock: aws.String("172.31.0.0/16")})
+		if v.isDefault || !onlyDefault {
+			out.Vpcs = append(out.Vpcs, ec2types.Vpc{VpcId: aws.String(v.id), IsDefault: aws.Bool(v.isDefault), CidrBlock: aws.String("172.31.0.0/16")})
 		}
 	}
 	return out, nil
@@ -366,5 +367,34 @@ func TestCollectHardeningWithoutOrganization(t *testing.T) {
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("calls without an organization: %v", f.calls)
+	}
+}
+
+// The hardening read takes an account's VPCs from the run's shared reads
+// (inventory.VPCs): what the network layer read already is not asked for
+// again, and the default VPC is found among all of them.
+func TestHardeningSharesTheVPCRead(t *testing.T) {
+	want, e := hrdReadWant(t)
+	f := newHrdFake()
+	hrdState(f)
+	shared := &inventory.Shared{}
+	la := estate.Location{Account: hrdLAID, Region: "us-east-1"}
+	if _, err := inventory.VPCs(context.Background(), shared, la, f.EC2(la)); err != nil {
+		t.Fatal(err)
+	}
+	if err := readWith(context.Background(), f, e, want, inventory.Options{Width: 3, Shared: shared}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.count("DescribeVpcs"); got != 6 {
+		t.Errorf("DescribeVpcs called %d times, want 6: once per account and Region", got)
+	}
+	if f.calls["DescribeVpcs "+hrdLAID] != 2 {
+		t.Errorf("DescribeVpcs in log archive: %d, want 2 (one per Region)", f.calls["DescribeVpcs "+hrdLAID])
+	}
+	if v := e.Hardening.DefaultVPCs[estate.Where{Account: hrdLA, Region: "us-east-1"}.Key("vpc-la1")]; v == nil || v.NetworkInterfaces != 5 {
+		t.Errorf("default VPC of log archive = %+v", v)
+	}
+	if len(e.Hardening.DefaultVPCs) != 2 {
+		t.Errorf("default VPCs = %v, want vpc-la1 and vpc-web2", e.Hardening.DefaultVPCs)
 	}
 }

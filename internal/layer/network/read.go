@@ -50,6 +50,7 @@ func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scop
 // VPC they capture, until every VPC has been read.
 type networkRead struct {
 	clients  readClients
+	shared   *inventory.Shared
 	mu       sync.Mutex
 	out      *estate.Network
 	flowLogs map[string][]estate.FlowLog
@@ -75,7 +76,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	out := estate.NewNetwork()
 	out.Regions = slices.Sorted(slices.Values(scope.Regions))
 	out.Regions = slices.Compact(out.Regions)
-	r := &networkRead{clients: clients, out: out, flowLogs: map[string][]estate.FlowLog{}}
+	r := &networkRead{clients: clients, shared: opts.Shared, out: out, flowLogs: map[string][]estate.FlowLog{}}
 	accounts := inventory.ActiveAccounts(e, scope.Accounts)
 	for _, a := range accounts {
 		out.Accounts = append(out.Accounts, string(a.Key))

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // defaultGroupName is the name of a VPC's default security group: EC2
@@ -20,18 +21,15 @@ import (
 const defaultGroupName = "default"
 
 // vpcs reads the VPCs of one account and Region (at: the account by key;
-// w: by ID).
+// w: by ID), a read the hardening layer shares (inventory.VPCs).
 func (r *networkRead) vpcs(ctx context.Context, at estate.Where, w estate.Location) error {
-	pages := ec2.NewDescribeVpcsPaginator(r.clients.EC2(w), &ec2.DescribeVpcsInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return fmt.Errorf("read the VPCs of %s: %w", w, err)
-		}
-		for _, v := range page.Vpcs {
-			vpc := vpcOf(at, v)
-			r.locked(func(n *estate.Network) { n.VPCs[at.Key(vpc.ID)] = vpc })
-		}
+	vpcs, err := inventory.VPCs(ctx, r.shared, w, r.clients.EC2(w))
+	if err != nil {
+		return fmt.Errorf("read the VPCs of %s: %w", w, err)
+	}
+	for _, v := range vpcs {
+		vpc := vpcOf(at, v)
+		r.locked(func(n *estate.Network) { n.VPCs[at.Key(vpc.ID)] = vpc })
 	}
 	return nil
 }

@@ -71,7 +71,8 @@ func (r *postureRead) locked(f func(p *estate.Posture)) {
 // readWith reads the posture layer in every account of scope
 // that exists and is active. It reads in two rounds, opts.Width at a
 // time. First, per account in the home Region: the IAM credential report
-// and the list of S3 buckets; per account and Region: the KMS keys (and
+// (beside the pool, since IAM may take seconds to build it; see
+// inventory.CredentialReport) and the list of S3 buckets; per account and Region: the KMS keys (and
 // each customer-managed key's description and rotation) and the trails
 // (and the status of those homed there); in the management account, per
 // Region, its EC2 instances, RDS DB instances, Lambda functions and ECS
@@ -105,10 +106,17 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	var iamAccounts []iamAccountRef
 	var buckets []bucketRef
 	var listMu sync.Mutex
+	// The credential reports are read beside the pool: IAM takes seconds
+	// to build one, and waiting for it must not hold one of the pool's
+	// reads. Their calls are bounded on their own (reportSlots).
+	rctx, stopReports := context.WithCancel(ctx)
+	defer stopReports()
+	reports, rctx := errgroup.WithContext(rctx)
+	reportSlots := make(chan struct{}, opts.Limit())
 	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {
 		_, home := a.In(scope.HomeRegion)
-		g.Go(func() error {
-			us, root, err := r.credentialReport(ctx, a.Key, home)
+		reports.Go(func() error {
+			us, root, err := r.credentialReport(rctx, a.Key, home, reportSlots)
 			listMu.Lock()
 			users = append(users, us...)
 			iamAccounts = append(iamAccounts, iamAccountRef{key: a.Key, at: home, root: root})
@@ -134,6 +142,12 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 			}
 		}
 	})
+	if err != nil {
+		stopReports()
+	}
+	if rerr := reports.Wait(); err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return err
 	}

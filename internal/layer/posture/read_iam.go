@@ -10,10 +10,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
 // iamReadAPI is the part of the IAM client the posture layer
@@ -27,26 +27,13 @@ type iamReadAPI interface {
 
 var _ iamReadAPI = (*iam.Client)(nil)
 
-// The credential report is generated on request and IAM takes a few
-// seconds to build it (longer for thousands of users); until then
-// GetCredentialReport answers ReportInProgress. The read asks for it
-// again every credentialReportPoll, at most credentialReportPolls times:
-// about a minute, after which the account's read fails rather than
-// holding up the audit.
-var (
-	credentialReportPoll  = 2 * time.Second
-	credentialReportPolls = 30
-)
-
-// SetCredentialReportPoll sets the wait between reads of a credential
-// report IAM is still building and returns a func that restores it. It is
-// for the tests of other packages against an API server that builds the
-// report at once (moto answers STARTED to the first request only); call
-// it before any read starts.
+// SetCredentialReportPoll sets the first wait between reads of a
+// credential report IAM is still building and returns a func that
+// restores it (see inventory.SetCredentialReportPoll). It is for the
+// tests of other packages against an API server that builds the report
+// at once; call it before any read starts.
 func SetCredentialReportPoll(d time.Duration) (restore func()) {
-	d0 := credentialReportPoll
-	credentialReportPoll = d
-	return func() { credentialReportPoll = d0 }
+	return inventory.SetCredentialReportPoll(d, 0)
 }
 
 // userRef is a user whose directly attached policies are still to read.
@@ -58,9 +45,8 @@ type userRef struct {
 // credentialReport reads the account's IAM credential report into the
 // layer and returns its users, for their policies to be read next.
 // It returns the root user's row too, nil when the report has none.
-func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKey, w estate.Location) ([]userRef, *estate.PostureRoot, error) {
-	api := r.clients.IAM(w)
-	report, err := fetchCredentialReport(ctx, api)
+func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKey, w estate.Location, slots chan struct{}) ([]userRef, *estate.PostureRoot, error) {
+	report, err := inventory.CredentialReport(ctx, r.opts.Shared, w.Account, slotted{r.clients.IAM(w), slots})
 	if r.unknown(err, readIAM, global(w), "the IAM credential report of "+string(w.Account)) {
 		return nil, nil, nil
 	}
@@ -84,32 +70,38 @@ func (r *postureRead) credentialReport(ctx context.Context, key estate.AccountKe
 	return refs, root, nil
 }
 
-// fetchCredentialReport asks IAM for a credential report and waits until
-// it is ready.
-func fetchCredentialReport(ctx context.Context, api iamReadAPI) ([]byte, error) {
-	for poll := 0; ; poll++ {
-		gen, err := api.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
-		if err != nil {
-			return nil, err
-		}
-		if gen.State == iamtypes.ReportStateTypeComplete {
-			out, err := api.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
-			if err == nil {
-				return out.Content, nil
-			}
-			if !awsx.ErrorCodeIs(err, "ReportInProgress", "ReportNotPresent", "ReportExpired") {
-				return nil, err
-			}
-		}
-		if poll+1 >= credentialReportPolls {
-			return nil, fmt.Errorf("credential report not ready after %d tries", credentialReportPolls)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(credentialReportPoll):
-		}
+// slotted makes each credential report call take one of slots while it
+// is in flight, and none while the read waits for IAM.
+type slotted struct {
+	api   inventory.CredentialReportAPI
+	slots chan struct{}
+}
+
+func (s slotted) take(ctx context.Context) (release func(), err error) {
+	select {
+	case s.slots <- struct{}{}:
+		return func() { <-s.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
+}
+
+func (s slotted) GenerateCredentialReport(ctx context.Context, in *iam.GenerateCredentialReportInput, opts ...func(*iam.Options)) (*iam.GenerateCredentialReportOutput, error) {
+	release, err := s.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return s.api.GenerateCredentialReport(ctx, in, opts...)
+}
+
+func (s slotted) GetCredentialReport(ctx context.Context, in *iam.GetCredentialReportInput, opts ...func(*iam.Options)) (*iam.GetCredentialReportOutput, error) {
+	release, err := s.take(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return s.api.GetCredentialReport(ctx, in, opts...)
 }
 
 // rootRow is the credential report's row for the root user: its use is

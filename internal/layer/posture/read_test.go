@@ -73,6 +73,10 @@ type pstFake struct {
 	// reports are the credential reports by account.
 	reports map[string]string
 	failOp  string // answers AccessDenied everywhere
+	// fresh says every account has a recent credential report; ready,
+	// when set, says whether a report being built is done.
+	fresh bool
+	ready func() bool
 }
 
 func (f *pstFake) enter(op string, w estate.Location) error {
@@ -117,14 +121,26 @@ func (c pstIAM) GenerateCredentialReport(context.Context, *iam.GenerateCredentia
 	return &iam.GenerateCredentialReportOutput{State: state}, nil
 }
 
+// GetCredentialReport answers as IAM does for an account without a
+// recent report: none before one is asked for, in progress once after,
+// then the report. With fresh set, a report an hour old is there from
+// the start; with ready set, the report is in progress until ready says
+// otherwise.
 func (c pstIAM) GetCredentialReport(context.Context, *iam.GetCredentialReportInput, ...func(*iam.Options)) (*iam.GetCredentialReportOutput, error) {
 	if err := c.f.enter("GetCredentialReport", c.w); err != nil {
 		return nil, err
 	}
-	if c.f.count("GetCredentialReport "+string(c.w.Account)) == 1 {
-		return nil, inventorytest.APIError("ReportInProgress") // even after COMPLETE, once
+	account := string(c.w.Account)
+	gets, gens := c.f.count("GetCredentialReport "+account), c.f.count("GenerateCredentialReport "+account)
+	switch {
+	case c.f.fresh:
+	case gens == 0:
+		return nil, inventorytest.APIError("ReportNotPresent")
+	case gets == 2 || (c.f.ready != nil && !c.f.ready()):
+		return nil, inventorytest.APIError("ReportInProgress")
 	}
-	return &iam.GetCredentialReportOutput{Content: []byte(pstReportHeader + c.f.reports[string(string(c.w.Account))])}, nil
+	return &iam.GetCredentialReportOutput{Content: []byte(pstReportHeader + c.f.reports[account]),
+		GeneratedTime: aws.Time(time.Now().Add(-time.Hour))}, nil
 }
 
 func (c pstIAM) ListAttachedUserPolicies(_ context.Context, in *iam.ListAttachedUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error) {
@@ -429,9 +445,12 @@ func TestCollectPosture(t *testing.T) {
 		if got := p.Users[pstWeb]; len(got) != 1 || got[0].Name != "ci" || got[0].Password || got[0].Policies == nil {
 			t.Errorf("web users = %s", dump(got))
 		}
-		// Generated, found in progress, asked again, read after one ReportInProgress.
-		if n := f.count("GenerateCredentialReport " + pstMgmtID); n != 3 {
-			t.Errorf("GenerateCredentialReport called %d times in the management account, want 3", n)
+		// Not present, generated once, found in progress, then read.
+		if n := f.count("GenerateCredentialReport " + pstMgmtID); n != 1 {
+			t.Errorf("GenerateCredentialReport called %d times in the management account, want 1", n)
+		}
+		if n := f.count("GetCredentialReport " + pstMgmtID); n != 3 {
+			t.Errorf("GetCredentialReport called %d times in the management account, want 3", n)
 		}
 	})
 
@@ -538,6 +557,37 @@ func TestCredentialReportWaitIsBounded(t *testing.T) {
 	}
 }
 
+// A report younger than four hours is read as it is: one call, no
+// report generated.
+func TestFreshCredentialReportIsReadOnce(t *testing.T) {
+	f := newPstFake()
+	f.fresh = true
+	if _, err := collectPosture(t, f, inventory.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{pstMgmtID, pstWebID} {
+		if gen, get := f.count("GenerateCredentialReport "+id), f.count("GetCredentialReport "+id); gen != 0 || get != 1 {
+			t.Errorf("account %s: %d GenerateCredentialReport and %d GetCredentialReport, want 0 and 1", id, gen, get)
+		}
+	}
+}
+
+// Waiting for IAM to build a report holds none of the read pool's slots:
+// with one slot, the reports become ready only once both accounts' buckets
+// have been listed, which a wait inside the slot would never let happen.
+func TestCredentialReportWaitHoldsNoReadSlot(t *testing.T) {
+	f := newPstFake()
+	f.ready = func() bool { return f.count("ListBuckets") >= 2 }
+	t.Cleanup(setCredentialReportPoll(time.Millisecond, 30))
+	e, scope := pstEstate()
+	if err := readWith(context.Background(), f, e, scope, inventory.Options{Width: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Posture.Users[pstWeb]; len(got) != 1 || got[0].Name != "ci" {
+		t.Errorf("web users = %s", dump(got))
+	}
+}
+
 func TestCollectPostureWithoutOrganization(t *testing.T) {
 	e, scope := pstEstate()
 	e.Organization = nil
@@ -558,7 +608,5 @@ func dump(v any) string {
 // setCredentialReportPoll shortens the wait for a credential report in
 // tests; it returns a func restoring the default.
 func setCredentialReportPoll(d time.Duration, polls int) func() {
-	d0, n0 := credentialReportPoll, credentialReportPolls
-	credentialReportPoll, credentialReportPolls = d, polls
-	return func() { credentialReportPoll, credentialReportPolls = d0, n0 }
+	return inventory.SetCredentialReportPoll(d, polls)
 }
