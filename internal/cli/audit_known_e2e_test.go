@@ -178,6 +178,8 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	add("GW-BIL-001", acct(k.management))
 	add("GW-BIL-004", acct(k.management))
 	add("GW-BIL-007", acct(k.management))
+	// No EventBridge rule of the management account notifies root sign-ins.
+	add("GW-MON-003", acct(k.management))
 	// The EC2 instance in the management account...
 	add("GW-WKL-001", mgmt("ec2-instance", k.instance))
 	// ...launched with the metadata options' default, which answers

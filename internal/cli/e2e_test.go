@@ -245,7 +245,7 @@ func TestInitValidateApplyPlan(t *testing.T) {
 		t.Errorf("second apply made writes:\n%s", errOut)
 	}
 	// And the audit of what was built finds only what moto cannot do.
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed, unbilled); got != want {
+	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed, unbilled, unalerted); got != want {
 		t.Errorf("audit findings = %s, want %s", got, want)
 	}
 }
@@ -276,6 +276,9 @@ var (
 	// unbilled: no billing section, so the management account has no
 	// budget and no estimated-charges alarm.
 	unbilled = []string{"GW-BIL-001", "GW-BIL-004"}
+	// unalerted: no monitoring section, so no EventBridge rule of the
+	// management account notifies root sign-ins.
+	unalerted = []string{"GW-MON-003"}
 	// untrailed: no logging section (which the monitoring layer needs),
 	// so no trail records any account.
 	untrailed = repeated("GW-TRL-001", 6)
@@ -409,7 +412,7 @@ func TestDriftIsPlannedAndAudited(t *testing.T) {
 		t.Errorf("Scratch survived apply --allow-delete")
 	}
 	mustRun(t, dir, ExitOK, "plan", "--detailed-exitcode")
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed, unbilled); got != want {
+	if got, want := auditFindings(t, dir), wantFindings(unhardened, untrailed, unbilled, unalerted); got != want {
 		t.Errorf("audit after repair = %s, want %s", got, want)
 	}
 }

@@ -156,7 +156,7 @@ func TestLoggingLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 		t.Errorf("re-plan:\n%s", out)
 	}
 	// The audit of the logging layer just built finds nothing in it.
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, unwatched, unbilled); got != want {
+	if got, want := auditFindings(t, dir), wantFindings(unhardened, unwatched, unbilled, unalerted); got != want {
 		t.Errorf("audit after building the logging layer = %s, want %s", got, want)
 	}
 	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--stats")

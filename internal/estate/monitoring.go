@@ -13,6 +13,18 @@ type Monitoring struct {
 	MetricFilters map[string]*MetricFilter
 	Alarms        map[string]*Alarm
 	EventRules    map[string]*EventRule
+	// LogGroups are, in an actual layer the audit surveyed, the log groups
+	// that multi-Region trails that are logging deliver to and whose
+	// metric filters were read, by Where.Key(name): every filter on them
+	// is in MetricFilters, and every metric alarm at their place on one of
+	// those filters' metrics is in Alarms. A group that does not exist is
+	// here without filters. Nil when not surveyed.
+	LogGroups map[string]Placement `json:",omitempty"`
+	// AbsentTopics are, in an actual layer the audit surveyed, the ARNs
+	// of topics an alarm or a root sign-in rule notifies that were looked
+	// for and do not exist, sorted. A notified topic neither here nor in
+	// Topics was not read (its account is outside the audit).
+	AbsentTopics []string `json:",omitempty"`
 	// Expected is what the spec asks of the layer. A desired layer
 	// states it; the inventory copies it onto the actual layer it reads,
 	// so that the audit can tell a missing resource from one nobody asked

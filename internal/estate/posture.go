@@ -44,15 +44,6 @@ type Posture struct {
 	// Where.String(): the account's own and, as shadow trails, the
 	// organization trail of the management account.
 	Trails map[string][]*PostureTrail
-	// LogGroups are the CloudWatch Logs log groups that multi-Region
-	// trails that are logging deliver to, with their metric filters and
-	// the alarms on those filters' metrics, by Where.Key(log group name)
-	// of the log group's place. A log group that was not read (outside
-	// the scope, or the service refused) has no entry.
-	LogGroups map[string]*PostureLogGroup `json:",omitempty"`
-	// Topics are the SNS topics those alarms notify, by topic ARN. A
-	// topic that was not read has no entry.
-	Topics map[string]*PostureTopic `json:",omitempty"`
 	// The account-wide IAM facts of posture_iam.go, by account: the root
 	// user's credential report row, the customer-managed policies attached
 	// to someone, who holds the AWS managed policies the CIS benchmark
@@ -68,7 +59,6 @@ func NewPosture(asOf time.Time) *Posture {
 	return &Posture{
 		AsOf: asOf, Users: map[string][]*PostureUser{}, Workloads: map[string][]*Workload{},
 		Buckets: map[string][]*PostureBucket{}, Keys: map[string][]*PostureKey{}, Trails: map[string][]*PostureTrail{},
-		LogGroups: map[string]*PostureLogGroup{}, Topics: map[string]*PostureTopic{},
 		Roots: map[string]*PostureRoot{}, Policies: map[string][]*PosturePolicy{},
 		PolicyEntities: map[string]map[string]*PolicyEntities{}, ServerCertificates: map[string][]*ServerCertificate{},
 	}
@@ -197,46 +187,6 @@ type PostureTrail struct {
 	// account is an account key when the layer read that account, the AWS
 	// ID from the ARN otherwise.
 	LogGroup *Placement `json:",omitempty"`
-}
-
-// PostureLogGroup is a log group a trail delivers to, what counts its
-// events and what alarms on the counts.
-type PostureLogGroup struct {
-	Where
-	Name string
-	// Filters are the group's metric filters, by name.
-	Filters []*PostureMetricFilter `json:",omitempty"`
-	// Alarms are the metric alarms, in the group's account and Region,
-	// on the metric of one of Filters, by name.
-	Alarms []*PostureAlarm `json:",omitempty"`
-}
-
-// PostureMetricFilter is a metric filter of a log group. Namespace and
-// MetricName are empty unless the filter publishes exactly one metric.
-type PostureMetricFilter struct {
-	Name       string
-	Pattern    string
-	Namespace  string `json:",omitempty"`
-	MetricName string `json:",omitempty"`
-}
-
-// PostureAlarm is a CloudWatch metric alarm on a metric filter's metric.
-type PostureAlarm struct {
-	Name           string
-	Namespace      string
-	MetricName     string
-	ActionsEnabled bool
-	// AlarmActions are the ARNs the alarm notifies, sorted.
-	AlarmActions []string `json:",omitempty"`
-}
-
-// PostureTopic is an SNS topic an alarm notifies. A topic that does not
-// exist is recorded with no confirmed subscription.
-type PostureTopic struct {
-	ARN string
-	// Confirmed says whether some subscription of the topic is confirmed:
-	// its ARN is not PendingConfirmation.
-	Confirmed bool
 }
 
 // Owner is the ID of the account the trail belongs to, from its ARN.

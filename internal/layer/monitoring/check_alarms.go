@@ -16,10 +16,12 @@ import (
 // on the trail's log group and an alarm that notifies a topic with a
 // confirmed subscription (guidance 000, 001 and 003; CIS AWS Foundations
 // v3.0.0 section 4). As CIS does, an alarm whose topic has no confirmed
-// subscription counts as missing: nobody hears it. The topic and rule
-// checks judge only what e.Monitoring.Expected names, and return no
-// findings when e.Monitoring is nil (the layer was not read or the spec
-// asks for none); the pattern checks judge in both cases, through one code
+// subscription counts as missing: nobody hears it. The audit reads the
+// layer with or without a spec (Survey): the topic and rule checks judge
+// what e.Monitoring.Expected names and what the survey found (the topics
+// alarms and root sign-in rules notify, the root sign-in rules of the
+// management account), and return no findings when e.Monitoring is nil
+// (the layer was not read); the pattern checks judge through one code
 // path (check_alarms_patterns.go).
 
 const monitoringRemedy = "write a monitoring section in foundation.yaml (`monitoring: {}` takes the defaults) and run groundwork apply"
@@ -166,7 +168,8 @@ func init() {
 			Rationale: pc.risk,
 			Remediation: fmt.Sprintf("keep %s under monitoring.alarms in foundation.yaml (the default lists every library pattern) "+
 				"and run groundwork apply; then confirm a subscription to the security topic", pc.name),
-			Reads: []string{"monitoring", "posture/trails", "posture/monitoring"},
+			Reads: []string{"monitoring", "posture/trails"},
+			Needs: needsSelection(entry),
 			Run:   checkPattern(entry, pc.what),
 		})
 	}
@@ -206,19 +209,65 @@ func patternGuidance(e filterpattern.Entry) (guidance string, controls []string)
 }
 
 // checkSecurityTopics reports each expected security topic that does not
-// exist.
+// exist, and each topic an alarm or root sign-in rule of the layer
+// notifies that the survey found absent.
 func checkSecurityTopics(e *estate.Estate) []audit.Finding {
 	m := e.Monitoring
 	if m == nil {
 		return nil
 	}
 	var out []audit.Finding
+	reported := map[string]bool{}
 	for _, p := range m.Expected.Topics {
 		if _, ok := m.Topics[p.Key(p.Name)]; ok || audit.Leaving(e, p.Where) {
 			continue
 		}
+		reported[p.Key(p.Name)] = true
 		out = append(out, audit.PlacedFinding(e, "topic", p.Name, p.Where,
 			fmt.Sprintf("security topic %s does not exist: the alarms and rules there have nowhere to send notifications", p.Name)))
+	}
+	for _, arn := range m.AbsentTopics {
+		p, ok := topicPlace(e, arn)
+		if !ok || reported[p.Key(p.Name)] || audit.Leaving(e, p.Where) {
+			continue
+		}
+		reported[p.Key(p.Name)] = true
+		out = append(out, audit.PlacedFinding(e, "topic", p.Name, p.Where,
+			fmt.Sprintf("topic %s does not exist, and %s notify it: their notifications go nowhere", p.Name, audit.NameList(notifiers(m, arn)))))
+	}
+	return out
+}
+
+// topicPlace places a topic by its ARN, its account by the layer's key.
+func topicPlace(e *estate.Estate, arn string) (estate.Placement, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[2] != "sns" {
+		return estate.Placement{}, false
+	}
+	key := estate.AccountKey(parts[4])
+	for k, a := range e.Accounts {
+		if a.ID == parts[4] {
+			key = layerKey(e, estate.AccountKey(k))
+		}
+	}
+	if e.Organization != nil && e.Organization.ManagementAccountID == parts[4] {
+		key = estate.ManagementKey
+	}
+	return estate.Placement{Where: estate.Where{Account: key, Region: parts[3]}, Name: parts[5]}, true
+}
+
+// notifiers names the alarms and rules of the layer that notify arn.
+func notifiers(m *estate.Monitoring, arn string) []string {
+	var out []string
+	for _, a := range audit.SortedValues(m.Alarms) {
+		if slices.Contains(a.AlarmActions, arn) {
+			out = append(out, "alarm "+a.Name)
+		}
+	}
+	for _, r := range audit.SortedValues(m.EventRules) {
+		if slices.Contains(r.Targets, arn) {
+			out = append(out, "rule "+r.Name)
+		}
 	}
 	return out
 }
@@ -241,17 +290,18 @@ func checkDuplicateFilters(e *estate.Estate) []audit.Finding {
 	return out
 }
 
-// checkTopicSubscriptions reports each expected topic that exists but
-// that nobody receives: no subscription, or only pending ones.
+// checkTopicSubscriptions reports each topic of the layer that exists
+// but that nobody receives (no subscription, or only pending ones): the
+// spec's security topics, and every topic an alarm or root sign-in rule
+// the audit found notifies.
 func checkTopicSubscriptions(e *estate.Estate) []audit.Finding {
 	m := e.Monitoring
 	if m == nil {
 		return nil
 	}
 	var out []audit.Finding
-	for _, p := range m.Expected.Topics {
-		t, ok := m.Topics[p.Key(p.Name)]
-		if !ok || t.Confirmed() || audit.Leaving(e, p.Where) {
+	for _, t := range audit.SortedValues(m.Topics) {
+		if t.Confirmed() || audit.Leaving(e, t.Where) {
 			continue
 		}
 		msg := "topic has no subscription: nobody receives its notifications"
@@ -263,17 +313,24 @@ func checkTopicSubscriptions(e *estate.Estate) []audit.Finding {
 			msg = fmt.Sprintf("topic has no confirmed subscription (%d pending: %s): nobody receives its notifications until one is confirmed",
 				n, audit.NameList(pending))
 		}
-		out = append(out, audit.PlacedFinding(e, "topic", t.Name, p.Where, msg))
+		out = append(out, audit.PlacedFinding(e, "topic", t.Name, t.Where, msg))
 	}
 	return out
 }
 
-// checkRootSignInRules reports each expected root sign-in rule that is
-// missing, disabled, or notifies no topic with a confirmed subscription.
+// checkRootSignInRules reports, where the spec names root sign-in rules,
+// each that is missing, disabled, or notifies no topic with a confirmed
+// subscription. Without such rules in the spec it judges the management
+// account as the survey found it: some enabled rule there that matches
+// root user console sign-ins must notify a topic with a confirmed
+// subscription.
 func checkRootSignInRules(e *estate.Estate) []audit.Finding {
 	m := e.Monitoring
 	if m == nil {
 		return nil
+	}
+	if len(m.Expected.Rules) == 0 {
+		return checkFoundRootSignInRules(e, m)
 	}
 	var out []audit.Finding
 	for _, p := range m.Expected.Rules {
@@ -295,9 +352,41 @@ func checkRootSignInRules(e *estate.Estate) []audit.Finding {
 	return out
 }
 
+// checkFoundRootSignInRules judges the root sign-in rules the survey
+// found in the management account; it says nothing of a layer that was
+// not surveyed.
+func checkFoundRootSignInRules(e *estate.Estate, m *estate.Monitoring) []audit.Finding {
+	if m.LogGroups == nil || audit.Leaving(e, estate.Where{Account: estate.ManagementKey}) {
+		return nil
+	}
+	var quiet []*estate.EventRule
+	for _, r := range audit.SortedValues(m.EventRules) {
+		if r.Account != estate.ManagementKey || !matchesRootSignIn(r.EventPattern) {
+			continue
+		}
+		if r.State == "ENABLED" && slices.ContainsFunc(r.Targets, func(arn string) bool { return confirmedTopic(m, arn) }) {
+			return nil
+		}
+		quiet = append(quiet, r)
+	}
+	if len(quiet) == 0 {
+		f := audit.ManagementFinding(e, fmt.Sprintf("no EventBridge rule of the management account in %s or the home Region matches root "+
+			"user console sign-ins: a root sign-in notifies nobody", RootSignInRegion))
+		f.Region = RootSignInRegion
+		return []audit.Finding{f}
+	}
+	r := quiet[0]
+	why := "targets no topic with a confirmed subscription"
+	if r.State != "ENABLED" {
+		why = "is " + strings.ToLower(r.State)
+	}
+	return []audit.Finding{audit.PlacedFinding(e, "event-rule", r.Name, r.Where,
+		fmt.Sprintf("the rule matching root user sign-ins %s, as does every other such rule: root user sign-ins notify nobody", why))}
+}
+
 // confirmedTopic reports whether arn is a topic the layer read that has a
-// confirmed subscription. A topic that was not read (not one the spec
-// names) cannot be shown to reach anyone, and does not count.
+// confirmed subscription. A topic that was not read (outside the audit)
+// cannot be shown to reach anyone, and does not count.
 func confirmedTopic(m *estate.Monitoring, arn string) bool {
 	t := m.TopicByARN(arn)
 	return t != nil && t.Confirmed()

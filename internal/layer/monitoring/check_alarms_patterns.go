@@ -16,34 +16,45 @@ import (
 // pattern (Security Hub passes CloudWatch.1 to .14 only for "the exact
 // metric filters prescribed by CIS"), an alarm on the filter's metric, and
 // the alarm notifying a topic someone confirmed. Each judgement is of a
-// site: log groups as estate.PostureLogGroup values (the group, its
-// filters and the alarms on their metrics). The spec's monitoring section,
-// when it has one, only says what to judge:
+// site: log groups of e.Monitoring, each with its metric filters and the
+// alarms at its place on their metrics (watchedGroup). The spec's
+// monitoring section, when it has one, only says what to judge:
 //
-//   - with it (e.Monitoring read), the patterns it selects, groundwork's
-//     own extras included, on the log group it names, as the monitoring
-//     layer read that group; only the topics it names, which that layer
-//     read, count as reaching someone;
-//   - without it, the patterns CIS names, on the log groups the
-//     multi-Region trails that are logging deliver to, once per account
-//     that homes such a trail (an organization trail counts once, in the
-//     account that owns it), as the posture layer read them; a log group
-//     or topic it did not read leaves the account unjudged rather than
-//     failed, and an account without such a trail is GW-TRL-001's to
-//     report.
+//   - for a pattern it selects, groundwork's own extras included, the log
+//     group it names;
+//   - for any other pattern CIS names, with or without a spec, the log
+//     groups the multi-Region trails that are logging deliver to, once per
+//     account that homes such a trail (an organization trail counts once,
+//     in the account that owns it), as the layer's survey read them; a log
+//     group or topic it did not read leaves the account unjudged rather
+//     than failed, and an account without such a trail is GW-TRL-001's to
+//     report. groundwork's own extras have no yardstick without the spec
+//     (needsSelection).
+//
+// An alarm counts when it notifies a topic the layer read with a
+// confirmed subscription; a topic it did not read (outside the audit)
+// leaves the site unjudged.
+
+// watchedGroup is a log group with its metric filters and the alarms at
+// its place on their metrics.
+type watchedGroup struct {
+	estate.Placement
+	filters []*estate.MetricFilter
+	alarms  []*estate.Alarm
+}
 
 // site is what one pattern judgement covers.
 type site struct {
 	// groups are the log groups the pattern may be watched on: it passes
 	// when one of them watches it.
-	groups []*estate.PostureLogGroup
+	groups []*watchedGroup
 	// silent are the trails that deliver to no log group, named when no
 	// group is left to judge; unread says a group that should be judged
 	// was not read, which leaves the site unjudged unless another passes.
 	silent []*estate.PostureTrail
 	unread bool
 	// label names a group in the finding of a missing filter.
-	label func(lg *estate.PostureLogGroup) string
+	label func(lg *watchedGroup) string
 	// topic says whether an alarm action reaches someone (a topic with a
 	// confirmed subscription) and whether it is a topic that was not read.
 	topic func(arn string) (confirmed, unread bool)
@@ -63,31 +74,47 @@ func checkPattern(entry filterpattern.Entry, what string) func(*estate.Estate) [
 	}
 }
 
-// patternSites are the sites an entry is judged on: the spec's, when the
-// monitoring layer was read, else the posture layer's.
-func patternSites(e *estate.Estate, entry filterpattern.Entry) []site {
-	if m := e.Monitoring; m != nil {
-		lg := m.Expected.LogGroup
-		if !slices.Contains(m.Expected.Patterns, entry.Name) || audit.Leaving(e, lg.Where) {
-			return nil
+// needsSelection says why a pattern of groundwork's own (no CIS control
+// names it) cannot be judged: only a spec that selects it asks for it.
+func needsSelection(entry filterpattern.Entry) func(*estate.Estate) string {
+	return func(e *estate.Estate) string {
+		if cisPattern(entry) || e.Monitoring == nil || slices.Contains(e.Monitoring.Expected.Patterns, entry.Name) {
+			return ""
 		}
-		return []site{{
-			groups: []*estate.PostureLogGroup{expectedGroup(m)},
-			label:  func(*estate.PostureLogGroup) string { return "the trail's log group" },
-			topic: func(arn string) (bool, bool) {
-				t := m.TopicByARN(arn)
-				return t != nil && t.Confirmed(), false
-			},
-		}}
+		return fmt.Sprintf("%s is groundwork's own pattern, not a CIS control: it is judged where a spec's monitoring.alarms selects it",
+			entry.Name)
 	}
-	if e.Posture == nil || !cisPattern(entry) {
+}
+
+// patternSites are the sites an entry is judged on: the spec's log group
+// when the spec selects the entry, else the trails' log groups for a
+// pattern CIS names.
+func patternSites(e *estate.Estate, entry filterpattern.Entry) []site {
+	m := e.Monitoring
+	if m == nil {
 		return nil
 	}
 	topic := func(arn string) (bool, bool) {
-		t, ok := e.Posture.Topics[arn]
-		return ok && t.Confirmed, !ok && strings.Contains(arn, ":sns:")
+		if t := m.TopicByARN(arn); t != nil {
+			return t.Confirmed(), false
+		}
+		return false, m.LogGroups != nil && strings.Contains(arn, ":sns:") && !slices.Contains(m.AbsentTopics, arn)
 	}
-	label := func(lg *estate.PostureLogGroup) string {
+	if slices.Contains(m.Expected.Patterns, entry.Name) {
+		lg := m.Expected.LogGroup
+		if audit.Leaving(e, lg.Where) {
+			return nil
+		}
+		return []site{{
+			groups: []*watchedGroup{groupOf(m, lg)},
+			label:  func(*watchedGroup) string { return "the trail's log group" },
+			topic:  topic,
+		}}
+	}
+	if m.LogGroups == nil || !cisPattern(entry) {
+		return nil
+	}
+	label := func(lg *watchedGroup) string {
 		return fmt.Sprintf("log group %s, where the account's trail delivers,", lg.Name)
 	}
 	accounts, byAccount := loggingTrailsByAccount(e)
@@ -99,12 +126,14 @@ func patternSites(e *estate.Estate, entry filterpattern.Entry) []site {
 				s.silent = append(s.silent, t)
 				continue
 			}
-			lg, ok := e.Posture.LogGroups[t.LogGroup.Key(t.LogGroup.Name)]
-			switch {
-			case !ok:
+			p := *t.LogGroup
+			p.Account = layerKey(e, p.Account)
+			if _, ok := m.LogGroups[p.Key(p.Name)]; !ok {
 				s.unread = true
-			case !slices.Contains(s.groups, lg):
-				s.groups = append(s.groups, lg)
+				continue
+			}
+			if !slices.ContainsFunc(s.groups, func(g *watchedGroup) bool { return g.Placement == p }) {
+				s.groups = append(s.groups, groupOf(m, p))
 			}
 		}
 		out = append(out, s)
@@ -112,24 +141,20 @@ func patternSites(e *estate.Estate, entry filterpattern.Entry) []site {
 	return out
 }
 
-// expectedGroup is the log group the spec names as the monitoring layer
-// read it: its metric filters there, and the alarms there on their
-// metrics.
-func expectedGroup(m *estate.Monitoring) *estate.PostureLogGroup {
-	lg := m.Expected.LogGroup
-	g := &estate.PostureLogGroup{Where: lg.Where, Name: lg.Name}
+// groupOf is a log group of the layer with its metric filters, and the
+// alarms at its place on their metrics.
+func groupOf(m *estate.Monitoring, lg estate.Placement) *watchedGroup {
+	g := &watchedGroup{Placement: lg}
 	for _, f := range audit.SortedValues(m.MetricFilters) {
 		if f.Where == lg.Where && f.LogGroup == lg.Name {
-			g.Filters = append(g.Filters, &estate.PostureMetricFilter{Name: f.Name, Pattern: f.Pattern, Namespace: f.Namespace,
-				MetricName: f.MetricName})
+			g.filters = append(g.filters, f)
 		}
 	}
 	for _, a := range audit.SortedValues(m.Alarms) {
-		if a.Where == lg.Where && slices.ContainsFunc(g.Filters, func(f *estate.PostureMetricFilter) bool {
+		if a.Where == lg.Where && slices.ContainsFunc(g.filters, func(f *estate.MetricFilter) bool {
 			return a.Namespace == f.Namespace && a.MetricName == f.MetricName
 		}) {
-			g.Alarms = append(g.Alarms, &estate.PostureAlarm{Name: a.Name, Namespace: a.Namespace, MetricName: a.MetricName,
-				ActionsEnabled: a.ActionsEnabled, AlarmActions: a.AlarmActions})
+			g.alarms = append(g.alarms, a)
 		}
 	}
 	return g
@@ -162,8 +187,8 @@ func judgeSite(e *estate.Estate, s site, entry filterpattern.Entry, what string)
 	unread := s.unread
 	var noFilter, noAlarm, quiet []audit.Finding
 	for _, lg := range s.groups {
-		var filters []*estate.PostureMetricFilter
-		for _, f := range lg.Filters {
+		var filters []*estate.MetricFilter
+		for _, f := range lg.filters {
 			if samePattern(f.Pattern, entry.Pattern) && f.MetricName != "" {
 				filters = append(filters, f)
 			}
@@ -173,9 +198,9 @@ func judgeSite(e *estate.Estate, s site, entry filterpattern.Entry, what string)
 				fmt.Sprintf("no metric filter on %s uses the %s pattern: nothing watches for %s", s.label(lg), entry.Name, what)))
 			continue
 		}
-		var alarms []*estate.PostureAlarm
-		for _, a := range lg.Alarms {
-			if slices.ContainsFunc(filters, func(f *estate.PostureMetricFilter) bool {
+		var alarms []*estate.Alarm
+		for _, a := range lg.alarms {
+			if slices.ContainsFunc(filters, func(f *estate.MetricFilter) bool {
 				return a.Namespace == f.Namespace && a.MetricName == f.MetricName
 			}) {
 				alarms = append(alarms, a)
@@ -230,22 +255,28 @@ func samePattern(a, b string) bool {
 	return strings.Join(strings.Fields(a), " ") == strings.Join(strings.Fields(b), " ")
 }
 
-// loggingTrailsByAccount returns the multi-Region trails that are logging,
-// grouped by the account that owns them, in account order. The posture
-// layer reads whether a trail logs only where it is homed and owned, so
-// each trail counts once there, however many accounts see it.
+// loggingTrailsByAccount returns the multi-Region trails that are logging
+// (loggingTrails), grouped by the account that owns them, in account
+// order, without those of accounts leaving the organization.
 func loggingTrailsByAccount(e *estate.Estate) (accounts []string, trails map[string][]*estate.PostureTrail) {
 	trails = map[string][]*estate.PostureTrail{}
-	seen := map[string]bool{}
-	for _, t := range e.Posture.SortedTrails() {
-		if !t.MultiRegion || t.Logging == nil || !*t.Logging || seen[t.ARN] || audit.Leaving(e, t.Where) {
+	for _, t := range loggingTrails(e) {
+		if audit.Leaving(e, t.Where) {
 			continue
 		}
-		seen[t.ARN] = true
 		if _, ok := trails[string(t.Account)]; !ok {
 			accounts = append(accounts, string(t.Account))
 		}
 		trails[string(t.Account)] = append(trails[string(t.Account)], t)
 	}
 	return accounts, trails
+}
+
+// layerKey is the layer's key of an account that another layer keys by
+// e-mail: estate.ManagementKey for the management account.
+func layerKey(e *estate.Estate, key estate.AccountKey) estate.AccountKey {
+	if a, ok := e.Accounts[string(key)]; ok && e.IsManagement(a) {
+		return estate.ManagementKey
+	}
+	return key
 }

@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -17,8 +16,9 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/layer/posture/posturetest"
 )
 
-// The pattern checks: judged on the posture layer without a monitoring
-// section in the spec, and the one code path both situations share.
+// The pattern checks: judged without a monitoring section in the spec on
+// what the layer's survey found watching the trails' log groups, and the
+// one code path both situations share.
 
 const (
 	postureGroup    = "aws-cloudtrail-logs"
@@ -27,29 +27,35 @@ const (
 	orgTrailRes     = "trail/groundwork-org-trail (management eu-west-1)"
 )
 
+var postureAt = estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}
+
 // watch makes the posture layer's organization trail deliver to a log
-// group watched, for every library entry, by a filter with its pattern
-// and an alarm notifying a topic with a confirmed subscription: CIS
-// section 4 is then met.
+// group which the monitoring layer's survey found watched, for every
+// library entry, by a filter with its pattern and an alarm notifying a
+// topic with a confirmed subscription: CIS section 4 is then met.
 func watch(e *estate.Estate) {
-	p := e.Posture
-	lg := estate.Placement{Where: estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}, Name: postureGroup}
-	for _, ts := range p.Trails {
+	lg := estate.Placement{Where: postureAt, Name: postureGroup}
+	for _, ts := range e.Posture.Trails {
 		for _, t := range ts {
 			if t.ARN == posturetest.OrgTrailARN {
 				t.LogGroup = &lg
 			}
 		}
 	}
-	group := &estate.PostureLogGroup{Where: lg.Where, Name: lg.Name}
+	m := estate.NewMonitoring()
+	m.LogGroups = map[string]estate.Placement{lg.Key(lg.Name): lg}
 	for _, entry := range filterpattern.Library() {
-		group.Filters = append(group.Filters, &estate.PostureMetricFilter{Name: entry.Name, Pattern: entry.Pattern,
-			Namespace: "CISBenchmark", MetricName: entry.Name + "Count"})
-		group.Alarms = append(group.Alarms, &estate.PostureAlarm{Name: entry.Name + "-alarm", Namespace: "CISBenchmark",
-			MetricName: entry.Name + "Count", ActionsEnabled: true, AlarmActions: []string{postureTopicARN}})
+		m.MetricFilters[lg.Key(estate.FilterKey(lg.Name, entry.Name))] = &estate.MetricFilter{Where: lg.Where, LogGroup: lg.Name,
+			Name: entry.Name, Pattern: entry.Pattern, Namespace: "CISBenchmark", MetricName: entry.Name + "Count", Copies: 1}
+		m.Alarms[lg.Key(entry.Name+"-alarm")] = &estate.Alarm{Where: lg.Where, Name: entry.Name + "-alarm", Namespace: "CISBenchmark",
+			MetricName: entry.Name + "Count", ActionsEnabled: true, AlarmActions: []string{postureTopicARN}}
 	}
-	p.LogGroups[lg.Key(lg.Name)] = group
-	p.Topics[postureTopicARN] = &estate.PostureTopic{ARN: postureTopicARN, Confirmed: true}
+	m.Topics[postureAt.Key("alerts")] = &estate.Topic{Where: postureAt, Name: "alerts", ARN: postureTopicARN,
+		Subscriptions: []estate.Subscription{{Protocol: "email", Endpoint: "security@example.com", ARN: postureTopicARN + ":1"}}}
+	// The survey found the root sign-in rule too.
+	m.EventRules[monEast.Key("root")] = &estate.EventRule{Where: monEast, Name: "root", State: "ENABLED",
+		EventPattern: rootSignInEventPattern(), Targets: []string{postureTopicARN}}
+	e.Monitoring = m
 }
 
 // watched is the trailed foundation with its trail's log group watched.
@@ -59,27 +65,13 @@ func watched() *estate.Estate {
 	return e
 }
 
-func postureGroupOf(e *estate.Estate) *estate.PostureLogGroup {
-	return e.Posture.LogGroups[estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}.Key(postureGroup)]
-}
-
 // postureFilter returns the filter of the entry on the watched log group.
-func postureFilter(e *estate.Estate, name string) *estate.PostureMetricFilter {
-	for _, f := range postureGroupOf(e).Filters {
-		if f.Name == name {
-			return f
-		}
-	}
-	panic("no filter " + name)
+func postureFilter(e *estate.Estate, name string) *estate.MetricFilter {
+	return e.Monitoring.MetricFilters[postureAt.Key(estate.FilterKey(postureGroup, name))]
 }
 
-func postureAlarm(e *estate.Estate, name string) *estate.PostureAlarm {
-	for _, a := range postureGroupOf(e).Alarms {
-		if a.Name == name+"-alarm" {
-			return a
-		}
-	}
-	panic("no alarm " + name)
+func postureAlarm(e *estate.Estate, name string) *estate.Alarm {
+	return e.Monitoring.Alarms[postureAt.Key(name+"-alarm")]
 }
 
 // cisPatternChecks are the IDs of the pattern checks of entries CIS names.
@@ -115,11 +107,8 @@ func TestPatternChecksOnPosture(t *testing.T) {
 		},
 		"no filter": {
 			Check: "GW-MON-016",
-			Edit: func(e *estate.Estate) {
-				g := postureGroupOf(e)
-				g.Filters = g.Filters[:0]
-			},
-			Want: []string{postureGroupRes}, Msg: "uses the CloudTrailChanges pattern: nothing watches for CloudTrail configuration changes",
+			Edit:  func(e *estate.Estate) { clear(e.Monitoring.MetricFilters) },
+			Want:  []string{postureGroupRes}, Msg: "uses the CloudTrailChanges pattern: nothing watches for CloudTrail configuration changes",
 		},
 		"filter with another pattern": {
 			Check: "GW-MON-013",
@@ -144,7 +133,7 @@ func TestPatternChecksOnPosture(t *testing.T) {
 		},
 		"topic without a confirmed subscription": {
 			Check: "GW-MON-026",
-			Edit:  func(e *estate.Estate) { e.Posture.Topics[postureTopicARN].Confirmed = false },
+			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[postureAt.Key("alerts")].Subscriptions[0].Pending = true },
 			Want:  []string{"alarm/OrganizationsChanges-alarm (management eu-west-1)"},
 			Msg:   "alarm notifies no topic with a confirmed subscription",
 		},
@@ -156,11 +145,20 @@ func TestPatternChecksOnPosture(t *testing.T) {
 		},
 		"topic not read": {
 			Check: "GW-MON-021",
-			Edit:  func(e *estate.Estate) { delete(e.Posture.Topics, postureTopicARN) },
+			Edit:  func(e *estate.Estate) { delete(e.Monitoring.Topics, postureAt.Key("alerts")) },
+		},
+		"topic absent": {
+			Check: "GW-MON-021",
+			Edit: func(e *estate.Estate) {
+				delete(e.Monitoring.Topics, postureAt.Key("alerts"))
+				e.Monitoring.AbsentTopics = []string{postureTopicARN}
+			},
+			Want: []string{"alarm/SecurityGroupChanges-alarm (management eu-west-1)"},
+			Msg:  "notifies no topic with a confirmed subscription",
 		},
 		"log group not read": {
 			Check: "GW-MON-021",
-			Edit:  func(e *estate.Estate) { clear(e.Posture.LogGroups) },
+			Edit:  func(e *estate.Estate) { clear(e.Monitoring.LogGroups) },
 		},
 		"trail delivers to no log group": {
 			Check: "GW-MON-024",
@@ -262,6 +260,14 @@ func TestNoPatternJudgementWithoutLoggingTrail(t *testing.T) {
 			t.Errorf("%s: findings = %+v without a posture layer", id, fs)
 		}
 	}
+	e = watched()
+	unwatch(e)
+	e.Monitoring = nil
+	for _, id := range cis {
+		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
+			t.Errorf("%s: findings = %+v without a monitoring layer read", id, fs)
+		}
+	}
 }
 
 // TestSpecMonitoringOverridesPosture: with a monitoring layer the checks
@@ -282,9 +288,9 @@ func TestSpecMonitoringOverridesPosture(t *testing.T) {
 	}
 }
 
-// specAndPosture is the monitored foundation whose posture layer read the
-// same log group, filters, alarms and topic the monitoring layer read:
-// the trail delivers to the group the spec names.
+// specAndPosture is the monitored foundation as the audit's survey reads
+// it: the trail delivers to the group the spec names, which the survey
+// read too.
 func specAndPosture() *estate.Estate {
 	e := monitored()
 	e.Posture = posturetest.Trailed().Posture
@@ -294,27 +300,22 @@ func specAndPosture() *estate.Estate {
 			t.LogGroup = &lg
 		}
 	}
-	e.Posture.LogGroups[lg.Key(lg.Name)] = expectedGroup(e.Monitoring)
-	e.Posture.Topics[homeTopicARN] = &estate.PostureTopic{ARN: homeTopicARN, Confirmed: true}
+	e.Monitoring.LogGroups = map[string]estate.Placement{lg.Key(lg.Name): lg}
 	return e
 }
 
 // TestOnePatternPath: a flaw of the watched log group gives the same
 // finding, on the same resource, whether the spec has a monitoring
-// section (the monitoring layer's read of the group it names) or not (the
-// posture layer's read of what the trail delivers to); only how the
-// missing filter's finding names the group differs.
+// section (which names the group) or not (the group the trail delivers
+// to); only how the missing filter's finding names the group differs.
 func TestOnePatternPath(t *testing.T) {
 	tests := map[string]struct {
-		edit     func(g *estate.PostureLogGroup, m *estate.Monitoring)
+		edit     func(m *estate.Monitoring)
 		resource string
 		msg      map[bool]string // by whether the spec has a monitoring section
 	}{
 		"no filter": {
-			edit: func(g *estate.PostureLogGroup, m *estate.Monitoring) {
-				g.Filters = slices.DeleteFunc(g.Filters, func(f *estate.PostureMetricFilter) bool { return f.Name == "RootUserActivityFilter" })
-				delete(m.MetricFilters, monFilterKey("RootUserActivity"))
-			},
+			edit:     func(m *estate.Monitoring) { delete(m.MetricFilters, monFilterKey("RootUserActivity")) },
 			resource: "log-group/" + trailGroup + " (management eu-west-1)",
 			msg: map[bool]string{
 				true: "no metric filter on the trail's log group uses the RootUserActivity pattern: nothing watches for root user activity",
@@ -323,20 +324,12 @@ func TestOnePatternPath(t *testing.T) {
 			},
 		},
 		"no alarm": {
-			edit: func(g *estate.PostureLogGroup, m *estate.Monitoring) {
-				g.Alarms = slices.DeleteFunc(g.Alarms, func(a *estate.PostureAlarm) bool { return a.Name == "RootUserActivityAlarm" })
-				delete(m.Alarms, monHome.Key("RootUserActivityAlarm"))
-			},
+			edit:     func(m *estate.Monitoring) { delete(m.Alarms, monHome.Key("RootUserActivityAlarm")) },
 			resource: "metric-filter/RootUserActivityFilter (management eu-west-1)",
 			msg:      map[bool]string{true: "no alarm watches the metric LogMetrics/RootUserActivity: nobody hears of root user activity"},
 		},
 		"alarm actions disabled": {
-			edit: func(g *estate.PostureLogGroup, m *estate.Monitoring) {
-				for _, a := range g.Alarms {
-					a.ActionsEnabled = false
-				}
-				m.Alarms[monHome.Key("RootUserActivityAlarm")].ActionsEnabled = false
-			},
+			edit:     func(m *estate.Monitoring) { m.Alarms[monHome.Key("RootUserActivityAlarm")].ActionsEnabled = false },
 			resource: "alarm/RootUserActivityAlarm (management eu-west-1)",
 			msg:      map[bool]string{true: "alarm has its actions disabled, so it counts as missing: nobody hears of root user activity"},
 		},
@@ -348,10 +341,9 @@ func TestOnePatternPath(t *testing.T) {
 		for _, withSpec := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/monitoring section %v", name, withSpec), func(t *testing.T) {
 				e := specAndPosture()
-				lg := e.Monitoring.Expected.LogGroup
-				tt.edit(e.Posture.LogGroups[lg.Key(lg.Name)], e.Monitoring)
+				tt.edit(e.Monitoring)
 				if !withSpec {
-					e.Monitoring = nil
+					e.Monitoring.Expected = estate.MonitoringExpected{}
 				}
 				fs := audittest.RunCheck(t, "GW-MON-010", e)
 				if len(fs) != 1 || fs[0].Resource != tt.resource || fs[0].Message != tt.msg[withSpec] ||
@@ -363,11 +355,33 @@ func TestOnePatternPath(t *testing.T) {
 	}
 	e := specAndPosture()
 	if r := audit.Run(e); len(r.Findings) != 0 {
-		t.Errorf("findings with both layers clean: %+v", r.Findings)
+		t.Errorf("findings with the spec: %+v", r.Findings)
 	}
-	e.Monitoring = nil
+	e.Monitoring.Expected = estate.MonitoringExpected{}
 	if r := audit.Run(e); len(r.Findings) != 0 {
-		t.Errorf("findings on the posture layer alone: %+v", r.Findings)
+		t.Errorf("findings without the spec: %+v", r.Findings)
+	}
+}
+
+// TestExtraPatternsNeedTheSpec: groundwork's own patterns have no
+// yardstick without a spec that selects them: not evaluated, with the
+// reason, never passed; the CIS ones are judged.
+func TestExtraPatternsNeedTheSpec(t *testing.T) {
+	cis, extra := cisPatternChecks(t)
+	e := watched()
+	r := audit.Run(e)
+	for _, id := range extra {
+		if r.Status(id) != audit.StatusNotEvaluated || !strings.Contains(r.Unjudged[id], "monitoring.alarms") {
+			t.Errorf("%s without a spec: %s, unjudged %q", id, r.Status(id), r.Unjudged[id])
+		}
+	}
+	for _, id := range cis {
+		if r.Status(id) != audit.StatusPassed {
+			t.Errorf("%s on a watched trail: %s", id, r.Status(id))
+		}
+	}
+	if r := audit.Run(monitored()); len(r.Unjudged) != 0 {
+		t.Errorf("with a spec selecting every pattern: unjudged %v", r.Unjudged)
 	}
 }
 

@@ -52,7 +52,8 @@ func monitored() *estate.Estate {
 		m.Alarms[monHome.Key(a.Name)] = a
 		m.Expected.Patterns = append(m.Expected.Patterns, entry.Name)
 	}
-	m.EventRules[monEast.Key(rootRule)] = &estate.EventRule{Where: monEast, Name: rootRule, State: "ENABLED", Targets: []string{eastTopicARN}}
+	m.EventRules[monEast.Key(rootRule)] = &estate.EventRule{Where: monEast, Name: rootRule, State: "ENABLED",
+		EventPattern: rootSignInEventPattern(), Targets: []string{eastTopicARN}}
 	m.Expected.Rules = []estate.Placement{{Where: monEast, Name: rootRule}}
 	m.Expected.LogGroup = estate.Placement{Where: monHome, Name: trailGroup}
 	e.Monitoring = m

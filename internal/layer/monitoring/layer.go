@@ -20,6 +20,17 @@ func init() {
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
 			return Read(ctx, r, actual, desired.Monitoring)
 		},
-		Forget: func(e *estate.Estate) { e.Monitoring = nil },
+		// The audit judges what watches the organization's trails with or
+		// without a monitoring section: the trails are read by another
+		// layer's survey first.
+		Survey: func(ctx context.Context, r inventory.Reader, scope estate.Scope, desired, actual *estate.Estate) error {
+			var want *estate.Monitoring
+			if desired != nil {
+				want = desired.Monitoring
+			}
+			return Survey(ctx, r, scope, actual, want)
+		},
+		SurveyAfter: []string{"posture"},
+		Forget:      func(e *estate.Estate) { e.Monitoring = nil },
 	})
 }

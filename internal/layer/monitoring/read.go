@@ -39,6 +39,7 @@ type alarmReadAPI interface {
 }
 
 type eventBridgeReadAPI interface {
+	ListRules(context.Context, *eventbridge.ListRulesInput, ...func(*eventbridge.Options)) (*eventbridge.ListRulesOutput, error)
 	DescribeRule(context.Context, *eventbridge.DescribeRuleInput, ...func(*eventbridge.Options)) (*eventbridge.DescribeRuleOutput, error)
 	ListTargetsByRule(context.Context, *eventbridge.ListTargetsByRuleInput, ...func(*eventbridge.Options)) (*eventbridge.ListTargetsByRuleOutput, error)
 }
@@ -80,6 +81,9 @@ type monitoringRead struct {
 	want    *estate.Monitoring
 	mu      sync.Mutex
 	out     *estate.Monitoring
+	// scoped are the accounts a survey covers, by AWS ID, each with its
+	// key in the layer (estate.ManagementKey for the management account).
+	scoped map[estate.AccountID]estate.AccountKey
 }
 
 // at resolves the account of w to its ID; ok is false for an account that

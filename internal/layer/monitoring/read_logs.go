@@ -21,10 +21,21 @@ import (
 // wins here, and Copies counts them all so that a duplicate is never
 // hidden.
 func readMetricFilters(ctx context.Context, g *errgroup.Group, r *monitoringRead) {
+	readGroupFilters(ctx, g, r, filterGroups(r.want))
+}
+
+// filterGroups are the log groups the filters of m are on.
+func filterGroups(m *estate.Monitoring) map[estate.Placement]bool {
 	groups := map[estate.Placement]bool{}
-	for _, f := range r.want.MetricFilters {
+	for _, f := range m.MetricFilters {
 		groups[estate.Placement{Where: f.Where, Name: f.LogGroup}] = true
 	}
+	return groups
+}
+
+// readGroupFilters reads every metric filter of each of groups, as
+// readMetricFilters does.
+func readGroupFilters(ctx context.Context, g *errgroup.Group, r *monitoringRead, groups map[estate.Placement]bool) {
 	for lg := range groups {
 		w, ok := r.at(lg.Where)
 		if !ok {

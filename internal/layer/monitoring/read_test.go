@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -45,7 +46,8 @@ type fakeMonitoringReads struct {
 	alarms  map[string]cwtypes.MetricAlarm
 	rule    *eventbridge.DescribeRuleOutput // nil: no rule
 	targets []ebtypes.Target
-	err     error // returned by DescribeAlarms
+	listed  []ebtypes.Rule // what ListRules lists in us-east-1, one a page
+	err     error          // returned by DescribeAlarms
 	calls   map[string]int
 	where   map[string][]estate.Location
 	names   [][]string // AlarmNames of each DescribeAlarms
@@ -143,6 +145,11 @@ func (c monReadClient) DescribeAlarms(_ context.Context, in *cloudwatch.Describe
 			found = append(found, a)
 		}
 	}
+	if len(in.AlarmNames) == 0 { // every alarm, by name
+		for _, n := range slices.Sorted(maps.Keys(c.f.alarms)) {
+			found = append(found, c.f.alarms[n])
+		}
+	}
 	i := monPage(in.NextToken)
 	out := &cloudwatch.DescribeAlarmsOutput{NextToken: monNext(i, len(found))}
 	if i < len(found) {
@@ -157,6 +164,19 @@ func (c monReadClient) DescribeRule(_ context.Context, in *eventbridge.DescribeR
 		return nil, &ebtypes.ResourceNotFoundException{Message: aws.String("Rule does not exist.")}
 	}
 	return c.f.rule, nil
+}
+
+func (c monReadClient) ListRules(_ context.Context, in *eventbridge.ListRulesInput, _ ...func(*eventbridge.Options)) (*eventbridge.ListRulesOutput, error) {
+	c.f.call("ListRules", c.w)
+	if c.w.Region != "us-east-1" {
+		return &eventbridge.ListRulesOutput{}, nil
+	}
+	i := monPage(in.NextToken)
+	out := &eventbridge.ListRulesOutput{NextToken: monNext(i, len(c.f.listed))}
+	if i < len(c.f.listed) {
+		out.Rules = c.f.listed[i : i+1]
+	}
+	return out, nil
 }
 
 func (c monReadClient) ListTargetsByRule(_ context.Context, in *eventbridge.ListTargetsByRuleInput, _ ...func(*eventbridge.Options)) (*eventbridge.ListTargetsByRuleOutput, error) {

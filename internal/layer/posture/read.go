@@ -81,9 +81,7 @@ func (r *postureRead) locked(f func(p *estate.Posture)) {
 // their default versions), who holds AWSSupportAccess and
 // AWSCloudShellFullAccess, its server certificates and, where the root
 // user has MFA, its virtual MFA devices (iamAccount); and per bucket its
-// Block Public Access, policy status and ACL. Last, when
-// the clients can (monitoringClients), what watches the log groups
-// that multi-Region trails that are logging deliver to: see monitoring.
+// Block Public Access, policy status and ACL.
 //
 // A read the service refuses as not implemented or with a server error
 // is passed to opts.Warn and leaves that part unknown; any other error
@@ -165,9 +163,6 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	if err := r.monitoring(ctx); err != nil {
-		return err
-	}
 	e.Posture = out
 	return nil
 }
@@ -189,12 +184,11 @@ func (p placeRef) placeKey() string { return p.where().String() }
 // reads record as not read (inventory.NotReadError) where a service leaves
 // them unknown.
 const (
-	readIAM        = "posture/iam"
-	readS3         = "posture/s3"
-	readKMS        = "posture/kms"
-	readTrails     = "posture/trails"
-	readWorkloads  = "posture/workloads"
-	readMonitoring = "posture/monitoring"
+	readIAM       = "posture/iam"
+	readS3        = "posture/s3"
+	readKMS       = "posture/kms"
+	readTrails    = "posture/trails"
+	readWorkloads = "posture/workloads"
 )
 
 // unknown decides what a failed read means. A service that does not
