@@ -264,9 +264,9 @@ func buildMonitoredEstate(t *testing.T) monBuilt {
 	if err != nil || len(groups.LogGroups) != 1 {
 		t.Fatalf("log group: %v", err)
 	}
-	must(here.S3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("trail-logs")}))
+	must(awsx.ConfigFor{Session: s}.S3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("monitored-trail-logs")}))
 	ct := cloudtrail.NewFromConfig(cfg)
-	must(ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("org-trail"), S3BucketName: aws.String("trail-logs"),
+	must(ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("org-trail"), S3BucketName: aws.String("monitored-trail-logs"),
 		IsMultiRegionTrail: aws.Bool(true), EnableLogFileValidation: aws.Bool(true),
 		CloudWatchLogsLogGroupArn: groups.LogGroups[0].Arn, CloudWatchLogsRoleArn: role.Role.Arn}))
 	must(ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("org-trail")}))

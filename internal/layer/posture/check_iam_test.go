@@ -72,8 +72,8 @@ var postureChecks = []string{"GW-BKT-001", "GW-IAM-001", "GW-IAM-002", "GW-IAM-0
 
 // TestPosturedFoundationIsClean runs the core and posture checks over
 // the postured foundation. The CIS section 4 checks, which judge the
-// posture's log groups without a monitoring layer, are the monitoring
-// layer's to test (its watched foundation).
+// trails' log groups as the monitoring layer's survey reads them, are
+// the monitoring layer's to test (its watched foundation).
 func TestPosturedFoundationIsClean(t *testing.T) {
 	audittest.Clean(t, "postured foundation", postured())
 }
