@@ -44,6 +44,10 @@ func BenchmarkMotoOrganization(b *testing.B) {
 
 	floor := motoFloor(ctx, b)
 	b.Logf("floor: %.0f trivial calls/s; %d workload accounts, %d Regions", floor, accounts, len(regions))
+	logLevel := "warn"
+	if os.Getenv("GROUNDWORK_BENCH_STATS") != "" {
+		logLevel = "debug" // each change and read, timed, in the step's file
+	}
 	step := func(name string, want int, args ...string) {
 		b.Run(name, func(b *testing.B) {
 			var calls int
@@ -51,13 +55,13 @@ func BenchmarkMotoOrganization(b *testing.B) {
 			var stats string
 			for range b.N {
 				start := time.Now()
-				code, errOut := benchRun(dir, append(args, "--stats")...)
+				code, errOut := benchRun(dir, append(args, "--stats", "--log-level", logLevel)...)
 				took = time.Since(start)
 				if code != want {
 					b.Fatalf("groundwork %s: exit %d, want %d\n%s", strings.Join(args, " "), code, want, errOut)
 				}
 				calls = statsCalls(b, errOut)
-				stats = errOut[strings.Index(errOut, "API calls:"):]
+				stats = errOut
 			}
 			ratio := took.Seconds() / (float64(calls) / floor)
 			b.ReportMetric(float64(calls), "calls")
