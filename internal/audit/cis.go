@@ -42,7 +42,8 @@ var cisControls = []CISControl{
 			"and GW-ACC-001 judges every account's alternate contacts"},
 	{ID: "1.2", Title: "Ensure security contact information is registered", Assessment: CISManual},
 	{ID: "1.3", Title: "Ensure security questions are registered in the AWS account", Assessment: CISManual,
-		Manual: "only the root user sets security questions, in the console, and no API reads them"},
+		Manual: "only the root user sets security questions, in the console, and no API reads them; groundwork " +
+			"checklist CL-016 lists the step for every account"},
 	{ID: "1.4", Title: "Ensure no 'root' user account access key exists", Assessment: CISAutomated},
 	{ID: "1.5", Title: "Ensure MFA is enabled for the 'root' user account", Assessment: CISAutomated},
 	{ID: "1.6", Title: "Ensure hardware MFA is enabled for the 'root' user account", Assessment: CISManual},
@@ -65,9 +66,12 @@ var cisControls = []CISControl{
 	{ID: "2.1.1", Title: "Ensure S3 Bucket Policy is set to deny HTTP requests", Assessment: CISAutomated},
 	{ID: "2.1.2", Title: "Ensure MFA Delete is enabled on S3 buckets", Assessment: CISManual,
 		Manual: "only the root user, with its MFA device, can turn MFA Delete on, and which buckets hold data that needs " +
-			"it is the owner's decision"},
+			"it is the owner's decision; groundwork checklist CL-017 lists each account's buckets without it " +
+			"(s3:GetBucketVersioning)"},
 	{ID: "2.1.3", Title: "Ensure all data in Amazon S3 has been discovered, classified and secured when required", Assessment: CISManual,
-		Manual: "whether the data is classified and secured is a judgement on the data itself"},
+		Manual: "whether the data is classified and secured is a judgement on the data itself; groundwork " +
+			"checklist CL-018 reads whether Amazon Macie discovers sensitive data in each account and operational " +
+			"Region (macie2:GetMacieSession, GetAutomatedDiscoveryConfiguration, ListClassificationJobs)"},
 	{ID: "2.1.4", Title: "Ensure that S3 Buckets are configured with 'Block public access (bucket settings)'", Assessment: CISAutomated},
 	{ID: "2.2.1", Title: "Ensure EBS Volume Encryption is Enabled in all Regions", Assessment: CISAutomated},
 	{ID: "2.3.1", Title: "Ensure that encryption-at-rest is enabled for RDS Instances", Assessment: CISAutomated},
@@ -110,7 +114,9 @@ var cisControls = []CISControl{
 	{ID: "5.3", Title: "Ensure no security groups allow ingress from ::/0 to remote server administration ports", Assessment: CISAutomated},
 	{ID: "5.4", Title: "Ensure the default security group of every VPC restricts all traffic", Assessment: CISAutomated},
 	{ID: "5.5", Title: `Ensure routing tables for VPC peering are "least access"`, Assessment: CISManual,
-		Manual: "least access is measured against what each peering is for, which no API knows"},
+		Manual: "least access is measured against what each peering is for, which no API knows; groundwork " +
+			"checklist CL-019 lists the routes through VPC peering connections in each account and operational Region " +
+			"(ec2:DescribeRouteTables)"},
 	{ID: "5.6", Title: "Ensure that EC2 Metadata Service only allows IMDSv2", Assessment: CISAutomated},
 }
 

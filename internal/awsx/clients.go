@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/macie2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -108,6 +109,11 @@ func (c ConfigFor) Lambda() *lambda.Client {
 
 func (c ConfigFor) Logs() *cloudwatchlogs.Client {
 	return client(c, "cloudwatchlogs", func(cfg aws.Config) *cloudwatchlogs.Client { return cloudwatchlogs.NewFromConfig(cfg) })
+}
+
+// Macie returns the client of Amazon Macie, a regional service.
+func (c ConfigFor) Macie() *macie2.Client {
+	return client(c, "macie2", func(cfg aws.Config) *macie2.Client { return macie2.NewFromConfig(cfg) })
 }
 
 func (c ConfigFor) Organizations() *organizations.Client {

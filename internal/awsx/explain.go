@@ -258,7 +258,7 @@ var iamPrefixes = map[string]string{
 	"AccessAnalyzer": "access-analyzer", "Account": "account", "Budgets": "budgets", "CloudTrail": "cloudtrail", "CloudWatch": "cloudwatch",
 	"CloudWatch Logs": "logs", "Config Service": "config", "Cost and Usage Report Service": "cur",
 	"Cost Explorer": "ce", "EC2": "ec2", "ECS": "ecs", "EFS": "elasticfilesystem", "EKS": "eks", "EventBridge": "events", "IAM": "iam",
-	"KMS": "kms", "Lambda": "lambda", "Organizations": "organizations", "RDS": "rds", "S3": "s3",
+	"KMS": "kms", "Lambda": "lambda", "Macie2": "macie2", "Organizations": "organizations", "RDS": "rds", "S3": "s3",
 	"S3 Control": "s3", "SecurityHub": "securityhub", "SNS": "sns", "SSM": "ssm", "STS": "sts", "SSO Admin": "sso", "identitystore": "identitystore",
 }
 

@@ -49,8 +49,8 @@ func TestStepsRegistered(t *testing.T) {
 	ids := regexp.MustCompile(`^CL-\d{3}$`)
 	guidance := regexp.MustCompile(`^00[013] \S`)
 	ss := steps.sorted()
-	if len(ss) != 15 {
-		t.Errorf("%d steps registered, want 15", len(ss))
+	if len(ss) != 19 {
+		t.Errorf("%d steps registered, want 19", len(ss))
 	}
 	for i, s := range ss {
 		if want := fmt.Sprintf("CL-%03d", i+1); s.ID != want || !ids.MatchString(s.ID) {
@@ -108,6 +108,11 @@ func TestRunItems(t *testing.T) {
 		"CL-013//manual",
 		"CL-014/" + mgmtID + "/done",
 		"CL-015/" + mgmtID + "/done",
+		// The CIS data steps need a DataReader, which the plain fake is not.
+		"CL-016/" + mgmtID + "/manual", "CL-016/" + memberID + "/manual", "CL-016/" + otherID + "/manual",
+		"CL-017/" + mgmtID + "/unknown", "CL-017/" + memberID + "/unknown", "CL-017/" + otherID + "/unknown",
+		"CL-018/" + mgmtID + "/unknown", "CL-018/" + memberID + "/unknown", "CL-018/" + otherID + "/unknown",
+		"CL-019/" + mgmtID + "/unknown", "CL-019/" + memberID + "/unknown", "CL-019/" + otherID + "/unknown",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("items:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -155,13 +160,14 @@ func TestRunNeverFails(t *testing.T) {
 	f.support = func() error { return boom }
 	f.instances = func() (*ssoadmin.ListInstancesOutput, error) { return nil, boom }
 	items := Run(context.Background(), f, accounts)
-	if len(items) != 18 {
-		t.Fatalf("%d items, want 18", len(items))
+	if len(items) != 30 {
+		t.Fatalf("%d items, want 30", len(items))
 	}
 	for _, it := range items {
 		detected := it.ID != "CL-001" && it.ID != "CL-005" && it.ID != "CL-006" &&
-			it.ID != "CL-012" && it.ID != "CL-013"
+			it.ID != "CL-012" && it.ID != "CL-013" && it.ID != "CL-016"
 		switch {
+		case it.ID >= "CL-017" && it.ID <= "CL-019": // no DataReader here: TestCISStepsNeverFail
 		case detected && (it.State != Unknown || !strings.Contains(it.Detail, "boom")):
 			t.Errorf("%s/%s = %s %q, want unknown with the error", it.ID, it.AccountID, it.State, it.Detail)
 		case !detected && it.State != Manual:
@@ -195,9 +201,11 @@ func TestRunConcurrent(t *testing.T) {
 		return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{keyMFA: mfa, keyKeys: 0, keyPassword: 1}}, nil
 	}
 	n := Count(Run(context.Background(), f, as))
-	// done: CL-002, 45 of CL-003, 51 of CL-004, CL-007, CL-008, CL-009, CL-010, CL-011, CL-014, CL-015
-	if n[Todo] != 5 || n[Done] != 1+45+51+7 || n[Manual] != 5 || n[Unknown] != 0 {
-		t.Errorf("counts %v, want 5 todo (CL-003 of the accounts ending in 7), 104 done, 5 manual", n)
+	// done: CL-002, 45 of CL-003, 51 of CL-004, CL-007, CL-008, CL-009, CL-010, CL-011, CL-014, CL-015;
+	// manual: CL-016 of each account too; unknown: CL-017 to 019 of each
+	// account, the plain fake being no DataReader.
+	if n[Todo] != 5 || n[Done] != 1+45+51+7 || n[Manual] != 5+51 || n[Unknown] != 3*51 {
+		t.Errorf("counts %v, want 5 todo (CL-003 of the accounts ending in 7), 104 done, 56 manual, 153 unknown", n)
 	}
 }
 

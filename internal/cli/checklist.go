@@ -55,10 +55,11 @@ missing credentials or an organization that cannot be read.`,
 				return fmt.Errorf("--output: %w", err)
 			}
 			role, home := policy.DefaultAccessRole, ""
+			var regions []string
 			f, err := spec.Load(g.config)
 			switch {
 			case err == nil:
-				role, home = f.Organization.AccessRole, f.Organization.HomeRegion
+				role, home, regions = f.Organization.AccessRole, f.Organization.HomeRegion, f.Organization.Regions
 			case !cmd.Flags().Changed("config") && errors.Is(statErr(g.config), fs.ErrNotExist):
 				g.progress("no %s: default access role, the session's Region as home Region", g.config)
 			default:
@@ -73,7 +74,7 @@ missing credentials or an organization that cannot be read.`,
 			if home == "" {
 				home = s.Base.Region
 			}
-			r := checklistReader{session: s, homeRegion: home}
+			r := checklistReader{session: s, homeRegion: home, regions: regions}
 			if e.Organization != nil {
 				r.management = e.Organization.ManagementAccountID
 			}
@@ -123,6 +124,7 @@ type checklistReader struct {
 	session    *awsx.Session
 	management string // "" outside an organization
 	homeRegion string
+	regions    []string // operational Regions; none without a spec
 }
 
 var _ checklist.Reader = checklistReader{}
