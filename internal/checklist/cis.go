@@ -144,7 +144,10 @@ func detectMFADelete(ctx context.Context, e *env, a Account) (Status, string) {
 			without = append(without, aws.ToString(b.Name))
 		}
 	}
-	if len(without) == 0 {
+	switch {
+	case len(list.Buckets) == 0:
+		return Done, "the account has no buckets"
+	case len(without) == 0:
 		return Done, fmt.Sprintf("every bucket (%d) has MFA Delete", len(list.Buckets))
 	}
 	slices.Sort(without)

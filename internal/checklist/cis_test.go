@@ -129,7 +129,7 @@ func TestMFADeleteStep(t *testing.T) {
 		"every bucket has it": func(*dataFake) (Status, string) { return Done, "every bucket (1) has MFA Delete" },
 		"no buckets": func(f *dataFake) (Status, string) {
 			f.buckets = func(string) ([]s3types.Bucket, error) { return nil, nil }
-			return Done, "(0)"
+			return Done, "the account has no buckets"
 		},
 		"some lack it": func(f *dataFake) (Status, string) {
 			f.buckets = func(string) ([]s3types.Bucket, error) {
