@@ -140,7 +140,30 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 		// holds none).
 		add("GW-DET-001", acct(a))
 		add("GW-DET-002", acct(a))
+		// No trail records S3 object-level writes or reads (CIS v3.0.0
+		// 3.8 and 3.9): the management account's trail has no data
+		// event selectors, and the members have no trail at all.
+		add("GW-LOG-008", acct(a))
+		add("GW-LOG-009", acct(a))
+		// Nobody set up AWS Config anywhere...
+		add("GW-LOG-020", acct(a))
+		// ...so no account has the baseline Config rules either.
+		add("GW-LOG-050", acct(a))
 	}
+	// No organization trail, and no organization Config aggregator.
+	add("GW-LOG-001", "organization/"+k.org)
+	add("GW-LOG-030", "organization/"+k.org)
+	// The trail's bucket, a log bucket: unversioned, with no policy
+	// refusing plain HTTP, no server access logging (CIS v3.0.0 3.4), and
+	// in the management account while an account is named log-archive.
+	add("GW-LOG-012", "bucket/trail-logs")
+	add("GW-LOG-013", "bucket/trail-logs")
+	add("GW-LOG-014", "bucket/trail-logs")
+	add("GW-LOG-016", "bucket/trail-logs")
+	// moto creates a bucket without the Block Public Access settings and
+	// default encryption AWS has given every new bucket since 2023.
+	add("GW-LOG-010", "bucket/trail-logs")
+	add("GW-LOG-011", "bucket/trail-logs")
 	// The VPC built in the management account gets the same defaults,
 	// and no flow log either.
 	add("GW-NET-003", nacl(k.management, k.builtNet))
@@ -161,8 +184,10 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	add("GW-NET-001", sg(k.management, k.openSG, "ssh-from-anywhere"))
 	// The trail without log file validation...
 	add("GW-TRL-002", mgmt("trail", "unvalidated"))
-	// ...and, as built, without a KMS key.
+	// ...and, as built, without a KMS key...
 	add("GW-TRL-003", mgmt("trail", "unvalidated"))
+	// ...nor delivery to CloudWatch Logs.
+	add("GW-LOG-007", mgmt("trail", "unvalidated"))
 	// ...and, as built, delivering to no CloudWatch Logs log group: no
 	// metric filter watches for any of the patterns CIS v3.0.0 4.1 to
 	// 4.15 names (GW-MON-011 and 012 check groundwork's own patterns,

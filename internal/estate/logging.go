@@ -1,6 +1,9 @@
 package estate
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Logging is the central logging layer: KMS keys, log buckets, the
 // organization trail with its CloudWatch Logs group and role, and AWS
@@ -20,6 +23,16 @@ type Logging struct {
 	// is wanted in (desired), so that a missing recorder can be told from
 	// an unread one.
 	Scope []Where
+	// TrailsRead lists the accounts and Regions whose trails were read
+	// (the audit's survey reads them everywhere; plan reads only the
+	// trails the spec names, and leaves it empty), sorted: an account
+	// with a place here and no trail in sight is an account no trail
+	// covers.
+	TrailsRead []Where `json:",omitempty"`
+	// HomeRegion is where account-wide things belong (global resources
+	// recorded, global Config rules): the spec's home Region, or the
+	// audit's without a spec. "" in what plan reads.
+	HomeRegion string `json:",omitempty"`
 	// UnnamedKeys are keys groundwork made (Alias holds the alias its tag
 	// says they were made for) that no alias names: left by a lost
 	// response or an interrupted apply. Read where the layer's keys live,
@@ -107,6 +120,12 @@ type Bucket struct {
 	// none.
 	ExpireDays int
 	Exists     bool
+	// AccessLogsTo is the bucket that receives the bucket's S3 server
+	// access logs, "" when access logging is off; AccessLogsRead says
+	// whether it was read (the audit reads it on the buckets trails
+	// deliver to; plan does not).
+	AccessLogsTo   string `json:",omitempty"`
+	AccessLogsRead bool   `json:",omitempty"`
 }
 
 // Trail is a CloudTrail trail.
@@ -125,6 +144,51 @@ type Trail struct {
 	Logging                bool // GetTrailStatus IsLogging
 	HomeRegion             string
 	ManagementEventsLogged bool
+
+	// What the audit's survey reads beyond what plan compares.
+	//
+	// SeenIn are the accounts and Regions whose DescribeTrails shows the
+	// trail, sorted: its home, the other Regions of a multi-Region trail,
+	// and the member accounts that see an organization trail as a shadow.
+	SeenIn []Where `json:",omitempty"`
+	// StatusRead says whether Logging was read (GetTrailStatus, where the
+	// trail is homed and owned); a trail seen only from elsewhere has an
+	// unknown Logging, false here.
+	StatusRead bool `json:",omitempty"`
+	// SelectorsRead says whether the event selectors were read (where the
+	// trail is homed and owned); S3Writes and S3Reads then say whether they
+	// record S3 object-level write and read events (data events) for every
+	// bucket.
+	SelectorsRead bool `json:",omitempty"`
+	S3Writes      bool `json:",omitempty"`
+	S3Reads       bool `json:",omitempty"`
+}
+
+// Owner is the AWS ID of the account that owns the trail, from its ARN
+// (arn:PARTITION:cloudtrail:REGION:ACCOUNT:trail/NAME); "" when the ARN
+// does not say.
+func (t *Trail) Owner() string { return arnField(t.ARN, 4) }
+
+// LogGroupAt places the CloudWatch Logs log group the trail delivers to
+// (LogGroupARN, arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME:*): its
+// account by AWS ID and Region, and its name. ok is false when the trail
+// delivers to none or the ARN is malformed.
+func (t *Trail) LogGroupAt() (at Location, name string, ok bool) {
+	parts := strings.SplitN(t.LogGroupARN, ":", 7)
+	if len(parts) < 7 || parts[2] != "logs" || parts[5] != "log-group" || parts[3] == "" || parts[4] == "" {
+		return Location{}, "", false
+	}
+	return Location{Account: AccountID(parts[4]), Region: parts[3]}, strings.TrimSuffix(parts[6], ":*"), true
+}
+
+// arnField is field i of an ARN split at ":" (4 is the account); "" when
+// the ARN is shorter.
+func arnField(arn string, i int) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || !strings.HasPrefix(arn, "arn:") {
+		return ""
+	}
+	return parts[i]
 }
 
 // LogGroup is a CloudWatch Logs log group.

@@ -36,7 +36,7 @@ func init() {
 		Rationale: "The log buckets hold every account's API activity and resource configuration, a map of the estate " +
 			"for an attacker; one permissive bucket policy or ACL would publish it.",
 		Remediation: bucketRemedy("turns on all four Block Public Access settings on each log bucket"),
-		Reads:       []string{"logging"},
+		Reads:       []string{readBuckets},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.BlockPublicAccess }, func(*estate.Bucket) string {
 			return "Block Public Access is not fully on: a bucket policy or ACL could expose the organization's logs"
 		}),
@@ -51,7 +51,7 @@ func init() {
 		Rationale: "Without default encryption, Config snapshots and any object delivered without encryption of its own " +
 			"sit in the clear, so protection at rest depends on every writer remembering it.",
 		Remediation: bucketRemedy("sets default encryption with the logging layer's KMS keys (SSE-KMS, which guidance 000 prefers to SSE-S3)"),
-		Reads:       []string{"logging"},
+		Reads:       []string{readBuckets},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.SSE != "" }, func(*estate.Bucket) string {
 			return "no default encryption: objects delivered without their own encryption are stored in the clear"
 		}),
@@ -66,7 +66,7 @@ func init() {
 		Rationale: "Without versioning, a log file overwritten or deleted, by mistake or to hide activity, is gone for " +
 			"good.",
 		Remediation: bucketRemedy("turns on versioning"),
-		Reads:       []string{"logging"},
+		Reads:       []string{readBuckets},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return b.Versioning }, func(*estate.Bucket) string {
 			return "versioning is off: an overwritten or deleted log file cannot be recovered"
 		}),
@@ -81,7 +81,7 @@ func init() {
 		Rationale: "S3 accepts plain HTTP unless a bucket policy refuses it, and requests without TLS expose log " +
 			"contents and request signatures to anyone on the network path.",
 		Remediation: bucketRemedy("writes a bucket policy with a DenyInsecureTransport statement"),
-		Reads:       []string{"logging"},
+		Reads:       []string{readBuckets},
 		Run: checkBuckets(func(b *estate.Bucket) bool { return deniesInsecureTransport(b.Policy) }, func(b *estate.Bucket) string {
 			if strings.TrimSpace(b.Policy) == "" {
 				return "no bucket policy, so nothing refuses requests made without TLS"
@@ -101,8 +101,23 @@ func init() {
 			"administrators; the Log Archive account exists so that nobody who runs workloads can reach them.",
 		Remediation: "set accounts.<key>.role: log-archive on the Log Archive account in foundation.yaml and run groundwork apply, " +
 			"which creates the log buckets there; then move the logs over and delete the old bucket",
-		Reads: []string{"logging"},
+		Reads: []string{readBuckets},
+		Needs: needsAccount(estate.RoleLogArchive, "Log Archive"),
 		Run:   checkBucketAccount,
+	})
+	audit.Register(audit.Check{
+		ID:       "GW-LOG-016",
+		Title:    "CloudTrail buckets log access",
+		Severity: audit.Low,
+		Guidance: "000 Create Amazon S3 bucket for CloudTrail events; 003 Logging and Auditing",
+		Controls: []string{"CIS AWS Foundations Benchmark v3.0.0 3.4", "NIST CSF DE.CM-3", "NIST CSF PR.PT-1"},
+		Rationale: "The trail records who changed a bucket, not who read its objects; S3 server access logging on the " +
+			"bucket trails deliver to records every request for the logs, so whoever read or tried to read them can be found.",
+		Remediation: "turn on server access logging on the bucket, to a bucket of its own in the Log Archive account: aws s3api " +
+			"put-bucket-logging --bucket BUCKET --bucket-logging-status " +
+			`'{"LoggingEnabled":{"TargetBucket":"ACCESS-LOG-BUCKET","TargetPrefix":"BUCKET/"}}'`,
+		Reads: []string{readBuckets},
+		Run:   checkTrailBucketAccessLogs,
 	})
 	audit.Register(audit.Check{
 		ID:       "GW-LOG-040",
@@ -115,7 +130,7 @@ func init() {
 			"exposure keeps growing; automatic rotation limits how much any one key version protects.",
 		Remediation: "keep the logging section in foundation.yaml and run groundwork apply, which turns on rotation " +
 			"(or run aws kms enable-key-rotation --key-id <key> in the Security Tooling account)",
-		Reads: []string{"logging"},
+		Reads: []string{readKeys},
 		Run:   checkKeyRotation,
 	})
 }
@@ -185,21 +200,33 @@ func deniesInsecureTransport(doc string) bool {
 	})
 }
 
-// checkBucketAccount reports log buckets outside the Log Archive account.
-// Without an account that has the log-archive role (an estate the spec
-// has not annotated) there is nothing to compare with.
+// needsAccount is the Needs of a check whose yardstick is the account
+// known as label (audit.AccountsKnownAs): without one there is nothing to
+// compare with.
+func needsAccount(r estate.Role, label string) func(e *estate.Estate) string {
+	return func(e *estate.Estate) string {
+		if len(audit.AccountsKnownAs(e, r)) > 0 {
+			return ""
+		}
+		return "no account is known as the " + label + " account: none has role " + string(r) +
+			" in foundation.yaml, and no account's name or Role tag says " + string(r)
+	}
+}
+
+// checkBucketAccount reports log buckets outside the Log Archive account
+// (by spec role, else by name or tag: audit.AccountsKnownAs).
 func checkBucketAccount(e *estate.Estate) []audit.Finding {
 	if e.Logging == nil {
 		return nil
 	}
-	archives := audit.AccountsWithRole(e, estate.RoleLogArchive)
+	archives := audit.AccountsKnownAs(e, estate.RoleLogArchive)
 	if len(archives) == 0 {
 		return nil
 	}
 	var out []audit.Finding
 	for _, b := range logBuckets(e) {
 		a := audit.WhereAccount(e, b.Account)
-		if a != nil && a.Role == estate.RoleLogArchive {
+		if a != nil && slices.Contains(archives, a) {
 			continue
 		}
 		out = append(out, audit.Finding{
@@ -235,6 +262,27 @@ func checkKeyRotation(e *estate.Estate) []audit.Finding {
 			Region:   k.Region,
 			Message:  "automatic key rotation is off: the key material in use never changes",
 		})
+	}
+	return out
+}
+
+// checkTrailBucketAccessLogs reports each bucket a trail delivers to whose
+// S3 server access logging is off, where it was read.
+func checkTrailBucketAccessLogs(e *estate.Estate) []audit.Finding {
+	if e.Logging == nil {
+		return nil
+	}
+	trailBuckets := map[string]bool{}
+	for _, t := range e.Logging.Trails {
+		trailBuckets[t.Bucket] = true
+	}
+	var out []audit.Finding
+	for _, b := range logBuckets(e) {
+		if !trailBuckets[b.Name] || !b.AccessLogsRead || b.AccessLogsTo != "" {
+			continue
+		}
+		out = append(out, audit.Finding{Resource: bucketResource(b), Account: audit.WhereID(e, b.Account), Region: b.Region,
+			Message: "server access logging is off on the bucket a trail delivers to: requests to read or delete the logs go unrecorded"})
 	}
 	return out
 }

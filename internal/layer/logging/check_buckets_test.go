@@ -125,9 +125,27 @@ func TestBucketChecks(t *testing.T) {
 		"014 no Log Archive account to compare with": {
 			Check: "GW-LOG-014",
 			Edit: func(e *estate.Estate) {
+				a := audittest.Account(e, "log-archive")
+				a.Role, a.Name = estate.RoleNone, "archive"
+				logBucket(e, cfgBucket).Account = audittest.MgmtKey
+			},
+		},
+		"014 the Log Archive account known by its name": {
+			Check: "GW-LOG-014",
+			Edit: func(e *estate.Estate) {
 				audittest.Account(e, "log-archive").Role = estate.RoleNone
 				logBucket(e, cfgBucket).Account = audittest.MgmtKey
 			},
+			Want: []string{"bucket/" + cfgBucket}, Msg: "not the Log Archive account log-archive",
+		},
+		"014 the Log Archive account known by its Role tag": {
+			Check: "GW-LOG-014",
+			Edit: func(e *estate.Estate) {
+				a := audittest.Account(e, "log-archive")
+				a.Role, a.Name, a.Tags = estate.RoleNone, "logs", map[string]string{"Role": "Log Archive"}
+				logBucket(e, ctBucket).Account = audittest.ProdKey
+			},
+			Want: []string{"bucket/" + ctBucket}, Msg: "lives in payments-prod, not the Log Archive account logs",
 		},
 
 		"040 passes": {Check: "GW-LOG-040"},

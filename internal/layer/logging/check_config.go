@@ -17,18 +17,6 @@ import (
 // and Regions of e.Logging.Scope, where Config was read: a place outside it
 // was not looked at.
 
-// baselineRules are the source identifiers of BaselineRules, in order:
-// the managed rules guidance 000 (Enable AWS Config rules for all
-// accounts) and 003 (Logging and Auditing) ask for, and the spec's default
-// logging.config.rules.
-var baselineRules = func() []string {
-	ids := make([]string, len(BaselineRules))
-	for i, r := range BaselineRules {
-		ids[i] = r.Identifier
-	}
-	return ids
-}()
-
 // configApply is the remediation shared by the recorder checks: apply
 // builds Config in every account of the spec and Region of
 // organization.regions.
@@ -46,7 +34,7 @@ func init() {
 			"made public there is neither evaluated by Config rules nor traceable afterwards.",
 		Remediation: configApply + "sets up AWS Config in every account of the spec and every Region of organization.regions " +
 			"and starts recording; bring an account the spec does not list in with groundwork import first",
-		Reads: []string{"logging"},
+		Reads: []string{readConfig},
 		Run:   checkRecording,
 	})
 	audit.Register(audit.Check{
@@ -58,7 +46,7 @@ func init() {
 		Rationale: "Recording global resources in several Regions records, bills and evaluates each IAM change once per " +
 			"Region, and the duplicate configuration items and rule results bury the changes that matter.",
 		Remediation: configApply + "records global resource types in organization.home_region alone",
-		Reads:       []string{"logging"},
+		Reads:       []string{readConfig},
 		Run:         checkGlobalDuplicated,
 	})
 	audit.Register(audit.Check{
@@ -70,7 +58,7 @@ func init() {
 		Rationale: "IAM users, roles and policies are where privilege lives; an account whose recorders leave global " +
 			"resources out keeps no history of who was granted what, and no Config rule judges them.",
 		Remediation: configApply + "records global resource types in organization.home_region",
-		Reads:       []string{"logging"},
+		Reads:       []string{readConfig},
 		Run:         checkGlobalMissing,
 	})
 	audit.Register(audit.Check{
@@ -83,7 +71,7 @@ func init() {
 		Rationale: "A recorder without a delivery channel cannot start recording and sends nothing to the central " +
 			"bucket, so a Region looks covered while no configuration history is kept.",
 		Remediation: configApply + "gives every recorder a delivery channel to the Config bucket in the Log Archive account",
-		Reads:       []string{"logging"},
+		Reads:       []string{readConfig},
 		Run:         checkDeliveryChannels,
 	})
 	audit.Register(audit.Check{
@@ -96,7 +84,7 @@ func init() {
 		Rationale: "Without an organization aggregator the security team must look account by account and Region by " +
 			"Region, and a non-compliant resource in a place nobody looked stays unseen.",
 		Remediation: "keep logging.config.aggregator in foundation.yaml (it defaults to the security-tooling account) and run groundwork apply",
-		Reads:       []string{"logging"},
+		Reads:       []string{readConfig},
 		Run:         checkAggregator,
 	})
 	audit.Register(audit.Check{
@@ -110,7 +98,8 @@ func init() {
 			"the account it lives in, and obliges the security team to work there too.",
 		Remediation: "set logging.config.aggregator in foundation.yaml to the security-tooling account's key (or leave it out: that is " +
 			"the default) and run groundwork apply; then delete the aggregator elsewhere",
-		Reads: []string{"logging"},
+		Reads: []string{readConfig},
+		Needs: needsAccount(estate.RoleSecurityTooling, "Security Tooling"),
 		Run:   checkAggregatorAccount,
 	})
 	audit.Register(audit.Check{
@@ -123,7 +112,7 @@ func init() {
 			"recorded by Config but never flagged, so nobody learns of it before it is exploited.",
 		Remediation: "list the baseline under logging.config.rules in foundation.yaml (the default does), or set " +
 			"logging.config.organization_rules: true to deploy it once for the whole organization, and run groundwork apply",
-		Reads: []string{"logging"},
+		Reads: []string{readConfig},
 		Run:   checkBaselineRules,
 	})
 }
@@ -188,12 +177,21 @@ func recordingGlobal(e *estate.Estate) (accounts []estate.AccountKey, all, globa
 	return accounts, all, global
 }
 
+// homeRegion is where global resources and rules belong: the spec's home
+// Region, else the one the survey read with; "" when neither is known.
+func homeRegion(e *estate.Estate) string {
+	if e.Logging == nil {
+		return e.HomeRegion
+	}
+	return cmp.Or(e.HomeRegion, e.Logging.HomeRegion)
+}
+
 // homeRegionAdvice says where global resources belong.
 func homeRegionAdvice(e *estate.Estate) string {
-	if e.HomeRegion == "" {
+	if homeRegion(e) == "" {
 		return "a single Region"
 	}
-	return "the home Region " + e.HomeRegion
+	return "the home Region " + homeRegion(e)
 }
 
 func checkGlobalDuplicated(e *estate.Estate) []audit.Finding {
@@ -286,21 +284,21 @@ func checkAggregator(e *estate.Estate) []audit.Finding {
 }
 
 // checkAggregatorAccount reports the organization aggregators when none of
-// them is in the Security Tooling account. Without an account that has
-// the security-tooling role (an estate the spec has not annotated) there
-// is nothing to compare with; without an aggregator, GW-LOG-030 reports.
+// them is in the Security Tooling account (by spec role, else by name or
+// tag: audit.AccountsKnownAs; without one the check is not judged, see
+// needsAccount). Without an aggregator, GW-LOG-030 reports.
 func checkAggregatorAccount(e *estate.Estate) []audit.Finding {
 	if e.Logging == nil {
 		return nil
 	}
-	tooling := audit.AccountsWithRole(e, estate.RoleSecurityTooling)
+	tooling := audit.AccountsKnownAs(e, estate.RoleSecurityTooling)
 	if len(tooling) == 0 {
 		return nil
 	}
 	aggs := organizationAggregators(e)
 	inTooling := func(a *estate.Aggregator) bool {
 		acct := audit.WhereAccount(e, a.Account)
-		return acct != nil && acct.Role == estate.RoleSecurityTooling
+		return acct != nil && slices.Contains(tooling, acct)
 	}
 	if slices.ContainsFunc(aggs, inTooling) {
 		return nil
@@ -318,21 +316,27 @@ func checkAggregatorAccount(e *estate.Estate) []audit.Finding {
 	return out
 }
 
-// checkBaselineRules reports, per account, the baseline rules missing in
-// the home Region, where the global ones (IAM, CloudTrail) can run.
-// Organization rules count for every account.
+// checkBaselineRules reports, per account and Region of the scope, the
+// baseline rules missing there: in the home Region every one, the global
+// ones (IAM, CloudTrail) included, which run there alone; in every other
+// Region the regional ones. An organization rule counts for every account
+// of the Region it was put in, which is the only Region AWS deploys it to.
 func checkBaselineRules(e *estate.Estate) []audit.Finding {
-	if e.Logging == nil || e.HomeRegion == "" {
+	home := homeRegion(e)
+	if e.Logging == nil || home == "" {
 		return nil
 	}
-	org := map[string]bool{}
+	org := map[string]map[string]bool{} // by Region
 	local := map[estate.Where]map[string]bool{}
 	for _, r := range e.Logging.Rules {
 		switch {
 		case audit.Leaving(e, r.Where):
 			// ignored, as everywhere
 		case strings.HasPrefix(r.Name, orgRulePrefix):
-			org[r.Identifier] = true
+			if org[r.Region] == nil {
+				org[r.Region] = map[string]bool{}
+			}
+			org[r.Region][r.Identifier] = true
 		default:
 			if local[r.Where] == nil {
 				local[r.Where] = map[string]bool{}
@@ -342,13 +346,16 @@ func checkBaselineRules(e *estate.Estate) []audit.Finding {
 	}
 	var out []audit.Finding
 	for _, w := range sortedScope(e.Logging) {
-		if w.Region != e.HomeRegion || audit.Leaving(e, w) {
+		if audit.Leaving(e, w) {
 			continue
 		}
 		var missing []string
-		for _, id := range baselineRules {
-			if !org[id] && !local[w][id] {
-				missing = append(missing, id)
+		for _, r := range BaselineRules {
+			if r.Global && w.Region != home {
+				continue
+			}
+			if !org[w.Region][r.Identifier] && !local[w][r.Identifier] {
+				missing = append(missing, r.Identifier)
 			}
 		}
 		if len(missing) > 0 {

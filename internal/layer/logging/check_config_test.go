@@ -35,17 +35,38 @@ func moveAggregator(acct string) func(e *estate.Estate) {
 }
 
 // onlyOrganizationRules replaces the per-account rules with organization
-// rules of the given identifiers in the Security Tooling account.
+// rules of the given identifiers in the Security Tooling account, put as
+// the spec puts them: the regional ones in every Region, the global ones
+// in the home Region.
 func onlyOrganizationRules(ids ...string) func(e *estate.Estate) {
 	return func(e *estate.Estate) {
-		w := estate.Where{Account: audittest.ToolingKey, Region: audittest.Home}
 		e.Logging.Rules = map[string]*estate.ConfigRule{}
-		for _, id := range ids {
-			name := orgRulePrefix + strings.ToLower(id)
-			e.Logging.Rules[w.Key(name)] = &estate.ConfigRule{Where: w, Name: name, Identifier: id}
+		for _, region := range []string{audittest.Home, audittest.Other} {
+			w := estate.Where{Account: audittest.ToolingKey, Region: region}
+			for _, id := range ids {
+				if r, _ := baselineRule(id); r.Global && region != audittest.Home {
+					continue
+				}
+				name := orgRulePrefix + strings.ToLower(id)
+				e.Logging.Rules[w.Key(name)] = &estate.ConfigRule{Where: w, Name: name, Identifier: id}
+			}
 		}
 	}
 }
+
+// baselineIDs are the identifiers of BaselineRules, in order.
+func baselineIDs() []string {
+	var ids []string
+	for _, r := range BaselineRules {
+		ids = append(ids, r.Identifier)
+	}
+	return ids
+}
+
+// allAccounts are the resources of every account of the logged
+// foundation, in the order the Config checks report them.
+var allAccounts = []string{mgmtResource, "account/111111111111 (log-archive)", "account/222222222222 (security-tooling)",
+	"account/333333333333 (identity-center)", prodResource, devResource, "account/666666666666 (sandbox-ana)"}
 
 // dropRules removes the rules of the identifiers from acct in region.
 func dropRules(acct, region string, ids ...string) func(e *estate.Estate) {
@@ -114,7 +135,7 @@ func TestConfigChecks(t *testing.T) {
 		"022 without a home Region": {
 			Check: "GW-LOG-022",
 			Edit: func(e *estate.Estate) {
-				e.HomeRegion = ""
+				e.HomeRegion, e.Logging.HomeRegion = "", ""
 				recorder(e, audittest.DevKey, audittest.Home).GlobalTypes = false
 			},
 			Want: []string{devResource}, Msg: "record them in a single Region",
@@ -170,8 +191,17 @@ func TestConfigChecks(t *testing.T) {
 			Check: "GW-LOG-031",
 			Edit: func(e *estate.Estate) {
 				moveAggregator(audittest.ArchiveKey)(e)
+				a := audittest.Account(e, "security-tooling")
+				a.Role, a.Name = estate.RoleNone, "tools"
+			},
+		},
+		"031 the Security Tooling account known by its name": {
+			Check: "GW-LOG-031",
+			Edit: func(e *estate.Estate) {
+				moveAggregator(audittest.ArchiveKey)(e)
 				audittest.Account(e, "security-tooling").Role = estate.RoleNone
 			},
+			Want: []string{archiveAggRes},
 		},
 		"031 no aggregator is GW-LOG-030's": {
 			Check: "GW-LOG-031",
@@ -181,19 +211,54 @@ func TestConfigChecks(t *testing.T) {
 		"050 passes": {Check: "GW-LOG-050"},
 		"050 passes with organization rules": {
 			Check: "GW-LOG-050",
-			Edit:  onlyOrganizationRules(baselineRules...),
+			Edit:  onlyOrganizationRules(baselineIDs()...),
 		},
 		"050 passes with organization rules and account rules together": {
 			Check: "GW-LOG-050",
 			Edit: func(e *estate.Estate) {
-				onlyOrganizationRules(baselineRules[:3]...)(e)
+				onlyOrganizationRules(baselineIDs()[:3]...)(e)
 				for _, a := range audittest.AccountKeys() {
-					w := estate.Where{Account: estate.AccountKey(a), Region: audittest.Home}
-					for _, id := range baselineRules[3:] {
-						e.Logging.Rules[w.Key(id)] = &estate.ConfigRule{Where: w, Name: id, Identifier: id}
+					for _, region := range []string{audittest.Home, audittest.Other} {
+						w := estate.Where{Account: estate.AccountKey(a), Region: region}
+						for _, id := range baselineIDs()[3:] {
+							e.Logging.Rules[w.Key(id)] = &estate.ConfigRule{Where: w, Name: id, Identifier: id}
+						}
 					}
 				}
 			},
+		},
+		"050 organization rules only in the home Region": {
+			// The regional rules deploy only in the Region they are put in:
+			// put once, in the home Region, they leave the other Region of
+			// every account without them.
+			Check: "GW-LOG-050",
+			Edit: func(e *estate.Estate) {
+				onlyOrganizationRules(baselineIDs()...)(e)
+				for k, r := range e.Logging.Rules {
+					if r.Region != audittest.Home {
+						delete(e.Logging.Rules, k)
+					}
+				}
+			},
+			Want: allAccounts,
+			Msg:  "baseline Config rules missing in us-east-1: S3_BUCKET_PUBLIC_READ_PROHIBITED, S3_BUCKET_PUBLIC_WRITE_PROHIBITED, RESTRICTED_INCOMING_TRAFFIC",
+		},
+		"050 regional rule missing in a Region other than the home one": {
+			Check: "GW-LOG-050",
+			Edit:  dropRules(audittest.ProdKey, audittest.Other, "RESTRICTED_INCOMING_TRAFFIC"),
+			Want:  []string{prodResource}, Msg: "baseline Config rules missing in us-east-1: RESTRICTED_INCOMING_TRAFFIC",
+		},
+		"050 global rules are wanted in the home Region only": {
+			Check: "GW-LOG-050",
+			Edit:  dropRules(audittest.ProdKey, audittest.Other, "IAM_USER_MFA_ENABLED"),
+		},
+		"050 without a spec, the survey's home Region": {
+			Check: "GW-LOG-050",
+			Edit: func(e *estate.Estate) {
+				e.HomeRegion = ""
+				dropRules(audittest.ProdKey, audittest.Home, "IAM_USER_MFA_ENABLED")(e)
+			},
+			Want: []string{prodResource}, Msg: "missing in eu-west-1: IAM_USER_MFA_ENABLED",
 		},
 		"050 rules missing": {
 			Check: "GW-LOG-050",
@@ -202,10 +267,9 @@ func TestConfigChecks(t *testing.T) {
 		},
 		"050 organization rules missing one": {
 			Check: "GW-LOG-050",
-			Edit:  onlyOrganizationRules(baselineRules[1:]...),
-			Want: []string{mgmtResource, "account/111111111111 (log-archive)", "account/222222222222 (security-tooling)",
-				"account/333333333333 (identity-center)", prodResource, devResource, "account/666666666666 (sandbox-ana)"},
-			Msg: "missing in eu-west-1: ROOT_ACCOUNT_MFA_ENABLED",
+			Edit:  onlyOrganizationRules(baselineIDs()[1:]...),
+			Want:  allAccounts,
+			Msg:   "missing in eu-west-1: ROOT_ACCOUNT_MFA_ENABLED",
 		},
 		"050 rules in another Region do not count": {
 			Check: "GW-LOG-050",
@@ -215,7 +279,7 @@ func TestConfigChecks(t *testing.T) {
 		"050 without a home Region nothing is judged": {
 			Check: "GW-LOG-050",
 			Edit: func(e *estate.Estate) {
-				e.HomeRegion = ""
+				e.HomeRegion, e.Logging.HomeRegion = "", ""
 				e.Logging.Rules = map[string]*estate.ConfigRule{}
 			},
 		},

@@ -19,7 +19,7 @@ func init() {
 			"costs a monthly fee, carries a key policy nobody reviews, and hides among the keys that matter.",
 		Remediation: "run groundwork apply, which names such a key when its alias is missing; a key whose alias names " +
 			"another key is not used: check it and run aws kms schedule-key-deletion --key-id <key> in its account",
-		Reads: []string{"logging"},
+		Reads: []string{readKeys},
 		Run:   checkUnnamedKeys,
 	})
 }

@@ -2,7 +2,6 @@ package logging
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
@@ -57,21 +56,29 @@ func logged() *estate.Estate {
 		GlobalServiceEvents: true, LogFileValidation: true, KMSKey: l.Keys[tooling.Key(ctKeyAlias)].ARN, Bucket: ctBucket,
 		LogGroupARN: "arn:aws:logs:eu-west-1:000000000000:log-group:/groundwork/cloudtrail:*",
 		LogsRoleARN: "arn:aws:iam::000000000000:role/groundwork-cloudtrail-logs", Logging: true, HomeRegion: audittest.Home,
-		ManagementEventsLogged: true}
+		ManagementEventsLogged: true, StatusRead: true, SelectorsRead: true, S3Writes: true, S3Reads: true}
+	l.Buckets[ctBucket].AccessLogsRead, l.Buckets[ctBucket].AccessLogsTo = true, "aws-logs-access-111111111111-eu-west-1"
+	l.HomeRegion = audittest.Home
 
 	for _, acct := range audittest.AccountKeys() {
 		for _, region := range e.Regions {
 			w := estate.Where{Account: estate.AccountKey(acct), Region: region}
 			l.Scope = append(l.Scope, w)
+			l.TrailsRead = append(l.TrailsRead, w)
+			trail := l.Trails[mgmt.Key(orgTrailName)]
+			trail.SeenIn = append(trail.SeenIn, w) // the organization trail, or its shadow
 			l.Recorders[w.Key("default")] = &estate.Recorder{Where: w, Name: "default", AllSupported: true,
 				GlobalTypes: region == audittest.Home, Recording: true, Channel: "default", ChannelBucket: cfgBucket}
-			for _, id := range baselineRules {
-				name := strings.ToLower(strings.ReplaceAll(id, "_", "-"))
-				l.Rules[w.Key(name)] = &estate.ConfigRule{Where: w, Name: name, Identifier: id}
+			for _, r := range BaselineRules {
+				if !r.Global || region == audittest.Home {
+					l.Rules[w.Key(r.Name)] = &estate.ConfigRule{Where: w, Name: r.Name, Identifier: r.Identifier}
+				}
 			}
 		}
 	}
 	slices.SortFunc(l.Scope, compareWhere)
+	slices.SortFunc(l.TrailsRead, compareWhere)
+	slices.SortFunc(l.Trails[mgmt.Key(orgTrailName)].SeenIn, compareWhere)
 	l.Aggregators[tooling.Key(aggName)] = &estate.Aggregator{Where: tooling, Name: aggName, Organization: true, AllRegions: true}
 	e.Logging = l
 	return e
@@ -95,8 +102,8 @@ func recorder(e *estate.Estate, acct, region string) *estate.Recorder {
 
 // loggingChecks are the checks that judge e.Logging.
 var loggingChecks = []string{
-	"GW-LOG-001", "GW-LOG-003", "GW-LOG-007",
-	"GW-LOG-010", "GW-LOG-011", "GW-LOG-012", "GW-LOG-013", "GW-LOG-014", "GW-LOG-015",
+	"GW-LOG-001", "GW-LOG-003", "GW-LOG-007", "GW-LOG-008", "GW-LOG-009",
+	"GW-LOG-010", "GW-LOG-011", "GW-LOG-012", "GW-LOG-013", "GW-LOG-014", "GW-LOG-015", "GW-LOG-016",
 	"GW-LOG-020", "GW-LOG-021", "GW-LOG-022", "GW-LOG-023",
 	"GW-LOG-030", "GW-LOG-031", "GW-LOG-040", "GW-LOG-050",
 }

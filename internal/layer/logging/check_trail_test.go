@@ -62,12 +62,20 @@ func TestTrailChecks(t *testing.T) {
 			Edit:  func(e *estate.Estate) { addTrail(e, audittest.ToolingKey, "second").GlobalServiceEvents = false },
 			Want:  []string{"trail/second (security-tooling eu-west-1)"},
 		},
-		"003 a single-account trail is not judged": {
+		"003 a single-Region trail is not judged": {
+			Check: "GW-LOG-003",
+			Edit: func(e *estate.Estate) {
+				t := addTrail(e, audittest.ProdKey, "app")
+				t.Organization, t.MultiRegion, t.GlobalServiceEvents = false, false, false
+			},
+		},
+		"003 an account's own multi-Region trail is judged": {
 			Check: "GW-LOG-003",
 			Edit: func(e *estate.Estate) {
 				t := addTrail(e, audittest.ProdKey, "app")
 				t.Organization, t.GlobalServiceEvents = false, false
 			},
+			Want: []string{"trail/app (payments-prod eu-west-1)"}, Msg: "trail app does not include global service events",
 		},
 
 		"007 passes": {Check: "GW-LOG-007"},
@@ -75,6 +83,16 @@ func TestTrailChecks(t *testing.T) {
 			Check: "GW-LOG-007",
 			Edit:  func(e *estate.Estate) { loggedTrail(e).LogGroupARN = "" },
 			Want:  []string{orgTrailResource}, Msg: "does not deliver to CloudWatch Logs",
+		},
+		"007 a trail outside the organization that reaches it is judged": {
+			Check: "GW-LOG-007",
+			Edit: func(e *estate.Estate) {
+				t := loggedTrail(e)
+				delete(e.Logging.Trails, t.Key(t.Name))
+				t.Account, t.LogGroupARN = "999999999999", ""
+				e.Logging.Trails[t.Key(t.Name)] = t
+			},
+			Want: []string{"trail/groundwork-org-trail (999999999999 eu-west-1)"},
 		},
 		"007 a trail in a closing account is ignored": {
 			Check: "GW-LOG-007",

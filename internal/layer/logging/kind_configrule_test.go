@@ -361,11 +361,16 @@ logging: {config: {organization_rules: %v}}
 				}
 				return
 			}
-			if len(rules) != len(logging.BaselineRules) {
-				t.Fatalf("%d rule changes, want one per rule: %d", len(rules), len(logging.BaselineRules))
+			// An organization rule deploys only in the Region it is put
+			// in: the regional ones once per operational Region, the
+			// global ones once, in the home Region.
+			if want := global + 2*regional; len(rules) != want {
+				t.Fatalf("%d rule changes, want one per global rule and one per regional rule and Region: %d", len(rules), want)
 			}
 			for _, ch := range rules {
-				if !strings.HasPrefix(ch.Address, logging.ConfigRuleAddress(tooling, "org/")) || ch.After["organization"] != "true" {
+				at := tooling
+				at.Region = ch.After["region"]
+				if !strings.HasPrefix(ch.Address, logging.ConfigRuleAddress(at, "org/")) || ch.After["organization"] != "true" {
 					t.Errorf("%s: not an organization rule of Security Tooling: %v", ch.Address, ch.After)
 				}
 				// Deployed only where Config records: after every recorder

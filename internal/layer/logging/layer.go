@@ -19,6 +19,16 @@ func init() {
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
 			return Read(ctx, r, actual, desired.Logging)
 		},
+		// The audit judges every trail, Config recorder, aggregator, rule
+		// and log bucket of the organization, with or without a logging
+		// section: the spec adds its own resources, for drift and names.
+		Survey: func(ctx context.Context, r inventory.Reader, scope estate.Scope, desired, actual *estate.Estate) error {
+			var want *estate.Logging
+			if desired != nil {
+				want = desired.Logging
+			}
+			return Survey(ctx, r, scope, actual, want)
+		},
 		Forget: func(e *estate.Estate) { e.Logging = nil },
 	})
 }

@@ -42,8 +42,15 @@ type loggingRead struct {
 	clients readClients
 	e       *estate.Estate
 	want    *estate.Logging
-	mu      sync.Mutex
-	out     *estate.Logging
+	// survey is set when a survey reads every place's trails, Config
+	// rules, recorders and aggregators itself: the collectors below then
+	// read only what want names beyond those.
+	survey bool
+	// soft, when set, takes a failed read of a part at a place instead of
+	// failing the whole read.
+	soft func(part string, at estate.Location, err error)
+	mu   sync.Mutex
+	out  *estate.Logging
 }
 
 // at resolves the account of w to its ID; ok is false for an account that

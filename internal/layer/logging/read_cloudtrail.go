@@ -30,6 +30,9 @@ func init() { registerLoggingCollector(collectTrails) }
 // given them, and HomeRegion. GetTrailStatus reports IsLogging false after
 // CreateTrail and true after StartLogging, as AWS does.
 func collectTrails(ctx context.Context, g *errgroup.Group, r *loggingRead) {
+	if r.survey {
+		return // every trail of every place is read
+	}
 	for key, want := range r.want.Trails {
 		w, ok := r.at(want.Where)
 		if !ok {
@@ -101,8 +104,13 @@ func arnAccount(arn, accountID string) bool {
 
 // logsAllManagementEvents reports whether some selector logs every
 // management event, read and write, with no event source excluded (CIS
-// AWS Foundations 3.1). Without custom selectors a trail does.
+// AWS Foundations 3.1). Without custom selectors a trail does, and so
+// does one whose selectors read back empty (moto's answer for a trail
+// nobody put selectors on).
 func logsAllManagementEvents(out *cloudtrail.GetEventSelectorsOutput) bool {
+	if len(out.EventSelectors) == 0 && len(out.AdvancedEventSelectors) == 0 {
+		return true
+	}
 	for _, s := range out.EventSelectors {
 		// IncludeManagementEvents defaults to true; ReadWriteType to All.
 		if (s.IncludeManagementEvents == nil || *s.IncludeManagementEvents) &&

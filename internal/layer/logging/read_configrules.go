@@ -29,6 +29,9 @@ func init() {
 // scope; this adds nothing to it.
 func collectRules(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 	for _, scope := range r.want.Scope {
+		if r.survey {
+			break // read in every place
+		}
 		w, ok := r.at(scope)
 		if !ok {
 			continue
@@ -63,7 +66,16 @@ func collectRules(ctx context.Context, g *errgroup.Group, r *loggingRead) {
 		if !ok {
 			continue
 		}
-		g.Go(func() error { return collectOrgRules(ctx, r, at, w) })
+		g.Go(func() error {
+			err := collectOrgRules(ctx, r, at, w)
+			if err != nil && r.soft != nil {
+				// Organization rules count for every account of the Region:
+				// without them, no account's rules there are known.
+				r.soft(partConfig, estate.Location{Region: w.Region}, err)
+				return nil
+			}
+			return err
+		})
 	}
 }
 
@@ -125,6 +137,9 @@ func collectOrgRules(ctx context.Context, r *loggingRead, at estate.Where, w est
 // collectAggregators reads each aggregator the desired layer names: one
 // call each.
 func collectAggregators(ctx context.Context, g *errgroup.Group, r *loggingRead) {
+	if r.survey {
+		return // every aggregator of every place is read
+	}
 	for key, want := range r.want.Aggregators {
 		w, ok := r.at(want.Where)
 		if !ok {

@@ -287,15 +287,24 @@ func (l *Spec) desired(f *spec.Foundation) *estate.Logging {
 		}
 	}
 	if l.Config.OrganizationRules {
-		// Organization rules live once, in the delegated administrator's
-		// home Region; kinds carry them as rules of that account with the
-		// organization flag in their key.
-		for _, id := range l.Config.Rules {
-			r, known := baselineRule(id)
-			if !known {
-				r = BaselineRule{Name: strings.ToLower(strings.ReplaceAll(id, "_", "-")), Identifier: id}
+		// An organization rule is put from the delegated administrator and
+		// deployed by AWS to every account, but only in the Region it is
+		// put in: a regional rule is put in every operational Region, a
+		// global one (IAM, CloudTrail) once, in the home Region, as the
+		// rules of each account are. Kinds carry them as rules of that
+		// account with the organization flag in their key.
+		for _, region := range f.Organization.Regions {
+			at := estate.Where{Account: st.Account, Region: region}
+			for _, id := range l.Config.Rules {
+				r, known := baselineRule(id)
+				if !known {
+					r = BaselineRule{Name: strings.ToLower(strings.ReplaceAll(id, "_", "-")), Identifier: id}
+				}
+				if r.Global && region != home {
+					continue
+				}
+				out.Rules[at.Key("org/"+r.Name)] = &estate.ConfigRule{Where: at, Name: "org/" + r.Name, Identifier: r.Identifier}
 			}
-			out.Rules[st.Key("org/"+r.Name)] = &estate.ConfigRule{Where: st, Name: "org/" + r.Name, Identifier: r.Identifier}
 		}
 	}
 	if a := l.Config.Aggregator; a != "" {
