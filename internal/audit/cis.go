@@ -81,18 +81,12 @@ var cisControls = []CISControl{
 	{ID: "3.1", Title: "Ensure CloudTrail is enabled in all regions", Assessment: CISAutomated},
 	{ID: "3.2", Title: "Ensure CloudTrail log file validation is enabled", Assessment: CISAutomated},
 	{ID: "3.3", Title: "Ensure AWS Config is enabled in all regions", Assessment: CISAutomated},
-	{ID: "3.4", Title: "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket", Assessment: CISAutomated,
-		Manual: "no check reads the server access logging of trail buckets yet: confirm with s3api get-bucket-logging on " +
-			"each trail's bucket"},
+	{ID: "3.4", Title: "Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket", Assessment: CISAutomated},
 	{ID: "3.5", Title: "Ensure CloudTrail logs are encrypted at rest using KMS CMKs", Assessment: CISAutomated},
 	{ID: "3.6", Title: "Ensure rotation for customer-created symmetric CMKs is enabled", Assessment: CISAutomated},
 	{ID: "3.7", Title: "Ensure VPC flow logging is enabled in all VPCs", Assessment: CISAutomated},
-	{ID: "3.8", Title: "Ensure that Object-level logging for write events is enabled for S3 bucket", Assessment: CISAutomated,
-		Manual: "no check reads trail event selectors yet: confirm with cloudtrail get-event-selectors that a " +
-			"multi-Region trail logs S3 write data events"},
-	{ID: "3.9", Title: "Ensure that Object-level logging for read events is enabled for S3 bucket", Assessment: CISAutomated,
-		Manual: "no check reads trail event selectors yet: confirm with cloudtrail get-event-selectors that a " +
-			"multi-Region trail logs S3 read data events"},
+	{ID: "3.8", Title: "Ensure that Object-level logging for write events is enabled for S3 bucket", Assessment: CISAutomated},
+	{ID: "3.9", Title: "Ensure that Object-level logging for read events is enabled for S3 bucket", Assessment: CISAutomated},
 	{ID: "4.1", Title: "Ensure a log metric filter and alarm exist for unauthorized API calls", Assessment: CISAutomated},
 	{ID: "4.2", Title: "Ensure a log metric filter and alarm exist for Management Console sign-in without MFA", Assessment: CISAutomated},
 	{ID: "4.3", Title: "Ensure a log metric filter and alarm exist for usage of 'root' account", Assessment: CISAutomated},
