@@ -280,8 +280,19 @@ var (
 	// management account notifies root sign-ins.
 	unalerted = []string{"GW-MON-003"}
 	// untrailed: no logging section (which the monitoring layer needs),
-	// so no trail records any account.
-	untrailed = repeated("GW-TRL-001", 6)
+	// so no trail records any account, no organization trail or Config
+	// aggregator exists, and no account records its configuration or runs
+	// the baseline Config rules in either Region.
+	untrailed = slices.Concat(repeated("GW-TRL-001", 6), []string{"GW-LOG-001", "GW-LOG-030"}, repeated("GW-LOG-020", 6),
+		repeated("GW-LOG-050", 12))
+	// unaccessed: a logging section, whose trail bucket has no S3 server
+	// access logging (CIS v3.0.0 3.4): groundwork does not set it up.
+	unaccessed = []string{"GW-LOG-016"}
+	// noDataEvents: in every foundation of newFoundation, no trail records
+	// S3 object-level writes or reads (CIS v3.0.0 3.8, 3.9) for any of the
+	// 6 accounts: groundwork's organization trail logs management events
+	// only, data events being billed per event.
+	noDataEvents = slices.Concat(repeated("GW-LOG-008", 6), repeated("GW-LOG-009", 6))
 	// unwatched: a logging section but no monitoring section, and a trail
 	// that delivers to no CloudWatch Logs log group, so none of the 15 CIS
 	// section 4 patterns is watched (GW-MON-011 and 012 are groundwork's
@@ -300,10 +311,10 @@ var undetected = slices.Concat(repeated("GW-DET-001", 6), repeated("GW-DET-002",
 // repeated returns n copies of a check ID.
 func repeated(id string, n int) []string { return slices.Repeat([]string{id}, n) }
 
-// wantFindings is motoFindings and undetected with more findings, sorted
-// as auditFindings returns them.
+// wantFindings is motoFindings, undetected and noDataEvents with more
+// findings, sorted as auditFindings returns them.
 func wantFindings(more ...[]string) string {
-	return withFindings(motoFindings, slices.Concat(undetected, slices.Concat(more...))...)
+	return withFindings(motoFindings, slices.Concat(undetected, noDataEvents, slices.Concat(more...))...)
 }
 
 // auditFindings runs audit -o json and returns the sorted check IDs found.

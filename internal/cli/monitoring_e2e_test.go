@@ -171,7 +171,7 @@ func TestMonitoringLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	// first, and until then the audit reports GW-MON-002, GW-MON-003 and
 	// every GW-MON-01x: the unit tests cover that with pending
 	// subscriptions.
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, unbilled); got != want {
+	if got, want := auditFindings(t, dir), wantFindings(unhardened, unbilled, unaccessed); got != want {
 		t.Errorf("audit after building the monitoring layer = %s, want %s", got, want)
 	}
 	_, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--stats")
@@ -210,7 +210,7 @@ func TestMonitoringDriftIsPlannedAndAudited(t *testing.T) {
 	}
 	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
 	mustRun(t, dir, ExitOK, "plan", "--detailed-exitcode")
-	if got, want := auditFindings(t, dir), wantFindings(unhardened, unbilled); got != want {
+	if got, want := auditFindings(t, dir), wantFindings(unhardened, unbilled, unaccessed); got != want {
 		t.Errorf("audit after repair = %s, want %s", got, want)
 	}
 }
