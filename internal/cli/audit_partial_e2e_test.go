@@ -57,9 +57,13 @@ func partialOrganization(t *testing.T, m *testenv.Server) (keyID, secret string)
 // motoRefusals are the codes moto answers, when it enforces IAM, to the
 // management account's reads of services whose requests it does not
 // authorize as AWS does: EFS's and Security Hub's fail its signature
-// check, and RDS answers an error the SDK cannot decode. AWS refuses all
-// of them with AccessDenied (or AccessDeniedException).
+// check, and RDS answers an error the SDK cannot decode. So does
+// CloudWatch: moto wraps its AccessDenied in an <Errors> element the
+// query decoder does not look in, and whether the billing layer fails on
+// that refusal or on Budgets' first depends on which answers first. AWS
+// refuses all of them with AccessDenied (or AccessDeniedException).
 var motoRefusals = map[string]string{
+	"billing":               "UnknownError",
 	"datastores/efs":        "SignatureDoesNotMatch",
 	"datastores/rds":        "UnknownError",
 	"detection/securityhub": "SignatureDoesNotMatch",
