@@ -303,10 +303,12 @@ var (
 
 // undetected are the findings every foundation of newFoundation draws
 // whatever its spec: groundwork builds neither Security Hub nor an IAM
-// Access Analyzer analyzer and does not turn on EBS encryption by default,
-// so each of the 6 accounts lacks all three (moto has no Access Analyzer:
-// testenv's fake of it holds none).
-var undetected = slices.Concat(repeated("GW-DET-001", 6), repeated("GW-DET-002", 6), repeated("GW-DAT-001", 6))
+// Access Analyzer analyzer nor a role holding AWSSupportAccess (CIS 1.17),
+// and does not turn on EBS encryption by default, so each of the 6
+// accounts lacks all four (moto has no Access Analyzer: testenv's fake of
+// it holds none).
+var undetected = slices.Concat(repeated("GW-DET-001", 6), repeated("GW-DET-002", 6), repeated("GW-DAT-001", 6),
+	repeated("GW-IAM-012", 6))
 
 // repeated returns n copies of a check ID.
 func repeated(id string, n int) []string { return slices.Repeat([]string{id}, n) }
