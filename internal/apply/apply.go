@@ -14,11 +14,14 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// DefaultWidth is how many changes run at once. Organizations throttles
-// writes harder than reads and runs only a few account creations at a time
-// per organization, so four in flight is as fast as it gets without
-// trading speed for throttling retries.
-const DefaultWidth = 4
+// DefaultWidth is how many changes run at once. Each AWS API a change
+// calls has its own width besides, adapted to its throttling
+// (awsx.AdaptiveStart): Organizations throttles writes harder than reads
+// and runs only a few account creations at a time per organization, and
+// its width narrows to what it allows while the baselines of member
+// accounts, each its own budget, go on beside it. --concurrency N sets
+// both to N.
+const DefaultWidth = 8
 
 // Options tune a run.
 type Options struct {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -27,6 +28,10 @@ type Options struct {
 	// AccessRole is the role assumed in member accounts.
 	AccessRole string
 	Counter    *Counter
+	// Concurrency, when above 0, is how many calls are in flight at once
+	// per API (service, account and Region); 0 adapts each API's width
+	// to its throttling (see AdaptiveStart).
+	Concurrency int
 }
 
 // Retry policy. Organizations allows only a few requests per second per
@@ -62,9 +67,11 @@ type Session struct {
 	Base aws.Config
 	opts Options
 
-	mu      sync.Mutex
-	members map[string]aws.CredentialsProvider
-	clients map[clientKey]any
+	mu       sync.Mutex
+	members  map[string]aws.CredentialsProvider
+	clients  map[clientKey]any
+	limiters map[limiterKey]*limiter
+	all      chan struct{}
 
 	callerOnce sync.Once
 	callerID   string
@@ -273,15 +280,20 @@ func (s *Session) Config(accountID, managementID, region string) aws.Config {
 	if region != "" {
 		cfg.Region = region
 	}
-	if accountID == "" {
+	limited := func(account string) aws.Config {
+		cfg.APIOptions = append(slices.Clip(cfg.APIOptions), s.limitMiddleware(account, cfg.Region))
 		return cfg
+	}
+	if accountID == "" {
+		return limited("")
 	}
 	if managementID == "" {
 		managementID = s.caller()
 	}
 	if accountID == managementID {
-		return cfg
+		return limited("")
 	}
+	cfg = limited(accountID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.members[accountID]

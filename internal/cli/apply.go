@@ -135,7 +135,7 @@ refused when the organization changed since it was made.`,
 			// Stopped now, apply finishes the changes in flight, for at
 			// most drain, and reports before groundwork exits.
 			g.setGrace(drain + applyGrace)
-			rep, runErr := apply.Run(held, env, p, apply.Options{AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress, Drain: drain})
+			rep, runErr := apply.Run(held, env, p, apply.Options{Width: g.concurrency, AllowDelete: allow, Confirmed: confirmed.given(), Progress: g.progress, Drain: drain})
 			runErr = lost(held, runErr)
 			rep.Recovered = append(rep.Recovered, retriedWriteNotes(g.counter, writesBefore)...)
 			if output == "json" {

@@ -27,7 +27,7 @@ func (g *globals) collect(ctx context.Context, accessRole string, warn func(erro
 		return nil, inventory.Reader{}, readError(err)
 	}
 	g.progress("reading the organization")
-	r := inventory.Reader{Session: s, Warn: warn, Progress: g.progress, Shared: &inventory.Shared{}}
+	r := inventory.Reader{Session: s, Width: g.concurrency, Warn: warn, Progress: g.progress, Shared: &inventory.Shared{}}
 	actual, err := inventory.Collect(ctx, r)
 	if err != nil {
 		return nil, r, readError(err)

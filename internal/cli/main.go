@@ -62,9 +62,12 @@ type IO struct {
 type globals struct {
 	profile, region, config, logLevel string
 	stats                             bool
-	counter                           *awsx.Counter
-	io                                IO
-	log                               *slog.Logger
+	// concurrency is --concurrency: calls in flight per API and changes
+	// at once; 0 adapts (awsx.AdaptiveStart).
+	concurrency int
+	counter     *awsx.Counter
+	io          IO
+	log         *slog.Logger
 
 	// timeout is --timeout; timer cancels the run with cancel when it
 	// passes. grace is how long the verb has to return after a stop, in
@@ -163,6 +166,9 @@ access and delegated administrators, alternate contacts, central logging
 				return fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
 			}
 			g.log = slog.New(slog.NewTextHandler(g.io.Err, &slog.HandlerOptions{Level: level}))
+			if g.concurrency < 0 {
+				return fmt.Errorf("--concurrency %d: want 0 (adapt) or more", g.concurrency)
+			}
 			if g.timeout < 0 {
 				return fmt.Errorf("--timeout %s: want a duration of 0 (none) or more", g.timeout)
 			}
@@ -179,6 +185,7 @@ access and delegated administrators, alternate contacts, central logging
 	f.StringVarP(&g.config, "config", "f", "foundation.yaml", "path of the spec file")
 	f.BoolVar(&g.stats, "stats", false, "print AWS API call counts by service and operation to stderr when done")
 	f.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	f.IntVar(&g.concurrency, "concurrency", 0, "calls in flight at once per AWS API and account, and changes apply makes at once; 0: adapt each API's width to its throttling")
 	f.DurationVar(&g.timeout, "timeout", 0, "stop after this long (e.g. 30m); apply finishes the changes in flight first. 0: no limit")
 	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g), newImport(g), newFilter(g), newChecklist(g))
 	return root
@@ -198,7 +205,7 @@ func (g *globals) progress(format string, args ...any) {
 
 // session opens the AWS session for the management account.
 func (g *globals) session(ctx context.Context, accessRole string) (*awsx.Session, error) {
-	s, err := awsx.Load(ctx, awsx.Options{Profile: g.profile, Region: g.region, Counter: g.counter, AccessRole: accessRole})
+	s, err := awsx.Load(ctx, awsx.Options{Profile: g.profile, Region: g.region, Counter: g.counter, AccessRole: accessRole, Concurrency: g.concurrency})
 	if err != nil {
 		return nil, err
 	}

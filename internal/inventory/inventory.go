@@ -14,11 +14,14 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
-// DefaultWidth is how many reads run at once against one service.
-// Organizations allows each account only a few requests per second and
-// throttles bursts; eight in flight keeps the SDK's adaptive rate limiter
-// saturated without driving it into long backoffs.
-const DefaultWidth = 8
+// DefaultWidth is how many reads of one collection run at once. It bounds
+// the goroutines and connections of a read, not the rate at which one API
+// is called: each API (service, account and Region) has its own width,
+// adapted to its throttling (awsx.AdaptiveStart), so that reads spread
+// over many member accounts run side by side while the management
+// account's Organizations API gets only what it allows.
+// --concurrency N sets both to N.
+const DefaultWidth = 32
 
 // Options tune a collection.
 type Options struct {
