@@ -16,34 +16,35 @@ import (
 // orgTrailRes is the organization trail as findings name it.
 const orgTrailRes = "trail/groundwork-org-trail (management eu-west-1)"
 
-// bothModels is the recommended foundation with its organization trail
-// read twice: by the logging layer, which manages it, and by the posture
-// layer, which sees every trail of every account.
-func bothModels() *estate.Estate {
-	e := posturetest.Trailed()
+// oneModel is the recommended foundation with its organization trail as
+// the audit's survey reads it: once, in e.Logging, seen from every
+// account and Region, its status and selectors read where it is homed.
+func oneModel() *estate.Estate {
+	e := audittest.Foundation()
+	e.HomeRegion, e.Regions = audittest.Home, []string{audittest.Home, audittest.Other}
 	mgmt := estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}
 	l := estate.NewLogging()
-	l.Trails[mgmt.Key("groundwork-org-trail")] = &estate.Trail{Where: mgmt, Name: "groundwork-org-trail",
+	t := &estate.Trail{Where: mgmt, Name: "groundwork-org-trail",
 		ARN: posturetest.OrgTrailARN, Organization: true, MultiRegion: true, GlobalServiceEvents: true, LogFileValidation: true,
 		KMSKey: "arn:aws:kms:eu-west-1:222222222222:key/k1", Bucket: "aws-logs-cloudtrail-111111111111-eu-west-1",
 		LogGroupARN: "arn:aws:logs:eu-west-1:000000000000:log-group:/groundwork/cloudtrail:*", Logging: true,
-		HomeRegion: audittest.Home, ManagementEventsLogged: true}
+		HomeRegion: audittest.Home, ManagementEventsLogged: true, StatusRead: true, SelectorsRead: true, S3Writes: true, S3Reads: true}
+	for _, key := range slices.Sorted(slices.Values(audittest.AccountKeys())) {
+		for _, region := range e.Regions {
+			w := estate.Where{Account: estate.AccountKey(key), Region: region}
+			l.TrailsRead = append(l.TrailsRead, w)
+			t.SeenIn = append(t.SeenIn, w)
+		}
+	}
+	l.Trails[mgmt.Key(t.Name)] = t
 	e.Logging = l
 	return e
 }
 
-// orgTrail edits the organization trail the same way in both models, as
-// both reads would see it.
-func orgTrail(edit func(l *estate.Trail, p *estate.PostureTrail)) func(*estate.Estate) {
+// orgTrail edits the organization trail.
+func orgTrail(edit func(l *estate.Trail)) func(*estate.Estate) {
 	return func(e *estate.Estate) {
-		l := e.Logging.Trails[estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}.Key("groundwork-org-trail")]
-		for _, ts := range e.Posture.Trails {
-			for _, p := range ts {
-				if p.ARN == posturetest.OrgTrailARN {
-					edit(l, p)
-				}
-			}
-		}
+		edit(e.Logging.Trails[estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}.Key("groundwork-org-trail")])
 	}
 }
 
@@ -52,7 +53,10 @@ func orgTrail(edit func(l *estate.Trail, p *estate.PostureTrail)) func(*estate.E
 func trailFindings(e *estate.Estate) []string {
 	var out []string
 	for _, f := range audit.Run(e).Findings {
-		if strings.HasPrefix(f.CheckID, "GW-TRL-") || strings.HasPrefix(f.CheckID, "GW-LOG-00") {
+		// The S3 data event checks (GW-LOG-008, 009) judge a fact of their
+		// own, which a trail that is stopped or single-Region lacks too.
+		if strings.HasPrefix(f.CheckID, "GW-TRL-") || strings.HasPrefix(f.CheckID, "GW-LOG-00") &&
+			f.CheckID != "GW-LOG-008" && f.CheckID != "GW-LOG-009" {
 			out = append(out, f.CheckID+" "+f.Resource)
 		}
 	}
@@ -70,56 +74,51 @@ func everyAccount() []string {
 	return out
 }
 
-// TestOneFindingPerTrailFact: an organization trail the logging and the
-// posture layer both read, misconfigured in one way, fails one check once
-// per fact, never once per model: the logging layer's checks of the
-// facts every trail shares were retired in favour of the posture layer's.
+// TestOneFindingPerTrailFact: an organization trail, read once into the
+// one trail model, misconfigured in one way, fails one check once per
+// fact: the logging layer's older organization trail checks of the facts
+// every trail shares were retired in favour of GW-TRL-001 to 003.
 func TestOneFindingPerTrailFact(t *testing.T) {
-	if got := trailFindings(bothModels()); len(got) != 0 {
+	if got := trailFindings(oneModel()); len(got) != 0 {
 		t.Fatalf("the clean estate has trail findings: %q", got)
 	}
 	tests := map[string]struct {
-		edit func(l *estate.Trail, p *estate.PostureTrail)
+		edit func(l *estate.Trail)
 		want []string
 	}{
 		// Was GW-LOG-004 and GW-TRL-002.
 		"no log file validation": {
-			edit: func(l *estate.Trail, p *estate.PostureTrail) { l.LogFileValidation, p.LogFileValidation = false, false },
+			edit: func(l *estate.Trail) { l.LogFileValidation = false },
 			want: []string{"GW-TRL-002 " + orgTrailRes},
 		},
 		// Was GW-LOG-005 and GW-TRL-003.
 		"no KMS key": {
-			edit: func(l *estate.Trail, p *estate.PostureTrail) { l.KMSKey, p.KMSKeyID = "", "" },
+			edit: func(l *estate.Trail) { l.KMSKey = "" },
 			want: []string{"GW-TRL-003 " + orgTrailRes},
 		},
 		// Was GW-LOG-002 on the trail and GW-TRL-001 on every account.
 		"single-Region": {
-			edit: func(l *estate.Trail, p *estate.PostureTrail) { l.MultiRegion, p.MultiRegion = false, false },
+			edit: func(l *estate.Trail) { l.MultiRegion = false },
 			want: everyAccount(),
 		},
 		// Was GW-LOG-006 on the trail and GW-TRL-001 on every account.
 		"stopped": {
-			edit: func(l *estate.Trail, p *estate.PostureTrail) {
-				l.Logging = false
-				if p.Logging != nil {
-					p.Logging = new(false)
-				}
-			},
+			edit: func(l *estate.Trail) { l.Logging = false },
 			want: everyAccount(),
 		},
 		// Facts only the logging layer reads, judged once as before.
 		"no global service events": {
-			edit: func(l *estate.Trail, _ *estate.PostureTrail) { l.GlobalServiceEvents = false },
+			edit: func(l *estate.Trail) { l.GlobalServiceEvents = false },
 			want: []string{"GW-LOG-003 " + orgTrailRes},
 		},
 		"no CloudWatch Logs": {
-			edit: func(l *estate.Trail, _ *estate.PostureTrail) { l.LogGroupARN = "" },
+			edit: func(l *estate.Trail) { l.LogGroupARN = "" },
 			want: []string{"GW-LOG-007 " + orgTrailRes},
 		},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			e := bothModels()
+			e := oneModel()
 			orgTrail(tt.edit)(e)
 			if got := trailFindings(e); !slices.Equal(got, tt.want) {
 				t.Errorf("trail findings = %q\nwant %q", got, tt.want)
@@ -155,8 +154,8 @@ func TestRetiredTrailCheckIDs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a suppression of a retired ID is refused: %v", err)
 	}
-	e := bothModels()
-	orgTrail(func(l *estate.Trail, p *estate.PostureTrail) { l.LogFileValidation, p.LogFileValidation = false, false })(e)
+	e := oneModel()
+	orgTrail(func(l *estate.Trail) { l.LogFileValidation = false })(e)
 	r := audit.Run(e)
 	r.Suppress(sups, time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC))
 	if len(r.Suppressed) != 1 || r.Suppressed[0].CheckID != "GW-TRL-002" || r.Suppressed[0].Resource != orgTrailRes {

@@ -240,7 +240,8 @@ func TestEveryCISPatternJudgedOnPosture(t *testing.T) {
 }
 
 // TestNoPatternJudgementWithoutLoggingTrail: with no trail logging, the
-// pattern checks leave the judgement to GW-TRL-001.
+// pattern checks leave the judgement to GW-TRL-001 (the logging layer's,
+// tested there).
 func TestNoPatternJudgementWithoutLoggingTrail(t *testing.T) {
 	cis, _ := cisPatternChecks(t)
 	e := watched()
@@ -250,9 +251,6 @@ func TestNoPatternJudgementWithoutLoggingTrail(t *testing.T) {
 		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
 			t.Errorf("%s: findings = %+v without a logging trail", id, fs)
 		}
-	}
-	if fs := audittest.RunCheck(t, "GW-TRL-001", e); len(fs) == 0 {
-		t.Error("GW-TRL-001 does not report the trail that is not logging")
 	}
 	e.Posture = nil
 	for _, id := range cis {

@@ -1,7 +1,6 @@
-package posture
+package logging
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
@@ -9,15 +8,14 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
-// The trail checks of the posture layer: every account is covered by a
-// multi-Region trail that is logging, and every trail, whoever made it,
-// validates and encrypts its log files (CIS AWS Foundations v3.0.0 3.1,
-// 3.2 and 3.5). The posture layer is read in every audit and sees every
-// trail of every account, the organization trail the logging layer
-// manages included, so these are the one judgement of each of those facts:
-// the logging layer's checks of the same facts on the organization trail
-// were retired in their favour (the aliases below), so that one trail
-// fails once per fact.
+// The checks every trail of every account shares, on the one trail model
+// (e.Logging.Trails, which the audit's survey fills with every trail each
+// account and Region sees): every account is covered by a multi-Region
+// trail that is logging, and every trail, whoever made it, validates and
+// encrypts its log files (CIS AWS Foundations v3.0.0 3.1, 3.2 and 3.5).
+// The organization trail is judged here like any other, so one trail
+// fails once per fact: the logging layer's older organization trail checks
+// of the same facts were retired in their favour (the aliases below).
 
 // trailGuidance is where the guidance asks for the organization trail.
 const trailGuidance = "000 Create Management event CloudTrail in management account; 001 CloudTrail; " +
@@ -49,7 +47,7 @@ func init() {
 		Remediation: "run aws cloudtrail update-trail --name TRAIL --enable-log-file-validation in the trail's home " +
 			"Region; for the organization trail groundwork manages, run groundwork apply",
 		Reads: []string{readTrails},
-		Run: checkEveryTrail(func(t *estate.PostureTrail) string {
+		Run: checkEveryTrail(func(t *estate.Trail) string {
 			if t.LogFileValidation {
 				return ""
 			}
@@ -67,8 +65,8 @@ func init() {
 		Remediation: "run aws cloudtrail update-trail --name TRAIL --kms-key-id KEY in the trail's home Region, with a " +
 			"key whose policy lets CloudTrail encrypt; for the organization trail groundwork manages, run groundwork apply",
 		Reads: []string{readTrails},
-		Run: checkEveryTrail(func(t *estate.PostureTrail) string {
-			if t.KMSKeyID != "" {
+		Run: checkEveryTrail(func(t *estate.Trail) string {
+			if t.KMSKey != "" {
 				return ""
 			}
 			return "encrypts its log files only with S3-managed keys, not a KMS key"
@@ -86,55 +84,35 @@ func init() {
 	audit.RegisterAlias("GW-LOG-005", "GW-TRL-003", "KMS encryption of log files"+everyTrail)
 }
 
-// trailLogging is what the layer knows of each trail's logging, by ARN:
-// read once, where the trail is homed.
-func trailLogging(p *estate.Posture) map[string]bool {
-	out := map[string]bool{}
-	for _, t := range p.SortedTrails() {
-		if t.Logging != nil {
-			out[t.ARN] = *t.Logging
-		}
-	}
-	return out
-}
-
+// checkTrailCoverage reports each account whose trails were read that no
+// multi-Region trail that is logging covers. An organization trail that
+// logs every Region covers every member account wherever it was read:
+// members see it as a shadow trail, and it records their calls even where
+// a member's own read failed. An account one of whose multi-Region
+// trails has an unknown status is not judged.
 func checkTrailCoverage(e *estate.Estate) []audit.Finding {
-	if e.Posture == nil {
+	if e.Logging == nil {
 		return nil
 	}
-	logging := trailLogging(e.Posture)
-	seen := map[string][]*estate.PostureTrail{}
-	read := map[string]bool{}
-	for _, region := range e.Posture.Regions {
-		for _, key := range postureAccounts(e) {
-			ts, ok := e.Posture.Trails[estate.PlaceKey(estate.AccountKey(key), region)]
-			read[key] = read[key] || ok
-			seen[key] = append(seen[key], ts...)
+	for _, t := range e.Logging.Trails {
+		if t.Organization && t.MultiRegion && t.StatusRead && t.Logging && !audit.Leaving(e, t.Where) {
+			return nil
 		}
 	}
-	// An organization trail that logs every Region covers every member
-	// account wherever it was read: members see it as a shadow trail,
-	// and it records their calls even where a member's own read failed.
-	if orgTrailLogging(e.Posture, logging) {
-		return nil
-	}
+	accounts, seen := trailsReadByAccount(e)
 	var out []audit.Finding
-	for _, key := range postureAccounts(e) {
-		if !read[key] {
-			continue // no Region read: no judgement
-		}
+	for _, key := range accounts {
 		covered, unknown := false, false
 		var short []string
 		for _, t := range seen[key] {
-			on, known := logging[t.ARN]
 			switch {
-			case t.MultiRegion && on:
+			case t.MultiRegion && t.StatusRead && t.Logging:
 				covered = true
-			case t.MultiRegion && !known:
+			case t.MultiRegion && !t.StatusRead:
 				unknown = true
 			case t.MultiRegion:
 				short = append(short, t.Name+" is not logging")
-			case known && on:
+			case t.StatusRead && t.Logging:
 				short = append(short, t.Name+" logs only "+t.HomeRegion)
 			}
 		}
@@ -145,85 +123,27 @@ func checkTrailCoverage(e *estate.Estate) []audit.Finding {
 		if short = slices.Compact(slices.Sorted(slices.Values(short))); len(short) > 0 {
 			msg += " (" + strings.Join(short, "; ") + ")"
 		}
-		out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, estate.AccountKey(key)), Message: msg, Account: audit.AccountID(e, estate.AccountKey(key))})
+		out = append(out, audit.Finding{Resource: audit.WhereAccountResource(e, key), Message: msg, Account: audit.AccountID(e, key)})
 	}
 	return out
 }
 
-// homeTrails returns each trail once, as seen where it is homed and
-// owned, or where it was first seen when the layer did not read its home;
-// closing accounts' trails are left out.
-func homeTrails(e *estate.Estate) []*estate.PostureTrail {
-	byARN := map[string]*estate.PostureTrail{}
-	var arns []string
-	atHome := func(t *estate.PostureTrail) bool {
-		return t.Region == t.HomeRegion && audit.AccountID(e, t.Account) == t.Owner()
-	}
-	for _, t := range e.Posture.SortedTrails() {
-		if audit.Leaving(e, t.Where) {
-			continue
-		}
-		id := cmp.Or(t.ARN, t.Where.Key(t.Name))
-		prev, dup := byARN[id]
-		if !dup {
-			arns = append(arns, id)
-		}
-		if !dup || (atHome(t) && !atHome(prev)) {
-			byARN[id] = t
-		}
-	}
-	out := make([]*estate.PostureTrail, len(arns))
-	for i, id := range arns {
-		out[i] = byARN[id]
-	}
-	return out
-}
-
-// checkEveryTrail reports each trail for which fault says something.
-func checkEveryTrail(fault func(*estate.PostureTrail) string) func(*estate.Estate) []audit.Finding {
+// checkEveryTrail reports each trail, once, for which fault says
+// something; trails of closing accounts are left out.
+func checkEveryTrail(fault func(*estate.Trail) string) func(*estate.Estate) []audit.Finding {
 	return func(e *estate.Estate) []audit.Finding {
-		if e.Posture == nil {
+		if e.Logging == nil {
 			return nil
 		}
 		var out []audit.Finding
-		for _, t := range homeTrails(e) {
+		for _, t := range audit.SortedValues(e.Logging.Trails) {
 			msg := fault(t)
-			if msg == "" {
+			if msg == "" || audit.Leaving(e, t.Where) {
 				continue
 			}
-			w := estate.Where{Account: t.Account, Region: t.HomeRegion}
-			if owner := t.Owner(); owner != "" && owner != audit.AccountID(e, t.Account) {
-				w.Account = ownerKey(e, owner) // a shadow of a trail whose home was not read
-			}
-			out = append(out, audit.Finding{
-				Resource: audit.PlacedResource(e, "trail", t.Name, w),
-				Message:  "trail " + t.Name + " " + msg, Account: audit.AccountID(e, w.Account), Region: t.HomeRegion,
-			})
+			out = append(out, audit.Finding{Resource: trailResource(e, t), Message: "trail " + t.Name + " " + msg,
+				Account: audit.AccountID(e, t.Account), Region: t.HomeRegion})
 		}
 		return out
 	}
-}
-
-// ownerKey finds the estate key of the account with an AWS ID; the ID
-// itself when the estate does not know it.
-func ownerKey(e *estate.Estate, id string) estate.AccountKey {
-	for _, a := range e.SortedAccounts() {
-		if a.ID == id {
-			return estate.AccountKey(estate.EmailKey(a.Email))
-		}
-	}
-	return estate.AccountKey(id) // an account outside the estate: its ID stands in for a key
-}
-
-// orgTrailLogging reports whether an organization trail that logs every
-// Region is logging.
-func orgTrailLogging(p *estate.Posture, logging map[string]bool) bool {
-	for _, ts := range p.Trails {
-		for _, t := range ts {
-			if t.Organization && t.MultiRegion && logging[t.ARN] {
-				return true
-			}
-		}
-	}
-	return false
 }
