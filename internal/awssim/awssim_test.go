@@ -72,7 +72,7 @@ func TestThrottlingAndGapsSpeakEachProtocol(t *testing.T) {
 			_, err := org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 			return err
 		}, "TooManyRequestsException"},
-		"ec2": {func() error { _, err := vpcs.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); return err }, "RequestLimitExceeded"},
+		"ec2":   {func() error { _, err := vpcs.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); return err }, "RequestLimitExceeded"},
 		"query": {func() error { _, err := users.ListUsers(ctx, &iam.ListUsersInput{}); return err }, "Throttling"},
 	} {
 		t.Run(name, func(t *testing.T) {
