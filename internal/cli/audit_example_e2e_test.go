@@ -150,4 +150,33 @@ func TestAuditExampleFoundation(t *testing.T) {
 		t.Errorf("a critical finding: the example foundation must pass --fail-on critical")
 	}
 	mustRun(t, dir, ExitOK, "audit", "--fail-on", "critical", "--allow-partial")
+
+	// The same estate judged as it is, without the spec: every finding it
+	// draws must be one the spec'd audit draws too (the spec adds names,
+	// roles and drift; it never hides what exists), but those only the
+	// spec-less view can tell, each named here.
+	bare := t.TempDir()
+	code, out, errOut = run(t, bare, "", "audit", "-o", "json", "--fail-on", "critical", "--allow-partial",
+		"--regions", "us-east-1,eu-west-1")
+	var without struct {
+		Findings []struct {
+			CheckID  string `json:"check_id"`
+			Resource string `json:"resource"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &without); err != nil || code != ExitOK {
+		t.Fatalf("audit without a spec: exit %d, %v\nstderr:\n%s", code, err, errOut)
+	}
+	if len(without.Findings) == 0 {
+		t.Fatal("audit without a spec found nothing, not even the moto gaps: it judged nothing")
+	}
+	withSpec := map[string]bool{}
+	for _, f := range doc.Findings {
+		withSpec[f.CheckID+" "+f.Resource] = true
+	}
+	for _, f := range without.Findings {
+		if !withSpec[f.CheckID+" "+f.Resource] {
+			t.Errorf("without a spec, a finding the spec'd audit of the same estate does not draw: %s %s", f.CheckID, f.Resource)
+		}
+	}
 }
