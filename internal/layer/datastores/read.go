@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
@@ -80,6 +81,9 @@ type datastoresRead struct {
 	clients readClients
 	opts    inventory.Options
 	mu      sync.Mutex
+	// lacking holds the parts whose service the endpoint does not
+	// implement at all, said once for every place instead of per place.
+	lacking map[string]bool
 	out     *estate.Datastores
 }
 
@@ -129,7 +133,8 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 
 // failed decides what a read's error means: none, nothing; a cancelled
 // read, the cancellation; otherwise, with opts.Warn, the part not read at
-// at (and the collection goes on), without it the error.
+// at (and the collection goes on), or in every place when the endpoint
+// lacks the service altogether; without opts.Warn, the error.
 func (r *datastoresRead) failed(ctx context.Context, err error, part string, at estate.Location) error {
 	switch {
 	case err == nil:
@@ -138,6 +143,20 @@ func (r *datastoresRead) failed(ctx context.Context, err error, part string, at 
 		return ctx.Err()
 	case r.opts.Warn == nil:
 		return err
+	case awsx.Unsupported(err):
+		// An endpoint that lacks the service (a local AWS API) fails it
+		// everywhere: one warning for every account and Region.
+		r.mu.Lock()
+		said := r.lacking[part]
+		if r.lacking == nil {
+			r.lacking = map[string]bool{}
+		}
+		r.lacking[part] = true
+		r.mu.Unlock()
+		if !said {
+			r.opts.Warn(inventory.NotRead(part, "", "", err))
+		}
+		return nil
 	}
 	r.opts.Warn(inventory.NotRead(part, string(at.Account), at.Region, err))
 	return nil

@@ -81,3 +81,38 @@ func TestReadPerPlace(t *testing.T) {
 		t.Errorf("analyzers = %+v, want both pages by name", as)
 	}
 }
+
+// lackingFake is an endpoint without IAM Access Analyzer at all.
+type lackingFake struct{ fake }
+
+func (lackingFake) ListAnalyzers(context.Context, *accessanalyzer.ListAnalyzersInput, ...func(*accessanalyzer.Options)) (*accessanalyzer.ListAnalyzersOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "NotImplemented", Message: "not implemented"}
+}
+
+type lackingClients struct{}
+
+func (lackingClients) SecurityHub(w estate.Location) hubReadAPI { return fake{at: w} }
+func (lackingClients) AccessAnalyzer(w estate.Location) analyzerReadAPI {
+	return lackingFake{fake{at: w}}
+}
+
+// An endpoint that lacks a service says so once, for every account and
+// Region, not once per place.
+func TestReadLackingServiceWarnsOnce(t *testing.T) {
+	e := estate.New()
+	e.Organization = &estate.Organization{ID: "o-abc", RootID: "r-1", FeatureSet: "ALL", ManagementAccountID: mgmtID}
+	e.Accounts[prodKey] = &estate.Account{ID: prodID, Email: prodKey, Status: "ACTIVE"}
+	scope := estate.Scope{Accounts: []string{estate.ManagementKey, prodKey}, Regions: []string{"us-east-1", "eu-west-1"}, HomeRegion: "us-east-1"}
+	var mu sync.Mutex
+	var warned []inventory.Unread
+	opts := inventory.Options{Warn: func(err error) { mu.Lock(); warned = append(warned, inventory.UnreadOf(err)); mu.Unlock() }}
+	if err := readWith(context.Background(), lackingClients{}, e, scope, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != 1 || warned[0].Read != readAnalyzers || warned[0].Account != "" || warned[0].Region != "" {
+		t.Fatalf("unread = %+v, want the analyzers of every account once", warned)
+	}
+	if len(e.Detection.Analyzers) != 0 || len(e.Detection.SecurityHub) != 4 {
+		t.Errorf("analyzers %v, hubs %d: want none read and all four hubs", e.Detection.Analyzers, len(e.Detection.SecurityHub))
+	}
+}
