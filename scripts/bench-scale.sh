@@ -20,7 +20,7 @@ run() { # run TITLE ENV... -- COMMAND...
   while [[ "$1" != "--" ]]; do env+=("$1"); shift; done
   shift
   { echo; echo "## $title"; echo "\$ ${env[*]} $*"; echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"; } >>"$log"
-  env "${env[@]}" /usr/bin/time -v "$@" 2>&1 | grep -E '^(Benchmark|    .*(calls in|floor)|ok|FAIL|PASS)|Maximum resident|Elapsed \(wall' >>"$log" || true
+  env "${env[@]}" /usr/bin/time -v "$@" 2>&1 | grep -E '^(Benchmark|API calls|    .*(calls in|floor)|ok|FAIL|PASS)|Maximum resident|Elapsed \(wall' >>"$log" || true
 }
 
 go test -c -o "$out/cli.test" ./internal/cli
