@@ -268,10 +268,13 @@ var motoSurveyUnread = []string{"billing/reports"}
 // layer: the audit judges every account whatever the spec asks for.
 var (
 	// unhardened: no hardening section, so in every account no password
-	// policy, no account-level Block Public Access and a default VPC,
-	// whose default network ACL and security group are open and which no
-	// flow log records in each Region; and moto's root MFA (motoRootMFA).
+	// policy, no account-level Block Public Access, no EBS encryption by
+	// default (GW-DAT-001, per account) and no role holding
+	// AWSSupportAccess (GW-IAM-012, CIS 1.17), and a default VPC, whose
+	// default network ACL and security group are open and which no flow
+	// log records in each Region; and moto's root MFA (motoRootMFA).
 	unhardened = slices.Concat(repeated("GW-HRD-001", 6), repeated("GW-HRD-003", 6), repeated("GW-HRD-004", 6),
+		repeated("GW-DAT-001", 6), repeated("GW-IAM-012", 6),
 		motoRootMFA, repeated("GW-NET-003", 12), repeated("GW-NET-004", 12), repeated("GW-NET-006", 12))
 	// unbilled: no billing section, so the management account has no
 	// budget and no estimated-charges alarm.
@@ -303,12 +306,13 @@ var (
 
 // undetected are the findings every foundation of newFoundation draws
 // whatever its spec: groundwork builds neither Security Hub nor an IAM
-// Access Analyzer analyzer nor a role holding AWSSupportAccess (CIS 1.17),
-// and does not turn on EBS encryption by default, so each of the 6
-// accounts lacks all four (moto has no Access Analyzer: testenv's fake of
-// it holds none).
-var undetected = slices.Concat(repeated("GW-DET-001", 6), repeated("GW-DET-002", 6), repeated("GW-DAT-001", 6),
-	repeated("GW-IAM-012", 6))
+// Access Analyzer analyzer, so each of the 6 accounts lacks both (moto has
+// no Access Analyzer: testenv's fake of it holds none). EBS encryption by
+// default and the support role are built by the hardening section, which
+// moto models (EnableEbsEncryptionByDefault per account and Region,
+// ListEntitiesForPolicy over the roles a policy is attached to): a
+// foundation without one draws them (unhardened).
+var undetected = slices.Concat(repeated("GW-DET-001", 6), repeated("GW-DET-002", 6))
 
 // repeated returns n copies of a check ID.
 func repeated(id string, n int) []string { return slices.Repeat([]string{id}, n) }

@@ -52,6 +52,43 @@ type Hardening struct {
 	// the fingerprint: applying a saved plan as another principal is not
 	// a change of the organization.
 	Caller string `json:"-"`
+
+	// EBSEncryption is EBS encryption by default by Where.String() of an
+	// account (by key) and Region. Desired: the places where it must be
+	// on (hardening.ebs_default_encryption); none when the spec leaves it
+	// alone. Actual: every place read, read only when the desired layer
+	// asks for it.
+	EBSEncryption map[string]*EBSEncryption `json:",omitempty"`
+	// SupportRoles are the roles incident responders open AWS Support
+	// cases through, by account key. Desired: the role every account
+	// must have (hardening.support_role); none when the spec leaves them
+	// alone. Actual: the role of that name where it exists, read only
+	// when the desired layer asks for one.
+	SupportRoles map[string]*SupportRole `json:",omitempty"`
+}
+
+// EBSEncryption is whether EBS encrypts every new volume of an account
+// and Region, whatever its creator asks.
+type EBSEncryption struct {
+	Where
+	Enabled bool
+}
+
+// SupportRole is an IAM role for AWS Support (CIS AWS Foundations v3.0.0
+// 1.17): desired, the role as groundwork makes it; actual, what the role
+// of that name holds.
+type SupportRole struct {
+	Name string
+	Path string
+	// TrustsAccount says the trust policy lets the account's own
+	// principals, and only them, assume the role (the account's root as
+	// principal: IAM policies in the account then say who may).
+	TrustsAccount bool
+	// SupportAccess says the AWS managed policy AWSSupportAccess is
+	// attached.
+	SupportAccess bool
+	// Tags are the role's tags (actual).
+	Tags map[string]string `json:",omitempty"`
 }
 
 // NewHardening returns an empty hardening layer.
@@ -59,6 +96,7 @@ func NewHardening() *Hardening {
 	return &Hardening{
 		PasswordPolicies: map[string]*PasswordPolicy{}, PublicAccessBlocks: map[string]*PublicAccessBlock{},
 		DefaultVPCs: map[string]*DefaultVPC{}, Roots: map[string]*RootCredentials{}, ManagementUsers: map[string]*IAMUser{},
+		EBSEncryption: map[string]*EBSEncryption{}, SupportRoles: map[string]*SupportRole{},
 	}
 }
 

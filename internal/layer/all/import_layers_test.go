@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -83,6 +84,15 @@ func withLayers(monitoring, hardening string, mutate func(e *estate.Estate)) fun
 			for key, b := range h.PublicAccessBlocks {
 				c := *b
 				a.PublicAccessBlocks[key] = &c
+			}
+			for key, x := range h.EBSEncryption {
+				c := *x
+				a.EBSEncryption[key] = &c
+			}
+			for key, r := range h.SupportRoles {
+				c := *r
+				c.Tags = kinds.OwnerTags(nil)
+				a.SupportRoles[key] = &c
 			}
 			e.Hardening = a
 		}

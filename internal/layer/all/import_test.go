@@ -458,6 +458,39 @@ func TestSpec(t *testing.T) {
 			contains: []string{"hardening:\n  password_policy:\n    min_length: 8\n    require_symbols: false\n    max_age_days: 0\n" +
 				"  s3_block_public_access:\n    exceptions: [payments-prod]\n"},
 		},
+		"hardening layer without EBS encryption by default or a support role": {
+			estate: withLayers("", "{}", func(e *estate.Estate) {
+				clear(e.Hardening.EBSEncryption)
+				clear(e.Hardening.SupportRoles)
+			}),
+			contains: []string{"\nhardening:\n  ebs_default_encryption: false\n  support_role:\n    enabled: false\n"},
+		},
+		"hardening layer with EBS encryption in one Region and a support role under its own path": {
+			estate: withLayers("", "{}", func(e *estate.Estate) {
+				for key, x := range e.Hardening.EBSEncryption {
+					if x.Account != estate.ManagementKey || x.Region != "us-east-1" {
+						delete(e.Hardening.EBSEncryption, key)
+					}
+				}
+				for _, r := range e.Hardening.SupportRoles {
+					r.Path = "/support/"
+				}
+				delete(e.Hardening.SupportRoles, "aws-log-archive-primary@example.com")
+			}),
+			contains: []string{"\nhardening:\n  support_role:\n    path: /support/\n"},
+			absent:   []string{"ebs_default_encryption"},
+			warnings: []string{"the hardening layer differs from groundwork's in 10 places"},
+			changes: []string{"ebs-encryption-by-default/aws-identity-center-primary@example.com/eu-west-1",
+				"ebs-encryption-by-default/aws-identity-center-primary@example.com/us-east-1",
+				"ebs-encryption-by-default/aws-log-archive-primary@example.com/eu-west-1",
+				"ebs-encryption-by-default/aws-log-archive-primary@example.com/us-east-1",
+				"ebs-encryption-by-default/aws-payments-prod-primary@example.com/eu-west-1",
+				"ebs-encryption-by-default/aws-payments-prod-primary@example.com/us-east-1",
+				"ebs-encryption-by-default/aws-security-tooling-primary@example.com/eu-west-1",
+				"ebs-encryption-by-default/aws-security-tooling-primary@example.com/us-east-1",
+				"ebs-encryption-by-default/management/eu-west-1",
+				"support-role/aws-log-archive-primary@example.com"},
+		},
 		"hardening layer absent": {
 			estate: withLayers("", "{}", func(e *estate.Estate) {
 				clear(e.Hardening.PasswordPolicies)

@@ -162,13 +162,14 @@ func (r *datastoresRead) failed(ctx context.Context, err error, part string, at 
 	return nil
 }
 
-// ebs reads whether EBS encrypts new volumes by default at the place.
+// ebs reads whether EBS encrypts new volumes by default at the place, a
+// read the hardening layer shares (inventory.EBSEncryptionByDefault).
 func (r *datastoresRead) ebs(ctx context.Context, w estate.Where, at estate.Location) error {
-	res, err := r.clients.EC2(at).GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+	on, err := inventory.EBSEncryptionByDefault(ctx, r.opts.Shared, at, r.clients.EC2(at))
 	if err != nil {
 		return fmt.Errorf("read EBS encryption by default in %s %s: %w", at.Account, at.Region, err)
 	}
-	d := &estate.EBSDefault{Where: w, Encrypted: aws.ToBool(res.EbsEncryptionByDefault)}
+	d := &estate.EBSDefault{Where: w, Encrypted: on}
 	r.locked(func(out *estate.Datastores) { out.EBSDefaults[w.String()] = d })
 	return nil
 }

@@ -15,6 +15,8 @@ type Clients interface {
 	PublicAccessBlock(w estate.Location) PublicAccessBlockAPI
 	DefaultVPC(w estate.Location) DefaultVPCAPI
 	IAMUsers(w estate.Location) IAMUserAPI
+	EBSEncryption(w estate.Location) EBSEncryptionAPI
+	SupportRole(w estate.Location) SupportRoleAPI
 }
 
 // sessionClients are the real clients of the hardening layer: the
@@ -36,6 +38,10 @@ func (c sessionClients) PublicAccessBlock(w estate.Location) PublicAccessBlockAP
 }
 func (c sessionClients) DefaultVPC(w estate.Location) DefaultVPCAPI { return c.cfg(w).EC2() }
 func (c sessionClients) IAMUsers(w estate.Location) IAMUserAPI      { return c.cfg(w).IAM() }
+func (c sessionClients) EBSEncryption(w estate.Location) EBSEncryptionAPI {
+	return c.cfg(w).EC2()
+}
+func (c sessionClients) SupportRole(w estate.Location) SupportRoleAPI { return c.cfg(w).IAM() }
 
 // clientsOf returns the clients set on env, else the session's.
 func clientsOf(env *kinds.Env) (Clients, error) {

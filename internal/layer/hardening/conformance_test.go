@@ -40,12 +40,19 @@ func TestConformance(t *testing.T) {
 				w.blocks[id] = &s3control.PutPublicAccessBlockInput{AccountId: aws.String(id),
 					PublicAccessBlockConfiguration: &s3ctypes.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)}}
 			}
+			// EBS encrypts by default in one Region; web-prod has a
+			// support role that trusts another account and holds nothing.
+			w.ebs[estate.Location{Account: hrdLAID, Region: "eu-west-1"}] = true
+			w.roles[hrdWebID+"/groundwork-support"] = &hrdFakeRole{name: "groundwork-support", path: "/org-admin/",
+				trust: "arn:aws:iam::999999999999:root"}
 			return fake(w)
 		}},
 	}
 	cases := []kindstest.Case{
 		{Kind: hardening.KindPasswordPolicy, Desired: desired, Starts: starts},
 		{Kind: hardening.KindAccountPublicAccessBlock, Desired: desired, Starts: starts},
+		{Kind: hardening.KindEBSEncryption, Desired: desired, Starts: starts},
+		{Kind: hardening.KindSupportRole, Desired: desired, Starts: starts},
 		{Kind: hardening.KindDefaultVPC, Desired: desired, Starts: starts, Deletes: true,
 			SpecDeletes: "hardening.delete_default_vpcs asks for them"},
 		{Kind: hardening.KindManagementIAMUser, Desired: desired, Starts: starts, Deletes: true,

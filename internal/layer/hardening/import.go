@@ -24,14 +24,15 @@ const (
 	hardeningNotRead  = "hardening: the hardening layer was not looked for, so groundwork's hardening layer stays off."
 	hardeningNotFound = "hardening: no account has an IAM password policy, so groundwork's hardening layer stays off."
 	hardeningLeftOff  = "hardening: the hardening layer could not be imported (see the warnings above), so it stays off."
-	hardeningHowTo    = "\nTo have groundwork build it (a password policy and S3 Block Public Access in every account,\n" +
-		"no default VPCs), add the line `hardening: {}`."
+	hardeningHowTo    = "\nTo have groundwork build it (a password policy, S3 Block Public Access, EBS encryption by default\n" +
+		"and a support role in every account, no default VPCs), add the line `hardening: {}`."
 )
 
 // hardeningKinds are the kinds that carry out the hardening layer.
 var hardeningKinds = map[string]bool{
 	KindPasswordPolicy: true, KindAccountPublicAccessBlock: true,
 	KindDefaultVPC: true, KindManagementIAMUser: true,
+	KindEBSEncryption: true, KindSupportRole: true,
 }
 
 // ImportHint returns where groundwork's hardening layer would be in the
@@ -62,7 +63,9 @@ func readHardening(ctx context.Context, r inventory.Reader, im *importer.Import)
 
 // writeHardening writes the hardening section when an account has an IAM
 // password policy: `hardening: {}` with the password policy most accounts
-// share and S3 Block Public Access as the accounts have it. Default VPCs
+// share, S3 Block Public Access as the accounts have it, and EBS
+// encryption by default and the support role off where no account has
+// them (on otherwise: the plan then makes the rest). Default VPCs
 // are not looked at: the spec deletes them, and the warning about the
 // changes names them.
 func writeHardening(im *importer.Import) (any, string, error) {
@@ -120,6 +123,13 @@ func writeHardening(im *importer.Import) (any, string, error) {
 	case len(exceptions) > 0:
 		s.S3BlockPublicAccess.Exceptions = exceptions
 	}
+	// EBS encryption by default stays on where any Region has it (the
+	// plan then turns it on in the rest); where none has, the spec leaves
+	// it off, as it is.
+	if !slices.ContainsFunc(slices.Collect(maps.Values(h.EBSEncryption)), func(x *estate.EBSEncryption) bool { return x.Enabled }) {
+		s.EBSDefaultEncryption = new(bool)
+	}
+	s.SupportRole = importSupportRole(h, SpecOf(defaults).SupportRole)
 	f, err := im.Probe(hardeningKey, s)
 	if err != nil {
 		im.Warnf("the hardening layer cannot be written in the spec, which refuses it (%v); it is left off", importer.OneLine(err))
@@ -127,6 +137,25 @@ func writeHardening(im *importer.Import) (any, string, error) {
 	}
 	im.WarnChanges(hardeningKey, f, func(kind string) bool { return hardeningKinds[kind] })
 	return s, "", nil
+}
+
+// importSupportRole is the support_role setting of the organization's
+// hardening layer: off where no account has the role of the default name;
+// else on, under the path the management account's role (or the first
+// account's) has when it is not the default.
+func importSupportRole(h *estate.Hardening, def SupportRoleSpec) SupportRoleSpec {
+	keys := slices.Sorted(maps.Keys(h.SupportRoles))
+	if len(keys) == 0 {
+		return SupportRoleSpec{Enabled: new(bool)}
+	}
+	r := h.SupportRoles[keys[0]]
+	if m := h.SupportRoles[estate.ManagementKey]; m != nil {
+		r = m
+	}
+	if r.Path != def.Path {
+		return SupportRoleSpec{Path: r.Path}
+	}
+	return SupportRoleSpec{}
 }
 
 // commonPolicy is the password policy most accounts have, the management

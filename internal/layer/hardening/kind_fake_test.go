@@ -2,6 +2,7 @@ package hardening_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -35,6 +36,8 @@ type hrdWorld struct {
 	blocks   map[string]*s3control.PutPublicAccessBlockInput
 	vpcs     map[estate.Location]*hrdFakeVPC
 	users    map[string]*hrdFakeUser // management account's, by name
+	ebs      map[estate.Location]bool
+	roles    map[string]*hrdFakeRole // by account ID and role name
 	// onDescribeVpcs runs when a VPC is read, to change the world between
 	// plan and apply.
 	onDescribeVpcs func()
@@ -46,6 +49,14 @@ type hrdFakeVPC struct {
 	enis      int
 	subnets   []string
 	gateways  []string // attached internet gateways
+}
+
+// hrdFakeRole is an IAM role; its trust as IAM stores it (the account
+// ID turned into its root ARN).
+type hrdFakeRole struct {
+	name, path, trust string
+	attached          []string
+	tags              map[string]string
 }
 
 type hrdFakeUser struct {
@@ -61,7 +72,8 @@ func (u *hrdFakeUser) holds() bool {
 
 func newHrdWorld() *hrdWorld {
 	return &hrdWorld{calls: map[string]int{}, policies: map[string]*iam.UpdateAccountPasswordPolicyInput{},
-		blocks: map[string]*s3control.PutPublicAccessBlockInput{}, vpcs: map[estate.Location]*hrdFakeVPC{}, users: map[string]*hrdFakeUser{}}
+		blocks: map[string]*s3control.PutPublicAccessBlockInput{}, vpcs: map[estate.Location]*hrdFakeVPC{}, users: map[string]*hrdFakeUser{},
+		ebs: map[estate.Location]bool{}, roles: map[string]*hrdFakeRole{}}
 }
 
 func hrdAPIErr(code string) error { return &smithy.GenericAPIError{Code: code, Message: code} }
@@ -100,6 +112,10 @@ func (f *hrdWorld) PublicAccessBlock(w estate.Location) hardening.PublicAccessBl
 }
 func (f *hrdWorld) DefaultVPC(w estate.Location) hardening.DefaultVPCAPI { return hrdEC2At{f, w} }
 func (f *hrdWorld) IAMUsers(w estate.Location) hardening.IAMUserAPI      { return hrdIAMAt{f, w} }
+func (f *hrdWorld) EBSEncryption(w estate.Location) hardening.EBSEncryptionAPI {
+	return hrdEC2At{f, w}
+}
+func (f *hrdWorld) SupportRole(w estate.Location) hardening.SupportRoleAPI { return hrdIAMAt{f, w} }
 
 // observe reads the world back as an actual hardening layer over base
 // (whose accounts give the IDs), as the inventory would.
@@ -133,6 +149,19 @@ func (f *hrdWorld) observe(base *estate.Estate, want *estate.Hardening) *estate.
 				w := estate.Where{Account: estate.AccountKey(key), Region: region}
 				h.DefaultVPCs[w.Key(v.id)] = &estate.DefaultVPC{Where: w, ID: v.id, NetworkInterfaces: v.enis}
 			}
+		}
+	}
+	for key, want := range want.EBSEncryption {
+		id, ok := base.Lookup(estate.RefAccountID, string(want.Account))
+		if ok {
+			h.EBSEncryption[key] = &estate.EBSEncryption{Where: want.Where, Enabled: f.ebs[estate.Location{Account: estate.AccountID(id), Region: want.Region}]}
+		}
+	}
+	for key, want := range want.SupportRoles {
+		id, ok := base.Lookup(estate.RefAccountID, key)
+		if r := f.roles[id+"/"+want.Name]; ok && r != nil {
+			h.SupportRoles[key] = &estate.SupportRole{Name: r.name, Path: r.path, Tags: r.tags,
+				TrustsAccount: r.trust == "arn:aws:iam::"+id+":root", SupportAccess: slices.Contains(r.attached, "arn:aws:iam::aws:policy/AWSSupportAccess")}
 		}
 	}
 	for name, u := range f.users {
@@ -407,6 +436,87 @@ func (c hrdIAMAt) DeleteUser(_ context.Context, in *iam.DeleteUserInput, _ ...fu
 	return &iam.DeleteUserOutput{}, nil
 }
 
+// role returns the named role of the account, or NoSuchEntity.
+func (c hrdIAMAt) role(name *string) (*hrdFakeRole, error) {
+	r := c.f.roles[string(c.w.Account)+"/"+aws.ToString(name)]
+	if r == nil {
+		return nil, hrdAPIErr("NoSuchEntity")
+	}
+	return r, nil
+}
+
+// hrdTrust reads the one AWS principal of a trust policy as IAM stores
+// it: an account ID becomes its root ARN.
+func hrdTrust(doc string) (string, error) {
+	var p struct {
+		Statement []struct {
+			Effect    string
+			Principal struct{ AWS string }
+			Action    string
+		}
+	}
+	if err := json.Unmarshal([]byte(doc), &p); err != nil || len(p.Statement) != 1 || p.Statement[0].Action != "sts:AssumeRole" {
+		return "", hrdAPIErr("MalformedPolicyDocument")
+	}
+	principal := p.Statement[0].Principal.AWS
+	if len(principal) == 12 {
+		principal = "arn:aws:iam::" + principal + ":root"
+	}
+	return principal, nil
+}
+
+func (c hrdIAMAt) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	defer c.f.call("GetRole")()
+	r, err := c.role(in.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, Path: aws.String(r.path),
+		Arn: aws.String("arn:aws:iam::" + string(c.w.Account) + ":role" + r.path + r.name)}}, nil
+}
+
+func (c hrdIAMAt) CreateRole(_ context.Context, in *iam.CreateRoleInput, _ ...func(*iam.Options)) (*iam.CreateRoleOutput, error) {
+	defer c.f.write("CreateRole", string(c.w.Account), aws.ToString(in.RoleName))()
+	if _, err := c.role(in.RoleName); err == nil {
+		return nil, hrdAPIErr("EntityAlreadyExists")
+	}
+	trust, err := hrdTrust(aws.ToString(in.AssumeRolePolicyDocument))
+	if err != nil {
+		return nil, err
+	}
+	r := &hrdFakeRole{name: aws.ToString(in.RoleName), path: aws.ToString(in.Path), trust: trust, tags: map[string]string{}}
+	for _, t := range in.Tags {
+		r.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	c.f.roles[string(c.w.Account)+"/"+r.name] = r
+	return &iam.CreateRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName,
+		Arn: aws.String("arn:aws:iam::" + string(c.w.Account) + ":role" + r.path + r.name)}}, nil
+}
+
+func (c hrdIAMAt) UpdateAssumeRolePolicy(_ context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error) {
+	defer c.f.write("UpdateAssumeRolePolicy", string(c.w.Account), aws.ToString(in.RoleName))()
+	r, err := c.role(in.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	if r.trust, err = hrdTrust(aws.ToString(in.PolicyDocument)); err != nil {
+		return nil, err
+	}
+	return &iam.UpdateAssumeRolePolicyOutput{}, nil
+}
+
+func (c hrdIAMAt) AttachRolePolicy(_ context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error) {
+	defer c.f.write("AttachRolePolicy", string(c.w.Account), aws.ToString(in.RoleName)+" "+aws.ToString(in.PolicyArn))()
+	r, err := c.role(in.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(r.attached, aws.ToString(in.PolicyArn)) {
+		r.attached = append(r.attached, aws.ToString(in.PolicyArn))
+	}
+	return &iam.AttachRolePolicyOutput{}, nil
+}
+
 type hrdS3CAt struct {
 	f *hrdWorld
 	w estate.Location
@@ -459,6 +569,15 @@ func (c hrdEC2At) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ .
 		return nil, hrdAPIErr("InvalidVpcID.NotFound")
 	}
 	return &ec2.DescribeVpcsOutput{Vpcs: []ec2types.Vpc{{VpcId: aws.String(v.id), IsDefault: aws.Bool(v.isDefault)}}}, nil
+}
+
+func (c hrdEC2At) EnableEbsEncryptionByDefault(context.Context, *ec2.EnableEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.EnableEbsEncryptionByDefaultOutput, error) {
+	defer c.f.write("EnableEbsEncryptionByDefault", c.w.String(), "")()
+	if c.w.Region == "" {
+		return nil, hrdAPIErr("MissingRegion")
+	}
+	c.f.ebs[c.w] = true
+	return &ec2.EnableEbsEncryptionByDefaultOutput{EbsEncryptionByDefault: aws.Bool(true)}, nil
 }
 
 func (c hrdEC2At) DescribeNetworkInterfaces(_ context.Context, in *ec2.DescribeNetworkInterfacesInput, _ ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error) {

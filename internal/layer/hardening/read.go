@@ -19,7 +19,7 @@ import (
 type readClients interface {
 	IAM(w estate.Location) iamReadAPI
 	S3Control(w estate.Location) publicAccessBlockReadAPI
-	EC2(w estate.Location) defaultVPCReadAPI
+	EC2(w estate.Location) ec2ReadAPI
 	// Caller is the ARN of the principal the reads run as.
 	Caller(ctx context.Context) (string, error)
 }
@@ -33,7 +33,7 @@ func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.At(w).I
 func (c sessionReadClients) S3Control(w estate.Location) publicAccessBlockReadAPI {
 	return c.At(w).S3Control()
 }
-func (c sessionReadClients) EC2(w estate.Location) defaultVPCReadAPI { return c.At(w).EC2() }
+func (c sessionReadClients) EC2(w estate.Location) ec2ReadAPI { return c.At(w).EC2() }
 
 func (c sessionReadClients) Caller(ctx context.Context) (string, error) {
 	out, err := sts.NewFromConfig(c.Session.Config("", "", "")).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -68,10 +68,13 @@ func (r *hardeningRead) locked(f func(h *estate.Hardening)) {
 // readWith reads the hardening layer in every account want
 // covers that exists and is active: per account the password policy, the
 // account's S3 Block Public Access and the root user's credentials (three
-// calls); per account and Region the default VPC and, when there is one,
-// its network interfaces (one or two calls); in the management account
-// its IAM users and who groundwork runs as. With 50 accounts and 4
-// Regions that is 350 to 550 reads, opts.Width at a time.
+// calls) and, when want has a support role there, that role and its
+// managed policies (one or two calls); per account and Region the default
+// VPC and, when there is one, its network interfaces (one or two calls),
+// and, when want asks for it, EBS encryption by default (one call, shared
+// with the datastores layer); in the management account its IAM users
+// and who groundwork runs as. With 50 accounts and 4 Regions and the
+// spec's defaults that is 600 to 900 reads, opts.Width at a time.
 func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *estate.Hardening, opts inventory.Options) error {
 	if e.Organization == nil || want == nil {
 		return nil
@@ -92,6 +95,12 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, want *
 		for _, region := range want.Regions {
 			at, w := a.In(region)
 			g.Go(func() error { return r.defaultVPC(ctx, at, w) })
+			if want.EBSEncryption[at.String()] != nil {
+				g.Go(func() error { return r.ebsEncryption(ctx, at, w) })
+			}
+		}
+		if role := want.SupportRoles[string(a.Key)]; role != nil {
+			g.Go(func() error { return r.supportRole(ctx, a.Key, home, role.Name) })
 		}
 		if a.Key == estate.ManagementKey {
 			g.Go(func() error { return r.users(ctx, home) })

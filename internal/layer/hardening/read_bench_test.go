@@ -45,7 +45,7 @@ func (c benchHardening) IAM(estate.Location) iamReadAPI { return benchIAM{c.f} }
 func (c benchHardening) S3Control(estate.Location) publicAccessBlockReadAPI {
 	return benchS3Control{c.f}
 }
-func (c benchHardening) EC2(estate.Location) defaultVPCReadAPI { return benchEC2{c.f} }
+func (c benchHardening) EC2(estate.Location) ec2ReadAPI { return benchEC2{c.f} }
 func (c benchHardening) Caller(context.Context) (string, error) {
 	c.f.Call()
 	return "arn:aws:iam::" + inventorytest.BenchMgmtID + ":role/groundwork", nil
@@ -90,4 +90,21 @@ func (c benchEC2) DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(
 func (c benchEC2) DescribeNetworkInterfaces(context.Context, *ec2.DescribeNetworkInterfacesInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error) {
 	c.f.Call()
 	return &ec2.DescribeNetworkInterfacesOutput{}, nil
+}
+
+func (c benchEC2) GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
+	c.f.Call()
+	return &ec2.GetEbsEncryptionByDefaultOutput{EbsEncryptionByDefault: aws.Bool(true)}, nil
+}
+
+// benchIAM's support role is as groundwork makes it.
+func (c benchIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	c.f.Call()
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, Path: aws.String("/org-admin/"),
+		AssumeRolePolicyDocument: aws.String(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + inventorytest.BenchMgmtID + `:root"},"Action":"sts:AssumeRole"}]}`)}}, nil
+}
+
+func (c benchIAM) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	c.f.Call()
+	return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: []iamtypes.AttachedPolicy{{PolicyArn: aws.String("arn:aws:iam::aws:policy/AWSSupportAccess")}}}, nil
 }

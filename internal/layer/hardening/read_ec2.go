@@ -12,14 +12,14 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
 
-// defaultVPCReadAPI is the part of the EC2 client the hardening layer
-// reads.
-type defaultVPCReadAPI interface {
+// ec2ReadAPI is the part of the EC2 client the hardening layer reads.
+type ec2ReadAPI interface {
+	GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error)
 	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
 	DescribeNetworkInterfaces(context.Context, *ec2.DescribeNetworkInterfacesInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error)
 }
 
-var _ defaultVPCReadAPI = (*ec2.Client)(nil)
+var _ ec2ReadAPI = (*ec2.Client)(nil)
 
 // defaultVPC looks for the default VPC of one account and Region (at: the
 // account by key; w: by ID) among its VPCs, a read the network layer
@@ -60,4 +60,18 @@ func countNetworkInterfaces(ctx context.Context, api ec2.DescribeNetworkInterfac
 		n += len(page.NetworkInterfaces)
 	}
 	return n, nil
+}
+
+// ebsEncryption reads whether EBS encrypts new volumes by default in one
+// account and Region, a read the datastores layer's survey shares
+// (inventory.EBSEncryptionByDefault).
+func (r *hardeningRead) ebsEncryption(ctx context.Context, at estate.Where, w estate.Location) error {
+	on, err := inventory.EBSEncryptionByDefault(ctx, r.shared, w, r.clients.EC2(w))
+	if err != nil {
+		return fmt.Errorf("read EBS encryption by default in %s: %w", w, err)
+	}
+	r.locked(func(h *estate.Hardening) {
+		h.EBSEncryption[at.String()] = &estate.EBSEncryption{Where: at, Enabled: on}
+	})
+	return nil
 }

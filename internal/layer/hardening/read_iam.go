@@ -18,6 +18,8 @@ type iamReadAPI interface {
 	GetAccountPasswordPolicy(context.Context, *iam.GetAccountPasswordPolicyInput, ...func(*iam.Options)) (*iam.GetAccountPasswordPolicyOutput, error)
 	GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
 	ListUsers(context.Context, *iam.ListUsersInput, ...func(*iam.Options)) (*iam.ListUsersOutput, error)
+	GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
 }
 
 var _ iamReadAPI = (*iam.Client)(nil)
@@ -83,5 +85,40 @@ func (r *hardeningRead) users(ctx context.Context, w estate.Location) error {
 			h.ManagementUsers[u.Name] = u
 		}
 	})
+	return nil
+}
+
+// supportRole reads the account's role of the support role's name: its
+// path, whether its trust policy names only the account itself, whether
+// AWSSupportAccess is attached, and its tags. An account without the role
+// (NoSuchEntity) gets no entry.
+func (r *hardeningRead) supportRole(ctx context.Context, key estate.AccountKey, w estate.Location, name string) error {
+	api := r.clients.IAM(w)
+	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	if awsx.ErrorCodeIs(err, "NoSuchEntity") {
+		return nil
+	}
+	if err != nil || out.Role == nil {
+		return fmt.Errorf("read the role %s of %s: %w", name, w.Account, err)
+	}
+	role := &estate.SupportRole{Name: name, Path: aws.ToString(out.Role.Path),
+		TrustsAccount: trustsOnly(aws.ToString(out.Role.AssumeRolePolicyDocument), string(w.Account))}
+	for _, t := range out.Role.Tags {
+		if role.Tags == nil {
+			role.Tags = map[string]string{}
+		}
+		role.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	pages := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list the policies of role %s in %s: %w", name, w.Account, err)
+		}
+		for _, p := range page.AttachedPolicies {
+			role.SupportAccess = role.SupportAccess || isSupportAccess(aws.ToString(p.PolicyArn))
+		}
+	}
+	r.locked(func(h *estate.Hardening) { h.SupportRoles[string(key)] = role })
 	return nil
 }

@@ -3,6 +3,7 @@ package hardening
 import (
 	"context"
 	"errors"
+	"net/url"
 	"reflect"
 	"sync"
 	"testing"
@@ -82,14 +83,18 @@ type hrdFake struct {
 	summary  map[string]map[string]int32
 	users    []iamtypes.User
 	vpcs     map[estate.Location][]hrdVPC
-	failOp   string // an operation that answers AccessDenied everywhere
+	ebs      map[estate.Location]bool
+	roles    map[string]*iamtypes.Role // by account ID, the one role each may have
+	attached map[string][]string       // policy ARNs of that role, by account ID
+	failOp   string                    // an operation that answers AccessDenied everywhere
 	caller   string
 }
 
 func newHrdFake() *hrdFake {
 	return &hrdFake{calls: map[string]int{}, policies: map[string]*iamtypes.PasswordPolicy{},
 		blocks: map[string]*s3ctypes.PublicAccessBlockConfiguration{}, summary: map[string]map[string]int32{},
-		vpcs: map[estate.Location][]hrdVPC{}, caller: "arn:aws:iam::" + hrdMgmtID + ":user/ci"}
+		vpcs: map[estate.Location][]hrdVPC{}, ebs: map[estate.Location]bool{}, roles: map[string]*iamtypes.Role{},
+		attached: map[string][]string{}, caller: "arn:aws:iam::" + hrdMgmtID + ":user/ci"}
 }
 
 // enter counts a call and checks the failure switch; the returned func
@@ -117,7 +122,7 @@ func (f *hrdFake) IAM(w estate.Location) iamReadAPI { return hrdIAM{f, w} }
 func (f *hrdFake) S3Control(w estate.Location) publicAccessBlockReadAPI {
 	return hrdS3Control{f, w}
 }
-func (f *hrdFake) EC2(w estate.Location) defaultVPCReadAPI { return hrdEC2{f, w} }
+func (f *hrdFake) EC2(w estate.Location) ec2ReadAPI { return hrdEC2{f, w} }
 func (f *hrdFake) Caller(context.Context) (string, error) {
 	done, err := f.enter("GetCallerIdentity", "")
 	defer done()
@@ -175,6 +180,41 @@ func (c hrdIAM) ListUsers(_ context.Context, in *iam.ListUsersInput, _ ...func(*
 	return out, nil
 }
 
+func (c hrdIAM) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	done, err := c.f.enter("GetRole", string(c.w.Account))
+	defer done()
+	if err != nil {
+		return nil, err
+	}
+	r := c.f.roles[string(c.w.Account)]
+	if r == nil || aws.ToString(r.RoleName) != aws.ToString(in.RoleName) {
+		return nil, inventorytest.APIError("NoSuchEntity")
+	}
+	return &iam.GetRoleOutput{Role: r}, nil
+}
+
+// ListAttachedRolePolicies answers one policy per page.
+func (c hrdIAM) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	done, err := c.f.enter("ListAttachedRolePolicies", string(c.w.Account))
+	defer done()
+	if err != nil {
+		return nil, err
+	}
+	arns := c.f.attached[string(c.w.Account)]
+	start := 0
+	if in.Marker != nil {
+		start = int((*in.Marker)[0] - '0')
+	}
+	out := &iam.ListAttachedRolePoliciesOutput{}
+	if start < len(arns) {
+		out.AttachedPolicies = []iamtypes.AttachedPolicy{{PolicyArn: aws.String(arns[start])}}
+	}
+	if start+1 < len(arns) {
+		out.IsTruncated, out.Marker = true, aws.String(string(rune('0'+start+1)))
+	}
+	return out, nil
+}
+
 type hrdS3Control struct {
 	f *hrdFake
 	w estate.Location
@@ -218,6 +258,15 @@ func (c hrdEC2) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...
 		}
 	}
 	return out, nil
+}
+
+func (c hrdEC2) GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
+	done, err := c.f.enter("GetEbsEncryptionByDefault", string(c.w.Account))
+	defer done()
+	if err != nil {
+		return nil, err
+	}
+	return &ec2.GetEbsEncryptionByDefaultOutput{EbsEncryptionByDefault: aws.Bool(c.f.ebs[c.w])}, nil
 }
 
 // DescribeNetworkInterfaces answers two interfaces per page.
@@ -269,6 +318,19 @@ func hrdState(f *hrdFake) {
 	}
 	f.vpcs[estate.Location{Account: hrdLAID, Region: "us-east-1"}] = []hrdVPC{{id: "vpc-la1", isDefault: true, enis: 5}, {id: "vpc-own", enis: 1}}
 	f.vpcs[estate.Location{Account: hrdWebID, Region: "eu-west-1"}] = []hrdVPC{{id: "vpc-web2", isDefault: true}}
+	// EBS encrypts by default in the management account's home Region
+	// only.
+	f.ebs[estate.Location{Account: hrdMgmtID, Region: "us-east-1"}] = true
+	// The management account's support role is as groundwork makes it,
+	// its trust URL-encoded as IAM answers; web-prod's trusts another
+	// account and holds other policies; log-archive has none.
+	f.roles[hrdMgmtID] = &iamtypes.Role{RoleName: aws.String("groundwork-support"), Path: aws.String("/org-admin/"),
+		AssumeRolePolicyDocument: aws.String(url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + hrdMgmtID + `:root"},"Action":"sts:AssumeRole"}]}`)),
+		Tags:                     []iamtypes.Tag{{Key: aws.String("groundwork:managed"), Value: aws.String("true")}}}
+	f.attached[hrdMgmtID] = []string{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSSupportAccess"}
+	f.roles[hrdWebID] = &iamtypes.Role{RoleName: aws.String("groundwork-support"), Path: aws.String("/"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":["` + hrdWebID + `","999999999999"]},"Action":"sts:AssumeRole"}}`)}
+	f.attached[hrdWebID] = []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
 }
 
 func TestCollectHardening(t *testing.T) {
@@ -287,7 +349,8 @@ func TestCollectHardening(t *testing.T) {
 		t.Errorf("accounts read = %q, want %q", h.Accounts, got)
 	}
 	for op, n := range map[string]int{"GetAccountPasswordPolicy": 3, "GetPublicAccessBlock": 3, "GetAccountSummary": 3,
-		"DescribeVpcs": 6, "DescribeNetworkInterfaces": 4, "ListUsers": 2, "GetCallerIdentity": 1} {
+		"DescribeVpcs": 6, "DescribeNetworkInterfaces": 4, "ListUsers": 2, "GetCallerIdentity": 1,
+		"GetEbsEncryptionByDefault": 6, "GetRole": 3, "ListAttachedRolePolicies": 3} {
 		if got := f.count(op); got != n {
 			t.Errorf("%s called %d times, want %d", op, got, n)
 		}
@@ -329,6 +392,24 @@ func TestCollectHardening(t *testing.T) {
 	if !reflect.DeepEqual(h.ManagementUsers, wantUsers) {
 		t.Errorf("users = %+v, want %+v", h.ManagementUsers, wantUsers)
 	}
+	wantEBS := map[string]*estate.EBSEncryption{}
+	for _, acct := range []string{estate.ManagementKey, hrdLA, hrdWeb} {
+		for _, region := range []string{"us-east-1", "eu-west-1"} {
+			w := estate.Where{Account: estate.AccountKey(acct), Region: region}
+			wantEBS[w.String()] = &estate.EBSEncryption{Where: w, Enabled: acct == estate.ManagementKey && region == "us-east-1"}
+		}
+	}
+	if !reflect.DeepEqual(h.EBSEncryption, wantEBS) {
+		t.Errorf("EBS encryption = %+v, want %+v", h.EBSEncryption, wantEBS)
+	}
+	wantRoles := map[string]*estate.SupportRole{
+		estate.ManagementKey: {Name: "groundwork-support", Path: "/org-admin/", TrustsAccount: true, SupportAccess: true,
+			Tags: map[string]string{"groundwork:managed": "true"}},
+		hrdWeb: {Name: "groundwork-support", Path: "/"},
+	}
+	if !reflect.DeepEqual(h.SupportRoles, wantRoles) {
+		t.Errorf("support roles = %+v, want %+v", h.SupportRoles, wantRoles)
+	}
 	if h.Caller != f.caller || h.HomeRegion != "us-east-1" || !reflect.DeepEqual(h.Regions, []string{"us-east-1", "eu-west-1"}) {
 		t.Errorf("caller %q, home %q, regions %q", h.Caller, h.HomeRegion, h.Regions)
 	}
@@ -340,7 +421,7 @@ func TestCollectHardening(t *testing.T) {
 
 func TestCollectHardeningFailures(t *testing.T) {
 	for _, op := range []string{"GetAccountPasswordPolicy", "GetPublicAccessBlock", "GetAccountSummary", "DescribeVpcs",
-		"DescribeNetworkInterfaces", "ListUsers", "GetCallerIdentity"} {
+		"DescribeNetworkInterfaces", "ListUsers", "GetCallerIdentity", "GetEbsEncryptionByDefault", "GetRole", "ListAttachedRolePolicies"} {
 		t.Run(op, func(t *testing.T) {
 			want, e := hrdReadWant(t)
 			f := newHrdFake()

@@ -2,9 +2,12 @@ package hardening
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -41,7 +44,38 @@ type Spec struct {
 	// purpose: the break-glass access guidance 000 allows. They are never
 	// deleted and not reported.
 	BreakGlassUsers []string `yaml:"break_glass_users"`
+	// EBSDefaultEncryption turns EBS encryption by default on in every
+	// account and operational Region (default true; CIS AWS Foundations
+	// v3.0.0 2.2.1). false leaves each Region as it is: groundwork never
+	// turns the setting off.
+	EBSDefaultEncryption *bool `yaml:"ebs_default_encryption"`
+	// SupportRole is the IAM role for AWS Support in every account (CIS
+	// 1.17).
+	SupportRole SupportRoleSpec `yaml:"support_role"`
 }
+
+// SupportRoleSpec is the role incident responders open AWS Support cases
+// through: in every account, holding the AWS managed policy
+// AWSSupportAccess and trusting the account itself, so that the
+// account's own IAM policies say who may assume it.
+type SupportRoleSpec struct {
+	// Enabled makes the role (default true); false leaves every account's
+	// roles alone: groundwork never deletes one.
+	Enabled *bool `yaml:"enabled"`
+	// Name is the role's name (default groundwork-support).
+	Name string `yaml:"name"`
+	// Path is the role's IAM path (default /org-admin/, the path guidance
+	// 004 and the ProtectOrgAdminRoles SCP protect from change).
+	Path string `yaml:"path"`
+}
+
+// DefaultSupportRoleName is the support role's name unless the spec
+// names one.
+const DefaultSupportRoleName = "groundwork-support"
+
+// rolePathRE is an IAM path as IAM accepts it: / alone, or /-separated
+// segments of printable ASCII between slashes (up to 512 characters).
+var rolePathRE = regexp.MustCompile(`^/([\x21-\x7E]+/)?$`)
 
 // PasswordPolicySpec is the IAM account password policy set in every
 // account. The defaults are the strong policy of guidance 002 (IAM-030),
@@ -122,6 +156,14 @@ func (h *Spec) Defaults(_ *spec.Foundation, written func(string) bool) {
 	if h.ManagementIAMUsers == "" {
 		h.ManagementIAMUsers = ManagementUsersReport
 	}
+	on(&h.EBSDefaultEncryption)
+	on(&h.SupportRole.Enabled)
+	if h.SupportRole.Name == "" && !written("hardening.support_role.name") {
+		h.SupportRole.Name = DefaultSupportRoleName
+	}
+	if h.SupportRole.Path == "" && !written("hardening.support_role.path") {
+		h.SupportRole.Path = policy.DefaultProtectedRolePath
+	}
 }
 
 // Validate checks the hardening layer when the spec builds it.
@@ -172,6 +214,15 @@ func (h *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 		}
 		seen[name] = true
 	}
+	if r := h.SupportRole; *r.Enabled {
+		if !spec.IsIAMName(r.Name) {
+			v.At("hardening.support_role.name", "%q is not a valid IAM role name (1 to 64 letters, digits and +=,.@_-)", r.Name)
+		}
+		if len(r.Path) > 512 || !rolePathRE.MatchString(r.Path) || strings.Contains(r.Path, "//") {
+			v.At("hardening.support_role.path", "%q is not an IAM role path: it starts and ends with /, no segment empty, at most 512 characters (default %s, the path the ProtectOrgAdminRoles SCP protects)",
+				r.Path, policy.DefaultProtectedRolePath)
+		}
+	}
 }
 
 // Desired sets the hardening layer the spec asks for: in the
@@ -196,6 +247,10 @@ func (h *Spec) desired(f *spec.Foundation) *estate.Hardening {
 		out.PublicAccessExceptions = append(out.PublicAccessExceptions, string(f.Where(key, "").Account))
 	}
 	sort.Strings(out.PublicAccessExceptions)
+	var role *estate.SupportRole
+	if r := h.SupportRole; *r.Enabled {
+		role = &estate.SupportRole{Name: r.Name, Path: r.Path, TrustsAccount: true, SupportAccess: true}
+	}
 	p := h.PasswordPolicy
 	for _, key := range append([]string{estate.ManagementKey}, f.AccountKeys()...) {
 		acct := string(f.Where(key, "").Account)
@@ -213,6 +268,16 @@ func (h *Spec) desired(f *spec.Foundation) *estate.Hardening {
 		}
 		if *h.S3BlockPublicAccess.Enabled && !exception[key] {
 			out.PublicAccessBlocks[acct] = estate.BlockAll()
+		}
+		if role != nil {
+			cp := *role
+			out.SupportRoles[acct] = &cp
+		}
+		if *h.EBSDefaultEncryption {
+			for _, region := range f.Organization.Regions {
+				w := estate.Where{Account: estate.AccountKey(acct), Region: region}
+				out.EBSEncryption[w.String()] = &estate.EBSEncryption{Where: w, Enabled: true}
+			}
 		}
 	}
 	sort.Strings(out.Accounts)
@@ -251,4 +316,16 @@ hardening:
   management_iam_users: report
   # Break-glass IAM users the management account keeps either way.
   break_glass_users: []
+  # EBS encryption by default in every account and operational Region
+  # (CIS AWS Foundations 2.2.1). false leaves each Region as it is:
+  # groundwork never turns it off.
+  ebs_default_encryption: true
+  # A role for AWS Support in every account, holding the AWS managed
+  # policy AWSSupportAccess and trusting the account itself (CIS 1.17);
+  # under /org-admin/, the path the ProtectOrgAdminRoles SCP protects.
+  # enabled: false leaves the roles alone; groundwork never deletes one.
+  support_role:
+    enabled: true
+    name: groundwork-support
+    path: /org-admin/
 `

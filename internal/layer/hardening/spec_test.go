@@ -59,6 +59,31 @@ func TestHardeningDefaults(t *testing.T) {
 	if !h.DeleteDefaultVPCs || h.DeleteManagementUsers || len(h.PublicAccessExceptions) != 0 || len(h.BreakGlassUsers) != 0 {
 		t.Errorf("defaults: %+v", h)
 	}
+	// EBS encryption by default in every account and operational Region,
+	// a support role under /org-admin/ in every account.
+	if len(h.EBSEncryption) != 6 {
+		t.Errorf("EBS encryption wanted in %d places, want 6: %v", len(h.EBSEncryption), h.EBSEncryption)
+	}
+	role := &estate.SupportRole{Name: "groundwork-support", Path: "/org-admin/", TrustsAccount: true, SupportAccess: true}
+	for _, acct := range accounts {
+		for _, region := range h.Regions {
+			w := estate.Where{Account: estate.AccountKey(acct), Region: region}
+			if e := h.EBSEncryption[w.String()]; e == nil || !e.Enabled || e.Where != w {
+				t.Errorf("EBS encryption in %s = %+v", w, e)
+			}
+		}
+		if got := h.SupportRoles[acct]; !reflect.DeepEqual(got, role) {
+			t.Errorf("support role of %s = %+v, want %+v", acct, got, role)
+		}
+	}
+}
+
+func TestHardeningSupportRoleNamed(t *testing.T) {
+	h := spectest.MustParse(t, hardeningBase+"hardening: {support_role: {name: incident-support, path: /org-admin/support/}}\n").Desired().Hardening
+	want := &estate.SupportRole{Name: "incident-support", Path: "/org-admin/support/", TrustsAccount: true, SupportAccess: true}
+	if got := h.SupportRoles[webKey]; !reflect.DeepEqual(got, want) {
+		t.Errorf("support role = %+v, want %+v", got, want)
+	}
 }
 
 func TestHardeningSettings(t *testing.T) {
@@ -154,6 +179,28 @@ func TestHardeningValidation(t *testing.T) {
 			src:   "hardening: {s3_block_public_access: true}\n",
 			wants: []spectest.Want{{"7:37", "hardening.s3_block_public_access", "expected a mapping, found a boolean"}},
 		},
+		"support role names and paths IAM refuses": {
+			src: "hardening: {support_role: {name: \"a b\", path: org-admin}}\n",
+			wants: []spectest.Want{
+				{"7:34", "hardening.support_role.name", `"a b" is not a valid IAM role name`},
+				{"7:47", "hardening.support_role.path", `"org-admin" is not an IAM role path: it starts and ends with /`},
+			},
+		},
+		"empty written support role name and path": {
+			src: "hardening:\n  support_role: {name: \"\", path: \"\"}\n",
+			wants: []spectest.Want{
+				{"8:24", "hardening.support_role.name", `"" is not a valid IAM role name`},
+				{"8:34", "hardening.support_role.path", `"" is not an IAM role path`},
+			},
+		},
+		"a path with an empty segment": {
+			src:   "hardening: {support_role: {path: /org-admin//}}\n",
+			wants: []spectest.Want{{"7:34", "hardening.support_role.path", `"/org-admin//" is not an IAM role path`}},
+		},
+		"ebs default encryption is a boolean": {
+			src:   "hardening: {ebs_default_encryption: maybe}\n",
+			wants: []spectest.Want{{"7:37", "hardening.ebs_default_encryption", ""}},
+		},
 		"unknown password setting": {
 			src:   "hardening: {password_policy: {min_lenght: 14}}\n",
 			wants: []spectest.Want{{"7:31", "hardening.password_policy.min_lenght", `unknown field "min_lenght"`}},
@@ -166,4 +213,6 @@ func TestHardeningValidation(t *testing.T) {
 
 func TestHardeningDisabledIsNotValidated(t *testing.T) {
 	spectest.MustParse(t, hardeningBase+"hardening: {disabled: true, password_policy: {min_length: 2}}\n")
+	// A support role groundwork does not make is not judged either.
+	spectest.MustParse(t, hardeningBase+"hardening: {support_role: {enabled: false, name: \"a b\"}}\n")
 }
