@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -189,6 +190,18 @@ func (s *Server) iam(w http.ResponseWriter, c call) {
 			`<entry><key>AccountAccessKeysPresent</key><value>0</value></entry><entry><key>Users</key><value>0</value></entry></SummaryMap>`)
 	case "ListUsers":
 		writeXML(w, c.operation, `<Users/><IsTruncated>false</IsTruncated>`)
+	case "GetRole":
+		// Every role asked for exists as the hardening layer makes its
+		// support role: under /org-admin/, trusting the account itself.
+		name := c.form.Get("RoleName")
+		trust := url.QueryEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` +
+			c.account + `:root"},"Action":"sts:AssumeRole"}]}`)
+		writeXML(w, c.operation, fmt.Sprintf(`<Role><RoleName>%s</RoleName><Path>/org-admin/</Path><RoleId>AROASIM%s</RoleId>`+
+			`<Arn>arn:aws:iam::%s:role/org-admin/%s</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate>`+
+			`<AssumeRolePolicyDocument>%s</AssumeRolePolicyDocument></Role>`, name, c.account, c.account, name, trust))
+	case "ListAttachedRolePolicies":
+		writeXML(w, c.operation, `<AttachedPolicies><member><PolicyName>AWSSupportAccess</PolicyName>`+
+			`<PolicyArn>arn:aws:iam::aws:policy/AWSSupportAccess</PolicyArn></member></AttachedPolicies><IsTruncated>false</IsTruncated>`)
 	default:
 		notImplemented(w, c)
 	}
@@ -206,6 +219,8 @@ func (s *Server) ec2(w http.ResponseWriter, c call) {
 			ns, c.account, c.account)
 	case "DescribeNetworkInterfaces":
 		fmt.Fprintf(w, `<DescribeNetworkInterfacesResponse%s><requestId>sim</requestId><networkInterfaceSet/></DescribeNetworkInterfacesResponse>`, ns)
+	case "GetEbsEncryptionByDefault":
+		fmt.Fprintf(w, `<GetEbsEncryptionByDefaultResponse%s><requestId>sim</requestId><ebsEncryptionByDefault>true</ebsEncryptionByDefault></GetEbsEncryptionByDefaultResponse>`, ns)
 	default:
 		notImplemented(w, c)
 	}
