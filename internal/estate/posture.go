@@ -10,8 +10,9 @@ import (
 // Posture is what the audit reads in every account and Region whatever
 // the spec says, to judge the estate against the guidance and the CIS AWS
 // Foundations Benchmark: IAM users and their credentials, workloads in
-// the management account, S3 buckets open to the public, KMS key rotation
-// and the CloudTrail trails each account sees. It is only ever actual.
+// the management account, S3 buckets open to the public and KMS key
+// rotation (the trails each account sees are the logging layer's
+// survey's: Logging.Trails). It is only ever actual.
 //
 // Each part is a map whose keys are where it was read: an account key
 // (as in Where.Account) for account-wide parts, Where.String() ("account
@@ -40,10 +41,6 @@ type Posture struct {
 	// Keys are the enabled symmetric customer-managed KMS keys, by
 	// Where.String().
 	Keys map[string][]*PostureKey
-	// Trails are the CloudTrail trails visible at each place, by
-	// Where.String(): the account's own and, as shadow trails, the
-	// organization trail of the management account.
-	Trails map[string][]*PostureTrail
 	// The account-wide IAM facts of posture_iam.go, by account: the root
 	// user's credential report row, the customer-managed policies attached
 	// to someone, who holds the AWS managed policies the CIS benchmark
@@ -58,7 +55,7 @@ type Posture struct {
 func NewPosture(asOf time.Time) *Posture {
 	return &Posture{
 		AsOf: asOf, Users: map[string][]*PostureUser{}, Workloads: map[string][]*Workload{},
-		Buckets: map[string][]*PostureBucket{}, Keys: map[string][]*PostureKey{}, Trails: map[string][]*PostureTrail{},
+		Buckets: map[string][]*PostureBucket{}, Keys: map[string][]*PostureKey{},
 		Roots: map[string]*PostureRoot{}, Policies: map[string][]*PosturePolicy{},
 		PolicyEntities: map[string]map[string]*PolicyEntities{}, ServerCertificates: map[string][]*ServerCertificate{},
 	}
@@ -166,46 +163,9 @@ type PostureKey struct {
 	Rotation *bool
 }
 
-// PostureTrail is a CloudTrail trail as seen from one account and Region.
-type PostureTrail struct {
-	Where // where it was seen
-	Name  string
-	ARN   string
-	// HomeRegion is where the trail lives; a trail seen elsewhere is a
-	// replica of a multi-Region trail, or a shadow of the organization
-	// trail in a member account.
-	HomeRegion        string
-	MultiRegion       bool
-	Organization      bool
-	LogFileValidation bool
-	KMSKeyID          string `json:",omitempty"`
-	// Logging is GetTrailStatus's IsLogging, read where the trail is
-	// homed and owned; nil elsewhere, or when it could not be read.
-	Logging *bool `json:",omitempty"`
-	// LogGroup is the CloudWatch Logs log group the trail delivers to
-	// (its CloudWatchLogsLogGroupArn), nil when it delivers to none. Its
-	// account is an account key when the layer read that account, the AWS
-	// ID from the ARN otherwise.
-	LogGroup *Placement `json:",omitempty"`
-}
-
-// Owner is the ID of the account the trail belongs to, from its ARN.
-func (t *PostureTrail) Owner() string {
-	parts := strings.Split(t.ARN, ":")
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
-}
-
 // PlaceKey is the key of a regional part of the layer: Where.String().
 func PlaceKey(account AccountKey, region string) string {
 	return Where{Account: account, Region: region}.String()
-}
-
-// SortedTrails returns every trail sighting, by place and name.
-func (p *Posture) SortedTrails() []*PostureTrail {
-	return sortedSightings(p.Trails, func(t *PostureTrail) string { return t.Name })
 }
 
 // SortedKeys returns every key, by place and ID.
@@ -233,6 +193,5 @@ func sortedSightings[T interface{ place() Where }](m map[string][]T, name func(T
 	return out
 }
 
-func (t *PostureTrail) place() Where { return t.Where }
-func (k *PostureKey) place() Where   { return k.Where }
-func (w *Workload) place() Where     { return w.Where }
+func (k *PostureKey) place() Where { return k.Where }
+func (w *Workload) place() Where   { return w.Where }

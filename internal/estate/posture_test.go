@@ -6,14 +6,32 @@ import (
 	"time"
 )
 
-func TestPostureTrailOwner(t *testing.T) {
+func TestTrailOwner(t *testing.T) {
 	for arn, want := range map[string]string{
 		"arn:aws:cloudtrail:us-east-1:123456789012:trail/org": "123456789012",
 		"not-an-arn": "",
 		"":           "",
 	} {
-		if got := (&PostureTrail{ARN: arn}).Owner(); got != want {
+		if got := (&Trail{ARN: arn}).Owner(); got != want {
 			t.Errorf("Owner(%q) = %q, want %q", arn, got, want)
+		}
+	}
+}
+
+func TestTrailLogGroupAt(t *testing.T) {
+	for arn, want := range map[string]struct {
+		at   Location
+		name string
+		ok   bool
+	}{
+		"arn:aws:logs:eu-west-1:123456789012:log-group:/groundwork/cloudtrail:*": {Location{Account: "123456789012", Region: "eu-west-1"}, "/groundwork/cloudtrail", true},
+		"arn:aws:logs:eu-west-1:123456789012:log-group:trail-logs":               {Location{Account: "123456789012", Region: "eu-west-1"}, "trail-logs", true},
+		"arn:aws:sns:eu-west-1:123456789012:log-group:x":                         {},
+		"": {},
+	} {
+		at, name, ok := (&Trail{LogGroupARN: arn}).LogGroupAt()
+		if at != want.at || name != want.name || ok != want.ok {
+			t.Errorf("LogGroupAt(%q) = %v, %q, %v; want %v, %q, %v", arn, at, name, ok, want.at, want.name, want.ok)
 		}
 	}
 }
@@ -31,17 +49,18 @@ func TestPostureSortedViews(t *testing.T) {
 	p := NewPosture(time.Unix(0, 0))
 	b1, a2 := Where{Account: "b", Region: "eu-west-1"}, Where{Account: "a", Region: "us-east-1"}
 	a1 := Where{Account: "a", Region: "eu-west-1"}
-	p.Trails[b1.String()] = []*PostureTrail{{Where: b1, Name: "x"}}
-	p.Trails[a2.String()] = []*PostureTrail{{Where: a2, Name: "z"}, {Where: a2, Name: "y"}}
-	p.Trails[a1.String()] = []*PostureTrail{{Where: a1, Name: "w"}}
+	p.Keys[b1.String()] = []*PostureKey{{Where: b1, ID: "x"}}
+	p.Keys[a2.String()] = []*PostureKey{{Where: a2, ID: "z"}, {Where: a2, ID: "y"}}
+	p.Keys[a1.String()] = []*PostureKey{{Where: a1, ID: "w"}}
 	var got []string
-	for _, tr := range p.SortedTrails() {
-		got = append(got, string(tr.Account)+" "+tr.Region+" "+tr.Name)
+	for _, k := range p.SortedKeys() {
+		got = append(got, string(k.Account)+" "+k.Region+" "+k.ID)
 	}
 	want := []string{"a eu-west-1 w", "a us-east-1 y", "a us-east-1 z", "b eu-west-1 x"}
 	if !slices.Equal(got, want) {
-		t.Errorf("SortedTrails = %q, want %q", got, want)
+		t.Errorf("SortedKeys = %q, want %q", got, want)
 	}
+	clear(p.Keys)
 	p.Workloads[a2.String()] = []*Workload{{Where: a2, Kind: WorkloadLambdaFunction, ID: "f"}, {Where: a2, Kind: WorkloadEC2Instance, ID: "i"}}
 	if ws := p.SortedWorkloads(); ws[0].Kind != WorkloadEC2Instance {
 		t.Errorf("SortedWorkloads = %+v, want the instance first", ws)

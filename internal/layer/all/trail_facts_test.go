@@ -10,11 +10,13 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/audit"
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
-	"github.com/groundwork-aws/groundwork/internal/layer/posture/posturetest"
 )
 
 // orgTrailRes is the organization trail as findings name it.
-const orgTrailRes = "trail/groundwork-org-trail (management eu-west-1)"
+const (
+	orgTrailRes = "trail/groundwork-org-trail (management eu-west-1)"
+	orgTrailARN = "arn:aws:cloudtrail:eu-west-1:000000000000:trail/groundwork-org-trail"
+)
 
 // oneModel is the recommended foundation with its organization trail as
 // the audit's survey reads it: once, in e.Logging, seen from every
@@ -25,7 +27,7 @@ func oneModel() *estate.Estate {
 	mgmt := estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}
 	l := estate.NewLogging()
 	t := &estate.Trail{Where: mgmt, Name: "groundwork-org-trail",
-		ARN: posturetest.OrgTrailARN, Organization: true, MultiRegion: true, GlobalServiceEvents: true, LogFileValidation: true,
+		ARN: orgTrailARN, Organization: true, MultiRegion: true, GlobalServiceEvents: true, LogFileValidation: true,
 		KMSKey: "arn:aws:kms:eu-west-1:222222222222:key/k1", Bucket: "aws-logs-cloudtrail-111111111111-eu-west-1",
 		LogGroupARN: "arn:aws:logs:eu-west-1:000000000000:log-group:/groundwork/cloudtrail:*", Logging: true,
 		HomeRegion: audittest.Home, ManagementEventsLogged: true, StatusRead: true, SelectorsRead: true, S3Writes: true, S3Reads: true}

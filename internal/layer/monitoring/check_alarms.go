@@ -168,7 +168,7 @@ func init() {
 			Rationale: pc.risk,
 			Remediation: fmt.Sprintf("keep %s under monitoring.alarms in foundation.yaml (the default lists every library pattern) "+
 				"and run groundwork apply; then confirm a subscription to the security topic", pc.name),
-			Reads: []string{"monitoring", "posture/trails"},
+			Reads: []string{"monitoring", "logging/trails"},
 			Needs: needsSelection(entry),
 			Run:   checkPattern(entry, pc.what),
 		})

@@ -51,7 +51,7 @@ type site struct {
 	// silent are the trails that deliver to no log group, named when no
 	// group is left to judge; unread says a group that should be judged
 	// was not read, which leaves the site unjudged unless another passes.
-	silent []*estate.PostureTrail
+	silent []*estate.Trail
 	unread bool
 	// label names a group in the finding of a missing filter.
 	label func(lg *watchedGroup) string
@@ -122,12 +122,11 @@ func patternSites(e *estate.Estate, entry filterpattern.Entry) []site {
 	for _, key := range accounts {
 		s := site{label: label, topic: topic}
 		for _, t := range byAccount[key] {
-			if t.LogGroup == nil {
+			p, ok := trailLogGroup(e, t)
+			if !ok {
 				s.silent = append(s.silent, t)
 				continue
 			}
-			p := *t.LogGroup
-			p.Account = layerKey(e, p.Account)
 			if _, ok := m.LogGroups[p.Key(p.Name)]; !ok {
 				s.unread = true
 				continue
@@ -258,8 +257,8 @@ func samePattern(a, b string) bool {
 // loggingTrailsByAccount returns the multi-Region trails that are logging
 // (loggingTrails), grouped by the account that owns them, in account
 // order, without those of accounts leaving the organization.
-func loggingTrailsByAccount(e *estate.Estate) (accounts []string, trails map[string][]*estate.PostureTrail) {
-	trails = map[string][]*estate.PostureTrail{}
+func loggingTrailsByAccount(e *estate.Estate) (accounts []string, trails map[string][]*estate.Trail) {
+	trails = map[string][]*estate.Trail{}
 	for _, t := range loggingTrails(e) {
 		if audit.Leaving(e, t.Where) {
 			continue

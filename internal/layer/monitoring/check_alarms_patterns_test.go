@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,11 +10,6 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/filterpattern"
-
-	// The posture layer's checks judge the trails these checks read:
-	// registered here, they show where one layer hands over to the other.
-	_ "github.com/groundwork-aws/groundwork/internal/layer/posture"
-	"github.com/groundwork-aws/groundwork/internal/layer/posture/posturetest"
 )
 
 // The pattern checks: judged without a monitoring section in the spec on
@@ -21,57 +17,111 @@ import (
 // one code path both situations share.
 
 const (
-	postureGroup    = "aws-cloudtrail-logs"
-	postureTopicARN = "arn:aws:sns:eu-west-1:000000000000:alerts"
-	postureGroupRes = "log-group/" + postureGroup + " (management eu-west-1)"
-	orgTrailRes     = "trail/groundwork-org-trail (management eu-west-1)"
+	seenGroup    = "aws-cloudtrail-logs"
+	seenTopicARN = "arn:aws:sns:eu-west-1:000000000000:alerts"
+	seenGroupRes = "log-group/" + seenGroup + " (management eu-west-1)"
+	orgTrailRes  = "trail/groundwork-org-trail (management eu-west-1)"
 )
 
-var postureAt = estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}
+var seenAt = estate.Where{Account: audittest.MgmtKey, Region: audittest.Home}
 
-// watch makes the posture layer's organization trail deliver to a log
-// group which the monitoring layer's survey found watched, for every
-// library entry, by a filter with its pattern and an alarm notifying a
-// topic with a confirmed subscription: CIS section 4 is then met.
-func watch(e *estate.Estate) {
-	lg := estate.Placement{Where: postureAt, Name: postureGroup}
-	for _, ts := range e.Posture.Trails {
-		for _, t := range ts {
-			if t.ARN == posturetest.OrgTrailARN {
-				t.LogGroup = &lg
-			}
+// orgTrailARN is the organization trail of trailed.
+const orgTrailARN = "arn:aws:cloudtrail:eu-west-1:000000000000:trail/groundwork-org-trail"
+
+// trailed is the recommended foundation with its organization trail as
+// the logging layer's survey reads it: once, under the management account
+// and its home Region, multi-Region, validated and encrypted, seen from
+// every account and Region and known to be logging (its status read
+// where it is homed and owned), with global service events. It delivers
+// to no log group. Of the rest of the logging layer only the organization
+// aggregator is read, in the security-tooling account: the logging
+// layer's checks of what was not read say nothing.
+func trailed() *estate.Estate {
+	e := audittest.Foundation()
+	e.HomeRegion, e.Regions = audittest.Home, []string{audittest.Home, audittest.Other}
+	l := estate.NewLogging()
+	org := &estate.Trail{Where: seenAt, Name: "groundwork-org-trail", ARN: orgTrailARN, HomeRegion: audittest.Home,
+		MultiRegion: true, Organization: true, GlobalServiceEvents: true, LogFileValidation: true,
+		KMSKey: "arn:aws:kms:eu-west-1:222222222222:key/k1", Logging: true, StatusRead: true}
+	for _, key := range slices.Sorted(slices.Values(audittest.AccountKeys())) {
+		for _, region := range e.Regions {
+			w := estate.Where{Account: estate.AccountKey(key), Region: region}
+			l.TrailsRead = append(l.TrailsRead, w)
+			org.SeenIn = append(org.SeenIn, w)
 		}
 	}
+	l.Trails[seenAt.Key(org.Name)] = org
+	agg := estate.Where{Account: audittest.ToolingKey, Region: audittest.Home}
+	l.Aggregators[agg.Key("organization")] = &estate.Aggregator{Where: agg, Name: "organization", Organization: true, AllRegions: true}
+	e.Logging = l
+	return e
+}
+
+// orgTrail is the organization trail of trailed.
+func orgTrail(e *estate.Estate) *estate.Trail {
+	return e.Logging.Trails[seenAt.Key("groundwork-org-trail")]
+}
+
+// ownTrail gives an account (key, AWS ID id) a multi-Region trail of its
+// own that is logging, homed in the home Region; edit, when not nil,
+// changes it first.
+func ownTrail(key, id string, edit func(t *estate.Trail)) func(e *estate.Estate) {
+	return func(e *estate.Estate) {
+		at := estate.Where{Account: estate.AccountKey(key), Region: audittest.Home}
+		t := &estate.Trail{Where: at, Name: "local", ARN: "arn:aws:cloudtrail:eu-west-1:" + id + ":trail/local",
+			HomeRegion: audittest.Home, MultiRegion: true, GlobalServiceEvents: true, LogFileValidation: true, KMSKey: "k",
+			Logging: true, StatusRead: true,
+			SeenIn: []estate.Where{at}}
+		if edit != nil {
+			edit(t)
+		}
+		e.Logging.Trails[at.Key(t.Name)] = t
+	}
+}
+
+// logGroupARN is the ARN of a log group in the foundation, as a trail's
+// CloudWatchLogsLogGroupArn names it.
+func logGroupARN(e *estate.Estate, lg estate.Placement) string {
+	return "arn:aws:logs:" + lg.Region + ":" + audit.WhereID(e, lg.Account) + ":log-group:" + lg.Name + ":*"
+}
+
+// watch makes the organization trail deliver to a log group which the
+// monitoring layer's survey found watched, for every library entry, by a
+// filter with its pattern and an alarm notifying a topic with a confirmed
+// subscription: CIS section 4 is then met.
+func watch(e *estate.Estate) {
+	lg := estate.Placement{Where: seenAt, Name: seenGroup}
+	orgTrail(e).LogGroupARN = logGroupARN(e, lg)
 	m := estate.NewMonitoring()
 	m.LogGroups = map[string]estate.Placement{lg.Key(lg.Name): lg}
 	for _, entry := range filterpattern.Library() {
 		m.MetricFilters[lg.Key(estate.FilterKey(lg.Name, entry.Name))] = &estate.MetricFilter{Where: lg.Where, LogGroup: lg.Name,
 			Name: entry.Name, Pattern: entry.Pattern, Namespace: "CISBenchmark", MetricName: entry.Name + "Count", Copies: 1}
 		m.Alarms[lg.Key(entry.Name+"-alarm")] = &estate.Alarm{Where: lg.Where, Name: entry.Name + "-alarm", Namespace: "CISBenchmark",
-			MetricName: entry.Name + "Count", ActionsEnabled: true, AlarmActions: []string{postureTopicARN}}
+			MetricName: entry.Name + "Count", ActionsEnabled: true, AlarmActions: []string{seenTopicARN}}
 	}
-	m.Topics[postureAt.Key("alerts")] = &estate.Topic{Where: postureAt, Name: "alerts", ARN: postureTopicARN,
-		Subscriptions: []estate.Subscription{{Protocol: "email", Endpoint: "security@example.com", ARN: postureTopicARN + ":1"}}}
+	m.Topics[seenAt.Key("alerts")] = &estate.Topic{Where: seenAt, Name: "alerts", ARN: seenTopicARN,
+		Subscriptions: []estate.Subscription{{Protocol: "email", Endpoint: "security@example.com", ARN: seenTopicARN + ":1"}}}
 	// The survey found the root sign-in rule too.
 	m.EventRules[monEast.Key("root")] = &estate.EventRule{Where: monEast, Name: "root", State: "ENABLED",
-		EventPattern: rootSignInEventPattern(), Targets: []string{postureTopicARN}}
+		EventPattern: rootSignInEventPattern(), Targets: []string{seenTopicARN}}
 	e.Monitoring = m
 }
 
 // watched is the trailed foundation with its trail's log group watched.
 func watched() *estate.Estate {
-	e := posturetest.Trailed()
+	e := trailed()
 	watch(e)
 	return e
 }
 
-// postureFilter returns the filter of the entry on the watched log group.
-func postureFilter(e *estate.Estate, name string) *estate.MetricFilter {
-	return e.Monitoring.MetricFilters[postureAt.Key(estate.FilterKey(postureGroup, name))]
+// seenFilter returns the filter of the entry on the watched log group.
+func seenFilter(e *estate.Estate, name string) *estate.MetricFilter {
+	return e.Monitoring.MetricFilters[seenAt.Key(estate.FilterKey(seenGroup, name))]
 }
 
-func postureAlarm(e *estate.Estate, name string) *estate.Alarm {
-	return e.Monitoring.Alarms[postureAt.Key(name+"-alarm")]
+func seenAlarm(e *estate.Estate, name string) *estate.Alarm {
+	return e.Monitoring.Alarms[seenAt.Key(name+"-alarm")]
 }
 
 // cisPatternChecks are the IDs of the pattern checks of entries CIS names.
@@ -91,67 +141,67 @@ func cisPatternChecks(t *testing.T) (cis, extra []string) {
 	return cis, extra
 }
 
-func TestWatchedPostureIsClean(t *testing.T) {
-	audittest.Clean(t, "watched posture", watched())
+func TestWatchedTrailIsClean(t *testing.T) {
+	audittest.Clean(t, "watched trail", watched())
 }
 
-func TestPatternChecksOnPosture(t *testing.T) {
+func TestPatternChecksOnTrails(t *testing.T) {
 	audittest.RunCases(t, watched, map[string]audittest.Case{
 		"passes": {Check: "GW-MON-013"},
 		"pattern spaced differently passes": {
 			Check: "GW-MON-015",
 			Edit: func(e *estate.Estate) {
-				f := postureFilter(e, "IAMPolicyChanges")
+				f := seenFilter(e, "IAMPolicyChanges")
 				f.Pattern = strings.ReplaceAll(f.Pattern, " || ", "  ||\n")
 			},
 		},
 		"no filter": {
 			Check: "GW-MON-016",
 			Edit:  func(e *estate.Estate) { clear(e.Monitoring.MetricFilters) },
-			Want:  []string{postureGroupRes}, Msg: "uses the CloudTrailChanges pattern: nothing watches for CloudTrail configuration changes",
+			Want:  []string{seenGroupRes}, Msg: "uses the CloudTrailChanges pattern: nothing watches for CloudTrail configuration changes",
 		},
 		"filter with another pattern": {
 			Check: "GW-MON-013",
 			Edit: func(e *estate.Estate) {
 				// AccessDenied's is v1.2.0's pattern, not the one v3.0.0 4.1 prescribes.
 				ad, _ := filterpattern.Lookup("AccessDenied")
-				postureFilter(e, "UnauthorizedAPICalls").Pattern = ad.Pattern
+				seenFilter(e, "UnauthorizedAPICalls").Pattern = ad.Pattern
 			},
-			Want: []string{postureGroupRes}, Msg: "no metric filter on log group " + postureGroup,
+			Want: []string{seenGroupRes}, Msg: "no metric filter on log group " + seenGroup,
 		},
 		"no alarm": {
 			Check: "GW-MON-010",
-			Edit:  func(e *estate.Estate) { postureAlarm(e, "RootUserActivity").MetricName = "Other" },
+			Edit:  func(e *estate.Estate) { seenAlarm(e, "RootUserActivity").MetricName = "Other" },
 			Want:  []string{"metric-filter/RootUserActivity (management eu-west-1)"},
 			Msg:   "no alarm watches the metric CISBenchmark/RootUserActivityCount",
 		},
 		"alarm actions disabled": {
 			Check: "GW-MON-018",
-			Edit:  func(e *estate.Estate) { postureAlarm(e, "DisableOrDeleteCMK").ActionsEnabled = false },
+			Edit:  func(e *estate.Estate) { seenAlarm(e, "DisableOrDeleteCMK").ActionsEnabled = false },
 			Want:  []string{"alarm/DisableOrDeleteCMK-alarm (management eu-west-1)"},
 			Msg:   "alarm has its actions disabled",
 		},
 		"topic without a confirmed subscription": {
 			Check: "GW-MON-026",
-			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[postureAt.Key("alerts")].Subscriptions[0].Pending = true },
+			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[seenAt.Key("alerts")].Subscriptions[0].Pending = true },
 			Want:  []string{"alarm/OrganizationsChanges-alarm (management eu-west-1)"},
 			Msg:   "alarm notifies no topic with a confirmed subscription",
 		},
 		"alarm notifying no topic": {
 			Check: "GW-MON-021",
-			Edit:  func(e *estate.Estate) { postureAlarm(e, "SecurityGroupChanges").AlarmActions = nil },
+			Edit:  func(e *estate.Estate) { seenAlarm(e, "SecurityGroupChanges").AlarmActions = nil },
 			Want:  []string{"alarm/SecurityGroupChanges-alarm (management eu-west-1)"},
 			Msg:   "notifies no topic with a confirmed subscription",
 		},
 		"topic not read": {
 			Check: "GW-MON-021",
-			Edit:  func(e *estate.Estate) { delete(e.Monitoring.Topics, postureAt.Key("alerts")) },
+			Edit:  func(e *estate.Estate) { delete(e.Monitoring.Topics, seenAt.Key("alerts")) },
 		},
 		"topic absent": {
 			Check: "GW-MON-021",
 			Edit: func(e *estate.Estate) {
-				delete(e.Monitoring.Topics, postureAt.Key("alerts"))
-				e.Monitoring.AbsentTopics = []string{postureTopicARN}
+				delete(e.Monitoring.Topics, seenAt.Key("alerts"))
+				e.Monitoring.AbsentTopics = []string{seenTopicARN}
 			},
 			Want: []string{"alarm/SecurityGroupChanges-alarm (management eu-west-1)"},
 			Msg:  "notifies no topic with a confirmed subscription",
@@ -168,22 +218,22 @@ func TestPatternChecksOnPosture(t *testing.T) {
 		},
 		"trail not logging": {
 			Check: "GW-MON-024",
-			Edit:  func(e *estate.Estate) { unwatch(e); posturetest.OrgTrail(e).Logging = new(false) },
+			Edit:  func(e *estate.Estate) { unwatch(e); orgTrail(e).Logging = false },
 		},
 		"single-Region trail": {
 			Check: "GW-MON-024",
 			Edit: func(e *estate.Estate) {
 				unwatch(e)
-				for _, ts := range e.Posture.Trails {
-					ts[0].MultiRegion = false
+				for _, t := range e.Logging.Trails {
+					t.MultiRegion = false
 				}
 			},
 		},
 		"each account's own trail judged": {
 			Check: "GW-MON-024",
 			Edit: func(e *estate.Estate) {
-				posturetest.OwnTrail(audittest.ProdKey, "444444444444", nil)(e)
-				posturetest.OwnTrail(audittest.DevKey, "555555555555", func(t *estate.PostureTrail) { t.Name = "dev-trail" })(e)
+				ownTrail(audittest.ProdKey, "444444444444", nil)(e)
+				ownTrail(audittest.DevKey, "555555555555", func(t *estate.Trail) { t.Name = "dev-trail" })(e)
 			},
 			Want: []string{"trail/dev-trail (payments-dev eu-west-1)", "trail/local (payments-prod eu-west-1)"},
 			Msg:  "trail dev-trail delivers to no CloudWatch Logs log group",
@@ -191,10 +241,7 @@ func TestPatternChecksOnPosture(t *testing.T) {
 		"trails of an account named together": {
 			Check: "GW-MON-024",
 			Edit: func(e *estate.Estate) {
-				at := estate.PlaceKey(audittest.MgmtKey, audittest.Home)
-				org := e.Posture.Trails[at]
-				posturetest.OwnTrail(audittest.MgmtKey, "000000000000", nil)(e)
-				e.Posture.Trails[at] = append(org, e.Posture.Trails[at]...)
+				ownTrail(audittest.MgmtKey, "000000000000", nil)(e)
 				unwatch(e)
 			},
 			Want: []string{"trail/groundwork-org-trail (management eu-west-1)"},
@@ -205,10 +252,8 @@ func TestPatternChecksOnPosture(t *testing.T) {
 
 // unwatch leaves the organization trail delivering to no log group.
 func unwatch(e *estate.Estate) {
-	for _, ts := range e.Posture.Trails {
-		for _, t := range ts {
-			t.LogGroup = nil
-		}
+	for _, t := range e.Logging.Trails {
+		t.LogGroupARN = ""
 	}
 }
 
@@ -219,11 +264,11 @@ func namesRegion(t *testing.T, _ audittest.Case, f audit.Finding) {
 	}
 }
 
-// TestEveryCISPatternJudgedOnPosture: a trail delivering to no log group
+// TestEveryCISPatternJudgedOnTrails: a trail delivering to no log group
 // fails each CIS pattern check once, for the one account owning the
 // organization trail however many see it, and none of groundwork's own
 // extras.
-func TestEveryCISPatternJudgedOnPosture(t *testing.T) {
+func TestEveryCISPatternJudgedOnTrails(t *testing.T) {
 	cis, extra := cisPatternChecks(t)
 	e := watched()
 	unwatch(e)
@@ -246,16 +291,16 @@ func TestNoPatternJudgementWithoutLoggingTrail(t *testing.T) {
 	cis, _ := cisPatternChecks(t)
 	e := watched()
 	unwatch(e)
-	posturetest.OrgTrail(e).Logging = new(false)
+	orgTrail(e).Logging = false
 	for _, id := range cis {
 		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
 			t.Errorf("%s: findings = %+v without a logging trail", id, fs)
 		}
 	}
-	e.Posture = nil
+	e.Logging = nil
 	for _, id := range cis {
 		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
-			t.Errorf("%s: findings = %+v without a posture layer", id, fs)
+			t.Errorf("%s: findings = %+v without a logging layer", id, fs)
 		}
 	}
 	e = watched()
@@ -268,15 +313,15 @@ func TestNoPatternJudgementWithoutLoggingTrail(t *testing.T) {
 	}
 }
 
-// TestSpecMonitoringOverridesPosture: with a monitoring layer the checks
-// judge it alone, whatever the posture layer shows.
-func TestSpecMonitoringOverridesPosture(t *testing.T) {
+// TestSpecMonitoringOverridesTrails: with a monitoring layer the checks
+// judge it alone, whatever the trails the logging layer's survey found.
+func TestSpecMonitoringOverridesTrails(t *testing.T) {
 	cis, _ := cisPatternChecks(t)
 	e := monitored()
-	e.Posture = posturetest.Trailed().Posture // its trail delivers to no log group
+	e.Logging = trailed().Logging // its trail delivers to no log group
 	for _, id := range cis {
 		if fs := audittest.RunCheck(t, id, e); len(fs) != 0 {
-			t.Errorf("%s judged the posture layer beside the monitoring layer: %+v", id, fs)
+			t.Errorf("%s judged the surveyed trails beside the monitoring section: %+v", id, fs)
 		}
 	}
 	delete(e.Monitoring.Alarms, monHome.Key("RootUserActivityAlarm"))
@@ -286,18 +331,14 @@ func TestSpecMonitoringOverridesPosture(t *testing.T) {
 	}
 }
 
-// specAndPosture is the monitored foundation as the audit's survey reads
+// specAndTrail is the monitored foundation as the audit's survey reads
 // it: the trail delivers to the group the spec names, which the survey
 // read too.
-func specAndPosture() *estate.Estate {
+func specAndTrail() *estate.Estate {
 	e := monitored()
-	e.Posture = posturetest.Trailed().Posture
+	e.Logging = trailed().Logging
 	lg := e.Monitoring.Expected.LogGroup
-	for _, ts := range e.Posture.Trails {
-		for _, t := range ts {
-			t.LogGroup = &lg
-		}
-	}
+	orgTrail(e).LogGroupARN = logGroupARN(e, lg)
 	e.Monitoring.LogGroups = map[string]estate.Placement{lg.Key(lg.Name): lg}
 	return e
 }
@@ -338,7 +379,7 @@ func TestOnePatternPath(t *testing.T) {
 		}
 		for _, withSpec := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/monitoring section %v", name, withSpec), func(t *testing.T) {
-				e := specAndPosture()
+				e := specAndTrail()
 				tt.edit(e.Monitoring)
 				if !withSpec {
 					e.Monitoring.Expected = estate.MonitoringExpected{}
@@ -351,7 +392,7 @@ func TestOnePatternPath(t *testing.T) {
 			})
 		}
 	}
-	e := specAndPosture()
+	e := specAndTrail()
 	if r := audit.Run(e); len(r.Findings) != 0 {
 		t.Errorf("findings with the spec: %+v", r.Findings)
 	}

@@ -17,8 +17,8 @@ func TestTopicAndRuleChecksWithoutSpec(t *testing.T) {
 		"001 a notified topic is absent": {
 			Check: "GW-MON-001",
 			Edit: func(e *estate.Estate) {
-				delete(e.Monitoring.Topics, postureAt.Key("alerts"))
-				e.Monitoring.AbsentTopics = []string{postureTopicARN}
+				delete(e.Monitoring.Topics, seenAt.Key("alerts"))
+				e.Monitoring.AbsentTopics = []string{seenTopicARN}
 			},
 			Want: []string{"topic/alerts (management eu-west-1)"},
 			Msg:  "topic alerts does not exist, and alarm AccessDenied-alarm,",
@@ -26,7 +26,7 @@ func TestTopicAndRuleChecksWithoutSpec(t *testing.T) {
 		"002 passes": {Check: "GW-MON-002"},
 		"002 a notified topic nobody confirmed": {
 			Check: "GW-MON-002",
-			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[postureAt.Key("alerts")].Subscriptions[0].Pending = true },
+			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[seenAt.Key("alerts")].Subscriptions[0].Pending = true },
 			Want:  []string{"topic/alerts (management eu-west-1)"},
 			Msg:   "topic has no confirmed subscription (1 pending: security@example.com)",
 		},
@@ -48,7 +48,7 @@ func TestTopicAndRuleChecksWithoutSpec(t *testing.T) {
 		},
 		"003 rule's topic unconfirmed": {
 			Check: "GW-MON-003",
-			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[postureAt.Key("alerts")].Subscriptions = nil },
+			Edit:  func(e *estate.Estate) { e.Monitoring.Topics[seenAt.Key("alerts")].Subscriptions = nil },
 			Want:  []string{"event-rule/root (management us-east-1)"}, Msg: "targets no topic with a confirmed subscription",
 		},
 		"003 one good rule is enough": {

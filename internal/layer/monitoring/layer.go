@@ -30,7 +30,7 @@ func init() {
 			}
 			return Survey(ctx, r, scope, actual, want)
 		},
-		SurveyAfter: []string{"posture"},
+		SurveyAfter: []string{"logging"},
 		Forget:      func(e *estate.Estate) { e.Monitoring = nil },
 	})
 }

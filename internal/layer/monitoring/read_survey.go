@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,7 +29,7 @@ import (
 // that match root user sign-ins in us-east-1 (where CloudTrail records
 // them) and in the home Region, with their targets, and every SNS topic
 // those alarms and rules notify, with its subscriptions. The trails are
-// another layer's: see loggingTrails.
+// logging layer's, surveyed first: see loggingTrails.
 func Survey(ctx context.Context, r inventory.Reader, scope estate.Scope, actual *estate.Estate, want *estate.Monitoring) error {
 	return surveyWith(ctx, sessionReadClients{r.Configs(actual)}, actual, scope, want, r.Options())
 }
@@ -100,35 +101,55 @@ func surveyWith(ctx context.Context, clients readClients, e *estate.Estate, scop
 	return nil
 }
 
-// loggingTrails returns the multi-Region trails that are logging, each
-// once (where it is homed and owned: only there is whether it logs read),
-// sorted by place and name. It is the one place the monitoring layer
-// reads the trails another layer found.
-func loggingTrails(e *estate.Estate) []*estate.PostureTrail {
-	if e.Posture == nil {
+// loggingTrails returns the multi-Region trails that are logging, as the
+// logging layer's survey read them (each once, under its owner and home
+// Region, its status read there), sorted by place and name. It is the one
+// place the monitoring layer reads the trails another layer found.
+func loggingTrails(e *estate.Estate) []*estate.Trail {
+	if e.Logging == nil {
 		return nil
 	}
-	var out []*estate.PostureTrail
-	seen := map[string]bool{}
-	for _, t := range e.Posture.SortedTrails() {
-		if !t.MultiRegion || t.Logging == nil || !*t.Logging || seen[t.ARN] {
-			continue
+	var out []*estate.Trail
+	for _, t := range e.Logging.Trails {
+		if t.MultiRegion && t.StatusRead && t.Logging {
+			out = append(out, t)
 		}
-		seen[t.ARN] = true
-		out = append(out, t)
 	}
+	slices.SortFunc(out, func(a, b *estate.Trail) int {
+		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Name, b.Name))
+	})
 	return out
 }
 
+// trailLogGroup places the log group t delivers to in the layer's terms:
+// its account by the key the estate knows it by (estate.ManagementKey for
+// the management account), or by its AWS ID when the organization has no
+// such account. ok is false when the trail delivers to none.
+func trailLogGroup(e *estate.Estate, t *estate.Trail) (estate.Placement, bool) {
+	at, name, ok := t.LogGroupAt()
+	if !ok {
+		return estate.Placement{}, false
+	}
+	key := estate.AccountKey(at.Account)
+	for k, a := range e.Accounts {
+		if a.ID == string(at.Account) {
+			key = layerKey(e, estate.AccountKey(k))
+			break
+		}
+	}
+	return estate.Placement{Where: estate.Where{Account: key, Region: at.Region}, Name: name}, true
+}
+
 // trailLogGroups are the log groups the logging trails deliver to in the
-// accounts of the survey, each placed by the layer's account key.
+// accounts of the survey.
 func (s *monitoringRead) trailLogGroups() []estate.Placement {
 	found := map[string]estate.Placement{}
 	for _, t := range loggingTrails(s.e) {
-		if t.LogGroup == nil {
+		lg, ok := trailLogGroup(s.e, t)
+		if !ok {
 			continue
 		}
-		if lg, ok := s.placed(*t.LogGroup); ok {
+		if lg, ok := s.placed(lg); ok {
 			found[lg.Key(lg.Name)] = lg
 		}
 	}

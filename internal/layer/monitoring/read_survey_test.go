@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
@@ -20,21 +19,26 @@ import (
 
 const mgmtEmail = "aws-management@example.com"
 
-// surveyOrg is an organization whose management account (by its e-mail
-// key, as the posture layer keys it) homes a multi-Region trail that is
-// logging and delivers to monGroup, and a single-Region trail that
-// delivers to another group.
+// surveyOrg is an organization whose management account homes, as the
+// logging layer's survey read them, a multi-Region trail that is logging
+// and delivers to monGroup, a single-Region trail that delivers to
+// another group, and a multi-Region trail whose status was not read
+// delivering to a third.
 func surveyOrg() *estate.Estate {
 	e := monOrg()
 	e.Accounts[mgmtEmail] = &estate.Account{ID: "111111111111", Name: "management", Email: mgmtEmail, Status: "ACTIVE"}
-	at := estate.Where{Account: mgmtEmail, Region: "us-east-1"}
-	on := true
-	e.Posture = estate.NewPosture(time.Unix(0, 0))
-	e.Posture.Trails[at.String()] = []*estate.PostureTrail{
+	at := estate.Where{Account: estate.ManagementKey, Region: "us-east-1"}
+	group := func(name string) string { return "arn:aws:logs:us-east-1:111111111111:log-group:" + name + ":*" }
+	e.Logging = estate.NewLogging()
+	for _, t := range []*estate.Trail{
 		{Where: at, Name: "org", ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/org", HomeRegion: "us-east-1",
-			MultiRegion: true, Logging: &on, LogGroup: &estate.Placement{Where: at, Name: monGroup}},
+			MultiRegion: true, Logging: true, StatusRead: true, LogGroupARN: group(monGroup)},
 		{Where: at, Name: "local", ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/local", HomeRegion: "us-east-1",
-			Logging: &on, LogGroup: &estate.Placement{Where: at, Name: "elsewhere"}},
+			Logging: true, StatusRead: true, LogGroupARN: group("elsewhere")},
+		{Where: at, Name: "unread", ARN: "arn:aws:cloudtrail:us-east-1:111111111111:trail/unread", HomeRegion: "us-east-1",
+			MultiRegion: true, LogGroupARN: group("unknown")},
+	} {
+		e.Logging.Trails[at.Key(t.Name)] = t
 	}
 	return e
 }
@@ -78,7 +82,8 @@ func TestSurveyMonitoringWithoutSpec(t *testing.T) {
 	m := e.Monitoring
 	lg := estate.Placement{Where: monAt, Name: monGroup}
 	if len(m.LogGroups) != 1 || m.LogGroups[lg.Key(lg.Name)] != lg {
-		t.Errorf("log groups %v, want only %v (the single-Region trail's is not watched for CIS)", m.LogGroups, lg)
+		t.Errorf("log groups %v, want only %v (neither the single-Region trail's nor that of a trail not known to log is watched for CIS)",
+			m.LogGroups, lg)
 	}
 	if f := m.MetricFilters[monAt.Key(estate.FilterKey(monGroup, "root-usage"))]; f == nil || f.MetricName != "RootUsage" {
 		t.Errorf("filters %v", m.MetricFilters)

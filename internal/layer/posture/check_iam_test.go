@@ -16,16 +16,14 @@ func daysBefore(n int) time.Time { return posturetest.AsOf.Add(-time.Duration(n)
 
 const deployRes = "iam-user/deploy (payments-prod)"
 
-// postured is the trailed foundation (posturetest.Trailed) with the rest
-// of its posture layer read in every account and Region: one IAM user in
-// payments-prod with MFA, one fresh key and no policies of its own;
-// nothing running in the management account; a private bucket; a
-// rotating key; and the organization trail, multi-Region, logging,
-// validated and encrypted, seen in every account. The hardening layer read Block Public Access on
-// in every account, which GW-BKT-001 weighs with each bucket's own. Every
+// postured is the foundation (posturetest.Surveyed) with its posture
+// layer read in every account and Region: one IAM user in payments-prod
+// with MFA, one fresh key and no policies of its own; nothing running in
+// the management account; a private bucket; and a rotating key. The
+// hardening layer read Block Public Access on in every account, which GW-BKT-001 weighs with each bucket's own. Every
 // check passes on it.
 func postured() *estate.Estate {
-	e := posturetest.Trailed()
+	e := posturetest.Surveyed()
 	e.Hardening = estate.NewHardening()
 	for _, key := range audittest.AccountKeys() {
 		e.Hardening.PublicAccessBlocks[key] = estate.BlockAll()
@@ -127,14 +125,6 @@ func badPosture() *estate.Estate {
 	b := e.Posture.Buckets[audittest.ProdKey][0]
 	b.Block, b.PolicyPublic = &estate.PublicAccessBlock{}, new(true)
 	e.Posture.Keys[estate.PlaceKey(audittest.ProdKey, audittest.Home)][0].Rotation = new(false)
-	for _, ts := range e.Posture.Trails {
-		for _, t := range ts {
-			t.LogFileValidation, t.KMSKeyID = false, ""
-			if t.Logging != nil {
-				t.Logging = new(false)
-			}
-		}
-	}
 	return e
 }
 

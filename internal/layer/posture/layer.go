@@ -1,6 +1,7 @@
 // Package posture is what the audit reads of every account beyond the
 // foundation: IAM users and their credentials, workloads in the
-// management account, buckets, KMS keys and trails.
+// management account, buckets and KMS keys. The trails are the logging
+// layer's survey's.
 package posture
 
 import (

@@ -20,7 +20,6 @@ type readClients interface {
 	IAM(w estate.Location) iamReadAPI
 	S3(w estate.Location) s3ReadAPI
 	KMS(w estate.Location) kmsReadAPI
-	CloudTrail(w estate.Location) trailReadAPI
 	EC2(w estate.Location) instanceReadAPI
 	RDS(w estate.Location) dbInstanceReadAPI
 	Lambda(w estate.Location) functionReadAPI
@@ -33,12 +32,9 @@ type sessionReadClients struct{ inventory.Configs }
 
 var _ readClients = sessionReadClients{}
 
-func (c sessionReadClients) IAM(w estate.Location) iamReadAPI { return c.At(w).IAM() }
-func (c sessionReadClients) S3(w estate.Location) s3ReadAPI   { return c.At(w).S3() }
-func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI { return c.At(w).KMS() }
-func (c sessionReadClients) CloudTrail(w estate.Location) trailReadAPI {
-	return c.At(w).CloudTrail()
-}
+func (c sessionReadClients) IAM(w estate.Location) iamReadAPI         { return c.At(w).IAM() }
+func (c sessionReadClients) S3(w estate.Location) s3ReadAPI           { return c.At(w).S3() }
+func (c sessionReadClients) KMS(w estate.Location) kmsReadAPI         { return c.At(w).KMS() }
 func (c sessionReadClients) EC2(w estate.Location) instanceReadAPI    { return c.At(w).EC2() }
 func (c sessionReadClients) RDS(w estate.Location) dbInstanceReadAPI  { return c.At(w).RDS() }
 func (c sessionReadClients) Lambda(w estate.Location) functionReadAPI { return c.At(w).Lambda() }
@@ -56,10 +52,8 @@ func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scop
 type postureRead struct {
 	clients readClients
 	opts    inventory.Options
-	// accountKeys are the keys of the accounts read, by AWS ID.
-	accountKeys map[estate.AccountID]estate.AccountKey
-	mu          sync.Mutex
-	out         *estate.Posture
+	mu      sync.Mutex
+	out     *estate.Posture
 }
 
 func (r *postureRead) locked(f func(p *estate.Posture)) {
@@ -72,9 +66,9 @@ func (r *postureRead) locked(f func(p *estate.Posture)) {
 // that exists and is active. It reads in two rounds, opts.Width at a
 // time. First, per account in the home Region: the IAM credential report
 // (beside the pool, since IAM may take seconds to build it; see
-// inventory.CredentialReport) and the list of S3 buckets; per account and Region: the KMS keys (and
-// each customer-managed key's description and rotation) and the trails
-// (and the status of those homed there); in the management account, per
+// inventory.CredentialReport) and the list of S3 buckets; per account and
+// Region: the KMS keys (and each customer-managed key's description and
+// rotation); in the management account, per
 // Region, its EC2 instances, RDS DB instances, Lambda functions and ECS
 // and EKS clusters. Then, per IAM user, the policies attached to it;
 // per account, its customer-managed policies attached to someone (and
@@ -92,11 +86,10 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	}
 	out := estate.NewPosture(time.Now().UTC())
 	out.Regions, out.HomeRegion = slices.Clone(scope.Regions), scope.HomeRegion
-	r := &postureRead{clients: clients, opts: opts, accountKeys: map[estate.AccountID]estate.AccountKey{}, out: out}
+	r := &postureRead{clients: clients, opts: opts, out: out}
 	accounts := inventory.ActiveAccounts(e, scope.Accounts)
 	for _, a := range accounts {
 		out.Accounts = append(out.Accounts, string(a.Key))
-		r.accountKeys[a.ID] = a.Key
 	}
 	opts.Progressf("reading the posture of %d accounts in %d Regions", len(accounts), len(scope.Regions))
 
@@ -132,7 +125,6 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 			_, w := a.In(region)
 			place := placeRef{key: a.Key, at: w}
 			g.Go(func() error { return r.keys(ctx, place) })
-			g.Go(func() error { return r.trails(ctx, place) })
 			if a.ID == estate.AccountID(e.Organization.ManagementAccountID) {
 				for _, read := range workloadReads {
 					g.Go(func() error { return r.workloads(ctx, place, read) })
@@ -187,7 +179,6 @@ const (
 	readIAM       = "posture/iam"
 	readS3        = "posture/s3"
 	readKMS       = "posture/kms"
-	readTrails    = "posture/trails"
 	readWorkloads = "posture/workloads"
 )
 

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
-	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -28,8 +26,8 @@ import (
 
 // The posture read over the whole estate. Every account looks alike: its
 // credential report lists benchUsers IAM users, it owns benchBuckets
-// buckets, and in each Region it has one customer-managed KMS key and sees
-// the organization trail. The management account runs no workloads.
+// buckets, and in each Region it has one customer-managed KMS key. The
+// management account runs no workloads.
 //
 //	go test -run '^$' -bench ReadPosture -benchtime 3x ./internal/layer/posture
 
@@ -53,15 +51,14 @@ func BenchmarkReadPosture(b *testing.B) {
 
 type benchPosture struct{ f *inventorytest.Calls }
 
-func (c benchPosture) IAM(w estate.Location) iamReadAPI          { return benchIAM{c.f, w} }
-func (c benchPosture) S3(w estate.Location) s3ReadAPI            { return benchS3{c.f, w} }
-func (c benchPosture) KMS(w estate.Location) kmsReadAPI          { return benchKMS{c.f, w} }
-func (c benchPosture) CloudTrail(w estate.Location) trailReadAPI { return benchTrail{c.f, w} }
-func (c benchPosture) EC2(estate.Location) instanceReadAPI       { return benchWorkloads{c.f} }
-func (c benchPosture) RDS(estate.Location) dbInstanceReadAPI     { return benchWorkloads{c.f} }
-func (c benchPosture) Lambda(estate.Location) functionReadAPI    { return benchWorkloads{c.f} }
-func (c benchPosture) ECS(estate.Location) ecsClusterReadAPI     { return benchECS{c.f} }
-func (c benchPosture) EKS(estate.Location) eksClusterReadAPI     { return benchEKS{c.f} }
+func (c benchPosture) IAM(w estate.Location) iamReadAPI       { return benchIAM{c.f, w} }
+func (c benchPosture) S3(w estate.Location) s3ReadAPI         { return benchS3{c.f, w} }
+func (c benchPosture) KMS(w estate.Location) kmsReadAPI       { return benchKMS{c.f, w} }
+func (c benchPosture) EC2(estate.Location) instanceReadAPI    { return benchWorkloads{c.f} }
+func (c benchPosture) RDS(estate.Location) dbInstanceReadAPI  { return benchWorkloads{c.f} }
+func (c benchPosture) Lambda(estate.Location) functionReadAPI { return benchWorkloads{c.f} }
+func (c benchPosture) ECS(estate.Location) ecsClusterReadAPI  { return benchECS{c.f} }
+func (c benchPosture) EKS(estate.Location) eksClusterReadAPI  { return benchEKS{c.f} }
 
 type benchIAM struct {
 	f *inventorytest.Calls
@@ -157,27 +154,6 @@ func (c benchKMS) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...
 func (c benchKMS) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
 	c.f.Call()
 	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: true}, nil
-}
-
-type benchTrail struct {
-	f *inventorytest.Calls
-	w estate.Location
-}
-
-// DescribeTrails answers with the organization trail: the management
-// account's own in the home Region, a replica or shadow elsewhere.
-func (c benchTrail) DescribeTrails(context.Context, *cloudtrail.DescribeTrailsInput, ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error) {
-	c.f.Call()
-	return &cloudtrail.DescribeTrailsOutput{TrailList: []cttypes.Trail{{
-		Name: aws.String("org"), TrailARN: aws.String("arn:aws:cloudtrail:" + inventorytest.BenchRegions[0] + ":" + inventorytest.BenchMgmtID + ":trail/org"),
-		HomeRegion: aws.String(inventorytest.BenchRegions[0]), IsMultiRegionTrail: aws.Bool(true), IsOrganizationTrail: aws.Bool(true),
-		LogFileValidationEnabled: aws.Bool(true), KmsKeyId: aws.String("arn:aws:kms:us-east-1:" + inventorytest.BenchMgmtID + ":key/trail"),
-	}}}, nil
-}
-
-func (c benchTrail) GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error) {
-	c.f.Call()
-	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(true)}, nil
 }
 
 // benchWorkloads, benchECS and benchEKS find no workloads.

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -38,10 +36,7 @@ import (
 // user's creation time and password_next_rotation is always
 // "not_supported"; last-used dates stay empty because moto records no
 // use of a password or access key; the report is COMPLETE at once, so
-// the wait for it is covered by the fakes in posture_test.go. Moto also
-// reads every account as one partition of its own state, with no shadow
-// copies of an organization trail in member accounts, so shadow trails
-// are covered by the fakes too.
+// the wait for it is covered by the fakes in posture_test.go.
 func TestCollectPostureMoto(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
@@ -107,26 +102,7 @@ func TestCollectPostureMoto(t *testing.T) {
 	must(sc.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("public-www"), Policy: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public-www/*"}]}`)}))
 
-	// A trail without log file validation, logging; a key that does not
-	// rotate.
-	must(sc.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("trail-logs")}))
-	ct := cloudtrail.NewFromConfig(cfg)
-	must(ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("unvalidated"), S3BucketName: aws.String("trail-logs"),
-		IsMultiRegionTrail: aws.Bool(true)}))
-	must(ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("unvalidated")}))
-
-	// A second multi-Region trail, logging, delivering to a log group
-	// (what watches the group is the monitoring layer's to read).
-	lc := cloudwatchlogs.NewFromConfig(cfg)
-	must(lc.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("trail-events")}))
-	groups, err := lc.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("trail-events")})
-	if err != nil || len(groups.LogGroups) != 1 {
-		t.Fatalf("log group not created: %v", err)
-	}
-	must(ct.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: aws.String("watched"), S3BucketName: aws.String("trail-logs"),
-		IsMultiRegionTrail: aws.Bool(true), CloudWatchLogsLogGroupArn: groups.LogGroups[0].Arn,
-		CloudWatchLogsRoleArn: role.Role.Arn}))
-	must(ct.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String("watched")}))
+	// A key that does not rotate.
 	key, err := kms.NewFromConfig(cfg).CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("no rotation")})
 	if err != nil {
 		t.Fatal(err)
@@ -178,26 +154,6 @@ func TestCollectPostureMoto(t *testing.T) {
 		t.Errorf("public-www = %s, want public by policy and ACL, not blocked", dump(www))
 	}
 
-	var trail *estate.PostureTrail
-	for _, tr := range p.Trails[home] {
-		if tr.Name == "unvalidated" {
-			trail = tr
-		}
-	}
-	if trail == nil || trail.LogFileValidation || !trail.MultiRegion || trail.KMSKeyID != "" || trail.Logging == nil || !*trail.Logging {
-		t.Errorf("trail = %s, want multi-Region, logging, without validation or KMS", dump(trail))
-	}
-
-	var watchedTrail *estate.PostureTrail
-	for _, tr := range p.Trails[home] {
-		if tr.Name == "watched" {
-			watchedTrail = tr
-		}
-	}
-	if watchedTrail == nil || watchedTrail.LogGroup == nil ||
-		*watchedTrail.LogGroup != (estate.Placement{Where: estate.Where{Account: estate.ManagementKey, Region: testenv.Region}, Name: "trail-events"}) {
-		t.Errorf("watched trail = %s, want it delivering to trail-events", dump(watchedTrail))
-	}
 	var keys []string
 	for _, k := range p.Keys[home] {
 		if k.Rotation != nil && !*k.Rotation {

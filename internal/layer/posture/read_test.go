@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
-	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -37,8 +35,7 @@ import (
 
 // The posture layer, read through fakes of the read APIs. The fakes answer
 // as AWS does: the credential report is in progress on the first read,
-// buckets without a policy answer NoSuchBucketPolicy, and shadow trails
-// come back from DescribeTrails in member accounts. Lambda answers
+// and buckets without a policy answer NoSuchBucketPolicy. Lambda answers
 // NotImplemented, as a local AWS lacking it would, to show that such a
 // read is a warning and leaves that part unknown.
 
@@ -46,7 +43,6 @@ const (
 	pstMgmtID, pstWebID, pstOldID = "111111111111", "333333333333", "444444444444"
 	pstWeb, pstOld, pstNew        = "web@example.com", "old@example.com", "new@example.com"
 	pstHome, pstOther             = "us-east-1", "eu-west-1"
-	pstOrgTrail                   = "arn:aws:cloudtrail:us-east-1:" + pstMgmtID + ":trail/org"
 )
 
 func pstEstate() (*estate.Estate, estate.Scope) {
@@ -95,15 +91,14 @@ func (f *pstFake) count(op string) int {
 	return inventorytest.CountOp(f.calls, op)
 }
 
-func (f *pstFake) IAM(w estate.Location) iamReadAPI          { return pstIAM{f, w} }
-func (f *pstFake) S3(w estate.Location) s3ReadAPI            { return pstS3{f, w} }
-func (f *pstFake) KMS(w estate.Location) kmsReadAPI          { return pstKMS{f, w} }
-func (f *pstFake) CloudTrail(w estate.Location) trailReadAPI { return pstTrail{f, w} }
-func (f *pstFake) EC2(w estate.Location) instanceReadAPI     { return pstWorkloads{f, w} }
-func (f *pstFake) RDS(w estate.Location) dbInstanceReadAPI   { return pstWorkloads{f, w} }
-func (f *pstFake) Lambda(w estate.Location) functionReadAPI  { return pstWorkloads{f, w} }
-func (f *pstFake) ECS(w estate.Location) ecsClusterReadAPI   { return pstECS{f, w} }
-func (f *pstFake) EKS(w estate.Location) eksClusterReadAPI   { return pstEKS{f, w} }
+func (f *pstFake) IAM(w estate.Location) iamReadAPI         { return pstIAM{f, w} }
+func (f *pstFake) S3(w estate.Location) s3ReadAPI           { return pstS3{f, w} }
+func (f *pstFake) KMS(w estate.Location) kmsReadAPI         { return pstKMS{f, w} }
+func (f *pstFake) EC2(w estate.Location) instanceReadAPI    { return pstWorkloads{f, w} }
+func (f *pstFake) RDS(w estate.Location) dbInstanceReadAPI  { return pstWorkloads{f, w} }
+func (f *pstFake) Lambda(w estate.Location) functionReadAPI { return pstWorkloads{f, w} }
+func (f *pstFake) ECS(w estate.Location) ecsClusterReadAPI  { return pstECS{f, w} }
+func (f *pstFake) EKS(w estate.Location) eksClusterReadAPI  { return pstEKS{f, w} }
 
 type pstIAM struct {
 	f *pstFake
@@ -345,42 +340,6 @@ func (c pstKMS) GetKeyRotationStatus(_ context.Context, in *kms.GetKeyRotationSt
 	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: !(string(c.w.Account) == pstWebID && c.w.Region == pstOther)}, nil
 }
 
-type pstTrail struct {
-	f *pstFake
-	w estate.Location
-}
-
-// The organization trail lives in the management account's home Region
-// and shows as a shadow everywhere else; the web account has a
-// single-Region trail of its own in eu-west-1.
-func (c pstTrail) DescribeTrails(_ context.Context, in *cloudtrail.DescribeTrailsInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error) {
-	if err := c.f.enter("DescribeTrails", c.w); err != nil {
-		return nil, err
-	}
-	if !aws.ToBool(in.IncludeShadowTrails) {
-		return &cloudtrail.DescribeTrailsOutput{}, nil
-	}
-	out := &cloudtrail.DescribeTrailsOutput{TrailList: []cttypes.Trail{{Name: aws.String("org"), TrailARN: aws.String(pstOrgTrail),
-		HomeRegion: aws.String(pstHome), IsMultiRegionTrail: aws.Bool(true), IsOrganizationTrail: aws.Bool(true),
-		LogFileValidationEnabled: aws.Bool(true), KmsKeyId: aws.String("arn:aws:kms:us-east-1:111111111111:key/k")}}}
-	if string(c.w.Account) == pstWebID && c.w.Region == pstOther {
-		out.TrailList = append(out.TrailList, cttypes.Trail{Name: aws.String("local"),
-			TrailARN: aws.String("arn:aws:cloudtrail:eu-west-1:" + pstWebID + ":trail/local"), HomeRegion: aws.String(pstOther)})
-	}
-	return out, nil
-}
-
-func (c pstTrail) GetTrailStatus(_ context.Context, in *cloudtrail.GetTrailStatusInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error) {
-	if err := c.f.enter("GetTrailStatus", c.w); err != nil {
-		return nil, err
-	}
-	name := aws.ToString(in.Name)
-	if name == pstOrgTrail && (string(c.w.Account) != pstMgmtID || c.w.Region != pstHome) {
-		return nil, inventorytest.APIError("TrailNotFoundException") // not readable outside its home
-	}
-	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(name == pstOrgTrail)}, nil
-}
-
 func newPstFake() *pstFake {
 	return &pstFake{calls: map[string]int{}, reports: map[string]string{
 		pstMgmtID: "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,2026-05-01T00:00:00+00:00," +
@@ -502,36 +461,12 @@ func TestCollectPosture(t *testing.T) {
 		}
 	})
 
-	t.Run("trails", func(t *testing.T) {
-		var got []string
-		for _, tr := range p.SortedTrails() {
-			logging := "?"
-			if tr.Logging != nil {
-				logging = fmt.Sprint(*tr.Logging)
-			}
-			got = append(got, fmt.Sprintf("%s %s home=%s multi=%v validation=%v kms=%v logging=%s", tr.Where, tr.Name,
-				tr.HomeRegion, tr.MultiRegion, tr.LogFileValidation, tr.KMSKeyID != "", logging))
-		}
-		want := []string{
-			"management eu-west-1 org home=us-east-1 multi=true validation=true kms=true logging=?",
-			"management us-east-1 org home=us-east-1 multi=true validation=true kms=true logging=true",
-			"web@example.com eu-west-1 local home=eu-west-1 multi=false validation=false kms=false logging=false",
-			"web@example.com eu-west-1 org home=us-east-1 multi=true validation=true kms=true logging=?",
-			"web@example.com us-east-1 org home=us-east-1 multi=true validation=true kms=true logging=?",
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("trails =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		if n := f.count("GetTrailStatus"); n != 2 {
-			t.Errorf("GetTrailStatus called %d times, want 2 (each trail once, where it is homed and owned)", n)
-		}
-	})
 }
 
 // A read refused for a reason other than a missing implementation fails
 // the collection, leaving the layer unset.
 func TestCollectPostureFails(t *testing.T) {
-	for _, op := range []string{"DescribeTrails", "GetCredentialReport", "GetBucketAcl", "GetKeyRotationStatus", "DescribeDBInstances"} {
+	for _, op := range []string{"GetCredentialReport", "GetBucketAcl", "GetKeyRotationStatus", "DescribeDBInstances"} {
 		t.Run(op, func(t *testing.T) {
 			f := newPstFake()
 			f.failOp = op
