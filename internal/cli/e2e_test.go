@@ -287,7 +287,7 @@ var (
 	// aggregator exists, and no account records its configuration or runs
 	// the baseline Config rules in either Region.
 	untrailed = slices.Concat(repeated("GW-TRL-001", 6), []string{"GW-LOG-001", "GW-LOG-030"}, repeated("GW-LOG-020", 6),
-		repeated("GW-LOG-050", 12))
+		repeated("GW-LOG-050", 6))
 	// unaccessed: a logging section, whose trail bucket has no S3 server
 	// access logging (CIS v3.0.0 3.4): groundwork does not set it up.
 	unaccessed = []string{"GW-LOG-016"}

@@ -316,8 +316,9 @@ func checkAggregatorAccount(e *estate.Estate) []audit.Finding {
 	return out
 }
 
-// checkBaselineRules reports, per account and Region of the scope, the
-// baseline rules missing there: in the home Region every one, the global
+// checkBaselineRules reports, once per account, the Regions of the scope
+// that lack baseline rules and which ones each lacks (the finding's Region
+// is set when there is only one): in the home Region every one, the global
 // ones (IAM, CloudTrail) included, which run there alone; in every other
 // Region the regional ones. An organization rule counts for every account
 // of the Region it was put in, which is the only Region AWS deploys it to.
@@ -344,7 +345,11 @@ func checkBaselineRules(e *estate.Estate) []audit.Finding {
 			local[r.Where][r.Identifier] = true
 		}
 	}
-	var out []audit.Finding
+	// One finding per account, naming each Region with what it lacks, as
+	// GW-LOG-020 names the Regions that do not record.
+	var accounts []estate.AccountKey
+	gaps := map[estate.AccountKey][]string{}
+	regions := map[estate.AccountKey][]string{}
 	for _, w := range sortedScope(e.Logging) {
 		if audit.Leaving(e, w) {
 			continue
@@ -358,14 +363,26 @@ func checkBaselineRules(e *estate.Estate) []audit.Finding {
 				missing = append(missing, r.Identifier)
 			}
 		}
-		if len(missing) > 0 {
-			out = append(out, audit.Finding{
-				Resource: audit.WhereAccountResource(e, w.Account),
-				Account:  audit.WhereID(e, w.Account),
-				Region:   w.Region,
-				Message:  fmt.Sprintf("baseline Config rules missing in %s: %s", w.Region, strings.Join(missing, ", ")),
-			})
+		if len(missing) == 0 {
+			continue
 		}
+		if _, seen := gaps[w.Account]; !seen {
+			accounts = append(accounts, w.Account)
+		}
+		gaps[w.Account] = append(gaps[w.Account], fmt.Sprintf("%s (%s)", w.Region, strings.Join(missing, ", ")))
+		regions[w.Account] = append(regions[w.Account], w.Region)
+	}
+	var out []audit.Finding
+	for _, acct := range accounts {
+		f := audit.Finding{
+			Resource: audit.WhereAccountResource(e, acct),
+			Account:  audit.WhereID(e, acct),
+			Message:  "baseline Config rules missing in " + strings.Join(gaps[acct], ", "),
+		}
+		if len(regions[acct]) == 1 {
+			f.Region = regions[acct][0] // one place to go and look
+		}
+		out = append(out, f)
 	}
 	return out
 }

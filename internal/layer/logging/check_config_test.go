@@ -241,12 +241,12 @@ func TestConfigChecks(t *testing.T) {
 				}
 			},
 			Want: allAccounts,
-			Msg:  "baseline Config rules missing in us-east-1: S3_BUCKET_PUBLIC_READ_PROHIBITED, S3_BUCKET_PUBLIC_WRITE_PROHIBITED, RESTRICTED_INCOMING_TRAFFIC",
+			Msg:  "baseline Config rules missing in us-east-1 (S3_BUCKET_PUBLIC_READ_PROHIBITED, S3_BUCKET_PUBLIC_WRITE_PROHIBITED, RESTRICTED_INCOMING_TRAFFIC)",
 		},
 		"050 regional rule missing in a Region other than the home one": {
 			Check: "GW-LOG-050",
 			Edit:  dropRules(audittest.ProdKey, audittest.Other, "RESTRICTED_INCOMING_TRAFFIC"),
-			Want:  []string{prodResource}, Msg: "baseline Config rules missing in us-east-1: RESTRICTED_INCOMING_TRAFFIC",
+			Want:  []string{prodResource}, Msg: "baseline Config rules missing in us-east-1 (RESTRICTED_INCOMING_TRAFFIC)",
 		},
 		"050 global rules are wanted in the home Region only": {
 			Check: "GW-LOG-050",
@@ -258,23 +258,33 @@ func TestConfigChecks(t *testing.T) {
 				e.HomeRegion = ""
 				dropRules(audittest.ProdKey, audittest.Home, "IAM_USER_MFA_ENABLED")(e)
 			},
-			Want: []string{prodResource}, Msg: "missing in eu-west-1: IAM_USER_MFA_ENABLED",
+			Want: []string{prodResource}, Msg: "missing in eu-west-1 (IAM_USER_MFA_ENABLED)",
 		},
 		"050 rules missing": {
 			Check: "GW-LOG-050",
 			Edit:  dropRules(audittest.ProdKey, audittest.Home, "CLOUD_TRAIL_ENABLED", "RESTRICTED_INCOMING_TRAFFIC"),
-			Want:  []string{prodResource}, Msg: "baseline Config rules missing in eu-west-1: CLOUD_TRAIL_ENABLED, RESTRICTED_INCOMING_TRAFFIC",
+			Want:  []string{prodResource}, Msg: "baseline Config rules missing in eu-west-1 (CLOUD_TRAIL_ENABLED, RESTRICTED_INCOMING_TRAFFIC)",
 		},
 		"050 organization rules missing one": {
 			Check: "GW-LOG-050",
 			Edit:  onlyOrganizationRules(baselineIDs()[1:]...),
 			Want:  allAccounts,
-			Msg:   "missing in eu-west-1: ROOT_ACCOUNT_MFA_ENABLED",
+			Msg:   "missing in eu-west-1 (ROOT_ACCOUNT_MFA_ENABLED)",
 		},
 		"050 rules in another Region do not count": {
 			Check: "GW-LOG-050",
 			Edit:  dropRules(audittest.DevKey, audittest.Home, "IAM_USER_MFA_ENABLED"),
-			Want:  []string{devResource}, Msg: ": IAM_USER_MFA_ENABLED",
+			Want:  []string{devResource}, Msg: " (IAM_USER_MFA_ENABLED)",
+		},
+		"050 one finding per account, naming each Region with what it lacks": {
+			Check: "GW-LOG-050",
+			Edit: func(e *estate.Estate) {
+				dropRules(audittest.ProdKey, audittest.Home, "CLOUD_TRAIL_ENABLED", "RESTRICTED_INCOMING_TRAFFIC")(e)
+				dropRules(audittest.ProdKey, audittest.Other, "RESTRICTED_INCOMING_TRAFFIC")(e)
+			},
+			Want: []string{prodResource},
+			Msg: "baseline Config rules missing in eu-west-1 (CLOUD_TRAIL_ENABLED, RESTRICTED_INCOMING_TRAFFIC), " +
+				"us-east-1 (RESTRICTED_INCOMING_TRAFFIC)",
 		},
 		"050 without a home Region nothing is judged": {
 			Check: "GW-LOG-050",
@@ -284,4 +294,22 @@ func TestConfigChecks(t *testing.T) {
 			},
 		},
 	})
+}
+
+// GW-LOG-050 places its one finding per account in a Region only when
+// the account lacks rules in that Region alone: otherwise the account is
+// the place, and the message names each Region.
+func TestBaselineRulesFindingPlace(t *testing.T) {
+	e := logged()
+	dropRules(audittest.ProdKey, audittest.Home, "CLOUD_TRAIL_ENABLED")(e)
+	dropRules(audittest.DevKey, audittest.Home, "CLOUD_TRAIL_ENABLED")(e)
+	dropRules(audittest.DevKey, audittest.Other, "RESTRICTED_INCOMING_TRAFFIC")(e)
+	fs := audittest.RunCheck(t, "GW-LOG-050", e)
+	got := map[string]string{}
+	for _, f := range fs {
+		got[f.Resource] = f.Region
+	}
+	if len(fs) != 2 || got[prodResource] != audittest.Home || got[devResource] != "" {
+		t.Errorf("findings = %+v, want payments-prod in %s and payments-dev in no one Region", fs, audittest.Home)
+	}
 }
