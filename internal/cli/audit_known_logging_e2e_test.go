@@ -6,8 +6,7 @@ package cli
 // without a spec, the trail, log bucket and AWS Config findings are the
 // same and name exactly the planted resources.
 //
-// What this test leaves to the unit tests: the baseline Config rules
-// (GW-LOG-050), which it does not put; the buckets' Block Public Access,
+// What this test leaves to the unit tests: the buckets' Block Public Access,
 // default encryption and access logging and the Log Archive account
 // (GW-LOG-010, 011, 014, 016), which moto answers differently from AWS for
 // a new bucket; and the S3 data events (GW-LOG-008, 009).
@@ -43,7 +42,14 @@ const logOther = "eu-west-1"
 // loggingChecks are the checks this test holds to exactly the planted
 // findings.
 var loggingChecks = []string{"GW-LOG-001", "GW-LOG-003", "GW-LOG-007", "GW-LOG-012", "GW-LOG-013", "GW-LOG-020", "GW-LOG-021",
-	"GW-LOG-030", "GW-TRL-001", "GW-TRL-002", "GW-TRL-003"}
+	"GW-LOG-030", "GW-LOG-050", "GW-TRL-001", "GW-TRL-002", "GW-TRL-003"}
+
+// baselineRules are the baseline Config rules' managed identifiers, and
+// whether each judges global resources (then wanted in the home Region
+// alone).
+var baselineRules = map[string]bool{"ROOT_ACCOUNT_MFA_ENABLED": true, "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS": true,
+	"IAM_USER_MFA_ENABLED": true, "CLOUD_TRAIL_ENABLED": true, "S3_BUCKET_PUBLIC_READ_PROHIBITED": false,
+	"S3_BUCKET_PUBLIC_WRITE_PROHIBITED": false, "RESTRICTED_INCOMING_TRAFFIC": false}
 
 // logEstate is what buildLoggingEstate built.
 type logEstate struct {
@@ -71,6 +77,11 @@ func TestAuditKnownLoggingMisconfigurations(t *testing.T) {
 		{"GW-LOG-021", acct(k.mgmt)},
 		// Nobody made an aggregator.
 		{"GW-LOG-030", "organization/" + k.org},
+		// The management account lacks a baseline rule in each Region: one
+		// finding names both; the bare account has none where Config does
+		// not record; the twin has them all.
+		{"GW-LOG-050", acct(k.mgmt)},
+		{"GW-LOG-050", acct(k.bare)},
 	}
 
 	// An independent look at one planted fact: the bare account has no
@@ -96,6 +107,10 @@ func TestAuditKnownLoggingMisconfigurations(t *testing.T) {
 		t.Fatal(err)
 	}
 	without := loggingFindings(t, noSpec, "--regions", testenv.Region+","+logOther)
+	const mgmtRules = "baseline Config rules missing in eu-west-1 (RESTRICTED_INCOMING_TRAFFIC), us-east-1 (CLOUD_TRAIL_ENABLED)"
+	if got := loggingMessage(t, noSpec, "GW-LOG-050", acct(k.mgmt), "--regions", testenv.Region+","+logOther); got != mgmtRules {
+		t.Errorf("GW-LOG-050 on the management account: %q, want %q", got, mgmtRules)
+	}
 	if missing, extra := multisetDiff(want, without); len(missing)+len(extra) > 0 {
 		t.Errorf("without a spec: findings differ from the planted misconfigurations\nmissing:\n  %s\nunexpected:\n  %s",
 			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
@@ -143,12 +158,40 @@ func loggingFindings(t *testing.T, dir string, args ...string) []knownFinding {
 	return got
 }
 
+// loggingMessage audits from dir and returns the message of the one
+// finding of check on resource.
+func loggingMessage(t *testing.T, dir, check, resource string, args ...string) string {
+	t.Helper()
+	_, out, _ := run(t, dir, "", append([]string{"audit", "-o", "json", "--fail-on", "critical", "--allow-partial"}, args...)...)
+	var doc struct {
+		Findings []struct {
+			CheckID  string `json:"check_id"`
+			Resource string `json:"resource"`
+			Message  string `json:"message"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, f := range doc.Findings {
+		if f.CheckID == check && f.Resource == resource {
+			msgs = append(msgs, f.Message)
+		}
+	}
+	if len(msgs) != 1 {
+		t.Fatalf("%s on %s: %q, want one finding", check, resource, msgs)
+	}
+	return msgs[0]
+}
+
 // buildLoggingEstate creates, through the SDK as an operator would by
 // hand, an organization of three accounts in two Regions: the management
 // account homes the planted organization trail; the twin account a trail
 // of its own kept as the benchmark asks; Config records in every account
 // and Region but the bare account's second one, global resources in the
-// home Region alone but in the management account.
+// home Region alone but in the management account, and with every
+// baseline rule where it records but two of the management account's.
 func buildLoggingEstate(t *testing.T) logEstate {
 	t.Helper()
 	ctx := context.Background()
@@ -258,6 +301,15 @@ func buildLoggingEstate(t *testing.T) logEstate {
 			must(cs.PutDeliveryChannel(ctx, &configservice.PutDeliveryChannelInput{DeliveryChannel: &cfgtypes.DeliveryChannel{
 				Name: aws.String("default"), S3BucketName: aws.String("config-logs")}}))
 			must(cs.StartConfigurationRecorder(ctx, &configservice.StartConfigurationRecorderInput{ConfigurationRecorderName: aws.String("default")}))
+			for id, global := range baselineRules {
+				if global && region != testenv.Region || a == k.mgmt && (region == testenv.Region && id == "CLOUD_TRAIL_ENABLED" ||
+					region == logOther && id == "RESTRICTED_INCOMING_TRAFFIC") {
+					continue
+				}
+				must(cs.PutConfigRule(ctx, &configservice.PutConfigRuleInput{ConfigRule: &cfgtypes.ConfigRule{
+					ConfigRuleName: aws.String(strings.ToLower(strings.ReplaceAll(id, "_", "-"))),
+					Source:         &cfgtypes.Source{Owner: cfgtypes.OwnerAws, SourceIdentifier: aws.String(id)}}}))
+			}
 		}
 	}
 	return k
