@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
 )
@@ -80,11 +79,10 @@ func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scop
 type datastoresRead struct {
 	clients readClients
 	opts    inventory.Options
-	mu      sync.Mutex
-	// lacking holds the parts whose service the endpoint does not
-	// implement at all, said once for every place instead of per place.
-	lacking map[string]bool
-	out     *estate.Datastores
+	// places says what a failed read at one place means.
+	places *inventory.PlaceReads
+	mu     sync.Mutex
+	out    *estate.Datastores
 }
 
 func (r *datastoresRead) locked(f func(res *estate.Datastores)) {
@@ -109,7 +107,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	}
 	out := estate.NewDatastores()
 	out.Regions = slices.Compact(slices.Sorted(slices.Values(scope.Regions)))
-	r := &datastoresRead{clients: clients, opts: opts, out: out}
+	r := &datastoresRead{clients: clients, opts: opts, places: inventory.NewPlaceReads(opts), out: out}
 	accounts := inventory.ActiveAccounts(e, scope.Accounts)
 	for _, a := range accounts {
 		out.Accounts = append(out.Accounts, string(a.Key))
@@ -118,47 +116,16 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {
 		for _, region := range out.Regions {
 			w, at := a.In(region)
-			g.Go(func() error { return r.failed(ctx, r.ebs(ctx, w, at), readEBS, at) })
-			g.Go(func() error { return r.failed(ctx, r.dbInstances(ctx, w, at), readRDS, at) })
-			g.Go(func() error { return r.failed(ctx, r.fileSystems(ctx, w, at), readEFS, at) })
-			g.Go(func() error { return r.failed(ctx, r.instances(ctx, w, at), readInstances, at) })
+			g.Go(func() error { return r.places.Failed(ctx, r.ebs(ctx, w, at), readEBS, at) })
+			g.Go(func() error { return r.places.Failed(ctx, r.dbInstances(ctx, w, at), readRDS, at) })
+			g.Go(func() error { return r.places.Failed(ctx, r.fileSystems(ctx, w, at), readEFS, at) })
+			g.Go(func() error { return r.places.Failed(ctx, r.instances(ctx, w, at), readInstances, at) })
 		}
 	})
 	if err != nil {
 		return err
 	}
 	e.Datastores = out
-	return nil
-}
-
-// failed decides what a read's error means: none, nothing; a cancelled
-// read, the cancellation; otherwise, with opts.Warn, the part not read at
-// at (and the collection goes on), or in every place when the endpoint
-// lacks the service altogether; without opts.Warn, the error.
-func (r *datastoresRead) failed(ctx context.Context, err error, part string, at estate.Location) error {
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case r.opts.Warn == nil:
-		return err
-	case awsx.Unsupported(err):
-		// An endpoint that lacks the service (a local AWS API) fails it
-		// everywhere: one warning for every account and Region.
-		r.mu.Lock()
-		said := r.lacking[part]
-		if r.lacking == nil {
-			r.lacking = map[string]bool{}
-		}
-		r.lacking[part] = true
-		r.mu.Unlock()
-		if !said {
-			r.opts.Warn(inventory.NotRead(part, "", "", err))
-		}
-		return nil
-	}
-	r.opts.Warn(inventory.NotRead(part, string(at.Account), at.Region, err))
 	return nil
 }
 

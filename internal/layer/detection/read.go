@@ -69,11 +69,10 @@ func survey(ctx context.Context, r inventory.Reader, actual *estate.Estate, scop
 type detectionRead struct {
 	clients readClients
 	opts    inventory.Options
-	mu      sync.Mutex
-	// lacking holds the parts whose service the endpoint does not
-	// implement at all, said once for every place instead of per place.
-	lacking map[string]bool
-	out     *estate.Detection
+	// places says what a failed read at one place means.
+	places *inventory.PlaceReads
+	mu     sync.Mutex
+	out    *estate.Detection
 }
 
 func (r *detectionRead) locked(f func(d *estate.Detection)) {
@@ -97,7 +96,7 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	}
 	out := estate.NewDetection()
 	out.Regions = slices.Compact(slices.Sorted(slices.Values(scope.Regions)))
-	r := &detectionRead{clients: clients, opts: opts, out: out}
+	r := &detectionRead{clients: clients, opts: opts, places: inventory.NewPlaceReads(opts), out: out}
 	accounts := inventory.ActiveAccounts(e, scope.Accounts)
 	for _, a := range accounts {
 		out.Accounts = append(out.Accounts, string(a.Key))
@@ -106,45 +105,14 @@ func readWith(ctx context.Context, clients readClients, e *estate.Estate, scope 
 	err := opts.ForEachAccount(ctx, accounts, func(ctx context.Context, g *errgroup.Group, a inventory.Account) {
 		for _, region := range out.Regions {
 			w, at := a.In(region)
-			g.Go(func() error { return r.failed(ctx, r.hub(ctx, w, at), readSecurityHub, at) })
-			g.Go(func() error { return r.failed(ctx, r.analyzers(ctx, w, at), readAnalyzers, at) })
+			g.Go(func() error { return r.places.Failed(ctx, r.hub(ctx, w, at), readSecurityHub, at) })
+			g.Go(func() error { return r.places.Failed(ctx, r.analyzers(ctx, w, at), readAnalyzers, at) })
 		}
 	})
 	if err != nil {
 		return err
 	}
 	e.Detection = out
-	return nil
-}
-
-// failed decides what a read's error means: none, nothing; a cancelled
-// read, the cancellation; otherwise, with opts.Warn, the part not read at
-// at (and the collection goes on), or in every place when the endpoint
-// lacks the service altogether; without opts.Warn, the error.
-func (r *detectionRead) failed(ctx context.Context, err error, part string, at estate.Location) error {
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case r.opts.Warn == nil:
-		return err
-	case awsx.Unsupported(err):
-		// An endpoint that lacks the service (a local AWS API) fails it
-		// everywhere: one warning for every account and Region.
-		r.mu.Lock()
-		said := r.lacking[part]
-		if r.lacking == nil {
-			r.lacking = map[string]bool{}
-		}
-		r.lacking[part] = true
-		r.mu.Unlock()
-		if !said {
-			r.opts.Warn(inventory.NotRead(part, "", "", err))
-		}
-		return nil
-	}
-	r.opts.Warn(inventory.NotRead(part, string(at.Account), at.Region, err))
 	return nil
 }
 
