@@ -8,6 +8,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -294,6 +295,36 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	}
 	if missing, extra := multisetDiff(got, results); len(missing)+len(extra) > 0 {
 		t.Errorf("audit.sarif: %d results for %d JSON findings\nlacking:\n  %s\nextra:\n  %s", len(results), len(got),
+			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
+	}
+
+	// With the spec import writes for the same organization: the same
+	// findings in every layer, a spec adding names and drift but never
+	// switching a check off (drift is left out: import writes the
+	// organization as it is, so there is none to see).
+	spec, _ := mustRun(t, dir, ExitOK, "import", "--org-id", "primary", "--domain", "example.com",
+		"--home-region", testenv.Region, "--regions", testenv.Region)
+	if err := os.WriteFile(filepath.Join(dir, "foundation.yaml"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errOut = run(t, dir, "", "audit", "-o", "json", "--fail-on", "critical", "--allow-partial")
+	var specd struct {
+		Findings []struct {
+			CheckID  string `json:"check_id"`
+			Resource string `json:"resource"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &specd); err != nil {
+		t.Fatalf("audit with the imported spec: %v\nstderr:\n%s", err, errOut)
+	}
+	var withSpec []knownFinding
+	for _, f := range specd.Findings {
+		if f.CheckID != "GW-DRF-001" {
+			withSpec = append(withSpec, knownFinding{f.CheckID, f.Resource})
+		}
+	}
+	if missing, extra := multisetDiff(got, withSpec); len(missing)+len(extra) > 0 {
+		t.Errorf("audit with the imported spec differs from the audit without one\nonly without:\n  %s\nonly with:\n  %s",
 			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
 	}
 }
