@@ -39,6 +39,9 @@ type Estate struct {
 	// the services that look for trouble. Nil when not read.
 	Datastores *Datastores
 	Detection  *Detection
+	// Identity is the identity layer: IAM Identity Center or the
+	// Identity-account model. Nil when not read or not asked for.
+	Identity *Identity
 	// Extra holds the state of layers Estate has no field for: a layer
 	// registered from outside groundwork's own table of contents (a test's,
 	// say), by layer name. A layer treats its value as immutable and
@@ -135,12 +138,15 @@ const (
 	RoleLogArchive      Role = "log-archive"
 	RoleSecurityTooling Role = "security-tooling"
 	RoleIdentityCenter  Role = "identity-center"
-	RoleWorkload        Role = "workload"
-	RoleSandbox         Role = "sandbox"
+	// RoleIdentity is the Identity account of guidance 002's model: the
+	// only account with IAM users, who assume roles in the others.
+	RoleIdentity Role = "identity"
+	RoleWorkload Role = "workload"
+	RoleSandbox  Role = "sandbox"
 )
 
 // Roles lists every role a spec may give an account.
-var Roles = []Role{RoleLogArchive, RoleSecurityTooling, RoleIdentityCenter, RoleWorkload, RoleSandbox}
+var Roles = []Role{RoleLogArchive, RoleSecurityTooling, RoleIdentityCenter, RoleIdentity, RoleWorkload, RoleSandbox}
 
 // Account is an AWS account in the organization.
 type Account struct {

@@ -410,7 +410,7 @@ func (v *Validator) validateAccounts(units map[string]bool) {
 			v.At(p+".unit", "OU %q is not declared under units%s", a.Unit, Suggest(a.Unit, f.UnitPaths()))
 		}
 		switch a.Role {
-		case "", "log-archive", "security-tooling", "identity-center":
+		case "", "log-archive", "security-tooling", "identity-center", "identity":
 		case "workload":
 			if a.Workload == "" {
 				v.At(p+".workload", "required for a workload account: the workload's short name, such as payments")
@@ -423,7 +423,7 @@ func (v *Validator) validateAccounts(units map[string]bool) {
 				v.At(p+".username", "required for a sandbox account: the user it belongs to")
 			}
 		default:
-			v.At(p+".role", "unknown role %q; expected one of: log-archive, security-tooling, identity-center, workload, sandbox", a.Role)
+			v.At(p+".role", "unknown role %q; expected one of: log-archive, security-tooling, identity-center, identity, workload, sandbox", a.Role)
 		}
 		if a.Role != "" && a.Role != "workload" && a.Role != "sandbox" {
 			roles[a.Role] = append(roles[a.Role], key)

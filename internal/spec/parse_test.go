@@ -136,9 +136,9 @@ units:
 			src:   minimal + "tagging: {value: {}}\n",
 			wants: []want{{"4:11", "tagging.value", `unknown field "value"; expected one of: policy, required, values (did you mean "values"?)`}},
 		},
-		"reserved section": {
-			src:   minimal + "identity: {users: {}}\n",
-			wants: []want{{"4:12", "identity.users", `unknown field "users": identity takes no settings in spec version 1`}},
+		"identity": {
+			src:   minimal + "identity: {usres: {}}\n",
+			wants: []want{{"4:12", "identity.usres", `unknown field "usres"; expected one of: access_control_attributes, assignments, disabled, groups, identity_account, model, permission_sets, source, users (did you mean "users"?)`}},
 		},
 		"sections with a schema reject unknown keys": {
 			src: minimal + `policies: {scps: []}
@@ -146,7 +146,7 @@ identity: {users: []}
 `,
 			wants: []want{
 				{"4:18", "policies.scps", "expected a mapping, found a list"},
-				{"5:12", "identity.users", "identity takes no settings"},
+				{"5:19", "identity.users", "expected a mapping, found a list"},
 			},
 		},
 	}
@@ -481,7 +481,7 @@ func TestParseAccounts(t *testing.T) {
 		},
 		"unknown role": {
 			src:   minimal + "accounts:\n  a: {unit: Security, role: admin}\n",
-			wants: []want{{"5:29", "accounts.a.role", `unknown role "admin"; expected one of: log-archive, security-tooling, identity-center, workload, sandbox`}},
+			wants: []want{{"5:29", "accounts.a.role", `unknown role "admin"; expected one of: log-archive, security-tooling, identity-center, identity, workload, sandbox`}},
 		},
 		"workload without workload and environment": {
 			src: minimal + "accounts:\n  pay-prod: {unit: Workloads/Prod, role: workload, name: pay-prod-primary, email: aws-pay-prod-primary@example.com}\n",

@@ -18,7 +18,6 @@ type Foundation struct {
 	Units        map[string]*Unit    `yaml:"units"`
 	Accounts     map[string]*Account `yaml:"accounts"`
 	Tagging      Tagging             `yaml:"tagging"`
-	Identity     Reserved            `yaml:"identity"`
 
 	// File is the path the spec was read from, for messages.
 	File   string `yaml:"-"`
@@ -168,8 +167,3 @@ type Contact struct {
 	Email string `yaml:"email"`
 	Phone string `yaml:"phone"`
 }
-
-// Reserved marks a section of the spec that a later groundwork fills. It
-// accepts an empty mapping today so that files stay forward-compatible,
-// and rejects any key in it, so that a typo is never silently ignored.
-type Reserved struct{}

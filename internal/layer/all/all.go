@@ -8,6 +8,7 @@ import (
 	_ "github.com/groundwork-aws/groundwork/internal/layer/datastores"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/detection"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/hardening"
+	_ "github.com/groundwork-aws/groundwork/internal/layer/identity"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/logging"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/monitoring"
 	_ "github.com/groundwork-aws/groundwork/internal/layer/network"

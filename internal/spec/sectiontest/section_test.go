@@ -134,7 +134,7 @@ func TestSectionDiagnostics(t *testing.T) {
 		},
 		"unknown top-level key suggests the section": {
 			src:  minimal + "widget: {}\n",
-			want: []string{`foundation.yaml:4:1: widget: unknown field "widget"; expected one of: accounts, identity, organization, tagging, units, version, widgets (did you mean "widgets"?)`},
+			want: []string{`foundation.yaml:4:1: widget: unknown field "widget"; expected one of: accounts, organization, tagging, units, version, widgets (did you mean "widgets"?)`},
 		},
 		"duplicate key": {
 			src:  minimal + "widgets: {}\nwidgets: {name: b}\n",
