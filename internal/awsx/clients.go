@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/macie2"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -99,6 +101,12 @@ func (c ConfigFor) IAM() *iam.Client {
 	return client(c, "iam", func(cfg aws.Config) *iam.Client { return iam.NewFromConfig(cfg) })
 }
 
+// IdentityStore returns the client of the IAM Identity Center identity
+// store (users, groups, memberships), served in the instance's Region.
+func (c ConfigFor) IdentityStore() *identitystore.Client {
+	return client(c, "identitystore", func(cfg aws.Config) *identitystore.Client { return identitystore.NewFromConfig(cfg) })
+}
+
 func (c ConfigFor) KMS() *kms.Client {
 	return client(c, "kms", func(cfg aws.Config) *kms.Client { return kms.NewFromConfig(cfg) })
 }
@@ -136,6 +144,13 @@ func (c ConfigFor) SecurityHub() *securityhub.Client {
 
 func (c ConfigFor) SNS() *sns.Client {
 	return client(c, "sns", func(cfg aws.Config) *sns.Client { return sns.NewFromConfig(cfg) })
+}
+
+// SSOAdmin returns the client of the IAM Identity Center admin API
+// (instances, permission sets, account assignments), served in the
+// instance's Region.
+func (c ConfigFor) SSOAdmin() *ssoadmin.Client {
+	return client(c, "ssoadmin", func(cfg aws.Config) *ssoadmin.Client { return ssoadmin.NewFromConfig(cfg) })
 }
 
 func (c ConfigFor) STS() *sts.Client {
