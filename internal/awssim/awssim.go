@@ -6,13 +6,19 @@
 // retries, at a scale moto cannot hold (moto keeps about 50 MB per
 // account).
 //
-// It serves the reads a plan of the organization's core, its alternate
-// contacts and the hardening layer makes: Organizations, Account, STS,
-// IAM (password policy, account summary, users), S3 Control (Block Public
-// Access) and EC2 (VPCs, network interfaces). Any other operation is
-// answered as an endpoint lacking it answers (HTTP 501, NotImplemented,
-// in the service's own error shape), which groundwork records as "not
-// read" where a read may be left unknown and fails where it may not.
+// It serves every read a plan and an audit of groundwork make
+// (Organizations, Account, STS, IAM, S3, S3 Control, EC2, RDS, EFS, KMS,
+// CloudTrail, Config, CloudWatch Logs, CloudWatch, SNS, EventBridge,
+// Budgets, Cost and Usage Reports, Cost Explorer, Security Hub, Access
+// Analyzer, Macie, IAM Identity Center, ECS, EKS, Lambda, SSM) and the
+// writes apply makes to give existing accounts the foundation's
+// baselines, statefully: what is written is read back. Each account's
+// state is generated on its first call (see Org.Bare for the two
+// shapes) and kept in memory, a few kilobytes per account and Region.
+// Any other operation is answered as an endpoint lacking it answers
+// (HTTP 501, NotImplemented, in the service's own error shape), which
+// groundwork records as "not read" where a read may be left unknown and
+// fails where it may not; NotServed lists them.
 //
 // The rates it models, and where they come from, are in Limits and
 // docs/benchmarks.md.
@@ -22,9 +28,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"regexp"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +39,14 @@ type Org struct {
 	Accounts int
 	Units    int
 	Regions  []string
+	// Bare makes every account as it was before groundwork: default VPCs,
+	// no password policy, no account-level S3 Block Public Access, no
+	// alternate contacts, no Config, no organization trail. Otherwise the
+	// accounts carry the foundation's baselines, as groundwork's apply
+	// leaves them, with a few deliberate misconfigurations in some (see
+	// flaws.go), and IAM users, buckets, keys, VPCs and security groups
+	// of their own.
+	Bare bool
 	// Latency, when set, draws the time each call takes.
 	Latency func() time.Duration
 	// Limits are the token buckets; DefaultLimits when nil.
@@ -47,12 +58,34 @@ type Org struct {
 // Management is the management account's ID.
 const Management = "100000000000"
 
+// The foundation's accounts are the first three members; the others are
+// workloads.
+const (
+	LogArchive      = 0
+	SecurityTooling = 1
+	IdentityCenter  = 2
+	// Foundation is how many members the foundation's accounts take.
+	Foundation = 3
+)
+
+var foundationNames = [Foundation]string{"log-archive", "security-tooling", "identity-center"}
+
 // MemberID is the ID of member account i (0-based).
 func MemberID(i int) string { return fmt.Sprintf("2%011d", i) }
 
-// MemberName is the name of member account i: a workload of the
-// starter foundation's naming, app00042-prod-primary.
-func MemberName(i int) string { return fmt.Sprintf("app%05d-prod-primary", i) }
+// MemberKey is the spec's key of member account i: the foundation's
+// account names for the first three, then workloads such as
+// app00042-prod.
+func MemberKey(i int) string {
+	if i < Foundation {
+		return foundationNames[i]
+	}
+	return fmt.Sprintf("app%05d-prod", i)
+}
+
+// MemberName is the name of member account i under the starter
+// foundation's naming: log-archive-primary, app00042-prod-primary.
+func MemberName(i int) string { return MemberKey(i) + "-primary" }
 
 // MemberEmail is the root e-mail address of member account i.
 func MemberEmail(i int) string { return "aws-" + MemberName(i) + "@example.com" }
@@ -71,13 +104,24 @@ func Uniform(lo, hi time.Duration, seed uint64) func() time.Duration {
 	}
 }
 
-// Server is a running simulator: an http.Handler with its counts.
+// Server is a running simulator: an http.Handler with its counts. It is
+// safe for concurrent use.
 type Server struct {
-	org     Org
-	buckets sync.Map // bucket key -> *tokenBucket
-	calls   sync.Map // "service operation" -> *atomic.Int64
+	org       Org
+	buckets   sync.Map // bucket key -> *tokenBucket
+	calls     sync.Map // "service operation" -> *atomic.Int64
+	notServed sync.Map // "service operation" -> *atomic.Int64
+	accounts  sync.Map // account ID -> *account
+	// madeBuckets are the buckets CreateBucket made, by name (S3's names
+	// are global); generated ones are found through the account their
+	// name carries.
+	madeBuckets sync.Map
+	orgOnce     sync.Once
+	orgWrites   *orgState // what was written to Organizations
 	// Throttled counts the calls answered with a throttling error.
 	Throttled atomic.Int64
+	// Writes counts the calls that changed the state.
+	Writes atomic.Int64
 }
 
 // New returns a simulator of org.
@@ -93,63 +137,30 @@ func New(org Org) *Server {
 
 // Calls returns how many calls each "service operation" got, throttled
 // ones included.
-func (s *Server) Calls() map[string]int64 {
+func (s *Server) Calls() map[string]int64 { return counts(&s.calls) }
+
+// NotServed returns the calls answered NotImplemented, by "service
+// operation": what a measured run must not make.
+func (s *Server) NotServed() map[string]int64 { return counts(&s.notServed) }
+
+func counts(m *sync.Map) map[string]int64 {
 	out := map[string]int64{}
-	s.calls.Range(func(k, v any) bool { out[k.(string)] = v.(*atomic.Int64).Load(); return true })
+	m.Range(func(k, v any) bool { out[k.(string)] = v.(*atomic.Int64).Load(); return true })
 	return out
 }
 
-var (
-	credentialScope = regexp.MustCompile(`Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/aws4_request`)
-	// Keys the simulator hands out name their account: ASIA + 12 digits.
-	simKey = regexp.MustCompile(`^ASIA(\d{12})`)
-)
-
-// call is one request as the simulator sees it.
-type call struct {
-	account, region, service, protocol, operation string
-	form                                          url.Values
-	body                                          []byte
-	r                                             *http.Request
+func count(m *sync.Map, key string) {
+	n, _ := m.LoadOrStore(key, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
+	c, err := parseCall(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	c := call{account: Management, body: body, r: r}
-	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		if k := simKey.FindStringSubmatch(m[1]); k != nil {
-			c.account = k[1]
-		}
-		c.region, c.service = m[2], m[3]
-	}
-	switch {
-	case r.Header.Get("X-Amz-Target") != "":
-		c.protocol = "json"
-		t := r.Header.Get("X-Amz-Target")
-		c.operation = t[strings.LastIndex(t, ".")+1:]
-	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
-		c.protocol = "query"
-		if c.service == "ec2" {
-			c.protocol = "ec2"
-		}
-		c.form, _ = url.ParseQuery(string(body))
-		c.operation = c.form.Get("Action")
-	case c.service == "s3" && strings.HasPrefix(r.URL.Path, "/v20180820/"):
-		c.protocol, c.service = "s3control", "s3-control"
-		c.operation = r.Method + " " + r.URL.Path
-	case c.service == "s3":
-		c.protocol = "rest-xml"
-		c.operation = r.Method + " " + r.URL.Path
-	default:
-		c.protocol = "rest-json"
-		c.operation = r.Method + " " + r.URL.Path
-	}
-	n, _ := s.calls.LoadOrStore(c.service+" "+c.operation, new(atomic.Int64))
-	n.(*atomic.Int64).Add(1)
+	count(&s.calls, c.service+" "+c.operation)
 	if s.org.Latency != nil {
 		time.Sleep(s.org.Latency())
 	}
@@ -158,58 +169,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		throttle(w, c)
 		return
 	}
-	s.serve(w, c)
-}
-
-// notImplemented answers as an endpoint lacking the operation.
-func notImplemented(w http.ResponseWriter, c call) {
-	writeError(w, c, http.StatusNotImplemented, "NotImplemented", "awssim does not serve "+c.service+" "+c.operation)
-}
-
-// throttle answers a throttling error in the service's own shape and
-// code, as AWS does.
-func throttle(w http.ResponseWriter, c call) {
-	switch c.service {
-	case "organizations", "account":
-		writeError(w, c, http.StatusBadRequest, "TooManyRequestsException", "Rate exceeded")
-	case "ec2":
-		writeError(w, c, http.StatusServiceUnavailable, "RequestLimitExceeded", "Request limit exceeded.")
-	case "s3", "s3-control":
-		writeError(w, c, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
-	default:
-		writeError(w, c, http.StatusBadRequest, "Throttling", "Rate exceeded")
+	h, ok := services[c.service][c.operation]
+	if !ok {
+		count(&s.notServed, c.service+" "+c.operation)
+		notImplemented(w, c)
+		return
 	}
+	h(s, w, c)
 }
 
-// writeError answers an error in the protocol's shape: JSON 1.0/1.1
-// (__type), rest-json (X-Amzn-Errortype), query (ErrorResponse), EC2
-// (Response/Errors), S3 (Error) and S3 Control (ErrorResponse/Error).
-func writeError(w http.ResponseWriter, c call, status int, code, msg string) {
-	switch c.protocol {
-	case "json":
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"__type":%q,"message":%q}`, code, msg)
-	case "rest-json":
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Amzn-Errortype", code)
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `{"message":%q}`, msg)
-	case "query":
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>sim</RequestId></ErrorResponse>`, code, msg)
-	case "ec2":
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>sim</RequestID></Response>`, code, msg)
-	case "s3control":
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<ErrorResponse><Error><Code>%s</Code><Message>%s</Message></Error></ErrorResponse>`, code, msg)
-	default:
-		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, `<Error><Code>%s</Code><Message>%s</Message></Error>`, code, msg)
+// handler serves one operation.
+type handler func(s *Server, w http.ResponseWriter, c *call)
+
+// services are the operations served, by the service's signing name and
+// the operation as parseCall names it.
+var services = map[string]map[string]handler{}
+
+// serve registers a service's operations; each service's file calls it
+// from init.
+func serve(service string, ops map[string]handler) {
+	if services[service] == nil {
+		services[service] = map[string]handler{}
+	}
+	for op, h := range ops {
+		if _, dup := services[service][op]; dup {
+			panic("awssim: " + service + " " + op + " served twice")
+		}
+		services[service][op] = h
 	}
 }

@@ -85,7 +85,7 @@ func TestThrottlingAndGapsSpeakEachProtocol(t *testing.T) {
 			}
 		})
 	}
-	_, err := kms.NewFromConfig(cfg).ListKeys(ctx, &kms.ListKeysInput{})
+	_, err := kms.NewFromConfig(cfg).ListGrants(ctx, &kms.ListGrantsInput{KeyId: aws.String("k")})
 	if !awsx.Unsupported(err) {
 		t.Errorf("an operation the simulator lacks: %v; want it unsupported", err)
 	}

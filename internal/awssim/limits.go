@@ -1,8 +1,6 @@
 package awssim
 
 import (
-	"io"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -35,6 +33,16 @@ type Bucket struct {
 //     account, and STS at 50 per second, burst 100, per calling account
 //     (AssumeRole into every member is called by the management account).
 //   - S3 Control: modelled like IAM.
+//   - CloudWatch Logs, CloudWatch, CloudTrail: documented per account and
+//     Region ("CloudWatch Logs quotas": DescribeLogGroups 10, DescribeMetricFilters
+//     and PutMetricFilter 5 per second; "CloudWatch service quotas":
+//     DescribeAlarms 9, PutMetricAlarm 3; "Quotas in AWS CloudTrail": 10
+//     per second for its read and write APIs), modelled as buckets of
+//     the same size.
+//   - Config, KMS, SNS, EventBridge, S3: AWS publishes rates for some
+//     operations only; modelled at the low end of those per account and
+//     Region (Config 10, SNS 30, EventBridge 50, KMS management 100, S3
+//     3,500 writes per prefix, far above what a read reaches).
 var DefaultLimits = map[string]Bucket{
 	"ec2":                               {Rate: 20, Burst: 100},
 	"account":                           {Rate: 10, Burst: 15},
@@ -43,7 +51,21 @@ var DefaultLimits = map[string]Bucket{
 	"sts":                               {Rate: 50, Burst: 100},
 	"s3-control":                        {Rate: 20, Burst: 40},
 	"account POST /getAlternateContact": {Rate: 10, Burst: 15},
+	"logs":                              {Rate: 10, Burst: 10},
+	"logs DescribeMetricFilters":        {Rate: 5, Burst: 5},
+	"logs PutMetricFilter":              {Rate: 5, Burst: 5},
+	"monitoring":                        {Rate: 9, Burst: 9},
+	"monitoring PutMetricAlarm":         {Rate: 3, Burst: 3},
+	"cloudtrail":                        {Rate: 10, Burst: 10},
+	"config":                            {Rate: 10, Burst: 20},
+	"kms":                               {Rate: 100, Burst: 100},
+	"sns":                               {Rate: 30, Burst: 30},
+	"events":                            {Rate: 50, Burst: 50},
 }
+
+// global are the services whose buckets are per account only; the
+// others' are per account and Region.
+var globalServices = map[string]bool{"organizations": true, "account": true, "iam": true, "sts": true, "s3-control": true}
 
 // tokenBucket is one account's bucket for one API.
 type tokenBucket struct {
@@ -67,23 +89,25 @@ func (t *tokenBucket) take(now time.Time) bool {
 
 // take spends a token of the call's bucket; false means throttled. The
 // bucket is the account's (for Account calls made by the management
-// account for a member, the member's), per Region for EC2.
-func (s *Server) take(c call) bool {
-	b, ok := s.org.Limits[c.service+" "+c.operation]
+// account for a member, the member's), per Region for regional services.
+func (s *Server) take(c *call) bool {
+	name := c.service + " " + c.operation // an operation's own bucket
+	b, ok := s.org.Limits[name]
 	if !ok {
-		b, ok = s.org.Limits[c.service]
+		name = c.service
+		b, ok = s.org.Limits[name]
 	}
 	if !ok {
 		return true
 	}
 	account := c.account
 	if c.service == "account" {
-		if id := jsonField(c.body, "AccountId"); id != "" {
+		if id := c.str("AccountId"); id != "" {
 			account = id
 		}
 	}
-	key := c.service + "/" + account
-	if c.service == "ec2" {
+	key := name + "/" + account
+	if !globalServices[c.service] {
 		key += "/" + c.region
 	}
 	v, loaded := s.buckets.Load(key)
@@ -91,12 +115,4 @@ func (s *Server) take(c call) bool {
 		v, _ = s.buckets.LoadOrStore(key, &tokenBucket{b: b, tokens: b.Burst, last: time.Now()})
 	}
 	return v.(*tokenBucket).take(time.Now())
-}
-
-// maxBody bounds what the simulator reads of a request.
-const maxBody = 1 << 20
-
-func readBody(r *http.Request) ([]byte, error) {
-	defer r.Body.Close()
-	return io.ReadAll(io.LimitReader(r.Body, maxBody))
 }
