@@ -59,7 +59,7 @@ reliability: venv
 
 # The scale benchmarks (moto, the simulator) are bench-scale's.
 bench:
-	$(GO) test -run '^$$' -bench . -skip 'MotoOrganization|SimPlan' -benchtime 5x ./...
+	$(GO) test -run '^$$' -bench . -skip 'MotoOrganization|Sim(Plan|Audit|Apply)' -benchtime 5x ./...
 
 # Every figure of docs/benchmarks.md's "Organization scale" section, with
 # the command that made it and the machine it ran on, into
