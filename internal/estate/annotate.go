@@ -3,7 +3,8 @@ package estate
 import "strings"
 
 // Annotate copies what only the spec knows (role, environment, spec key
-// and name, whether guardrails apply, the e-mail domain) from the desired estate onto the matching
+// and name, whether guardrails apply, the e-mail domain, the identity
+// layer's audit limits) from the desired estate onto the matching
 // accounts and units of the actual estate, matching accounts by e-mail and
 // units by path. Accounts the spec does not mention get their environment
 // from Classify.
@@ -21,6 +22,9 @@ func Annotate(actual, desired *Estate) {
 		}
 		if actual.EmailDomain == "" {
 			actual.EmailDomain = desired.EmailDomain
+		}
+		if desired.Identity != nil && actual.Identity != nil {
+			actual.Identity.Limits = desired.Identity.Limits
 		}
 		if actual.HomeRegion == "" {
 			actual.HomeRegion, actual.Regions = desired.HomeRegion, desired.Regions

@@ -164,3 +164,19 @@ func TestAccountActive(t *testing.T) {
 		}
 	}
 }
+
+// The identity layer's audit limits come from the spec: Annotate copies
+// them onto the layer the inventory read.
+func TestAnnotateIdentityLimits(t *testing.T) {
+	limits := IdentityLimits{AdminAccounts: 2, SessionHours: 4, ManagementUsers: 3}
+	desired, actual := New(), New()
+	desired.Identity = &Identity{Limits: limits}
+	actual.Identity = &Identity{}
+	Annotate(actual, desired)
+	if actual.Identity.Limits != limits {
+		t.Errorf("limits = %+v, want %+v", actual.Identity.Limits, limits)
+	}
+	if got := (IdentityLimits{SessionHours: 4}).Or(); got != (IdentityLimits{DefaultAdminAccounts, 4, DefaultManagementUsers}) {
+		t.Errorf("Or() = %+v", got)
+	}
+}

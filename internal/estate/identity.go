@@ -27,6 +27,52 @@ type Identity struct {
 	// Unread names, in an actual estate, the parts or places the
 	// inventory could not read and why.
 	Unread []string `json:",omitempty"`
+	// Limits are the audit's yardsticks for Identity Center: desired
+	// from the spec, copied onto the actual layer by Annotate.
+	Limits IdentityLimits `json:",omitempty"`
+}
+
+// IdentityLimits are what the audit holds Identity Center to where the
+// guidance names no number. A zero field takes its default.
+type IdentityLimits struct {
+	// AdminAccounts is how many accounts one administrator permission
+	// set may be assigned in; DefaultAdminAccounts when 0.
+	AdminAccounts int `json:",omitempty"`
+	// SessionHours is the longest session a permission set may give, in
+	// hours; DefaultSessionHours when 0.
+	SessionHours int `json:",omitempty"`
+	// ManagementUsers is how many people may reach the management
+	// account; DefaultManagementUsers when 0.
+	ManagementUsers int `json:",omitempty"`
+}
+
+// The defaults of IdentityLimits.
+const (
+	// DefaultAdminAccounts: guidance 000 gives each administrator
+	// permission set to one team on one account (the management account,
+	// Log Archive, Security Tooling), reused at most on that account's
+	// twin in another stage; three leaves room for that and no more.
+	DefaultAdminAccounts = 3
+	// DefaultSessionHours: a working day. Identity Center allows up to
+	// 12; a longer session outlives the shift of whoever opened it.
+	DefaultSessionHours = 8
+	// DefaultManagementUsers: guidance 000 wants "a small number of
+	// individuals" with access to the management account.
+	DefaultManagementUsers = 5
+)
+
+// Or returns l with each zero field set to its default.
+func (l IdentityLimits) Or() IdentityLimits {
+	if l.AdminAccounts <= 0 {
+		l.AdminAccounts = DefaultAdminAccounts
+	}
+	if l.SessionHours <= 0 {
+		l.SessionHours = DefaultSessionHours
+	}
+	if l.ManagementUsers <= 0 {
+		l.ManagementUsers = DefaultManagementUsers
+	}
+	return l
 }
 
 // Identity sources of an Identity Center instance.

@@ -64,6 +64,9 @@ type Spec struct {
 
 	// IdentityAccount configures the Identity-account model.
 	IdentityAccount AccountModel `yaml:"identity_account"`
+
+	// Audit holds the audit's limits for Identity Center (spec_audit.go).
+	Audit AuditLimits `yaml:"audit"`
 }
 
 // User is a user of the Identity Store.
@@ -204,6 +207,7 @@ func (s *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	default:
 		v.At(SpecKey+".model", "unknown model %q; expected %s or %s", s.Model, ModelIdentityCenter, ModelIdentityAccount)
 	}
+	s.Audit.validate(v)
 	if s.Model == ModelIdentityAccount {
 		s.IdentityAccount.validate(f, v)
 		return
@@ -484,7 +488,7 @@ func (s *Spec) Desired(f *spec.Foundation, e *estate.Estate) {
 		return
 	}
 	if s.Model == ModelIdentityAccount {
-		e.Identity = &estate.Identity{Account: s.IdentityAccount.desired(f)}
+		e.Identity = &estate.Identity{Account: s.IdentityAccount.desired(f), Limits: s.Audit.desired()}
 		return
 	}
 	c := &estate.IdentityCenter{
@@ -517,7 +521,7 @@ func (s *Spec) Desired(f *spec.Foundation, e *estate.Estate) {
 		}
 		c.Grants = append(c.Grants, g)
 	}
-	e.Identity = &estate.Identity{Center: c}
+	e.Identity = &estate.Identity{Center: c, Limits: s.Audit.desired()}
 }
 
 func (ps *PermissionSet) desired(name string) *estate.PermissionSet {
