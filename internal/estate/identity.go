@@ -177,7 +177,17 @@ type PermissionSet struct {
 	// copy is older than the set (actual).
 	Provisioned []string `json:",omitempty"`
 	OutOfDate   []string `json:",omitempty"`
+	// Unread names the attributes of the set that were not read (actual:
+	// PermissionSetTags, PermissionSetBoundary), which a plan does not
+	// compare and says so.
+	Unread []string `json:",omitempty"`
 }
+
+// The attributes of a permission set an endpoint may not answer for.
+const (
+	PermissionSetTags     = "tags"
+	PermissionSetBoundary = "permissions_boundary"
+)
 
 // PolicyRef names a customer managed policy by name and path.
 type PolicyRef struct {
@@ -214,6 +224,10 @@ type Assignment struct {
 	PrincipalType string // PrincipalUser or PrincipalGroup
 	Principal     string // user name or group display name
 	Account       string // account key
+	// PrincipalID is the Identity Store ID of the principal (actual). An
+	// assignment whose principal the Identity Store no longer has is
+	// named by this ID in Principal too.
+	PrincipalID string `json:",omitempty"`
 }
 
 // Key identifies the assignment: "account/permission set/TYPE/principal".

@@ -1,0 +1,140 @@
+package identity
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
+
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/inventory"
+)
+
+// The accounts of the access tests: the management account, the Log
+// Archive account in Security and a workload in Workloads/Prod.
+const (
+	accMgmtID = "111111111111"
+	accLAID   = "222222222222"
+	accWebID  = "333333333333"
+	accLA     = "log-archive@example.com"
+	accWeb    = "web-prod@example.com"
+)
+
+// accActual is the organization the access tests read: its accounts,
+// and the instance the identity layer's instance read found.
+func accActual(w *accWorld) *estate.Estate {
+	e := estate.New()
+	e.Organization = &estate.Organization{ID: "o-test", RootID: "r-test", ManagementAccountID: accMgmtID, ManagementAccountEmail: "mgmt@example.com"}
+	e.Accounts["mgmt@example.com"] = &estate.Account{ID: accMgmtID, Email: "mgmt@example.com", Status: estate.AccountActive}
+	e.Accounts[accLA] = &estate.Account{ID: accLAID, Email: accLA, Unit: "Security", Status: estate.AccountActive}
+	e.Accounts[accWeb] = &estate.Account{ID: accWebID, Email: accWeb, Unit: "Workloads/Prod", Status: estate.AccountActive}
+	e.Identity = &estate.Identity{Center: &estate.IdentityCenter{Region: "us-east-1", InstanceARN: w.instance, IdentityStoreID: w.store}}
+	return e
+}
+
+func readAccessWith(t *testing.T, w *accWorld, want *estate.Identity, actual *estate.Estate) *estate.IdentityCenter {
+	t.Helper()
+	ar := newAccessRead(w, w, actual.Identity.Center, want, actual, inventory.Options{})
+	if err := ar.run(context.Background()); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	c := *actual.Identity.Center
+	c.PermissionSets, c.Assignments = ar.sets, ar.assignments
+	actual.Identity.Unread = append(actual.Identity.Unread, ar.unread...)
+	return &c
+}
+
+// The read gives every permission set whole, the accounts each is
+// provisioned to and out of date in, and every assignment by account key
+// and principal name; a principal the Identity Store no longer has is
+// named by its ID.
+func TestReadAccess(t *testing.T) {
+	w := newAccWorld()
+	ana, admins := w.addUser("ana"), w.addGroup("Log Archive Administrators")
+	admin := w.addSet(&accSet{name: "AdministratorAccess", description: "admin", duration: "PT1H",
+		managed: []string{"arn:aws:iam::aws:policy/AdministratorAccess"}, tags: map[string]string{"groundwork:managed": "true"}})
+	la := w.addSet(&accSet{name: "LogArchiveAdminAccess", duration: "PT4H", relay: "https://console.aws.amazon.com/s3",
+		customer: []estate.PolicyRef{{Name: "b", Path: "/x/"}, {Name: "a", Path: "/"}},
+		inline:   `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}`,
+		boundary: &types.PermissionsBoundary{ManagedPolicyArn: aws.String("arn:aws:iam::aws:policy/PowerUserAccess")}})
+	w.assign(admin, accMgmtID, "USER", ana)
+	w.assign(la, accLAID, "GROUP", admins)
+	w.assign(la, accLAID, "USER", "u-gone")
+	w.sets[la].provisioned[accLAID] = false // changed since it was provisioned
+
+	c := readAccessWith(t, w, nil, accActual(w))
+	a := c.PermissionSets["AdministratorAccess"]
+	if a == nil || a.ARN != admin || a.Description != "admin" || !reflect.DeepEqual(a.ManagedPolicies, []string{"arn:aws:iam::aws:policy/AdministratorAccess"}) ||
+		a.Tags["groundwork:managed"] != "true" || a.Boundary != nil || !reflect.DeepEqual(a.Provisioned, []string{estate.ManagementKey}) || a.OutOfDate != nil {
+		t.Errorf("AdministratorAccess read as %+v", a)
+	}
+	l := c.PermissionSets["LogArchiveAdminAccess"]
+	wantRefs := []estate.PolicyRef{{Name: "a", Path: "/"}, {Name: "b", Path: "/x/"}}
+	if l == nil || l.SessionDuration != "PT4H" || l.RelayState == "" || !reflect.DeepEqual(l.CustomerPolicies, wantRefs) ||
+		!strings.Contains(l.InlinePolicy, "s3:Get*") || l.Boundary == nil || l.Boundary.ManagedPolicy != "arn:aws:iam::aws:policy/PowerUserAccess" ||
+		!reflect.DeepEqual(l.OutOfDate, []string{accLA}) || len(l.Tags) != 0 || l.Tags == nil {
+		t.Errorf("LogArchiveAdminAccess read as %+v", l)
+	}
+	want := []estate.Assignment{
+		{PermissionSet: "LogArchiveAdminAccess", PrincipalType: "GROUP", Principal: "Log Archive Administrators", PrincipalID: admins, Account: accLA},
+		{PermissionSet: "LogArchiveAdminAccess", PrincipalType: "USER", Principal: "u-gone", PrincipalID: "u-gone", Account: accLA},
+		{PermissionSet: "AdministratorAccess", PrincipalType: "USER", Principal: "ana", PrincipalID: ana, Account: estate.ManagementKey},
+	}
+	if !reflect.DeepEqual(c.Assignments, want) {
+		t.Errorf("assignments\n got %+v\nwant %+v", c.Assignments, want)
+	}
+}
+
+// The assignments are asked for in the accounts a set is provisioned to,
+// the management account and where the spec assigns the set, not in
+// every account: an endpoint that does not provision on assignment (moto)
+// still shows the spec's assignments.
+func TestReadAccessAsksWhereAssignmentsCanBe(t *testing.T) {
+	w := newAccWorld()
+	ro := w.addSet(&accSet{name: "ReadOnly", duration: "PT1H"})
+	g := w.addGroup("auditors")
+	w.assigned[ro+" "+accWebID+" GROUP "+g] = true // assigned, but not provisioned
+	actual := accActual(w)
+	c := readAccessWith(t, w, nil, actual)
+	if len(c.Assignments) != 0 || w.calls["ListAccountAssignments"] != 1 {
+		t.Errorf("without a spec: %d assignments after %d ListAccountAssignments; want only the management account asked",
+			len(c.Assignments), w.calls["ListAccountAssignments"])
+	}
+	want := &estate.Identity{Center: &estate.IdentityCenter{Grants: []estate.Grant{{PermissionSet: "ReadOnly", Groups: []string{"auditors"}, Units: []string{"Workloads"}}}}}
+	w.calls = map[string]int{}
+	c = readAccessWith(t, w, want, accActual(w))
+	if len(c.Assignments) != 1 || c.Assignments[0].Account != accWeb || w.calls["ListAccountAssignments"] != 2 {
+		t.Errorf("with the spec's grant on Workloads: %+v after %d calls; want the web-prod assignment in 2", c.Assignments, w.calls["ListAccountAssignments"])
+	}
+}
+
+// An endpoint that lacks the tag and boundary reads (moto 5.2) leaves
+// them unread, says so once each, and reads everything else.
+func TestReadAccessGaps(t *testing.T) {
+	w := newAccWorld()
+	w.lacks["ListTagsForResource"], w.lacks["GetPermissionsBoundaryForPermissionSet"] = true, true
+	w.addSet(&accSet{name: "A", duration: "PT1H"})
+	w.addSet(&accSet{name: "B", duration: "PT1H"})
+	actual := accActual(w)
+	c := readAccessWith(t, w, nil, actual)
+	for _, name := range []string{"A", "B"} {
+		ps := c.PermissionSets[name]
+		if ps == nil || ps.Tags != nil || !slices.Equal(ps.Unread, []string{estate.PermissionSetBoundary, estate.PermissionSetTags}) {
+			t.Errorf("%s read as %+v; want tags and boundary unread", name, ps)
+		}
+	}
+	if len(actual.Identity.Unread) != 2 {
+		t.Errorf("Unread %q; want one note for each lacking operation", actual.Identity.Unread)
+	}
+	// Any other failure fails the read.
+	w.lacks["ListTagsForResource"] = false
+	w.lacks["ListPermissionSets"] = true
+	ar := newAccessRead(w, w, actual.Identity.Center, nil, accActual(w), inventory.Options{})
+	if err := ar.run(context.Background()); err == nil {
+		t.Error("a failing ListPermissionSets did not fail the read")
+	}
+}
