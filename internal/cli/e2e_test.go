@@ -260,8 +260,10 @@ const motoFindings = "GW-BIL-007,GW-SVC-002,GW-SVC-002,GW-SVC-002,GW-SVC-003"
 
 // motoSurveyUnread is what every audit against moto cannot read: the Cost
 // and Usage Report definitions (moto has no CUR API), which the audit
-// reads with or without a billing section.
-var motoSurveyUnread = []string{"billing/reports"}
+// reads with or without a billing section, and the Identity Center
+// instance's access control attributes (moto has no API for them), which
+// it reads with or without an identity section.
+var motoSurveyUnread = []string{"billing/reports", "identity/attributes"}
 
 // The findings the whole-estate checks add to motoFindings on a
 // foundation of newFoundation (6 accounts, 2 Regions) that leaves out a
