@@ -123,9 +123,12 @@ func runParts(ctx context.Context, parts []readPart, run func(context.Context, r
 					select {
 					case <-ch:
 					case <-gctx.Done():
-						return gctx.Err()
 					}
 				}
+			}
+			// A part waited for that failed has cancelled gctx.
+			if err := gctx.Err(); err != nil {
+				return err
 			}
 			return run(gctx, p, &mu)
 		})
