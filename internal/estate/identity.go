@@ -24,6 +24,12 @@ type Identity struct {
 	// Account is the Identity-account model; nil when not used (desired)
 	// or not read (actual).
 	Account *IdentityAccount
+	// CrossAccountRoles are, in an actual estate, the IAM roles of every
+	// account read whose trust policy lets a principal outside the role's
+	// own account assume it (another account, or anyone), by
+	// Where.Key(role name) of their account (Region ""); nil when not
+	// read. The audit judges whom they trust, whatever the model.
+	CrossAccountRoles map[string]*CrossAccountRole `json:",omitempty"`
 	// Unread names, in an actual estate, the parts or places the
 	// inventory could not read and why.
 	Unread []string `json:",omitempty"`
@@ -73,6 +79,16 @@ func (l IdentityLimits) Or() IdentityLimits {
 		l.ManagementUsers = DefaultManagementUsers
 	}
 	return l
+}
+
+// CrossAccountRole is an IAM role that principals of another account may
+// assume.
+type CrossAccountRole struct {
+	Where
+	Name string
+	Path string
+	// Trust is the trust policy (JSON, decoded from IAM's URL encoding).
+	Trust string
 }
 
 // Identity sources of an Identity Center instance.
@@ -291,9 +307,17 @@ type IdentityAccount struct {
 	Account string
 	// Group is the IAM group of the Identity account's users, whose only
 	// permissions are self-service credential management and assuming
-	// the stage roles; GroupPolicy its inline policy (JSON).
+	// the stage roles; GroupPolicy its inline policy (JSON). Actual: the
+	// group's name when it exists ("" when not), and the document of
+	// groundwork's inline policy on it ("" when it has none).
 	Group       string
 	GroupPolicy string `json:",omitempty"`
+	// GroupManagedPolicies and GroupInlinePolicies are, in an actual
+	// estate, the managed policy ARNs attached to the group and the names
+	// of its inline policies other than groundwork's (whose document is
+	// GroupPolicy), sorted: the model wants none.
+	GroupManagedPolicies []string `json:",omitempty"`
+	GroupInlinePolicies  []string `json:",omitempty"`
 	// Users are the IAM users of the Identity account by name. Desired:
 	// those the spec manages. Actual: every IAM user there.
 	Users map[string]*IdentityAccountUser

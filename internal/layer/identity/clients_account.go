@@ -1,0 +1,60 @@
+package identity
+
+import (
+	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+)
+
+// AccountClients builds the clients of the Identity-account model's kinds
+// in an account (by AWS ID, resolved by kinds.Env.At). Tests set fakes
+// with kinds.SetClients[identity.AccountClients]. Each kind declares the
+// narrow interface it calls, in its own file.
+type AccountClients interface {
+	IdentityGroup(w estate.Location) IdentityGroupAPI
+	IdentityUser(w estate.Location) IdentityUserAPI
+	StageRole(w estate.Location) StageRoleAPI
+}
+
+// sessionAccountClients are the real clients: the management account's
+// own credentials for it, the access role assumed in members.
+type sessionAccountClients struct{ session *awsx.Session }
+
+var _ AccountClients = sessionAccountClients{}
+
+func (c sessionAccountClients) iam(w estate.Location) awsx.ConfigFor {
+	return awsx.ConfigFor{Session: c.session, Account: string(w.Account), Region: w.Region}
+}
+
+func (c sessionAccountClients) IdentityGroup(w estate.Location) IdentityGroupAPI {
+	return c.iam(w).IAM()
+}
+func (c sessionAccountClients) IdentityUser(w estate.Location) IdentityUserAPI { return c.iam(w).IAM() }
+func (c sessionAccountClients) StageRole(w estate.Location) StageRoleAPI       { return c.iam(w).IAM() }
+
+// accountClientsOf returns the clients set on env, else the session's.
+func accountClientsOf(env *kinds.Env) (AccountClients, error) {
+	return kinds.ClientsOf(env, "identity", func(s *awsx.Session) AccountClients { return sessionAccountClients{s} })
+}
+
+// accountModels returns the desired Identity-account model and the one
+// read (never nil: an empty model when nothing was read), or a nil
+// desired model when the spec does not use it.
+func accountModels(desired, actual *estate.Estate) (want, have *estate.IdentityAccount) {
+	if desired.Identity == nil || desired.Identity.Account == nil {
+		return nil, nil
+	}
+	have = &estate.IdentityAccount{}
+	if actual.Identity != nil && actual.Identity.Account != nil {
+		have = actual.Identity.Account
+	}
+	return desired.Identity.Account, have
+}
+
+// leaving reports whether an account is leaving the organization: the
+// inventory does not read it (its access role may be gone), so the kinds
+// plan nothing there.
+func leaving(actual *estate.Estate, accountKey estate.AccountKey) bool {
+	a := actual.Accounts[string(accountKey)]
+	return a != nil && !a.Active()
+}
