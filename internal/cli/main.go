@@ -187,7 +187,7 @@ access and delegated administrators, alternate contacts, central logging
 	f.StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	f.IntVar(&g.concurrency, "concurrency", 0, "calls in flight at once per AWS API and account, and changes apply makes at once; 0: adapt each API's width to its throttling")
 	f.DurationVar(&g.timeout, "timeout", 0, "stop after this long (e.g. 30m); apply finishes the changes in flight first. 0: no limit")
-	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g), newImport(g), newFilter(g), newChecklist(g))
+	root.AddCommand(newVersion(g), newInit(g), newValidate(g), newPlan(g), newApply(g), newAudit(g), newImport(g), newFilter(g), newChecklist(g), newProfiles(g))
 	return root
 }
 
