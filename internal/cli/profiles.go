@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -97,9 +98,21 @@ link as a comment; -o json lists profiles and links for programs.`,
 				}
 				return fmt.Errorf("%s asks for no layer that profiles are written from (%s)", g.config, strings.Join(all, ", "))
 			}
-			actual, _, err := g.collectLayers(cmd.Context(), f.Organization.AccessRole, reads, desired)
+			// The layers are read best-effort, as the audit reads them: a
+			// part profiles do not need (say, attributes an endpoint cannot
+			// read) must not stop them, and one they need is named by the
+			// source, with what the read said.
+			var (
+				mu       sync.Mutex
+				warnings []string
+			)
+			warn := func(err error) { mu.Lock(); defer mu.Unlock(); warnings = append(warnings, err.Error()) }
+			actual, r, err := g.collect(cmd.Context(), f.Organization.AccessRole, warn)
 			if err != nil {
 				return err
+			}
+			if err := layer.Read(cmd.Context(), r, reads, desired, actual); err != nil {
+				return readError(err)
 			}
 			estate.Annotate(actual, desired)
 			var sessions []profiles.Session
@@ -107,6 +120,9 @@ link as a comment; -o json lists profiles and links for programs.`,
 			for _, s := range sources {
 				ss, ts, err := s.Targets(desired, actual, req)
 				if err != nil {
+					if len(warnings) > 0 {
+						err = fmt.Errorf("%w\nwhat the read said:\n  %s", err, strings.Join(warnings, "\n  "))
+					}
 					return fmt.Errorf("profiles of the %s layer: %w", s.Layer, err)
 				}
 				sessions, targets = append(sessions, ss...), append(targets, ts...)

@@ -46,6 +46,19 @@ func unread(id *estate.Identity) string {
 	return " (not read: " + strings.Join(id.Unread, "; ") + ")"
 }
 
+// unreadParts are the entries of id.Unread about the named parts.
+func unreadParts(id *estate.Identity, parts []string) []string {
+	var out []string
+	for _, u := range id.Unread {
+		for _, p := range parts {
+			if u == p || strings.HasPrefix(u, p+" ") {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
 func centerTargets(actual *estate.Estate, id *estate.Identity, req profiles.Request) ([]profiles.Session, []profiles.Target, error) {
 	c := id.Center
 	switch {
@@ -53,11 +66,17 @@ func centerTargets(actual *estate.Estate, id *estate.Identity, req profiles.Requ
 		return nil, nil, fmt.Errorf("IAM Identity Center was not read%s", unread(id))
 	case c.InstanceMissing:
 		return nil, nil, fmt.Errorf("the organization has no IAM Identity Center instance in %s: enable it (checklist step CL-015), then assign permission sets", c.Region)
-	case len(id.Unread) > 0:
-		// A missing part would leave profiles out without a word.
-		return nil, nil, fmt.Errorf("IAM Identity Center was not read whole%s", unread(id))
 	case req.User != "" && req.Group != "":
 		return nil, nil, fmt.Errorf("give --user or --group, not both")
+	}
+	// A part not read would leave profiles out without a word: the
+	// assignments always, the Identity Store when it tells whose they are.
+	need := []string{readAccessName}
+	if req.User != "" || req.Group != "" {
+		need = append(need, readStoreName)
+	}
+	if missed := unreadParts(id, need); len(missed) > 0 {
+		return nil, nil, fmt.Errorf("IAM Identity Center was not read whole (not read: %s)", strings.Join(missed, "; "))
 	}
 	wanted, err := principalFilter(c, req)
 	if err != nil {

@@ -83,6 +83,17 @@ func TestCenterProfiles(t *testing.T) {
 	}
 }
 
+// A part profiles do not need (the access control attributes, which moto
+// cannot read; the Identity Store when no user or group is asked for)
+// does not stop them.
+func TestCenterProfilesIgnoreUnneededParts(t *testing.T) {
+	desired, actual := profileEstate()
+	actual.Identity.Unread = []string{"identity/attributes (management us-east-1): not implemented", "identity/store (management us-east-1): denied"}
+	if _, ts, err := profileTargets(desired, actual, profiles.Request{OrgID: "primary"}); err != nil || len(ts) != 3 {
+		t.Errorf("targets %v, %v", roles(ts), err)
+	}
+}
+
 func TestCenterProfilesStartURLAndSession(t *testing.T) {
 	desired, actual := profileEstate()
 	sessions, ts, err := profileTargets(desired, actual, profiles.Request{OrgID: "primary", StartURL: "https://acme.awsapps.com/start/", Session: "acme"})
@@ -106,7 +117,10 @@ func TestCenterProfilesRefuse(t *testing.T) {
 			a.Identity.Center = nil
 			a.Identity.Unread = []string{"identity/instance: AccessDenied"}
 		}, profiles.Request{}, "AccessDenied"},
-		"part not read":    {func(a *estate.Estate) { a.Identity.Unread = []string{"identity/assignments: throttled"} }, profiles.Request{}, "identity/assignments"},
+		"access not read": {func(a *estate.Estate) {
+			a.Identity.Unread = []string{"identity/access (management us-east-1): throttled"}
+		}, profiles.Request{}, "identity/access (management"},
+		"store not read":   {func(a *estate.Estate) { a.Identity.Unread = []string{"identity/store (management us-east-1): denied"} }, profiles.Request{Group: "platform"}, "identity/store (management"},
 		"unknown user":     {nil, profiles.Request{User: "anna"}, `no user "anna" in the Identity Store (did you mean "ana"?)`},
 		"unknown group":    {nil, profiles.Request{Group: "admins"}, `no group "admins"`},
 		"members not read": {func(a *estate.Estate) { a.Identity.Center.Groups = nil }, profiles.Request{User: "ana"}, "were not read"},
