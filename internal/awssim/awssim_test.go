@@ -7,10 +7,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	accountapi "github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
@@ -57,13 +59,15 @@ func TestServesTheOrganization(t *testing.T) {
 // operation the simulator lacks is "not implemented".
 func TestThrottlingAndGapsSpeakEachProtocol(t *testing.T) {
 	srv := httptest.NewServer(New(Org{Accounts: 1, Regions: []string{"eu-west-1"},
-		Limits: map[string]Bucket{"organizations": {Burst: 1}, "ec2": {Burst: 1}, "iam": {Burst: 1}}}))
+		Limits: map[string]Bucket{"organizations": {Burst: 1}, "ec2": {Burst: 1}, "iam": {Burst: 1}, "s3": {Burst: 1}, "account": {Burst: 1}}}))
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 	cfg := config(srv.URL, "testing")
 	org := organizations.NewFromConfig(cfg)
 	vpcs := ec2.NewFromConfig(cfg)
 	users := iam.NewFromConfig(cfg)
+	buckets := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	contacts := accountapi.NewFromConfig(cfg)
 	for name, tc := range map[string]struct {
 		call func() error
 		code string
@@ -72,8 +76,13 @@ func TestThrottlingAndGapsSpeakEachProtocol(t *testing.T) {
 			_, err := org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
 			return err
 		}, "TooManyRequestsException"},
-		"ec2":   {func() error { _, err := vpcs.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); return err }, "RequestLimitExceeded"},
-		"query": {func() error { _, err := users.ListUsers(ctx, &iam.ListUsersInput{}); return err }, "Throttling"},
+		"ec2":      {func() error { _, err := vpcs.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); return err }, "RequestLimitExceeded"},
+		"query":    {func() error { _, err := users.ListUsers(ctx, &iam.ListUsersInput{}); return err }, "Throttling"},
+		"rest-xml": {func() error { _, err := buckets.ListBuckets(ctx, &s3.ListBucketsInput{}); return err }, "SlowDown"},
+		"rest-json": {func() error {
+			_, err := contacts.GetContactInformation(ctx, &accountapi.GetContactInformationInput{})
+			return err
+		}, "TooManyRequestsException"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := tc.call(); err != nil {
