@@ -35,7 +35,9 @@ for accounts in 1000 10000; do
     GROUNDWORK_SIM_ACCOUNTS=$accounts GROUNDWORK_SIM_LIMITS=none GROUNDWORK_BENCH_STATS="$out" -- \
     "$out/cli.test" -test.run '^$' -test.bench SimPlan -test.benchtime 1x -test.timeout 60m
 done
-run "simulator: plan of 1000 accounts x 4 Regions, 20-80 ms, AWS-like throttling" \
-  GROUNDWORK_SIM_ACCOUNTS=1000 GROUNDWORK_BENCH_STATS="$out" -- \
-  "$out/cli.test" -test.run '^$' -test.bench SimPlan -test.benchtime 1x -test.timeout 60m
+for step in Plan Audit Apply; do
+  run "simulator: $step of 1000 accounts x 4 Regions, 20-80 ms, AWS-like throttling" \
+    GROUNDWORK_SIM_ACCOUNTS=1000 GROUNDWORK_BENCH_STATS="$out" -- \
+    "$out/cli.test" -test.run '^$' -test.bench "Sim$step\$" -test.benchtime 1x -test.timeout 60m
+done
 echo "figures in $log; each step's --stats beside it" >&2
