@@ -46,7 +46,19 @@ func init() {
 			writeError(w, c, http.StatusForbidden, "AccessDeniedException", "Macie is not enabled.")
 		},
 	})
+	// IAM Identity Center: the organization's instance, with an empty
+	// identity store and no permission sets or attributes for access
+	// control yet.
+	serve("identitystore", map[string]handler{
+		"ListUsers":            emptyList("Users"),
+		"ListGroups":           emptyList("Groups"),
+		"ListGroupMemberships": emptyList("GroupMemberships"),
+	})
 	serve("sso", map[string]handler{
+		"ListPermissionSets": emptyList("PermissionSets"),
+		"DescribeInstanceAccessControlAttributeConfiguration": func(_ *Server, w http.ResponseWriter, c *call) {
+			notFound(w, c, "ResourceNotFoundException", "no attributes for access control are configured")
+		},
 		"ListInstances": func(_ *Server, w http.ResponseWriter, c *call) {
 			writeJSON(w, map[string]any{"Instances": []any{map[string]any{"InstanceArn": "arn:aws:sso:::instance/ssoins-sim",
 				"IdentityStoreId": "d-sim", "OwnerAccountId": Management, "Status": "ACTIVE", "Name": "primary"}}})
@@ -58,4 +70,9 @@ func init() {
 				map[string]any{"code": "normal", "name": "Normal"}, map[string]any{"code": "high", "name": "High"}}})
 		},
 	})
+}
+
+// emptyList answers a JSON list operation with nothing in the list.
+func emptyList(key string) handler {
+	return func(_ *Server, w http.ResponseWriter, _ *call) { writeJSON(w, map[string]any{key: []any{}}) }
 }

@@ -136,6 +136,7 @@ func init() {
 		"GetPolicyVersion":               iamRead((*iamState).getPolicyVersion),
 		"ListEntitiesForPolicy":          iamRead((*iamState).listEntitiesForPolicy),
 		"GetRole":                        iamRead((*iamState).getRole),
+		"ListRoles":                      iamRead((*iamState).listRoles),
 		"CreateRole":                     iamWrite((*iamState).createRole),
 		"UpdateAssumeRolePolicy":         iamWrite((*iamState).updateAssumeRolePolicy),
 		"AttachRolePolicy":               iamWrite((*iamState).attachRolePolicy),
@@ -435,6 +436,15 @@ func (st *iamState) getRole(c *call) (string, string, string) {
 		return noSuch("role with name " + c.form.Get("RoleName"))
 	}
 	return st.roleXML(c.account, r), "", ""
+}
+
+func (st *iamState) listRoles(c *call) (string, string, string) {
+	var b strings.Builder
+	for _, name := range sortedKeys(st.roles) {
+		x := st.roleXML(c.account, st.roles[name])
+		b.WriteString("<member>" + strings.TrimSuffix(strings.TrimPrefix(x, "<Role>"), "</Role>") + "</member>")
+	}
+	return "<Roles>" + b.String() + "</Roles><IsTruncated>false</IsTruncated>", "", ""
 }
 
 func (st *iamState) createRole(c *call) (string, string, string) {
