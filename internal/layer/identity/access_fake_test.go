@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -725,8 +726,10 @@ func uniqueValue(id idstypes.AlternateIdentifier) string {
 	if !ok || u.Value.AttributeValue == nil {
 		return ""
 	}
+	// What the SDK sends: the document as JSON.
+	b, err := u.Value.AttributeValue.MarshalSmithyDocument()
 	var s string
-	if err := u.Value.AttributeValue.UnmarshalSmithyDocument(&s); err != nil {
+	if err != nil || json.Unmarshal(b, &s) != nil {
 		return ""
 	}
 	return s

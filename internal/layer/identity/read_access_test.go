@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
 )
 
 // The accounts of the access tests: the management account, the Log
@@ -28,10 +30,13 @@ const (
 // and the instance the identity layer's instance read found.
 func accActual(w *accWorld) *estate.Estate {
 	e := estate.New()
-	e.Organization = &estate.Organization{ID: "o-test", RootID: "r-test", ManagementAccountID: accMgmtID, ManagementAccountEmail: "mgmt@example.com"}
-	e.Accounts["mgmt@example.com"] = &estate.Account{ID: accMgmtID, Email: "mgmt@example.com", Status: estate.AccountActive}
-	e.Accounts[accLA] = &estate.Account{ID: accLAID, Email: accLA, Unit: "Security", Status: estate.AccountActive}
-	e.Accounts[accWeb] = &estate.Account{ID: accWebID, Email: accWeb, Unit: "Workloads/Prod", Status: estate.AccountActive}
+	e.Organization = &estate.Organization{ID: "o-test", RootID: "r-test", FeatureSet: "ALL", ManagementAccountID: accMgmtID, ManagementAccountEmail: "mgmt@example.com"}
+	for i, path := range []string{"Security", "Workloads", "Workloads/Prod"} {
+		e.Units[path] = &estate.Unit{ID: fmt.Sprintf("ou-%d", i), Path: path, Tags: kinds.OwnerTags(nil)}
+	}
+	e.Accounts["mgmt@example.com"] = &estate.Account{ID: accMgmtID, Name: "management", Email: "mgmt@example.com", Status: estate.AccountActive}
+	e.Accounts[accLA] = &estate.Account{ID: accLAID, Name: "log-archive", Email: accLA, Unit: "Security", Status: estate.AccountActive}
+	e.Accounts[accWeb] = &estate.Account{ID: accWebID, Name: "web-prod", Email: accWeb, Unit: "Workloads/Prod", Status: estate.AccountActive}
 	e.Identity = &estate.Identity{Center: &estate.IdentityCenter{Region: "us-east-1", InstanceARN: w.instance, IdentityStoreID: w.store}}
 	return e
 }
