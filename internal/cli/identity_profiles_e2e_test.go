@@ -214,3 +214,72 @@ func nameOf(t *testing.T, live map[string]cliAccount, mgmt, id string) string {
 	t.Fatalf("no account %s (management %s)", id, mgmt)
 	return ""
 }
+
+// TestProfilesOfTheIdentityAccountModel: apply builds the model (the
+// Identity account's group and user, the stage roles in the other
+// accounts), and profiles --user writes one role profile per stage role,
+// assumed from the user's own profile with the user's MFA device, whose
+// role ARNs are the roles IAM holds.
+func TestProfilesOfTheIdentityAccountModel(t *testing.T) {
+	m := testenv.Moto(t)
+	m.Setenv(t)
+	dir := newFoundation(t)
+	specPath := filepath.Join(dir, "foundation.yaml")
+	src, _ := os.ReadFile(specPath)
+	s := strings.Replace(string(src), "    role: identity-center\n",
+		"    role: identity-center\n  identity:\n    unit: Infrastructure\n    role: identity\n", 1)
+	s += "\nidentity:\n  model: identity_account\n  identity_account:\n    users: [ana]\n"
+	os.WriteFile(specPath, []byte(s), 0o644)
+	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
+	live := listAccounts(t, m)
+	idAcct := live["aws-identity-primary@example.com"].Id
+	if idAcct == "" {
+		t.Fatalf("no Identity account among %v", live)
+	}
+
+	cfg := filepath.Join(t.TempDir(), "config")
+	out, _ := mustRun(t, dir, ExitOK, "profiles", "--user", "ana", "--write", "--aws-config", cfg)
+	got, sessions := botoProfiles(t, cfg)
+	if len(sessions) != 0 {
+		t.Errorf("sso-sessions in the Identity-account model: %v", sessions)
+	}
+	// Administrator everywhere but the Identity account, PowerUser in
+	// non-production and ReadOnly in production accounts (the defaults).
+	roles := 0
+	for name, p := range got {
+		if p["source_profile"] != "primary-identity" || p["mfa_serial"] != "arn:aws:iam::"+idAcct+":mfa/ana" ||
+			p["role_session_name"] != "ana" || p["duration_seconds"] != "3600" || p["region"] != "us-east-1" {
+			t.Errorf("profile %s: %v", name, p)
+		}
+		arn := p["role_arn"]
+		account, role, ok := strings.Cut(strings.TrimPrefix(arn, "arn:aws:iam::"), ":role/org-admin/")
+		if !ok || account == idAcct {
+			t.Errorf("profile %s: role_arn %q", name, arn)
+			continue
+		}
+		var r struct{ Role struct{ Arn string } }
+		json.Unmarshal(m.AWSAs(t, account, "iam", "get-role", "--role-name", role), &r)
+		if r.Role.Arn != arn {
+			t.Errorf("profile %s: role_arn %s, IAM has %s", name, arn, r.Role.Arn)
+		}
+		roles++
+	}
+	for _, want := range []string{"Administrator", "PowerUser", "ReadOnly"} {
+		found := false
+		for name := range got {
+			found = found || strings.HasSuffix(name, "."+want)
+		}
+		if !found {
+			t.Errorf("no %s profile among %v", want, slices.Sorted(maps.Keys(got)))
+		}
+	}
+	if !strings.Contains(out, "Wrote ") || roles == 0 {
+		t.Errorf("write: %s (%d role profiles)", out, roles)
+	}
+
+	// Without a user or MFA device there is nothing to sign with.
+	_, errOut := mustRun(t, dir, ExitError, "profiles")
+	if !strings.Contains(errOut, "--mfa-serial") {
+		t.Errorf("no user: %s", errOut)
+	}
+}
