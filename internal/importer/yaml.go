@@ -10,7 +10,8 @@ import (
 
 // Node is a YAML mapping whose entries keep the order they were set in:
 // the schema's order for fixed fields, sorted order for maps (see
-// SetSorted). Values are string, Raw, bool, int, []string or *Node; a
+// SetSorted). Values are string, Raw, bool, int, []string, *Node or
+// []*Node (a sequence of mappings); a
 // comment (see Comment) takes an entry's place. Encode builds a Node from
 // a value of the spec's own types; sections that need more (a comment
 // beside a field) add to what Encode returns.
@@ -118,6 +119,15 @@ func (n *Node) render(b *strings.Builder, indent int) {
 			for _, s := range v {
 				b.WriteString(pad + "  - " + scalar(s) + "\n")
 			}
+		case []*Node:
+			if len(v) == 0 {
+				b.WriteString(" []\n")
+				continue
+			}
+			b.WriteString("\n")
+			for _, item := range v {
+				item.renderItem(b, indent+1)
+			}
 		case bool:
 			b.WriteString(" " + strconv.FormatBool(v) + "\n")
 		case Raw:
@@ -130,6 +140,19 @@ func (n *Node) render(b *strings.Builder, indent int) {
 			panic("importer: cannot write YAML value of this type")
 		}
 	}
+}
+
+// renderItem writes n as an item of a block sequence indented by indent
+// spaces: "- " before its first entry, the others aligned under it.
+func (n *Node) renderItem(b *strings.Builder, indent int) {
+	pad := strings.Repeat("  ", indent)
+	if len(n.entries) == 0 {
+		b.WriteString(pad + "- {}\n")
+		return
+	}
+	var item strings.Builder
+	n.render(&item, indent+1)
+	b.WriteString(pad + "- " + strings.TrimPrefix(item.String(), pad+"  "))
 }
 
 func flowList(items []string) string {

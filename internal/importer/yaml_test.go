@@ -41,3 +41,29 @@ func TestScalarsReadBack(t *testing.T) {
 		}
 	}
 }
+
+// A sequence of mappings, such as the identity section's assignments,
+// reads back item by item, nested mappings and empty items included.
+func TestSequenceOfMappingsReadsBack(t *testing.T) {
+	first := NewNode().Set("permission_set", "Admin").Set("users", []string{"ana", "ben"})
+	first.Child("tags").Set("Owner", "platform")
+	n := NewNode()
+	n.Child("identity").Set("assignments", []*Node{first, NewNode().Set("root", true), NewNode()}).Set("none", []*Node{})
+	var b strings.Builder
+	n.render(&b, 0)
+	var got struct {
+		Identity struct {
+			Assignments []map[string]any `yaml:"assignments"`
+			None        []map[string]any `yaml:"none"`
+		} `yaml:"identity"`
+	}
+	if err := yaml.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	as := got.Identity.Assignments
+	if len(as) != 3 || as[0]["permission_set"] != "Admin" || len(as[0]["users"].([]any)) != 2 ||
+		as[0]["tags"].(map[string]any)["Owner"] != "platform" || as[1]["root"] != true || len(as[2]) != 0 ||
+		got.Identity.None == nil || len(got.Identity.None) != 0 {
+		t.Errorf("read back %+v from\n%s", got.Identity, b.String())
+	}
+}
