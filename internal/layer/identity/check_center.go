@@ -19,10 +19,18 @@ import (
 // Identity Center exists to judge. Accounts in assignments are account
 // keys: an e-mail key, or estate.ManagementKey.
 
-// readCenter is what every Identity Center check reads: the layer, whose
-// parts (instance, store, permission sets, assignments) each record what
-// they could not read under it.
-var readCenter = []string{"identity"}
+// What the Identity Center checks read, by the parts of the layer's read
+// (each records what it could not read under its name): the instance;
+// the permission sets and assignments; the Identity Store's users, groups
+// and members; the access control attributes. A check names the parts it
+// looks at, so that a part not read (moto has no attributes API) leaves
+// the others judged.
+var (
+	readsInstance   = []string{readInstanceName}
+	readsAccess     = []string{readInstanceName, "identity/access"}
+	readsMembers    = []string{readInstanceName, "identity/access", "identity/store"}
+	readsAttributes = []string{readInstanceName, "identity/attributes"}
+)
 
 func init() {
 	audit.Register(audit.Check{
@@ -36,7 +44,7 @@ func init() {
 		Remediation: "manual: sign in to the management account, open IAM Identity Center in the home Region and choose " +
 			"Enable with AWS Organizations (groundwork checklist step CL-015); then groundwork apply builds the identity " +
 			"section of foundation.yaml",
-		Reads: readCenter,
+		Reads: readsInstance,
 		Run:   checkInstance,
 	})
 	audit.Register(audit.Check{
@@ -49,7 +57,7 @@ func init() {
 			"with them one permission set can limit people to the resources tagged for their team or cost center.",
 		Remediation: "leave identity.access_control_attributes unwritten (groundwork derives them from the tagging dictionary) " +
 			"or list them there, and run groundwork apply",
-		Reads: readCenter,
+		Reads: readsAttributes,
 		Run:   checkAccessControlAttributes,
 	})
 }

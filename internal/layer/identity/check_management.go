@@ -27,7 +27,7 @@ func init() {
 			"themselves the organization.",
 		Remediation: "assign the management account's permission sets to named users only (identity.assignments with users:, " +
 			"accounts: [management]), remove the group assignments there and run groundwork apply --allow-delete",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkManagementGroups,
 	})
 	audit.Register(audit.Check{
@@ -43,7 +43,7 @@ func init() {
 		Remediation: "give a small set of named users an administrator permission set on the management account " +
 			"(identity.permission_sets with managed_policies: [AdministratorAccess], identity.assignments with users: " +
 			"and accounts: [management]; groundwork init writes it) and run groundwork apply",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkManagementAdmins,
 	})
 	audit.Register(audit.Check{
@@ -56,7 +56,7 @@ func init() {
 			"restricts there; each extra person is one more account to phish.",
 		Remediation: "remove assignments on the management account until no more people hold one than identity.audit." +
 			"management_users allows (default 5), and run groundwork apply --allow-delete",
-		Reads: readCenter,
+		Reads: readsMembers,
 		Run:   checkManagementHeadcount,
 	})
 	audit.Register(audit.Check{
@@ -70,7 +70,7 @@ func init() {
 			"management account, or that a change meant for them reaches the management account.",
 		Remediation: "give the management account permission sets of its own (for example MA-Administrator) and assign other " +
 			"sets on member accounts under identity.assignments, then run groundwork apply --allow-delete",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkManagementSetsShared,
 	})
 }

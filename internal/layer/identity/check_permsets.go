@@ -26,7 +26,7 @@ func init() {
 		Remediation: "assign administrator permission sets account by account (identity.assignments accounts:), never root: " +
 			"true, and give wide access a narrower permission set such as ReadOnlyAccess; identity.audit.admin_accounts " +
 			"(default 3) sets how many accounts one administrator set may reach; run groundwork apply --allow-delete",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkAdminSpread,
 	})
 	audit.Register(audit.Check{
@@ -39,7 +39,7 @@ func init() {
 			"session stay good for hours after their holder has gone.",
 		Remediation: "set identity.permission_sets.<name>.session_duration to at most identity.audit.session_hours " +
 			"(default 8; a permission set's own default is 1h) and run groundwork apply",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkSessionDuration,
 	})
 	audit.Register(audit.Check{
@@ -56,7 +56,7 @@ func init() {
 		Remediation: "give each account an administrators group with an administrator permission set (groundwork init writes " +
 			"Log Archive Administrators with LogArchiveAdminAccess and Security Administrators with SecurityAdminAccess " +
 			"under identity), and run groundwork apply",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkFoundationAdminGroups,
 	})
 	audit.Register(audit.Check{
@@ -70,7 +70,7 @@ func init() {
 		Remediation: "put the users in a group that mirrors their job and assign the group (identity.assignments groups:), " +
 			"then remove the user assignments with groundwork apply --allow-delete; the management account is the " +
 			"exception, where only named users belong",
-		Reads: readCenter,
+		Reads: readsAccess,
 		Run:   checkUserAssignments,
 	})
 }
