@@ -38,6 +38,11 @@ var NonIdempotent = map[string]bool{
 	"CloudTrail/CreateTrail":                 true,
 	"IAM/CreateRole":                         true,
 	"CloudWatch Logs/PutMetricFilter":        true,
+	// The Identity Store refuses a second user of a name, group of a
+	// display name or membership of a user in a group as a conflict.
+	"identitystore/CreateUser":            true,
+	"identitystore/CreateGroup":           true,
+	"identitystore/CreateGroupMembership": true,
 }
 
 // MaybeDoneError is the error of a non-idempotent write whose request may

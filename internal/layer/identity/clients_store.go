@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
@@ -78,6 +79,9 @@ const (
 	refGroupID  = "identity-group-id" // group name -> group ID
 )
 
+// instanceLookup makes the changes of one apply list the instance once.
+var instanceLookup sync.Mutex
+
 // instanceOf returns the instance ARN and Identity Store ID apply writes
 // to in region: those of the estate the plan was made against, else
 // (a plan made offline) those the region has now. Without an instance it
@@ -87,6 +91,10 @@ func instanceOf(ctx context.Context, env *kinds.Env, cl StoreClients, region str
 		a.Identity.Center.Region == region {
 		return a.Identity.Center.InstanceARN, a.Identity.Center.IdentityStoreID, nil
 	}
+	// The changes of an offline plan all start wanting the instance: one
+	// lists it, the others find what it recorded.
+	instanceLookup.Lock()
+	defer instanceLookup.Unlock()
 	arn, okA := env.Lookup(refInstance, region)
 	store, okS := env.Lookup(refStore, region)
 	if okA && okS {

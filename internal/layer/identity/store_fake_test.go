@@ -2,6 +2,8 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,10 +13,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
+	"github.com/aws/aws-sdk-go-v2/service/identitystore/document"
 	istypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/ssoadmin/types"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
 
@@ -39,17 +43,30 @@ type storeFake struct {
 	nextID   int
 	calls    map[string]int
 	fail     map[string]error
+	// lose makes the next call of an operation do its work and then lose
+	// its answer, as a connection cut after the request reached AWS.
+	lose map[string]bool
 }
 
 func newStoreFake() *storeFake {
 	return &storeFake{instanceARN: "arn:aws:sso:::instance/ssoins-1111", storeID: "d-1111",
 		users: map[string]istypes.User{}, groups: map[string]istypes.Group{}, memberships: map[string][2]string{},
-		pageSize: 2, calls: map[string]int{}, fail: map[string]error{}}
+		pageSize: 2, calls: map[string]int{}, fail: map[string]error{}, lose: map[string]bool{}}
 }
 
 // storeWrites are the operations that write.
 var storeWrites = []string{"CreateUser", "UpdateUser", "CreateGroup", "UpdateGroup", "CreateGroupMembership",
 	"DeleteGroupMembership", "CreateInstanceAccessControlAttributeConfiguration", "UpdateInstanceAccessControlAttributeConfiguration"}
+
+// lost returns, once for an operation lose names, the error of an
+// answer lost after the work was done.
+func (f *storeFake) lost(op string) error {
+	if !f.lose[op] {
+		return nil
+	}
+	delete(f.lose, op)
+	return &awsx.MaybeDoneError{Service: "identitystore", Operation: op, Err: errors.New("connection reset by peer")}
+}
 
 // enter counts a call and locks the fake; the caller unlocks.
 func (f *storeFake) enter(op string) error {
@@ -199,13 +216,27 @@ func (f *storeFake) ListGroupMemberships(_ context.Context, in *identitystore.Li
 	return &identitystore.ListGroupMembershipsOutput{GroupMemberships: items, NextToken: next}, nil
 }
 
+// decodeDocument decodes a document the way the service reads what the
+// SDK sends: the SDK's own UnmarshalSmithyDocument of a document it is
+// about to send does not decode into a plain Go value.
+func decodeDocument(d document.Interface, v any) error {
+	if d == nil {
+		return errors.New("no attribute value")
+	}
+	b, err := d.MarshalSmithyDocument()
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
 // attributeOf reads an alternate identifier's unique attribute.
 func attributeOf(a istypes.AlternateIdentifier) (path, value string) {
 	u, ok := a.(*istypes.AlternateIdentifierMemberUniqueAttribute)
 	if !ok {
 		return "", ""
 	}
-	if err := u.Value.AttributeValue.UnmarshalSmithyDocument(&value); err != nil {
+	if err := decodeDocument(u.Value.AttributeValue, &value); err != nil {
 		panic(err)
 	}
 	return aws.ToString(u.Value.AttributePath), value
@@ -287,6 +318,9 @@ func (f *storeFake) CreateUser(_ context.Context, in *identitystore.CreateUserIn
 	id := f.id("u")
 	f.users[id] = istypes.User{UserId: aws.String(id), UserName: in.UserName, IdentityStoreId: in.IdentityStoreId,
 		DisplayName: in.DisplayName, Name: in.Name, Emails: in.Emails}
+	if err := f.lost("CreateUser"); err != nil {
+		return nil, err
+	}
 	return &identitystore.CreateUserOutput{UserId: aws.String(id), IdentityStoreId: in.IdentityStoreId}, nil
 }
 
@@ -311,7 +345,7 @@ func (f *storeFake) UpdateUser(_ context.Context, in *identitystore.UpdateUserIn
 		path := aws.ToString(op.AttributePath)
 		if path == "emails" {
 			var emails []map[string]any
-			if err := op.AttributeValue.UnmarshalSmithyDocument(&emails); err != nil {
+			if err := decodeDocument(op.AttributeValue, &emails); err != nil {
 				return nil, &istypes.ValidationException{Message: aws.String("emails: " + err.Error())}
 			}
 			u.Emails = nil
@@ -322,7 +356,7 @@ func (f *storeFake) UpdateUser(_ context.Context, in *identitystore.UpdateUserIn
 			continue
 		}
 		var v string
-		if err := op.AttributeValue.UnmarshalSmithyDocument(&v); err != nil {
+		if err := decodeDocument(op.AttributeValue, &v); err != nil {
 			return nil, &istypes.ValidationException{Message: aws.String(path + ": " + err.Error())}
 		}
 		switch path {
@@ -360,6 +394,9 @@ func (f *storeFake) CreateGroup(_ context.Context, in *identitystore.CreateGroup
 	}
 	id := f.id("g")
 	f.groups[id] = istypes.Group{GroupId: aws.String(id), DisplayName: in.DisplayName, Description: in.Description, IdentityStoreId: in.IdentityStoreId}
+	if err := f.lost("CreateGroup"); err != nil {
+		return nil, err
+	}
 	return &identitystore.CreateGroupOutput{GroupId: aws.String(id), IdentityStoreId: in.IdentityStoreId}, nil
 }
 
@@ -375,7 +412,7 @@ func (f *storeFake) UpdateGroup(_ context.Context, in *identitystore.UpdateGroup
 	}
 	for _, op := range in.Operations {
 		var v string
-		if err := op.AttributeValue.UnmarshalSmithyDocument(&v); err != nil {
+		if err := decodeDocument(op.AttributeValue, &v); err != nil {
 			return nil, &istypes.ValidationException{Message: aws.String(err.Error())}
 		}
 		switch aws.ToString(op.AttributePath) {
@@ -406,6 +443,9 @@ func (f *storeFake) CreateGroupMembership(_ context.Context, in *identitystore.C
 	}
 	id := f.id("m")
 	f.memberships[id] = [2]string{aws.ToString(in.GroupId), u.Value}
+	if err := f.lost("CreateGroupMembership"); err != nil {
+		return nil, err
+	}
 	return &identitystore.CreateGroupMembershipOutput{MembershipId: aws.String(id), IdentityStoreId: in.IdentityStoreId}, nil
 }
 
