@@ -253,7 +253,8 @@ func checkStageRolesMFA(e *estate.Estate) []audit.Finding {
 	var out []audit.Finding
 	for _, r := range rolesByKey(e) {
 		for _, g := range trustGrants(r.trust) {
-			if g.MFA || !(g.Anyone || slices.Contains(g.Accounts, idID)) {
+			// A statement open to anyone is GW-IDA-004's finding.
+			if g.MFA || !slices.Contains(g.Accounts, idID) {
 				continue
 			}
 			out = append(out, audit.PlacedFinding(e, "iam-role", r.name, r.where,

@@ -141,6 +141,7 @@ func TestIdentityAccountChecks(t *testing.T) {
 			Want: []string{"iam-role/dev (sandbox-ana)"}},
 		"other role with MFA": {Check: "GW-IDA-003",
 			Edit: role(audittest.SandboxKey, "dev", trustDoc(`{"AWS":"arn:aws:iam::`+idaID+`:user/ana"}`, `{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}`))},
+		"anyone is not the Identity account's finding": {Check: "GW-IDA-003", Edit: role(audittest.DevKey, "open", trustDoc(`{"AWS":"*"}`, ""))},
 		"anyone": {Check: "GW-IDA-004", Edit: role(audittest.DevKey, "open", trustDoc(`{"AWS":"*"}`, "")),
 			Want: []string{"iam-role/open (payments-dev)"}, Msg: "every AWS principal"},
 		"anyone bound to the organization": {Check: "GW-IDA-004",
