@@ -65,7 +65,9 @@ func withIdentity(t *testing.T, dir, section string) {
 // identityStore returns moto's Identity Store ID.
 func identityStore(t *testing.T, m *testenv.Server) string {
 	t.Helper()
-	var inst struct{ Instances []struct{ IdentityStoreId string } }
+	var inst struct {
+		Instances []struct{ IdentityStoreId string }
+	}
 	json.Unmarshal(m.AWS(t, "sso-admin", "list-instances"), &inst)
 	if len(inst.Instances) != 1 {
 		t.Fatalf("moto has %d Identity Center instances", len(inst.Instances))
@@ -89,7 +91,9 @@ func storeView(t *testing.T, m *testenv.Server, store string) (map[string]storeU
 	for _, u := range users.Users {
 		byName[u.UserName], byID[u.UserId] = u, u.UserName
 	}
-	var groups struct{ Groups []struct{ GroupId, DisplayName, Description string } }
+	var groups struct {
+		Groups []struct{ GroupId, DisplayName, Description string }
+	}
 	json.Unmarshal(m.AWS(t, "identitystore", "list-groups", "--identity-store-id", store), &groups)
 	descriptions, members := map[string]string{}, map[string][]string{}
 	for _, g := range groups.Groups {
