@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -278,7 +279,7 @@ func describeAlarms(a *account, c *call) (string, string) {
 	alarms := a.coll(c.region, "cloudwatch/alarms")
 	var b strings.Builder
 	for _, name := range sortedKeys(alarms) {
-		if len(names) > 0 && !contains(names, name) || !strings.HasPrefix(name, prefix) {
+		if len(names) > 0 && !slices.Contains(names, name) || !strings.HasPrefix(name, prefix) {
 			continue
 		}
 		v := alarms[name].(url.Values)
@@ -294,7 +295,7 @@ func describeAlarms(a *account, c *call) (string, string) {
 		b.WriteString(el("AlarmArn", "arn:aws:cloudwatch:"+c.region+":"+a.id+":alarm:"+name) + el("StateValue", "OK"))
 		for _, l := range []string{"AlarmActions", "OKActions", "InsufficientDataActions"} {
 			b.WriteString("<" + l + ">")
-			for _, x := range c2members(v, l) {
+			for _, x := range formMembers(v, l) {
 				b.WriteString(el("member", x))
 			}
 			b.WriteString("</" + l + ">")
@@ -309,17 +310,9 @@ func describeAlarms(a *account, c *call) (string, string) {
 	return "<MetricAlarms>" + b.String() + "</MetricAlarms><CompositeAlarms/>", ""
 }
 
-func c2members(v url.Values, name string) []string {
+// formMembers is a stored query request's list.
+func formMembers(v url.Values, name string) []string {
 	return (&call{form: v}).members(name)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func putMetricAlarm(a *account, c *call) (string, string) {
