@@ -67,6 +67,13 @@ func TestAssignmentsFollowAccountsIntoUnits(t *testing.T) {
 			t.Errorf("the new assignment depends on %q; want it after the account's move", ch.DependsOn)
 		}
 	}
+	// Before its principal, which the Identity Store kinds make.
+	changes, _ := diffAssignments(desired, actual)
+	for _, ch := range changes {
+		if ch.Address == create && !slices.Contains(ch.DependsOn, "identity-store-group/auditors") {
+			t.Errorf("the new assignment depends on %q; want it after the group's change", ch.DependsOn)
+		}
+	}
 }
 
 // Writes that touch the management account run as the management

@@ -45,10 +45,11 @@ const KindAssignment = "account-assignment"
 func AssignmentAddress(a estate.Assignment) string { return kinds.Address(KindAssignment, a.Key()) }
 
 // Kinds of the Identity Store principals an assignment waits for: the
-// user and group kinds of the layer, whose changes make them.
+// Identity Store user and group kinds of the layer, whose changes make
+// them (their addresses are StoreUserAddress and StoreGroupAddress).
 const (
-	principalUserKind  = "identity-user"
-	principalGroupKind = "identity-group"
+	principalUserKind  = "identity-store-user"
+	principalGroupKind = "identity-store-group"
 )
 
 // principalAddress is the address of the change that makes the principal
