@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -152,12 +153,16 @@ func runAudit(cmd *cobra.Command, g *globals, fl auditFlags) error {
 
 	ctx := cmd.Context()
 	unread := &inventory.UnreadLog{Then: func(err error) { fmt.Fprintf(g.io.Err, "warning: %v\n", err) }}
-	actual, r, err := g.collect(ctx, role, unread.Warn)
+	var regions []string
+	var home string
+	actual, _, err := g.collectThen(ctx, role, unread.Warn, func(ctx context.Context, r inventory.Reader, actual *estate.Estate) error {
+		regions, home = operationalRegions(f, fl.regions, r.Session)
+		layer.Survey(ctx, r, auditScope(actual, regions, home), desired, actual)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	regions, home := operationalRegions(f, fl.regions, r.Session)
-	layer.Survey(ctx, r, auditScope(actual, regions, home), desired, actual)
 	gaps := unread.List()
 	if desired != nil && !fl.noDrift {
 		// The plan `groundwork plan` would make, from this same read, of

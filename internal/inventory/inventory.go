@@ -41,8 +41,16 @@ type Options struct {
 // management account's session: the core every layer builds on. The
 // layers read themselves (internal/layer).
 func Collect(ctx context.Context, r Reader) (*estate.Estate, error) {
+	return CollectThen(ctx, r, nil)
+}
+
+// CollectThen reads the organization's core as Collect does and runs
+// then beside the tags of its units and accounts, once the accounts are
+// known (see CollectOrganizationThen): what the verbs read of the layers
+// needs the accounts, not their tags.
+func CollectThen(ctx context.Context, r Reader, then func(context.Context, *estate.Estate) error) (*estate.Estate, error) {
 	org := organizations.NewFromConfig(r.Session.Config("", "", ""))
-	return CollectOrganization(ctx, org, r.Options())
+	return CollectOrganizationThen(ctx, org, r.Options(), then)
 }
 
 // Limit is how many reads run at once: Width, or DefaultWidth when it is

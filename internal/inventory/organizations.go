@@ -31,6 +31,41 @@ var _ OrganizationsAPI = (*organizations.Client)(nil)
 // ListAccountsForParent per parent, so the call count grows with the
 // number of OUs, not accounts. Tags take one call per OU and account.
 func CollectOrganization(ctx context.Context, api OrganizationsAPI, opts Options) (*estate.Estate, error) {
+	return CollectOrganizationThen(ctx, api, opts, nil)
+}
+
+// CollectOrganizationThen reads the organization as CollectOrganization
+// does, and runs then, when set, at the same time as the tags: once the
+// tree is read, what needs only the accounts (their alternate contacts,
+// the layers in member accounts) does not wait for the tag of each, one
+// Organizations call apiece from the management account's scarce budget.
+// then is given the estate with its accounts and units, whose Tags are
+// being written meanwhile: it must not read them. The first failure of
+// either cancels the other, and CollectOrganizationThen returns it once
+// both have stopped (a failure of the tags as a read of the organization,
+// then's as it is).
+func CollectOrganizationThen(ctx context.Context, api OrganizationsAPI, opts Options, then func(context.Context, *estate.Estate) error) (*estate.Estate, error) {
+	e, err := collectTree(ctx, api, opts)
+	if err != nil || e.Organization == nil {
+		if err == nil && then != nil {
+			err = then(ctx, e)
+		}
+		return e, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return collectTags(gctx, api, e, opts) })
+	if then != nil {
+		g.Go(func() error { return then(gctx, e) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// collectTree reads the organization, its OU tree and its accounts,
+// without their tags.
+func collectTree(ctx context.Context, api OrganizationsAPI, opts Options) (*estate.Estate, error) {
 	e := estate.New()
 	opts.Progressf("reading organization")
 	desc, err := api.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
@@ -69,9 +104,6 @@ func CollectOrganization(ctx context.Context, api OrganizationsAPI, opts Options
 		level = next
 	}
 	se.duplicates()
-	if err := collectTags(ctx, api, e, opts); err != nil {
-		return nil, err
-	}
 	return e, nil
 }
 

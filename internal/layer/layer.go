@@ -19,16 +19,25 @@ type Layer struct {
 	// Name is the layer's stable name, used in messages ("billing layer not
 	// read") and in saved plans, which list the layers they read.
 	Name string
-	// Order places the layer among the others: lower reads first, for
-	// layers whose reads look at what an earlier one read (monitoring
-	// watches the logging layer's trail). Ties go by Name.
+	// Order places the layer among the others: in the layers a plan
+	// lists, and in which failure a read of several reports first. Ties
+	// go by Name. It does not sequence reads: they run at the same time
+	// (ReadAfter and SurveyAfter say which wait).
 	Order int
 	// Wanted reports whether a desired estate asks for the layer: plan and
 	// apply read it only then, and only then does it appear in a plan.
 	Wanted func(desired *estate.Estate) bool
 	// Read reads the layer into actual, where desired says it lives.
-	// Called only when Wanted(desired).
+	// Called only when Wanted(desired), at the same time as the other
+	// layers' reads and as the tags of the organization's accounts and
+	// units, which it must not look at (inventory.CollectThen); it may
+	// write only its own part of actual.
 	Read func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error
+	// ReadAfter names the layers whose Read must have finished before
+	// this layer's starts, when both are read: those whose part of
+	// actual it looks at. A name that is not a registered layer with a
+	// Read is a programming error (Read panics).
+	ReadAfter []string
 	// Survey is how the audit reads the layer: across every account and
 	// Region of scope, whatever the spec manages (desired is nil without a
 	// spec). Surveys run at the same time as each other, after every

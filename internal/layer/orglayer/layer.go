@@ -4,7 +4,9 @@
 package orglayer
 
 import (
+	"cmp"
 	"context"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -46,32 +48,51 @@ func wantsContacts(desired *estate.Estate) bool {
 }
 
 // read reads the policies, trusted access and delegated administrators
-// (policies) and the alternate contacts (contacts). With r.Warn set, each
-// part that cannot be read is passed to it as an inventory.NotReadError of
-// organization/policies or organization/contacts and left unknown, and
-// the other part is read all the same.
+// (policies) and the alternate contacts (contacts), at the same time: the
+// one through the management account's Organizations API, the other
+// through its Account API, each with its own throttling budget. With
+// r.Warn set, each part that cannot be read is passed to it as an
+// inventory.NotReadError of organization/policies or
+// organization/contacts and left unknown, and the other part is read all
+// the same; without it, the policies' failure is returned before the
+// contacts'.
 func read(ctx context.Context, r inventory.Reader, actual *estate.Estate, policies, contacts bool) error {
-	opts := r.Options()
+	var org policyReadAPI
 	if policies {
-		org := organizations.NewFromConfig(r.Session.Config("", "", ""))
-		if err := readPolicies(ctx, org, actual, opts); err != nil {
-			if r.Warn == nil {
-				return err
-			}
-			actual.Org = nil
-			r.Warn(inventory.NotRead(readPoliciesName, "", "", err))
-		}
+		org = organizations.NewFromConfig(r.Session.Config("", "", ""))
 	}
-	if !contacts {
-		return nil
+	var acct contactReadAPI
+	if contacts {
+		acct = account.NewFromConfig(r.Session.Config("", "", ""))
 	}
-	err := readContacts(ctx, account.NewFromConfig(r.Session.Config("", "", "")), actual, opts)
-	if err != nil && r.Warn != nil {
+	return readWith(ctx, org, acct, actual, r.Options())
+}
+
+// readWith is read through the given clients: the policies through org
+// when it is set, the contacts through acct when it is set.
+func readWith(ctx context.Context, org policyReadAPI, acct contactReadAPI, actual *estate.Estate, opts inventory.Options) error {
+	var policiesErr, contactsErr error
+	var wg sync.WaitGroup
+	if org != nil {
+		wg.Go(func() { policiesErr = readPolicies(ctx, org, actual, opts) })
+	}
+	if acct != nil {
+		wg.Go(func() { contactsErr = readContacts(ctx, acct, actual, opts) })
+	}
+	wg.Wait()
+	if opts.Warn == nil {
+		return cmp.Or(policiesErr, contactsErr)
+	}
+	if policiesErr != nil {
+		actual.Org = nil
+		opts.Warn(inventory.NotRead(readPoliciesName, "", "", policiesErr))
+	}
+	if contactsErr != nil {
 		for _, a := range actual.Accounts {
 			a.Contacts = nil
 		}
-		r.Warn(contactsNotRead(err, actual.Org))
-		return nil
+		// After the policies: whether trusted access is on explains it.
+		opts.Warn(contactsNotRead(contactsErr, actual.Org))
 	}
-	return err
+	return nil
 }

@@ -1,6 +1,7 @@
 package orglayer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,73 +40,83 @@ var managedPolicyTypes = []string{estate.PolicyTypeSCP, estate.PolicyTypeTag}
 // units and accounts must already be read. Each policy costs one
 // DescribePolicy and one ListTargetsForPolicy, and a customer-managed one
 // also a ListTagsForResource (groundwork's ownership marker);
-// organizations have tens of policies, not thousands.
+// organizations have tens of policies, not thousands. Every read that
+// does not need another's answer starts at once (the roots, each policy
+// type's list, trusted access, delegated administrators, and each
+// policy's three reads): a read of the whole layer is as long as its
+// longest chain of calls, two round trips and the pages, not the sum.
 func readPolicies(ctx context.Context, api policyReadAPI, e *estate.Estate, opts inventory.Options) error {
 	if e.Organization == nil {
 		return nil
 	}
 	l := estate.NewOrgLayer()
 	opts.Progressf("reading policies, trusted access and delegated administrators")
-	roots, err := api.ListRoots(ctx, &organizations.ListRootsInput{})
-	if err != nil {
-		return fmt.Errorf("list roots: %w", err)
-	}
-	for _, r := range roots.Roots {
-		for _, pt := range r.PolicyTypes {
-			if pt.Status == types.PolicyTypeStatusEnabled {
-				l.EnabledPolicyTypes = append(l.EnabledPolicyTypes, string(pt.Type))
-			}
-		}
-	}
-	sort.Strings(l.EnabledPolicyTypes)
-
 	targets := targetNames(e)
 	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(opts.Limit())
-	for _, pt := range managedPolicyTypes {
-		pages := organizations.NewListPoliciesPaginator(api, &organizations.ListPoliciesInput{Filter: types.PolicyType(pt)})
-		for pages.HasMorePages() {
-			out, err := pages.NextPage(ctx)
-			if err != nil {
-				// An organization with only consolidated billing has no
-				// policies to list.
-				var notEnabled *types.PolicyTypeNotEnabledException
-				if errors.As(err, &notEnabled) {
-					break
-				}
-				return fmt.Errorf("list %s policies: %w", pt, err)
-			}
-			for _, s := range out.Policies {
-				p := &estate.Policy{ID: aws.ToString(s.Id), Name: aws.ToString(s.Name), Type: pt,
-					Description: aws.ToString(s.Description), AWSManaged: s.AwsManaged}
-				g.Go(func() error {
-					if err := readPolicy(gctx, api, p, targets); err != nil {
-						return err
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					l.Policies[estate.PolicyKey(p.Type, p.Name)] = p
-					return nil
-				})
-			}
+	locked := func(f func()) { mu.Lock(); defer mu.Unlock(); f() }
+	// The few reads that list run unbounded (the awsx limiter bounds
+	// the calls in flight) and start the policies' reads, which run
+	// opts.Limit at a time in a group of their own: a lister waiting for
+	// a slot its own group holds would wait for ever. A failed read of a
+	// policy stops the listers; the listers' end (Wait) must not stop
+	// the reads they started.
+	reads, rctx := errgroup.WithContext(ctx)
+	reads.SetLimit(opts.Limit())
+	lists, lctx := errgroup.WithContext(rctx)
+	lists.Go(func() error {
+		roots, err := api.ListRoots(lctx, &organizations.ListRootsInput{})
+		if err != nil {
+			return fmt.Errorf("list roots: %w", err)
 		}
+		locked(func() {
+			for _, r := range roots.Roots {
+				for _, pt := range r.PolicyTypes {
+					if pt.Status == types.PolicyTypeStatusEnabled {
+						l.EnabledPolicyTypes = append(l.EnabledPolicyTypes, string(pt.Type))
+					}
+				}
+			}
+			sort.Strings(l.EnabledPolicyTypes)
+		})
+		return nil
+	})
+	for _, pt := range managedPolicyTypes {
+		lists.Go(func() error {
+			pages := organizations.NewListPoliciesPaginator(api, &organizations.ListPoliciesInput{Filter: types.PolicyType(pt)})
+			for pages.HasMorePages() {
+				out, err := pages.NextPage(lctx)
+				if err != nil {
+					// An organization with only consolidated billing has
+					// no policies to list.
+					var notEnabled *types.PolicyTypeNotEnabledException
+					if errors.As(err, &notEnabled) {
+						return nil
+					}
+					return fmt.Errorf("list %s policies: %w", pt, err)
+				}
+				for _, s := range out.Policies {
+					p := &estate.Policy{ID: aws.ToString(s.Id), Name: aws.ToString(s.Name), Type: pt,
+						Description: aws.ToString(s.Description), AWSManaged: s.AwsManaged}
+					locked(func() { l.Policies[estate.PolicyKey(p.Type, p.Name)] = p })
+					readPolicy(rctx, reads, api, p, targets)
+				}
+			}
+			return nil
+		})
 	}
-	g.Go(func() error {
-		services, err := trustedServices(gctx, api)
-		mu.Lock()
-		defer mu.Unlock()
-		l.TrustedServices = services
+	lists.Go(func() error {
+		services, err := trustedServices(lctx, api)
+		locked(func() { l.TrustedServices = services })
 		return err
 	})
-	g.Go(func() error {
-		admins, err := delegatedAdmins(gctx, api, e)
-		mu.Lock()
-		defer mu.Unlock()
-		l.DelegatedAdmins = admins
+	lists.Go(func() error {
+		admins, err := delegatedAdmins(lctx, api, e)
+		locked(func() { l.DelegatedAdmins = admins })
 		return err
 	})
-	if err := g.Wait(); err != nil {
+	// A lister's failure is the cause of the reads', if any.
+	listed := lists.Wait()
+	if err := cmp.Or(listed, reads.Wait()); err != nil {
 		return err
 	}
 	e.Org = l
@@ -124,41 +135,54 @@ func targetNames(e *estate.Estate) map[string]string {
 	return m
 }
 
-func readPolicy(ctx context.Context, api policyReadAPI, p *estate.Policy, names map[string]string) error {
-	out, err := api.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(p.ID)})
-	if err != nil {
-		return fmt.Errorf("describe policy %s: %w", p.Name, err)
-	}
-	p.Content = aws.ToString(out.Policy.Content)
-	if !p.AWSManaged {
-		p.Tags = map[string]string{}
-		tags := organizations.NewListTagsForResourcePaginator(api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(p.ID)})
-		for tags.HasMorePages() {
-			out, err := tags.NextPage(ctx)
-			if err != nil {
-				return fmt.Errorf("list tags of policy %s: %w", p.Name, err)
-			}
-			for _, t := range out.Tags {
-				p.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-			}
-		}
-	}
-	pages := organizations.NewListTargetsForPolicyPaginator(api, &organizations.ListTargetsForPolicyInput{PolicyId: aws.String(p.ID)})
-	for pages.HasMorePages() {
-		out, err := pages.NextPage(ctx)
+// readPolicy adds to g the reads of p: its content, its tags (of a
+// customer-managed policy) and its targets, each writing its own field.
+func readPolicy(ctx context.Context, g *errgroup.Group, api policyReadAPI, p *estate.Policy, names map[string]string) {
+	g.Go(func() error {
+		out, err := api.DescribePolicy(ctx, &organizations.DescribePolicyInput{PolicyId: aws.String(p.ID)})
 		if err != nil {
-			return fmt.Errorf("list targets of policy %s: %w", p.Name, err)
+			return fmt.Errorf("describe policy %s: %w", p.Name, err)
 		}
-		for _, t := range out.Targets {
-			name, ok := names[aws.ToString(t.TargetId)]
-			if !ok {
-				name = aws.ToString(t.TargetId) // a target the tree walk did not see
+		p.Content = aws.ToString(out.Policy.Content)
+		return nil
+	})
+	if !p.AWSManaged {
+		g.Go(func() error {
+			tags := map[string]string{}
+			pages := organizations.NewListTagsForResourcePaginator(api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(p.ID)})
+			for pages.HasMorePages() {
+				out, err := pages.NextPage(ctx)
+				if err != nil {
+					return fmt.Errorf("list tags of policy %s: %w", p.Name, err)
+				}
+				for _, t := range out.Tags {
+					tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+				}
 			}
-			p.Targets = append(p.Targets, name)
-		}
+			p.Tags = tags
+			return nil
+		})
 	}
-	sort.Strings(p.Targets)
-	return nil
+	g.Go(func() error {
+		var targets []string
+		pages := organizations.NewListTargetsForPolicyPaginator(api, &organizations.ListTargetsForPolicyInput{PolicyId: aws.String(p.ID)})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("list targets of policy %s: %w", p.Name, err)
+			}
+			for _, t := range out.Targets {
+				name, ok := names[aws.ToString(t.TargetId)]
+				if !ok {
+					name = aws.ToString(t.TargetId) // a target the tree walk did not see
+				}
+				targets = append(targets, name)
+			}
+		}
+		sort.Strings(targets)
+		p.Targets = targets
+		return nil
+	})
 }
 
 func trustedServices(ctx context.Context, api policyReadAPI) ([]string, error) {
