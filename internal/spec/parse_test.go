@@ -138,7 +138,7 @@ units:
 		},
 		"identity": {
 			src:   minimal + "identity: {usres: {}}\n",
-			wants: []want{{"4:12", "identity.usres", `unknown field "usres"; expected one of: access_control_attributes, assignments, disabled, groups, identity_account, model, permission_sets, source, users (did you mean "users"?)`}},
+			wants: []want{{"4:12", "identity.usres", `unknown field "usres"; expected one of: access_control_attributes, assignments, audit, disabled, groups, identity_account, model, permission_sets, source, users (did you mean "users"?)`}},
 		},
 		"sections with a schema reject unknown keys": {
 			src: minimal + `policies: {scps: []}
