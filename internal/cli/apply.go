@@ -54,6 +54,12 @@ refused when the organization changed since it was made.`,
 			var p *plan.Plan
 			var actual *estate.Estate
 			var lk *applyLease // the lease, observed before the reads
+			// The read's session and the role it entered members by: apply
+			// writes through the same session when the plan's role is
+			// that one, so that each member is assumed into once and its
+			// clients, credentials and rate limits serve both.
+			var rs *awsx.Session
+			var readRole string
 			if len(args) == 1 {
 				var err error
 				if p, err = plan.Load(args[0]); err != nil {
@@ -78,7 +84,8 @@ refused when the organization changed since it was made.`,
 				if lk, err = g.observeLease(ctx, home, forceUnlock); err != nil {
 					return err
 				}
-				if actual, _, err = g.collectLayers(ctx, p.AccessRole, p.Reads, desired); err != nil {
+				readRole = p.AccessRole
+				if actual, rs, err = g.collectLayers(ctx, readRole, p.Reads, desired); err != nil {
 					return err
 				}
 				if fp := actual.Fingerprint(); fp != p.Fingerprint {
@@ -94,7 +101,8 @@ refused when the organization changed since it was made.`,
 				if lk, err = g.observeLease(ctx, f.Organization.HomeRegion, forceUnlock); err != nil {
 					return err
 				}
-				if actual, _, err = g.collectLayers(ctx, f.Organization.AccessRole, reads, desired); err != nil {
+				readRole = f.Organization.AccessRole
+				if actual, rs, err = g.collectLayers(ctx, readRole, reads, desired); err != nil {
 					return err
 				}
 				p = kinds.Plan(desired, actual)
@@ -117,9 +125,12 @@ refused when the organization changed since it was made.`,
 					return err
 				}
 			}
-			s, err := g.session(ctx, p.AccessRole)
-			if err != nil {
-				return err
+			s := rs
+			if s == nil || readRole != p.AccessRole {
+				var err error
+				if s, err = g.session(ctx, p.AccessRole); err != nil {
+					return err
+				}
 			}
 			env := &kinds.Env{Organizations: awsx.ConfigFor{Session: s}.Organizations(),
 				AccessRole: p.AccessRole, Log: g.progress, Session: s}

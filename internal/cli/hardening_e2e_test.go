@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -181,9 +182,15 @@ func TestHardeningLayerIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	if !strings.Contains(out, "0 applied, 0 failed, 11 held") {
 		t.Fatalf("apply --allow-delete:\n%s\n%s", out, errOut)
 	}
-	out, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete-default-vpcs")
+	out, errOut = mustRun(t, dir, ExitOK, "apply", "--auto-approve", "--allow-delete-default-vpcs", "--stats")
 	if !strings.Contains(out, "11 applied, 0 failed, 0 held") {
 		t.Fatalf("apply --allow-delete-default-vpcs:\n%s\n%s", out, errOut)
+	}
+	// Apply writes through the session its read entered the members by:
+	// one AssumeRole per member account, not one for the read and another
+	// for the writes.
+	if m := regexp.MustCompile(`(\d+)\s+\S+ AssumeRole`).FindStringSubmatch(errOut); m == nil || m[1] != "5" {
+		t.Errorf("AssumeRole calls %v, want 5 (one per member account):\n%s", m, errOut)
 	}
 
 	// What the AWS CLI sees in every account.
