@@ -27,9 +27,9 @@ import (
 // the others judged.
 var (
 	readsInstance   = []string{readInstanceName}
-	readsAccess     = []string{readInstanceName, "identity/access"}
-	readsMembers    = []string{readInstanceName, "identity/access", "identity/store"}
-	readsAttributes = []string{readInstanceName, "identity/attributes"}
+	readsAccess     = []string{readInstanceName, readAccessName}
+	readsMembers    = []string{readInstanceName, readAccessName, readStoreName}
+	readsAttributes = []string{readInstanceName, readAttributesName}
 )
 
 func init() {

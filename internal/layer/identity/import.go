@@ -41,7 +41,7 @@ const (
 // importUnread are the parts of the layer's read the import cannot do
 // without: without them it would write a spec that deletes what it did
 // not see.
-var importUnread = []string{readInstanceName, "identity/access", "identity/store"}
+var importUnread = []string{readInstanceName, readAccessName, readStoreName}
 
 // readForImport reads the whole layer, as the audit does. A part that
 // cannot be read is passed to r.Warn and recorded in Identity.Unread.
