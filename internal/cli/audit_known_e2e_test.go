@@ -245,6 +245,13 @@ func TestAuditKnownMisconfigurations(t *testing.T) {
 	}
 	// ...nor for IAM Identity Center.
 	add("GW-SVC-003", org)
+	// moto gives the management account an Identity Center instance, in
+	// which nobody made a permission set: no named user administers the
+	// management account through it, and no group the Log Archive or
+	// Security Tooling account.
+	add("GW-IDC-003", acct(k.management))
+	add("GW-IDC-009", acct(k.logArchive))
+	add("GW-IDC-009", acct(k.securityTooling))
 
 	var got []knownFinding
 	critical := 0

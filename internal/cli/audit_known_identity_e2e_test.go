@@ -27,27 +27,27 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
 
-// identityChecks are the checks this test holds to exactly the planted
+// idcChecks are the checks this test holds to exactly the planted
 // findings.
-var identityChecks = []string{"GW-IDC-001", "GW-IDC-002", "GW-IDC-003", "GW-IDC-004", "GW-IDC-005", "GW-IDC-006",
+var idcChecks = []string{"GW-IDC-001", "GW-IDC-002", "GW-IDC-003", "GW-IDC-004", "GW-IDC-005", "GW-IDC-006",
 	"GW-IDC-007", "GW-IDC-008", "GW-IDC-009", "GW-IDC-010"}
 
-// identityOUs and identityMembers are the organization built: the OUs
+// idcOUs and idcMembers are the organization built: the OUs
 // and the member accounts by name, with their OU.
 var (
-	identityOUs     = []string{"Security", "Infrastructure", "Workloads", "Workloads/Prod", "Workloads/NonProd"}
-	identityMembers = map[string]string{"log-archive": "Security", "security-tooling": "Security",
+	idcOUs     = []string{"Security", "Infrastructure", "Workloads", "Workloads/Prod", "Workloads/NonProd"}
+	idcMembers = map[string]string{"log-archive": "Security", "security-tooling": "Security",
 		"identity-center": "Infrastructure", "payments-prod": "Workloads/Prod", "payments-dev": "Workloads/NonProd"}
 )
 
-// everythingPolicy allows every action on every resource: an
+// idcEverything allows every action on every resource: an
 // administrator's inline policy.
-const everythingPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+const idcEverything = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 
-// identityPlanted is the Identity Center built by hand: permission sets
+// idcPlanted is the Identity Center built by hand: permission sets
 // by name (managed policy, inline policy, session duration) and
 // assignments.
-var identityPlanted = struct {
+var idcPlanted = struct {
 	sets        map[string][3]string
 	members     map[string][]string // group -> users
 	assignments [][4]string         // permission set, USER|GROUP, principal, account name ("management")
@@ -56,7 +56,7 @@ var identityPlanted = struct {
 		"MA-Administrator":      {"AdministratorAccess", "", "PT1H"},
 		"MA-ReadOnly":           {"ReadOnlyAccess", "", "PT1H"},
 		"LogArchiveAdminAccess": {"AdministratorAccess", "", "PT1H"},
-		"Everything":            {"", everythingPolicy, "PT1H"},
+		"Everything":            {"", idcEverything, "PT1H"},
 		"Developer":             {"PowerUserAccess", "", "PT12H"},
 		"Auditor":               {"SecurityAudit", "", "PT8H"},
 	},
@@ -101,10 +101,12 @@ var identityPlanted = struct {
 func TestAuditKnownIdentityMisconfigurations(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
-	ids, mgmtName := buildIdentityEstate(t, m)
+	ids, mgmtName := buildIDCEstate(t, m)
 
 	acct := func(name string) string { return "account/" + ids[name] + " (" + name + ")" }
-	set := func(name string) string { return "permission-set/" + name + " (" + mgmtName + " " + testenv.Region + ")" }
+	set := func(name string) string {
+		return "permission-set/" + name + " (" + mgmtName + " " + testenv.Region + ")"
+	}
 	assignment := func(name, account string) string { return "assignment/" + name + " (" + account + ")" }
 	mgmt := "account/" + ids["management"] + " (" + mgmtName + ")"
 	want := []knownFinding{
@@ -119,14 +121,14 @@ func TestAuditKnownIdentityMisconfigurations(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "foundation.yaml"), []byte(identitySpec(mgmtName)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "foundation.yaml"), []byte(idcSpec(mgmtName)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "everything.json"), []byte(everythingPolicy), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "everything.json"), []byte(idcEverything), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	mustRun(t, dir, ExitOK, "validate")
-	got, notEvaluated := identityFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--no-drift")
+	got, notEvaluated := idcFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--no-drift")
 	if missing, extra := multisetDiff(want, got); len(missing)+len(extra) > 0 {
 		t.Errorf("audit: findings differ from the planted misconfigurations\nmissing:\n  %s\nunexpected:\n  %s",
 			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
@@ -139,11 +141,11 @@ func TestAuditKnownIdentityMisconfigurations(t *testing.T) {
 
 	// identity.audit moves the limits: with room for seven people and
 	// twelve-hour sessions, GW-IDC-004 and 007 have nothing to report.
-	spec := strings.Replace(identitySpec(mgmtName), "identity:\n", "identity:\n  audit: {management_users: 7, session_hours: 12}\n", 1)
+	spec := strings.Replace(idcSpec(mgmtName), "identity:\n", "identity:\n  audit: {management_users: 7, session_hours: 12}\n", 1)
 	if err := os.WriteFile(filepath.Join(dir, "foundation.yaml"), []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = identityFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--no-drift")
+	got, _ = idcFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--no-drift")
 	relaxed := slices.DeleteFunc(slices.Clone(want), func(f knownFinding) bool { return f.check == "GW-IDC-004" || f.check == "GW-IDC-007" })
 	if missing, extra := multisetDiff(relaxed, got); len(missing)+len(extra) > 0 {
 		t.Errorf("audit with identity.audit limits\nmissing:\n  %s\nunexpected:\n  %s",
@@ -151,12 +153,12 @@ func TestAuditKnownIdentityMisconfigurations(t *testing.T) {
 	}
 }
 
-// identitySpec is a foundation.yaml for the organization
-// buildIdentityEstate made: its OUs and accounts with their roles, and an
+// idcSpec is a foundation.yaml for the organization
+// buildIDCEstate made: its OUs and accounts with their roles, and an
 // identity section naming the permission sets and the assignments in
 // member accounts (the management account's, a group among them, the
 // read asks for whatever the spec says).
-func identitySpec(mgmtName string) string {
+func idcSpec(mgmtName string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `version: 1
 organization:
@@ -172,13 +174,13 @@ units:
 accounts:
 `, testenv.Region, testenv.Region, mgmtName)
 	roles := map[string]string{"log-archive": "log-archive", "security-tooling": "security-tooling", "identity-center": "identity-center"}
-	for _, name := range slices.Sorted(maps.Keys(identityMembers)) {
+	for _, name := range slices.Sorted(maps.Keys(idcMembers)) {
 		role := ""
 		if r := roles[name]; r != "" {
 			role = ", role: " + r
 		}
 		fmt.Fprintf(&b, "  %s: {unit: %s, name: %s, email: aws-%s@example.com, exempt_from_naming: true%s}\n",
-			name, identityMembers[name], name, name, role)
+			name, idcMembers[name], name, name, role)
 	}
 	b.WriteString(`identity:
   source: external
@@ -192,7 +194,7 @@ accounts:
     Auditor: {managed_policies: [SecurityAudit], session_duration: 8h}
   assignments:
 `)
-	for _, a := range identityPlanted.assignments {
+	for _, a := range idcPlanted.assignments {
 		if a[3] == "management" {
 			continue
 		}
@@ -205,10 +207,10 @@ accounts:
 	return b.String()
 }
 
-// identityFindings runs an audit and returns its findings of
-// identityChecks, and which of them were not evaluated; the parts of the
+// idcFindings runs an audit and returns its findings of
+// idcChecks, and which of them were not evaluated; the parts of the
 // identity layer they read must have been read.
-func identityFindings(t *testing.T, dir string, args ...string) (got []knownFinding, notEvaluated []string) {
+func idcFindings(t *testing.T, dir string, args ...string) (got []knownFinding, notEvaluated []string) {
 	t.Helper()
 	code, out, errOut := run(t, dir, "", args...)
 	if code == ExitError {
@@ -236,23 +238,23 @@ func identityFindings(t *testing.T, dir string, args ...string) (got []knownFind
 		}
 	}
 	for _, f := range doc.Findings {
-		if slices.Contains(identityChecks, f.CheckID) {
+		if slices.Contains(idcChecks, f.CheckID) {
 			got = append(got, knownFinding{f.CheckID, f.Resource})
 		}
 	}
 	for _, c := range doc.Checks {
-		if slices.Contains(identityChecks, c.ID) && c.Status == "not_evaluated" {
+		if slices.Contains(idcChecks, c.ID) && c.Status == "not_evaluated" {
 			notEvaluated = append(notEvaluated, c.ID)
 		}
 	}
 	return got, notEvaluated
 }
 
-// buildIdentityEstate makes the organization and its Identity Center
+// buildIDCEstate makes the organization and its Identity Center
 // with the AWS CLI, as an administrator would by hand, and returns the
 // account IDs by name ("management" for the management account) and the
 // management account's name.
-func buildIdentityEstate(t *testing.T, m *testenv.Server) (ids map[string]string, mgmtName string) {
+func buildIDCEstate(t *testing.T, m *testenv.Server) (ids map[string]string, mgmtName string) {
 	t.Helper()
 	var v map[string]any
 	field := func(out []byte, path ...string) string {
@@ -277,7 +279,7 @@ func buildIdentityEstate(t *testing.T, m *testenv.Server) (ids map[string]string
 	var roots struct{ Roots []struct{ Id string } }
 	json.Unmarshal(m.AWS(t, "organizations", "list-roots"), &roots)
 	ous := map[string]string{"": roots.Roots[0].Id}
-	for _, path := range identityOUs {
+	for _, path := range idcOUs {
 		parent, name := "", path
 		if i := strings.LastIndexByte(path, '/'); i >= 0 {
 			parent, name = path[:i], path[i+1:]
@@ -285,11 +287,11 @@ func buildIdentityEstate(t *testing.T, m *testenv.Server) (ids map[string]string
 		ous[path] = field(m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", ous[parent], "--name", name),
 			"OrganizationalUnit", "Id")
 	}
-	for _, name := range slices.Sorted(maps.Keys(identityMembers)) {
+	for _, name := range slices.Sorted(maps.Keys(idcMembers)) {
 		id := field(m.AWS(t, "organizations", "create-account", "--account-name", name, "--email", "aws-"+name+"@example.com"),
 			"CreateAccountStatus", "AccountId")
 		m.AWS(t, "organizations", "move-account", "--account-id", id, "--source-parent-id", ous[""],
-			"--destination-parent-id", ous[identityMembers[name]])
+			"--destination-parent-id", ous[idcMembers[name]])
 		ids[name] = id
 	}
 
@@ -306,15 +308,15 @@ func buildIdentityEstate(t *testing.T, m *testenv.Server) (ids map[string]string
 		principals["USER/"+u] = field(m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", u,
 			"--display-name", u, "--name", "GivenName="+u+",FamilyName=Example"), "UserId")
 	}
-	for _, g := range slices.Sorted(maps.Keys(identityPlanted.members)) {
+	for _, g := range slices.Sorted(maps.Keys(idcPlanted.members)) {
 		principals["GROUP/"+g] = field(m.AWS(t, "identitystore", "create-group", "--identity-store-id", store, "--display-name", g), "GroupId")
-		for _, u := range identityPlanted.members[g] {
+		for _, u := range idcPlanted.members[g] {
 			m.AWS(t, "identitystore", "create-group-membership", "--identity-store-id", store, "--group-id", principals["GROUP/"+g],
 				"--member-id", "UserId="+principals["USER/"+u])
 		}
 	}
 	sets := map[string]string{}
-	for name, s := range identityPlanted.sets {
+	for name, s := range idcPlanted.sets {
 		sets[name] = field(m.AWS(t, "sso-admin", "create-permission-set", "--instance-arn", arn, "--name", name,
 			"--session-duration", s[2]), "PermissionSet", "PermissionSetArn")
 		if s[0] != "" {
@@ -326,7 +328,7 @@ func buildIdentityEstate(t *testing.T, m *testenv.Server) (ids map[string]string
 				"--inline-policy", s[1])
 		}
 	}
-	for _, a := range identityPlanted.assignments {
+	for _, a := range idcPlanted.assignments {
 		m.AWS(t, "sso-admin", "create-account-assignment", "--instance-arn", arn, "--permission-set-arn", sets[a[0]],
 			"--principal-type", a[1], "--principal-id", principals[a[1]+"/"+a[2]], "--target-type", "AWS_ACCOUNT", "--target-id", ids[a[3]])
 	}

@@ -319,11 +319,18 @@ var undetected = slices.Concat(repeated("GW-DET-001", 6), repeated("GW-DET-002",
 // repeated returns n copies of a check ID.
 func repeated(id string, n int) []string { return slices.Repeat([]string{id}, n) }
 
-// wantFindings is motoFindings, undetected and noDataEvents with more
+// wantFindings is motoFindings, undetected, noDataEvents and unassigned with more
 // findings, sorted as auditFindings returns them.
 func wantFindings(more ...[]string) string {
-	return withFindings(motoFindings, slices.Concat(undetected, noDataEvents, slices.Concat(more...))...)
+	return withFindings(motoFindings, slices.Concat(undetected, noDataEvents, unassigned, slices.Concat(more...))...)
 }
+
+// unassigned: newFoundation writes no identity section, and moto gives
+// the management account an Identity Center instance with nothing in it:
+// no named user administers the management account through it
+// (GW-IDC-003), and no group the Log Archive or Security Tooling account
+// (GW-IDC-009, one each).
+var unassigned = []string{"GW-IDC-003", "GW-IDC-009", "GW-IDC-009"}
 
 // auditFindings runs audit -o json and returns the sorted check IDs found.
 func auditFindings(t *testing.T, dir string) string {

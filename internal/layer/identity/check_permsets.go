@@ -163,7 +163,7 @@ func checkFoundationAdminGroups(e *estate.Estate) []audit.Finding {
 	}
 	var out []audit.Finding
 	for _, role := range []estate.Role{estate.RoleLogArchive, estate.RoleSecurityTooling} {
-		for _, a := range audit.AccountsWithRole(e, role) {
+		for _, a := range audit.AccountsKnownAs(e, role) {
 			if held[estate.EmailKey(a.Email)] {
 				continue
 			}

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/audit/audittest"
@@ -319,13 +320,24 @@ func TestIdentityCenterChecks(t *testing.T) {
 			},
 			Want: []string{idcToolingRes},
 		},
-		"009 no roles known": {
-			// Without a spec no account is known as Log Archive.
+		"009 known by name": {
+			// Without a spec the accounts are known by their names.
 			Check: "GW-IDC-009",
 			Edit: func(e *estate.Estate) {
 				e.Identity.Center.Assignments = e.Identity.Center.Assignments[:3]
 				audittest.Account(e, "log-archive").Role = estate.RoleNone
 				audittest.Account(e, "security-tooling").Role = estate.RoleNone
+			},
+			Want: []string{idcArchiveRes, idcToolingRes},
+		},
+		"009 not known": {
+			Check: "GW-IDC-009",
+			Edit: func(e *estate.Estate) {
+				e.Identity.Center.Assignments = e.Identity.Center.Assignments[:3]
+				for _, n := range []string{"log-archive", "security-tooling"} {
+					audittest.Account(e, n).Role = estate.RoleNone
+					audittest.Account(e, n).Name = "acme-" + strings.ToUpper(n[:1])
+				}
 			},
 		},
 		"010 user on a member account": {
