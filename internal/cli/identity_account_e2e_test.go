@@ -191,6 +191,27 @@ func TestIdentityAccountModelIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 		t.Errorf("findings on the model as built: %v", got)
 	}
 
+	// The import finds the model from the roles that trust the Identity
+	// account with MFA, and writes a spec whose plan leaves it as it is.
+	imported := t.TempDir()
+	_, errOut = mustRun(t, imported, ExitOK, "import", "--org-id", "primary", "--domain", "example.com",
+		"--regions", "us-east-1,eu-west-1", "--out", "imported.yaml", "--force")
+	spec, err := os.ReadFile(filepath.Join(imported, "imported.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"model: identity_account", "users: [ana, ben]", `max_session: "2h"`, "role: identity\n"} {
+		if !strings.Contains(string(spec), want) {
+			t.Errorf("imported spec lacks %q:\n%s\n%s", want, spec, errOut)
+		}
+	}
+	out, _ = mustRun(t, imported, ExitOK, "plan", "-f", "imported.yaml")
+	for _, kind := range []string{"stage-role ", "identity-group ", "identity-user "} {
+		if strings.Contains(out, kind) {
+			t.Errorf("plan of the imported spec changes the model (%s):\n%s", kind, out)
+		}
+	}
+
 	// By hand: an IAM user in payments-dev, a policy on ana, the MFA
 	// condition dropped from a stage role, a role anyone may assume and
 	// one an outside account may.

@@ -325,6 +325,12 @@ type IdentityAccount struct {
 	// account (Region ""). Desired: the stage roles of every target
 	// account. Actual: the roles of that name read.
 	Roles map[string]*StageRole
+	// Detected says, in an actual estate read without a spec that names
+	// the model, that the Identity account was found from the roles that
+	// trust it with MFA rather than named: the import writes the model
+	// from it, the audit does not judge it (only a spec says which
+	// account is the Identity account).
+	Detected bool `json:",omitempty"`
 	// OutsideUsers are, in an actual estate, IAM user names by account
 	// key for the accounts other than the Identity account that have any:
 	// the model keeps users in the Identity account only.

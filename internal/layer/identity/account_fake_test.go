@@ -195,6 +195,19 @@ func (c *iamAt) GetGroup(_ context.Context, in *iam.GetGroupInput, _ ...func(*ia
 	return out, nil
 }
 
+func (c *iamAt) ListGroups(_ context.Context, _ *iam.ListGroupsInput, _ ...func(*iam.Options)) (*iam.ListGroupsOutput, error) {
+	a, unlock, err := c.enter()
+	defer unlock()
+	if err != nil {
+		return nil, err
+	}
+	out := &iam.ListGroupsOutput{}
+	for _, n := range slices.Sorted(maps.Keys(a.groups)) {
+		out.Groups = append(out.Groups, iamtypes.Group{GroupName: aws.String(n)})
+	}
+	return out, nil
+}
+
 func (c *iamAt) ListGroupPolicies(_ context.Context, in *iam.ListGroupPoliciesInput, _ ...func(*iam.Options)) (*iam.ListGroupPoliciesOutput, error) {
 	a, unlock, err := c.enter()
 	defer unlock()

@@ -103,3 +103,54 @@ func TestReadCrossAccountRoles(t *testing.T) {
 func trustDocument(principal string) string {
 	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:AssumeRole"}]}`
 }
+
+// Without a spec that names the model, the read finds it: the member
+// account that roles of other accounts trust with MFA is the Identity
+// account, those roles its stage roles, and the group whose policy lets
+// its users assume roles its group. A role trusting the management
+// account, or an account with MFA from outside the organization, is no
+// sign of it.
+func TestDetectAccountModel(t *testing.T) {
+	w := newIAMWorld()
+	mfa := `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`
+	trust := func(principal, cond string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"sts:AssumeRole","Condition":` + cond + `}]}`
+	}
+	w.account(acctProdID).roles["Admin"] = &iamRole{path: "/people/", maxSession: 3600, attached: []string{"arn:aws:iam::aws:policy/AdministratorAccess"},
+		trust: trust("arn:aws:iam::"+acctIDID+":root", mfa)}
+	w.account(acctDevID).roles["Admin"] = &iamRole{path: "/people/", maxSession: 3600, trust: trust(acctIDID, mfa)}
+	w.account(acctDevID).roles["access"] = &iamRole{path: "/", trust: trust("arn:aws:iam::"+acctMgmtID+":root", mfa)}
+	w.account(acctProdID).roles["vendor"] = &iamRole{path: "/", trust: trust("999999999999", mfa)}
+	id := w.account(acctIDID)
+	id.groups["admins"] = &iamGroup{inline: map[string]string{"ec2": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}`}}
+	id.groups["people"] = &iamGroup{inline: map[string]string{"switch": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/people/*"}]}`}}
+	id.users["ana"] = &iamUser{groups: []string{"people"}}
+	_, base := acctEstates(t)
+	if err := identity.ReadCrossAccountRoles(context.Background(), w.reads, base, inventory.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	found := identity.DetectAccountModel(base)
+	if found == nil || found.Account != acctIdentity || !found.Detected || len(found.Roles) != 2 ||
+		found.Roles[acctProd+"//Admin"] == nil || found.Roles[acctDev+"//Admin"] == nil {
+		t.Fatalf("detected %+v", found)
+	}
+	if err := identity.ReadAccountModel(context.Background(), w.reads, found, base, inventory.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	m := base.Identity.Account
+	if !m.Detected || m.Group != "people" || m.Users["ana"] == nil || len(m.OutsideUsers) != 0 ||
+		!slices.Equal(m.Roles[acctProd+"//Admin"].ManagedPolicies, []string{"arn:aws:iam::aws:policy/AdministratorAccess"}) {
+		t.Errorf("model read %+v", m)
+	}
+
+	// No role trusting a member with MFA: no model.
+	_, base = acctEstates(t)
+	delete(w.account(acctProdID).roles, "Admin")
+	delete(w.account(acctDevID).roles, "Admin")
+	if err := identity.ReadCrossAccountRoles(context.Background(), w.reads, base, inventory.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if found := identity.DetectAccountModel(base); found != nil {
+		t.Errorf("detected %+v from roles trusting the management account and an outside one", found)
+	}
+}

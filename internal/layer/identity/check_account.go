@@ -102,7 +102,7 @@ func init() {
 // needsAccountModel says why the model's checks cannot be judged on e:
 // only the spec names the Identity account.
 func needsAccountModel(e *estate.Estate) string {
-	if e.Identity == nil || e.Identity.Account == nil {
+	if e.Identity == nil || e.Identity.Account == nil || e.Identity.Account.Detected {
 		return "only the spec says which account is the Identity account (identity.model: identity_account); " +
 			"without it the Identity-account model is not judged"
 	}

@@ -73,6 +73,18 @@ func TestIdentityAccountChecksRegistered(t *testing.T) {
 // say nothing.
 func TestIdentityAccountChecksUnread(t *testing.T) {
 	e := modelled()
+	for _, id := range idaChecks[:3] {
+		for _, c := range audittestChecks(t, id) {
+			if c.Needs == nil || c.Needs(e) != "" {
+				t.Errorf("%s is not judged on the model the spec names", id)
+			}
+			e.Identity.Account.Detected = true
+			if c.Needs(e) == "" {
+				t.Errorf("%s is judged on a model the read found, which no spec names", id)
+			}
+			e.Identity.Account.Detected = false
+		}
+	}
 	e.Identity.Account = nil
 	for _, id := range idaChecks[:3] {
 		for _, c := range audittestChecks(t, id) {

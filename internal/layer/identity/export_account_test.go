@@ -32,3 +32,6 @@ func ReadCrossAccountRoles(ctx context.Context, iamAt func(w estate.Location) Ac
 	}
 	return readCrossAccountRoles(ctx, accountReadFunc(iamAt), actual, opts, &sync.Mutex{})
 }
+
+// DetectAccountModel finds the model in the cross-account roles read.
+var DetectAccountModel = detectAccountModel

@@ -15,6 +15,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/policy"
 )
 
 // The parts of the read this file adds, as failed reads record them and
@@ -35,9 +36,24 @@ const GroupPolicyName = "groundwork-self-service"
 
 func init() {
 	addReadPart(readPart{name: readAccountName,
-		wanted: func(want *estate.Identity, _ bool) bool { return want != nil && want.Account != nil },
+		// A survey without a spec that names the model looks for it in
+		// the roles read: the import writes it from what it finds.
+		wanted: func(want *estate.Identity, survey bool) bool {
+			return want != nil && want.Account != nil || survey
+		},
+		after: []string{readRolesName},
 		read: func(ctx context.Context, r inventory.Reader, want *estate.Identity, actual *estate.Estate, mu *sync.Mutex) error {
-			return readAccountModel(ctx, sessionAccountReads{r.Configs(actual)}, want.Account, actual, r.Options(), mu)
+			clients := sessionAccountReads{r.Configs(actual)}
+			if want != nil && want.Account != nil {
+				return readAccountModel(ctx, clients, want.Account, actual, r.Options(), mu)
+			}
+			mu.Lock()
+			found := detectAccountModel(actual)
+			mu.Unlock()
+			if found == nil {
+				return nil
+			}
+			return readAccountModel(ctx, clients, found, actual, r.Options(), mu)
 		}})
 	addReadPart(readPart{name: readRolesName,
 		wanted: func(_ *estate.Identity, survey bool) bool { return survey },
@@ -52,6 +68,7 @@ type accountReadAPI interface {
 	ListRoles(context.Context, *iam.ListRolesInput, ...func(*iam.Options)) (*iam.ListRolesOutput, error)
 	ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
 	GetGroup(context.Context, *iam.GetGroupInput, ...func(*iam.Options)) (*iam.GetGroupOutput, error)
+	ListGroups(context.Context, *iam.ListGroupsInput, ...func(*iam.Options)) (*iam.ListGroupsOutput, error)
 	ListGroupPolicies(context.Context, *iam.ListGroupPoliciesInput, ...func(*iam.Options)) (*iam.ListGroupPoliciesOutput, error)
 	GetGroupPolicy(context.Context, *iam.GetGroupPolicyInput, ...func(*iam.Options)) (*iam.GetGroupPolicyOutput, error)
 	ListAttachedGroupPolicies(context.Context, *iam.ListAttachedGroupPoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedGroupPoliciesOutput, error)
@@ -96,7 +113,7 @@ func organizationAccounts(actual *estate.Estate) []inventory.Account {
 // policies of the stage roles found there (one call each). With Warn set
 // a place that cannot be read is recorded and the rest is read.
 func readAccountModel(ctx context.Context, clients accountReads, want *estate.IdentityAccount, actual *estate.Estate, opts inventory.Options, mu *sync.Mutex) error {
-	out := &estate.IdentityAccount{Account: want.Account, Users: map[string]*estate.IdentityAccountUser{},
+	out := &estate.IdentityAccount{Account: want.Account, Detected: want.Detected, Users: map[string]*estate.IdentityAccountUser{},
 		Roles: map[string]*estate.StageRole{}, OutsideUsers: map[string][]string{}}
 	var outMu sync.Mutex
 	locked := func(f func()) {
@@ -119,7 +136,14 @@ func readAccountModel(ctx context.Context, clients accountReads, want *estate.Id
 		api := clients.IAM(at)
 		if string(a.Key) == want.Account {
 			g.Go(func() error {
-				return fails.Failed(ctx, readIdentityGroup(ctx, api, want.Group, out, locked), readAccountName, at)
+				group := want.Group
+				if group == "" {
+					var err error
+					if group, err = findIdentityGroup(ctx, api); err != nil || group == "" {
+						return fails.Failed(ctx, err, readAccountName, at)
+					}
+				}
+				return fails.Failed(ctx, readIdentityGroup(ctx, api, group, out, locked), readAccountName, at)
 			})
 			g.Go(func() error {
 				return fails.Failed(ctx, readIdentityUsers(ctx, api, opts.Limit(), out, locked), readAccountName, at)
@@ -127,6 +151,11 @@ func readAccountModel(ctx context.Context, clients accountReads, want *estate.Id
 			return
 		}
 		g.Go(func() error {
+			if want.Detected {
+				// The audit does not judge a detected model: its users
+				// elsewhere are not needed.
+				return nil
+			}
 			users, err := listUserNames(ctx, api)
 			if err != nil {
 				return fails.Failed(ctx, fmt.Errorf("list the IAM users of %s: %w", a.ID, err), readAccountName, at)
@@ -373,4 +402,95 @@ func readCrossAccountRoles(ctx context.Context, clients accountReads, actual *es
 	defer mu.Unlock()
 	actual.Identity.CrossAccountRoles = maps.Clone(found)
 	return nil
+}
+
+// detectAccountModel finds the Identity-account model in the cross-account
+// roles read: the member account that the most roles of other accounts
+// trust only with MFA is the Identity account, and those roles are its
+// stage roles. It returns the model to read (Detected, its group to be
+// found), or nil when no role trusts a member account with MFA.
+func detectAccountModel(actual *estate.Estate) *estate.IdentityAccount {
+	if actual.Identity == nil || actual.Organization == nil {
+		return nil
+	}
+	keyByID := map[string]string{}
+	for key, a := range actual.Accounts {
+		if a.Active() && !actual.IsManagement(a) {
+			keyByID[a.ID] = key
+		}
+	}
+	trusted := map[string][]*estate.CrossAccountRole{}
+	for _, r := range actual.Identity.CrossAccountRoles {
+		for _, g := range trustGrants(r.Trust) {
+			if !g.MFA || g.Anyone || len(g.Accounts) != 1 || keyByID[g.Accounts[0]] == "" || keyByID[g.Accounts[0]] == string(r.Account) {
+				continue
+			}
+			trusted[g.Accounts[0]] = append(trusted[g.Accounts[0]], r)
+			break
+		}
+	}
+	best := ""
+	for _, id := range slices.Sorted(maps.Keys(trusted)) {
+		if best == "" || len(trusted[id]) > len(trusted[best]) {
+			best = id
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	m := &estate.IdentityAccount{Account: keyByID[best], Detected: true, Roles: map[string]*estate.StageRole{}}
+	for _, r := range trusted[best] {
+		m.Roles[r.Where.Key(r.Name)] = &estate.StageRole{Where: r.Where, Name: r.Name, Path: r.Path}
+	}
+	return m
+}
+
+// findIdentityGroup finds the group of a detected Identity account: the
+// one holding groundwork's policy, else the first by name whose inline
+// policies let its users assume roles; "" when none does.
+func findIdentityGroup(ctx context.Context, api accountReadAPI) (string, error) {
+	var names []string
+	pages := iam.NewListGroupsPaginator(api, &iam.ListGroupsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return "", fmt.Errorf("list the groups: %w", err)
+		}
+		for _, g := range page.Groups {
+			names = append(names, aws.ToString(g.GroupName))
+		}
+	}
+	slices.Sort(names)
+	assuming := ""
+	for _, name := range names {
+		out, err := api.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(name)})
+		if err != nil {
+			return "", fmt.Errorf("list the policies of group %s: %w", name, err)
+		}
+		if slices.Contains(out.PolicyNames, GroupPolicyName) {
+			return name, nil
+		}
+		for _, p := range out.PolicyNames {
+			if assuming != "" {
+				break
+			}
+			doc, err := api.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(name), PolicyName: aws.String(p)})
+			if err != nil {
+				return "", fmt.Errorf("read the policy %s of group %s: %w", p, name, err)
+			}
+			if allowsAssumeRole(decodeTrust(aws.ToString(doc.PolicyDocument))) {
+				assuming = name
+			}
+		}
+	}
+	return assuming, nil
+}
+
+// allowsAssumeRole reports whether an identity policy allows sts:AssumeRole.
+func allowsAssumeRole(doc string) bool {
+	d, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(d.Statements, func(s policy.Statement) bool { return s.Effect == "Allow" && assumes(s.Action) })
 }

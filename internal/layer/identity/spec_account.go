@@ -155,7 +155,7 @@ func (m *AccountModel) desired(f *spec.Foundation) *estate.IdentityAccount {
 		if key == m.Account {
 			continue
 		}
-		class := estate.EnvironmentClass(f.Accounts[key].Environment)
+		class := stageClass(f, key)
 		w := f.Where(key, "")
 		for name, r := range m.Roles {
 			if len(r.Stages) > 0 && !slices.Contains(r.Stages, class) {
@@ -226,4 +226,20 @@ func groupPolicy(m *AccountModel) string {
 	}
 	b, _ := json.Marshal(doc)
 	return string(b)
+}
+
+// stageClass is the stage of an account of the spec: its environment's
+// class, else what its Environment tag, name (or key) or OU says
+// (estate.Classify): an imported spec, which writes no environments,
+// gets its stage roles where the built one had them.
+func stageClass(f *spec.Foundation, key string) string {
+	a := f.Accounts[key]
+	if c := estate.EnvironmentClass(a.Environment); c != "" {
+		return c
+	}
+	name := a.Name
+	if name == "" {
+		name = key
+	}
+	return estate.Classify(&estate.Account{Name: name, Tags: a.Tags, Unit: a.Unit})
 }
