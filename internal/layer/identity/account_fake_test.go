@@ -32,6 +32,8 @@ type iamWorld struct {
 	lose map[string]bool
 	// denied names account IDs whose every call is refused.
 	denied map[string]bool
+	// calls counts every call answered.
+	calls int
 }
 
 type iamAccount struct {
@@ -110,6 +112,7 @@ type iamAt struct {
 // refusal of a denied account.
 func (c *iamAt) enter() (*iamAccount, func(), error) {
 	c.f.mu.Lock()
+	c.f.calls++
 	if c.f.denied[c.id] {
 		return nil, c.f.mu.Unlock, iamErr("AccessDenied")
 	}
