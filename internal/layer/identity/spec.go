@@ -209,7 +209,7 @@ func (s *Spec) Validate(f *spec.Foundation, v *spec.Validator) {
 	}
 	s.Audit.validate(v)
 	if s.Model == ModelIdentityAccount {
-		s.IdentityAccount.validate(f, v)
+		s.validateAccountModel(f, v)
 		return
 	}
 	switch s.Source {

@@ -68,6 +68,25 @@ func (m *AccountModel) defaults(f *spec.Foundation) {
 	}
 }
 
+// validateAccountModel validates the section of an organization on the
+// Identity-account model: the model's part, and none of Identity
+// Center's, which the model would leave unbuilt without a word.
+func (s *Spec) validateAccountModel(f *spec.Foundation, v *spec.Validator) {
+	for _, c := range []struct {
+		key     string
+		written bool
+	}{
+		{"users", len(s.Users) > 0}, {"groups", len(s.Groups) > 0},
+		{"permission_sets", len(s.PermissionSets) > 0}, {"assignments", len(s.Assignments) > 0},
+	} {
+		if c.written {
+			v.AtKey(SpecKey+"."+c.key, "%s belongs to IAM Identity Center, which model: %s does not use; "+
+				"list the model's users under identity.identity_account.users, or set model: %s", c.key, ModelIdentityAccount, ModelIdentityCenter)
+		}
+	}
+	s.IdentityAccount.validate(f, v)
+}
+
 func (m *AccountModel) validate(f *spec.Foundation, v *spec.Validator) {
 	p := SpecKey + ".identity_account"
 	switch a, ok := f.Accounts[m.Account]; {

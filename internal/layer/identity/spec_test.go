@@ -194,3 +194,42 @@ identity:
 		t.Errorf("role %+v", r)
 	}
 }
+
+// On the Identity-account model, Identity Center's parts of the section
+// are refused where they are written, with the model's own mistakes.
+func TestIdentityAccountModelBadInput(t *testing.T) {
+	src := spectest.Minimal + `accounts:
+  identity: {unit: Security, role: identity}
+identity:
+  model: identity_account
+  users:
+    jane: {given_name: Jane, family_name: Doe, email: jane@example.com}
+  permission_sets:
+    Admin: {managed_policies: [AdministratorAccess]}
+  identity_account:
+    users: [ana, Ana]
+    max_session: 13h
+    path: org-admin
+    roles:
+      Ops: {managed_policies: [Admin Access], stages: [staging]}
+`
+	ds := spectest.ParseError(t, src)
+	var msgs []string
+	for _, d := range ds {
+		msgs = append(msgs, d.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{
+		"foundation.yaml:8:3: identity.users: users belongs to IAM Identity Center, which model: identity_account does not use",
+		"foundation.yaml:10:3: identity.permission_sets: permission_sets belongs to IAM Identity Center",
+		`identity.identity_account.users[1]: duplicate user "Ana"`,
+		"identity.identity_account.max_session: 13h is outside what IAM allows",
+		`identity.identity_account.path: "org-admin" is not an IAM path`,
+		`identity.identity_account.roles.Ops.managed_policies[0]: "Admin Access" is not an AWS managed policy`,
+		`identity.identity_account.roles.Ops.stages[0]: unknown stage "staging"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, all)
+		}
+	}
+}
