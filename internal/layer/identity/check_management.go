@@ -160,15 +160,11 @@ func checkManagementSetsShared(e *estate.Estate) []audit.Finding {
 		}
 		members[set][key] = true
 	}
+	// By assignments, not by where a set is provisioned: a set is
+	// provisioned where it is assigned, and some endpoints (moto) list the
+	// caller's account as provisioned for every set.
 	for _, a := range c.Assignments {
 		note(a.PermissionSet, a.Account)
-	}
-	// A set provisioned to the management account without an assignment
-	// there is still one the delegated administrator cannot change.
-	for name, ps := range c.PermissionSets {
-		for _, key := range ps.Provisioned {
-			note(name, key)
-		}
 	}
 	var out []audit.Finding
 	for _, set := range slices.Sorted(maps.Keys(onManagement)) {

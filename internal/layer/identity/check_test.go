@@ -225,13 +225,18 @@ func TestIdentityCenterChecks(t *testing.T) {
 			Edit:  addAssignments(assign("MA-ReadOnly", estate.PrincipalGroup, "developers", audittest.ProdKey)),
 			Want:  []string{idcSetRes("MA-ReadOnly")}, Msg: "used on the management account and on payments-prod",
 		},
-		"005 provisioned to the management account": {
+		"005 on the management account by its e-mail key": {
+			Check: "GW-IDC-005",
+			Edit:  addAssignments(assign("Developer", estate.PrincipalUser, "ana", "management@example.com")),
+			Want:  []string{idcSetRes("Developer")}, Msg: "payments-dev and payments-prod",
+		},
+		"005 provisioned alone": {
+			// moto lists the caller's account as provisioned for every set.
 			Check: "GW-IDC-005",
 			Edit: func(e *estate.Estate) {
 				ps := e.Identity.Center.PermissionSets["Developer"]
 				ps.Provisioned = append(ps.Provisioned, estate.ManagementKey)
 			},
-			Want: []string{idcSetRes("Developer")}, Msg: "payments-dev and payments-prod",
 		},
 		"005 member account closing": {
 			Check: "GW-IDC-005",
