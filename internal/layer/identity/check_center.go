@@ -73,9 +73,14 @@ func center(e *estate.Estate) *estate.IdentityCenter {
 
 // usesIdentityAccount reports whether the organization gives people
 // access by guidance 002's Identity-account model instead: an active
-// account the spec gives the identity role.
+// account the spec gives the identity role, or, without one, the model
+// the read found (a member account the others' roles trust with MFA).
 func usesIdentityAccount(e *estate.Estate) bool {
-	return len(audit.AccountsWithRole(e, estate.RoleIdentity)) > 0
+	if len(audit.AccountsWithRole(e, estate.RoleIdentity)) > 0 {
+		return true
+	}
+	m := e.Identity.Account
+	return m != nil && m.Account != "" && !audit.Leaving(e, estate.Where{Account: estate.AccountKey(m.Account)})
 }
 
 func checkInstance(e *estate.Estate) []audit.Finding {

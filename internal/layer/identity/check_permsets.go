@@ -152,7 +152,7 @@ func isoMinutes(s string) (int, bool) {
 
 func checkFoundationAdminGroups(e *estate.Estate) []audit.Finding {
 	c := center(e)
-	if c == nil || c.PermissionSets == nil {
+	if c == nil || c.PermissionSets == nil || usesIdentityAccount(e) {
 		return nil
 	}
 	held := map[string]bool{} // account keys where a group holds an administrator set

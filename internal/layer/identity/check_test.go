@@ -161,6 +161,21 @@ func TestIdentityCenterChecks(t *testing.T) {
 				audittest.AddAccount(e, "777777777777", "identity", "Infrastructure", estate.RoleIdentity, "")
 			},
 		},
+		"001 identity-account model found": {
+			// Without a spec, the model the read found.
+			Check: "GW-IDC-001",
+			Edit: func(e *estate.Estate) {
+				e.Identity.Center = &estate.IdentityCenter{Region: audittest.Home, InstanceMissing: true}
+				e.Identity.Account = &estate.IdentityAccount{Account: audittest.IdentityKey, Detected: true}
+			},
+		},
+		"003 identity-account model found": {
+			Check: "GW-IDC-003",
+			Edit: func(e *estate.Estate) {
+				e.Identity.Center.Assignments = e.Identity.Center.Assignments[2:]
+				e.Identity.Account = &estate.IdentityAccount{Account: audittest.IdentityKey, Detected: true}
+			},
+		},
 		"002 group on management": {
 			Check: "GW-IDC-002",
 			Edit:  addAssignments(assign("MA-Administrator", estate.PrincipalGroup, "developers", estate.ManagementKey)),
@@ -343,6 +358,14 @@ func TestIdentityCenterChecks(t *testing.T) {
 					audittest.Account(e, n).Role = estate.RoleNone
 					audittest.Account(e, n).Name = "acme-" + strings.ToUpper(n[:1])
 				}
+			},
+		},
+		"009 identity-account model": {
+			// Guidance 002's model reaches the accounts through its roles.
+			Check: "GW-IDC-009",
+			Edit: func(e *estate.Estate) {
+				e.Identity.Center.Assignments = e.Identity.Center.Assignments[:3]
+				audittest.AddAccount(e, "777777777777", "identity", "Infrastructure", estate.RoleIdentity, "")
 			},
 		},
 		"010 user on a member account": {
