@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -123,20 +124,22 @@ func isManagementKey(e *estate.Estate, key string) bool {
 	return a != nil && e.IsManagement(a)
 }
 
-// liveAssignments are the assignments of c in accounts in use, with
-// every management account key made estate.ManagementKey.
-func liveAssignments(e *estate.Estate, c *estate.IdentityCenter) []estate.Assignment {
-	var out []estate.Assignment
-	for _, a := range c.Assignments {
-		if acct := assignedAccount(e, a.Account); acct != nil && !acct.Active() {
-			continue
+// liveAssignments yields the assignments of c in accounts in use, with
+// every management account key made estate.ManagementKey. It copies
+// nothing: an organization may hold tens of thousands.
+func liveAssignments(e *estate.Estate, c *estate.IdentityCenter) iter.Seq[estate.Assignment] {
+	return func(yield func(estate.Assignment) bool) {
+		for _, a := range c.Assignments {
+			if isManagementKey(e, a.Account) {
+				a.Account = estate.ManagementKey
+			} else if acct := e.Accounts[a.Account]; acct != nil && !acct.Active() {
+				continue
+			}
+			if !yield(a) {
+				return
+			}
 		}
-		if isManagementKey(e, a.Account) {
-			a.Account = estate.ManagementKey
-		}
-		out = append(out, a)
 	}
-	return out
 }
 
 // grantsAdmin reports whether a permission set makes its holders

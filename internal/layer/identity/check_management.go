@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 
@@ -81,7 +82,7 @@ func checkManagementGroups(e *estate.Estate) []audit.Finding {
 		return nil
 	}
 	var out []audit.Finding
-	for _, a := range liveAssignments(e, c) {
+	for a := range liveAssignments(e, c) {
 		if a.Account == estate.ManagementKey && a.PrincipalType == estate.PrincipalGroup {
 			out = append(out, assignmentFinding(e, a, fmt.Sprintf("group %q holds permission set %s on the management "+
 				"account: whoever can change the group's members can reach it", a.Principal, a.PermissionSet)))
@@ -95,7 +96,7 @@ func checkManagementAdmins(e *estate.Estate) []audit.Finding {
 	if c == nil || c.PermissionSets == nil || usesIdentityAccount(e) {
 		return nil
 	}
-	for _, a := range liveAssignments(e, c) {
+	for a := range liveAssignments(e, c) {
 		if a.Account == estate.ManagementKey && a.PrincipalType == estate.PrincipalUser && grantsAdmin(c.PermissionSets[a.PermissionSet]) {
 			return nil
 		}
@@ -106,9 +107,9 @@ func checkManagementAdmins(e *estate.Estate) []audit.Finding {
 
 // managementPeople are the people who hold a permission set on the
 // management account: its users, and the members of its groups.
-func managementPeople(c *estate.IdentityCenter, as []estate.Assignment) []string {
+func managementPeople(c *estate.IdentityCenter, as iter.Seq[estate.Assignment]) []string {
 	people := map[string]bool{}
-	for _, a := range as {
+	for a := range as {
 		if a.Account != estate.ManagementKey {
 			continue
 		}

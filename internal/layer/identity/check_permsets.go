@@ -83,7 +83,7 @@ func checkAdminSpread(e *estate.Estate) []audit.Finding {
 	limit := e.Identity.Limits.Or().AdminAccounts
 	live := audit.ActiveAccounts(e)
 	accounts := map[string]map[string]bool{} // permission set -> accounts
-	for _, a := range liveAssignments(e, c) {
+	for a := range liveAssignments(e, c) {
 		if !grantsAdmin(c.PermissionSets[a.PermissionSet]) {
 			continue
 		}
@@ -156,7 +156,7 @@ func checkFoundationAdminGroups(e *estate.Estate) []audit.Finding {
 		return nil
 	}
 	held := map[string]bool{} // account keys where a group holds an administrator set
-	for _, a := range liveAssignments(e, c) {
+	for a := range liveAssignments(e, c) {
 		if a.PrincipalType == estate.PrincipalGroup && grantsAdmin(c.PermissionSets[a.PermissionSet]) {
 			held[a.Account] = true
 		}
@@ -180,7 +180,7 @@ func checkUserAssignments(e *estate.Estate) []audit.Finding {
 		return nil
 	}
 	var out []audit.Finding
-	for _, a := range liveAssignments(e, c) {
+	for a := range liveAssignments(e, c) {
 		if a.Account != estate.ManagementKey && a.PrincipalType == estate.PrincipalUser {
 			out = append(out, assignmentFinding(e, a, fmt.Sprintf("user %q holds permission set %s directly, not "+
 				"through a group", a.Principal, a.PermissionSet)))
