@@ -38,7 +38,6 @@ func init() {
 		Remediation: "move the person to identity.identity_account.users (groundwork apply makes the user in the Identity " +
 			"account) and delete the IAM user from the other account by hand; the management account's users are GW-HRD-005's",
 		Reads: []string{readAccountName},
-		Needs: needsAccountModel,
 		Run:   checkOutsideUsers,
 	})
 	audit.Register(audit.Check{
@@ -53,7 +52,6 @@ func init() {
 		Remediation: "detach the other policies from the users and the group, take the users out of other groups, and keep " +
 			"identity.identity_account in foundation.yaml so that groundwork apply keeps the group's policy to self-service",
 		Reads: []string{readAccountName},
-		Needs: needsAccountModel,
 		Run:   checkSelfServiceOnly,
 	})
 	audit.Register(audit.Check{
@@ -68,7 +66,6 @@ func init() {
 			"sets a trust that requires MFA; for another role, add Condition {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}} " +
 			"to each statement that trusts the Identity account",
 		Reads: []string{readAccountName, readRolesName},
-		Needs: needsAccountModel,
 		Run:   checkStageRolesMFA,
 	})
 	audit.Register(audit.Check{
@@ -99,18 +96,23 @@ func init() {
 	})
 }
 
-// needsAccountModel says why the model's checks cannot be judged on e:
-// only the spec names the Identity account.
-func needsAccountModel(e *estate.Estate) string {
+// accountModel is the Identity-account model the spec names, as read;
+// nil when the spec does not use the model (an organization on IAM
+// Identity Center is judged by the GW-IDC checks), when it was not read,
+// or when the read only found it: only the spec says which account is
+// the Identity account.
+func accountModel(e *estate.Estate) *estate.IdentityAccount {
 	if e.Identity == nil || e.Identity.Account == nil || e.Identity.Account.Detected {
-		return "only the spec says which account is the Identity account (identity.model: identity_account); " +
-			"without it the Identity-account model is not judged"
+		return nil
 	}
-	return ""
+	return e.Identity.Account
 }
 
 func checkOutsideUsers(e *estate.Estate) []audit.Finding {
-	m := e.Identity.Account
+	m := accountModel(e)
+	if m == nil {
+		return nil
+	}
 	var out []audit.Finding
 	for _, key := range slices.Sorted(maps.Keys(m.OutsideUsers)) {
 		w := estate.Where{Account: estate.AccountKey(key)}
@@ -174,7 +176,10 @@ func beyondSelfService(doc string) []string {
 }
 
 func checkSelfServiceOnly(e *estate.Estate) []audit.Finding {
-	m := e.Identity.Account
+	m := accountModel(e)
+	if m == nil {
+		return nil
+	}
 	w := estate.Where{Account: estate.AccountKey(m.Account)}
 	if audit.Leaving(e, w) {
 		return nil
@@ -246,7 +251,11 @@ func rolesByKey(e *estate.Estate) []roleToJudge {
 }
 
 func checkStageRolesMFA(e *estate.Estate) []audit.Finding {
-	idID := audit.WhereID(e, estate.AccountKey(e.Identity.Account.Account))
+	m := accountModel(e)
+	if m == nil {
+		return nil
+	}
+	idID := audit.WhereID(e, estate.AccountKey(m.Account))
 	if idID == "" {
 		return nil
 	}
