@@ -243,3 +243,25 @@ func TestReadFailureIsItsLayersAlone(t *testing.T) {
 		t.Error("the read beside the failed one was not stopped")
 	}
 }
+
+// The audit reads a layer without a Survey that the spec asks for as plan
+// reads it, at the same time as the surveys, not before them.
+func TestSurveyReadsPlannedLayersBesideTheSurveys(t *testing.T) {
+	readStarted, surveyStarted := make(chan struct{}), make(chan struct{})
+	testLayers(t,
+		Layer{Name: "zz-planned", Order: 1000, Read: func(context.Context, inventory.Reader, *estate.Estate, *estate.Estate) error {
+			close(readStarted)
+			awaitOrFail(t, surveyStarted, "a survey while the planned read ran")
+			return nil
+		}},
+	)
+	Register(Layer{Name: "zz-surveyed", Order: 1001, Forget: func(*estate.Estate) {},
+		Survey: func(context.Context, inventory.Reader, estate.Scope, *estate.Estate, *estate.Estate) error {
+			close(surveyStarted)
+			awaitOrFail(t, readStarted, "the planned read while a survey ran")
+			return nil
+		}})
+	t.Cleanup(func() { registry.Lock(); defer registry.Unlock(); delete(registry.byName, "zz-surveyed") })
+	r := inventory.Reader{Warn: func(err error) { t.Errorf("warned: %v", err) }}
+	Survey(context.Background(), r, estate.Scope{}, estate.New(), estate.New())
+}
