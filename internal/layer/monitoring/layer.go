@@ -14,7 +14,9 @@ import (
 func init() {
 	layer.Register(layer.Layer{
 		Name: "monitoring",
-		// After logging: the layer watches the logging layer's trail.
+		// Listed after logging, whose trail it watches. Its plan read
+		// looks at the spec's log groups, not the logging layer's read,
+		// so it needs no ReadAfter; its survey waits for logging's.
 		Order:  30,
 		Wanted: func(desired *estate.Estate) bool { return desired.Monitoring != nil },
 		Read: func(ctx context.Context, r inventory.Reader, desired, actual *estate.Estate) error {
