@@ -11,6 +11,8 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/importer"
+	"github.com/groundwork-aws/groundwork/internal/kinds"
+	"github.com/groundwork-aws/groundwork/internal/layer"
 	"github.com/groundwork-aws/groundwork/internal/spec"
 )
 
@@ -246,6 +248,25 @@ func TestIdentityImportOff(t *testing.T) {
 		}
 		if strings.Contains(string(res.YAML), "\nidentity:") || !strings.Contains(string(res.YAML), "# identity: ") {
 			t.Errorf("%s: the spec writes an identity section, or no note in its place:\n%s", name, res.YAML)
+		}
+	}
+}
+
+// An identity section written for its audit limits alone (and leaving
+// the attributes as they are) plans nothing of an Identity Center that
+// holds users, groups, permission sets and assignments.
+func TestIdentityAuditLimitsAloneChangeNothing(t *testing.T) {
+	e := identityOrg(t)
+	res, err := importer.Spec(e, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := parseWith(t, res.YAML, identitySection, map[string][]byte{"custom.json": []byte(customPolicy)}).Desired().Identity.Center
+	e.Identity = &estate.Identity{Center: centerAsRead(e, full)}
+	d := parseWith(t, res.YAML, "identity:\n  audit: {admin_accounts: 5}\n  access_control_attributes: {}\n", nil).Desired()
+	for _, ch := range kinds.Plan(layer.PlanView(d, []string{"identity"}), layer.PlanView(e, []string{"identity"})).Changes {
+		if !ch.Adopt {
+			t.Errorf("planned %s %s", ch.Action, ch.Address)
 		}
 	}
 }
