@@ -8,9 +8,9 @@ package cli
 //
 // moto gaps: it provisions a permission set only to the caller's account,
 // so the read finds the assignments in member accounts that the spec
-// names (see read_access.go): the audit runs with a spec that names every
-// assignment made here but the management account's, which the read asks
-// for anyway. moto has no access control attribute API (GW-IDC-008 is
+// names (see read_access.go): the audit without a spec sees the
+// management account's assignments alone, and the audit with a spec that
+// names every other assignment made here sees them all. moto has no access control attribute API (GW-IDC-008 is
 // not evaluated here: the check tests cover it), and every account has an
 // Identity Center instance, enabled or not (GW-IDC-001: the check tests).
 
@@ -121,6 +121,22 @@ func TestAuditKnownIdentityMisconfigurations(t *testing.T) {
 	}
 
 	dir := t.TempDir()
+	// Without a spec the read asks the management account and where moto
+	// says each set is provisioned (the management account): the
+	// management account's findings, the sets' own and the Security
+	// Tooling account's, known by its name, are there; those of the
+	// assignments in member accounts wait for a spec that names them, and
+	// the Log Archive account's group, unseen, draws GW-IDC-009 too.
+	got, _ := idcFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--regions", testenv.Region)
+	inManagement := slices.DeleteFunc(slices.Clone(want), func(f knownFinding) bool {
+		return f.check == "GW-IDC-005" || f.check == "GW-IDC-006" || f.check == "GW-IDC-010"
+	})
+	inManagement = append(inManagement, knownFinding{"GW-IDC-009", acct("log-archive")})
+	if missing, extra := multisetDiff(inManagement, got); len(missing)+len(extra) > 0 {
+		t.Errorf("audit without a spec\nmissing:\n  %s\nunexpected:\n  %s",
+			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
+	}
+
 	if err := os.WriteFile(filepath.Join(dir, "foundation.yaml"), []byte(idcSpec(mgmtName)), 0o644); err != nil {
 		t.Fatal(err)
 	}
