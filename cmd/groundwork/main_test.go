@@ -273,7 +273,9 @@ func ouCount(t *testing.T, m *testenv.Server) map[string]int {
 }
 
 // forMoto drops from the starter spec what moto cannot do (the delegated
-// administrators it refuses) and, to keep the test short, the logging
+// administrators it refuses, and the access control attributes, for which
+// it has no API: the identity section leaves them alone with
+// access_control_attributes: {}) and, to keep the test short, the logging
 // layer, as the internal/cli end-to-end tests do.
 // initForMoto writes the starter spec for one Region into a new
 // directory, made to apply on moto, and returns it with moto's
@@ -303,6 +305,10 @@ func forMoto(t *testing.T, path string) {
 		}
 		s = s[:i] + s[i+strings.Index(s[i:], "\n")+1:]
 	}
+	if !strings.Contains(s, "\nidentity:\n") {
+		t.Fatal("starter spec lacks its identity section")
+	}
+	s = strings.Replace(s, "\nidentity:\n", "\nidentity:\n  access_control_attributes: {}\n", 1)
 	start, end := strings.Index(s, "\n# Central logging"), strings.Index(s, "\n# Alternate contacts")
 	if start < 0 || end < start {
 		t.Fatal("starter spec lacks its logging section")

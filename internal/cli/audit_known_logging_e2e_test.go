@@ -103,7 +103,7 @@ func TestAuditKnownLoggingMisconfigurations(t *testing.T) {
 	}
 	// The starter without its logging section: the spec of an
 	// organization that set up its logging by hand.
-	if err := os.WriteFile(path, []byte(withoutLogging(t, string(src))), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(withoutABAC(t, withoutLogging(t, string(src)))), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	without := loggingFindings(t, noSpec, "--regions", testenv.Region+","+logOther)

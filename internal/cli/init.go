@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,18 +15,35 @@ import (
 func newInit(g *globals) *cobra.Command {
 	var opts spec.StarterOptions
 	var force bool
+	var admins []string
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write the recommended foundation (guidance 000) to foundation.yaml",
 		Long: `init writes a commented foundation.yaml with the recommended foundation:
 OUs Security, Infrastructure, Workloads (Prod, NonProd), Exceptions and
 Sandbox; the Log Archive, Security Tooling and Identity Center accounts;
-names and e-mails by the naming conventions. It never overwrites a file
-unless --force is given. Use --config to write elsewhere, or - for stdout.`,
+names and e-mails by the naming conventions; IAM Identity Center's standard
+assignments. --admin-user names a management account administrator (repeat
+it for each); without one, the administrators' users and assignments are
+written commented out, to fill in. It never overwrites a file unless
+--force is given. Use --config to write elsewhere, or - for stdout.`,
 		Example: `  groundwork init --org-id primary --domain example.com --home-region us-east-1 --regions us-east-1,eu-west-1
-  groundwork init --org-id primary --domain example.com --home-region eu-west-1 -f - > foundation.yaml`,
+  groundwork init --org-id primary --domain example.com --home-region eu-west-1 -f - > foundation.yaml
+  groundwork init --org-id primary --domain example.com --home-region us-east-1 --admin-user "Ana Lima <ana.lima@example.com>"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var bad []string
+			for _, a := range admins {
+				p, err := spec.ParsePerson(a)
+				if err != nil {
+					bad = append(bad, "--admin-user "+err.Error())
+					continue
+				}
+				opts.Administrators = append(opts.Administrators, p)
+			}
+			if len(bad) > 0 {
+				return fmt.Errorf("%s", strings.Join(bad, "\n"))
+			}
 			src, err := spec.Starter(opts)
 			if err != nil {
 				var diags spec.Diagnostics
@@ -66,6 +84,7 @@ unless --force is given. Use --config to write elsewhere, or - for stdout.`,
 	fl.StringVar(&opts.HomeRegion, "home-region", "", "home Region (required)")
 	fl.StringSliceVar(&opts.Regions, "regions", nil, "operational Regions, comma-separated (default: the home Region)")
 	fl.StringVar(&opts.Phone, "phone", "", "phone number of the alternate contacts (billing, operations, security) of every account")
+	fl.StringArrayVar(&admins, "admin-user", nil, `a management account administrator, as "Given Family <e-mail>"; the user name is the e-mail's local part (repeatable)`)
 	fl.BoolVar(&force, "force", false, "overwrite an existing file")
 	for _, f := range []string{"org-id", "domain", "home-region"} {
 		_ = cmd.MarkFlagRequired(f)

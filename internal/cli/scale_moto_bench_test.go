@@ -117,7 +117,7 @@ func benchSpec(b *testing.B, dir string, n int, regions []string) map[string]str
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := string(src)
+	s := withoutABAC(b, string(src))
 	for _, line := range motoDelegationGap {
 		s = strings.Replace(s, line, "", 1)
 	}

@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 	"text/template"
@@ -17,6 +18,32 @@ type StarterOptions struct {
 	// Phone is the phone number of the alternate contacts; without it the
 	// contacts section is written commented out.
 	Phone string
+	// Administrators are the people who administer the management
+	// account (groundwork init --admin-user); without any, the sections
+	// that name them write a commented example instead.
+	Administrators []Person
+}
+
+// Person is someone the starter spec names.
+type Person struct {
+	UserName, GivenName, FamilyName, Email string
+}
+
+// ParsePerson reads a person written as an address in a mail header,
+// "Given Family <e-mail>": the user name is the e-mail's local part, the
+// given name the first word of the name and the family name the rest.
+func ParsePerson(s string) (Person, error) {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || !IsEmail(addr.Address) {
+		return Person{}, fmt.Errorf("%q is not a name and an e-mail address: write it as \"Given Family <user@example.com>\"", s)
+	}
+	given, family, _ := strings.Cut(strings.TrimSpace(addr.Name), " ")
+	family = strings.TrimSpace(family)
+	if given == "" || family == "" {
+		return Person{}, fmt.Errorf("%q needs a given and a family name before the e-mail: write it as \"Given Family <%s>\"", s, addr.Address)
+	}
+	local, _, _ := strings.Cut(addr.Address, "@")
+	return Person{UserName: local, GivenName: given, FamilyName: family, Email: addr.Address}, nil
 }
 
 // Starter returns the recommended foundation of guidance 000 as a

@@ -12,8 +12,10 @@ import (
 
 // exampleOptions are the options examples/foundation.yaml was written
 // with: groundwork init --org-id primary --domain example.com
-// --home-region us-east-1 --regions us-east-1,eu-west-1.
-var exampleOptions = spec.StarterOptions{OrgID: "primary", Domain: "example.com", HomeRegion: "us-east-1", Regions: []string{"us-east-1", "eu-west-1"}}
+// --home-region us-east-1 --regions us-east-1,eu-west-1
+// --admin-user "Ana Lima <ana.lima@example.com>".
+var exampleOptions = spec.StarterOptions{OrgID: "primary", Domain: "example.com", HomeRegion: "us-east-1", Regions: []string{"us-east-1", "eu-west-1"},
+	Administrators: []spec.Person{{UserName: "ana.lima", GivenName: "Ana", FamilyName: "Lima", Email: "ana.lima@example.com"}}}
 
 // TestStarterMatchesExample keeps examples/foundation.yaml from drifting
 // away from what groundwork init writes.
@@ -110,5 +112,32 @@ func TestStarterBadOptions(t *testing.T) {
 			}
 			t.Errorf("Starter diagnostics:\n%v\nwant one at %s containing %q", ds, tt.path, tt.phrase)
 		})
+	}
+}
+
+// --admin-user takes a person as a mail header writes an address; the
+// user name is the e-mail's local part.
+func TestParsePerson(t *testing.T) {
+	good := map[string]spec.Person{
+		"Ana Lima <ana.lima@example.com>":               {UserName: "ana.lima", GivenName: "Ana", FamilyName: "Lima", Email: "ana.lima@example.com"},
+		"Jean Luc  van Damme <jl+aws@corp.example.org>": {UserName: "jl+aws", GivenName: "Jean", FamilyName: "Luc van Damme", Email: "jl+aws@corp.example.org"},
+		`"Seán O'Brien: Jr" <sean@example.com>`:         {UserName: "sean", GivenName: "Seán", FamilyName: "O'Brien: Jr", Email: "sean@example.com"},
+	}
+	for in, want := range good {
+		got, err := spec.ParsePerson(in)
+		if err != nil || got != want {
+			t.Errorf("ParsePerson(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	bad := map[string]string{
+		"ana.lima@example.com":          "needs a given and a family name",
+		"Ana <ana.lima@example.com>":    "needs a given and a family name",
+		"Ana Lima":                      "is not a name and an e-mail address",
+		"Ana Lima <ana.lima@localhost>": "is not a name and an e-mail address",
+	}
+	for in, phrase := range bad {
+		if _, err := spec.ParsePerson(in); err == nil || !strings.Contains(err.Error(), phrase) {
+			t.Errorf("ParsePerson(%q) = %v; want an error saying %q", in, err, phrase)
+		}
 	}
 }

@@ -20,7 +20,7 @@ const SpecKey = "identity"
 func init() {
 	// After tagging (the default access control attributes are its keys)
 	// and the organization layer's services (the delegated administrator).
-	spec.RegisterSection(spec.SectionType{Key: SpecKey, Order: 900,
+	spec.RegisterSection(spec.SectionType{Key: SpecKey, Order: 900, Starter: starter,
 		New: func() spec.Section { return &Spec{} }})
 }
 
