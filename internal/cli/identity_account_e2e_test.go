@@ -21,7 +21,7 @@ import (
 )
 
 // identityAccountSpec adds the Identity account and the model to the
-// spec newFoundation writes.
+// spec newFoundation writes, in place of its Identity Center section.
 func identityAccountSpec(t *testing.T, dir string) {
 	t.Helper()
 	path := filepath.Join(dir, "foundation.yaml")
@@ -29,7 +29,7 @@ func identityAccountSpec(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.Replace(string(src), "\naccounts:\n", "\naccounts:\n  identity:\n    unit: Infrastructure\n    role: identity\n", 1)
+	s := strings.Replace(withoutIdentity(t, string(src)), "\naccounts:\n", "\naccounts:\n  identity:\n    unit: Infrastructure\n    role: identity\n", 1)
 	s += "\nidentity:\n  model: identity_account\n  identity_account:\n    users: [ana, ben]\n    max_session: 2h\n"
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
