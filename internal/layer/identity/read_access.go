@@ -25,17 +25,25 @@ const readAccessName = "identity/access"
 func init() {
 	addReadPart(readPart{name: readAccessName, center: true,
 		wanted: func(want *estate.Identity, survey bool) bool { return survey || (want != nil && want.Center != nil) },
-		read:   readAccessPart,
+		// The assignments name their principals by the users and groups
+		// the store part read.
+		after: []string{readStoreName},
+		read:  readAccessPart,
 	})
 }
 
 // readAccessPart reads the permission sets and account assignments of the
 // instance actual.Identity.Center names, as the management account sees
-// them, into its PermissionSets and Assignments.
+// them, into its PermissionSets and Assignments. A plan or apply (r.Warn
+// nil) reads the assignments of the sets the spec manages only, the only
+// ones it diffs; the audit and profiles (r.Warn set) read them all.
 func readAccessPart(ctx context.Context, r inventory.Reader, want *estate.Identity, actual *estate.Estate, mu *sync.Mutex) error {
+	mu.Lock()
 	c := actual.Identity.Center
 	at := awsx.ConfigFor{Session: r.Session, Region: c.Region}
 	ar := newAccessRead(at.SSOAdmin(), at.IdentityStore(), c, want, actual, r.Options())
+	mu.Unlock()
+	ar.only = assignmentsOf(r, want)
 	err := ar.run(ctx)
 	mu.Lock()
 	defer mu.Unlock()
@@ -51,6 +59,20 @@ func readAccessPart(ctx context.Context, r inventory.Reader, want *estate.Identi
 	c.PermissionSets, c.Assignments = ar.sets, ar.assignments
 	actual.Identity.Unread = append(actual.Identity.Unread, ar.unread...)
 	return nil
+}
+
+// assignmentsOf returns the sets whose assignments a read reads: in a
+// plan or apply (no r.Warn), the sets the spec manages, whose assignments
+// alone it diffs; nil, meaning every set, in a best-effort read (the
+// audit, profiles), which judges or lists them all.
+func assignmentsOf(r inventory.Reader, want *estate.Identity) map[string]*estate.PermissionSet {
+	if r.Warn != nil || want == nil || want.Center == nil {
+		return nil
+	}
+	if want.Center.PermissionSets == nil {
+		return map[string]*estate.PermissionSet{}
+	}
+	return want.Center.PermissionSets
 }
 
 // accessReadAPI is what the read calls of sso-admin.
@@ -85,9 +107,11 @@ type principalReadAPI interface {
 // assignment matters most, and is cheap to ask for) and the accounts the
 // spec assigns the set in, which covers an endpoint that does not
 // provision on assignment (moto 5.2). It reads the assignments of every
-// set, the ones the spec does not name too: the read part is the same for
-// plan and audit, and the audit judges them all. The principals are named
-// by one DescribeUser or DescribeGroup each.
+// set, or of those only names when it is set (a plan diffs the sets the
+// spec manages only; the audit judges them all). The principals are
+// named by the users and groups the store part read; one it did not
+// list (made since, or the store part was not read) by one DescribeUser
+// or DescribeGroup.
 type accessRead struct {
 	api             accessReadAPI
 	store           principalReadAPI
@@ -95,8 +119,12 @@ type accessRead struct {
 	want            *estate.Identity
 	actual          *estate.Estate
 	opts            inventory.Options
+	// only, when not nil, are the sets whose assignments are read.
+	only map[string]*estate.PermissionSet
 
 	keys map[string]string // account ID -> account key
+	// names are the principals the store part read, by type and ID.
+	names map[principalRef]string
 
 	mu          sync.Mutex
 	sets        map[string]*estate.PermissionSet
@@ -107,8 +135,14 @@ type accessRead struct {
 
 func newAccessRead(api accessReadAPI, store principalReadAPI, c *estate.IdentityCenter, want *estate.Identity, actual *estate.Estate, opts inventory.Options) *accessRead {
 	ar := &accessRead{api: api, store: store, instance: c.InstanceARN, idsID: c.IdentityStoreID, want: want, actual: actual,
-		opts: opts,
+		opts: opts, names: map[principalRef]string{},
 		keys: map[string]string{}, sets: map[string]*estate.PermissionSet{}, gaps: map[string]bool{}}
+	for name, u := range c.Users {
+		ar.names[principalRef{estate.PrincipalUser, u.ID}] = name
+	}
+	for name, g := range c.Groups {
+		ar.names[principalRef{estate.PrincipalGroup, g.ID}] = name
+	}
 	for key, a := range actual.Accounts {
 		ar.keys[a.ID] = key
 	}
@@ -311,6 +345,9 @@ func (ar *accessRead) assignmentSets() map[string][]string {
 	}
 	out := map[string][]string{}
 	for name, ps := range ar.sets {
+		if _, managed := ar.only[name]; ar.only != nil && !managed {
+			continue
+		}
 		var ids []string
 		for _, key := range append(append(slices.Clone(ps.Provisioned), estate.ManagementKey), desired[name]...) {
 			if id, ok := idOf[key]; ok {
@@ -357,18 +394,29 @@ func (ar *accessRead) readAssignments(ctx context.Context) error {
 	return g.Wait()
 }
 
-// namePrincipals names the principal of every assignment read, asking the
-// Identity Store once for each; a principal it no longer has is named by
-// its ID.
+// principalRef is an assignment's principal: its type and Identity Store ID.
+type principalRef struct{ kind, id string }
+
+// namePrincipals names the principal of every assignment read: by the
+// users and groups the store part read, else by asking the Identity
+// Store once for each; a principal it no longer has is named by its ID.
 func (ar *accessRead) namePrincipals(ctx context.Context) error {
-	type principal struct{ kind, id string }
-	names := map[principal]string{}
+	names := map[principalRef]string{}
+	var unknown []principalRef
 	for _, a := range ar.assignments {
-		names[principal{a.PrincipalType, a.PrincipalID}] = ""
+		p := principalRef{a.PrincipalType, a.PrincipalID}
+		if _, seen := names[p]; seen {
+			continue
+		}
+		name, ok := ar.names[p]
+		names[p] = name
+		if !ok {
+			unknown = append(unknown, p)
+		}
 	}
 	var mu sync.Mutex
 	g, gctx := ar.opts.Group(ctx)
-	for p := range names {
+	for _, p := range unknown {
 		g.Go(func() error {
 			name, err := ar.principalName(gctx, p.kind, p.id)
 			if err != nil {
@@ -386,7 +434,7 @@ func (ar *accessRead) namePrincipals(ctx context.Context) error {
 	seen := map[string]bool{}
 	out := ar.assignments[:0]
 	for _, a := range ar.assignments {
-		a.Principal = names[principal{a.PrincipalType, a.PrincipalID}]
+		a.Principal = names[principalRef{a.PrincipalType, a.PrincipalID}]
 		if !seen[a.Key()] {
 			seen[a.Key()] = true
 			out = append(out, a)

@@ -143,3 +143,82 @@ func TestReadAccessGaps(t *testing.T) {
 		t.Error("a failing ListPermissionSets did not fail the read")
 	}
 }
+
+// The assignments name their principals by the users and groups the
+// store part read (the access part waits for it), and ask the Identity
+// Store only about a principal it did not list.
+func TestReadAccessNamesPrincipalsFromTheStore(t *testing.T) {
+	w := newAccWorld()
+	ana, admins := w.addUser("ana"), w.addGroup("Log Archive Administrators")
+	la := w.addSet(&accSet{name: "LogArchiveAdminAccess", duration: "PT1H"})
+	w.assign(la, accMgmtID, "USER", ana)
+	w.assign(la, accMgmtID, "GROUP", admins)
+	w.assign(la, accMgmtID, "USER", "u-gone")
+	actual := accActual(w)
+	actual.Identity.Center.Users = map[string]*estate.IdentityUser{"ana": {UserName: "ana", ID: ana}}
+	actual.Identity.Center.Groups = map[string]*estate.IdentityGroup{"Log Archive Administrators": {Name: "Log Archive Administrators", ID: admins}}
+	c := readAccessWith(t, w, nil, actual)
+	var got []string
+	for _, a := range c.Assignments {
+		got = append(got, a.Principal)
+	}
+	if want := []string{"Log Archive Administrators", "ana", "u-gone"}; !slices.Equal(got, want) {
+		t.Errorf("principals %v, want %v", got, want)
+	}
+	if w.calls["DescribeUser"] != 1 || w.calls["DescribeGroup"] != 0 {
+		t.Errorf("%d DescribeUser and %d DescribeGroup; want one DescribeUser, for the user the store did not list",
+			w.calls["DescribeUser"], w.calls["DescribeGroup"])
+	}
+	var access *readPart
+	for i := range readParts {
+		if readParts[i].name == readAccessName {
+			access = &readParts[i]
+		}
+	}
+	if access == nil || !slices.Contains(access.after, readStoreName) {
+		t.Errorf("the access part does not wait for the store part: %+v", access)
+	}
+}
+
+// A plan reads the assignments of the sets the spec manages only; the
+// audit and profiles (a read with Warn) read every set's.
+func TestReadAccessPlanReadsManagedSetsAssignments(t *testing.T) {
+	w := newAccWorld()
+	ana := w.addUser("ana")
+	mine := w.addSet(&accSet{name: "MA-Administrator", duration: "PT1H"})
+	theirs := w.addSet(&accSet{name: "TheirAdmin", duration: "PT1H"})
+	w.assign(mine, accMgmtID, "USER", ana)
+	w.assign(theirs, accMgmtID, "USER", ana)
+	want := &estate.Identity{Center: &estate.IdentityCenter{PermissionSets: map[string]*estate.PermissionSet{"MA-Administrator": {Name: "MA-Administrator"}},
+		Grants: []estate.Grant{{PermissionSet: "MA-Administrator", Users: []string{"ana"}, Accounts: []string{estate.ManagementKey}}}}}
+
+	for name, tt := range map[string]struct {
+		r    inventory.Reader
+		want *estate.Identity
+		sets []string
+	}{
+		"plan":           {inventory.Reader{}, want, []string{"MA-Administrator"}},
+		"audit":          {inventory.Reader{Warn: func(error) {}}, want, []string{"MA-Administrator", "TheirAdmin"}},
+		"without a spec": {inventory.Reader{}, nil, []string{"MA-Administrator", "TheirAdmin"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w.calls = map[string]int{}
+			actual := accActual(w)
+			ar := newAccessRead(w, w, actual.Identity.Center, tt.want, actual, inventory.Options{})
+			ar.only = assignmentsOf(tt.r, tt.want)
+			if err := ar.run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var sets []string
+			for _, a := range ar.assignments {
+				sets = append(sets, a.PermissionSet)
+			}
+			if !slices.Equal(sets, tt.sets) || w.calls["ListAccountAssignments"] != len(tt.sets) {
+				t.Errorf("assignments of %v after %d ListAccountAssignments; want those of %v", sets, w.calls["ListAccountAssignments"], tt.sets)
+			}
+			if len(ar.sets) != 2 {
+				t.Errorf("%d permission sets read; want both, whole", len(ar.sets))
+			}
+		})
+	}
+}
