@@ -189,7 +189,8 @@ func TestIdentityRoundTrip(t *testing.T) {
 
 // What the spec cannot write is left out with a warning: a group on the
 // management account, a permission set that grants nothing, an inline
-// policy the lint refuses; a store whose users lack names is an identity
+// policy the lint refuses, an assignment to a principal the store no
+// longer has; a store whose users lack names is an identity
 // provider's, written with source: external.
 func TestIdentityImportLeavesOut(t *testing.T) {
 	e := identityOrg(t)
@@ -207,6 +208,8 @@ func TestIdentityImportLeavesOut(t *testing.T) {
 			{PermissionSet: "Admin", PrincipalType: estate.PrincipalUser, Principal: "ana", Account: estate.ManagementKey},
 			{PermissionSet: "Empty", PrincipalType: estate.PrincipalUser, Principal: "ana", Account: estate.ManagementKey},
 			{PermissionSet: "Admin", PrincipalType: estate.PrincipalGroup, Principal: "ops", Account: "aws-log-archive-primary@example.com"},
+			{PermissionSet: "Admin", PrincipalType: estate.PrincipalUser, Principal: "90676d2e-gone", PrincipalID: "90676d2e-gone",
+				Account: "aws-log-archive-primary@example.com"},
 		},
 	}}
 	res, err := importer.Spec(e, opts)
@@ -219,9 +222,10 @@ func TestIdentityImportLeavesOut(t *testing.T) {
 		"permission set Empty is left out: it grants nothing",
 		"permission set Bad is left out: its inline policy fails the lint",
 		"source: external",
-		// The group's assignment on the management account, which the
-		// spec leaves out, is what a plan would remove.
-		"the identity section differs from the organization's Identity Center in 1 place(s)",
+		"the assignment of Admin in aws-log-archive-primary@example.com to user 90676d2e-gone, which the Identity Store no longer has, is left out",
+		// The group's assignment on the management account and the
+		// orphan, which the spec leaves out, are what a plan would remove.
+		"the identity section differs from the organization's Identity Center in 2 place(s)",
 	} {
 		if !strings.Contains(all, w) {
 			t.Errorf("warnings lack %q:\n%s", w, all)

@@ -222,6 +222,11 @@ func (x *centerImport) assignments() {
 		if x.sets[a.PermissionSet] == nil {
 			continue
 		}
+		if a.PrincipalID != "" && a.Principal == a.PrincipalID {
+			x.Warnf("the assignment of %s in %s to %s %s, which the Identity Store no longer has, is left out",
+				a.PermissionSet, a.Account, strings.ToLower(a.PrincipalType), a.PrincipalID)
+			continue
+		}
 		target, ok := x.target(a.Account)
 		if !ok {
 			x.Warnf("the assignment of %s to %s %s in account %s is left out: the spec does not declare the account",
