@@ -46,11 +46,16 @@ func CollectOrganization(ctx context.Context, api OrganizationsAPI, opts Options
 // then's as it is).
 func CollectOrganizationThen(ctx context.Context, api OrganizationsAPI, opts Options, then func(context.Context, *estate.Estate) error) (*estate.Estate, error) {
 	e, err := collectTree(ctx, api, opts)
-	if err != nil || e.Organization == nil {
-		if err == nil && then != nil {
-			err = then(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if e.Organization == nil { // not in an organization: no tags to read
+		if then != nil {
+			if err := then(ctx, e); err != nil {
+				return nil, err
+			}
 		}
-		return e, err
+		return e, nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return collectTags(gctx, api, e, opts) })
