@@ -180,3 +180,24 @@ func TestAnnotateIdentityLimits(t *testing.T) {
 		t.Errorf("Or() = %+v", got)
 	}
 }
+
+func TestResolveLeavesIAMPolicyVariables(t *testing.T) {
+	in := `{"Resource": "arn:aws:iam::${account-id:management}:user/${aws:username}", "Tag": "${aws:PrincipalTag/team}", "Org": "${org-id}"}`
+	out, ok := Resolve(in, func(kind, arg string) (string, bool) {
+		switch kind {
+		case RefAccountID:
+			return "111111111111", arg == ManagementKey
+		case RefOrgID:
+			return "o-abc", true
+		}
+		t.Errorf("lookup asked for %s:%s, which is IAM's", kind, arg)
+		return "", false
+	})
+	want := `{"Resource": "arn:aws:iam::111111111111:user/${aws:username}", "Tag": "${aws:PrincipalTag/team}", "Org": "o-abc"}`
+	if !ok || out != want {
+		t.Errorf("Resolve = %s, %v; want %s", out, ok, want)
+	}
+	if HasRefs("${aws:username}") {
+		t.Error("an IAM policy variable counts as a reference")
+	}
+}

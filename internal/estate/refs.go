@@ -22,7 +22,10 @@ const (
 // ManagementKey is the account key of the management account in Where.
 const ManagementKey = "management"
 
-var refRE = regexp.MustCompile(`\$\{([a-z-]+)(?::([^}]*))?\}`)
+// refRE matches groundwork's references only: IAM policy variables
+// (${aws:username}, ${aws:PrincipalTag/team}) are written the same way and
+// are IAM's to fill.
+var refRE = regexp.MustCompile(`\$\{(` + RefAccountID + `|` + RefOrgID + `|` + RefKeyARN + `)(?::([^}]*))?\}`)
 
 // AccountIDRef refers to the ID of the account with the e-mail key.
 func AccountIDRef(accountKey AccountKey) string {

@@ -95,7 +95,7 @@ func applyIdentityGroup(ctx context.Context, env *kinds.Env, ch plan.Change) err
 	if err != nil {
 		return fmt.Errorf("group %s: %w", v.Group, err)
 	}
-	doc, err := resolvePolicy(env, v.Policy)
+	doc, err := env.Resolve(v.Policy)
 	if err != nil {
 		return fmt.Errorf("group %s: %w", v.Group, err)
 	}
@@ -128,18 +128,3 @@ func applyIdentityGroup(ctx context.Context, env *kinds.Env, ch plan.Change) err
 	return nil
 }
 
-// resolvePolicy resolves the references of an IAM policy document and
-// leaves its IAM policy variables (${aws:username}), which are written
-// the same way, for IAM.
-func resolvePolicy(env *kinds.Env, doc string) (string, error) {
-	out, ok := estate.Resolve(doc, func(kind, arg string) (string, bool) {
-		if kind == "aws" {
-			return "${aws:" + arg + "}", true
-		}
-		return env.Lookup(kind, arg)
-	})
-	if !ok {
-		return out, fmt.Errorf("unresolved reference in the policy %s", GroupPolicyName)
-	}
-	return out, nil
-}
