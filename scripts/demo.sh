@@ -109,7 +109,9 @@ done
 step "groundwork profiles --user ana.lima (her AWS config, from the live assignments; read back by the AWS CLI)"
 "$gw" profiles --user ana.lima > profiles.ini
 cat profiles.ini
-AWS_CONFIG_FILE=profiles.ini "$aws" configure list-profiles
+# The pinned AWS CLI v1 has no "configure list-profiles": ask its library
+# (botocore) which profiles it reads from the file.
+AWS_CONFIG_FILE=profiles.ini "$root/.venv/bin/python" -c 'import botocore.session; print("\n".join(botocore.session.Session().available_profiles))'
 
 step "aws cloudtrail describe-trails (independent check)"
 "$aws" cloudtrail describe-trails --query 'trailList[].[Name,IsOrganizationTrail,IsMultiRegionTrail,LogFileValidationEnabled,S3BucketName]' --output table
