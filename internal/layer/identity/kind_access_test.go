@@ -197,3 +197,29 @@ func TestAssignmentsOfOtherSetsAreLeft(t *testing.T) {
 		t.Error("the Billing assignment was removed")
 	}
 }
+
+// The assignments find their set's ARN as the plan read it, or as the
+// set's change in the same apply recorded it, without listing and
+// describing every set of the instance once per assignment.
+func TestAssignmentsFindTheirSetWithoutALookUp(t *testing.T) {
+	w := newAccWorld()
+	accPrincipals(w)
+	desired := accDesired()
+	if _, _, err := accApply(t, w, desired, false); err != nil { // every set made in this apply
+		t.Fatal(err)
+	}
+	if n := w.calls["ListPermissionSets"]; n != 1 {
+		t.Errorf("%d ListPermissionSets in the read and the apply; want the read's one (a create looks the set up only after an error)", n)
+	}
+	// A set made before the plan: its new assignment takes the ARN read.
+	desired.Identity.Center.Grants = append(desired.Identity.Center.Grants,
+		estate.Grant{PermissionSet: "ReadOnly", Groups: []string{"auditors"}, Accounts: []string{accLA}})
+	w.calls = map[string]int{}
+	p, _, err := accApply(t, w, desired, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := addresses(p, KindAssignment); len(got) != 1 || w.calls["ListPermissionSets"] != 1 {
+		t.Errorf("planned %q with %d ListPermissionSets; want one assignment and the read's one call", got, w.calls["ListPermissionSets"])
+	}
+}

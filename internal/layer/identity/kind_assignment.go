@@ -65,13 +65,25 @@ func init() {
 	kinds.Register(kinds.Registration{Name: KindAssignment, Diff: diffAssignments, Apply: applyAssignment})
 }
 
-// assignmentValue is what an assignment change does.
+// assignmentValue is what an assignment change does. SetARN is the
+// permission set's ARN when the plan read it; a set this apply creates
+// is found by what its change recorded (refPermissionSetARN).
 type assignmentValue struct {
 	Instance        string            `json:"instance"`
 	Region          string            `json:"region"`
 	IdentityStoreID string            `json:"identity_store_id"`
 	Assignment      estate.Assignment `json:"assignment"`
+	SetARN          string            `json:"set_arn,omitempty"`
 	Via             string            `json:"via"`
+}
+
+// setARN is the ARN of a permission set the plan read, "" for one it
+// did not.
+func setARN(have *estate.IdentityCenter, name string) string {
+	if ps := have.PermissionSets[name]; ps != nil {
+		return ps.ARN
+	}
+	return ""
 }
 
 func assignmentAttrs(a estate.Assignment) plan.Attrs {
@@ -104,7 +116,7 @@ func diffAssignments(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			continue
 		}
 		v := assignmentValue{Instance: have.InstanceARN, Region: have.Region, IdentityStoreID: have.IdentityStoreID, Assignment: a,
-			Via: writerFor(have, actual, a.Account == estate.ManagementKey)}
+			SetARN: setARN(have, a.PermissionSet), Via: writerFor(have, actual, a.Account == estate.ManagementKey)}
 		deps := append(kinds.AccountDeps(estate.AccountKey(a.Account)), PermissionSetAddress(a.PermissionSet), principalAddress(a))
 		if v.Via != estate.ManagementKey {
 			deps = append(deps, kinds.AccountDeps(estate.AccountKey(v.Via))...)
@@ -120,7 +132,7 @@ func diffAssignments(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			continue
 		}
 		v := assignmentValue{Instance: have.InstanceARN, Region: have.Region, IdentityStoreID: have.IdentityStoreID, Assignment: a,
-			Via: writerFor(have, actual, a.Account == estate.ManagementKey)}
+			SetARN: setARN(have, a.PermissionSet), Via: writerFor(have, actual, a.Account == estate.ManagementKey)}
 		changes = append(changes, plan.SetValue(plan.Change{Address: AssignmentAddress(a), Kind: KindAssignment, Action: plan.Delete,
 			Group: units[a.Account], Before: assignmentAttrs(a), NeedsAllowDelete: true, Basis: plan.BasisSpec,
 			Reason: "the spec manages permission set " + a.PermissionSet + " and does not assign it there"}, v))
@@ -151,9 +163,17 @@ func applyAssignment(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		target = a.Account // an account outside the organization, by ID
 	}
 	api := cl.SSOAdmin(at)
-	setARN, err := findPermissionSet(ctx, api, v.Instance, a.PermissionSet)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+	// The set's ARN: as the plan read it, else as this apply's change of
+	// the set recorded it, else looked up by name (a plan saved before
+	// the set was made by another run).
+	setARN := v.SetARN
+	if setARN == "" {
+		setARN, _ = env.Lookup(refPermissionSetARN, a.PermissionSet)
+	}
+	if setARN == "" {
+		if setARN, err = findPermissionSet(ctx, api, v.Instance, a.PermissionSet); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	if setARN == "" {
 		return fmt.Errorf("%s: permission set %s does not exist; it should have been created earlier in this apply", what, a.PermissionSet)

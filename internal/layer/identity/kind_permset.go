@@ -43,6 +43,12 @@ import (
 // writerFor).
 const KindPermissionSet = "permission-set"
 
+// refPermissionSetARN is the reference a permission set change records
+// its set's ARN under (kinds.Env.Record, by set name), so that the
+// assignments this apply makes of a set it creates need not look it up
+// among every set of the instance.
+const refPermissionSetARN = "identity-permission-set-arn"
+
 // PermissionSetAddress is the address of a permission set.
 func PermissionSetAddress(name string) string { return kinds.Address(KindPermissionSet, name) }
 
@@ -315,6 +321,7 @@ func applyPermissionSet(ctx context.Context, env *kinds.Env, ch plan.Change) err
 			}
 		}
 	}
+	env.Record(refPermissionSetARN, name, arn)
 	changed, err := convergeSet(ctx, api, v.Instance, arn, was, v.Set)
 	if err != nil {
 		return fmt.Errorf("permission set %s: %w", name, err)
