@@ -49,3 +49,14 @@ func Unsupported(err error) bool {
 	var re *smithyhttp.ResponseError
 	return errors.As(err, &re) && re.HTTPStatusCode() >= http.StatusInternalServerError
 }
+
+// Found turns the answer of a read of one named thing into whether it
+// exists: no error is found; an error with one of the codes that say
+// "no such thing" (NoSuchEntity, ...) is not found, and no failure; any
+// other error is returned. It is the look a create guard calls.
+func Found(err error, missing ...string) (bool, error) {
+	if ErrorCodeIs(err, missing...) {
+		return false, nil
+	}
+	return err == nil, err
+}

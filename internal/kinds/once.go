@@ -72,6 +72,34 @@ func (e *Env) CreateOnce(ctx context.Context, what string, create func(context.C
 	}
 }
 
+// CreateUnlessFound makes one thing whose create AWS refuses for a name
+// taken: it looks first, and only when look finds nothing creates with
+// CreateOnce(ctx, what, create, look, exists...). created reports whether
+// this call's create made it; false means the thing was there already or
+// was adopted (made by an attempt whose response was lost, or by someone
+// else meanwhile), so it may not hold what create would have given it and
+// the caller brings it there. Errors name what: "read <what>: ..." when
+// the first look fails, "create <what>: ..." when the create does.
+func (e *Env) CreateUnlessFound(ctx context.Context, what string, create func(context.Context) error,
+	look func(context.Context) (bool, error), exists ...string) (created bool, err error) {
+	found, err := look(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", what, err)
+	}
+	if found {
+		return false, nil
+	}
+	made := func(ctx context.Context) error {
+		err := create(ctx)
+		created = err == nil
+		return err
+	}
+	if err := e.CreateOnce(ctx, what, made, look, exists...); err != nil {
+		return false, fmt.Errorf("create %s: %w", what, err)
+	}
+	return created, nil
+}
+
 // Recovered records a fault apply recovered from, for the apply's summary.
 func (e *Env) Recovered(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -130,46 +129,29 @@ func applySupportRole(ctx context.Context, env *kinds.Env, ch plan.Change) error
 	api := clients.SupportRole(w)
 	name, trust := aws.String(v.Name), aws.String(supportRoleTrust(w.Account))
 	var arn string
-	got, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
-	switch {
-	case awsx.ErrorCodeIs(err, "NoSuchEntity"):
-		created := false
-		create := func(ctx context.Context) error {
-			out, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
-				AssumeRolePolicyDocument: trust, Tags: roleTags(kinds.OwnerTags(nil)),
-				Description: aws.String("groundwork: AWS Support cases (AWSSupportAccess)")})
-			if err == nil && out.Role != nil {
-				arn, created = aws.ToString(out.Role.Arn), true
-			}
-			return err
-		}
-		look := func(ctx context.Context) (bool, error) {
-			out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
-			if awsx.ErrorCodeIs(err, "NoSuchEntity") {
-				return false, nil
-			}
-			if err != nil || out.Role == nil {
-				return false, err
-			}
+	look := func(ctx context.Context) (bool, error) {
+		out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
+		if err == nil && out.Role != nil {
 			arn = aws.ToString(out.Role.Arn)
-			return true, nil
 		}
-		if err := env.CreateOnce(ctx, fmt.Sprintf("role %s in %s", v.Name, w.Account), create, look, "EntityAlreadyExists"); err != nil {
-			return fmt.Errorf("create role %s in %s: %w", v.Name, w.Account, err)
+		return awsx.Found(err, "NoSuchEntity")
+	}
+	create := func(ctx context.Context) error {
+		out, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
+			AssumeRolePolicyDocument: trust, Tags: kinds.IAMTags(kinds.OwnerTags(nil)),
+			Description: aws.String("groundwork: AWS Support cases (AWSSupportAccess)")})
+		if err == nil && out.Role != nil {
+			arn = aws.ToString(out.Role.Arn)
 		}
-		if !created {
-			// Adopted: made by a lost attempt or by someone else meanwhile;
-			// it gets the trust policy as an existing role does.
-			if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: trust}); err != nil {
-				return fmt.Errorf("update the trust of role %s in %s: %w", v.Name, w.Account, err)
-			}
-		}
-	case err != nil:
-		return fmt.Errorf("read role %s in %s: %w", v.Name, w.Account, err)
-	default:
-		if got.Role != nil {
-			arn = aws.ToString(got.Role.Arn)
-		}
+		return err
+	}
+	created, err := env.CreateUnlessFound(ctx, fmt.Sprintf("role %s in %s", v.Name, w.Account), create, look, "EntityAlreadyExists")
+	if err != nil {
+		return err
+	}
+	if !created {
+		// An existing role, or one a lost attempt or someone else made
+		// meanwhile: it gets the trust policy a new one has.
 		if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: trust}); err != nil {
 			return fmt.Errorf("update the trust of role %s in %s: %w", v.Name, w.Account, err)
 		}
@@ -179,15 +161,6 @@ func applySupportRole(ctx context.Context, env *kinds.Env, ch plan.Change) error
 		return fmt.Errorf("attach %s to role %s in %s: %w", supportAccessPolicy, v.Name, w.Account, err)
 	}
 	return nil
-}
-
-// roleTags turns a tag map into IAM tags, sorted by key.
-func roleTags(tags map[string]string) []iamtypes.Tag {
-	var out []iamtypes.Tag
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
 }
 
 // arnPartition is the partition an ARN lives in, "aws" when it names none.

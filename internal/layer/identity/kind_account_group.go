@@ -103,23 +103,14 @@ func applyIdentityGroup(ctx context.Context, env *kinds.Env, ch plan.Change) err
 	name := aws.String(v.Group)
 	look := func(ctx context.Context) (bool, error) {
 		_, err := api.GetGroup(ctx, &iam.GetGroupInput{GroupName: name, MaxItems: aws.Int32(1)})
-		if awsx.ErrorCodeIs(err, "NoSuchEntity") {
-			return false, nil
-		}
-		return err == nil, err
+		return awsx.Found(err, "NoSuchEntity")
 	}
-	found, err := look(ctx)
-	if err != nil {
-		return fmt.Errorf("read group %s in %s: %w", v.Group, w.Account, err)
+	create := func(ctx context.Context) error {
+		_, err := api.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: name})
+		return err
 	}
-	if !found {
-		create := func(ctx context.Context) error {
-			_, err := api.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: name})
-			return err
-		}
-		if err := env.CreateOnce(ctx, fmt.Sprintf("group %s in %s", v.Group, w.Account), create, look, "EntityAlreadyExists"); err != nil {
-			return fmt.Errorf("create group %s in %s: %w", v.Group, w.Account, err)
-		}
+	if _, err := env.CreateUnlessFound(ctx, fmt.Sprintf("group %s in %s", v.Group, w.Account), create, look, "EntityAlreadyExists"); err != nil {
+		return err
 	}
 	if _, err := api.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: name, PolicyName: aws.String(GroupPolicyName),
 		PolicyDocument: aws.String(kinds.CompactJSON(doc))}); err != nil {
@@ -127,4 +118,3 @@ func applyIdentityGroup(ctx context.Context, env *kinds.Env, ch plan.Change) err
 	}
 	return nil
 }
-

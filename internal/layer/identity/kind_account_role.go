@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -143,29 +142,17 @@ func applyStageRole(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	name := aws.String(v.Name)
 	look := func(ctx context.Context) (bool, error) {
 		_, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
-		if awsx.ErrorCodeIs(err, "NoSuchEntity") {
-			return false, nil
-		}
-		return err == nil, err
+		return awsx.Found(err, "NoSuchEntity")
 	}
-	found, err := look(ctx)
+	create := func(ctx context.Context) error {
+		_, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
+			AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(v.MaxSession),
+			Tags: kinds.IAMTags(kinds.OwnerTags(nil)), Description: aws.String("groundwork: stage role, assumed from the Identity account with MFA")})
+		return err
+	}
+	created, err := env.CreateUnlessFound(ctx, fmt.Sprintf("role %s in %s", v.Name, w.Account), create, look, "EntityAlreadyExists")
 	if err != nil {
-		return fmt.Errorf("read role %s in %s: %w", v.Name, w.Account, err)
-	}
-	created := false
-	if !found {
-		create := func(ctx context.Context) error {
-			_, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
-				AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(v.MaxSession),
-				Tags: iamTags(kinds.OwnerTags(nil)), Description: aws.String("groundwork: stage role, assumed from the Identity account with MFA")})
-			if err == nil {
-				created = true
-			}
-			return err
-		}
-		if err := env.CreateOnce(ctx, fmt.Sprintf("role %s in %s", v.Name, w.Account), create, look, "EntityAlreadyExists"); err != nil {
-			return fmt.Errorf("create role %s in %s: %w", v.Name, w.Account, err)
-		}
+		return err
 	}
 	if !created {
 		// An existing role, or one a lost attempt or someone else made
@@ -183,13 +170,4 @@ func applyStageRole(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 		}
 	}
 	return nil
-}
-
-// iamTags turns a tag map into IAM tags, sorted by key.
-func iamTags(tags map[string]string) []iamtypes.Tag {
-	var out []iamtypes.Tag
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
-	}
-	return out
 }

@@ -96,23 +96,14 @@ func applyIdentityUser(ctx context.Context, env *kinds.Env, ch plan.Change) erro
 	name := aws.String(v.Name)
 	look := func(ctx context.Context) (bool, error) {
 		_, err := api.GetUser(ctx, &iam.GetUserInput{UserName: name})
-		if awsx.ErrorCodeIs(err, "NoSuchEntity") {
-			return false, nil
-		}
-		return err == nil, err
+		return awsx.Found(err, "NoSuchEntity")
 	}
-	found, err := look(ctx)
-	if err != nil {
-		return fmt.Errorf("read user %s in %s: %w", v.Name, w.Account, err)
+	create := func(ctx context.Context) error {
+		_, err := api.CreateUser(ctx, &iam.CreateUserInput{UserName: name, Tags: kinds.IAMTags(kinds.OwnerTags(nil))})
+		return err
 	}
-	if !found {
-		create := func(ctx context.Context) error {
-			_, err := api.CreateUser(ctx, &iam.CreateUserInput{UserName: name, Tags: iamTags(kinds.OwnerTags(nil))})
-			return err
-		}
-		if err := env.CreateOnce(ctx, fmt.Sprintf("user %s in %s", v.Name, w.Account), create, look, "EntityAlreadyExists"); err != nil {
-			return fmt.Errorf("create user %s in %s: %w", v.Name, w.Account, err)
-		}
+	if _, err := env.CreateUnlessFound(ctx, fmt.Sprintf("user %s in %s", v.Name, w.Account), create, look, "EntityAlreadyExists"); err != nil {
+		return err
 	}
 	if _, err := api.AddUserToGroup(ctx, &iam.AddUserToGroupInput{UserName: name, GroupName: aws.String(v.Group)}); err != nil {
 		return fmt.Errorf("add user %s to group %s in %s: %w", v.Name, v.Group, w.Account, err)

@@ -2,7 +2,6 @@ package logging
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 	"github.com/groundwork-aws/groundwork/internal/plan"
@@ -120,39 +119,24 @@ func applyRole(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	}
 	trust = kinds.CompactJSON(trust)
 	name := aws.String(v.Name)
-	// Guard: CreateRole fails on an existing name; look first.
-	_, err = api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
-	var missing *types.NoSuchEntityException
-	switch {
-	case errors.As(err, &missing):
-		// A lost response, or EntityAlreadyExists for a role made
-		// meanwhile, is looked for by name again; an adopted role gets
-		// the trust policy, as an existing one does below.
-		adopted := false
-		create := func(ctx context.Context) error {
-			_, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
-				AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("groundwork: " + v.Name)})
-			return err
-		}
-		look := func(ctx context.Context) (bool, error) {
-			_, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
-			if errors.As(err, &missing) {
-				return false, nil
-			}
-			adopted = err == nil
-			return adopted, err
-		}
-		if err := env.CreateOnce(ctx, fmt.Sprintf("role %s in %s", v.Name, w), create, look, "EntityAlreadyExists"); err != nil {
-			return fmt.Errorf("create role %s: %w", v.Name, err)
-		}
-		if adopted {
-			if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: aws.String(trust)}); err != nil {
-				return fmt.Errorf("update trust of role %s: %w", v.Name, err)
-			}
-		}
-	case err != nil:
-		return fmt.Errorf("read role %s: %w", v.Name, err)
-	default:
+	// Guard: CreateRole fails on an existing name; look first. A lost
+	// response, or EntityAlreadyExists for a role made meanwhile, is
+	// looked for by name again.
+	look := func(ctx context.Context) (bool, error) {
+		_, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: name})
+		return awsx.Found(err, "NoSuchEntity")
+	}
+	create := func(ctx context.Context) error {
+		_, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: name, Path: aws.String(v.Path),
+			AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("groundwork: " + v.Name)})
+		return err
+	}
+	created, err := env.CreateUnlessFound(ctx, fmt.Sprintf("role %s in %s", v.Name, w), create, look, "EntityAlreadyExists")
+	if err != nil {
+		return err
+	}
+	if !created {
+		// An existing or adopted role gets the trust policy a new one has.
 		if _, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: name, PolicyDocument: aws.String(trust)}); err != nil {
 			return fmt.Errorf("update trust of role %s: %w", v.Name, err)
 		}
