@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates the figures of docs/benchmarks.md, "Organization scale":
 # each benchmark's output and --stats, under the command that made it,
-# after a header naming the machine and its load. Usage:
+# after a header naming the machine and its load. The simulator runs in
+# a process of its own (GROUNDWORK_SIM_PROCESS=separate), so that each
+# benchmark's peak-RSS-MB and peak-live-heap-MB are groundwork's alone.
+# Usage:
 #   scripts/bench-scale.sh OUTDIR
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,12 +35,12 @@ run "moto: 10 workload accounts x 4 Regions, ratios to the floor" GROUNDWORK_BEN
 run "the apply walk alone" -- "$out/apply.test" -test.run '^$' -test.bench RunWalk -test.benchtime 1x -test.benchmem
 for accounts in 1000 10000; do
   run "simulator: plan of $accounts accounts x 4 Regions, no throttling (groundwork's own growth)" \
-    GROUNDWORK_SIM_ACCOUNTS=$accounts GROUNDWORK_SIM_LIMITS=none GROUNDWORK_BENCH_STATS="$out" -- \
+    GROUNDWORK_SIM_ACCOUNTS=$accounts GROUNDWORK_SIM_LIMITS=none GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
     "$out/cli.test" -test.run '^$' -test.bench SimPlan -test.benchtime 1x -test.timeout 60m
 done
 for step in Plan Audit Apply; do
   run "simulator: $step of 1000 accounts x 4 Regions, 20-80 ms, AWS-like throttling" \
-    GROUNDWORK_SIM_ACCOUNTS=1000 GROUNDWORK_BENCH_STATS="$out" -- \
+    GROUNDWORK_SIM_ACCOUNTS=1000 GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
     "$out/cli.test" -test.run '^$' -test.bench "Sim$step\$" -test.benchtime 1x -test.timeout 60m
 done
 echo "figures in $log; each step's --stats beside it" >&2

@@ -2,6 +2,8 @@ package awssim
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -97,5 +99,34 @@ func TestThrottlingAndGapsSpeakEachProtocol(t *testing.T) {
 	_, err := kms.NewFromConfig(cfg).ListGrants(ctx, &kms.ListGrantsInput{KeyId: aws.String("k")})
 	if !awsx.Unsupported(err) {
 		t.Errorf("an operation the simulator lacks: %v; want it unsupported", err)
+	}
+}
+
+// Remote serves the organization and, at StatsPath, the counts of what
+// it served: a simulator in a process of its own reports what it saw.
+func TestRemoteServesItsStats(t *testing.T) {
+	sim := New(Org{Accounts: 2, Regions: []string{"eu-west-1"}, Limits: map[string]Bucket{"organizations": {Burst: 1}}})
+	srv := httptest.NewServer(Remote(sim, func() map[string]int64 { return map[string]int64{"peak_rss_kb": 7} }))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	org := organizations.NewFromConfig(config(srv.URL, "testing"))
+	for range 2 { // the second is throttled
+		org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	}
+	kms.NewFromConfig(config(srv.URL, "testing")).ListGrants(ctx, &kms.ListGrantsInput{KeyId: aws.String("k")})
+	resp, err := http.Get(srv.URL + StatsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		Stats
+		Extra map[string]int64 `json:"extra"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Calls["organizations DescribeOrganization"] != 2 || got.Throttled != 1 || got.NotServed["kms ListGrants"] != 1 || got.Extra["peak_rss_kb"] != 7 {
+		t.Errorf("stats = %+v; want 2 DescribeOrganization, 1 throttled, ListGrants not served, the extra peak", got)
 	}
 }

@@ -29,6 +29,9 @@ import (
 // retries back off from 1 s (throttling) or awsx.RetryBaseDelay, sized for
 // AWS; moto's faults, and those the fault proxy injects, clear at once.
 func TestMain(m *testing.M) {
+	if serveSimFromEnv() { // a benchmark's simulator in a process of its own
+		return
+	}
 	posture.SetCredentialReportPoll(50 * time.Millisecond)
 	awsx.SetRetryBaseDelay(time.Millisecond)
 	os.Exit(m.Run())

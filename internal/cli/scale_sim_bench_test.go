@@ -1,16 +1,25 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,13 +81,36 @@ monitoring:
 	}
 }
 
+// simulator is a running simulator: in this process, or in a process of
+// its own (GROUNDWORK_SIM_PROCESS=separate).
+type simulator interface {
+	Stats() awssim.Stats
+	// PeakRSS is the simulator's own peak resident memory in bytes, 0
+	// when it shares this process.
+	PeakRSS() int64
+}
+
+type localSim struct{ *awssim.Server }
+
+func (localSim) PeakRSS() int64 { return 0 }
+
 // startSim serves org on loopback and points this process's SDK at it.
-func startSim(t testing.TB, org awssim.Org) *awssim.Server {
+// With GROUNDWORK_SIM_PROCESS=separate the simulator runs in a child
+// process (this test binary, serving: serveSimFromEnv), so that this
+// process's memory is groundwork's alone.
+func startSim(t testing.TB, org awssim.Org) simulator {
 	t.Helper()
-	sim := awssim.New(org)
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	for k, v := range map[string]string{"AWS_ENDPOINT_URL": srv.URL, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+	var url string
+	var sim simulator
+	if os.Getenv("GROUNDWORK_SIM_PROCESS") == "separate" {
+		url, sim = startSimProcess(t, org)
+	} else {
+		local := awssim.New(org)
+		srv := httptest.NewServer(local)
+		t.Cleanup(srv.Close)
+		url, sim = srv.URL, localSim{local}
+	}
+	for k, v := range map[string]string{"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
 		"AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
 		"AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": ""} {
 		t.Setenv(k, v)
@@ -86,25 +118,196 @@ func startSim(t testing.TB, org awssim.Org) *awssim.Server {
 	return sim
 }
 
-// simScale is a simulator benchmark's organization, from the
+// remoteSim is a simulator served by a child process.
+type remoteSim struct {
+	t   testing.TB
+	url string
+}
+
+func (r remoteSim) fetch() (out struct {
+	awssim.Stats
+	Extra map[string]int64 `json:"extra"`
+}) {
+	resp, err := http.Get(r.url + awssim.StatsPath)
+	if err == nil {
+		defer resp.Body.Close()
+		err = json.NewDecoder(resp.Body).Decode(&out)
+	}
+	if err != nil {
+		r.t.Fatalf("the simulator's stats: %v", err)
+	}
+	return out
+}
+
+func (r remoteSim) Stats() awssim.Stats { return r.fetch().Stats }
+func (r remoteSim) PeakRSS() int64      { return r.fetch().Extra["peak_rss"] }
+
+// startSimProcess starts this test binary as a simulator of org (its
+// shape passed in GROUNDWORK_SIM_SERVE, its size read from the same
+// environment as simOrg) and returns its URL; the child exits when its
+// standard input closes, at the test's end or this process's.
+func startSimProcess(t testing.TB, org awssim.Org) (string, simulator) {
+	shape := "foundation"
+	if org.Bare {
+		shape = "bare"
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd.Env = append(os.Environ(), "GROUNDWORK_SIM_SERVE="+shape)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("the simulator process: %v", err)
+	}
+	url := strings.TrimSpace(line)
+	return url, remoteSim{t, url}
+}
+
+// serveSimFromEnv, in a test binary started by startSimProcess, serves
+// the simulator GROUNDWORK_SIM_SERVE names on loopback, prints its URL
+// and serves until its standard input closes; it reports false in any
+// other process.
+func serveSimFromEnv() bool {
+	shape := os.Getenv("GROUNDWORK_SIM_SERVE")
+	if shape == "" {
+		return false
+	}
+	org, _, err := simOrg(shape == "bare")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	srv := &http.Server{Handler: awssim.Remote(awssim.New(org), func() map[string]int64 {
+		return map[string]int64{"peak_rss": peakRSS()}
+	})}
+	go srv.Serve(ln)
+	fmt.Printf("http://%s\n", ln.Addr())
+	io.Copy(io.Discard, os.Stdin)
+	return true
+}
+
+// simOrg is a simulator benchmark's organization, from the
 // environment: GROUNDWORK_SIM_ACCOUNTS member accounts (default 1000:
 // the three foundation accounts and workloads) in 20 OUs and
 // GROUNDWORK_SIM_REGIONS Regions (default 4), 20 to 80 ms per call and
 // the simulator's throttling; GROUNDWORK_SIM_LIMITS=none serves without
 // throttling, to show groundwork's own growth.
-func simScale(b *testing.B, bare bool) (awssim.Org, []string) {
-	accounts := envInt(b, "GROUNDWORK_SIM_ACCOUNTS", 1000)
-	regions := []string{"us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-southeast-2", "sa-east-1"}[:envInt(b, "GROUNDWORK_SIM_REGIONS", 4)]
+func simOrg(bare bool) (awssim.Org, []string, error) {
+	accounts, err := envPositive("GROUNDWORK_SIM_ACCOUNTS", 1000)
+	if err != nil {
+		return awssim.Org{}, nil, err
+	}
+	nregions, err := envPositive("GROUNDWORK_SIM_REGIONS", 4)
+	all := []string{"us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-southeast-2", "sa-east-1"}
+	if err == nil && nregions > len(all) {
+		err = fmt.Errorf("GROUNDWORK_SIM_REGIONS=%d: at most %d", nregions, len(all))
+	}
+	if err != nil {
+		return awssim.Org{}, nil, err
+	}
+	regions := all[:nregions]
 	org := awssim.Org{Accounts: accounts, Units: 20, Regions: regions, Bare: bare,
 		Latency: awssim.Uniform(20*time.Millisecond, 80*time.Millisecond, 1)}
 	if os.Getenv("GROUNDWORK_SIM_LIMITS") == "none" {
 		org.Limits = map[string]awssim.Bucket{} // groundwork's own cost, without AWS's throttling
 	}
-	// The real retryer and credential report polling, as against AWS:
-	// TestMain shortens them for moto.
+	return org, regions, nil
+}
+
+// simScale is simOrg for a benchmark, with the real retryer and
+// credential report polling, as against AWS: TestMain shortens them for
+// moto.
+func simScale(b *testing.B, bare bool) (awssim.Org, []string) {
+	org, regions, err := simOrg(bare)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Cleanup(awsx.SetRetryBaseDelay(0))
 	b.Cleanup(posture.SetCredentialReportPoll(time.Second))
 	return org, regions
+}
+
+func envPositive(name string, def int) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a positive number", name, v)
+	}
+	return n, nil
+}
+
+// heapPeak samples this process's live heap (what the last collection
+// kept) every half second while a step runs and keeps the largest; with
+// GROUNDWORK_BENCH_HEAPPROFILE set it writes there the heap profile
+// taken at that peak, for `go tool pprof -sample_index=inuse_space`
+// (a profile's in-use figures are those of the last collection too).
+type heapPeak struct {
+	stop chan struct{}
+	done chan struct{}
+	max  uint64
+}
+
+func startHeapPeak(b *testing.B) *heapPeak {
+	h := &heapPeak{stop: make(chan struct{}), done: make(chan struct{})}
+	file := os.Getenv("GROUNDWORK_BENCH_HEAPPROFILE")
+	go func() {
+		defer close(h.done)
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var prof bytes.Buffer
+		for {
+			metrics.Read(live)
+			if v := live[0].Value.Uint64(); v > h.max {
+				h.max = v
+				if file != "" {
+					prof.Reset()
+					pprof.Lookup("heap").WriteTo(&prof, 0)
+				}
+			}
+			select {
+			case <-h.stop:
+				if file != "" {
+					if err := os.WriteFile(file, prof.Bytes(), 0o644); err != nil {
+						b.Error(err)
+					}
+				}
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return h
+}
+
+// Stop ends the sampling and returns the largest heap in use seen.
+func (h *heapPeak) Stop() uint64 {
+	select {
+	case <-h.stop:
+	default:
+		close(h.stop)
+	}
+	<-h.done
+	return h.max
 }
 
 // simArgs adds --stats, and --concurrency from GROUNDWORK_SIM_CONCURRENCY.
@@ -117,27 +320,37 @@ func simArgs(args ...string) []string {
 }
 
 // reportSim reports a step's calls per account and Region, the throttled
-// calls, the heap and the allocations, fails on an operation the
-// simulator does not serve, and writes the step's --stats and the calls
-// the simulator served to GROUNDWORK_BENCH_STATS.
-func reportSim(b *testing.B, name string, org awssim.Org, sim *awssim.Server, calls int, stats string) {
+// calls, the heap (the largest in use while the step ran, and what the
+// runtime holds), this process's peak resident memory (groundwork's
+// alone with GROUNDWORK_SIM_PROCESS=separate) and the simulator's, and
+// the allocations; it fails on an operation the simulator does not
+// serve, and writes the step's --stats and the calls the simulator
+// served to GROUNDWORK_BENCH_STATS.
+func reportSim(b *testing.B, name string, org awssim.Org, sim simulator, calls int, stats string, heap *heapPeak) {
 	b.Helper()
-	if gaps := sim.NotServed(); len(gaps) > 0 {
-		b.Errorf("%s made calls the simulator does not serve: %v", name, gaps)
+	peak := heap.Stop()
+	st := sim.Stats()
+	if len(st.NotServed) > 0 {
+		b.Errorf("%s made calls the simulator does not serve: %v", name, st.NotServed)
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	places := float64((org.Accounts + 1) * len(org.Regions))
 	b.ReportMetric(float64(calls), "calls")
 	b.ReportMetric(float64(calls)/places, "calls/account-region")
-	b.ReportMetric(float64(sim.Throttled.Load()), "throttled")
+	b.ReportMetric(float64(st.Throttled), "throttled")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-live-heap-MB")
 	b.ReportMetric(float64(m.HeapSys)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+	if rss := sim.PeakRSS(); rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "sim-peak-RSS-MB")
+	}
 	b.ReportMetric(float64(m.TotalAlloc)/(1<<20)/float64(b.N), "alloc-MB/op")
 	out := os.Getenv("GROUNDWORK_BENCH_STATS")
 	if out == "" {
 		return
 	}
-	served := sim.Calls()
+	served := st.Calls
 	var lines []string
 	for _, k := range slices.Sorted(maps.Keys(served)) {
 		lines = append(lines, fmt.Sprintf("%8d  %s", served[k], k))
@@ -169,6 +382,7 @@ func BenchmarkSimPlan(b *testing.B) {
 	simSpec(b, dir, org.Accounts, org.Units, regions, false)
 	var errOut string
 	var calls int
+	heap := startHeapPeak(b)
 	for range b.N {
 		var code int
 		code, errOut = benchRun(dir, simArgs("plan")...)
@@ -178,7 +392,7 @@ func BenchmarkSimPlan(b *testing.B) {
 		calls = statsCalls(b, errOut)
 	}
 	b.StopTimer()
-	reportSim(b, "plan", org, sim, calls, errOut)
+	reportSim(b, "plan", org, sim, calls, errOut, heap)
 }
 
 // BenchmarkSimAudit audits, against the simulator, the organization of
@@ -195,6 +409,7 @@ func BenchmarkSimAudit(b *testing.B) {
 	report := filepath.Join(dir, "audit.json")
 	var errOut string
 	var calls int
+	heap := startHeapPeak(b)
 	for range b.N {
 		var code int
 		code, errOut = benchRun(dir, simArgs("audit", "--output", report)...)
@@ -204,6 +419,7 @@ func BenchmarkSimAudit(b *testing.B) {
 		calls = statsCalls(b, errOut)
 	}
 	b.StopTimer()
+	heap.Stop()
 	var r struct {
 		Findings []json.RawMessage `json:"findings"`
 		Unread   []json.RawMessage `json:"unread"`
@@ -219,7 +435,7 @@ func BenchmarkSimAudit(b *testing.B) {
 		b.Errorf("the audit left %d parts unread, e.g. %s", len(r.Unread), r.Unread[0])
 	}
 	b.ReportMetric(float64(len(r.Findings)), "findings")
-	reportSim(b, "audit", org, sim, calls, errOut)
+	reportSim(b, "audit", org, sim, calls, errOut, heap)
 }
 
 // BenchmarkSimApply applies the starter foundation's baselines (Config,
@@ -234,7 +450,8 @@ func BenchmarkSimApply(b *testing.B) {
 	simSpec(b, dir, org.Accounts, org.Units, regions, true)
 	var errOut string
 	var calls int
-	var sim *awssim.Server
+	var sim simulator
+	heap := startHeapPeak(b)
 	for range b.N {
 		b.StopTimer()
 		sim = startSim(b, org)
@@ -247,8 +464,9 @@ func BenchmarkSimApply(b *testing.B) {
 		calls = statsCalls(b, errOut)
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(sim.Writes.Load()), "writes")
-	reportSim(b, "apply", org, sim, calls, errOut)
+	heap.Stop()
+	b.ReportMetric(float64(sim.Stats().Writes), "writes")
+	reportSim(b, "apply", org, sim, calls, errOut, heap)
 	if code, out := benchRun(dir, "plan", "--detailed-exitcode"); code != ExitOK {
 		b.Errorf("plan after apply: exit %d, want no changes\n%s", code, out)
 	}
