@@ -1,6 +1,8 @@
 package identity
 
 import (
+	"fmt"
+
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
@@ -32,9 +34,19 @@ func (c sessionAccountClients) IdentityGroup(w estate.Location) IdentityGroupAPI
 func (c sessionAccountClients) IdentityUser(w estate.Location) IdentityUserAPI { return c.iam(w).IAM() }
 func (c sessionAccountClients) StageRole(w estate.Location) StageRoleAPI       { return c.iam(w).IAM() }
 
-// accountClientsOf returns the clients set on env, else the session's.
-func accountClientsOf(env *kinds.Env) (AccountClients, error) {
-	return kinds.ClientsOf(env, "identity", func(s *awsx.Session) AccountClients { return sessionAccountClients{s} })
+// accountClientsAt returns the clients set on env, else the session's,
+// and the location of the account a change writes in, which must exist
+// by now; what names the change's resource in that error ("user ana").
+func accountClientsAt(env *kinds.Env, account estate.AccountKey, what string) (AccountClients, estate.Location, error) {
+	clients, err := kinds.ClientsOf(env, "identity", func(s *awsx.Session) AccountClients { return sessionAccountClients{s} })
+	if err != nil {
+		return nil, estate.Location{}, err
+	}
+	w, err := env.At(estate.Where{Account: account})
+	if err != nil {
+		return nil, estate.Location{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return clients, w, nil
 }
 
 // accountModels returns the desired Identity-account model and the one

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
 
 	"github.com/groundwork-aws/groundwork/internal/awsx"
+	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/kinds"
 )
 
@@ -113,52 +114,95 @@ func instanceOf(ctx context.Context, env *kinds.Env, cl StoreClients, region str
 	return c.InstanceARN, c.IdentityStoreID, nil
 }
 
-// storeOf returns the Identity Store ID of region's instance (see
-// instanceOf).
-func storeOf(ctx context.Context, env *kinds.Env, cl StoreClients, region string) (string, error) {
+// storeAt returns the Identity Store client of region and the ID of the
+// store apply writes to there (see instanceOf): where every change of the
+// user, group and membership kinds writes.
+func storeAt(ctx context.Context, env *kinds.Env, region string) (StoreAPI, string, error) {
+	cl, err := storeClientsOf(env)
+	if err != nil {
+		return nil, "", err
+	}
 	_, store, err := instanceOf(ctx, env, cl, region)
-	return store, err
+	if err != nil {
+		return nil, "", err
+	}
+	return cl.Store(region), store, nil
 }
 
 // userID returns the ID of the user with the name: recorded by this
 // apply, in the estate the plan was made against, or looked up.
 func userID(ctx context.Context, env *kinds.Env, api StoreAPI, store, name string) (string, error) {
-	if id, ok := env.Lookup(refUserID, name); ok {
-		return id, nil
-	}
-	if a := env.Actual(); a != nil && a.Identity != nil && a.Identity.Center != nil {
-		if u := findUser(a.Identity.Center.Users, name); u != nil && u.ID != "" {
-			return u.ID, nil
+	read := func(c *estate.IdentityCenter) string {
+		if u := findUser(c.Users, name); u != nil {
+			return u.ID
 		}
+		return ""
 	}
-	id, found, err := lookUser(ctx, api, store, name)
-	if err != nil {
-		return "", err
-	}
-	if !found {
-		return "", fmt.Errorf("user %s is not in the Identity Store; it should have been created earlier in this apply", name)
-	}
-	env.Record(refUserID, name, id)
-	return id, nil
+	look := func(ctx context.Context) (string, bool, error) { return lookUser(ctx, api, store, name) }
+	return storeID(ctx, env, refUserID, "user", name, read, look)
 }
 
 // groupID returns the ID of the group with the display name, as userID.
 func groupID(ctx context.Context, env *kinds.Env, api StoreAPI, store, name string) (string, error) {
-	if id, ok := env.Lookup(refGroupID, name); ok {
+	read := func(c *estate.IdentityCenter) string {
+		if g := c.Groups[name]; g != nil {
+			return g.ID
+		}
+		return ""
+	}
+	look := func(ctx context.Context) (string, bool, error) { return lookGroup(ctx, api, store, name) }
+	return storeID(ctx, env, refGroupID, "group", name, read, look)
+}
+
+// storeID returns the ID of the user or group (what) with the name: the
+// one recorded under ref by this apply, else the one read into the
+// estate the plan was made against, else the one look finds, which is
+// recorded for the changes that follow.
+func storeID(ctx context.Context, env *kinds.Env, ref, what, name string, read func(*estate.IdentityCenter) string,
+	look func(context.Context) (string, bool, error)) (string, error) {
+	if id, ok := env.Lookup(ref, name); ok {
 		return id, nil
 	}
 	if a := env.Actual(); a != nil && a.Identity != nil && a.Identity.Center != nil {
-		if g := a.Identity.Center.Groups[name]; g != nil && g.ID != "" {
-			return g.ID, nil
+		if id := read(a.Identity.Center); id != "" {
+			return id, nil
 		}
 	}
-	id, found, err := lookGroup(ctx, api, store, name)
+	id, found, err := look(ctx)
 	if err != nil {
 		return "", err
 	}
 	if !found {
-		return "", fmt.Errorf("group %s is not in the Identity Store; it should have been created earlier in this apply", name)
+		return "", fmt.Errorf("%s %s is not in the Identity Store; it should have been created earlier in this apply", what, name)
 	}
-	env.Record(refGroupID, name, id)
+	env.Record(ref, name, id)
 	return id, nil
+}
+
+// createInStore creates a user or group of the Identity Store once with
+// kinds.Env.CreateOnce: a create whose answer was lost, or that finds the
+// name taken (ConflictException), looks it up by name and adopts it.
+// Either way its ID is recorded under ref, for the memberships that
+// follow. what names it in messages ("Identity Store user ana").
+func createInStore(ctx context.Context, env *kinds.Env, what, ref, name string, create func(context.Context) (string, error),
+	look func(context.Context) (string, bool, error)) error {
+	var id string
+	err := env.CreateOnce(ctx, what,
+		func(ctx context.Context) error {
+			made, err := create(ctx)
+			if err == nil {
+				id = made
+			}
+			return err
+		},
+		func(ctx context.Context) (bool, error) {
+			found, ok, err := look(ctx)
+			id = found
+			return ok, err
+		}, "ConflictException")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", what, err)
+	}
+	env.Record(ref, name, id)
+	return nil
 }

@@ -87,13 +87,9 @@ func applyIdentityGroup(ctx context.Context, env *kinds.Env, ch plan.Change) err
 	if err != nil {
 		return err
 	}
-	clients, err := accountClientsOf(env)
+	clients, w, err := accountClientsAt(env, v.Account, "group "+v.Group)
 	if err != nil {
 		return err
-	}
-	w, err := env.At(estate.Where{Account: v.Account})
-	if err != nil {
-		return fmt.Errorf("group %s: %w", v.Group, err)
 	}
 	doc, err := env.Resolve(v.Policy)
 	if err != nil {

@@ -125,13 +125,9 @@ func applyStageRole(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	clients, err := accountClientsOf(env)
+	clients, w, err := accountClientsAt(env, v.Account, "stage role "+v.Name)
 	if err != nil {
 		return err
-	}
-	w, err := env.At(estate.Where{Account: v.Account})
-	if err != nil {
-		return fmt.Errorf("stage role %s: %w", v.Name, err)
 	}
 	trust, err := env.Resolve(v.Trust)
 	if err != nil {

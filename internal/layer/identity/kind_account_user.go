@@ -84,13 +84,9 @@ func applyIdentityUser(ctx context.Context, env *kinds.Env, ch plan.Change) erro
 	if err != nil {
 		return err
 	}
-	clients, err := accountClientsOf(env)
+	clients, w, err := accountClientsAt(env, v.Account, "user "+v.Name)
 	if err != nil {
 		return err
-	}
-	w, err := env.At(estate.Where{Account: v.Account})
-	if err != nil {
-		return fmt.Errorf("user %s: %w", v.Name, err)
 	}
 	api := clients.IdentityUser(w)
 	name := aws.String(v.Name)

@@ -46,13 +46,9 @@ func groupAttrs(name, description string) plan.Attrs {
 }
 
 func diffGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
-	want, have, ok := centerPlan(desired, actual)
-	if !ok || want.Source != estate.SourceIdentityCenter {
+	want, have, ok := storePlan(desired, actual)
+	if !ok {
 		return nil, nil
-	}
-	var haveGroups map[string]*estate.IdentityGroup
-	if have != nil {
-		haveGroups = have.Groups
 	}
 	var changes []plan.Change
 	var notes []string
@@ -61,7 +57,7 @@ func diffGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		ch := plan.Change{Address: StoreGroupAddress(name), Kind: KindStoreGroup, Group: estate.RootPath,
 			After: groupAttrs(name, d.Description), DependsOn: storeDeps()}
 		v := groupValue{Region: want.Region, Name: name, Description: d.Description}
-		a := haveGroups[name]
+		a := have.Groups[name]
 		switch {
 		case a == nil:
 			ch.Action = plan.Create
@@ -73,17 +69,8 @@ func diffGroups(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, plan.SetValue(ch, v))
 		}
 	}
-	if have != nil {
-		var unlisted []string
-		for name := range haveGroups {
-			if want.Groups[name] == nil {
-				unlisted = append(unlisted, name)
-			}
-		}
-		if len(unlisted) > 0 {
-			notes = append(notes, fmt.Sprintf("identity: the Identity Store has %d groups the spec does not list (%s); groundwork leaves them",
-				len(unlisted), someNames(unlisted)))
-		}
+	if n := unlistedNote("groups", have.Groups, func(name string) bool { return want.Groups[name] != nil }); n != "" {
+		notes = append(notes, n)
 	}
 	return changes, notes
 }
@@ -93,15 +80,10 @@ func applyGroup(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	cl, err := storeClientsOf(env)
+	api, store, err := storeAt(ctx, env, v.Region)
 	if err != nil {
 		return err
 	}
-	store, err := storeOf(ctx, env, cl, v.Region)
-	if err != nil {
-		return err
-	}
-	api := cl.Store(v.Region)
 	if ch.Action == plan.Create {
 		return createGroup(ctx, env, api, store, v)
 	}
@@ -119,29 +101,19 @@ func applyGroup(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	return nil
 }
 
-// createGroup creates the group once, as createUser the user.
+// createGroup creates the group once (see createInStore).
 func createGroup(ctx context.Context, env *kinds.Env, api StoreAPI, store string, v groupValue) error {
-	var id string
 	in := &identitystore.CreateGroupInput{IdentityStoreId: aws.String(store), DisplayName: aws.String(v.Name)}
 	if v.Description != "" {
 		in.Description = aws.String(v.Description)
 	}
-	err := env.CreateOnce(ctx, "Identity Store group "+v.Name,
-		func(ctx context.Context) error {
-			out, err := api.CreateGroup(ctx, in)
-			if err == nil {
-				id = aws.ToString(out.GroupId)
-			}
-			return err
-		},
-		func(ctx context.Context) (bool, error) {
-			found, ok, err := lookGroup(ctx, api, store, v.Name)
-			id = found
-			return ok, err
-		}, "ConflictException")
-	if err != nil {
-		return fmt.Errorf("create Identity Store group %s: %w", v.Name, err)
+	create := func(ctx context.Context) (string, error) {
+		out, err := api.CreateGroup(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.GroupId), nil
 	}
-	env.Record(refGroupID, v.Name, id)
-	return nil
+	look := func(ctx context.Context) (string, bool, error) { return lookGroup(ctx, api, store, v.Name) }
+	return createInStore(ctx, env, "Identity Store group "+v.Name, refGroupID, v.Name, create, look)
 }

@@ -48,19 +48,15 @@ type membershipValue struct {
 }
 
 func diffMemberships(desired, actual *estate.Estate) ([]plan.Change, []string) {
-	want, have, ok := centerPlan(desired, actual)
-	if !ok || want.Source != estate.SourceIdentityCenter {
+	want, have, ok := storePlan(desired, actual)
+	if !ok {
 		return nil, nil
 	}
 	var changes []plan.Change
 	for _, name := range slices.Sorted(maps.Keys(want.Groups)) {
 		var members []string
-		var users map[string]*estate.IdentityUser
-		if have != nil {
-			users = have.Users
-			if g := have.Groups[name]; g != nil {
-				members = g.Members
-			}
+		if g := have.Groups[name]; g != nil {
+			members = g.Members
 		}
 		wanted := want.Groups[name].Members
 		for _, m := range wanted {
@@ -76,7 +72,7 @@ func diffMemberships(desired, actual *estate.Estate) ([]plan.Change, []string) {
 				continue
 			}
 			v := membershipValue{Region: want.Region, Group: name, User: m, UserID: m}
-			if u := findUser(users, m); u != nil {
+			if u := findUser(have.Users, m); u != nil {
 				v.UserID = u.ID
 			}
 			ch := plan.Change{Address: StoreMembershipAddress(name, m), Kind: KindStoreMembership, Action: plan.Delete, Group: estate.RootPath,
@@ -94,15 +90,10 @@ func applyMembership(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 	if err != nil {
 		return err
 	}
-	cl, err := storeClientsOf(env)
+	api, store, err := storeAt(ctx, env, v.Region)
 	if err != nil {
 		return err
 	}
-	store, err := storeOf(ctx, env, cl, v.Region)
-	if err != nil {
-		return err
-	}
-	api := cl.Store(v.Region)
 	group, err := groupID(ctx, env, api, store, v.Group)
 	if err != nil {
 		return err

@@ -72,18 +72,30 @@ func storeDeps(extra ...string) []string {
 	return append(kinds.AccountDeps(estate.ManagementKey), extra...)
 }
 
+// storePlan is what the user, group and membership kinds diff: the
+// desired instance's contents and the actual ones (empty, never nil, when
+// the layer was not read), or ok false when they plan nothing: Identity
+// Center is not the identity source (the identity provider manages the
+// store), or centerPlan says so.
+func storePlan(desired, actual *estate.Estate) (want, have *estate.IdentityCenter, ok bool) {
+	want, have, ok = centerPlan(desired, actual)
+	if !ok || want.Source != estate.SourceIdentityCenter {
+		return nil, nil, false
+	}
+	if have == nil {
+		have = &estate.IdentityCenter{}
+	}
+	return want, have, true
+}
+
 func diffUsers(desired, actual *estate.Estate) ([]plan.Change, []string) {
 	var notes []string
 	if n := waitingNote(desired, actual); n != "" {
 		notes = append(notes, n)
 	}
-	want, have, ok := centerPlan(desired, actual)
-	if !ok || want.Source != estate.SourceIdentityCenter {
+	want, have, ok := storePlan(desired, actual)
+	if !ok {
 		return nil, notes
-	}
-	var haveUsers map[string]*estate.IdentityUser
-	if have != nil {
-		haveUsers = have.Users
 	}
 	var changes []plan.Change
 	for _, name := range slices.Sorted(maps.Keys(want.Users)) {
@@ -92,7 +104,7 @@ func diffUsers(desired, actual *estate.Estate) ([]plan.Change, []string) {
 		ch := plan.Change{Address: StoreUserAddress(name), Kind: KindStoreUser, Group: estate.RootPath, After: after, DependsOn: storeDeps()}
 		v := userValue{Region: want.Region, UserName: name, DisplayName: d.DisplayName, GivenName: d.GivenName,
 			FamilyName: d.FamilyName, Email: d.Email}
-		a := findUser(haveUsers, name)
+		a := findUser(have.Users, name)
 		if a == nil {
 			ch.Action = plan.Create
 			changes = append(changes, plan.SetValue(ch, v))
@@ -106,19 +118,26 @@ func diffUsers(desired, actual *estate.Estate) ([]plan.Change, []string) {
 			changes = append(changes, plan.SetValue(ch, v))
 		}
 	}
-	if have != nil {
-		var unlisted []string
-		for name := range haveUsers {
-			if findUser(want.Users, name) == nil {
-				unlisted = append(unlisted, name)
-			}
-		}
-		if len(unlisted) > 0 {
-			notes = append(notes, fmt.Sprintf("identity: the Identity Store has %d users the spec does not list (%s); groundwork leaves them",
-				len(unlisted), someNames(unlisted)))
-		}
+	if n := unlistedNote("users", have.Users, func(name string) bool { return findUser(want.Users, name) != nil }); n != "" {
+		notes = append(notes, n)
 	}
 	return changes, notes
+}
+
+// unlistedNote says how many of the users or groups (what) the store has
+// that the spec does not list, and which; "" when it lists them all.
+func unlistedNote[T any](what string, have map[string]T, listed func(name string) bool) string {
+	var unlisted []string
+	for name := range have {
+		if !listed(name) {
+			unlisted = append(unlisted, name)
+		}
+	}
+	if len(unlisted) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("identity: the Identity Store has %d %s the spec does not list (%s); groundwork leaves them",
+		len(unlisted), what, someNames(unlisted))
 }
 
 // someNames lists the first names, sorted, and how many more there are:
@@ -137,15 +156,10 @@ func applyUser(ctx context.Context, env *kinds.Env, ch plan.Change) error {
 	if err != nil {
 		return err
 	}
-	cl, err := storeClientsOf(env)
+	api, store, err := storeAt(ctx, env, v.Region)
 	if err != nil {
 		return err
 	}
-	store, err := storeOf(ctx, env, cl, v.Region)
-	if err != nil {
-		return err
-	}
-	api := cl.Store(v.Region)
 	if ch.Action == plan.Create {
 		return createUser(ctx, env, api, store, v)
 	}
@@ -181,29 +195,18 @@ func userAttribute(v userValue, field string) document.Interface {
 	return document.NewLazyDocument([]map[string]any{{"value": v.Email, "type": "work", "primary": true}})
 }
 
-// createUser creates the user once: a create whose answer was lost, or
-// that finds the name taken, looks the user up by name and adopts it.
+// createUser creates the user once (see createInStore).
 func createUser(ctx context.Context, env *kinds.Env, api StoreAPI, store string, v userValue) error {
-	var id string
-	err := env.CreateOnce(ctx, "Identity Store user "+v.UserName,
-		func(ctx context.Context) error {
-			out, err := api.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: aws.String(store),
-				UserName: aws.String(v.UserName), DisplayName: aws.String(v.DisplayName),
-				Name:   &istypes.Name{GivenName: aws.String(v.GivenName), FamilyName: aws.String(v.FamilyName)},
-				Emails: []istypes.Email{{Value: aws.String(v.Email), Type: aws.String("work"), Primary: true}}})
-			if err == nil {
-				id = aws.ToString(out.UserId)
-			}
-			return err
-		},
-		func(ctx context.Context) (bool, error) {
-			found, ok, err := lookUser(ctx, api, store, v.UserName)
-			id = found
-			return ok, err
-		}, "ConflictException")
-	if err != nil {
-		return fmt.Errorf("create Identity Store user %s: %w", v.UserName, err)
+	create := func(ctx context.Context) (string, error) {
+		out, err := api.CreateUser(ctx, &identitystore.CreateUserInput{IdentityStoreId: aws.String(store),
+			UserName: aws.String(v.UserName), DisplayName: aws.String(v.DisplayName),
+			Name:   &istypes.Name{GivenName: aws.String(v.GivenName), FamilyName: aws.String(v.FamilyName)},
+			Emails: []istypes.Email{{Value: aws.String(v.Email), Type: aws.String("work"), Primary: true}}})
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.UserId), nil
 	}
-	env.Record(refUserID, v.UserName, id)
-	return nil
+	look := func(ctx context.Context) (string, bool, error) { return lookUser(ctx, api, store, v.UserName) }
+	return createInStore(ctx, env, "Identity Store user "+v.UserName, refUserID, v.UserName, create, look)
 }
