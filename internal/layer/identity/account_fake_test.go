@@ -119,6 +119,33 @@ func (c *iamAt) enter() (*iamAccount, func(), error) {
 	return c.f.account(c.id), c.f.mu.Unlock, nil
 }
 
+// enterUser, enterGroup and enterRole enter the world for a call about
+// the entity of the name, and return it, or NoSuchEntity as IAM answers
+// for a name it does not hold.
+func (c *iamAt) enterUser(name *string) (*iamUser, func(), error) {
+	return enterEntity(c, func(a *iamAccount) map[string]*iamUser { return a.users }, name)
+}
+
+func (c *iamAt) enterGroup(name *string) (*iamGroup, func(), error) {
+	return enterEntity(c, func(a *iamAccount) map[string]*iamGroup { return a.groups }, name)
+}
+
+func (c *iamAt) enterRole(name *string) (*iamRole, func(), error) {
+	return enterEntity(c, func(a *iamAccount) map[string]*iamRole { return a.roles }, name)
+}
+
+func enterEntity[T any](c *iamAt, of func(*iamAccount) map[string]*T, name *string) (*T, func(), error) {
+	a, unlock, err := c.enter()
+	if err != nil {
+		return nil, unlock, err
+	}
+	e := of(a)[aws.ToString(name)]
+	if e == nil {
+		return nil, unlock, iamErr("NoSuchEntity")
+	}
+	return e, unlock, nil
+}
+
 // wrote records a write and returns the error that loses its response
 // when op is to be lost.
 func (c *iamAt) wrote(op, detail string) error {
@@ -159,14 +186,10 @@ func (c *iamAt) ListRoles(_ context.Context, _ *iam.ListRolesInput, _ ...func(*i
 }
 
 func (c *iamAt) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
-	a, unlock, err := c.enter()
+	r, unlock, err := c.enterRole(in.RoleName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	r := a.roles[aws.ToString(in.RoleName)]
-	if r == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: attachedOf(r.attached)}, nil
 }
@@ -212,59 +235,38 @@ func (c *iamAt) ListGroups(_ context.Context, _ *iam.ListGroupsInput, _ ...func(
 }
 
 func (c *iamAt) ListGroupPolicies(_ context.Context, in *iam.ListGroupPoliciesInput, _ ...func(*iam.Options)) (*iam.ListGroupPoliciesOutput, error) {
-	a, unlock, err := c.enter()
+	g, unlock, err := c.enterGroup(in.GroupName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	g := a.groups[aws.ToString(in.GroupName)]
-	if g == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	return &iam.ListGroupPoliciesOutput{PolicyNames: slices.Sorted(maps.Keys(g.inline))}, nil
 }
 
 func (c *iamAt) GetGroupPolicy(_ context.Context, in *iam.GetGroupPolicyInput, _ ...func(*iam.Options)) (*iam.GetGroupPolicyOutput, error) {
-	a, unlock, err := c.enter()
+	g, unlock, err := c.enterGroup(in.GroupName)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
-	g := a.groups[aws.ToString(in.GroupName)]
-	if g == nil || g.inline[aws.ToString(in.PolicyName)] == "" {
+	if g.inline[aws.ToString(in.PolicyName)] == "" {
 		return nil, iamErr("NoSuchEntity")
 	}
 	return &iam.GetGroupPolicyOutput{PolicyDocument: aws.String(iamEncode(g.inline[aws.ToString(in.PolicyName)]))}, nil
 }
 
 func (c *iamAt) ListAttachedGroupPolicies(_ context.Context, in *iam.ListAttachedGroupPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedGroupPoliciesOutput, error) {
-	a, unlock, err := c.enter()
+	g, unlock, err := c.enterGroup(in.GroupName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	g := a.groups[aws.ToString(in.GroupName)]
-	if g == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: attachedOf(g.attached)}, nil
 }
 
-func (c *iamAt) user(a *iamAccount, name *string) (*iamUser, error) {
-	u := a.users[aws.ToString(name)]
-	if u == nil {
-		return nil, iamErr("NoSuchEntity")
-	}
-	return u, nil
-}
-
 func (c *iamAt) ListGroupsForUser(_ context.Context, in *iam.ListGroupsForUserInput, _ ...func(*iam.Options)) (*iam.ListGroupsForUserOutput, error) {
-	a, unlock, err := c.enter()
+	u, unlock, err := c.enterUser(in.UserName)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.user(a, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -276,12 +278,8 @@ func (c *iamAt) ListGroupsForUser(_ context.Context, in *iam.ListGroupsForUserIn
 }
 
 func (c *iamAt) ListAttachedUserPolicies(_ context.Context, in *iam.ListAttachedUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error) {
-	a, unlock, err := c.enter()
+	u, unlock, err := c.enterUser(in.UserName)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.user(a, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -289,12 +287,8 @@ func (c *iamAt) ListAttachedUserPolicies(_ context.Context, in *iam.ListAttached
 }
 
 func (c *iamAt) ListUserPolicies(_ context.Context, in *iam.ListUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error) {
-	a, unlock, err := c.enter()
+	u, unlock, err := c.enterUser(in.UserName)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.user(a, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -302,12 +296,9 @@ func (c *iamAt) ListUserPolicies(_ context.Context, in *iam.ListUserPoliciesInpu
 }
 
 func (c *iamAt) GetUser(_ context.Context, in *iam.GetUserInput, _ ...func(*iam.Options)) (*iam.GetUserOutput, error) {
-	a, unlock, err := c.enter()
+	_, unlock, err := c.enterUser(in.UserName)
 	defer unlock()
 	if err != nil {
-		return nil, err
-	}
-	if _, err := c.user(a, in.UserName); err != nil {
 		return nil, err
 	}
 	return &iam.GetUserOutput{User: &iamtypes.User{UserName: in.UserName}}, nil
@@ -339,17 +330,13 @@ func (c *iamAt) CreateUser(_ context.Context, in *iam.CreateUserInput, _ ...func
 }
 
 func (c *iamAt) AddUserToGroup(_ context.Context, in *iam.AddUserToGroupInput, _ ...func(*iam.Options)) (*iam.AddUserToGroupOutput, error) {
-	a, unlock, err := c.enter()
+	u, unlock, err := c.enterUser(in.UserName)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.user(a, in.UserName)
-	if err != nil {
-		return nil, err
-	}
 	g := aws.ToString(in.GroupName)
-	if a.groups[g] == nil {
+	if c.f.accounts[c.id].groups[g] == nil {
 		return nil, iamErr("NoSuchEntity")
 	}
 	if !slices.Contains(u.groups, g) {
@@ -376,14 +363,10 @@ func (c *iamAt) CreateGroup(_ context.Context, in *iam.CreateGroupInput, _ ...fu
 }
 
 func (c *iamAt) PutGroupPolicy(_ context.Context, in *iam.PutGroupPolicyInput, _ ...func(*iam.Options)) (*iam.PutGroupPolicyOutput, error) {
-	a, unlock, err := c.enter()
+	g, unlock, err := c.enterGroup(in.GroupName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	g := a.groups[aws.ToString(in.GroupName)]
-	if g == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	if unresolved(aws.ToString(in.PolicyDocument)) {
 		return nil, iamErr("MalformedPolicyDocument")
@@ -393,14 +376,10 @@ func (c *iamAt) PutGroupPolicy(_ context.Context, in *iam.PutGroupPolicyInput, _
 }
 
 func (c *iamAt) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
-	a, unlock, err := c.enter()
+	r, unlock, err := c.enterRole(in.RoleName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	r := a.roles[aws.ToString(in.RoleName)]
-	if r == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, Path: aws.String(r.path),
 		AssumeRolePolicyDocument: aws.String(iamEncode(r.trust)), MaxSessionDuration: aws.Int32(r.maxSession)}}, nil
@@ -431,42 +410,30 @@ func (c *iamAt) CreateRole(_ context.Context, in *iam.CreateRoleInput, _ ...func
 }
 
 func (c *iamAt) UpdateAssumeRolePolicy(_ context.Context, in *iam.UpdateAssumeRolePolicyInput, _ ...func(*iam.Options)) (*iam.UpdateAssumeRolePolicyOutput, error) {
-	a, unlock, err := c.enter()
+	r, unlock, err := c.enterRole(in.RoleName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	r := a.roles[aws.ToString(in.RoleName)]
-	if r == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	r.trust = aws.ToString(in.PolicyDocument)
 	return &iam.UpdateAssumeRolePolicyOutput{}, c.wrote("UpdateAssumeRolePolicy", aws.ToString(in.RoleName))
 }
 
 func (c *iamAt) UpdateRole(_ context.Context, in *iam.UpdateRoleInput, _ ...func(*iam.Options)) (*iam.UpdateRoleOutput, error) {
-	a, unlock, err := c.enter()
+	r, unlock, err := c.enterRole(in.RoleName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	r := a.roles[aws.ToString(in.RoleName)]
-	if r == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	r.maxSession = aws.ToInt32(in.MaxSessionDuration)
 	return &iam.UpdateRoleOutput{}, c.wrote("UpdateRole", aws.ToString(in.RoleName))
 }
 
 func (c *iamAt) AttachRolePolicy(_ context.Context, in *iam.AttachRolePolicyInput, _ ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error) {
-	a, unlock, err := c.enter()
+	r, unlock, err := c.enterRole(in.RoleName)
 	defer unlock()
 	if err != nil {
 		return nil, err
-	}
-	r := a.roles[aws.ToString(in.RoleName)]
-	if r == nil {
-		return nil, iamErr("NoSuchEntity")
 	}
 	p := aws.ToString(in.PolicyArn)
 	if !slices.Contains(r.attached, p) {

@@ -90,9 +90,14 @@ func (f *storeFake) id(prefix string) string {
 	return fmt.Sprintf("%s-%04d", prefix, f.nextID)
 }
 
-func (f *storeFake) checkStore(s *string) error {
-	if aws.ToString(s) != f.storeID {
-		return &istypes.ResourceNotFoundException{Message: aws.String("identity store " + aws.ToString(s))}
+// enterStore is enter for a call on the Identity Store with the ID,
+// which is not found unless it is the fake's.
+func (f *storeFake) enterStore(op string, store *string) error {
+	if err := f.enter(op); err != nil {
+		return err
+	}
+	if aws.ToString(store) != f.storeID {
+		return &istypes.ResourceNotFoundException{Message: aws.String("identity store " + aws.ToString(store))}
 	}
 	return nil
 }
@@ -160,11 +165,8 @@ func (f *storeFake) groupByName(name string) (string, bool) {
 }
 
 func (f *storeFake) ListUsers(_ context.Context, in *identitystore.ListUsersInput, _ ...func(*identitystore.Options)) (*identitystore.ListUsersOutput, error) {
-	err := f.enter("ListUsers")
+	err := f.enterStore("ListUsers", in.IdentityStoreId)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkStore(in.IdentityStoreId)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -177,11 +179,8 @@ func (f *storeFake) ListUsers(_ context.Context, in *identitystore.ListUsersInpu
 }
 
 func (f *storeFake) ListGroups(_ context.Context, in *identitystore.ListGroupsInput, _ ...func(*identitystore.Options)) (*identitystore.ListGroupsOutput, error) {
-	err := f.enter("ListGroups")
+	err := f.enterStore("ListGroups", in.IdentityStoreId)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkStore(in.IdentityStoreId)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -194,11 +193,8 @@ func (f *storeFake) ListGroups(_ context.Context, in *identitystore.ListGroupsIn
 }
 
 func (f *storeFake) ListGroupMemberships(_ context.Context, in *identitystore.ListGroupMembershipsInput, _ ...func(*identitystore.Options)) (*identitystore.ListGroupMembershipsOutput, error) {
-	err := f.enter("ListGroupMemberships")
+	err := f.enterStore("ListGroupMemberships", in.IdentityStoreId)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkStore(in.IdentityStoreId)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -301,11 +297,8 @@ func conflict(msg string) error {
 }
 
 func (f *storeFake) CreateUser(_ context.Context, in *identitystore.CreateUserInput, _ ...func(*identitystore.Options)) (*identitystore.CreateUserOutput, error) {
-	err := f.enter("CreateUser")
+	err := f.enterStore("CreateUser", in.IdentityStoreId)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkStore(in.IdentityStoreId)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -381,11 +374,8 @@ func (f *storeFake) UpdateUser(_ context.Context, in *identitystore.UpdateUserIn
 }
 
 func (f *storeFake) CreateGroup(_ context.Context, in *identitystore.CreateGroupInput, _ ...func(*identitystore.Options)) (*identitystore.CreateGroupOutput, error) {
-	err := f.enter("CreateGroup")
+	err := f.enterStore("CreateGroup", in.IdentityStoreId)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkStore(in.IdentityStoreId)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +465,12 @@ func (f *storeFake) ListInstances(_ context.Context, _ *ssoadmin.ListInstancesIn
 	return out, nil
 }
 
-func (f *storeFake) checkInstance(arn *string) error {
+// enterInstance is enter for a call on the instance with the ARN, which
+// is not found unless it is the fake's.
+func (f *storeFake) enterInstance(op string, arn *string) error {
+	if err := f.enter(op); err != nil {
+		return err
+	}
 	if f.instanceARN == "" || aws.ToString(arn) != f.instanceARN {
 		return &ssotypes.ResourceNotFoundException{Message: aws.String("instance " + aws.ToString(arn))}
 	}
@@ -483,11 +478,8 @@ func (f *storeFake) checkInstance(arn *string) error {
 }
 
 func (f *storeFake) DescribeInstanceAccessControlAttributeConfiguration(_ context.Context, in *ssoadmin.DescribeInstanceAccessControlAttributeConfigurationInput, _ ...func(*ssoadmin.Options)) (*ssoadmin.DescribeInstanceAccessControlAttributeConfigurationOutput, error) {
-	err := f.enter("DescribeInstanceAccessControlAttributeConfiguration")
+	err := f.enterInstance("DescribeInstanceAccessControlAttributeConfiguration", in.InstanceArn)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkInstance(in.InstanceArn)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -499,11 +491,8 @@ func (f *storeFake) DescribeInstanceAccessControlAttributeConfiguration(_ contex
 }
 
 func (f *storeFake) CreateInstanceAccessControlAttributeConfiguration(_ context.Context, in *ssoadmin.CreateInstanceAccessControlAttributeConfigurationInput, _ ...func(*ssoadmin.Options)) (*ssoadmin.CreateInstanceAccessControlAttributeConfigurationOutput, error) {
-	err := f.enter("CreateInstanceAccessControlAttributeConfiguration")
+	err := f.enterInstance("CreateInstanceAccessControlAttributeConfiguration", in.InstanceArn)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkInstance(in.InstanceArn)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -515,11 +504,8 @@ func (f *storeFake) CreateInstanceAccessControlAttributeConfiguration(_ context.
 }
 
 func (f *storeFake) UpdateInstanceAccessControlAttributeConfiguration(_ context.Context, in *ssoadmin.UpdateInstanceAccessControlAttributeConfigurationInput, _ ...func(*ssoadmin.Options)) (*ssoadmin.UpdateInstanceAccessControlAttributeConfigurationOutput, error) {
-	err := f.enter("UpdateInstanceAccessControlAttributeConfiguration")
+	err := f.enterInstance("UpdateInstanceAccessControlAttributeConfiguration", in.InstanceArn)
 	defer f.mu.Unlock()
-	if err == nil {
-		err = f.checkInstance(in.InstanceArn)
-	}
 	if err != nil {
 		return nil, err
 	}
