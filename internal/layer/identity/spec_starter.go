@@ -60,8 +60,8 @@ identity:
 				yamlScalar(p.UserName), yamlScalar(p.GivenName), yamlScalar(p.FamilyName), yamlScalar(p.Email))
 		}
 	}
-	fmt.Fprintf(&b, `  # groundwork keeps each group's members to its list: add the people who
-  # run the account (members: [ana.lima]).
+	fmt.Fprintf(&b, `  # groundwork keeps each group's members to its list: add the user names
+  # of the people who run the account (for example members: [ana.lima]).
   groups:
     %[1]s:
       description: administer the Log Archive account
