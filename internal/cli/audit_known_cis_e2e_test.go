@@ -14,7 +14,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,34 +101,14 @@ func TestAuditKnownCISMisconfigurations(t *testing.T) {
 // have: moto lacks the Cost and Usage Report API the billing layer reads.)
 func cisFindings(t *testing.T, dir string, args ...string) []knownFinding {
 	t.Helper()
-	code, out, errOut := run(t, dir, "", args...)
-	if code == ExitError {
-		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	r, _ := auditJSON(t, dir, args...)
+	mine := func(name string) bool {
+		return strings.HasPrefix(name, "datastores") || strings.HasPrefix(name, "detection")
 	}
-	var doc struct {
-		Completeness struct {
-			Unread []struct{ Read, Account, Region, Code string }
-		}
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("%s: %v\n%.500s\n%s", strings.Join(args, " "), err, out, errOut)
-	}
-	for _, u := range doc.Completeness.Unread {
-		if strings.HasPrefix(u.Read, "datastores") || strings.HasPrefix(u.Read, "detection") {
-			t.Errorf("%s not read in %s %s: %s", u.Read, u.Account, u.Region, u.Code)
-		}
-	}
-	var got []knownFinding
-	for _, f := range doc.Findings {
-		if strings.HasPrefix(f.CheckID, "GW-DAT-") || strings.HasPrefix(f.CheckID, "GW-DET-") {
-			got = append(got, knownFinding{f.CheckID, f.Resource})
-		}
-	}
-	return got
+	r.wantRead(t, mine)
+	return r.findingsOf(func(check string) bool {
+		return strings.HasPrefix(check, "GW-DAT-") || strings.HasPrefix(check, "GW-DET-")
+	})
 }
 
 // buildCISEstate creates the organization through the SDK, as an operator

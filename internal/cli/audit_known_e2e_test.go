@@ -359,6 +359,74 @@ func multisetDiff(want, got []knownFinding) (missing, extra []string) {
 	return missing, extra
 }
 
+// auditReport is what the tests of known misconfigurations read of
+// audit -o json.
+type auditReport struct {
+	Completeness struct {
+		Unread []struct{ Read, Account, Region, Code string }
+	}
+	Checks []struct {
+		ID       string `json:"id"`
+		Status   string `json:"status"`
+		Unjudged string `json:"unjudged"`
+	} `json:"checks"`
+	Findings []struct {
+		CheckID  string `json:"check_id"`
+		Resource string `json:"resource"`
+		Message  string `json:"message"`
+	} `json:"findings"`
+}
+
+// auditJSON runs args, an audit with -o json, in dir and returns its
+// report and stderr. An exit other than success, findings or an
+// incomplete read, or a report that is not JSON, fails the test.
+func auditJSON(t *testing.T, dir string, args ...string) (auditReport, string) {
+	t.Helper()
+	code, out, errOut := run(t, dir, "", args...)
+	if code != ExitOK && code != ExitFindings && code != ExitIncomplete {
+		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	}
+	var r auditReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%s: %v\n%.500s\n%s", strings.Join(args, " "), err, out, errOut)
+	}
+	return r, errOut
+}
+
+// findingsOf returns the report's findings of the checks held holds.
+func (r auditReport) findingsOf(held func(check string) bool) []knownFinding {
+	var got []knownFinding
+	for _, f := range r.Findings {
+		if held(f.CheckID) {
+			got = append(got, knownFinding{f.CheckID, f.Resource})
+		}
+	}
+	return got
+}
+
+// notEvaluated returns the checks held holds that the report says were
+// not evaluated.
+func (r auditReport) notEvaluated(held func(check string) bool) []string {
+	var ids []string
+	for _, c := range r.Checks {
+		if held(c.ID) && c.Status == "not_evaluated" {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+// wantRead fails the test for each part the report says was not read
+// (by inventory.Unread.Read) that needed holds.
+func (r auditReport) wantRead(t *testing.T, needed func(read string) bool) {
+	t.Helper()
+	for _, u := range r.Completeness.Unread {
+		if needed(u.Read) {
+			t.Errorf("%s not read in %s %s: %s", u.Read, u.Account, u.Region, u.Code)
+		}
+	}
+}
+
 // buildKnownEstate creates, through the SDK as an operator would by hand,
 // an organization with known misconfigurations.
 func buildKnownEstate(t *testing.T) knownEstate {

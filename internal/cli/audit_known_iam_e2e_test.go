@@ -23,7 +23,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -156,34 +155,11 @@ accounts:
 // must have read everything they look at.
 func iamFindings(t *testing.T, dir string, args ...string) []knownFinding {
 	t.Helper()
-	code, out, errOut := run(t, dir, "", args...)
-	if code == ExitError {
-		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	var doc struct {
-		Completeness struct {
-			Unread []struct{ Read, Account, Region, Code string }
-		}
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("%s: %v\n%.500s\n%s", strings.Join(args, " "), err, out, errOut)
-	}
-	for _, u := range doc.Completeness.Unread {
-		if strings.HasPrefix(u.Read, "posture/iam") || strings.HasPrefix(u.Read, "organization") {
-			t.Errorf("%s not read in %s %s: %s", u.Read, u.Account, u.Region, u.Code)
-		}
-	}
-	var got []knownFinding
-	for _, f := range doc.Findings {
-		if slices.Contains(iamChecks, f.CheckID) {
-			got = append(got, knownFinding{f.CheckID, f.Resource})
-		}
-	}
-	return got
+	r, _ := auditJSON(t, dir, args...)
+	r.wantRead(t, func(read string) bool {
+		return strings.HasPrefix(read, "posture/iam") || strings.HasPrefix(read, "organization")
+	})
+	return r.findingsOf(func(check string) bool { return slices.Contains(iamChecks, check) })
 }
 
 // buildIAMEstate creates the organization through the SDK, as an operator

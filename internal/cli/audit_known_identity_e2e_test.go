@@ -15,7 +15,6 @@ package cli
 // Identity Center instance, enabled or not (GW-IDC-001: the check tests).
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -228,42 +227,10 @@ accounts:
 // identity layer they read must have been read.
 func idcFindings(t *testing.T, dir string, args ...string) (got []knownFinding, notEvaluated []string) {
 	t.Helper()
-	code, out, errOut := run(t, dir, "", args...)
-	if code == ExitError {
-		t.Fatalf("%s: exit %d\n%s", strings.Join(args, " "), code, errOut)
-	}
-	var doc struct {
-		Completeness struct {
-			Unread []struct{ Read, Account, Region, Code string }
-		}
-		Checks []struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
-		} `json:"checks"`
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("%s: %v\n%.500s\n%s", strings.Join(args, " "), err, out, errOut)
-	}
-	for _, u := range doc.Completeness.Unread {
-		if strings.HasPrefix(u.Read, "identity/") && u.Read != "identity/attributes" {
-			t.Errorf("%s not read in %s %s: %s", u.Read, u.Account, u.Region, u.Code)
-		}
-	}
-	for _, f := range doc.Findings {
-		if slices.Contains(idcChecks, f.CheckID) {
-			got = append(got, knownFinding{f.CheckID, f.Resource})
-		}
-	}
-	for _, c := range doc.Checks {
-		if slices.Contains(idcChecks, c.ID) && c.Status == "not_evaluated" {
-			notEvaluated = append(notEvaluated, c.ID)
-		}
-	}
-	return got, notEvaluated
+	r, _ := auditJSON(t, dir, args...)
+	r.wantRead(t, func(read string) bool { return strings.HasPrefix(read, "identity/") && read != "identity/attributes" })
+	held := func(check string) bool { return slices.Contains(idcChecks, check) }
+	return r.findingsOf(held), r.notEvaluated(held)
 }
 
 // buildIDCEstate makes the organization and its Identity Center
@@ -272,60 +239,33 @@ func idcFindings(t *testing.T, dir string, args ...string) (got []knownFinding, 
 // management account's name.
 func buildIDCEstate(t *testing.T, m *testenv.Server) (ids map[string]string, mgmtName string) {
 	t.Helper()
-	var v map[string]any
-	field := func(out []byte, path ...string) string {
-		t.Helper()
-		if err := json.Unmarshal(out, &v); err != nil {
-			t.Fatalf("%v: %s", err, out)
-		}
-		var cur any = v
-		for _, p := range path {
-			cur, _ = cur.(map[string]any)[p]
-		}
-		s, _ := cur.(string)
-		if s == "" {
-			t.Fatalf("no %s in %s", strings.Join(path, "."), out)
-		}
-		return s
-	}
 	ids = map[string]string{}
 	out := m.AWS(t, "organizations", "create-organization", "--feature-set", "ALL")
-	ids["management"] = field(out, "Organization", "MasterAccountId")
-	mgmtName = field(m.AWS(t, "organizations", "describe-account", "--account-id", ids["management"]), "Account", "Name")
-	var roots struct{ Roots []struct{ Id string } }
-	json.Unmarshal(m.AWS(t, "organizations", "list-roots"), &roots)
-	ous := map[string]string{"": roots.Roots[0].Id}
+	ids["management"] = jsonString(t, out, "Organization", "MasterAccountId")
+	mgmtName = jsonString(t, m.AWS(t, "organizations", "describe-account", "--account-id", ids["management"]), "Account", "Name")
+	ous := map[string]string{"": rootID(t, m)}
 	for _, path := range idcOUs {
 		parent, name := "", path
 		if i := strings.LastIndexByte(path, '/'); i >= 0 {
 			parent, name = path[:i], path[i+1:]
 		}
-		ous[path] = field(m.AWS(t, "organizations", "create-organizational-unit", "--parent-id", ous[parent], "--name", name),
-			"OrganizationalUnit", "Id")
+		ous[path] = createOU(t, m, ous[parent], name)
 	}
 	for _, name := range slices.Sorted(maps.Keys(idcMembers)) {
-		id := field(m.AWS(t, "organizations", "create-account", "--account-name", name, "--email", "aws-"+name+"@example.com"),
-			"CreateAccountStatus", "AccountId")
+		id := createAccount(t, m, name, "aws-"+name+"@example.com")
 		m.AWS(t, "organizations", "move-account", "--account-id", id, "--source-parent-id", ous[""],
 			"--destination-parent-id", ous[idcMembers[name]])
 		ids[name] = id
 	}
 
-	var inst struct {
-		Instances []struct{ InstanceArn, IdentityStoreId string }
-	}
-	json.Unmarshal(m.AWS(t, "sso-admin", "list-instances"), &inst)
-	if len(inst.Instances) != 1 {
-		t.Fatalf("moto has %d Identity Center instances", len(inst.Instances))
-	}
-	arn, store := inst.Instances[0].InstanceArn, inst.Instances[0].IdentityStoreId
+	arn, store := ssoInstance(t, m)
 	principals := map[string]string{}
 	for _, u := range []string{"ana", "ben", "carl", "dana", "eve", "fay", "gus"} {
-		principals["USER/"+u] = field(m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", u,
+		principals["USER/"+u] = jsonString(t, m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", u,
 			"--display-name", u, "--name", "GivenName="+u+",FamilyName=Example"), "UserId")
 	}
 	for _, g := range slices.Sorted(maps.Keys(idcPlanted.members)) {
-		principals["GROUP/"+g] = field(m.AWS(t, "identitystore", "create-group", "--identity-store-id", store, "--display-name", g), "GroupId")
+		principals["GROUP/"+g] = jsonString(t, m.AWS(t, "identitystore", "create-group", "--identity-store-id", store, "--display-name", g), "GroupId")
 		for _, u := range idcPlanted.members[g] {
 			m.AWS(t, "identitystore", "create-group-membership", "--identity-store-id", store, "--group-id", principals["GROUP/"+g],
 				"--member-id", "UserId="+principals["USER/"+u])
@@ -333,7 +273,7 @@ func buildIDCEstate(t *testing.T, m *testenv.Server) (ids map[string]string, mgm
 	}
 	sets := map[string]string{}
 	for name, s := range idcPlanted.sets {
-		sets[name] = field(m.AWS(t, "sso-admin", "create-permission-set", "--instance-arn", arn, "--name", name,
+		sets[name] = jsonString(t, m.AWS(t, "sso-admin", "create-permission-set", "--instance-arn", arn, "--name", name,
 			"--session-duration", s[2]), "PermissionSet", "PermissionSetArn")
 		if s[0] != "" {
 			m.AWS(t, "sso-admin", "attach-managed-policy-to-permission-set", "--instance-arn", arn, "--permission-set-arn", sets[name],

@@ -14,8 +14,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,16 +95,9 @@ func TestAuditKnownLoggingMisconfigurations(t *testing.T) {
 	withSpec := t.TempDir()
 	mustRun(t, withSpec, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", testenv.Region,
 		"--regions", testenv.Region+","+logOther, "--phone", "+1-555-0100")
-	path := filepath.Join(withSpec, "foundation.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The starter without its logging section: the spec of an
 	// organization that set up its logging by hand.
-	if err := os.WriteFile(path, []byte(withoutABAC(t, withoutLogging(t, string(src)))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editSpec(t, withSpec, func(spec string) string { return withoutABAC(t, withoutLogging(t, spec)) })
 	without := loggingFindings(t, noSpec, "--regions", testenv.Region+","+logOther)
 	const mgmtRules = "baseline Config rules missing in eu-west-1 (RESTRICTED_INCOMING_TRAFFIC), us-east-1 (CLOUD_TRAIL_ENABLED)"
 	if got := loggingMessage(t, noSpec, "GW-LOG-050", acct(k.mgmt), "--regions", testenv.Region+","+logOther); got != mgmtRules {
@@ -126,55 +118,21 @@ func TestAuditKnownLoggingMisconfigurations(t *testing.T) {
 // findings of loggingChecks; none of those may be left not evaluated.
 func loggingFindings(t *testing.T, dir string, args ...string) []knownFinding {
 	t.Helper()
-	code, out, errOut := run(t, dir, "", append([]string{"audit", "-o", "json", "--fail-on", "critical", "--allow-partial"}, args...)...)
-	var doc struct {
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-		} `json:"findings"`
-		Checks []struct {
-			ID     string `json:"id"`
-			Status string `json:"status"`
-		} `json:"checks"`
+	r, errOut := auditJSON(t, dir, append([]string{"audit", "-o", "json", "--fail-on", "critical", "--allow-partial"}, args...)...)
+	held := func(check string) bool { return slices.Contains(loggingChecks, check) }
+	for _, id := range r.notEvaluated(held) {
+		t.Errorf("%s not evaluated\n%s", id, errOut)
 	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || (code != ExitOK && code != ExitFindings) {
-		t.Fatalf("audit: exit %d, %v\nstdout:\n%.500s\nstderr:\n%s", code, err, out, errOut)
-	}
-	held := map[string]bool{}
-	for _, id := range loggingChecks {
-		held[id] = true
-	}
-	for _, c := range doc.Checks {
-		if held[c.ID] && c.Status == "not_evaluated" {
-			t.Errorf("%s not evaluated\n%s", c.ID, errOut)
-		}
-	}
-	var got []knownFinding
-	for _, f := range doc.Findings {
-		if held[f.CheckID] {
-			got = append(got, knownFinding{f.CheckID, f.Resource})
-		}
-	}
-	return got
+	return r.findingsOf(held)
 }
 
 // loggingMessage audits from dir and returns the message of the one
 // finding of check on resource.
 func loggingMessage(t *testing.T, dir, check, resource string, args ...string) string {
 	t.Helper()
-	_, out, _ := run(t, dir, "", append([]string{"audit", "-o", "json", "--fail-on", "critical", "--allow-partial"}, args...)...)
-	var doc struct {
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-			Message  string `json:"message"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatal(err)
-	}
+	r, _ := auditJSON(t, dir, append([]string{"audit", "-o", "json", "--fail-on", "critical", "--allow-partial"}, args...)...)
 	var msgs []string
-	for _, f := range doc.Findings {
+	for _, f := range r.Findings {
 		if f.CheckID == check && f.Resource == resource {
 			msgs = append(msgs, f.Message)
 		}

@@ -8,9 +8,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -68,18 +65,13 @@ func TestAuditKnownMonitoringAndBilling(t *testing.T) {
 	// The starter without its logging and monitoring sections (it has no
 	// billing section): the spec of an organization that leaves those
 	// layers out.
-	path := filepath.Join(withSpec, "foundation.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := withoutABAC(t, withoutLogging(t, string(src)))
-	if strings.Contains(spec, "\nmonitoring:") || strings.Contains(spec, "\nbilling:") {
-		t.Fatalf("the spec keeps a monitoring or billing section:\n%s", spec)
-	}
-	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editSpec(t, withSpec, func(spec string) string {
+		spec = withoutABAC(t, withoutLogging(t, spec))
+		if strings.Contains(spec, "\nmonitoring:") || strings.Contains(spec, "\nbilling:") {
+			t.Fatalf("the spec keeps a monitoring or billing section:\n%s", spec)
+		}
+		return spec
+	})
 
 	want := []knownFinding{
 		// The alarm on the SecurityGroupChanges filter also notifies a
@@ -189,41 +181,20 @@ func monMust(t *testing.T) func(any, error) {
 // moto gaps are all that was not read.
 func monBilFindings(t *testing.T, dir string) []knownFinding {
 	t.Helper()
-	code, out, errOut := run(t, dir, "", "audit", "-o", "json", "--fail-on", "critical", "--allow-partial", "--regions", testenv.Region)
-	var doc struct {
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-		} `json:"findings"`
-		Checks []struct {
-			ID       string `json:"id"`
-			Status   string `json:"status"`
-			Unjudged string `json:"unjudged"`
-		} `json:"checks"`
-		Completeness struct {
-			Unread []struct{ Read string }
-		}
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || (code != ExitOK && code != ExitFindings) {
-		t.Fatalf("audit: exit %d, %v\nstdout:\n%.500s\nstderr:\n%s", code, err, out, errOut)
-	}
-	for _, c := range doc.Checks {
+	r, errOut := auditJSON(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--allow-partial", "--regions", testenv.Region)
+	for _, c := range r.Checks {
 		if (c.ID == "GW-MON-011" || c.ID == "GW-MON-012" || c.ID == "GW-BIL-006") && (c.Status != "not_evaluated" || c.Unjudged == "") {
 			t.Errorf("%s: %s %q, want not evaluated with the reason", c.ID, c.Status, c.Unjudged)
 		}
 	}
-	for _, u := range doc.Completeness.Unread {
+	for _, u := range r.Completeness.Unread {
 		if strings.HasPrefix(u.Read, "monitoring") || (strings.HasPrefix(u.Read, "billing") && u.Read != "billing/reports" && u.Read != "billing/subscribers") {
 			t.Errorf("not read: %s\n%s", u.Read, errOut)
 		}
 	}
-	var got []knownFinding
-	for _, f := range doc.Findings {
-		if strings.HasPrefix(f.CheckID, "GW-MON-") || strings.HasPrefix(f.CheckID, "GW-BIL-") {
-			got = append(got, knownFinding{f.CheckID, f.Resource})
-		}
-	}
-	return got
+	return r.findingsOf(func(check string) bool {
+		return strings.HasPrefix(check, "GW-MON-") || strings.HasPrefix(check, "GW-BIL-")
+	})
 }
 
 // buildMonitoredEstate creates, through the SDK as an operator would by

@@ -124,14 +124,39 @@ func withoutIdentity(t testing.TB, spec string) string {
 // stripIdentity removes the identity section from the spec in dir.
 func stripIdentity(t *testing.T, dir string) {
 	t.Helper()
+	editSpec(t, dir, func(spec string) string { return withoutIdentity(t, spec) })
+}
+
+// editSpec rewrites the foundation.yaml in dir with edit.
+func editSpec(t *testing.T, dir string, edit func(spec string) string) {
+	t.Helper()
 	path := filepath.Join(dir, "foundation.yaml")
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte(withoutIdentity(t, string(src))), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(edit(string(src))), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// jsonString is the string at path in the JSON object an AWS CLI call
+// printed (out): the ID a create answers, say. It fails the test when
+// there is none.
+func jsonString(t *testing.T, out []byte, path ...string) string {
+	t.Helper()
+	var cur any
+	if err := json.Unmarshal(out, &cur); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, p := range path {
+		cur, _ = cur.(map[string]any)[p]
+	}
+	s, _ := cur.(string)
+	if s == "" {
+		t.Fatalf("no %s in %s", strings.Join(path, "."), out)
+	}
+	return s
 }
 
 // newFoundation writes the init output, with one administrator of the
@@ -142,22 +167,17 @@ func newFoundation(t *testing.T) string {
 	dir := t.TempDir()
 	mustRun(t, dir, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", "us-east-1", "--regions", "us-east-1,eu-west-1", "--phone", "+1-555-0100",
 		"--admin-user", "Ana Lima <ana.lima@example.com>")
-	path := filepath.Join(dir, "foundation.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := strings.Replace(string(src), "    role: identity-center\n", "    role: identity-center\n"+strings.TrimPrefix(workloads, "\n"), 1)
-	s = withoutABAC(t, withoutLogging(t, s))
-	for _, line := range motoDelegationGap {
-		if !strings.Contains(s, line) {
-			t.Fatalf("starter spec lacks %q", line)
+	editSpec(t, dir, func(s string) string {
+		s = strings.Replace(s, "    role: identity-center\n", "    role: identity-center\n"+strings.TrimPrefix(workloads, "\n"), 1)
+		s = withoutABAC(t, withoutLogging(t, s))
+		for _, line := range motoDelegationGap {
+			if !strings.Contains(s, line) {
+				t.Fatalf("starter spec lacks %q", line)
+			}
+			s = strings.Replace(s, line, "", 1)
 		}
-		s = strings.Replace(s, line, "", 1)
-	}
-	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
+		return s
+	})
 	return dir
 }
 
@@ -597,14 +617,7 @@ func TestOfflinePlanNeedsNoCredentials(t *testing.T) {
 	}
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens: any call would fail
 	mustRun(t, dir, ExitOK, "init", "--org-id", "primary", "--domain", "example.com", "--home-region", "eu-west-1")
-	path := filepath.Join(dir, "foundation.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(withoutLogging(t, string(src))), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editSpec(t, dir, func(spec string) string { return withoutLogging(t, spec) })
 	// The starter foundation: the organization, 7 OUs, 3 accounts, 2 policy
 	// types, 4 policies (3 SCPs, 1 tag policy), 13 attachments (3 SCPs on 4
 	// baseline OUs, the tag policy on the root), trusted access for 9

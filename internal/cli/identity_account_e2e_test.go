@@ -20,20 +20,15 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
 
-// identityAccountSpec adds the Identity account and the model to the
-// spec newFoundation writes, in place of its Identity Center section.
-func identityAccountSpec(t *testing.T, dir string) {
+// withIdentityAccount adds the Identity account and the model, with
+// settings (the lines of identity.identity_account), to the spec
+// newFoundation writes, in place of its Identity Center section.
+func withIdentityAccount(t *testing.T, dir, settings string) {
 	t.Helper()
-	path := filepath.Join(dir, "foundation.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := strings.Replace(withoutIdentity(t, string(src)), "\naccounts:\n", "\naccounts:\n  identity:\n    unit: Infrastructure\n    role: identity\n", 1)
-	s += "\nidentity:\n  model: identity_account\n  identity_account:\n    users: [ana, ben]\n    max_session: 2h\n"
-	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editSpec(t, dir, func(s string) string {
+		s = strings.Replace(withoutIdentity(t, s), "\naccounts:\n", "\naccounts:\n  identity:\n    unit: Infrastructure\n    role: identity\n", 1)
+		return s + "\nidentity:\n  model: identity_account\n  identity_account:\n" + settings
+	})
 }
 
 // cliRole is a role as `aws iam get-role` shows it.
@@ -94,24 +89,10 @@ func trustText(raw json.RawMessage) string {
 func identityFindings(t *testing.T, dir string) []string {
 	t.Helper()
 	// A role anyone may assume is critical: exit 3.
-	code, out, errOut := run(t, dir, "", "audit", "-o", "json", "--fail-on", "critical", "--allow-partial")
-	if code != ExitOK && code != ExitFindings {
-		t.Fatalf("audit: exit %d\n%s\n%s", code, out, errOut)
-	}
-	var report struct {
-		Findings []struct {
-			CheckID  string `json:"check_id"`
-			Resource string `json:"resource"`
-		}
-	}
-	if err := json.Unmarshal([]byte(out), &report); err != nil {
-		t.Fatalf("audit json: %v\n%s", err, out)
-	}
+	r, _ := auditJSON(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--allow-partial")
 	var got []string
-	for _, f := range report.Findings {
-		if strings.HasPrefix(f.CheckID, "GW-IDA-") {
-			got = append(got, f.CheckID+" "+f.Resource)
-		}
+	for _, f := range r.findingsOf(func(check string) bool { return strings.HasPrefix(check, "GW-IDA-") }) {
+		got = append(got, f.String())
 	}
 	slices.Sort(got)
 	return got
@@ -121,7 +102,7 @@ func TestIdentityAccountModelIsBuiltAndSeenByTheAWSCLI(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
 	dir := newFoundation(t)
-	identityAccountSpec(t, dir)
+	withIdentityAccount(t, dir, "    users: [ana, ben]\n    max_session: 2h\n")
 	mgmt := callerAccount(t, m)
 
 	out, errOut := mustRun(t, dir, ExitOK, "apply", "--auto-approve")

@@ -13,8 +13,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -48,31 +46,33 @@ identity:
 // replacing one an earlier call added.
 func withIdentity(t *testing.T, dir, section string) {
 	t.Helper()
-	path := filepath.Join(dir, "foundation.yaml")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(src)
-	if i := strings.Index(s, "\nidentity:\n"); i >= 0 {
-		s = s[:i]
-	}
-	if err := os.WriteFile(path, []byte(s+section), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editSpec(t, dir, func(s string) string {
+		if i := strings.Index(s, "\nidentity:\n"); i >= 0 {
+			s = s[:i]
+		}
+		return s + section
+	})
 }
 
-// identityStore returns moto's Identity Store ID.
-func identityStore(t *testing.T, m *testenv.Server) string {
+// ssoInstance returns the ARN and Identity Store ID of moto's one
+// Identity Center instance.
+func ssoInstance(t *testing.T, m *testenv.Server) (arn, store string) {
 	t.Helper()
 	var inst struct {
-		Instances []struct{ IdentityStoreId string }
+		Instances []struct{ InstanceArn, IdentityStoreId string }
 	}
 	json.Unmarshal(m.AWS(t, "sso-admin", "list-instances"), &inst)
 	if len(inst.Instances) != 1 {
 		t.Fatalf("moto has %d Identity Center instances", len(inst.Instances))
 	}
-	return inst.Instances[0].IdentityStoreId
+	return inst.Instances[0].InstanceArn, inst.Instances[0].IdentityStoreId
+}
+
+// identityStore returns moto's Identity Store ID.
+func identityStore(t *testing.T, m *testenv.Server) string {
+	t.Helper()
+	_, store := ssoInstance(t, m)
+	return store
 }
 
 type storeUserJSON struct {
@@ -153,14 +153,12 @@ func TestIdentityCenterStoreApply(t *testing.T) {
 	}
 
 	// Someone adds a user of their own to platform-admins by hand.
-	var made struct{ UserId string }
-	json.Unmarshal(m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", "mallory",
-		"--display-name", "Mallory Hand", "--name", "GivenName=Mallory,FamilyName=Hand"), &made)
-	var group struct{ GroupId string }
-	json.Unmarshal(m.AWS(t, "identitystore", "get-group-id", "--identity-store-id", store, "--alternate-identifier",
-		`{"UniqueAttribute":{"AttributePath":"displayName","AttributeValue":"platform-admins"}}`), &group)
-	m.AWS(t, "identitystore", "create-group-membership", "--identity-store-id", store, "--group-id", group.GroupId,
-		"--member-id", "UserId="+made.UserId)
+	mallory := jsonString(t, m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", "mallory",
+		"--display-name", "Mallory Hand", "--name", "GivenName=Mallory,FamilyName=Hand"), "UserId")
+	group := jsonString(t, m.AWS(t, "identitystore", "get-group-id", "--identity-store-id", store, "--alternate-identifier",
+		`{"UniqueAttribute":{"AttributePath":"displayName","AttributeValue":"platform-admins"}}`), "GroupId")
+	m.AWS(t, "identitystore", "create-group-membership", "--identity-store-id", store, "--group-id", group,
+		"--member-id", "UserId="+mallory)
 
 	out, _ = mustRun(t, dir, ExitOK, "plan")
 	for _, s := range []string{"- identity-store-membership platform-admins/mallory  (needs --allow-delete)",

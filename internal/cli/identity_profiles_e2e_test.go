@@ -48,40 +48,21 @@ identity:
 // CLI, and returns the identity store ID.
 func centerByHand(t *testing.T, m *testenv.Server, accounts map[string]string) string {
 	t.Helper()
-	var inst struct {
-		Instances []struct{ InstanceArn, IdentityStoreId string }
-	}
-	json.Unmarshal(m.AWS(t, "sso-admin", "list-instances"), &inst)
-	if len(inst.Instances) != 1 {
-		t.Fatalf("moto has %d Identity Center instances", len(inst.Instances))
-	}
-	arn, store := inst.Instances[0].InstanceArn, inst.Instances[0].IdentityStoreId
-	id := func(out []byte, field string) string {
-		var v map[string]any
-		json.Unmarshal(out, &v)
-		s, _ := v[field].(string)
-		if s == "" {
-			t.Fatalf("no %s in %s", field, out)
-		}
-		return s
-	}
+	arn, store := ssoInstance(t, m)
 	users := map[string]string{}
 	for _, u := range []string{"ana", "bo"} {
-		users[u] = id(m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", u,
+		users[u] = jsonString(t, m.AWS(t, "identitystore", "create-user", "--identity-store-id", store, "--user-name", u,
 			"--display-name", u, "--name", "GivenName="+u+",FamilyName=Example"), "UserId")
 	}
 	groups := map[string]string{}
 	for g, member := range map[string]string{"platform": "ana", "auditors": "bo"} {
-		groups[g] = id(m.AWS(t, "identitystore", "create-group", "--identity-store-id", store, "--display-name", g), "GroupId")
+		groups[g] = jsonString(t, m.AWS(t, "identitystore", "create-group", "--identity-store-id", store, "--display-name", g), "GroupId")
 		m.AWS(t, "identitystore", "create-group-membership", "--identity-store-id", store, "--group-id", groups[g], "--member-id", "UserId="+users[member])
 	}
 	sets := map[string]string{}
 	for _, ps := range []string{"AdministratorAccess", "PowerUser", "ReadOnly"} {
-		var out struct {
-			PermissionSet struct{ PermissionSetArn string }
-		}
-		json.Unmarshal(m.AWS(t, "sso-admin", "create-permission-set", "--instance-arn", arn, "--name", ps, "--session-duration", "PT1H"), &out)
-		sets[ps] = out.PermissionSet.PermissionSetArn
+		sets[ps] = jsonString(t, m.AWS(t, "sso-admin", "create-permission-set", "--instance-arn", arn, "--name", ps, "--session-duration", "PT1H"),
+			"PermissionSet", "PermissionSetArn")
 	}
 	assign := func(ps, typ, principal, account string) {
 		m.AWS(t, "sso-admin", "create-account-assignment", "--instance-arn", arn, "--permission-set-arn", sets[ps],
@@ -141,9 +122,7 @@ func TestProfilesFromLiveIdentityCenterAssignments(t *testing.T) {
 		"payments-dev":  live["aws-payments-dev-primary@example.com"].Id,
 		"payments-prod": live["aws-payments-prod-primary@example.com"].Id}
 	store := centerByHand(t, m, accounts)
-	specPath := filepath.Join(dir, "foundation.yaml")
-	src, _ := os.ReadFile(specPath)
-	os.WriteFile(specPath, append(src, profilesIdentity...), 0o644)
+	editSpec(t, dir, func(s string) string { return s + profilesIdentity })
 
 	// Every assignment, to stdout: one sso-session, one profile per
 	// account × permission set.
@@ -226,12 +205,7 @@ func TestProfilesOfTheIdentityAccountModel(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
 	dir := newFoundation(t)
-	specPath := filepath.Join(dir, "foundation.yaml")
-	src, _ := os.ReadFile(specPath)
-	s := strings.Replace(withoutIdentity(t, string(src)), "    role: identity-center\n",
-		"    role: identity-center\n  identity:\n    unit: Infrastructure\n    role: identity\n", 1)
-	s += "\nidentity:\n  model: identity_account\n  identity_account:\n    users: [ana]\n"
-	os.WriteFile(specPath, []byte(s), 0o644)
+	withIdentityAccount(t, dir, "    users: [ana]\n")
 	mustRun(t, dir, ExitOK, "apply", "--auto-approve")
 	live := listAccounts(t, m)
 	idAcct := live["aws-identity-primary@example.com"].Id
