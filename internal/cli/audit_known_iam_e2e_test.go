@@ -98,10 +98,7 @@ func TestAuditKnownIAMMisconfigurations(t *testing.T) {
 
 	dir := t.TempDir()
 	withoutSpec := iamFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical", "--regions", testenv.Region)
-	if missing, extra := multisetDiff(want, withoutSpec); len(missing)+len(extra) > 0 {
-		t.Errorf("audit without a spec: findings differ from the planted misconfigurations\nmissing:\n  %s\nunexpected:\n  %s",
-			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
-	}
+	expectFindings(t, "audit without a spec: findings differ from the planted misconfigurations", want, withoutSpec)
 
 	// With a spec that names every account and OU by its role and place
 	// (and leaves the SCPs alone: the spec would refuse the two planted
@@ -111,10 +108,7 @@ func TestAuditKnownIAMMisconfigurations(t *testing.T) {
 	}
 	mustRun(t, dir, ExitOK, "validate")
 	withSpec := iamFindings(t, dir, "audit", "-o", "json", "--fail-on", "critical")
-	if missing, extra := multisetDiff(withoutSpec, withSpec); len(missing)+len(extra) > 0 {
-		t.Errorf("audit with a spec differs from the audit without one\nonly without:\n  %s\nonly with:\n  %s",
-			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
-	}
+	expectSameFindings(t, "audit with a spec differs from the audit without one", withoutSpec, withSpec)
 }
 
 // iamSpec is a foundation.yaml for the organization buildIAMEstate made:

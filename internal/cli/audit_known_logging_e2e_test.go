@@ -103,15 +103,9 @@ func TestAuditKnownLoggingMisconfigurations(t *testing.T) {
 	if got := loggingMessage(t, noSpec, "GW-LOG-050", acct(k.mgmt), "--regions", testenv.Region+","+logOther); got != mgmtRules {
 		t.Errorf("GW-LOG-050 on the management account: %q, want %q", got, mgmtRules)
 	}
-	if missing, extra := multisetDiff(want, without); len(missing)+len(extra) > 0 {
-		t.Errorf("without a spec: findings differ from the planted misconfigurations\nmissing:\n  %s\nunexpected:\n  %s",
-			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
-	}
+	expectFindings(t, "without a spec: findings differ from the planted misconfigurations", want, without)
 	with := loggingFindings(t, withSpec)
-	if missing, extra := multisetDiff(without, with); len(missing)+len(extra) > 0 {
-		t.Errorf("with a spec the findings differ from those without\nonly without:\n  %s\nonly with:\n  %s",
-			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
-	}
+	expectSameFindings(t, "with a spec the findings differ from those without", without, with)
 }
 
 // loggingFindings audits the organization from dir and returns the
