@@ -22,5 +22,7 @@ import (
 // Before raising the version, check that the moto pinned in
 // scripts/requirements.txt speaks RPC v2 CBOR for CloudWatch.
 func (c ConfigFor) CloudWatch() *cloudwatch.Client {
-	return client(c, "cloudwatch", func(cfg aws.Config) *cloudwatch.Client { return cloudwatch.NewFromConfig(cfg) })
+	return client(c, "cloudwatch", func(cfg aws.Config) *cloudwatch.Client {
+		return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.HTTPSignerV4 = c.Session.signer() })
+	})
 }

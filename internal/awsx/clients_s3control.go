@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
@@ -19,11 +20,12 @@ import (
 // is put back to the override's, keeping the path and signing properties
 // the rules chose. Against AWS itself nothing changes.
 func (c ConfigFor) S3Control() *s3control.Client {
-	return client(c, "s3control", newS3Control)
+	return client(c, "s3control", func(cfg aws.Config) *s3control.Client { return newS3Control(cfg, c.Session.signer()) })
 }
 
-func newS3Control(cfg aws.Config) *s3control.Client {
+func newS3Control(cfg aws.Config, signer *v4.Signer) *s3control.Client {
 	return s3control.NewFromConfig(cfg, func(o *s3control.Options) {
+		o.HTTPSignerV4 = signer
 		if o.BaseEndpoint == nil || *o.BaseEndpoint == "" {
 			return
 		}

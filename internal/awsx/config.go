@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -75,6 +76,32 @@ type Session struct {
 
 	callerOnce sync.Once
 	callerID   string
+
+	signerOnce sync.Once
+	signers    [2]*v4.Signer // every service's but S3's, and S3's
+}
+
+// signer is the SigV4 signer every client of the session but S3's signs
+// with, and s3Signer S3's (which signs paths as they are, unescaped):
+// each built with the options the SDK's clients give their own. One
+// signer per session instead of one per account, Region and service
+// (each with its own cache of derived keys: 31 MB of the 234 MB live at
+// the peak of an audit of 1,000 accounts x 4 Regions). The signatures
+// are the same; a shared signer derives a key again when another
+// account's credentials sign through it, a few microseconds.
+func (s *Session) signer() *v4.Signer   { s.initSigners(); return s.signers[0] }
+func (s *Session) s3Signer() *v4.Signer { s.initSigners(); return s.signers[1] }
+
+func (s *Session) initSigners() {
+	s.signerOnce.Do(func() {
+		for i := range s.signers {
+			s.signers[i] = v4.NewSigner(func(so *v4.SignerOptions) {
+				so.Logger = s.Base.Logger
+				so.LogSigning = s.Base.ClientLogMode.IsSigning()
+				so.DisableURIPathEscaping = i == 1
+			})
+		}
+	})
 }
 
 // Load resolves credentials and Region through the standard chain.
