@@ -162,12 +162,21 @@ func SetRetryBaseDelay(d time.Duration) (restore func()) {
 	return func() { testRetryBaseDelay = d0 }
 }
 
+// retryables are what every retryer asks whether an error is worth
+// another attempt: groundwork's shouldRetry first, then the SDK's
+// defaults. One slice for every client (a retryer only reads it), not a
+// copy in each of the tens of thousands a large organization's read
+// builds.
+var retryables = sync.OnceValue(func() []retry.IsErrorRetryable {
+	return append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, retry.DefaultRetryables...)
+})
+
 func newRetryer() aws.Retryer {
 	standard := func(so *retry.StandardOptions) {
 		so.MaxAttempts = MaxAttempts
 		so.MaxBackoff = MaxBackoff
 		so.BaseDelay = RetryBaseDelay
-		so.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(shouldRetry)}, so.Retryables...)
+		so.Retryables = retryables()
 	}
 	if testRetryBaseDelay > 0 {
 		return capTimeouts{retry.NewStandard(standard, func(so *retry.StandardOptions) {
