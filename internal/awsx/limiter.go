@@ -39,8 +39,11 @@ type limiter struct {
 	max      float64
 	fixed    bool
 	inFlight int
-	// wake is closed, and replaced, whenever a slot frees or the width
-	// grows.
+	// wake, when someone waits, is closed whenever a slot frees or the
+	// width grows, and made again by the next to wait: nil while no one
+	// waits, so that the tens of thousands of limiters of a large
+	// organization hold no channel, and a call that waits for nothing
+	// makes none.
 	wake chan struct{}
 }
 
@@ -48,9 +51,9 @@ type limiter struct {
 // fixed > 0.
 func newLimiter(fixed int) *limiter {
 	if fixed > 0 {
-		return &limiter{limit: float64(fixed), max: float64(fixed), fixed: true, wake: make(chan struct{})}
+		return &limiter{limit: float64(fixed), max: float64(fixed), fixed: true}
 	}
-	return &limiter{limit: AdaptiveStart, max: AdaptiveMax, wake: make(chan struct{})}
+	return &limiter{limit: AdaptiveStart, max: AdaptiveMax}
 }
 
 // acquire waits for a slot, or for ctx to end.
@@ -61,6 +64,9 @@ func (l *limiter) acquire(ctx context.Context) error {
 			l.inFlight++
 			l.mu.Unlock()
 			return nil
+		}
+		if l.wake == nil {
+			l.wake = make(chan struct{})
 		}
 		wake := l.wake
 		l.mu.Unlock()
@@ -84,8 +90,15 @@ func (l *limiter) release(throttled bool) {
 			l.limit = min(l.max, l.limit+1/l.limit)
 		}
 	}
-	close(l.wake)
-	l.wake = make(chan struct{})
+	l.wakeAll()
+}
+
+// wakeAll wakes every waiter; l.mu is held.
+func (l *limiter) wakeAll() {
+	if l.wake != nil {
+		close(l.wake)
+		l.wake = nil
+	}
 }
 
 // cancel frees a slot taken by an attempt that never went out.
@@ -93,8 +106,7 @@ func (l *limiter) cancel() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.inFlight--
-	close(l.wake)
-	l.wake = make(chan struct{})
+	l.wakeAll()
 }
 
 // width is the current width.

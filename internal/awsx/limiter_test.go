@@ -73,6 +73,44 @@ func TestLimiterWaits(t *testing.T) {
 	}
 }
 
+// Every waiter gets a slot in turn as slots free, whether the attempt
+// holding one ended (release) or never went out (cancel), and a free
+// limiter holds no wake channel between waits.
+func TestLimiterWakesEveryWaiter(t *testing.T) {
+	l := newLimiter(2)
+	for range 2 {
+		if err := l.acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := make(chan error)
+	for range 5 {
+		go func() { got <- l.acquire(context.Background()) }()
+	}
+	for i := range 5 {
+		if i%2 == 0 {
+			l.release(false)
+		} else {
+			l.cancel()
+		}
+		select {
+		case err := <-got:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("waiter %d was not woken by a freed slot", i+1)
+		}
+	}
+	l.release(false)
+	l.release(false)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.inFlight != 0 || l.wake != nil {
+		t.Errorf("a free limiter: %d in flight, wake channel %v; want 0 and none", l.inFlight, l.wake)
+	}
+}
+
 func loadLimitedAt(t *testing.T, url string, concurrency int) *Session {
 	t.Helper()
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
