@@ -29,6 +29,7 @@ type Options struct {
 	// Warn, when set, makes the optional parts of a read best-effort: a
 	// failure is passed to Warn and the part is left unknown, so that
 	// checks over it are skipped instead of the whole run failing.
+	// Reads call it from several goroutines at once.
 	Warn func(error)
 	// Progress, when set, is told what is being read.
 	Progress func(format string, args ...any)

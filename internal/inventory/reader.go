@@ -16,6 +16,7 @@ type Reader struct {
 	// Warn, when set, makes optional parts of a read best-effort: a part
 	// that cannot be read is passed to Warn and left unknown instead of
 	// failing the read.
+	// Reads call it from several goroutines at once.
 	Warn func(error)
 	// Progress, when set, is told what is being read.
 	Progress func(format string, args ...any)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
@@ -31,7 +32,12 @@ func TestReadAccountModel(t *testing.T) {
 	d, base := acctEstates(t)
 	actual := *base
 	var warned []inventory.Unread
-	opts := inventory.Options{Warn: func(err error) { warned = append(warned, inventory.UnreadOf(err)) }}
+	var mu sync.Mutex // the read warns from the goroutine of each account
+	opts := inventory.Options{Warn: func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		warned = append(warned, inventory.UnreadOf(err))
+	}}
 	if err := identity.ReadAccountModel(context.Background(), w.reads, d.Identity.Account, &actual, opts); err != nil {
 		t.Fatal(err)
 	}
