@@ -43,4 +43,7 @@ for step in Plan Audit Apply; do
     GROUNDWORK_SIM_ACCOUNTS=1000 GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
     "$out/cli.test" -test.run '^$' -test.bench "Sim$step\$" -test.benchtime 1x -test.timeout 60m
 done
+run "simulator: Audit of 10000 accounts x 4 Regions, 20-80 ms, AWS-like throttling (linear growth)" \
+  GROUNDWORK_SIM_ACCOUNTS=10000 GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
+  "$out/cli.test" -test.run '^$' -test.bench 'SimAudit$' -test.benchtime 1x -test.timeout 90m
 echo "figures in $log; each step's --stats beside it" >&2
