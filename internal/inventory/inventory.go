@@ -36,6 +36,11 @@ type Options struct {
 	// Shared, when set, holds the reads several layers make, so that
 	// each is made once in a run (see ReadOnce).
 	Shared *Shared
+	// OrganizationsIn, when set, returns an Organizations client calling
+	// from a member account of the organization whose management
+	// account is management: the tags of a large organization are read
+	// through its delegated administrators too (see collectTags).
+	OrganizationsIn func(account, management string) OrganizationsAPI
 }
 
 // Collect reads the organization, its OU tree and its accounts through the

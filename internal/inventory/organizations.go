@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -178,37 +179,169 @@ func accountStatus(a types.Account) string {
 	return string(a.Status)
 }
 
-// collectTags reads the tags of every unit and account.
+// spreadTagsAbove is how many tag reads the management account makes
+// alone. Past it, the tags are read through the organization's delegated
+// administrators too: AWS throttles Organizations per calling account,
+// the management account's budget is the scarcest of an organization-wide
+// read, and Organizations has no call that returns the tags of many
+// accounts. Below it, the management account's burst serves the reads in
+// a moment and other accounts' sessions would cost more than they save.
+const spreadTagsAbove = 100
+
+// tagTarget is one unit's or account's tags to read.
+type tagTarget struct {
+	id   string
+	tags *map[string]string
+}
+
+// collectTags reads the tags of every unit and account. In an
+// organization of more than spreadTagsAbove of them, and when opts can
+// make clients in member accounts (OrganizationsIn), the reads are shared
+// between the management account and each active delegated
+// administrator, which AWS lets read the organization's tags: each takes
+// the next target when it has answered the last, so that an account
+// whose budget is spent or whose answers are slow takes fewer. A
+// delegated administrator that fails a read (its role cannot be assumed,
+// it is no longer delegated, its budget is spent past the retries) reads
+// no more, and the management account reads what it failed: only the
+// management account's failures fail the read.
 func collectTags(ctx context.Context, api OrganizationsAPI, e *estate.Estate, opts Options) error {
-	type target struct {
-		id   string
-		tags *map[string]string
-	}
-	var targets []target
+	queue := make(chan tagTarget, len(e.Units)+len(e.Accounts))
 	for _, u := range e.Units {
-		targets = append(targets, target{u.ID, &u.Tags})
+		queue <- tagTarget{u.ID, &u.Tags}
 	}
 	for _, a := range e.Accounts {
-		targets = append(targets, target{a.ID, &a.Tags})
+		queue <- tagTarget{a.ID, &a.Tags}
 	}
-	opts.Progressf("reading tags of %d OUs and accounts", len(targets))
-	g, ctx := opts.Group(ctx)
-	for _, t := range targets {
+	close(queue)
+	n := len(queue)
+	opts.Progressf("reading tags of %d OUs and accounts", n)
+	g, ctx := errgroup.WithContext(ctx)
+	for range min(opts.Limit(), n) {
 		g.Go(func() error {
-			tags := map[string]string{}
-			pages := organizations.NewListTagsForResourcePaginator(api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(t.id)})
-			for pages.HasMorePages() {
-				out, err := pages.NextPage(ctx)
-				if err != nil {
-					return fmt.Errorf("list tags of %s: %w", t.id, err)
-				}
-				for _, tag := range out.Tags {
-					tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+			for t := range queue {
+				if err := readTags(ctx, api, t); err != nil {
+					return err
 				}
 			}
-			*t.tags = tags // each target is written by exactly one goroutine
+			return nil
+		})
+	}
+	admins, spread := api.(DelegatedAdministratorsAPI)
+	if spread && opts.OrganizationsIn != nil && n > spreadTagsAbove {
+		g.Go(func() error {
+			list, err := DelegatedAdministrators(ctx, opts.Shared, admins)
+			if err != nil {
+				return nil // the management account reads every tag
+			}
+			var ids []string
+			for _, a := range list {
+				if id := aws.ToString(a.Id); id != e.Organization.ManagementAccountID && a.State != types.AccountStateSuspended &&
+					a.State != types.AccountStateClosed && a.Status != types.AccountStatusSuspended {
+					ids = append(ids, id)
+				}
+			}
+			if len(ids) > 0 {
+				opts.Progressf("reading tags through %d delegated administrators too", len(ids))
+			}
+			for _, id := range ids {
+				d := &delegateTags{api: opts.OrganizationsIn(id, e.Organization.ManagementAccountID), management: api, queue: queue}
+				g.Go(func() error { return d.probe(ctx, g, opts.Limit()) })
+			}
 			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// delegateTags reads tags through one delegated administrator until it
+// fails once.
+type delegateTags struct {
+	api, management OrganizationsAPI
+	queue           <-chan tagTarget
+	failed          atomic.Bool
+}
+
+// probe reads one target through the administrator before it opens
+// width readers: an administrator that cannot read fails one call, not
+// width.
+func (d *delegateTags) probe(ctx context.Context, g *errgroup.Group, width int) error {
+	t, ok := <-d.queue
+	if !ok {
+		return nil
+	}
+	if err := d.read(ctx, t); err != nil || d.failed.Load() {
+		return err
+	}
+	for range width {
+		g.Go(func() error {
+			for !d.failed.Load() {
+				t, ok := <-d.queue
+				if !ok {
+					return nil
+				}
+				if err := d.read(ctx, t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return nil
+}
+
+// read reads t through the administrator, or, when that fails, through
+// the management account, whose failure is the only one returned.
+func (d *delegateTags) read(ctx context.Context, t tagTarget) error {
+	err := readTags(ctx, d.api, t)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	d.failed.Store(true)
+	return readTags(ctx, d.management, t)
+}
+
+// readTags reads the tags of one unit or account; each target is read
+// and written by one goroutine.
+func readTags(ctx context.Context, api OrganizationsAPI, t tagTarget) error {
+	tags := map[string]string{}
+	pages := organizations.NewListTagsForResourcePaginator(api, &organizations.ListTagsForResourceInput{ResourceId: aws.String(t.id)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list tags of %s: %w", t.id, err)
+		}
+		for _, tag := range out.Tags {
+			tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+		}
+	}
+	*t.tags = tags
+	return nil
+}
+
+// DelegatedAdministratorsAPI lists the organization's delegated
+// administrators.
+type DelegatedAdministratorsAPI interface {
+	ListDelegatedAdministrators(context.Context, *organizations.ListDelegatedAdministratorsInput, ...func(*organizations.Options)) (*organizations.ListDelegatedAdministratorsOutput, error)
+}
+
+// DelegatedAdministrators lists the organization's delegated
+// administrator accounts, read once in a run (s): the tags' reads and
+// the organization layer both need them.
+func DelegatedAdministrators(ctx context.Context, s *Shared, api DelegatedAdministratorsAPI) ([]types.DelegatedAdministrator, error) {
+	return ReadOnce(ctx, s, SharedKey{Call: "organizations ListDelegatedAdministrators"}, func(ctx context.Context) ([]types.DelegatedAdministrator, error) {
+		var out []types.DelegatedAdministrator
+		pages := organizations.NewListDelegatedAdministratorsPaginator(api, &organizations.ListDelegatedAdministratorsInput{})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("list delegated administrators: %w", err)
+			}
+			out = append(out, page.DelegatedAdministrators...)
+		}
+		return out, nil
+	})
 }

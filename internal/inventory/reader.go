@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 )
@@ -28,7 +30,13 @@ type Reader struct {
 
 // Options returns the reader's tuning as the collectors take it.
 func (r Reader) Options() Options {
-	return Options{Width: r.Width, Warn: r.Warn, Progress: r.Progress, Shared: r.Shared}
+	o := Options{Width: r.Width, Warn: r.Warn, Progress: r.Progress, Shared: r.Shared}
+	if r.Session != nil {
+		o.OrganizationsIn = func(account, management string) OrganizationsAPI {
+			return organizations.NewFromConfig(r.Session.Config(account, management, ""))
+		}
+	}
+	return o
 }
 
 // Configs places the clients a layer reads with: the management account's

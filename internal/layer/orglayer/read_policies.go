@@ -110,7 +110,7 @@ func readPolicies(ctx context.Context, api policyReadAPI, e *estate.Estate, opts
 		return err
 	})
 	lists.Go(func() error {
-		admins, err := delegatedAdmins(lctx, api, e)
+		admins, err := delegatedAdmins(lctx, api, e, opts.Shared)
 		locked(func() { l.DelegatedAdmins = admins })
 		return err
 	})
@@ -202,20 +202,18 @@ func trustedServices(ctx context.Context, api policyReadAPI) ([]string, error) {
 }
 
 // delegatedAdmins maps each delegated service principal to the e-mail key
-// of its administrator account: one list of administrators, then one list
-// of services per administrator.
-func delegatedAdmins(ctx context.Context, api policyReadAPI, e *estate.Estate) (map[string]string, error) {
+// of its administrator account: one list of administrators (shared with
+// the reads of the organization's tags), then one list of services per
+// administrator.
+func delegatedAdmins(ctx context.Context, api policyReadAPI, e *estate.Estate, shared *inventory.Shared) (map[string]string, error) {
 	admins := map[string]string{}
+	list, err := inventory.DelegatedAdministrators(ctx, shared, api)
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
-	pages := organizations.NewListDelegatedAdministratorsPaginator(api, &organizations.ListDelegatedAdministratorsInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("list delegated administrators: %w", err)
-		}
-		for _, a := range page.DelegatedAdministrators {
-			ids = append(ids, aws.ToString(a.Id))
-		}
+	for _, a := range list {
+		ids = append(ids, aws.ToString(a.Id))
 	}
 	for _, id := range ids {
 		key := id
