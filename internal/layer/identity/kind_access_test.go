@@ -135,7 +135,7 @@ func TestProvisioningAfterAChange(t *testing.T) {
 	w.failProvision[accLAID] = "the customer managed policy log-archive-admin does not exist in the account"
 	w.writes = nil
 	_, _, err := accApply(t, w, desired, false)
-	if err == nil || !strings.Contains(err.Error(), "log-archive@example.com: the customer managed policy log-archive-admin does not exist") {
+	if err == nil || !strings.Contains(err.Error(), "log-archive@example.com: AWS could not carry it out: the customer managed policy log-archive-admin does not exist") {
 		t.Errorf("apply: %v; want the failure named by account", err)
 	}
 	if !slices.Contains(w.writeLog(), "ProvisionPermissionSet ReadOnly "+accWebID) || w.calls["DescribePermissionSetProvisioningStatus"] == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
@@ -205,12 +204,12 @@ func applyAssignment(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		if err != nil {
 			return fmt.Errorf("create %s: %w", what, err)
 		}
-		if err := waitAssignment(ctx, env, out.AccountAssignmentCreationStatus, func(ctx context.Context, id *string) (*types.AccountAssignmentOperationStatus, error) {
+		if err := waitRequest(ctx, env, assignmentRequest(out.AccountAssignmentCreationStatus), func(ctx context.Context, id *string) (*request, error) {
 			st, err := api.DescribeAccountAssignmentCreationStatus(ctx, &ssoadmin.DescribeAccountAssignmentCreationStatusInput{InstanceArn: in, AccountAssignmentCreationRequestId: id})
 			if err != nil {
 				return nil, err
 			}
-			return st.AccountAssignmentCreationStatus, nil
+			return assignmentRequest(st.AccountAssignmentCreationStatus), nil
 		}); err != nil {
 			return fmt.Errorf("create %s: %w", what, err)
 		}
@@ -227,12 +226,12 @@ func applyAssignment(ctx context.Context, env *kinds.Env, ch plan.Change) error 
 		if err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
-		if err := waitAssignment(ctx, env, out.AccountAssignmentDeletionStatus, func(ctx context.Context, id *string) (*types.AccountAssignmentOperationStatus, error) {
+		if err := waitRequest(ctx, env, assignmentRequest(out.AccountAssignmentDeletionStatus), func(ctx context.Context, id *string) (*request, error) {
 			st, err := api.DescribeAccountAssignmentDeletionStatus(ctx, &ssoadmin.DescribeAccountAssignmentDeletionStatusInput{InstanceArn: in, AccountAssignmentDeletionRequestId: id})
 			if err != nil {
 				return nil, err
 			}
-			return st.AccountAssignmentDeletionStatus, nil
+			return assignmentRequest(st.AccountAssignmentDeletionStatus), nil
 		}); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
@@ -285,33 +284,4 @@ func assignmentExists(ctx context.Context, api AccessAPI, instance, account, set
 		}
 	}
 	return false, nil
-}
-
-// waitAssignment polls an assignment request until it ends.
-func waitAssignment(ctx context.Context, env *kinds.Env, st *types.AccountAssignmentOperationStatus,
-	describe func(context.Context, *string) (*types.AccountAssignmentOperationStatus, error)) error {
-	ctx, cancel := context.WithTimeout(ctx, provisionWait)
-	defer cancel()
-	wait := pollStart(env)
-	for {
-		if st == nil {
-			return fmt.Errorf("no request status in the answer")
-		}
-		switch st.Status {
-		case types.StatusValuesSucceeded:
-			return nil
-		case types.StatusValuesFailed:
-			return fmt.Errorf("AWS could not carry it out: %s", aws.ToString(st.FailureReason))
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for request %s: %w", aws.ToString(st.RequestId), ctx.Err())
-		case <-time.After(wait):
-		}
-		wait = pollNext(env, wait)
-		var err error
-		if st, err = describe(ctx, st.RequestId); err != nil {
-			return fmt.Errorf("read the status of request: %w", err)
-		}
-	}
 }

@@ -511,7 +511,14 @@ func provision(ctx context.Context, env *kinds.Env, api AccessAPI, instance, arn
 			continue
 		}
 		st := out.PermissionSetProvisioningStatus
-		if err := waitProvisioned(ctx, env, api, instance, st); err != nil {
+		if err := waitRequest(ctx, env, provisioningRequest(st), func(ctx context.Context, id *string) (*request, error) {
+			out, err := api.DescribePermissionSetProvisioningStatus(ctx, &ssoadmin.DescribePermissionSetProvisioningStatusInput{InstanceArn: aws.String(instance),
+				ProvisionPermissionSetRequestId: id})
+			if err != nil {
+				return nil, err
+			}
+			return provisioningRequest(out.PermissionSetProvisioningStatus), nil
+		}); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", key, err))
 			continue
 		}
@@ -521,51 +528,4 @@ func provision(ctx context.Context, env *kinds.Env, api AccessAPI, instance, arn
 		return fmt.Errorf("provision permission set %s: failed in %d of %d accounts: %s", name, len(failed), len(accounts), strings.Join(failed, "; "))
 	}
 	return nil
-}
-
-// waitProvisioned polls a provisioning request until it ends.
-func waitProvisioned(ctx context.Context, env *kinds.Env, api AccessAPI, instance string, st *types.PermissionSetProvisioningStatus) error {
-	ctx, cancel := context.WithTimeout(ctx, provisionWait)
-	defer cancel()
-	wait := pollStart(env)
-	for {
-		if st == nil {
-			return fmt.Errorf("no provisioning status in the answer")
-		}
-		switch st.Status {
-		case types.StatusValuesSucceeded:
-			return nil
-		case types.StatusValuesFailed:
-			return fmt.Errorf("%s", aws.ToString(st.FailureReason))
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for request %s: %w", aws.ToString(st.RequestId), ctx.Err())
-		case <-time.After(wait):
-		}
-		wait = pollNext(env, wait)
-		out, err := api.DescribePermissionSetProvisioningStatus(ctx, &ssoadmin.DescribePermissionSetProvisioningStatusInput{InstanceArn: aws.String(instance),
-			ProvisionPermissionSetRequestId: st.RequestId})
-		if err != nil {
-			return fmt.Errorf("read the status of request %s: %w", aws.ToString(st.RequestId), err)
-		}
-		st = out.PermissionSetProvisioningStatus
-	}
-}
-
-// pollStart and pollNext are the waits between status reads: from
-// env.PollInterval, growing to env.MaxPollInterval, as for accounts.
-func pollStart(env *kinds.Env) time.Duration {
-	if env.PollInterval > 0 {
-		return env.PollInterval
-	}
-	return time.Second
-}
-
-func pollNext(env *kinds.Env, wait time.Duration) time.Duration {
-	limit := env.MaxPollInterval
-	if limit <= 0 {
-		limit = kinds.DefaultMaxPollInterval
-	}
-	return min(wait*3/2, limit)
 }
