@@ -41,11 +41,15 @@ type Org struct {
 	Regions  []string
 	// Bare makes every account as it was before groundwork: default VPCs,
 	// no password policy, no account-level S3 Block Public Access, no
-	// alternate contacts, no Config, no organization trail. Otherwise the
-	// accounts carry the foundation's baselines, as groundwork's apply
-	// leaves them, with a few deliberate misconfigurations in some (see
-	// flaws.go), and IAM users, buckets, keys, VPCs and security groups
-	// of their own.
+	// alternate contacts, no Config, no organization trail, and the
+	// organization without trusted access or delegated administrators.
+	// Otherwise the accounts carry the foundation's baselines, as
+	// groundwork's apply leaves them, with a few deliberate
+	// misconfigurations in some (see flaws.go), and IAM users, buckets,
+	// keys, VPCs and security groups of their own; and the organization
+	// has the starter foundation's trusted access and delegated
+	// administrators (FoundationTrustedAccess, FoundationDelegatedAdmins),
+	// which may then read Organizations as AWS lets them.
 	Bare bool
 	// Latency, when set, draws the time each call takes.
 	Latency func() time.Duration

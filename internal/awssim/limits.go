@@ -17,7 +17,8 @@ type Bucket struct {
 // account has its own bucket per service, per Region for regional
 // services (EC2), as AWS throttles them; the management account's
 // Organizations and Account calls are the scarcest because every
-// organization-wide read goes through them.
+// organization-wide read goes through them (or, for Organizations
+// reads, through a delegated administrator's).
 //
 //   - EC2: documented per account, Region and API; non-mutating actions
 //     have a bucket of 100 refilled at 20 per second (Amazon EC2 API
@@ -26,8 +27,12 @@ type Bucket struct {
 //     account (AWS Account Management reference, "Quotas").
 //   - Organizations: AWS publishes no rate, only TooManyRequestsException
 //     ("Quotas for AWS Organizations"); modelled at 10 per second, burst
-//     20, for the whole organization (its management account), the low
-//     end of what users report.
+//     20, the low end of what users report, per calling account: the
+//     management account and each delegated administrator (the members
+//     that may read Organizations, see orgAuthorized) have a bucket of
+//     their own, as AWS throttles per account. AWS publishes no rate, so
+//     that the rate is per calling account is part of the same
+//     assumption.
 //   - IAM and STS: AWS publishes no rate for reads ("IAM and AWS STS
 //     quotas" lists sizes only); modelled at 20 per second, burst 40, per
 //     account, and STS at 50 per second, burst 100, per calling account

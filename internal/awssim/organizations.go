@@ -21,9 +21,10 @@ func unitID(j int) string { return fmt.Sprintf("ou-sim0-%08d", j) }
 // The organization's tree is computed, not stored: member i is in OU
 // i mod Units, the management account under the root. What apply
 // writes (tags, policies and their targets, policy types, trusted
-// access, delegated administrators) is kept in orgState.
+// access, delegated administrators) is kept in orgState. Who may call
+// each operation is orgAuthorized's.
 func init() {
-	serve("organizations", map[string]handler{
+	serve("organizations", orgAuthorized(map[string]handler{
 		"DescribeOrganization":                (*Server).describeOrganization,
 		"ListRoots":                           (*Server).listRoots,
 		"ListOrganizationalUnitsForParent":    (*Server).listUnits,
@@ -44,7 +45,62 @@ func init() {
 		"ListDelegatedAdministrators":         (*Server).listDelegatedAdministrators,
 		"ListDelegatedServicesForAccount":     orgRead((*orgState).listDelegatedServices),
 		"RegisterDelegatedAdministrator":      orgWrite((*orgState).registerDelegatedAdministrator),
-	})
+	}))
+}
+
+// FoundationTrustedAccess are the services the organization with the
+// foundation (Org.Bare false) gives trusted access, as the starter
+// foundation's services.trusted_access lists them
+// (examples/foundation.yaml); the bare organization gives none.
+var FoundationTrustedAccess = []string{
+	"access-analyzer.amazonaws.com", "account.amazonaws.com", "cloudtrail.amazonaws.com",
+	"config-multiaccountsetup.amazonaws.com", "config.amazonaws.com", "guardduty.amazonaws.com",
+	"securityhub.amazonaws.com", "sso.amazonaws.com", "tagpolicies.tag.amazonaws.com",
+}
+
+// FoundationDelegatedAdmins maps each service the organization with the
+// foundation delegates to the member that administers it, as the starter
+// foundation's services.delegated_admins does: the security services to
+// Security Tooling, IAM Identity Center to its own account. The bare
+// organization has no delegated administrator.
+var FoundationDelegatedAdmins = map[string]int{
+	"access-analyzer.amazonaws.com":          SecurityTooling,
+	"cloudtrail.amazonaws.com":               SecurityTooling,
+	"config-multiaccountsetup.amazonaws.com": SecurityTooling,
+	"config.amazonaws.com":                   SecurityTooling,
+	"guardduty.amazonaws.com":                SecurityTooling,
+	"securityhub.amazonaws.com":              SecurityTooling,
+	"sso.amazonaws.com":                      IdentityCenter,
+}
+
+// orgAuthorized gives each Organizations operation who may call it, as
+// AWS documents for them: the management account may call every
+// operation; a member account that is a delegated administrator (for any
+// service) may call the reads (Describe*, List*: "can be called only from
+// the organization's management account or by a member account that is a
+// delegated administrator for an AWS service"); any other member, and a
+// member's write, is answered AccessDeniedException.
+func orgAuthorized(ops map[string]handler) map[string]handler {
+	for op, h := range ops {
+		read := strings.HasPrefix(op, "Describe") || strings.HasPrefix(op, "List")
+		ops[op] = func(s *Server, w http.ResponseWriter, c *call) {
+			if c.account != Management && (!read || !s.delegatedAdministrator(c.account)) {
+				writeError(w, c, http.StatusBadRequest, "AccessDeniedException", "You don't have permissions to access this resource.")
+				return
+			}
+			h(s, w, c)
+		}
+	}
+	return ops
+}
+
+// delegatedAdministrator tells whether account is now a delegated
+// administrator of the organization, for any service.
+func (s *Server) delegatedAdministrator(account string) bool {
+	o := s.organization()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.delegated[account]) > 0
 }
 
 func (s *Server) describeOrganization(w http.ResponseWriter, _ *call) {

@@ -32,6 +32,14 @@ func (s *Server) organization() *orgState {
 		full := &orgPolicy{summary: fullAccess, content: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
 			targets: []string{rootID}}
 		s.orgWrites.policies["p-FullAWSAccess"] = full
+		if !s.org.Bare { // as the starter foundation's apply leaves it
+			s.orgWrites.services = slices.Sorted(slices.Values(FoundationTrustedAccess))
+			for _, p := range sortedKeys(FoundationDelegatedAdmins) {
+				if i := FoundationDelegatedAdmins[p]; i < s.org.Accounts {
+					s.orgWrites.delegated[MemberID(i)] = append(s.orgWrites.delegated[MemberID(i)], p)
+				}
+			}
+		}
 	})
 	return s.orgWrites
 }

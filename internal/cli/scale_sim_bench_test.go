@@ -30,7 +30,10 @@ import (
 )
 
 // simSpec writes a spec of the simulator's organization: its units, the
-// foundation's accounts and the workloads with their tags, alternate
+// foundation's accounts and the workloads with their tags, the
+// services integrated with the organization (trusted access and
+// delegated administrators, as the starter foundation has them and the
+// simulator's organization with the foundation carries them), alternate
 // contacts and the hardening layer, in regions; with baselines, also
 // the starter foundation's logging (the organization trail, Config in
 // every account and Region, the aggregator) and monitoring.
@@ -53,6 +56,14 @@ func simSpec(t testing.TB, dir string, accounts, units int, regions []string, ba
 		tags := awssim.WorkloadTags(i)
 		fmt.Fprintf(&b, "  %s: { unit: %s, role: workload, workload: %s, environment: prod, tags: { Owner: %s, Environment: %s } }\n",
 			key, unit, w, tags["Owner"], tags["Environment"])
+	}
+	b.WriteString("services:\n  trusted_access:\n")
+	for _, p := range awssim.FoundationTrustedAccess {
+		fmt.Fprintf(&b, "    - %s\n", p)
+	}
+	b.WriteString("  delegated_admins:\n")
+	for _, p := range slices.Sorted(maps.Keys(awssim.FoundationDelegatedAdmins)) {
+		fmt.Fprintf(&b, "    %s: %s\n", p, awssim.MemberKey(awssim.FoundationDelegatedAdmins[p]))
 	}
 	b.WriteString(`contacts:
   phone: "+1-555-0100"
@@ -391,9 +402,9 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkSimPlan plans, against the simulator (internal/awssim), the
-// organization of simScale with the core, alternate contacts and
-// hardening in its spec (docs/benchmarks.md). GROUNDWORK_SIM_CONCURRENCY
-// passes --concurrency.
+// organization of simScale with the core, the organization's services,
+// alternate contacts and hardening in its spec (docs/benchmarks.md).
+// GROUNDWORK_SIM_CONCURRENCY passes --concurrency.
 func BenchmarkSimPlan(b *testing.B) {
 	org, regions := simScale(b, false)
 	sim := startSim(b, org)
