@@ -10,6 +10,7 @@ import (
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/inventory/inventorytest"
 )
 
 // A layer's Survey that names another in SurveyAfter starts only once that
@@ -222,11 +223,12 @@ func TestReadFailureIsItsLayersAlone(t *testing.T) {
 	names := []string{"zz-fails", "zz-ok", "zz-after-fails"}
 
 	warnMode = true
-	var warned []error
-	r := inventory.Reader{Warn: func(err error) { warned = append(warned, err) }}
+	var warnings inventorytest.Warnings
+	r := inventory.Reader{Warn: warnings.Warn}
 	if err := Read(context.Background(), r, names, estate.New(), estate.New()); err != nil {
 		t.Fatalf("with Warn, Read failed: %v", err)
 	}
+	warned := warnings.Errors()
 	if len(warned) != 1 || inventory.UnreadOf(warned[0]).Read != "zz-fails" || !errors.Is(warned[0], denied) {
 		t.Errorf("warned %v, want one warning that zz-fails was not read", warned)
 	}

@@ -1,5 +1,6 @@
 // Package inventorytest holds what the layers' reader tests share: the
-// errors a local AWS endpoint answers with, and the whole-estate read
+// errors a local AWS endpoint answers with, a collector of warnings, and
+// the whole-estate read
 // benchmark (an organization of many accounts, fakes that count their
 // calls and model a round trip).
 package inventorytest
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -114,4 +116,35 @@ func Bench(b *testing.B, c *Calls, read func(e *estate.Estate, scope estate.Scop
 			b.ReportMetric(float64(c.n.Load())/float64(runs), "calls/op")
 		})
 	}
+}
+
+// Warnings collects what a read warns about. Reads warn from several
+// goroutines at once (inventory.Options.Warn), so it locks; the zero
+// value is ready.
+type Warnings struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+// Warn is an inventory.Options.Warn.
+func (w *Warnings) Warn(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.errs = append(w.errs, err)
+}
+
+// Errors returns what was warned, in the order it was.
+func (w *Warnings) Errors() []error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]error(nil), w.errs...)
+}
+
+// Strings returns the warnings' messages.
+func (w *Warnings) Strings() []string {
+	var out []string
+	for _, err := range w.Errors() {
+		out = append(out, err.Error())
+	}
+	return out
 }

@@ -23,14 +23,14 @@ import (
 func surveyed(t *testing.T, f *bilFake, want *estate.Billing) (*estate.Billing, []error) {
 	t.Helper()
 	e := bilEstate()
-	var warnings []error
-	if err := surveyWith(context.Background(), f, e, want, inventory.Options{Warn: func(err error) { warnings = append(warnings, err) }}); err != nil {
+	var warned inventorytest.Warnings
+	if err := surveyWith(context.Background(), f, e, want, inventory.Options{Warn: warned.Warn}); err != nil {
 		t.Fatal(err)
 	}
 	if e.Billing == nil {
 		t.Fatal("nothing surveyed")
 	}
-	return e.Billing, warnings
+	return e.Billing, warned.Errors()
 }
 
 // Without a spec the survey reads everything of the management account's

@@ -365,14 +365,15 @@ func TestCollectBillingSubscribersGap(t *testing.T) {
 		f := bilFilled()
 		f.fail["DescribeSubscribersForNotification"] = inventorytest.MotoGap()
 		e := bilEstate()
-		var warnings []error
+		var warned inventorytest.Warnings
 		opts := inventory.Options{}
 		if warn {
-			opts.Warn = func(err error) { warnings = append(warnings, err) }
+			opts.Warn = warned.Warn
 		}
 		if err := readWith(context.Background(), f, e, bilWant(), opts); err != nil {
 			t.Fatalf("warn %v: %v", warn, err)
 		}
+		warnings := warned.Errors()
 		b := e.Billing.Budgets["groundwork"]
 		if len(b.Notifications) != 2 || b.Notifications[0].Subscribers != nil || b.Notifications[1].Subscribers != nil {
 			t.Errorf("notifications %+v, want both with unread (nil) subscribers", b.Notifications)
@@ -414,10 +415,11 @@ func TestCollectBillingPartGaps(t *testing.T) {
 	}
 
 	e = bilEstate()
-	var warnings []string
-	if err := readWith(context.Background(), f, e, bilWant(), inventory.Options{Warn: func(err error) { warnings = append(warnings, err.Error()) }}); err != nil {
+	var warned inventorytest.Warnings
+	if err := readWith(context.Background(), f, e, bilWant(), inventory.Options{Warn: warned.Warn}); err != nil {
 		t.Fatal(err)
 	}
+	warnings := warned.Strings()
 	if e.Billing.Reports != nil || e.Billing.CostAllocationTags != nil {
 		t.Errorf("unreadable parts are not nil: %v %v", e.Billing.Reports, e.Billing.CostAllocationTags)
 	}

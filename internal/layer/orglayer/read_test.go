@@ -79,11 +79,12 @@ func TestReadPoliciesAndContactsAtOnce(t *testing.T) {
 	e.Organization = &estate.Organization{ID: "o-abc", RootID: "r-root", ManagementAccountID: "000000000001"}
 	e.Accounts["root@example.com"] = &estate.Account{ID: "000000000001", Email: "root@example.com", Status: "ACTIVE"}
 	started := make(chan struct{})
-	var warned []error
-	opts := inventory.Options{Warn: func(err error) { warned = append(warned, err) }}
+	var warnings inventorytest.Warnings
+	opts := inventory.Options{Warn: warnings.Warn}
 	if err := readWith(context.Background(), deniedOrg{started}, contactsOnce{started, &sync.Once{}}, e, opts); err != nil {
 		t.Fatal(err)
 	}
+	warned := warnings.Errors()
 	if len(warned) != 1 || inventory.UnreadOf(warned[0]).Read != readPoliciesName || inventory.UnreadOf(warned[0]).Code != "AccessDenied" {
 		t.Errorf("warned %v, want the policies alone not read, denied", warned)
 	}

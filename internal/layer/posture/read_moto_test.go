@@ -23,6 +23,7 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/awsx"
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/inventory"
+	"github.com/groundwork-aws/groundwork/internal/inventory/inventorytest"
 	"github.com/groundwork-aws/groundwork/internal/policy"
 	"github.com/groundwork-aws/groundwork/internal/testenv"
 )
@@ -108,12 +109,12 @@ func TestCollectPostureMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var warnings []string
+	var warned inventorytest.Warnings
 	scope := estate.Scope{Accounts: []string{estate.ManagementKey}, Regions: []string{testenv.Region}, HomeRegion: testenv.Region}
-	if err := survey(ctx, inventory.Reader{Session: s, Warn: func(err error) { warnings = append(warnings, err.Error()) }}, e, scope); err != nil {
+	if err := survey(ctx, inventory.Reader{Session: s, Warn: warned.Warn}, e, scope); err != nil {
 		t.Fatal(err)
 	}
-	if len(warnings) > 0 {
+	if warnings := warned.Strings(); len(warnings) > 0 {
 		t.Logf("warnings: %q", warnings)
 	}
 	p := e.Posture
