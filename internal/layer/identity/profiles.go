@@ -229,11 +229,24 @@ func DefaultSourceProfile(org string) string { return org + "-identity" }
 
 // switchRoleLink is the console's switch-role link for a role (guidance
 // 002): the role's name with its path, the account, and a display name
-// the console shows while the role is in use.
+// the console shows while the role is in use, cut to the 64 characters
+// the console's Switch Role form takes.
 func switchRoleLink(acct *estate.Account, path, role string) string {
 	q := url.Values{}
 	q.Set("account", acct.ID)
 	q.Set("roleName", strings.TrimPrefix(path, "/")+role)
-	q.Set("displayName", role+" @ "+acct.Name)
+	q.Set("displayName", cutRunes(role+" @ "+acct.Name, maxDisplayName))
 	return "https://signin.aws.amazon.com/switchrole?" + q.Encode()
+}
+
+// maxDisplayName is the longest display name the console's Switch Role
+// form accepts.
+const maxDisplayName = 64
+
+// cutRunes returns s's first n characters.
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

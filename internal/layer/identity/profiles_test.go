@@ -1,8 +1,10 @@
 package identity
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/groundwork-aws/groundwork/internal/estate"
 	"github.com/groundwork-aws/groundwork/internal/profiles"
@@ -208,5 +210,23 @@ func TestNoIdentitySectionNoProfiles(t *testing.T) {
 	s, ts, err := profileTargets(estate.New(), actual, profiles.Request{})
 	if err != nil || s != nil || ts != nil {
 		t.Errorf("%v %v %v", s, ts, err)
+	}
+}
+
+// The console's Switch Role form takes display names of 64 characters at
+// most: a long role and account name is cut there, counting characters,
+// not bytes.
+func TestSwitchRoleDisplayNameIsCut(t *testing.T) {
+	acct := &estate.Account{ID: "222222222222", Name: "zahlungsabgleich-ünïcödé-ledger-reconciliation-nonproduction"}
+	link, err := url.Parse(switchRoleLink(acct, "/org-admin/", "PowerUserWithBillingAccess"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := link.Query().Get("displayName")
+	if n := utf8.RuneCountInString(name); n != maxDisplayName || !strings.HasPrefix(name, "PowerUserWithBillingAccess @ zahlungsabgleich-ünïcödé") || !utf8.ValidString(name) {
+		t.Errorf("display name %q (%d characters), want the first %d", name, n, maxDisplayName)
+	}
+	if short := switchRoleLink(&estate.Account{ID: "1", Name: "dev"}, "/", "ReadOnly"); !strings.Contains(short, "displayName=ReadOnly+%40+dev") {
+		t.Errorf("a short display name changed: %s", short)
 	}
 }
