@@ -51,6 +51,10 @@ type Org struct {
 	// administrators (FoundationTrustedAccess, FoundationDelegatedAdmins),
 	// which may then read Organizations as AWS lets them.
 	Bare bool
+	// Flawless leaves the deliberate misconfigurations out of an
+	// organization that is not bare: every account is exactly as the
+	// starter foundation's apply leaves it.
+	Flawless bool
 	// Latency, when set, draws the time each call takes.
 	Latency func() time.Duration
 	// Limits are the token buckets; DefaultLimits when nil.

@@ -93,10 +93,10 @@ func (a *account) baselined() bool { return !a.org.Bare }
 
 // flawed tells whether the account has the deliberate misconfiguration
 // that every nth workload account has (none when the organization is
-// bare: nothing there is groundwork's yet). Different n pick different
-// accounts.
+// bare, nothing there being groundwork's yet, or flawless). Different n
+// pick different accounts.
 func (a *account) flawed(n int) bool {
-	return !a.org.Bare && a.index >= Foundation && a.index%n == n-1
+	return !a.org.Bare && !a.org.Flawless && a.index >= Foundation && a.index%n == n-1
 }
 
 // home is the organization's home Region.

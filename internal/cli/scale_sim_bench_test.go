@@ -158,12 +158,8 @@ func (r remoteSim) PeakRSS() int64      { return r.fetch().Extra["peak_rss"] }
 // environment as simOrg) and returns its URL; the child exits when its
 // standard input closes, at the test's end or this process's.
 func startSimProcess(t testing.TB, org awssim.Org) (string, simulator) {
-	shape := "foundation"
-	if org.Bare {
-		shape = "bare"
-	}
 	cmd := exec.Command(os.Args[0], "-test.run", "^$")
-	cmd.Env = append(os.Environ(), "GROUNDWORK_SIM_SERVE="+shape)
+	cmd.Env = append(os.Environ(), "GROUNDWORK_SIM_SERVE="+simShape(org))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -194,7 +190,7 @@ func serveSimFromEnv() bool {
 	if shape == "" {
 		return false
 	}
-	org, _, err := simOrg(shape == "bare")
+	org, _, err := simOrg(shape)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -213,13 +209,32 @@ func serveSimFromEnv() bool {
 	return true
 }
 
+// The shapes of a simulated organization (awssim.Org): bare, before
+// groundwork; the foundation's, with its deliberate misconfigurations;
+// flawless, exactly as the starter foundation's apply leaves it.
+const (
+	shapeBare       = "bare"
+	shapeFoundation = "foundation"
+	shapeFlawless   = "flawless"
+)
+
+func simShape(org awssim.Org) string {
+	switch {
+	case org.Bare:
+		return shapeBare
+	case org.Flawless:
+		return shapeFlawless
+	}
+	return shapeFoundation
+}
+
 // simOrg is a simulator benchmark's organization, from the
 // environment: GROUNDWORK_SIM_ACCOUNTS member accounts (default 1000:
 // the three foundation accounts and workloads) in 20 OUs and
 // GROUNDWORK_SIM_REGIONS Regions (default 4), 20 to 80 ms per call and
 // the simulator's throttling; GROUNDWORK_SIM_LIMITS=none serves without
 // throttling, to show groundwork's own growth.
-func simOrg(bare bool) (awssim.Org, []string, error) {
+func simOrg(shape string) (awssim.Org, []string, error) {
 	accounts, err := envPositive("GROUNDWORK_SIM_ACCOUNTS", 1000)
 	if err != nil {
 		return awssim.Org{}, nil, err
@@ -233,7 +248,7 @@ func simOrg(bare bool) (awssim.Org, []string, error) {
 		return awssim.Org{}, nil, err
 	}
 	regions := all[:nregions]
-	org := awssim.Org{Accounts: accounts, Units: 20, Regions: regions, Bare: bare,
+	org := awssim.Org{Accounts: accounts, Units: 20, Regions: regions, Bare: shape == shapeBare, Flawless: shape == shapeFlawless,
 		Latency: awssim.Uniform(20*time.Millisecond, 80*time.Millisecond, 1)}
 	if os.Getenv("GROUNDWORK_SIM_LIMITS") == "none" {
 		org.Limits = map[string]awssim.Bucket{} // groundwork's own cost, without AWS's throttling
@@ -244,8 +259,8 @@ func simOrg(bare bool) (awssim.Org, []string, error) {
 // simScale is simOrg for a benchmark, with the real retryer and
 // credential report polling, as against AWS: TestMain shortens them for
 // moto.
-func simScale(b *testing.B, bare bool) (awssim.Org, []string) {
-	org, regions, err := simOrg(bare)
+func simScale(b *testing.B, shape string) (awssim.Org, []string) {
+	org, regions, err := simOrg(shape)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -402,22 +417,29 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkSimPlan plans, against the simulator (internal/awssim), the
-// organization of simScale with the core, the organization's services,
-// alternate contacts and hardening in its spec (docs/benchmarks.md).
-// GROUNDWORK_SIM_CONCURRENCY passes --concurrency.
+// flawless organization of simScale with the core, the organization's
+// policies and services, alternate contacts and hardening in its spec
+// (docs/benchmarks.md): a no-op plan, which the benchmark requires
+// (--detailed-exitcode). Before it is timed, an apply gives the
+// organization groundwork's default policies, which the simulator does
+// not generate. GROUNDWORK_SIM_CONCURRENCY passes --concurrency.
 func BenchmarkSimPlan(b *testing.B) {
-	org, regions := simScale(b, false)
+	org, regions := simScale(b, shapeFlawless)
 	sim := startSim(b, org)
 	dir := b.TempDir()
 	simSpec(b, dir, org.Accounts, org.Units, regions, false)
+	if code, errOut := benchRun(dir, "apply", "--auto-approve"); code != ExitOK {
+		b.Fatalf("apply of the policies: exit %d\n%s", code, errOut)
+	}
+	b.ResetTimer()
 	var errOut string
 	var calls int
 	heap := startHeapPeak(b)
 	for range b.N {
 		var code int
-		code, errOut = benchRun(dir, simArgs("plan")...)
+		code, errOut = benchRun(dir, simArgs("plan", "--detailed-exitcode")...)
 		if code != ExitOK {
-			b.Fatalf("plan: exit %d\n%s", code, errOut)
+			b.Fatalf("plan: exit %d, want %d (no changes)\n%s", code, ExitOK, errOut)
 		}
 		calls = statsCalls(b, errOut)
 	}
@@ -432,7 +454,7 @@ func BenchmarkSimPlan(b *testing.B) {
 // when the audit could not read something or made a call the simulator
 // does not serve, and reports the findings.
 func BenchmarkSimAudit(b *testing.B) {
-	org, regions := simScale(b, false)
+	org, regions := simScale(b, shapeFoundation)
 	sim := startSim(b, org)
 	dir := b.TempDir()
 	simSpec(b, dir, org.Accounts, org.Units, regions, true)
@@ -475,7 +497,7 @@ func BenchmarkSimAudit(b *testing.B) {
 // again: the timed apply must leave nothing to change. Each iteration
 // starts from a new simulator.
 func BenchmarkSimApply(b *testing.B) {
-	org, regions := simScale(b, true)
+	org, regions := simScale(b, shapeBare)
 	dir := b.TempDir()
 	simSpec(b, dir, org.Accounts, org.Units, regions, true)
 	var errOut string
