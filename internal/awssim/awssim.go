@@ -119,7 +119,9 @@ type Server struct {
 	buckets   sync.Map // bucket key -> *tokenBucket
 	calls     sync.Map // "service operation" -> *atomic.Int64
 	notServed sync.Map // "service operation" -> *atomic.Int64
-	accounts  sync.Map // account ID -> *account
+	// orgCallers counts Organizations calls by calling account.
+	orgCallers sync.Map
+	accounts   sync.Map // account ID -> *account
 	// madeBuckets are the buckets CreateBucket made, by name (S3's names
 	// are global); generated ones are found through the account their
 	// name carries.
@@ -169,6 +171,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	count(&s.calls, c.service+" "+c.operation)
+	if c.service == "organizations" {
+		count(&s.orgCallers, c.account)
+	}
 	if s.org.Latency != nil {
 		time.Sleep(s.org.Latency())
 	}

@@ -163,3 +163,34 @@ func TestDelegatedAdministratorHasItsOwnOrganizationsBucket(t *testing.T) {
 		t.Errorf("the delegated administrator's first call, after the management account's bucket ran out: %v", err)
 	}
 }
+
+// Stats count Organizations calls by calling account, and Since leaves
+// out what was counted before.
+func TestStatsCountOrganizationsCallers(t *testing.T) {
+	s := New(Org{Accounts: 10, Units: 2, Regions: []string{"eu-west-1"}, Limits: map[string]Bucket{}})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	mgmt := organizations.NewFromConfig(config(srv.URL, "testing"))
+	if _, err := tagsOf(ctx, mgmt, MemberID(7)); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Stats()
+	tooling := organizations.NewFromConfig(memberConfig(t, srv.URL, SecurityTooling))
+	for range 3 {
+		if _, err := tagsOf(ctx, tooling, MemberID(7)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tagsOf(ctx, mgmt, MemberID(8)); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Stats().Since(before)
+	want := map[string]int64{Management: 1, MemberID(SecurityTooling): 3}
+	if !maps.Equal(got.OrganizationsCalls, want) {
+		t.Errorf("Organizations calls by caller %v, want %v", got.OrganizationsCalls, want)
+	}
+	if n := got.Calls["organizations ListTagsForResource"]; n != 4 {
+		t.Errorf("ListTagsForResource counted %d times since, want 4", n)
+	}
+}

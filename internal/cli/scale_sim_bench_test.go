@@ -352,10 +352,10 @@ func simArgs(args ...string) []string {
 // the allocations; it fails on an operation the simulator does not
 // serve, and writes the step's --stats and the calls the simulator
 // served to GROUNDWORK_BENCH_STATS.
-func reportSim(b *testing.B, name string, org awssim.Org, sim simulator, calls int, stats string, heap *heapPeak) {
+func reportSim(b *testing.B, name string, org awssim.Org, sim simulator, since awssim.Stats, calls int, stats string, heap *heapPeak) {
 	b.Helper()
 	peak := heap.Stop()
-	st := sim.Stats()
+	st := sim.Stats().Since(since)
 	if len(st.NotServed) > 0 {
 		b.Errorf("%s made calls the simulator does not serve: %v", name, st.NotServed)
 	}
@@ -372,6 +372,16 @@ func reportSim(b *testing.B, name string, org awssim.Org, sim simulator, calls i
 		b.ReportMetric(float64(rss)/(1<<20), "sim-peak-RSS-MB")
 	}
 	b.ReportMetric(float64(m.TotalAlloc)/(1<<20)/float64(b.N), "alloc-MB/op")
+	if n := st.OrganizationsCalls[awssim.Management]; n > 0 {
+		b.ReportMetric(float64(n), "org-calls-management")
+		var others int64
+		for id, c := range st.OrganizationsCalls {
+			if id != awssim.Management {
+				others += c
+			}
+		}
+		b.ReportMetric(float64(others), "org-calls-members")
+	}
 	out := os.Getenv("GROUNDWORK_BENCH_STATS")
 	if out == "" {
 		return
@@ -431,6 +441,7 @@ func BenchmarkSimPlan(b *testing.B) {
 	if code, errOut := benchRun(dir, "apply", "--auto-approve"); code != ExitOK {
 		b.Fatalf("apply of the policies: exit %d\n%s", code, errOut)
 	}
+	setup := sim.Stats() // the plan's counts are what follows
 	b.ResetTimer()
 	var errOut string
 	var calls int
@@ -444,7 +455,7 @@ func BenchmarkSimPlan(b *testing.B) {
 		calls = statsCalls(b, errOut)
 	}
 	b.StopTimer()
-	reportSim(b, "plan", org, sim, calls, errOut, heap)
+	reportSim(b, "plan", org, sim, setup, calls, errOut, heap)
 }
 
 // BenchmarkSimAudit audits, against the simulator, the organization of
@@ -487,7 +498,7 @@ func BenchmarkSimAudit(b *testing.B) {
 		b.Errorf("the audit left %d parts unread, e.g. %s", len(r.Unread), r.Unread[0])
 	}
 	b.ReportMetric(float64(len(r.Findings)), "findings")
-	reportSim(b, "audit", org, sim, calls, errOut, heap)
+	reportSim(b, "audit", org, sim, awssim.Stats{}, calls, errOut, heap)
 }
 
 // BenchmarkSimApply applies the starter foundation's baselines (Config,
@@ -518,7 +529,7 @@ func BenchmarkSimApply(b *testing.B) {
 	b.StopTimer()
 	heap.Stop()
 	b.ReportMetric(float64(sim.Stats().Writes), "writes")
-	reportSim(b, "apply", org, sim, calls, errOut, heap)
+	reportSim(b, "apply", org, sim, awssim.Stats{}, calls, errOut, heap)
 	if code, out := benchRun(dir, "plan", "--detailed-exitcode"); code != ExitOK {
 		b.Errorf("plan after apply: exit %d, want no changes\n%s", code, out)
 	}
