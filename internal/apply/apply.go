@@ -14,14 +14,27 @@ import (
 	"github.com/groundwork-aws/groundwork/internal/plan"
 )
 
-// DefaultWidth is how many changes run at once. Each AWS API a change
-// calls has its own width besides, adapted to its throttling
+// DefaultWidth is how many changes run at once in a plan of up to
+// DefaultWidth*ChangesPerSlot changes; a larger plan gets one more for
+// every ChangesPerSlot changes, up to MaxDefaultWidth (DefaultWidthFor):
+// a large plan is spread over many accounts and Regions, each with its
+// own budget for the APIs its changes call. Each AWS API a change calls
+// has its own width besides, adapted to its throttling
 // (awsx.AdaptiveStart): Organizations throttles writes harder than reads
 // and runs only a few account creations at a time per organization, and
 // its width narrows to what it allows while the baselines of member
-// accounts, each its own budget, go on beside it. --concurrency N sets
-// both to N.
-const DefaultWidth = 8
+// accounts go on beside it. --concurrency N sets both to N.
+const (
+	DefaultWidth    = 8
+	MaxDefaultWidth = 32
+	ChangesPerSlot  = 32
+)
+
+// DefaultWidthFor is how many of a plan of n changes run at once when
+// no width is given.
+func DefaultWidthFor(n int) int {
+	return min(MaxDefaultWidth, max(DefaultWidth, n/ChangesPerSlot))
+}
 
 // Options tune a run.
 type Options struct {
@@ -122,7 +135,7 @@ func Run(ctx context.Context, env *kinds.Env, p *plan.Plan, opts Options) (Repor
 	}
 	width := opts.Width
 	if width <= 0 {
-		width = DefaultWidth
+		width = DefaultWidthFor(len(p.Changes))
 	}
 	drain := opts.Drain
 	if drain <= 0 {

@@ -141,16 +141,21 @@ func TestRunRespectsDependencies(t *testing.T) {
 }
 
 func TestRunWidth(t *testing.T) {
-	tests := map[string]struct{ width, want int }{
-		"one at a time": {width: 1, want: 1},
-		"three at once": {width: 3, want: 3},
-		"default width": {width: 0, want: apply.DefaultWidth},
+	tests := map[string]struct{ width, changes, want int }{
+		"one at a time": {width: 1, changes: 12, want: 1},
+		"three at once": {width: 3, changes: 12, want: 3},
+		"default width": {width: 0, changes: 12, want: apply.DefaultWidth},
+		// A large plan spreads over many accounts: one more at once
+		// for every ChangesPerSlot changes, up to MaxDefaultWidth.
+		"default width of a larger plan": {width: 0, changes: 20 * apply.ChangesPerSlot, want: 20},
+		"default width of a large plan":  {width: 0, changes: 100 * apply.ChangesPerSlot, want: apply.MaxDefaultWidth},
+		"a width given for a large plan": {width: 5, changes: 100 * apply.ChangesPerSlot, want: 5},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			var changes []plan.Change
-			for i := range 12 {
-				changes = append(changes, change(fmt.Sprintf("x/%02d", i)))
+			for i := range tt.changes {
+				changes = append(changes, change(fmt.Sprintf("x/%04d", i)))
 			}
 			// Each Apply waits (briefly) until the expected number run at
 			// once, so the test does not depend on scheduling luck; an
@@ -166,8 +171,8 @@ func TestRunWidth(t *testing.T) {
 			if err != nil {
 				t.Fatalf("run: %v", err)
 			}
-			if n := rep.Count(apply.Applied); n != 12 {
-				t.Errorf("%d applied, want 12", n)
+			if n := rep.Count(apply.Applied); n != tt.changes {
+				t.Errorf("%d applied, want %d", n, tt.changes)
 			}
 			if got := r.maxRunning.Load(); got != int32(tt.want) {
 				t.Errorf("at most %d changes ran at once, want %d", got, tt.want)
