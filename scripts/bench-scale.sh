@@ -36,7 +36,7 @@ run "the apply walk alone" -- "$out/apply.test" -test.run '^$' -test.bench RunWa
 for accounts in 1000 10000; do
   run "simulator: plan of $accounts accounts x 4 Regions, no throttling (groundwork's own growth)" \
     GROUNDWORK_SIM_ACCOUNTS=$accounts GROUNDWORK_SIM_LIMITS=none GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
-    "$out/cli.test" -test.run '^$' -test.bench SimPlan -test.benchtime 1x -test.timeout 60m
+    "$out/cli.test" -test.run '^$' -test.bench 'SimPlan$' -test.benchtime 1x -test.timeout 60m
 done
 for step in Plan Audit Apply; do
   run "simulator: $step of 1000 accounts x 4 Regions, 20-80 ms, AWS-like throttling" \
@@ -46,4 +46,7 @@ done
 run "simulator: Audit of 10000 accounts x 4 Regions, 20-80 ms, AWS-like throttling (linear growth)" \
   GROUNDWORK_SIM_ACCOUNTS=10000 GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
   "$out/cli.test" -test.run '^$' -test.bench 'SimAudit$' -test.benchtime 1x -test.timeout 90m
+run "simulator: Apply of 10000 accounts x 4 Regions, 20-80 ms, AWS-like throttling (linear growth)" \
+  GROUNDWORK_SIM_ACCOUNTS=10000 GROUNDWORK_SIM_PROCESS=separate GROUNDWORK_BENCH_STATS="$out" -- \
+  "$out/cli.test" -test.run '^$' -test.bench 'SimApply$' -test.benchtime 1x -test.timeout 150m
 echo "figures in $log; each step's --stats beside it" >&2
