@@ -20,9 +20,9 @@ import (
 // delegated administrators too. moto shares the organization with a
 // member's session but answers its ListTagsForResource
 // TargetNotFoundException (its tags are kept per calling account), so
-// the administrator is probed once and the management account reads
-// everything: the estate must be the one the management account reads
-// alone, and the administrator asked once.
+// the administrator is probed at most once and the management account
+// reads everything: the estate must be the one the management account
+// reads alone.
 func TestTagsOfALargeOrganizationOnMoto(t *testing.T) {
 	m := testenv.Moto(t)
 	m.Setenv(t)
@@ -81,7 +81,10 @@ func TestTagsOfALargeOrganizationOnMoto(t *testing.T) {
 	if n := calls["ListDelegatedAdministrators"]; n != 1 {
 		t.Errorf("ListDelegatedAdministrators called %d times, want 1", n)
 	}
-	if n, want := calls["ListTagsForResource"], len(e.Accounts)+len(e.Units)+1; n != want {
-		t.Errorf("%d ListTagsForResource calls for %d accounts and OUs, want each once and the administrator's probe", n, want-1)
+	// The administrator's probe is made when a tag is left for it once
+	// it is listed and its role assumed: on a busy machine the
+	// management account may have read them all by then.
+	if n, targets := calls["ListTagsForResource"], len(e.Accounts)+len(e.Units); n != targets && n != targets+1 {
+		t.Errorf("%d ListTagsForResource calls for %d accounts and OUs, want each once and at most the administrator's probe", n, targets)
 	}
 }
