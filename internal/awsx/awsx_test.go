@@ -67,12 +67,7 @@ func fakeOrganizations(t *testing.T, fails int32) (*httptest.Server, *int32) {
 
 func TestCounterCountsCallsAndRetries(t *testing.T) {
 	srv, calls := fakeOrganizations(t, 2)
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-	t.Setenv("AWS_PROFILE", "")
+	testEnv(t, srv.URL)
 	counter := &Counter{}
 	s, err := Load(context.Background(), Options{Region: "us-east-1", Counter: counter})
 	if err != nil {
@@ -101,10 +96,7 @@ func TestCounterCountsCallsAndRetries(t *testing.T) {
 }
 
 func TestMemberConfigAssumesTheAccessRoleOnce(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	testEnv(t, "")
 	s, err := Load(context.Background(), Options{Region: "eu-west-1", AccessRole: "OrganizationAccountAccessRole"})
 	if err != nil {
 		t.Fatal(err)

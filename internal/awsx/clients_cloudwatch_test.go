@@ -30,12 +30,7 @@ func TestCloudWatchSpeaksTheQueryProtocol(t *testing.T) {
 		fmt.Fprint(w, `<PutMetricAlarmResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></PutMetricAlarmResponse>`)
 	}))
 	t.Cleanup(srv.Close)
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-	t.Setenv("AWS_PROFILE", "")
+	testEnv(t, srv.URL)
 	s, err := Load(context.Background(), Options{Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)

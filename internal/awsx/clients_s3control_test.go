@@ -26,12 +26,7 @@ func TestS3ControlKeepsTheOverrideHost(t *testing.T) {
 			`<BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>`)
 	}))
 	defer srv.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-	t.Setenv("AWS_PROFILE", "")
+	testEnv(t, srv.URL)
 	s, err := Load(context.Background(), Options{Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
@@ -53,12 +48,7 @@ func TestS3ControlKeepsTheOverrideHost(t *testing.T) {
 
 // Against AWS itself the SDK's rules stand: the account leads the host.
 func TestS3ControlWithoutOverride(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-	t.Setenv("AWS_PROFILE", "")
+	testEnv(t, "")
 	s, err := Load(context.Background(), Options{Region: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)

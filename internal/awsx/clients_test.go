@@ -7,11 +7,7 @@ import (
 
 // Every client of a ConfigFor is built for the ConfigFor's Region.
 func TestClientsRegion(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	t.Setenv("AWS_PROFILE", "")
+	testEnv(t, "")
 	s, err := Load(context.Background(), Options{Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)

@@ -113,12 +113,7 @@ func TestLimiterWakesEveryWaiter(t *testing.T) {
 
 func loadLimitedAt(t *testing.T, url string, concurrency int) *Session {
 	t.Helper()
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	t.Setenv("AWS_ENDPOINT_URL", url)
-	t.Setenv("AWS_PROFILE", "")
+	testEnv(t, url)
 	t.Cleanup(SetRetryBaseDelay(time.Millisecond))
 	s, err := Load(context.Background(), Options{Region: "us-east-1", Concurrency: concurrency})
 	if err != nil {

@@ -17,8 +17,9 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// loadAt loads a session against a fake endpoint with test credentials.
-func loadAt(t *testing.T, endpoint string) (*Session, *Counter) {
+// testEnv gives a test credentials of its own and no shared AWS config
+// or profile, and endpoint as the endpoint override ("" for none).
+func testEnv(t *testing.T, endpoint string) {
 	t.Helper()
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -26,6 +27,12 @@ func loadAt(t *testing.T, endpoint string) (*Session, *Counter) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
 	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 	t.Setenv("AWS_PROFILE", "")
+}
+
+// loadAt loads a session against a fake endpoint with test credentials.
+func loadAt(t *testing.T, endpoint string) (*Session, *Counter) {
+	t.Helper()
+	testEnv(t, endpoint)
 	counter := &Counter{}
 	s, err := Load(context.Background(), Options{Region: "us-east-1", Counter: counter})
 	if err != nil {

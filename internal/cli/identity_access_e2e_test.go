@@ -92,15 +92,9 @@ type ssoView struct {
 // organization, their assignments, with the AWS CLI.
 func readSSO(t *testing.T, m *testenv.Server) ssoView {
 	t.Helper()
-	var inst struct {
-		Instances []struct{ InstanceArn, IdentityStoreId string }
-	}
-	json.Unmarshal(m.AWS(t, "sso-admin", "list-instances"), &inst)
-	if len(inst.Instances) != 1 {
-		t.Fatalf("moto has %d Identity Center instances", len(inst.Instances))
-	}
-	v := ssoView{instance: inst.Instances[0].InstanceArn, sets: map[string]string{}}
-	_, usersByID, groupsByID := principalNames(t, m, inst.Instances[0].IdentityStoreId)
+	instance, store := ssoInstance(t, m)
+	v := ssoView{instance: instance, sets: map[string]string{}}
+	_, usersByID, groupsByID := principalNames(t, m, store)
 	var list struct{ PermissionSets []string }
 	json.Unmarshal(m.AWS(t, "sso-admin", "list-permission-sets", "--instance-arn", v.instance), &list)
 	for _, arn := range list.PermissionSets {
